@@ -1,0 +1,41 @@
+# Incident Gateway: the two commands a newcomer needs.
+#   make run   - install what is missing, build, seed var/mail with the
+#                examples and start the service on config/gateway.conf
+#   make test  - install what is missing, build, run unit and integration tests
+# Others: make build, make bench, make sanitize (tests under ASan/UBSan), make clean.
+
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CONFIG ?= config/gateway.conf
+
+.PHONY: all deps test-deps build run test bench sanitize clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@scripts/seed-examples.sh var/mail
+	$(BUILD)/incident-gateway -c $(CONFIG) run
+
+test: test-deps build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+sanitize: test-deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan

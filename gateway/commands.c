@@ -1,0 +1,331 @@
+/* commands.c - what each subcommand does, on top of service and store. */
+#include "gateway/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gateway/config.h"
+#include "gateway/error.h"
+#include "gateway/render_json.h"
+#include "gateway/render_text.h"
+#include "gateway/service.h"
+#include "gateway/template.h"
+
+static IgConfig *load_config(const IgCli *cli, GError **error)
+{
+  return config_load(cli->config_path, error);
+}
+
+/* --now: ISO-8601; without a zone it is local time in the configured zone. */
+static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **error)
+{
+  if (!cli->now)
+    return NULL;
+  GDateTime *t = g_date_time_new_from_iso8601(cli->now, config->tz);
+  if (!t)
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "--now \"%s\": not an ISO-8601 time (e.g. 2026-11-22T14:40:00Z)", cli->now);
+  return t;
+}
+
+static IgService *open_service(const IgCli *cli, GError **error)
+{
+  IgConfig *config = load_config(cli, error);
+  if (!config)
+    return NULL;
+  g_autoptr(GDateTime) now = NULL;
+  if (cli->now && !(now = parse_now(cli, config, error))) {
+    config_free(config);
+    return NULL;
+  }
+  return service_new(config, now, error);
+}
+
+static gboolean no_args(const IgCli *cli, const char *command, GError **error)
+{
+  if (cli->args && cli->args[0]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "%s: unexpected argument \"%s\"", command,
+                cli->args[0]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean cmd_check_config(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "check-config", error))
+    return FALSE;
+  g_autoptr(IgConfig) config = load_config(cli, error);
+  if (!config)
+    return FALSE;
+  g_autoptr(IgTemplates) templates = templates_new(config->templates);
+  if (!templates_check(templates, error))
+    return FALSE;
+  printf("%s: OK\n", config->path);
+  return TRUE;
+}
+
+static GBytes *read_stdin(GError **error)
+{
+  GByteArray *buf = g_byte_array_new();
+  guint8 chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+    g_byte_array_append(buf, chunk, (guint)n);
+  if (ferror(stdin)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdin: read error");
+    g_byte_array_unref(buf);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes(buf);
+}
+
+static gboolean cmd_ingest(const IgCli *cli, GError **error)
+{
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  gboolean from_stdin = !cli->args || !cli->args[0];
+  gsize n = from_stdin ? 1 : g_strv_length(cli->args);
+  g_autofree IgIntakeItem *items = g_new0(IgIntakeItem, n);
+  guint unreadable = 0, failed = 0;
+  gsize m = 0;
+  for (gsize i = 0; i < n; i++) {
+    const char *name = from_stdin ? "-" : cli->args[i];
+    g_autoptr(GError) io = NULL;
+    GBytes *raw = NULL;
+    if (strcmp(name, "-") == 0) {
+      raw = read_stdin(&io);
+    } else {
+      char *data = NULL;
+      gsize len = 0;
+      if (g_file_get_contents(name, &data, &len, &io))
+        raw = g_bytes_new_take(data, len);
+    }
+    if (!raw) {
+      fprintf(stderr, "%s: %s\n", name, io->message);
+      unreadable++;
+      continue;
+    }
+    items[m].name = strcmp(name, "-") == 0 ? "stdin" : name;
+    items[m++].raw = raw;
+  }
+  gboolean ok = service_ingest(service, items, m, error);
+  for (gsize i = 0; i < m; i++) {
+    IgIntakeItem *it = &items[i];
+    if (ok && it->outcome == IG_INTAKE_FAILED) {
+      fprintf(stderr, "%s: not recorded: %s\n", it->name, it->error);
+      failed++;
+    } else if (ok) {
+      printf("%s: %s%s%s%s%s\n", it->name, intake_outcome_name(it->outcome),
+             it->reference ? " " : "", it->reference ? it->reference : "",
+             it->kind ? " " : "", it->kind ? it->kind : "");
+    }
+    g_bytes_unref(it->raw);
+    intake_item_clear(it);
+  }
+  if (ok && (unreadable || failed)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "%u of %" G_GSIZE_FORMAT
+                " messages were not recorded", unreadable + failed, n);
+    return FALSE;
+  }
+  return ok;
+}
+
+static gboolean cmd_poll(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "poll", error))
+    return FALSE;
+  if (!cli->once) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "poll: give --once (to keep watching the source, use run)");
+    return FALSE;
+  }
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  guint processed = 0;
+  if (!service_poll_once(service, &processed, error))
+    return FALSE;
+  printf("%u message%s processed\n", processed, processed == 1 ? "" : "s");
+  return TRUE;
+}
+
+static gboolean cmd_run(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "run", error))
+    return FALSE;
+  IgService *service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  gboolean ok = service_run(&service, cli->config_path, error);
+  service_free(service);
+  return ok;
+}
+
+static gboolean check_choice(const char *option, const char *value,
+                             const char *const *choices, GError **error)
+{
+  if (!value || g_strv_contains(choices, value))
+    return TRUE;
+  g_autofree char *all = g_strjoinv(", ", (char **)choices);
+  g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "%s \"%s\": use one of %s", option, value, all);
+  return FALSE;
+}
+
+/* Loads deadlines, messages and events of an incident; FALSE on error. */
+static gboolean incident_details(IgStore *store, const IgIncident *inc, GPtrArray **deadlines,
+                                 GPtrArray **messages, GPtrArray **events, GError **error)
+{
+  *deadlines = store_incident_deadlines(store, inc->id, error);
+  *messages = *deadlines ? store_incident_messages(store, inc->id, error) : NULL;
+  *events = *messages ? store_incident_events(store, inc->id, error) : NULL;
+  return *events != NULL;
+}
+
+static gboolean cmd_list(const IgCli *cli, GError **error)
+{
+  static const char *const statuses[] = { "new", "triaged", "investigating", "contained",
+                                          "resolved", "closed", "rejected", NULL };
+  static const char *const impacts[] = { "low", "medium", "high", NULL };
+  if (!no_args(cli, "list", error) || !check_choice("--status", cli->status, statuses, error) ||
+      !check_choice("--impact", cli->impact, impacts, error))
+    return FALSE;
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GDateTime) now = service_now(service);
+  g_autofree char *now_iso = iso_utc(now);
+  IgIncidentFilter filter = { cli->status, cli->impact, cli->open_only, cli->overdue, now_iso };
+  IgStore *store = service_store(service);
+  g_autoptr(GPtrArray) incidents = store_list_incidents(store, &filter, error);
+  if (!incidents)
+    return FALSE;
+  if (!cli->json) {
+    text_incident_list(incidents, service_config(service)->tz);
+    return TRUE;
+  }
+  json_t *array = json_array();
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < incidents->len; i++) {
+    const IgIncident *inc = g_ptr_array_index(incidents, i);
+    g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
+    ok = incident_details(store, inc, &d, &m, &e, error);
+    if (ok)
+      json_array_append_new(array, json_incident(inc, d, m, e));
+  }
+  if (ok && !json_print(array)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+    ok = FALSE;
+  }
+  json_decref(array);
+  return ok;
+}
+
+static gboolean cmd_show(const IgCli *cli, GError **error)
+{
+  if (!cli->args || !cli->args[0] || cli->args[1]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "show: give one reference, e.g. show INC-2026-000042");
+    return FALSE;
+  }
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  IgStore *store = service_store(service);
+  g_autoptr(GError) lookup = NULL;
+  g_autoptr(IgIncident) inc = store_get_incident(store, cli->args[0], &lookup);
+  if (!inc) {
+    if (lookup)
+      g_propagate_error(error, g_steal_pointer(&lookup));
+    else
+      g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "show: no incident %s", cli->args[0]);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
+  if (!incident_details(store, inc, &d, &m, &e, error))
+    return FALSE;
+  if (!cli->json) {
+    text_incident(inc, d, m, e, service_config(service)->tz);
+    return TRUE;
+  }
+  json_t *record = json_incident(inc, d, m, e);
+  gboolean ok = json_print(record);
+  json_decref(record);
+  if (!ok)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+  return ok;
+}
+
+static gboolean print_rows(GPtrArray *rows, json_t *(*one)(gconstpointer), GError **error)
+{
+  json_t *array = json_array();
+  for (guint i = 0; i < rows->len; i++)
+    json_array_append_new(array, one(g_ptr_array_index(rows, i)));
+  gboolean ok = json_print(array);
+  json_decref(array);
+  if (!ok)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+  return ok;
+}
+
+static gboolean cmd_outbox(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "outbox", error))
+    return FALSE;
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GPtrArray) rows = store_list_outbox(service_store(service), cli->pending, error);
+  if (!rows)
+    return FALSE;
+  if (cli->json)
+    return print_rows(rows, (json_t *(*)(gconstpointer))json_outbox, error);
+  text_outbox(rows, service_config(service)->tz);
+  return TRUE;
+}
+
+static gboolean cmd_messages(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "messages", error))
+    return FALSE;
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GPtrArray) rows = store_list_messages(service_store(service), cli->unmatched, error);
+  if (!rows)
+    return FALSE;
+  if (cli->json)
+    return print_rows(rows, (json_t *(*)(gconstpointer))json_message, error);
+  text_messages(rows, service_config(service)->tz);
+  return TRUE;
+}
+
+static gboolean cmd_verify(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "verify", error))
+    return FALSE;
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  gint64 events = 0, messages = 0;
+  if (!store_verify(service_store(service), &events, &messages, error))
+    return FALSE;
+  printf("OK: %" G_GINT64_FORMAT " audit events chained, %" G_GINT64_FORMAT
+         " stored messages match their SHA-256\n", events, messages);
+  return TRUE;
+}
+
+const IgCommand commands[] = {
+  { "run", "", "", cmd_run },
+  { "poll", "--once", "once", cmd_poll },
+  { "ingest", "[FILE...]", "", cmd_ingest },
+  { "list", "[--status S] [--impact I] [--open] [--overdue] [--json]",
+    "status impact open overdue json", cmd_list },
+  { "show", "REF [--json]", "json", cmd_show },
+  { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
+  { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
+  { "verify", "", "", cmd_verify },
+  { "check-config", "", "", cmd_check_config },
+  { NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,35 @@
+/* commands.h - the subcommands of incident-gateway (SPEC section 2).
+ * main.c parses the command line into IgCli; each command returns FALSE
+ * with an IG_ERROR whose code decides the exit status. */
+#ifndef IG_COMMANDS_H
+#define IG_COMMANDS_H
+
+#include <glib.h>
+
+typedef struct {
+  const char *config_path;  /* -c, else config_default_path() */
+  const char *now;          /* --now, or NULL */
+  gboolean json;
+  const char *status;       /* list --status */
+  const char *impact;       /* list --impact */
+  gboolean open_only;       /* list --open */
+  gboolean overdue;         /* list --overdue */
+  gboolean pending;         /* outbox --pending */
+  gboolean unmatched;       /* messages --unmatched */
+  gboolean once;            /* poll --once */
+  char **args;              /* positional arguments after the command */
+} IgCli;
+
+typedef gboolean (*IgCommandFn)(const IgCli *cli, GError **error);
+
+typedef struct {
+  const char *name;
+  const char *usage;        /* arguments and options, for --help */
+  const char *options;      /* long options it accepts, space-separated */
+  IgCommandFn run;
+} IgCommand;
+
+/* The command table, terminated by a zeroed entry. */
+extern const IgCommand commands[];
+
+#endif

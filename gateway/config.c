@@ -1,0 +1,894 @@
+/* config.c - reads and validates the INI configuration (SPEC section 3).
+ *
+ * The only reader of the config file. Text is first linted line by line
+ * (so errors can name a line and operator-style ';' comments work), then
+ * handed to GKeyFile. Every fixed key is described once in key_table: its
+ * parser, where the result lives, how it is freed and its default as text,
+ * so defaults pass the same validation as configured values. Errors are one
+ * line: FILE: [section] key = "value": reason. */
+#include "gateway/config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gateway/error.h"
+
+#ifndef IG_TEMPLATE_DIR
+#define IG_TEMPLATE_DIR "templates"
+#endif
+
+#define ALL_EVENTS "created, status_changed, impact_changed, overdue, closed, updated"
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+/* Validates text and stores the result in *field. Returns NULL, or the
+ * reason it is wrong (caller frees). c is for keys that fill two fields. */
+typedef char *(*ParseFn)(IgConfig *c, void *field, const char *text);
+
+typedef enum { V_NUM, V_STR, V_LIST } Kind; /* how config_free releases it */
+
+typedef struct {
+  const char *section;
+  const char *key;
+  ParseFn parse;
+  Kind kind;
+  size_t offset;   /* into IgConfig, or IgWebhook for webhook_table */
+  const char *def; /* NULL: no default, the field stays NULL */
+} KeySpec;
+
+/* ---- value syntax ---- */
+
+static gboolean is_blank(char ch) { return ch == ' ' || ch == '\t'; }
+
+/* Reads a run of decimal digits, refusing overflow. */
+static gboolean parse_digits(const char **p, gint64 *n)
+{
+  const char *s = *p;
+  gint64 v = 0;
+
+  if (!g_ascii_isdigit(*s))
+    return FALSE;
+  for (; g_ascii_isdigit(*s); s++) {
+    if (v > (G_MAXINT64 - (*s - '0')) / 10)
+      return FALSE;
+    v = v * 10 + (*s - '0');
+  }
+  *p = s;
+  *n = v;
+  return TRUE;
+}
+
+/* NUMBER [unit]: units is "" for durations, "b" for sizes (optional B). */
+static gboolean parse_scaled(const char *text, const char *units, const gint64 *mults,
+                             gboolean size, gint64 *out)
+{
+  const char *p = text, *u;
+  gint64 n, mult = 1;
+
+  if (!text || !parse_digits(&p, &n))
+    return FALSE;
+  while (is_blank(*p))
+    p++;
+  if (*p && (u = strchr(units, g_ascii_tolower(*p)))) {
+    mult = mults[u - units];
+    p++;
+    if (size && g_ascii_tolower(*p) == 'i') /* KiB, MiB: the same thing */
+      p++;
+  }
+  if (size && g_ascii_tolower(*p) == 'b')
+    p++;
+  if (*p != '\0' || n > G_MAXINT64 / mult)
+    return FALSE;
+  *out = n * mult;
+  return TRUE;
+}
+
+gboolean config_parse_duration(const char *text, gint64 *seconds)
+{
+  static const gint64 mults[] = {1, 60, 3600, 86400};
+  return parse_scaled(text, "smhd", mults, FALSE, seconds);
+}
+
+gboolean config_parse_size(const char *text, gint64 *bytes)
+{
+  static const gint64 mults[] = {1024, 1024 * 1024, 1024 * 1024 * 1024};
+  return parse_scaled(text, "kmg", mults, TRUE, bytes);
+}
+
+/* DNS host names: dot-separated labels of letters, digits and inner
+ * hyphens, at least two labels. */
+static gboolean is_domain(const char *s)
+{
+  size_t label = 0, labels = 1, total = strlen(s);
+
+  for (const char *p = s; *p; p++) {
+    if (*p == '.' && label > 0 && p[-1] != '-')
+      label = 0, labels++;
+    else if (!(g_ascii_isalnum(*p) || (*p == '-' && label > 0)) || ++label > 63)
+      return FALSE;
+  }
+  return label > 0 && s[total - 1] != '-' && labels >= 2 && total <= 253;
+}
+
+/* local@domain without display names, quoting or comments: what routing
+ * compares against, so anything fancier is an operator typo. */
+static gboolean is_email(const char *s)
+{
+  const char *at = strchr(s, '@');
+
+  if (!at || at == s || strchr(at + 1, '@'))
+    return FALSE;
+  for (const char *p = s; p < at; p++)
+    if ((guchar)*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\"\\", *p))
+      return FALSE;
+  return is_domain(at + 1) || g_ascii_strcasecmp(at + 1, "localhost") == 0;
+}
+
+static gboolean is_loopback(const char *host)
+{
+  return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
+         g_ascii_strcasecmp(host, "localhost") == 0;
+}
+
+/* Host of scheme://[user@]host[:port][/path][;opts]; "" if none. */
+static char *url_host(const char *url)
+{
+  const char *p = strstr(url, "://"), *h, *at, *close;
+  g_autofree char *authority = NULL;
+
+  if (!p)
+    return g_strdup("");
+  authority = g_strndup(p + 3, strcspn(p + 3, "/;?#"));
+  at = strrchr(authority, '@');
+  h = at ? at + 1 : authority;
+  if (*h != '[')
+    return g_strndup(h, strcspn(h, ":"));
+  close = strchr(h, ']');
+  return close ? g_strndup(h + 1, close - h - 1) : g_strdup("");
+}
+
+static gboolean has_prefix_ci(const char *s, const char *prefix)
+{
+  return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Comma separated, trimmed, empty items dropped. */
+static char **split_list(const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+  GPtrArray *out = g_ptr_array_new();
+
+  for (char **p = parts; *p; p++)
+    if (*g_strstrip(*p))
+      g_ptr_array_add(out, g_strdup(*p));
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* ---- key parsers ---- */
+
+static char *set_str(void *f, char *owned)
+{
+  *(char **)f = owned;
+  return NULL;
+}
+
+static char *p_str(IgConfig *c, void *f, const char *text)
+{
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_addr(IgConfig *c, void *f, const char *text)
+{
+  if (!is_email(text))
+    return g_strdup("not an email address (use local@domain)");
+  return set_str(f, g_ascii_strdown(text, -1));
+}
+
+static char *parse_list(void *f, const char *text, gboolean (*ok)(const char *),
+                        const char *what)
+{
+  g_auto(GStrv) list = split_list(text);
+
+  for (char **p = list; *p; p++) {
+    char *lower;
+    if (!ok(*p))
+      return g_strdup_printf("\"%s\" is not %s", *p, what);
+    lower = g_ascii_strdown(*p, -1);
+    g_free(*p);
+    *p = lower;
+  }
+  *(char ***)f = g_steal_pointer(&list);
+  return NULL;
+}
+
+static char *p_addr_list(IgConfig *c, void *f, const char *text)
+{
+  return parse_list(f, text, is_email, "an email address");
+}
+
+static char *p_domain_list(IgConfig *c, void *f, const char *text)
+{
+  return parse_list(f, text, is_domain, "a domain name");
+}
+
+static char *p_tz(IgConfig *c, void *f, const char *text)
+{
+  if (!(c->tz = g_time_zone_new_identifier(text)))
+    return g_strdup("not a time zone (use an IANA name such as Europe/London)");
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_prefix(IgConfig *c, void *f, const char *text)
+{
+  size_t n = strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
+  if (n == 0 || n > 10 || text[n] != '\0')
+    return g_strdup("must be 1 to 10 characters A-Z or 0-9");
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_size(IgConfig *c, void *f, const char *text)
+{
+  if (!config_parse_size(text, f) || *(gint64 *)f <= 0)
+    return g_strdup("not a size (use 25MB, 512KB, 1GB or a number of bytes)");
+  return NULL;
+}
+
+static char *p_duration(IgConfig *c, void *f, const char *text)
+{
+  if (!config_parse_duration(text, f))
+    return g_strdup("not a duration (use 90s, 60m, 2h or 10d)");
+  return *(gint64 *)f > 0 ? NULL : g_strdup("must be greater than zero");
+}
+
+static char *p_count(IgConfig *c, void *f, const char *text)
+{
+  gint64 n;
+
+  if (!g_ascii_string_to_signed(text, 10, 0, G_MAXINT, &n, NULL))
+    return g_strdup("not a whole number of 0 or more");
+  *(int *)f = (int)n;
+  return NULL;
+}
+
+/* Stores text's index in a NULL-terminated word list (the enum value). */
+static char *p_word(void *f, const char *text, const char *const *words)
+{
+  g_autofree char *all = NULL;
+
+  for (int i = 0; words[i]; i++) {
+    if (strcmp(text, words[i]) == 0) {
+      *(int *)f = i;
+      return NULL;
+    }
+  }
+  all = g_strjoinv(", ", (char **)words);
+  return g_strdup_printf("must be one of %s", all);
+}
+
+static char *p_tls(IgConfig *c, void *f, const char *text)
+{
+  static const char *const words[] = {"required", "starttls", "none", NULL};
+  G_STATIC_ASSERT(IG_TLS_NONE == 2 && sizeof(IgTls) == sizeof(int));
+  return p_word(f, text, words);
+}
+
+static char *p_auth(IgConfig *c, void *f, const char *text)
+{
+  static const char *const words[] = {"dkim", "authentication-results", "none", NULL};
+  G_STATIC_ASSERT(IG_AUTH_NONE == 2 && sizeof(IgAuthMode) == sizeof(int));
+  return p_word(f, text, words);
+}
+
+/* schemes[0] takes a local PATH, the other two a host. */
+static char *p_url(void *f, const char *text, const char *const schemes[3], const char *hint)
+{
+  g_autofree char *host = url_host(text);
+
+  if (has_prefix_ci(text, schemes[0])) {
+    if (text[strlen(schemes[0])] == '\0')
+      return g_strdup_printf("%s needs a path", schemes[0]);
+  } else if (!has_prefix_ci(text, schemes[1]) && !has_prefix_ci(text, schemes[2])) {
+    return g_strdup_printf("unsupported url (use %s)", hint);
+  } else if (*host == '\0') {
+    return g_strdup("url has no host");
+  }
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_source_url(IgConfig *c, void *f, const char *text)
+{
+  static const char *const schemes[3] = {"maildir:", "imap://", "imaps://"};
+  return p_url(f, text, schemes, "maildir:PATH, imaps://HOST/FOLDER or imap://HOST/FOLDER");
+}
+
+static char *p_transport_url(IgConfig *c, void *f, const char *text)
+{
+  static const char *const schemes[3] = {"dir:", "smtp://", "smtps://"};
+  return p_url(f, text, schemes, "dir:PATH, smtps://HOST:465 or smtp://HOST:587");
+}
+
+static char *p_webhook_url(IgConfig *c, void *f, const char *text)
+{
+  g_autofree char *host = url_host(text);
+  gboolean https = has_prefix_ci(text, "https://");
+
+  if ((!https && !has_prefix_ci(text, "http://")) || *host == '\0')
+    return g_strdup("not an https:// url");
+  /* Plain http would carry incident details in clear: local relays only. */
+  if (!https && !is_loopback(host))
+    return g_strdup("http:// is only allowed to 127.0.0.1, localhost or [::1]; use https://");
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_events(IgConfig *c, void *f, const char *text)
+{
+  static const char *const known[] = {"created", "status_changed", "impact_changed",
+                                      "overdue", "closed", "updated", NULL};
+  g_auto(GStrv) list = split_list(text);
+
+  for (char **p = list; *p; p++)
+    if (!g_strv_contains(known, *p))
+      return g_strdup_printf("unknown event \"%s\" (use %s)", *p, ALL_EVENTS);
+  if (!list[0])
+    return g_strdup_printf("no events listed (use %s)", ALL_EVENTS);
+  *(char ***)f = g_steal_pointer(&list);
+  return NULL;
+}
+
+/* A secret must exist and be readable by its owner alone. */
+static char *p_secret_file(IgConfig *c, void *f, const char *text)
+{
+  struct stat st;
+
+  if (stat(text, &st) != 0)
+    return g_strdup_printf("cannot read: %s", g_strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return g_strdup("not a regular file");
+  if ((st.st_mode & 077) != 0)
+    return g_strdup_printf("file has mode %04o, must be 0600 (chmod 600 %s)",
+                           (unsigned)(st.st_mode & 07777), text);
+  return set_str(f, g_strdup(text));
+}
+
+static char *p_file(IgConfig *c, void *f, const char *text)
+{
+  if (!g_file_test(text, G_FILE_TEST_IS_REGULAR))
+    return g_strdup("no such file");
+  return set_str(f, g_strdup(text));
+}
+
+/* "Name <addr>" or a bare addr; the address part is validated and lowered. */
+static char *p_from(IgConfig *c, void *f, const char *text)
+{
+  const char *lt = strrchr(text, '<'), *gt = strrchr(text, '>');
+  g_autofree char *name = lt ? g_strstrip(g_strndup(text, lt - text)) : NULL;
+  g_autofree char *addr = NULL;
+
+  if (lt && gt && gt > lt && gt[1] == '\0' && !strpbrk(name, "<>"))
+    addr = g_ascii_strdown(lt + 1, gt - lt - 1);
+  else if (!lt && !gt)
+    addr = g_ascii_strdown(text, -1);
+  if (!addr || !is_email(addr))
+    return g_strdup("not an address (use Name <local@domain> or local@domain)");
+  if (name && *name)
+    return set_str(f, g_strdup_printf("%s <%s>", name, addr));
+  return set_str(f, g_steal_pointer(&addr));
+}
+
+/* COUNT/WINDOW, WINDOW a duration where a bare unit means one of it:
+ * 10/h, 5/m, 100/d, 20/30m. */
+static char *p_rate(IgConfig *c, void *f, const char *text)
+{
+  const char *slash = strchr(text, '/');
+  g_autofree char *count = slash ? g_strstrip(g_strndup(text, slash - text)) : NULL;
+  g_autofree char *unit = slash ? g_strstrip(g_strdup(slash + 1)) : NULL;
+  g_autofree char *window = NULL;
+  gint64 n;
+
+  if (slash)
+    window = g_ascii_isdigit(*unit) ? g_strdup(unit) : g_strconcat("1", unit, NULL);
+  if (!slash || !g_ascii_string_to_signed(count, 10, 1, G_MAXINT, &n, NULL) ||
+      !config_parse_duration(window, &c->rate_limit_window) || c->rate_limit_window <= 0)
+    return g_strdup("not a rate (use COUNT/WINDOW such as 10/h, 5/m, 100/d or 20/30m)");
+  *(int *)f = (int)n;
+  return NULL;
+}
+
+static char *p_daily_at(IgConfig *c, void *f, const char *text)
+{
+  const char *p = text;
+  gint64 h;
+
+  if (!parse_digits(&p, &h) || p - text > 2 || h > 23 || p[0] != ':' ||
+      !g_ascii_isdigit(p[1]) || p[1] > '5' || !g_ascii_isdigit(p[2]) || p[3] != '\0')
+    return g_strdup("not a time of day (use HH:MM, 00:00 to 23:59)");
+  *(int *)f = (int)h;
+  c->digest_minute = (p[1] - '0') * 10 + (p[2] - '0');
+  return NULL;
+}
+
+/* ---- the keys ---- */
+
+#define K(sec, key, fn, kind, field, def) {sec, key, fn, kind, offsetof(IgConfig, field), def}
+#define ENDPOINT(sec, ep)                                                      \
+  K(sec, "user", p_str, V_STR, ep.user, NULL),                                 \
+  K(sec, "password_file", p_secret_file, V_STR, ep.password_file, NULL),       \
+  K(sec, "oauth2_token_command", p_str, V_STR, ep.oauth2_token_command, NULL), \
+  K(sec, "tls", p_tls, V_NUM, ep.tls, "required"),                             \
+  K(sec, "ca_file", p_file, V_STR, ep.ca_file, NULL)
+
+static const KeySpec key_table[] = {
+  K("gateway", "address", p_addr, V_STR, address, "security@justice.gov.uk"),
+  K("gateway", "database", p_str, V_STR, database, "var/gateway.db"),
+  K("gateway", "timezone", p_tz, V_STR, timezone, "Europe/London"),
+  K("gateway", "reference_prefix", p_prefix, V_STR, reference_prefix, "INC"),
+  K("gateway", "max_message_size", p_size, V_NUM, max_message_size, "25MB"),
+  K("gateway", "templates", p_str, V_STR, templates, IG_TEMPLATE_DIR),
+  K("source", "url", p_source_url, V_STR, source.url, "maildir:var/mail"),
+  ENDPOINT("source", source),
+  K("source", "processed_folder", p_str, V_STR, processed_folder, "Processed"),
+  K("source", "quarantine_folder", p_str, V_STR, quarantine_folder, "Quarantine"),
+  K("source", "poll_interval", p_duration, V_NUM, poll_interval, "60s"),
+  K("transport", "url", p_transport_url, V_STR, transport.url, "dir:var/outbox"),
+  ENDPOINT("transport", transport),
+  K("transport", "from", p_from, V_STR, from, "IT Security Incidents <security@justice.gov.uk>"),
+  K("transport", "rate_limit_per_sender", p_rate, V_NUM, rate_limit_count, "10/h"),
+  K("stakeholders", "ost", p_addr, V_STR, ost, NULL),
+  K("stakeholders", "dacu", p_addr, V_STR, dacu, NULL),
+  K("stakeholders", "siro", p_addr, V_STR, siro, NULL),
+  K("stakeholders", "accreditor", p_addr, V_STR, accreditor, NULL),
+  K("stakeholders", "managers", p_addr_list, V_LIST, managers, ""),
+  K("stakeholders", "helpdesk_domains", p_domain_list, V_LIST, helpdesk_domains, ""),
+  K("ost", "members", p_addr_list, V_LIST, ost_members, ""),
+  K("ost", "require_authentication", p_auth, V_NUM, require_authentication, "dkim"),
+  K("ost", "trusted_authserv_id", p_str, V_STR, trusted_authserv_id, NULL),
+  K("deadlines", "report_within", p_duration, V_NUM, report_within, "60m"),
+  K("deadlines", "form_reminder_after", p_duration, V_NUM, form_reminder_after, "2h"),
+  K("deadlines", "form_reminder_repeat", p_duration, V_NUM, form_reminder_repeat, "24h"),
+  K("deadlines", "form_reminder_max", p_count, V_NUM, form_reminder_max, "3"),
+  K("deadlines", "triage_within_high", p_duration, V_NUM, triage_within_high, "1h"),
+  K("deadlines", "triage_within_medium", p_duration, V_NUM, triage_within_medium, "4h"),
+  K("deadlines", "triage_within_low", p_duration, V_NUM, triage_within_low, "24h"),
+  K("deadlines", "management_report_within", p_duration, V_NUM, management_report_within,
+    "10d"),
+  K("digest", "daily_at", p_daily_at, V_NUM, digest_hour, "08:00"),
+};
+
+static const KeySpec webhook_table[] = {
+  {NULL, "url", p_webhook_url, V_STR, offsetof(IgWebhook, url), NULL},
+  {NULL, "secret_file", p_secret_file, V_STR, offsetof(IgWebhook, secret_file), NULL},
+  {NULL, "events", p_events, V_LIST, offsetof(IgWebhook, events), ALL_EVENTS},
+};
+
+/* A NULL section or key matches any. */
+static const KeySpec *find_key(const KeySpec *table, size_t n, const char *section,
+                               const char *key)
+{
+  for (size_t i = 0; i < n; i++)
+    if ((!section || strcmp(table[i].section, section) == 0) &&
+        (!key || strcmp(table[i].key, key) == 0))
+      return &table[i];
+  return NULL;
+}
+
+/* Frees what a table's keys stored in base. */
+static void free_keys(const KeySpec *table, size_t n, void *base)
+{
+  for (size_t i = 0; i < n; i++) {
+    void *f = (char *)base + table[i].offset;
+    if (table[i].kind == V_STR)
+      g_free(*(char **)f);
+    else if (table[i].kind == V_LIST)
+      g_strfreev(*(char ***)f);
+  }
+}
+
+/* ---- loading ---- */
+
+static void value_error(GError **error, const IgConfig *c, const char *group,
+                        const char *key, const char *value, const char *why)
+{
+  g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: [%s] %s = \"%s\": %s", c->path, group,
+              key, value ? value : "", why);
+}
+
+/* The value as written (GKeyFile escapes are not interpreted: what you see
+ * is what you get), trimmed; NULL when absent or empty, both meaning
+ * "use the default". */
+static char *get_value(GKeyFile *kf, const char *group, const char *key)
+{
+  char *v = g_key_file_get_value(kf, group, key, NULL);
+
+  if (v && *g_strstrip(v) == '\0')
+    g_clear_pointer(&v, g_free);
+  return v;
+}
+
+static gboolean apply_keys(GKeyFile *kf, IgConfig *c, void *base, const char *group,
+                           const KeySpec *table, size_t n, GError **error)
+{
+  for (size_t i = 0; i < n; i++) {
+    const char *sec = group ? group : table[i].section;
+    g_autofree char *value = get_value(kf, sec, table[i].key);
+    const char *text = value ? value : table[i].def;
+    g_autofree char *why = text ? table[i].parse(c, (char *)base + table[i].offset, text) : NULL;
+
+    if (why) {
+      value_error(error, c, sec, table[i].key, text, why);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Makes operator-style INI acceptable to GKeyFile, editing line in place
+ * and keeping it one line so line numbers still match: ';' comment lines
+ * blanked, trailing " ; comment" / " # comment" cut from keys and headers.
+ * Also rejects, by line number, shapes GKeyFile would reject without one.
+ * Returns NULL or the reason. */
+static char *lint_line(char *line, gboolean *in_group)
+{
+  char *s = line, *eq, *close, *rest;
+
+  g_strchomp(line); /* also drops the \r of CRLF files */
+  while (is_blank(*s))
+    s++;
+  if (*s == '\0' || *s == ';' || *s == '#') {
+    *line = '\0';
+    return NULL;
+  }
+  if (*s == '[') {
+    close = strchr(s, ']');
+    if (!close || close == s + 1 || strcspn(s + 1, "[") < (size_t)(close - s - 1))
+      return g_strdup_printf("bad section header \"%s\"", s);
+    for (rest = close + 1; is_blank(*rest); rest++)
+      ;
+    if (*rest && *rest != ';' && *rest != '#')
+      return g_strdup_printf("text after section header \"%s\" (comments start with ;)", s);
+    close[1] = '\0';
+    *in_group = TRUE;
+    return NULL;
+  }
+  if (!(eq = strchr(s, '=')))
+    return g_strdup_printf("\"%s\" is not key = value, a [section] or a ; comment", s);
+  if (!*in_group)
+    return g_strdup_printf("\"%s\" comes before any [section]", s);
+  if (eq == s || strcspn(s, "[]") < (size_t)(eq - s))
+    return g_strdup_printf("bad key name in \"%s\"", s);
+  /* A value may hold ';' (imap://host;STARTTLS), just not after a blank. */
+  for (char *q = eq + 1; *q; q++) {
+    if ((*q == ';' || *q == '#') && (q == eq + 1 || is_blank(q[-1]))) {
+      *q = '\0';
+      break;
+    }
+  }
+  g_strchomp(line);
+  return NULL;
+}
+
+static char *preprocess(const char *data, gsize len, const char *name, GError **error)
+{
+  GString *out = g_string_sized_new(len + 1);
+  const char *p = data, *end = data + len, *bad = NULL;
+  gboolean in_group = FALSE;
+  unsigned lineno = 1;
+  char *result = NULL;
+
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) /* BOM of Windows editors */
+    p += 3;
+  if (!g_utf8_validate(data, len, &bad)) {
+    for (const char *q = data; q < bad; q++)
+      lineno += *q == '\n';
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s:%u: not UTF-8 text", name, lineno);
+    goto out;
+  }
+  for (; p < end; lineno++) {
+    const char *nl = memchr(p, '\n', end - p);
+    g_autofree char *line = g_strndup(p, (nl ? nl : end) - p);
+    g_autofree char *why = lint_line(line, &in_group);
+
+    if (why) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s:%u: %s", name, lineno, why);
+      goto out;
+    }
+    g_string_append(out, line);
+    g_string_append_c(out, '\n');
+    p = nl ? nl + 1 : end;
+  }
+  result = g_string_free(g_steal_pointer(&out), FALSE);
+out:
+  if (out)
+    g_string_free(out, TRUE);
+  return result;
+}
+
+static void pair_free(gpointer p)
+{
+  IgPair *pair = p;
+
+  g_free(pair->name);
+  g_free(pair->address);
+  g_free(pair);
+}
+
+static void webhook_free(gpointer p)
+{
+  IgWebhook *w = p;
+
+  free_keys(webhook_table, G_N_ELEMENTS(webhook_table), w);
+  g_free(w->name);
+  g_free(w);
+}
+
+/* Runs of white space made one space; with a case-insensitive compare this
+ * is how asset names match. */
+static char *asset_norm(const char *s)
+{
+  g_auto(GStrv) words = g_strsplit_set(s, " \t", -1);
+  GString *out = g_string_new(NULL);
+
+  for (char **w = words; *w; w++)
+    if (**w)
+      g_string_append_printf(out, "%s%s", out->len ? " " : "", *w);
+  return g_string_free(out, FALSE);
+}
+
+/* [suppliers] and [assets]: name = address. A later spelling of the same
+ * name replaces an earlier one, as GKeyFile does for exact duplicates. */
+static gboolean load_pairs(GKeyFile *kf, IgConfig *c, const char *group, GPtrArray *pairs,
+                           GError **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+  gboolean suppliers = strcmp(group, "suppliers") == 0;
+
+  for (char **k = keys; k && *k; k++) {
+    g_autofree char *value = get_value(kf, group, *k);
+    g_autofree char *name = suppliers ? g_ascii_strdown(*k, -1) : asset_norm(*k);
+    IgPair *pair = NULL;
+
+    if (suppliers && !is_domain(name)) {
+      value_error(error, c, group, *k, value, "key is not a domain name");
+      return FALSE;
+    }
+    if (!value || !is_email(value)) {
+      value_error(error, c, group, *k, value, "not an email address (use local@domain)");
+      return FALSE;
+    }
+    for (guint i = 0; i < pairs->len && !pair; i++) {
+      IgPair *old = g_ptr_array_index(pairs, i);
+      g_autofree char *old_name = asset_norm(old->name);
+      if (g_ascii_strcasecmp(old_name, name) == 0)
+        pair = old;
+    }
+    if (!pair)
+      g_ptr_array_add(pairs, (pair = g_new0(IgPair, 1)));
+    g_free(pair->name);
+    g_free(pair->address);
+    pair->name = suppliers ? g_steal_pointer(&name) : g_strdup(*k);
+    pair->address = g_ascii_strdown(value, -1);
+  }
+  return TRUE;
+}
+
+static gboolean load_webhook(GKeyFile *kf, IgConfig *c, const char *group, GError **error)
+{
+  IgWebhook *w = g_new0(IgWebhook, 1);
+
+  g_ptr_array_add(c->webhooks, w); /* from here on, freed with c */
+  w->name = g_strdup(group + strlen("webhook."));
+  if (!apply_keys(kf, c, w, group, webhook_table, G_N_ELEMENTS(webhook_table), error))
+    return FALSE;
+  if (!w->url) {
+    value_error(error, c, group, "url", NULL, "missing: every webhook needs a url");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Rejects unknown sections and keys before any value is looked at. */
+static gboolean check_names(GKeyFile *kf, IgConfig *c, GError **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+  for (char **g = groups; *g; g++) {
+    gboolean hook = g_str_has_prefix(*g, "webhook.");
+    const KeySpec *table = hook ? webhook_table : key_table;
+    size_t n = hook ? G_N_ELEMENTS(webhook_table) : G_N_ELEMENTS(key_table);
+    g_auto(GStrv) keys = NULL;
+
+    if (strcmp(*g, "suppliers") == 0 || strcmp(*g, "assets") == 0)
+      continue;
+    if (hook && ((*g)[8] == '\0' || (*g)[8 + strspn(*g + 8, NAME_CHARS)] != '\0')) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                  "%s: bad section [%s]: use [webhook.NAME], NAME of letters, digits, - and _",
+                  c->path, *g);
+      return FALSE;
+    }
+    if (!hook && !find_key(key_table, n, *g, NULL)) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: unknown section [%s]", c->path, *g);
+      return FALSE;
+    }
+    keys = g_key_file_get_keys(kf, *g, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+      if (!find_key(table, n, hook ? NULL : *g, *k)) {
+        g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: unknown key [%s] %s", c->path, *g, *k);
+        return FALSE;
+      }
+    }
+  }
+  return TRUE;
+}
+
+/* Rules that involve more than one key of an endpoint. */
+static gboolean check_endpoint(IgConfig *c, const char *group, const IgEndpoint *ep,
+                               GError **error)
+{
+  g_autofree char *host = url_host(ep->url);
+  g_autofree char *why = NULL;
+
+  /* maildir: and dir: have no host, hence no TLS to turn off. */
+  if (strstr(ep->url, "://") && ep->tls == IG_TLS_NONE && !is_loopback(host)) {
+    why = g_strdup_printf("only allowed when the url host is 127.0.0.1, ::1 or localhost, "
+                          "not \"%s\"", host);
+    value_error(error, c, group, "tls", "none", why);
+    return FALSE;
+  }
+  if (ep->password_file && ep->oauth2_token_command) {
+    value_error(error, c, group, "oauth2_token_command", ep->oauth2_token_command,
+                "set password_file or oauth2_token_command, not both");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+IgConfig *config_load_data(const char *data, gsize len, const char *name, GError **error)
+{
+  g_autoptr(IgConfig) c = g_new0(IgConfig, 1);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) kf_error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) groups = NULL;
+  IgConfig *result = NULL;
+
+  c->path = g_strdup(name);
+  c->suppliers = g_ptr_array_new_with_free_func(pair_free);
+  c->assets = g_ptr_array_new_with_free_func(pair_free);
+  c->webhooks = g_ptr_array_new_with_free_func(webhook_free);
+  if (!(text = preprocess(data, len, name, error)))
+    goto out;
+  /* Lists are split by split_list(); set anyway so that any GKeyFile list
+   * call agrees with it. */
+  g_key_file_set_list_separator(kf, ',');
+  if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &kf_error)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: %s", name, kf_error->message);
+    goto out;
+  }
+  if (!check_names(kf, c, error) ||
+      !apply_keys(kf, c, c, NULL, key_table, G_N_ELEMENTS(key_table), error) ||
+      !load_pairs(kf, c, "suppliers", c->suppliers, error) ||
+      !load_pairs(kf, c, "assets", c->assets, error))
+    goto out;
+  groups = g_key_file_get_groups(kf, NULL);
+  for (char **g = groups; *g; g++)
+    if (g_str_has_prefix(*g, "webhook.") && !load_webhook(kf, c, *g, error))
+      goto out;
+  if (!check_endpoint(c, "source", &c->source, error) ||
+      !check_endpoint(c, "transport", &c->transport, error))
+    goto out;
+  /* Anyone can write an Authentication-Results header; only the one our
+   * own border MTA adds may be believed. */
+  if (c->require_authentication == IG_AUTH_RESULTS && !c->trusted_authserv_id) {
+    value_error(error, c, "ost", "trusted_authserv_id", NULL,
+                "required when require_authentication = authentication-results");
+    goto out;
+  }
+  result = g_steal_pointer(&c);
+out:
+  return result;
+}
+
+IgConfig *config_load(const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) read_error = NULL;
+  const char *reason;
+  gsize len = 0;
+
+  if (!g_file_get_contents(path, &data, &len, &read_error)) {
+    /* GLib says "Failed to open file “PATH”: REASON"; we name the file
+     * ourselves, so keep only the reason. */
+    reason = g_strrstr(read_error->message, ": ");
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: cannot read: %s", path,
+                reason ? reason + 2 : read_error->message);
+    return NULL;
+  }
+  return config_load_data(data, len, path, error);
+}
+
+void config_free(IgConfig *c)
+{
+  if (!c)
+    return;
+  free_keys(key_table, G_N_ELEMENTS(key_table), c);
+  g_free(c->path);
+  g_clear_pointer(&c->tz, g_time_zone_unref);
+  g_clear_pointer(&c->suppliers, g_ptr_array_unref);
+  g_clear_pointer(&c->assets, g_ptr_array_unref);
+  g_clear_pointer(&c->webhooks, g_ptr_array_unref);
+  g_free(c);
+}
+
+const char *config_default_path(void)
+{
+  const char *env = g_getenv("INCIDENT_GATEWAY_CONFIG");
+
+  return (env && *env) ? env : "config/gateway.conf";
+}
+
+/* Accepts a bare domain or an address (the part after the last '@'). */
+static const char *domain_of(const char *s)
+{
+  const char *at = strrchr(s, '@');
+
+  return at ? at + 1 : s;
+}
+
+const char *config_supplier_owner(const IgConfig *c, const char *domain)
+{
+  const IgPair *best = NULL;
+  size_t dlen, nlen;
+
+  if (!c || !domain)
+    return NULL;
+  domain = domain_of(domain);
+  dlen = strlen(domain);
+  /* Match on a label boundary only, so evil-example.co.uk is not
+   * example.co.uk; the longest configured suffix wins. */
+  for (guint i = 0; i < c->suppliers->len; i++) {
+    const IgPair *p = g_ptr_array_index(c->suppliers, i);
+    nlen = strlen(p->name);
+    if (nlen > dlen || g_ascii_strcasecmp(domain + dlen - nlen, p->name) != 0 ||
+        (nlen < dlen && domain[dlen - nlen - 1] != '.'))
+      continue;
+    if (!best || nlen > strlen(best->name))
+      best = p;
+  }
+  return best ? best->address : NULL;
+}
+
+const char *config_asset_owner(const IgConfig *c, const char *asset)
+{
+  g_autofree char *want = NULL;
+
+  if (!c || !asset)
+    return NULL;
+  want = asset_norm(asset);
+  for (guint i = 0; i < c->assets->len; i++) {
+    const IgPair *p = g_ptr_array_index(c->assets, i);
+    g_autofree char *have = asset_norm(p->name);
+    if (g_ascii_strcasecmp(have, want) == 0)
+      return p->address;
+  }
+  return NULL;
+}
+
+static gboolean list_has(char **list, const char *s)
+{
+  for (char **p = list; p && *p && s; p++)
+    if (g_ascii_strcasecmp(*p, s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean config_is_helpdesk_domain(const IgConfig *c, const char *domain)
+{
+  return c && domain && list_has(c->helpdesk_domains, domain_of(domain));
+}
+
+gboolean config_is_ost_member(const IgConfig *c, const char *address)
+{
+  return c && list_has(c->ost_members, address);
+}

@@ -1,0 +1,36 @@
+/* hash.c - digests through OpenSSL's one-shot interfaces. */
+#include "gateway/hash.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+static char *to_hex(const unsigned char *md, unsigned int len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc(len * 2 + 1);
+  for (unsigned int i = 0; i < len; i++) {
+    hex[i * 2] = digits[md[i] >> 4];
+    hex[i * 2 + 1] = digits[md[i] & 15];
+  }
+  hex[len * 2] = '\0';
+  return hex;
+}
+
+char *hash_sha256_hex(const void *data, gsize len)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (!EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL))
+    g_error("OpenSSL SHA-256 failed");
+  return to_hex(md, md_len);
+}
+
+char *hash_hmac_sha256_hex(const void *key, gsize key_len, const void *data,
+                           gsize len)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, md, &md_len))
+    g_error("OpenSSL HMAC-SHA256 failed");
+  return to_hex(md, md_len);
+}

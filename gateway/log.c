@@ -1,0 +1,27 @@
+/* log.c - one line per event, timestamped in UTC, to stderr. */
+#include "gateway/log.h"
+
+#include <stdio.h>
+
+static IgLogLevel threshold = IG_LOG_INFO;
+
+void log_set_level(IgLogLevel level)
+{
+  threshold = level;
+}
+
+void log_msg(IgLogLevel level, const char *reference, const char *message_id,
+             const char *fmt, ...)
+{
+  static const char *const names[] = { "debug", "info", "warn", "error" };
+  if (level < threshold)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *text = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+  fprintf(stderr, "%s %s %s <%s> %s\n", at, names[level], reference ? reference : "-",
+          message_id ? message_id : "-", g_strdelimit(text, "\r\n", ' '));
+}

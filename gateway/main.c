@@ -1,0 +1,102 @@
+/* main.c - incident-gateway: parse the command line, run one command, map
+ * its error to one stderr line and the exit status (0, 1 runtime, 2 usage
+ * or configuration). Options may stand before or after the command. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/commands.h"
+#include "gateway/config.h"
+#include "gateway/error.h"
+
+static IgCli cli;
+
+static GOptionEntry entries[] = {
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &cli.config_path,
+    "configuration file (default: $INCIDENT_GATEWAY_CONFIG, else config/gateway.conf)", "FILE" },
+  { "now", 0, 0, G_OPTION_ARG_STRING, &cli.now, "act as if the clock read this time", "ISO-8601" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, "JSON output (list, show, outbox, messages)", NULL },
+  { "status", 0, 0, G_OPTION_ARG_STRING, &cli.status, "list: only this status", "S" },
+  { "impact", 0, 0, G_OPTION_ARG_STRING, &cli.impact, "list: only this impact", "I" },
+  { "open", 0, 0, G_OPTION_ARG_NONE, &cli.open_only, "list: only open incidents", NULL },
+  { "overdue", 0, 0, G_OPTION_ARG_NONE, &cli.overdue, "list: only with an overdue deadline", NULL },
+  { "pending", 0, 0, G_OPTION_ARG_NONE, &cli.pending, "outbox: only pending rows", NULL },
+  { "unmatched", 0, 0, G_OPTION_ARG_NONE, &cli.unmatched, "messages: only unmatched", NULL },
+  { "once", 0, 0, G_OPTION_ARG_NONE, &cli.once, "poll: process what is waiting, then exit", NULL },
+  { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* A command-specific option given to a command that does not take it. */
+static const char *stray_option(const IgCommand *cmd)
+{
+  const struct {
+    const char *name;
+    gboolean set;
+  } used[] = {
+    { "json", cli.json }, { "status", cli.status != NULL }, { "impact", cli.impact != NULL },
+    { "open", cli.open_only }, { "overdue", cli.overdue }, { "pending", cli.pending },
+    { "unmatched", cli.unmatched }, { "once", cli.once },
+  };
+  g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
+  for (gsize i = 0; i < G_N_ELEMENTS(used); i++)
+    if (used[i].set && !g_strv_contains((const char *const *)allowed, used[i].name))
+      return used[i].name;
+  return NULL;
+}
+
+static char *summary_text(void)
+{
+  GString *s = g_string_new("Commands:\n");
+  for (const IgCommand *c = commands; c->name; c++)
+    g_string_append_printf(s, "  %-13s %s\n", c->name, c->usage);
+  return g_string_free(s, FALSE);
+}
+
+static void dispatch(GOptionContext *ctx, char ***args, GError **error)
+{
+  GError *parse_error = NULL;
+  if (!g_option_context_parse_strv(ctx, args, &parse_error)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "%s", parse_error->message);
+    g_error_free(parse_error);
+    return;
+  }
+  char **argv = *args;
+  if (!argv[1]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "no command given (try --help)");
+    return;
+  }
+  const IgCommand *cmd = commands;
+  while (cmd->name && strcmp(cmd->name, argv[1]) != 0)
+    cmd++;
+  if (!cmd->name) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "unknown command \"%s\" (try --help)", argv[1]);
+    return;
+  }
+  const char *stray = stray_option(cmd);
+  if (stray) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "%s does not take --%s", cmd->name, stray);
+    return;
+  }
+  if (!cli.config_path)
+    cli.config_path = config_default_path();
+  cli.args = argv + 2;
+  if (!cmd->run(&cli, error) && !*error)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s failed", cmd->name);
+}
+
+int main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [ARGS...]");
+  g_autofree char *summary = summary_text();
+  g_option_context_set_summary(ctx, "Incident Gateway: email-driven security incident intake.");
+  g_option_context_set_description(ctx, summary);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_auto(GStrv) args = g_strdupv(argv);
+  dispatch(ctx, &args, &error);
+  if (!error)
+    return 0;
+  fprintf(stderr, "incident-gateway: %s\n", error->message);
+  return ig_error_exit_code(error);
+}

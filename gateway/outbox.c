@@ -1,0 +1,81 @@
+/* outbox.c - queueing and delivering outgoing mail (outbox.h). */
+#include "gateway/outbox.h"
+
+#include "gateway/compose.h"
+#include "gateway/log.h"
+
+/* Backoff doubles from one minute up to six hours; after this many
+ * attempts (about four days) the row is marked failed for an operator. */
+#define RETRY_FIRST_SECONDS 60
+#define RETRY_MAX_SECONDS (6 * 3600)
+#define RETRY_GIVE_UP_ATTEMPTS 24
+
+gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
+                           IgTemplates *templates, GDateTime *now,
+                           const IgMailRequest *req, GError **error)
+{
+  g_autofree char *subject = NULL, *text = NULL;
+  if (!templates_render(templates, req->template_name, req->vars, &subject, &text, error))
+    return FALSE;
+  g_autofree char *message_id = compose_message_id(req->reference, req->template_name,
+                                                   config->address);
+  IgOutMail out = {
+    .from = config->from,
+    .to = req->to,
+    .subject = subject,
+    .text = text,
+    .message_id = message_id,
+    .in_reply_to = req->in_reply_to,
+    .references = req->references,
+    .auto_replied = req->auto_replied,
+    .loop_address = config->address,
+    .date = now,
+  };
+  g_autoptr(GBytes) body = compose_mail(&out);
+  g_autofree char *to = g_strjoinv(", ", (char **)req->to);
+  g_autofree char *at = iso_utc(now);
+  IgOutboxIn row = {
+    .incident_id = req->incident_id,
+    .kind = "mail",
+    .template_name = req->template_name,
+    .to = to,
+    .subject = subject,
+    .message_id = message_id,
+    .body = body,
+    .created_at = at,
+  };
+  return store_outbox_add(store, &row, error) != 0;
+}
+
+gboolean outbox_deliver(IgStore *store, IgTransport *transport, GDateTime *now,
+                        guint *sent, guint *failed, GError **error)
+{
+  *sent = *failed = 0;
+  g_autofree char *at = iso_utc(now);
+  g_autoptr(GPtrArray) due = store_outbox_due(store, at, error);
+  if (!due)
+    return FALSE;
+  for (guint i = 0; i < due->len; i++) {
+    IgOutboxRec *row = g_ptr_array_index(due, i);
+    g_autoptr(GError) send_error = NULL;
+    if (transport->send(transport, row, &send_error)) {
+      if (!store_outbox_sent(store, row->id, at, error))
+        return FALSE;
+      (*sent)++;
+      log_msg(IG_LOG_INFO, row->reference, row->message_id, "sent to %s", row->to);
+      continue;
+    }
+    gint64 delay = RETRY_FIRST_SECONDS << MIN(row->attempts, 20);
+    delay = MIN(delay, RETRY_MAX_SECONDS);
+    g_autoptr(GDateTime) next = g_date_time_add_seconds(now, (gdouble)delay);
+    g_autofree char *next_at = iso_utc(next);
+    gboolean give_up = row->attempts + 1 >= RETRY_GIVE_UP_ATTEMPTS;
+    if (!store_outbox_retry(store, row->id, next_at, give_up, send_error->message, error))
+      return FALSE;
+    (*failed)++;
+    log_msg(IG_LOG_WARN, row->reference, row->message_id, "%s to %s: %s",
+            give_up ? "gave up sending" : "will retry sending", row->to,
+            send_error->message);
+  }
+  return TRUE;
+}

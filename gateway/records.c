@@ -1,0 +1,97 @@
+/* records.c - constructors, destructors and time formatting for records.h. */
+#include "gateway/records.h"
+
+IgIncident *incident_new(void)
+{
+  IgIncident *inc = g_new0(IgIncident, 1);
+  inc->reported_late = -1;
+  inc->minutes_to_report = -1;
+  inc->missing_fields = g_new0(char *, 1);
+  return inc;
+}
+
+void incident_free(IgIncident *inc)
+{
+  if (!inc)
+    return;
+  char **strings[] = {
+    &inc->reference, &inc->status, &inc->impact, &inc->category,
+    &inc->personal_data, &inc->reporter_name, &inc->reporter_email,
+    &inc->reporter_phone, &inc->business_area, &inc->supplier, &inc->via,
+    &inc->source, &inc->forwarded_by, &inc->detected_at, &inc->occurred_at,
+    &inc->received_at, &inc->systems_affected, &inc->information_asset,
+    &inc->asset_owner, &inc->summary, &inc->description, &inc->actions_taken,
+    &inc->owner, &inc->created_at, &inc->updated_at,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
+    g_free(*strings[i]);
+  g_strfreev(inc->missing_fields);
+  g_free(inc);
+}
+
+void message_rec_free(IgMessageRec *m)
+{
+  if (!m)
+    return;
+  g_free(m->message_id);
+  g_free(m->direction);
+  g_free(m->from_addr);
+  g_free(m->subject);
+  g_free(m->received_at);
+  g_free(m->kind);
+  g_free(m->reference);
+  g_free(m->sha256);
+  g_free(m);
+}
+
+void event_rec_free(IgEventRec *e)
+{
+  if (!e)
+    return;
+  g_free(e->at);
+  g_free(e->actor);
+  g_free(e->type);
+  g_free(e->detail);
+  g_free(e);
+}
+
+void deadline_rec_free(IgDeadlineRec *d)
+{
+  if (!d)
+    return;
+  g_free(d->kind);
+  g_free(d->due_at);
+  g_free(d->state);
+  g_free(d);
+}
+
+void outbox_rec_free(IgOutboxRec *o)
+{
+  if (!o)
+    return;
+  g_free(o->kind);
+  g_free(o->to);
+  g_free(o->subject);
+  g_free(o->message_id);
+  g_free(o->reference);
+  g_free(o->state);
+  g_free(o->next_attempt_at);
+  g_free(o->last_error);
+  g_free(o->created_at);
+  if (o->body)
+    g_bytes_unref(o->body);
+  g_free(o);
+}
+
+char *iso_utc(GDateTime *when)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc(when);
+  return g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+GDateTime *iso_parse(const char *text)
+{
+  if (!text || !*text)
+    return NULL;
+  return g_date_time_new_from_iso8601(text, NULL);
+}

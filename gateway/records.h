@@ -1,0 +1,99 @@
+/* records.h - the plain data that flows between store, case logic and
+ * output: incidents, stored messages, audit events, deadlines and outbox
+ * rows. Every string is owned by its struct and freed by its free
+ * function; times are UTC ISO-8601 strings ("2026-11-22T14:05:00Z"), NULL
+ * when unknown. */
+#ifndef IG_RECORDS_H
+#define IG_RECORDS_H
+
+#include <glib.h>
+
+typedef struct {
+  gint64 id;
+  char *reference;
+  char *status;            /* new, triaged, investigating, ... */
+  char *impact;            /* low | medium | high | NULL */
+  char *category;
+  gboolean near_miss;
+  char *personal_data;     /* yes | no | unknown | NULL */
+  char *reporter_name;
+  char *reporter_email;
+  char *reporter_phone;
+  char *business_area;
+  char *supplier;
+  char *via;               /* direct | helpdesk | supplier */
+  char *source;            /* form | free_text | forward */
+  char *forwarded_by;
+  char *detected_at;
+  char *occurred_at;
+  char *received_at;
+  int reported_late;       /* 1, 0, or -1 when detected_at is unknown */
+  gint64 minutes_to_report;/* -1 when unknown */
+  char *systems_affected;
+  char *information_asset;
+  char *asset_owner;
+  char *summary;
+  char *description;
+  char *actions_taken;
+  char **missing_fields;   /* NULL-terminated, never NULL */
+  char *owner;
+  char *created_at;
+  char *updated_at;
+} IgIncident;
+
+typedef struct {
+  gint64 id;
+  char *message_id;        /* without <>, NULL if the mail had none */
+  char *direction;         /* "in" | "out" */
+  char *from_addr;
+  char *subject;
+  char *received_at;
+  char *kind;              /* report, reply, command, correspondence, ... */
+  char *reference;         /* incident it belongs to, or NULL */
+  char *sha256;
+} IgMessageRec;
+
+typedef struct {
+  gint64 id;
+  char *at;
+  char *actor;
+  char *type;
+  char *detail;
+} IgEventRec;
+
+typedef struct {
+  char *kind;              /* triage, form_reminder, management_report */
+  char *due_at;
+  char *state;             /* pending, done, ... */
+} IgDeadlineRec;
+
+typedef struct {
+  gint64 id;
+  char *kind;              /* "mail" | "webhook" */
+  char *to;                /* address(es) or URL */
+  char *subject;
+  char *message_id;
+  char *reference;
+  char *state;             /* pending | sent | failed | bounced */
+  gint64 attempts;
+  char *next_attempt_at;
+  char *last_error;
+  char *created_at;
+  GBytes *body;            /* complete message or JSON body; may be NULL in listings */
+} IgOutboxRec;
+
+IgIncident *incident_new(void);
+void incident_free(IgIncident *incident);
+void message_rec_free(IgMessageRec *rec);
+void event_rec_free(IgEventRec *rec);
+void deadline_rec_free(IgDeadlineRec *rec);
+void outbox_rec_free(IgOutboxRec *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgIncident, incident_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
+
+/* "2026-11-22T14:05:00Z" for a time in any zone; caller frees. */
+char *iso_utc(GDateTime *when);
+/* Parses what iso_utc() writes (and any ISO-8601 with a zone); NULL if bad. */
+GDateTime *iso_parse(const char *text);
+
+#endif

@@ -1,0 +1,25 @@
+/* render_json.h - the JSON shapes of SPEC section 2 (jansson).
+ * Unknown values are JSON null; keys may be added, never renamed. Every
+ * function returns a new reference the caller decrefs. */
+#ifndef IG_RENDER_JSON_H
+#define IG_RENDER_JSON_H
+
+#include <glib.h>
+#include <jansson.h>
+#include "gateway/records.h"
+
+/* One incident record; deadlines (IgDeadlineRec*), messages
+ * (IgMessageRec*) and events (IgEventRec*) may be NULL for empty lists. */
+json_t *json_incident(const IgIncident *incident, GPtrArray *deadlines,
+                      GPtrArray *messages, GPtrArray *events);
+
+/* An entry of `messages --json`. */
+json_t *json_message(const IgMessageRec *message);
+
+/* An entry of `outbox --json`. */
+json_t *json_outbox(const IgOutboxRec *row);
+
+/* Prints value and a newline to stdout; FALSE when writing fails. */
+gboolean json_print(json_t *value);
+
+#endif

@@ -1,0 +1,131 @@
+/* render_text.c - tables and detail views for people (render_text.h). */
+#include "gateway/render_text.h"
+
+#include <stdio.h>
+
+static char *local(const char *iso, GTimeZone *tz)
+{
+  g_autoptr(GDateTime) t = iso_parse(iso);
+  if (!t)
+    return g_strdup("-");
+  g_autoptr(GDateTime) l = g_date_time_to_timezone(t, tz);
+  return g_date_time_format(l, "%Y-%m-%d %H:%M");
+}
+
+static const char *or_dash(const char *s)
+{
+  return s && *s ? s : "-";
+}
+
+void text_incident_list(GPtrArray *incidents, GTimeZone *tz)
+{
+  if (!incidents->len) {
+    printf("no incidents\n");
+    return;
+  }
+  printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s\n", "REFERENCE", "STATUS", "IMPACT",
+         "CATEGORY", "RECEIVED", "SUMMARY");
+  for (guint i = 0; i < incidents->len; i++) {
+    const IgIncident *inc = g_ptr_array_index(incidents, i);
+    g_autofree char *received = local(inc->received_at, tz);
+    printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s%s\n", inc->reference, inc->status,
+           or_dash(inc->impact), or_dash(inc->category), received, or_dash(inc->summary),
+           inc->reported_late == 1 ? "  [late]" : "");
+  }
+}
+
+static void field(const char *label, const char *value)
+{
+  printf("%-19s %s\n", label, or_dash(value));
+}
+
+void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messages,
+                   GPtrArray *events, GTimeZone *tz)
+{
+  g_autofree char *detected = local(inc->detected_at, tz);
+  g_autofree char *received = local(inc->received_at, tz);
+  g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
+  g_autofree char *minutes = inc->minutes_to_report >= 0
+      ? g_strdup_printf("%" G_GINT64_FORMAT "%s", inc->minutes_to_report,
+                        inc->reported_late == 1 ? " (late)" : "") : NULL;
+  g_autofree char *reporter = g_strdup_printf("%s <%s>", or_dash(inc->reporter_name),
+                                              or_dash(inc->reporter_email));
+  printf("%s  %s\n\n", inc->reference, or_dash(inc->summary));
+  field("Status:", inc->status);
+  field("Impact:", inc->impact);
+  field("Category:", inc->category);
+  field("Personal data:", inc->personal_data);
+  field("Near miss:", inc->near_miss ? "yes" : "no");
+  field("Reporter:", reporter);
+  field("Phone:", inc->reporter_phone);
+  field("Business group:", inc->business_area);
+  field("Route:", inc->via);
+  field("Source:", inc->source);
+  field("Forwarded by:", inc->forwarded_by);
+  field("Supplier:", inc->supplier);
+  field("Detected:", detected);
+  field("Received:", received);
+  field("Minutes to report:", minutes);
+  field("Systems affected:", inc->systems_affected);
+  field("Information asset:", inc->information_asset);
+  field("Asset owner:", inc->asset_owner);
+  field("Owner:", inc->owner);
+  field("Missing fields:", missing);
+  printf("\nDescription:\n%s\n", or_dash(inc->description));
+  if (inc->actions_taken)
+    printf("\nActions taken:\n%s\n", inc->actions_taken);
+
+  printf("\nDeadlines:\n");
+  for (guint i = 0; i < deadlines->len; i++) {
+    const IgDeadlineRec *d = g_ptr_array_index(deadlines, i);
+    g_autofree char *due = local(d->due_at, tz);
+    printf("  %-18s %s  %s\n", d->kind, due, d->state);
+  }
+  printf("\nMessages:\n");
+  for (guint i = 0; i < messages->len; i++) {
+    const IgMessageRec *m = g_ptr_array_index(messages, i);
+    g_autofree char *at = local(m->received_at, tz);
+    printf("  %s %-3s %-14s %s\n", at, m->direction, or_dash(m->kind), or_dash(m->subject));
+  }
+  printf("\nEvents:\n");
+  for (guint i = 0; i < events->len; i++) {
+    const IgEventRec *e = g_ptr_array_index(events, i);
+    g_autofree char *at = local(e->at, tz);
+    printf("  %s %-16s %s: %s\n", at, e->type, e->actor, e->detail);
+  }
+}
+
+void text_messages(GPtrArray *messages, GTimeZone *tz)
+{
+  if (!messages->len) {
+    printf("no messages\n");
+    return;
+  }
+  printf("%-16s  %-14s  %-16s  %-30s  %s\n", "RECEIVED", "KIND", "REFERENCE", "FROM",
+         "SUBJECT");
+  for (guint i = 0; i < messages->len; i++) {
+    const IgMessageRec *m = g_ptr_array_index(messages, i);
+    g_autofree char *at = local(m->received_at, tz);
+    printf("%-16s  %-14s  %-16s  %-30s  %s\n", at, m->kind, or_dash(m->reference),
+           or_dash(m->from_addr), or_dash(m->subject));
+  }
+}
+
+void text_outbox(GPtrArray *rows, GTimeZone *tz)
+{
+  if (!rows->len) {
+    printf("outbox empty\n");
+    return;
+  }
+  printf("%-6s  %-8s  %-8s  %-16s  %-32s  %s\n", "ID", "STATE", "ATTEMPTS", "REFERENCE",
+         "TO", "SUBJECT");
+  for (guint i = 0; i < rows->len; i++) {
+    const IgOutboxRec *r = g_ptr_array_index(rows, i);
+    printf("%-6" G_GINT64_FORMAT "  %-8s  %-8" G_GINT64_FORMAT "  %-16s  %-32s  %s\n", r->id,
+           r->state, r->attempts, or_dash(r->reference), or_dash(r->to), or_dash(r->subject));
+    if (r->last_error) {
+      g_autofree char *next = local(r->next_attempt_at, tz);
+      printf("        last error: %s (next attempt %s)\n", r->last_error, next);
+    }
+  }
+}

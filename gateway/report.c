@@ -1,0 +1,179 @@
+/* report.c - from a parsed mail to incident fields (report.h). */
+#include "gateway/report.h"
+
+#include <string.h>
+
+#include "parsers/form.h"
+
+static const struct {
+  const char *field;
+  const char *label;
+} labels[] = {
+  { "reporter_name", "Reporter name" },
+  { "detected_at", "Date and time of detection" },
+  { "category", "Incident category" },
+  { "impact", "Impact" },
+  { "personal_data", "Personal data involved" },
+  { "description", "Description" },
+};
+
+const char *report_field_label(const char *field)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+    if (strcmp(labels[i].field, field) == 0)
+      return labels[i].label;
+  return field;
+}
+
+char *report_clean_subject(const char *subject)
+{
+  static const char *const prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", NULL };
+  if (!subject)
+    return NULL;
+  const char *p = subject;
+  gboolean again = TRUE;
+  while (again) {
+    again = FALSE;
+    while (g_ascii_isspace(*p))
+      p++;
+    for (int i = 0; prefixes[i]; i++) {
+      gsize n = strlen(prefixes[i]);
+      if (g_ascii_strncasecmp(p, prefixes[i], n) == 0) {
+        p += n;
+        again = TRUE;
+      }
+    }
+  }
+  char *clean = g_strstrip(g_strdup(p));
+  if (!*clean) {
+    g_free(clean);
+    return NULL;
+  }
+  return clean;
+}
+
+static const char *domain_of(const char *addr)
+{
+  const char *at = addr ? strrchr(addr, '@') : NULL;
+  return at ? at + 1 : NULL;
+}
+
+/* The form in the body wins; else the attachment with the most labels. */
+static IgForm *find_form(const IgMail *mail, GTimeZone *tz)
+{
+  IgForm *best = form_parse(mail->body, tz);
+  for (guint i = 0; i < mail->attachments->len && !form_is_form(best); i++) {
+    const IgTextPart *part = g_ptr_array_index(mail->attachments, i);
+    IgForm *candidate = form_parse(part->text, tz);
+    if (candidate->labels_found > best->labels_found) {
+      form_free(best);
+      best = candidate;
+    } else {
+      form_free(candidate);
+    }
+  }
+  return best;
+}
+
+static char *first_line(const char *text, gsize max_chars)
+{
+  if (!text)
+    return NULL;
+  const char *p = text;
+  while (*p && g_ascii_isspace(*p))
+    p++;
+  const char *nl = strchr(p, '\n');
+  g_autofree char *line = g_strstrip(nl ? g_strndup(p, nl - p) : g_strdup(p));
+  if (!*line)
+    return NULL;
+  if (g_utf8_strlen(line, -1) <= (glong)max_chars)
+    return g_steal_pointer(&line);
+  g_autofree char *cut = g_utf8_substring(line, 0, (glong)max_chars);
+  return g_strdup_printf("%s...", cut);
+}
+
+static void set_timing(IgIncident *inc, const IgConfig *config, GDateTime *detected,
+                       GDateTime *received, GPtrArray *problems)
+{
+  if (!detected)
+    return;
+  GTimeSpan diff = g_date_time_difference(received, detected);
+  /* A few minutes of clock skew between a reporter's PC and the mail
+   * server is normal; beyond that the detection time is wrong. */
+  if (diff < -5 * G_TIME_SPAN_MINUTE) {
+    g_ptr_array_add(problems, g_strdup("detection time is after the report arrived"));
+    return;
+  }
+  inc->minutes_to_report = MAX(diff, 0) / G_TIME_SPAN_MINUTE;
+  inc->reported_late = inc->minutes_to_report * 60 > config->report_within;
+}
+
+static char *dup_or_null(const char *s)
+{
+  return s && *s ? g_strdup(s) : NULL;
+}
+
+IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
+                         GPtrArray *problems)
+{
+  IgIncident *inc = incident_new();
+  g_autoptr(IgForm) form = find_form(mail, config->tz);
+  gboolean is_form = form_is_form(form);
+
+  inc->source = g_strdup(is_form ? "form" : "free_text");
+  if (is_form) {
+    for (guint i = 0; i < form->problems->len; i++)
+      g_ptr_array_add(problems, g_strdup(g_ptr_array_index(form->problems, i)));
+    inc->reporter_name = dup_or_null(form->reporter_name);
+    inc->reporter_email = dup_or_null(form->reporter_email);
+    inc->reporter_phone = dup_or_null(form->reporter_phone);
+    inc->business_area = dup_or_null(form->business_area);
+    inc->detected_at = form->detected_at ? iso_utc(form->detected_at) : NULL;
+    inc->occurred_at = form->occurred_at ? iso_utc(form->occurred_at) : NULL;
+    inc->category = dup_or_null(form->category);
+    inc->impact = dup_or_null(form->impact);
+    inc->personal_data = dup_or_null(form->personal_data);
+    inc->near_miss = form->near_miss == 1;
+    inc->systems_affected = dup_or_null(form->systems_affected);
+    inc->information_asset = dup_or_null(form->information_asset);
+    inc->supplier = dup_or_null(form->supplier);
+    inc->description = dup_or_null(form->description);
+    inc->actions_taken = dup_or_null(form->actions_taken);
+    set_timing(inc, config, form->detected_at, received, problems);
+  } else {
+    g_autofree char *body = g_strstrip(g_strdup(mail->body));
+    inc->description = dup_or_null(body);
+  }
+  if (!inc->reporter_name)
+    inc->reporter_name = dup_or_null(mail->from_name);
+  if (!inc->reporter_email)
+    inc->reporter_email = dup_or_null(mail->from_addr);
+
+  const char *domain = domain_of(mail->from_addr);
+  if (domain && config_is_helpdesk_domain(config, domain)) {
+    inc->via = g_strdup("helpdesk");
+  } else if (domain && config_supplier_owner(config, domain)) {
+    inc->via = g_strdup("supplier");
+    if (!inc->supplier)
+      inc->supplier = g_strdup(domain);
+  } else {
+    inc->via = g_strdup("direct");
+  }
+  if (inc->information_asset)
+    inc->asset_owner = dup_or_null(config_asset_owner(config, inc->information_asset));
+
+  inc->summary = report_clean_subject(mail->subject);
+  if (!inc->summary)
+    inc->summary = first_line(inc->description, 100);
+
+  GPtrArray *missing = g_ptr_array_new();
+  const char *values[] = { inc->reporter_name, inc->detected_at, inc->category,
+                           inc->impact, inc->personal_data, inc->description };
+  for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+    if (!values[i])
+      g_ptr_array_add(missing, g_strdup(labels[i].field));
+  g_ptr_array_add(missing, NULL);
+  g_strfreev(inc->missing_fields);
+  inc->missing_fields = (char **)g_ptr_array_free(missing, FALSE);
+  return inc;
+}

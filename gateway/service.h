@@ -1,0 +1,42 @@
+/* service.h - the gateway assembled: configuration, store, templates,
+ * transport and source, and the loops that drive them (poll once, run
+ * until SIGTERM, ingest raw messages). One IgService per process. */
+#ifndef IG_SERVICE_H
+#define IG_SERVICE_H
+
+#include <glib.h>
+#include "gateway/config.h"
+#include "gateway/intake.h"
+#include "gateway/store.h"
+
+typedef struct IgService IgService;
+
+/* Takes ownership of config. now_override (may be NULL) is the --now
+ * time: the clock starts there and runs on. */
+IgService *service_new(IgConfig *config, GDateTime *now_override, GError **error);
+void service_free(IgService *service);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgService, service_free)
+
+IgStore *service_store(IgService *service);
+const IgConfig *service_config(IgService *service);
+
+/* The service clock; caller unrefs. */
+GDateTime *service_now(IgService *service);
+
+/* Records items (see intake.h) in batches, then sends the due outbox.
+ * Per-item outcomes are in items; FALSE only on a store failure. */
+gboolean service_ingest(IgService *service, IgIntakeItem *items, gsize n,
+                        GError **error);
+
+/* Processes everything waiting in the source, then sends the due outbox.
+ * *processed counts messages taken out of the source. */
+gboolean service_poll_once(IgService *service, guint *processed, GError **error);
+
+/* Watches the source until SIGTERM or SIGINT; SIGHUP reloads the
+ * configuration from config_path (a bad one is logged and ignored). */
+gboolean service_run(IgService **service, const char *config_path, GError **error);
+
+/* Sends due outbox rows now. */
+gboolean service_deliver(IgService *service, GError **error);
+
+#endif

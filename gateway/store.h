@@ -1,0 +1,167 @@
+/* store.h - the case store: the only module that speaks SQL.
+ *
+ * The SQLite implementation (store.c) runs in WAL mode with
+ * synchronous=FULL, migrates its schema by PRAGMA user_version and uses
+ * prepared statements only. A PostgreSQL backend would be a second
+ * implementation of this header. Writes happen inside store_begin() /
+ * store_commit(); store_savepoint() isolates one message inside a batch so
+ * a failure rolls back that message alone. All returned records belong to
+ * the caller. */
+#ifndef IG_STORE_H
+#define IG_STORE_H
+
+#include <glib.h>
+#include "gateway/records.h"
+
+typedef struct IgStore IgStore;
+
+/* Opens (creating directories and the file as needed) and migrates. */
+IgStore *store_open(const char *path, GError **error);
+void store_close(IgStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgStore, store_close)
+
+gboolean store_begin(IgStore *store, GError **error);
+gboolean store_commit(IgStore *store, GError **error);
+void store_rollback(IgStore *store);
+gboolean store_savepoint(IgStore *store, GError **error);
+gboolean store_release(IgStore *store, GError **error);
+void store_rollback_to(IgStore *store);
+
+/* --- incoming messages --- */
+
+/* TRUE in *seen when a message with this SHA-256 (hex) or this Message-ID
+ * (may be NULL) is already stored. */
+gboolean store_message_seen(IgStore *store, const char *sha256,
+                            const char *message_id, gboolean *seen,
+                            GError **error);
+
+typedef struct {
+  const char *message_id;
+  const char *sha256;
+  const void *raw;
+  gsize raw_len;
+  const char *from_addr;
+  const char *subject;
+  const char *received_at;
+  const char *kind;
+  gint64 incident_id;       /* 0 = unmatched */
+  const char *note;         /* why (quarantine reason, loop verdict) or NULL */
+} IgMessageIn;
+
+/* Returns the new row id, or 0 on error. */
+gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error);
+
+/* Raw bytes of a stored message; caller unrefs. */
+GBytes *store_message_raw(IgStore *store, gint64 id, GError **error);
+
+/* Newest first; unmatched_only keeps those without an incident. */
+GPtrArray *store_list_messages(IgStore *store, gboolean unmatched_only,
+                               GError **error);
+
+/* The incident that a message with one of these Message-IDs (incoming or
+ * sent by us) belongs to; 0 when none. */
+gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
+                                      GError **error);
+
+/* Counts failed processing attempts of a raw message across runs;
+ * returns the new count, or -1 on error. */
+int store_note_failure(IgStore *store, const char *sha256, const char *error_text,
+                       const char *at, GError **error);
+
+/* --- incidents --- */
+
+/* Allocates the next "PREFIX-YYYY-NNNNNN" for that year; call inside the
+ * transaction that records the incident. Caller frees. */
+char *store_next_reference(IgStore *store, const char *prefix, int year,
+                           GError **error);
+
+/* Inserts incident (its reference already allocated); sets incident->id. */
+gboolean store_add_incident(IgStore *store, IgIncident *incident, GError **error);
+
+/* The reference of incident id; caller frees; NULL if none. */
+char *store_incident_reference(IgStore *store, gint64 id, GError **error);
+
+/* 0 when no such reference. */
+gint64 store_incident_id(IgStore *store, const char *reference, GError **error);
+
+/* NULL with no error when not found. */
+IgIncident *store_get_incident(IgStore *store, const char *reference,
+                               GError **error);
+
+typedef struct {
+  const char *status;       /* NULL = any */
+  const char *impact;       /* NULL = any */
+  gboolean open_only;       /* status not resolved, closed or rejected */
+  gboolean overdue_only;    /* a pending deadline due before now */
+  const char *now;          /* ISO time for overdue_only */
+} IgIncidentFilter;
+
+/* IgIncident*, newest first. */
+GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *filter,
+                                GError **error);
+
+/* IgMessageRec* of one incident, incoming then outgoing, oldest first. */
+GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id,
+                                   GError **error);
+
+/* --- audit events (hash-chained) --- */
+
+gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
+                         const char *actor, const char *type,
+                         const char *detail, GError **error);
+GPtrArray *store_incident_events(IgStore *store, gint64 incident_id,
+                                 GError **error);
+
+/* --- policy rules and deadlines --- */
+
+/* Records that rule fired for incident; *first is FALSE when it had
+ * already fired (each rule fires once per incident). */
+gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,
+                         const char *at, gboolean *first, GError **error);
+
+gboolean store_add_deadline(IgStore *store, gint64 incident_id,
+                            const char *kind, const char *due_at,
+                            GError **error);
+GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id,
+                                    GError **error);
+
+/* --- outbox --- */
+
+typedef struct {
+  gint64 incident_id;       /* 0 = none */
+  const char *kind;         /* "mail" | "webhook" */
+  const char *template_name;
+  const char *to;
+  const char *subject;
+  const char *message_id;
+  GBytes *body;
+  const char *created_at;
+} IgOutboxIn;
+
+gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error);
+
+/* Pending rows due at or before now, oldest first, with bodies. */
+GPtrArray *store_outbox_due(IgStore *store, const char *now, GError **error);
+
+/* All rows newest first (pending_only: state pending), without bodies. */
+GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only,
+                             GError **error);
+
+gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
+                           GError **error);
+gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
+                            gboolean give_up, const char *error_text,
+                            GError **error);
+
+/* Acknowledgements sent (or queued) to address since the given time. */
+gint64 store_count_acks_since(IgStore *store, const char *address,
+                              const char *since, GError **error);
+
+/* --- integrity --- */
+
+/* Walks the event chain and every raw message hash. Returns FALSE with
+ * IG_ERROR_INTEGRITY naming the first mismatch; *checked counts rows. */
+gboolean store_verify(IgStore *store, gint64 *events_checked,
+                      gint64 *messages_checked, GError **error);
+
+#endif

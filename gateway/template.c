@@ -1,0 +1,150 @@
+/* template.c - loading and rendering mail templates (template.h). */
+#include "gateway/template.h"
+
+#include <string.h>
+
+#include "gateway/error.h"
+
+struct IgTemplates {
+  char *dir;
+  GHashTable *cache;        /* name -> file text */
+};
+
+IgTemplates *templates_new(const char *dir)
+{
+  IgTemplates *t = g_new0(IgTemplates, 1);
+  t->dir = g_strdup(dir);
+  t->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  return t;
+}
+
+void templates_free(IgTemplates *t)
+{
+  if (!t)
+    return;
+  g_hash_table_destroy(t->cache);
+  g_free(t->dir);
+  g_free(t);
+}
+
+static const char *load(IgTemplates *t, const char *name, GError **error)
+{
+  const char *text = g_hash_table_lookup(t->cache, name);
+  if (text)
+    return text;
+  g_autofree char *file = g_strdup_printf("%s.txt", name);
+  g_autofree char *path = g_build_filename(t->dir, file, NULL);
+  char *contents = NULL;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(path, &contents, NULL, &io)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s: %s", path, io->message);
+    return NULL;
+  }
+  if (!g_str_has_prefix(contents, "Subject:") || !strstr(contents, "\n\n")) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                "template %s: must start with a Subject: line and a blank line", path);
+    g_free(contents);
+    return NULL;
+  }
+  g_hash_table_insert(t->cache, g_strdup(name), contents);
+  return contents;
+}
+
+static gboolean is_empty(GHashTable *vars, const char *name)
+{
+  const char *v = g_hash_table_lookup(vars, name);
+  return !v || !*v;
+}
+
+/* Renders text[0..len) into out; returns FALSE on a malformed tag. */
+static gboolean render(const char *text, gsize len, GHashTable *vars, GString *out,
+                       int depth, GError **error)
+{
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *open = g_strstr_len(p, end - p, "{{");
+    if (!open) {
+      g_string_append_len(out, p, end - p);
+      break;
+    }
+    g_string_append_len(out, p, open - p);
+    const char *close = g_strstr_len(open, end - open, "}}");
+    if (!close) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "unclosed {{ in template");
+      return FALSE;
+    }
+    g_autofree char *tag = g_strstrip(g_strndup(open + 2, close - open - 2));
+    p = close + 2;
+    if (tag[0] != '#' && tag[0] != '^') {
+      const char *v = g_hash_table_lookup(vars, tag);
+      if (v)
+        g_string_append(out, v);
+      continue;
+    }
+    g_autofree char *end_tag = g_strdup_printf("{{/%s}}", tag + 1);
+    const char *section_end = g_strstr_len(p, end - p, end_tag);
+    if (!section_end || depth > 8) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "section {{%s}} has no %s", tag, end_tag);
+      return FALSE;
+    }
+    gboolean show = (tag[0] == '#') != is_empty(vars, tag + 1);
+    const char *content = p;
+    /* A section tag alone on its line should not leave a blank line. */
+    if (*content == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
+      content++;
+    if (show && content < section_end &&
+        !render(content, section_end - content, vars, out, depth + 1, error))
+      return FALSE;
+    p = section_end + strlen(end_tag);
+    if (p < end && *p == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
+      p++;
+  }
+  return TRUE;
+}
+
+gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
+                          char **subject, char **body, GError **error)
+{
+  const char *text = load(t, name, error);
+  if (!text)
+    return FALSE;
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_autoptr(GError) err = NULL;
+  if (!render(text, strlen(text), vars, out, 0, &err)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s/%s.txt: %s", t->dir, name,
+                err->message);
+    return FALSE;
+  }
+  char *split = strstr(out->str, "\n\n");
+  if (!g_str_has_prefix(out->str, "Subject:") || !split) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                "template %s/%s.txt: rendered text lost its Subject: line", t->dir, name);
+    return FALSE;
+  }
+  g_autofree char *subj = g_strndup(out->str + strlen("Subject:"),
+                                    split - out->str - strlen("Subject:"));
+  *subject = g_strstrip(g_strdelimit(g_steal_pointer(&subj), "\r\n", ' '));
+  *body = g_strdup(split + 2);
+  return TRUE;
+}
+
+gboolean templates_check(IgTemplates *t, GError **error)
+{
+  g_autoptr(GError) io = NULL;
+  g_autoptr(GDir) dir = g_dir_open(t->dir, 0, &io);
+  if (!dir) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "templates: %s", io->message);
+    return FALSE;
+  }
+  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
+  const char *file;
+  while ((file = g_dir_read_name(dir))) {
+    if (!g_str_has_suffix(file, ".txt"))
+      continue;
+    g_autofree char *name = g_strndup(file, strlen(file) - 4);
+    g_autofree char *subject = NULL, *body = NULL;
+    if (!templates_render(t, name, none, &subject, &body, error))
+      return FALSE;
+  }
+  return TRUE;
+}

@@ -1,0 +1,30 @@
+/* template.h - the text of every outgoing mail comes from templates/NAME.txt.
+ *
+ * A template starts with a "Subject: ..." line, then a blank line, then the
+ * body. {{name}} inserts a variable; {{#name}}...{{/name}} keeps its
+ * content only when the variable is non-empty, {{^name}}...{{/name}} only
+ * when it is empty. An unknown variable is empty. Files are read once and
+ * cached. */
+#ifndef IG_TEMPLATE_H
+#define IG_TEMPLATE_H
+
+#include <glib.h>
+
+typedef struct IgTemplates IgTemplates;
+
+/* dir is copied. */
+IgTemplates *templates_new(const char *dir);
+void templates_free(IgTemplates *templates);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTemplates, templates_free)
+
+/* Renders templates/name.txt with vars (char* -> char*). Fills *subject
+ * and *body (caller frees). IG_ERROR_CONFIG when the file is missing or
+ * malformed. */
+gboolean templates_render(IgTemplates *templates, const char *name,
+                          GHashTable *vars, char **subject, char **body,
+                          GError **error);
+
+/* Reads every *.txt in the directory and checks that it is well formed. */
+gboolean templates_check(IgTemplates *templates, GError **error);
+
+#endif

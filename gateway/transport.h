@@ -1,0 +1,27 @@
+/* transport.h - delivering one outbox row: dir: (a file per mail) now,
+ * SMTP and webhooks behind the same face. */
+#ifndef IG_TRANSPORT_H
+#define IG_TRANSPORT_H
+
+#include <glib.h>
+#include "gateway/config.h"
+#include "gateway/records.h"
+
+typedef struct IgTransport IgTransport;
+struct IgTransport {
+  /* Delivers row (its body is the complete message); FALSE with error
+   * when it should be retried later. */
+  gboolean (*send)(IgTransport *self, const IgOutboxRec *row, GError **error);
+  void (*free)(IgTransport *self);
+};
+
+/* Chooses the implementation from [transport] url. */
+IgTransport *transport_open(const IgConfig *config, GError **error);
+void transport_free(IgTransport *transport);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTransport, transport_free)
+
+/* dir:PATH - each mail becomes PATH/<id>-<reference>.eml, written to a
+ * temporary name, synced and renamed, so readers never see half a file. */
+IgTransport *transport_dir_new(const char *dir, GError **error);
+
+#endif

@@ -1,0 +1,128 @@
+/* html.c - HTML to plain text (html.h) by walking libxml2's HTML tree.
+ *
+ * libxml2's recovering parser copes with the broken markup mail clients
+ * produce and bounds tree depth itself. */
+#include "parsers/html.h"
+
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+static gboolean is_block(const char *name)
+{
+  static const char *const blocks[] = {
+    "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3",
+    "h4", "h5", "h6", "blockquote", "pre", "hr", "section", "article",
+    "header", "footer", "dt", "dd", "address", NULL,
+  };
+  for (int i = 0; blocks[i]; i++)
+    if (g_ascii_strcasecmp(name, blocks[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void newline(GString *out)
+{
+  if (out->len && out->str[out->len - 1] != '\n')
+    g_string_append_c(out, '\n');
+}
+
+/* Appends text with runs of whitespace folded to one space, as a browser
+ * renders it. */
+static void append_text(GString *out, const char *text)
+{
+  for (const char *p = text; *p; p++) {
+    if (g_ascii_isspace(*p)) {
+      if (out->len && !g_ascii_isspace(out->str[out->len - 1]))
+        g_string_append_c(out, ' ');
+    } else {
+      g_string_append_c(out, *p);
+    }
+  }
+}
+
+/* Markup nested deeper than any mail client writes is not read. */
+#define MAX_DEPTH 200
+
+static void walk(xmlNode *node, GString *out, int depth)
+{
+  if (depth > MAX_DEPTH)
+    return;
+  for (; node; node = node->next) {
+    if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+      if (node->content)
+        append_text(out, (const char *)node->content);
+      continue;
+    }
+    if (node->type != XML_ELEMENT_NODE)
+      continue;
+    const char *name = (const char *)node->name;
+    if (!g_ascii_strcasecmp(name, "script") || !g_ascii_strcasecmp(name, "style") ||
+        !g_ascii_strcasecmp(name, "head") || !g_ascii_strcasecmp(name, "title"))
+      continue;
+    gboolean block = is_block(name);
+    if (block)
+      newline(out);
+    if (!g_ascii_strcasecmp(name, "li"))
+      g_string_append(out, "- ");
+    if ((!g_ascii_strcasecmp(name, "td") || !g_ascii_strcasecmp(name, "th")) &&
+        node->prev && out->len && out->str[out->len - 1] != '\n')
+      g_string_append(out, " | ");
+    gsize before = out->len;
+    walk(node->children, out, depth + 1);
+    if (!g_ascii_strcasecmp(name, "a")) {
+      xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
+      if (href && (g_str_has_prefix((char *)href, "http") ||
+                   g_str_has_prefix((char *)href, "mailto:"))) {
+        const char *target = (const char *)href;
+        if (g_str_has_prefix(target, "mailto:"))
+          target += 7;
+        if (!strstr(out->str + before, target))
+          g_string_append_printf(out, " <%s>", target);
+      }
+      xmlFree(href);
+    }
+    if (block || !g_ascii_strcasecmp(name, "br"))
+      newline(out);
+    if (!g_ascii_strcasecmp(name, "p"))
+      g_string_append_c(out, '\n');
+  }
+}
+
+/* Trims each line and keeps at most one blank line in a row. */
+static char *tidy(const char *text)
+{
+  GString *out = g_string_new(NULL);
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  int blanks = 0;
+  for (int i = 0; lines[i]; i++) {
+    char *line = g_strstrip(lines[i]);
+    if (!*line) {
+      if (out->len && ++blanks == 1)
+        g_string_append_c(out, '\n');
+      continue;
+    }
+    blanks = 0;
+    g_string_append(out, line);
+    g_string_append_c(out, '\n');
+  }
+  while (out->len && out->str[out->len - 1] == '\n')
+    g_string_truncate(out, out->len - 1);
+  return g_string_free(out, FALSE);
+}
+
+char *html_to_text(const char *html, gsize len)
+{
+  if (!html || !len)
+    return g_strdup("");
+  htmlDocPtr doc = htmlReadMemory(html, (int)MIN(len, (gsize)G_MAXINT), NULL, "UTF-8",
+                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                  HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  if (!doc)
+    return g_strdup("");
+  GString *out = g_string_new(NULL);
+  walk(xmlDocGetRootElement(doc), out, 0);
+  xmlFreeDoc(doc);
+  char *text = tidy(out->str);
+  g_string_free(out, TRUE);
+  return text;
+}

@@ -1,0 +1,328 @@
+/* mail.c - GMime-based reduction of a raw message to an IgMail (mail.h).
+ *
+ * The walk prefers text/plain for the body and falls back to HTML turned
+ * into text; text parts marked as attachments (or inside an attached
+ * message) are kept separately so the form parser can look there too.
+ * Nesting and part counts are bounded: hostile mail costs bounded work. */
+#include "parsers/mail.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "gateway/error.h"
+#include "parsers/html.h"
+
+#define MAX_DEPTH 16
+#define MAX_PARTS 256
+
+typedef struct {
+  IgMail *mail;
+  char *plain;              /* first inline text/plain */
+  char *html;               /* first inline text/html (raw UTF-8 HTML) */
+  guint parts;
+} Walk;
+
+static gpointer init_gmime(gpointer unused)
+{
+  g_mime_init();
+  return NULL;
+}
+
+static char *strip_nul(const char *data, gsize len, gsize *out_len)
+{
+  char *copy = g_malloc(len + 1);
+  gsize n = 0;
+  for (gsize i = 0; i < len; i++)
+    if (data[i] != '\0')
+      copy[n++] = data[i];
+  copy[n] = '\0';
+  *out_len = n;
+  return copy;
+}
+
+static char *convert(const char *data, gsize len, const char *from)
+{
+  gsize written = 0;
+  char *out = g_convert(data, (gssize)len, "UTF-8", from, NULL, &written, NULL);
+  if (out && !g_utf8_validate(out, (gssize)written, NULL)) {
+    g_free(out);
+    return NULL;
+  }
+  return out;
+}
+
+char *mail_to_utf8(const char *data, gsize len, const char *charset)
+{
+  gsize n = 0;
+  g_autofree char *clean = strip_nul(data, len, &n);
+  const char *canon = charset ? g_mime_charset_canon_name(charset) : NULL;
+  gboolean declared_utf8 = !canon || !g_ascii_strcasecmp(canon, "utf-8") ||
+                           !g_ascii_strcasecmp(canon, "us-ascii") ||
+                           !g_ascii_strcasecmp(canon, "iso-8859-1");
+  if (canon && !declared_utf8) {
+    char *out = convert(clean, n, g_mime_charset_iconv_name(charset));
+    if (out)
+      return out;
+  }
+  if (g_utf8_validate(clean, (gssize)n, NULL))
+    return g_steal_pointer(&clean);
+  /* Mislabelled 8-bit text is nearly always Windows-1252; Latin-1 maps
+   * every byte, so the last attempt cannot fail. */
+  char *out = convert(clean, n, "WINDOWS-1252");
+  if (!out)
+    out = convert(clean, n, "ISO-8859-1");
+  return out ? out : g_utf8_make_valid(clean, (gssize)n);
+}
+
+static char *part_text(GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content(part);
+  if (!content)
+    return g_strdup("");
+  GMimeStream *out = g_mime_stream_mem_new();
+  g_mime_data_wrapper_write_to_stream(content, out);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+  char *text = mail_to_utf8((const char *)bytes->data, bytes->len, charset);
+  g_object_unref(out);
+  return text;
+}
+
+static void text_part_free(gpointer p)
+{
+  IgTextPart *t = p;
+  g_free(t->filename);
+  g_free(t->content_type);
+  g_free(t->text);
+  g_free(t);
+}
+
+static char *mime_type_of(GMimeObject *obj)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (!ct)
+    return g_strdup("text/plain");
+  return g_ascii_strdown(g_mime_content_type_get_mime_type(ct) ?: "text/plain", -1);
+}
+
+static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
+
+static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
+{
+  GMimePart *part = GMIME_PART(obj);
+  GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (!ct || g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct) ?: "", "text") != 0)
+    return;
+  const char *filename = g_mime_part_get_filename(part);
+  gboolean is_attachment = attached || g_mime_part_is_attachment(part) || filename;
+  gboolean is_html = g_mime_content_type_is_type(ct, "text", "html");
+
+  if (!is_attachment) {
+    char **slot = is_html ? &w->html : &w->plain;
+    if (!*slot) {
+      *slot = part_text(part);
+      return;
+    }
+  }
+  IgTextPart *t = g_new0(IgTextPart, 1);
+  t->filename = filename ? g_strdup(filename) : NULL;
+  t->content_type = mime_type_of(obj);
+  g_autofree char *text = part_text(part);
+  t->text = is_html ? html_to_text(text, strlen(text)) : g_steal_pointer(&text);
+  g_ptr_array_add(w->mail->attachments, t);
+}
+
+static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
+{
+  if (!obj)
+    return;
+  if (depth > MAX_DEPTH || ++w->parts > MAX_PARTS) {
+    w->mail->parts_skipped++;
+    return;
+  }
+  if (GMIME_IS_MULTIPART(obj)) {
+    GMimeMultipart *mp = GMIME_MULTIPART(obj);
+    int n = g_mime_multipart_get_count(mp);
+    for (int i = 0; i < n; i++)
+      walk(w, g_mime_multipart_get_part(mp, i), depth + 1, attached);
+  } else if (GMIME_IS_MESSAGE_PART(obj)) {
+    GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+    if (inner)
+      walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
+  } else if (GMIME_IS_PART(obj)) {
+    walk_leaf(w, obj, attached);
+  }
+}
+
+static char *header_value(GMimeObject *obj, const char *name)
+{
+  const char *v = g_mime_object_get_header(obj, name);
+  if (!v)
+    return NULL;
+  char *s = g_strstrip(g_strdup(v));
+  return g_strdelimit(s, "\r\n", ' ');
+}
+
+static char **reference_ids(const char *refs, const char *in_reply_to, char **first_irt)
+{
+  GPtrArray *ids = g_ptr_array_new();
+  const char *sources[] = { in_reply_to, refs };
+  for (gsize s = 0; s < G_N_ELEMENTS(sources); s++) {
+    if (!sources[s])
+      continue;
+    GMimeReferences *list = g_mime_references_parse(NULL, sources[s]);
+    if (!list)
+      continue;
+    for (int i = 0; i < g_mime_references_length(list); i++) {
+      const char *id = g_mime_references_get_message_id(list, i);
+      if (s == 0 && i == 0 && first_irt)
+        *first_irt = g_strdup(id);
+      g_ptr_array_add(ids, g_strdup(id));
+    }
+    g_mime_references_free(list);
+  }
+  g_ptr_array_add(ids, NULL);
+  return (char **)g_ptr_array_free(ids, FALSE);
+}
+
+static char **all_values(GMimeObject *obj, const char *name)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list(obj);
+  GPtrArray *out = g_ptr_array_new();
+  int n = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < n; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+    if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
+      g_ptr_array_add(out, g_strstrip(g_strdup(g_mime_header_get_value(h) ?: "")));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static void read_from(IgMail *mail, GMimeMessage *msg)
+{
+  InternetAddressList *from = g_mime_message_get_from(msg);
+  if (!from || internet_address_list_length(from) < 1)
+    return;
+  InternetAddress *ia = internet_address_list_get_address(from, 0);
+  if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+    return;
+  const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+  const char *name = internet_address_get_name(ia);
+  if (addr && *addr)
+    mail->from_addr = g_ascii_strdown(addr, -1);
+  if (name && *name)
+    mail->from_name = g_strdelimit(g_strstrip(g_strdup(name)), "\r\n", ' ');
+}
+
+static void read_return_path(IgMail *mail, GMimeObject *obj)
+{
+  const char *rp = g_mime_object_get_header(obj, "Return-Path");
+  if (!rp)
+    return;
+  mail->has_return_path = TRUE;
+  g_autofree char *v = g_strstrip(g_strdup(rp));
+  char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+  if (lt && gt)
+    mail->return_path = g_ascii_strdown(lt + 1, gt - lt - 1);
+  else
+    mail->return_path = g_ascii_strdown(v, -1);
+}
+
+void mail_library_init(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, init_gmime, NULL);
+}
+
+static IgMail *mail_from_message(GMimeMessage *msg)
+{
+  GMimeObject *top = GMIME_OBJECT(msg);
+  IgMail *mail = g_new0(IgMail, 1);
+  mail->attachments = g_ptr_array_new_with_free_func(text_part_free);
+  const char *mid = g_mime_message_get_message_id(msg);
+  if (mid && *mid)
+    mail->message_id = g_strdup(mid);
+  read_from(mail, msg);
+  const char *subject = g_mime_message_get_subject(msg);
+  if (subject)
+    mail->subject = g_strdelimit(g_strstrip(g_strdup(subject)), "\r\n\t", ' ');
+  GDateTime *date = g_mime_message_get_date(msg);
+  if (date)
+    mail->date = g_date_time_to_utc(date);
+  mail->references = reference_ids(g_mime_object_get_header(top, "References"),
+                                   g_mime_object_get_header(top, "In-Reply-To"),
+                                   &mail->in_reply_to);
+  read_return_path(mail, top);
+  mail->auto_submitted = header_value(top, "Auto-Submitted");
+  mail->precedence = header_value(top, "Precedence");
+  mail->list_id = header_value(top, "List-Id");
+  mail->x_loop = all_values(top, "X-Loop");
+  mail->autoreply_header = g_mime_object_get_header(top, "X-Autoreply") ||
+                           g_mime_object_get_header(top, "X-Autorespond");
+
+  GMimeObject *body = g_mime_message_get_mime_part(msg);
+  mail->content_type = body ? mime_type_of(body) : g_strdup("text/plain");
+  if (body && GMIME_IS_MULTIPART(body)) {
+    const char *rt = g_mime_object_get_content_type_parameter(body, "report-type");
+    if (rt)
+      mail->report_type = g_ascii_strdown(rt, -1);
+  }
+
+  Walk w = { .mail = mail };
+  walk(&w, body, 0, FALSE);
+  if (w.plain) {
+    mail->body = g_steal_pointer(&w.plain);
+  } else if (w.html) {
+    mail->body = html_to_text(w.html, strlen(w.html));
+    mail->body_from_html = TRUE;
+  } else {
+    mail->body = g_strdup("");
+  }
+  g_free(w.plain);
+  g_free(w.html);
+  return mail;
+}
+
+IgMail *mail_parse(const char *raw, gsize len, GError **error)
+{
+  mail_library_init();
+  IgMail *mail = NULL;
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+  GMimeHeaderList *headers = msg ? g_mime_object_get_header_list(GMIME_OBJECT(msg)) : NULL;
+  if (headers && g_mime_header_list_get_count(headers) > 0)
+    mail = mail_from_message(msg);
+  else
+    g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "not an RFC 5322 message (no header)");
+  if (msg)
+    g_object_unref(msg);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  return mail;
+}
+
+void mail_free(IgMail *mail)
+{
+  if (!mail)
+    return;
+  g_free(mail->message_id);
+  g_free(mail->from_name);
+  g_free(mail->from_addr);
+  g_free(mail->subject);
+  if (mail->date)
+    g_date_time_unref(mail->date);
+  g_free(mail->in_reply_to);
+  g_strfreev(mail->references);
+  g_free(mail->return_path);
+  g_free(mail->auto_submitted);
+  g_free(mail->precedence);
+  g_free(mail->list_id);
+  g_strfreev(mail->x_loop);
+  g_free(mail->content_type);
+  g_free(mail->report_type);
+  g_free(mail->body);
+  g_ptr_array_unref(mail->attachments);
+  g_free(mail);
+}

@@ -1,0 +1,56 @@
+/* mail.h - an incoming RFC 5322 message reduced to what the gateway reads.
+ *
+ * GMime parses the bytes; every text part is decoded from its transfer
+ * encoding and charset to UTF-8 (a wrong or unknown charset falls back to
+ * UTF-8 if valid, else Windows-1252, so nothing is dropped); HTML-only
+ * bodies are turned into text. Header values are decoded (RFC 2047) and
+ * stripped of CR/LF. Pure: bytes in, struct out, no I/O. Limits bound
+ * what hostile input can cost: nesting depth and the number of parts. */
+#ifndef IG_MAIL_H
+#define IG_MAIL_H
+
+#include <glib.h>
+
+typedef struct {
+  char *filename;           /* may be NULL */
+  char *content_type;       /* "text/plain", lower case */
+  char *text;               /* UTF-8 */
+} IgTextPart;
+
+typedef struct {
+  char *message_id;         /* without <>, NULL if absent */
+  char *from_name;          /* display name, NULL if none */
+  char *from_addr;          /* lower case, NULL if none */
+  char *subject;            /* decoded, single line, NULL if absent */
+  GDateTime *date;          /* Date header (UTC), NULL if absent or bad */
+  char *in_reply_to;        /* first id of In-Reply-To, without <> */
+  char **references;        /* NULL-terminated ids of References + In-Reply-To */
+  gboolean has_return_path;
+  char *return_path;        /* address inside Return-Path, "" for <> */
+  char *auto_submitted;     /* raw header values, trimmed, or NULL */
+  char *precedence;
+  char *list_id;
+  char **x_loop;            /* every X-Loop value, NULL-terminated */
+  gboolean autoreply_header;/* X-Autoreply / X-Autorespond present */
+  char *content_type;       /* top-level "type/subtype", lower case */
+  char *report_type;        /* report-type of multipart/report, lower case */
+  char *body;               /* the main text, UTF-8, never NULL */
+  gboolean body_from_html;
+  GPtrArray *attachments;   /* IgTextPart*: text attachments, decoded */
+  guint parts_skipped;      /* parts beyond the limits, not read */
+} IgMail;
+
+/* Initialises GMime once per process; mail_parse() calls it itself. */
+void mail_library_init(void);
+
+/* Parses raw bytes; returns NULL with error (IG_ERROR_INPUT) only when the
+ * bytes are not a message at all (empty, no header). Caller frees. */
+IgMail *mail_parse(const char *raw, gsize len, GError **error);
+void mail_free(IgMail *mail);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgMail, mail_free)
+
+/* Converts bytes in charset (NULL = unknown) to valid UTF-8 with NUL bytes
+ * removed. Always returns a string; caller frees. */
+char *mail_to_utf8(const char *data, gsize len, const char *charset);
+
+#endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# End to end: the example reports go in through `ingest`; check the records,
+# the acknowledgements and notifications in the dir: outbox, dedupe, loop
+# prevention, the JSON shapes and the audit chain.
+source "$(dirname "$0")/lib.sh"
+write_config
+NOW=2026-11-23T15:10:00Z
+out=$WORK/var/outbox
+
+"$IG" ingest "$SRC"/examples/*.eml --now $NOW > "$WORK/ingest.txt" 2> "$WORK/ingest.log" || fail "ingest exit $?"
+expect_eq "seven incidents opened" "$(grep -c ': new INC-' "$WORK/ingest.txt")" 7
+grep -q '07-out-of-office.eml: attached INC-2026-000001 auto-reply' "$WORK/ingest.txt" \
+  && ok "out-of-office threads to the incident it answers" || fail "out-of-office: $(cat "$WORK/ingest.txt")"
+
+"$IG" list --json | check_json "list --json newest first" \
+  'len(d) == 7 and d[0]["reference"] == "INC-2026-000007" and d[-1]["reference"] == "INC-2026-000001"'
+
+"$IG" show INC-2026-000001 --json | check_json "form report fields" \
+  'd["category"] == "phishing" and d["impact"] == "medium" and d["personal_data"] == "no"
+   and d["reporter"] == {"name": "Jane Smith", "email": "jane.smith@justice.gov.uk", "phone": "020 7946 0123"}
+   and d["source"] == "form" and d["via"] == "direct" and d["detected_at"] == "2026-11-22T14:05:00Z"
+   and d["received_at"] == "2026-11-23T15:10:00Z" and d["missing_fields"] == [] and d["status"] == "new"
+   and d["near_miss"] is False and d["forwarded_by"] is None and d["supplier"] is None'
+
+"$IG" show INC-2026-000002 --json | check_json "late high-impact lost laptop with personal data" \
+  'd["reported_late"] is True and d["minutes_to_report"] == 450 and d["impact"] == "high"
+   and d["category"] == "lost-or-stolen-equipment" and d["asset_owner"] == "delius.iao@justice.gov.uk"
+   and d["detected_at"] == "2026-11-23T07:40:00Z" and d["occurred_at"] == "2026-11-23T07:15:00Z"
+   and {x["kind"] for x in d["deadlines"]} == {"triage", "management_report"}
+   and [x["due_at"] for x in d["deadlines"] if x["kind"] == "triage"] == ["2026-11-23T16:10:00Z"]'
+
+"$IG" show INC-2026-000003 --json | check_json "free text: nothing invented, missing listed" \
+  'd["source"] == "free_text" and d["category"] is None and d["impact"] is None
+   and d["detected_at"] is None and d["reported_late"] is None and d["minutes_to_report"] is None
+   and d["missing_fields"] == ["detected_at", "category", "impact", "personal_data"]
+   and any(x["kind"] == "form_reminder" for x in d["deadlines"])'
+
+"$IG" show INC-2026-000004 --json | check_json "supplier form in a text attachment" \
+  'd["via"] == "supplier" and d["supplier"] == "example-supplier.co.uk" and d["category"] == "supply-chain"
+   and d["reporter"]["email"] == "tom.harris@example-supplier.co.uk"'
+
+"$IG" show INC-2026-000005 --json | check_json "HTML-only report decoded" \
+  'd["reporter"]["name"] == "Seán O'"'"'Brien" and d["category"] == "account-compromise"
+   and "alert(" not in d["description"] and "color" not in d["description"]
+   and d["summary"] == "Account compromise – strange sign-in alerts"'
+
+"$IG" show INC-2026-000006 --json | check_json "mislabelled Latin-1 decoded to UTF-8" \
+  '"phoned us – cost of the postage was £2." in d["description"]'
+
+"$IG" show INC-2026-000007 --json | check_json "auto-generated alert opens an incident without ack" \
+  'any(e["type"] == "ack_suppressed" for e in d["events"]) and not any(m["kind"] == "ack" for m in d["messages"])'
+
+# Acks: one per human report, none for the out-of-office or the alert.
+acks=$(grep -l '^Auto-Submitted: auto-replied' "$out"/*.eml | wc -l)
+expect_eq "six acknowledgements written" "$acks" 6
+grep -l '^To: ben.carter@justice.gov.uk' "$out"/*.eml >/dev/null 2>&1 \
+  && fail "out-of-office sender was answered" || ok "out-of-office sender not answered"
+grep -l '^To: no-reply@siem.justice.gov.uk' "$out"/*.eml >/dev/null 2>&1 \
+  && fail "no-reply sender was answered" || ok "no-reply sender not answered"
+
+ack=$(grep -l '^To: jane.smith@justice.gov.uk' "$out"/*.eml)
+for h in '^Subject: \[INC-2026-000001\]' '^Message-ID: <INC-2026-000001\.ack\.' \
+         '^In-Reply-To: <20261122143800.4f2a@laptop-js.justice.gov.uk>' \
+         '^References: <20261122143800.4f2a@laptop-js.justice.gov.uk>' \
+         '^Auto-Submitted: auto-replied' '^X-Auto-Response-Suppress: All' \
+         '^X-Loop: security@justice.gov.uk' '^From: IT Security Incidents <security@justice.gov.uk>'; do
+  grep -q "$h" "$ack" && ok "ack header $h" || fail "ack lacks $h"
+done
+grep -q 'recorded as INC-2026-000001' "$ack" && ok "ack names the reference" || fail "ack body"
+
+ack3=$(grep -l '^To: priya.patel@justice.gov.uk' "$out"/*.eml)
+grep -q 'Date and time of detection:' "$ack3" && grep -q 'Impact:' "$ack3" \
+  && ok "ack lists what is missing" || fail "ack of free text does not list missing fields"
+
+# Routing: OST always; DACU+SIRO for personal data; SIRO for high; IAO;
+# Accreditor for medium/high; the supplier's contract owner.
+ost2=$(grep -l '^To: ost@justice.gov.uk' "$out"/*INC-2026-000002.eml)
+grep -q '^Subject: .*REPORTED LATE' "$ost2" && ok "OST told the report was late" || fail "OST late flag"
+for to in data.compliance@justice.gov.uk siro@justice.gov.uk delius.iao@justice.gov.uk accreditation@justice.gov.uk; do
+  grep -l "^To: $to" "$out"/*INC-2026-000002.eml >/dev/null && ok "INC-2 notifies $to" || fail "INC-2 does not notify $to"
+done
+expect_eq "SIRO gets one mail for two rules" "$(grep -l '^To: siro@justice.gov.uk' "$out"/*INC-2026-000002.eml | wc -l)" 1
+grep -l '^To: contracts@justice.gov.uk' "$out"/*INC-2026-000004.eml >/dev/null \
+  && ok "supplier contract owner told" || fail "supplier contract owner not told"
+grep -l '^To: siro@justice.gov.uk' "$out"/*INC-2026-000001.eml >/dev/null \
+  && fail "SIRO told of a medium incident without personal data" || ok "no SIRO for medium, no personal data"
+
+# Every outgoing file is a complete message.
+for f in "$out"/*.eml; do
+  for h in '^To: ' '^Message-ID: <' '^Auto-Submitted: ' '^Date: ' '^Subject: \['; do
+    grep -q "$h" "$f" || { grep -q '^Subject: Incoming mail quarantined' "$f" || fail "$f lacks $h"; }
+  done
+done
+ls -a "$out" | grep -q '\.tmp$' && fail "temporary file left in outbox" || ok "no temporary files in outbox"
+
+"$IG" outbox --json | check_json "outbox --json shape, all sent" \
+  'all(set(r) >= {"id","kind","to","subject","message_id","reference","state","attempts","next_attempt_at","last_error"}
+       and r["state"] == "sent" and r["kind"] == "mail" and r["attempts"] == 1 for r in d) and len(d) > 20'
+"$IG" messages --json | check_json "messages --json shape and kinds" \
+  'len(d) == 8 and all(set(r) >= {"message_id","from","subject","received_at","kind","reference","sha256"} for r in d)
+   and sorted(r["kind"] for r in d).count("report") == 7
+   and [r for r in d if r["kind"] == "auto-reply"][0]["reference"] == "INC-2026-000001"'
+
+# Dedupe: the same files again, and the same Message-ID with other bytes.
+before=$(ls "$out" | wc -l)
+"$IG" ingest "$SRC"/examples/*.eml --now $NOW > "$WORK/again.txt" 2>/dev/null || fail "second ingest exit $?"
+expect_eq "second ingest: all duplicates" "$(grep -c ': duplicate' "$WORK/again.txt")" 8
+sed 's/^Date: .*/Date: Mon, 23 Nov 2026 16:00:00 +0000/' "$SRC/examples/01-form-phishing.eml" > "$WORK/resent.eml"
+"$IG" ingest < "$WORK/resent.eml" 2>/dev/null | grep -q 'stdin: duplicate' \
+  && ok "same Message-ID from stdin is a duplicate" || fail "Message-ID dedupe"
+expect_eq "no mail for duplicates" "$(ls "$out" | wc -l)" "$before"
+"$IG" list --json | check_json "still seven incidents" 'len(d) == 7'
+
+# Rate limit: the eleventh report within the hour from one sender is not acked.
+for i in $(seq 1 11); do
+  printf 'From: flood@justice.gov.uk\nTo: security@justice.gov.uk\nSubject: report %s\nMessage-ID: <flood-%s@x>\n\nsomething odd %s\n' "$i" "$i" "$i" > "$WORK/flood-$i.eml"
+done
+"$IG" ingest "$WORK"/flood-*.eml --now $NOW > /dev/null 2>&1 || fail "flood ingest"
+expect_eq "acks capped at rate_limit_per_sender" "$(grep -l '^To: flood@justice.gov.uk' "$out"/*.eml | wc -l)" 10
+
+# Audit chain and raw message hashes.
+"$IG" verify > /dev/null && ok "verify passes" || fail "verify on a clean store"
+sqlite3 "$WORK/var/gateway.db" "UPDATE events SET detail = 'edited' WHERE id = 3"
+if "$IG" verify 2> "$WORK/verify.err"; then fail "verify missed a tampered event"; else
+  grep -q 'audit event 3' "$WORK/verify.err" && ok "verify names the tampered event" || fail "verify message: $(cat "$WORK/verify.err")"
+fi
+finish
