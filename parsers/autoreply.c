@@ -42,11 +42,18 @@ static gboolean subject_is_autoreply(const char *subject)
   return FALSE;
 }
 
+/* X-Loop holds an address, bare or in angle brackets; it must be ours
+ * exactly, in any case. */
 static gboolean carries_our_loop(const IgMail *mail, const char *our_address)
 {
-  for (char **v = mail->x_loop; v && *v; v++)
-    if (our_address && strstr(*v, our_address))
+  for (char **v = mail->x_loop; our_address && v && *v; v++) {
+    const char *start = strchr(*v, '<');
+    start = start ? start + 1 : *v;
+    gsize len = strcspn(start, ">");
+    g_autofree char *addr = g_strstrip(g_strndup(start, len));
+    if (g_ascii_strcasecmp(addr, our_address) == 0)
       return TRUE;
+  }
   return FALSE;
 }
 

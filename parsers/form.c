@@ -122,8 +122,9 @@ static const EnumValue yes_no_values[] = {
   { "yes", "yes|y|yeah|yep|true" },
   { "no", "no|n|none|nope|false" },
   { "unknown", "unknown|not known|not yet known|not sure|unsure|don't know|"
-    "don\xE2\x80\x99t know|dont know|do not know|tbc|to be confirmed|tbd|to be determined|unclear|"
-    "not clear|uncertain|possibly|maybe|potentially|under investigation" },
+    "don\xE2\x80\x99t know|dont know|do not know|tbc|to be confirmed|tbd|"
+    "to be determined|unclear|not clear|uncertain|possibly|maybe|"
+    "potentially|under investigation" },
   { NULL, NULL } };
 
 /* Values that mean "nothing to say" in any text field. */
@@ -316,7 +317,7 @@ static LineKind marker_kind(const char *p, gsize len)
 }
 
 /* Position of the ':' or '=' ending a label, or len. One inside brackets
- * belongs to a hint, as in "Date and time of detection (dd/mm/yyyy hh:mm):". */
+ * belongs to a hint: "Date and time of detection (dd/mm/yyyy hh:mm):". */
 static gsize find_separator(const char *p, gsize len)
 {
   int depth = 0;
@@ -516,9 +517,9 @@ static char *extract_email(const char *value)
   } else if (at) {
     /* the word around the @, without the punctuation of prose */
     for (start = at; start > value && !g_ascii_isspace(start[-1]) &&
-                     !strchr("([\"',;:", start[-1]); start--)
+                     !strchr("<([\"',;:", start[-1]); start--)
       ;
-    for (end = at; *end && !g_ascii_isspace(*end) && !strchr(")]\"',;", *end);
+    for (end = at; *end && !g_ascii_isspace(*end) && !strchr(">)]\"',;", *end);
          end++)
       ;
     while (end > at && end[-1] == '.')
@@ -651,6 +652,22 @@ static GDateTime *date_value(IgForm *form, Field f, const char *value,
   return dt;
 }
 
+/* A value that runs to the end of the mail often ends with the reporter
+ * signing off by name ("...locked.\n\nDavid"); that line is not part of
+ * it. Only the name as the form gives it, or its first word, is dropped. */
+static void drop_signed_name(char *value, const char *name)
+{
+  g_autofree char *first_word = NULL;
+  char *last;
+  if (!value || !name || !(last = g_strrstr(value, "\n\n")) ||
+      strchr(last + 2, '\n'))
+    return;
+  first_word = g_strndup(name, strcspn(name, " \t"));
+  if (g_ascii_strcasecmp(last + 2, name) == 0 ||
+      g_ascii_strcasecmp(last + 2, first_word) == 0)
+    *last = '\0';
+}
+
 /* Turns the raw text of each field into the struct's typed values. */
 static void convert(IgForm *form, char **raw, GTimeZone *tz)
 {
@@ -676,10 +693,14 @@ static void convert(IgForm *form, char **raw, GTimeZone *tz)
       form_normalize_yes_no_unknown(raw[F_PERSONAL_DATA]),
       "is not yes, no or unknown");
   yn = form_normalize_yes_no_unknown(raw[F_NEAR_MISS]);
-  form->near_miss = !yn ? -1 : strcmp(yn, "yes") == 0 ? 1
-                             : strcmp(yn, "no") == 0  ? 0 : -1;
+  /* "not sure" is an honest answer, so not a problem: it stays -1 */
+  if (yn && strcmp(yn, "unknown") != 0)
+    form->near_miss = strcmp(yn, "yes") == 0;
   if (raw[F_NEAR_MISS] && !yn)
     add_problem(form, F_NEAR_MISS, raw[F_NEAR_MISS], "is not yes or no");
+  drop_signed_name(raw[F_SYSTEMS_AFFECTED], raw[F_REPORTER_NAME]);
+  drop_signed_name(raw[F_DESCRIPTION], raw[F_REPORTER_NAME]);
+  drop_signed_name(raw[F_ACTIONS_TAKEN], raw[F_REPORTER_NAME]);
   /* the text fields take their value as written */
   form->reporter_name = g_steal_pointer(&raw[F_REPORTER_NAME]);
   form->reporter_phone = g_steal_pointer(&raw[F_REPORTER_PHONE]);

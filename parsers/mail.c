@@ -24,7 +24,11 @@ typedef struct {
 
 static gpointer init_gmime(gpointer unused)
 {
+  /* Raw 8-bit header bytes (no RFC 2047) are tried as UTF-8, then as
+   * Windows-1252, the same fallback the bodies get. */
+  static const char *fallback[] = { "utf-8", "windows-1252", NULL };
   g_mime_init();
+  g_mime_parser_options_set_fallback_charsets(g_mime_parser_options_get_default(), fallback);
   return NULL;
 }
 
@@ -51,27 +55,47 @@ static char *convert(const char *data, gsize len, const char *from)
   return out;
 }
 
+/* Windows-1252 by table rather than iconv: iconv rejects the whole text
+ * for one of the five bytes the charset leaves undefined, and those become
+ * U+FFFD here instead. Every byte maps, so this cannot fail. */
+static char *from_windows_1252(const char *data, gsize len)
+{
+  static const gunichar c1[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+  };
+  GString *out = g_string_sized_new(len + len / 8);
+  for (gsize i = 0; i < len; i++) {
+    guchar b = (guchar)data[i];
+    if (b < 0x80)
+      g_string_append_c(out, (char)b);
+    else
+      g_string_append_unichar(out, b < 0xA0 ? c1[b - 0x80] : b);
+  }
+  return g_string_free(out, FALSE);
+}
+
 char *mail_to_utf8(const char *data, gsize len, const char *charset)
 {
   gsize n = 0;
   g_autofree char *clean = strip_nul(data, len, &n);
   const char *canon = charset ? g_mime_charset_canon_name(charset) : NULL;
-  gboolean declared_utf8 = !canon || !g_ascii_strcasecmp(canon, "utf-8") ||
-                           !g_ascii_strcasecmp(canon, "us-ascii") ||
-                           !g_ascii_strcasecmp(canon, "iso-8859-1");
-  if (canon && !declared_utf8) {
+  /* Text declared as ASCII or Latin-1 is often really UTF-8 or
+   * Windows-1252: those are tried in that order below. */
+  gboolean loose = !canon || !g_ascii_strcasecmp(canon, "utf-8") ||
+                   !g_ascii_strcasecmp(canon, "us-ascii") ||
+                   !g_ascii_strcasecmp(canon, "iso-8859-1") ||
+                   !g_ascii_strcasecmp(canon, "windows-1252");
+  if (!loose) {
     char *out = convert(clean, n, g_mime_charset_iconv_name(charset));
     if (out)
       return out;
   }
   if (g_utf8_validate(clean, (gssize)n, NULL))
     return g_steal_pointer(&clean);
-  /* Mislabelled 8-bit text is nearly always Windows-1252; Latin-1 maps
-   * every byte, so the last attempt cannot fail. */
-  char *out = convert(clean, n, "WINDOWS-1252");
-  if (!out)
-    out = convert(clean, n, "ISO-8859-1");
-  return out ? out : g_utf8_make_valid(clean, (gssize)n);
+  return from_windows_1252(clean, n);
 }
 
 static char *part_text(GMimePart *part)
@@ -100,9 +124,8 @@ static void text_part_free(gpointer p)
 static char *mime_type_of(GMimeObject *obj)
 {
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
-  if (!ct)
-    return g_strdup("text/plain");
-  return g_ascii_strdown(g_mime_content_type_get_mime_type(ct) ?: "text/plain", -1);
+  g_autofree char *type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+  return g_ascii_strdown(type ? type : "text/plain", -1);
 }
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);

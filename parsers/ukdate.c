@@ -458,7 +458,9 @@ static gboolean read_all(Reading *r)
     else if (!read_filler(r, &i))
       return FALSE;
   }
-  if (!r->have_date || !r->have_time || r->year < 1 || r->year > 9999 ||
+  /* Incidents are recent: a year outside this range is a misreading,
+   * such as "22 Nov 1405" where 1405 was a time. */
+  if (!r->have_date || !r->have_time || r->year < 1970 || r->year > 2099 ||
       !g_date_valid_dmy((GDateDay)r->day, (GDateMonth)r->month,
                         (GDateYear)r->year))
     return FALSE;

@@ -286,7 +286,8 @@ static void test_multiline_description(void **state)
   expect_field("Actions taken: Reset password\n"
                "- Blocked sender\n"
                "- Reported to NCSC\n",
-               ACTIONS, "Reset password\n- Blocked sender\n- Reported to NCSC");
+               ACTIONS,
+               "Reset password\n- Blocked sender\n- Reported to NCSC");
   expect_field("Systems affected:\nOutlook\nSharePoint\n\n", SYSTEMS,
                "Outlook\nSharePoint");
 }
@@ -323,7 +324,8 @@ static void test_signature_stops(void **state)
                      "Tel: 020 7946 0000\n"
                      "Team: Cyber\n";
   g_autoptr(IgForm) f = parse(text);
-  assert_string_equal(f->description, "Phishing email received.\nClicked nothing.");
+  assert_string_equal(f->description,
+                      "Phishing email received.\nClicked nothing.");
   assert_null(f->reporter_phone);
   assert_null(f->business_area);
   assert_int_equal(f->labels_found, 2);
@@ -333,6 +335,16 @@ static void test_signature_stops(void **state)
                DESCRIPTION, "x");
   expect_field("Description: x\n\nKind regards,\nJane\nMobile: 07700\n",
                PHONE, NULL);
+  /* the reporter signing with their name alone is not part of a value */
+  expect_field("Reporter name: David Okafor\n"
+               "Actions taken: Reported it.\nPhoned the desk.\n\nDavid\n",
+               ACTIONS, "Reported it.\nPhoned the desk.");
+  expect_field("Reporter name: David Okafor\n"
+               "Description: Lost it.\n\nDavid Okafor\n\n",
+               DESCRIPTION, "Lost it.");
+  expect_field("Reporter name: David Okafor\n"
+               "Description: Lost it.\n\nDavid said so.\n",
+               DESCRIPTION, "Lost it.\n\nDavid said so.");
   /* but a sign-off before any label is just text */
   expect_field("Thanks,\nImpact: low\n", IMPACT, "low");
 }
@@ -511,6 +523,13 @@ static void test_impact_and_yes_no_tables(void **state)
       print_error("yes/no '%s': got %s\n", yes_no[i].in, got ? got : "NULL");
       fail();
     }
+  }
+  {
+    static const char *const want[] = {
+      "Impact: 'Critical' is not low, medium or high", NULL };
+    g_autoptr(IgForm) f = parse("Impact: Critical\n");
+    assert_null(f->impact);
+    expect_problems(f, want);
   }
   expect_field("Near miss: yes\n", NEAR_MISS, "1");
   expect_field("Near-miss: N\n", NEAR_MISS, "0");

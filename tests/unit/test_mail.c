@@ -161,6 +161,19 @@ static void test_encoded_words(void **state)
       "Subject: =?iso-8859-1?Q?Caf=E9_ferm=E9?= et =?ISO-8859-1?q?d=E9j=E0?=\n\nx\n");
   assert_string_equal(q->subject, "Café fermé et déjà");
 
+  /* Encoded CR/LF cannot smuggle a header line in. */
+  g_autoptr(IgMail) crlf = parse("From: =?utf-8?Q?Eve=0D=0AX?= <eve@example.org>\n"
+                                 "Subject: =?utf-8?Q?Hi=0D=0ABcc:_x@evil.example?=\n\nx\n");
+  assert_string_equal(crlf->subject, "Hi  Bcc: x@evil.example");
+  assert_string_equal(crlf->from_name, "Eve  X");
+  /* Display names in quotes and in a comment. */
+  g_autoptr(IgMail) quoted = parse("From: \"Smith, Jane\" <Jane@X.org>\n\nx\n");
+  assert_string_equal(quoted->from_name, "Smith, Jane");
+  assert_string_equal(quoted->from_addr, "jane@x.org");
+  g_autoptr(IgMail) comment = parse("From: jane@x.org (Jane Smith)\n\nx\n");
+  assert_string_equal(comment->from_name, "Jane Smith");
+  assert_string_equal(comment->from_addr, "jane@x.org");
+
   /* A folded subject becomes one line. */
   g_autoptr(IgMail) f = parse("From: a@example.org\nSubject: first\n second\n\nx\n");
   assert_string_equal(f->subject, "first second");
@@ -280,7 +293,7 @@ static void test_mail_to_utf8(void **state)
   check_utf8("\x93hi\x94", 4, "cp1252", "“hi”");
   check_utf8("\xf0\xd2\xc9\xd7\xc5\xd4", 6, "KOI8-R", "Привет");
   check_utf8("\x93\xfa\x96\x7b", 4, "Shift_JIS", "日本");
-  check_utf8("\x1b$B" "F|K\\" "\x1b(B", 8, "iso-2022-jp", "日本");
+  check_utf8("\x1b$B" "F|K\\" "\x1b(B", 10, "iso-2022-jp", "日本");
   check_utf8("d\xc3\xa9j\xc3\xa0", 6, NULL, "déjà");
   check_utf8("Caf\xe9", 4, NULL, "Café");
   check_utf8("Caf\xe9", 4, "us-ascii", "Café");
@@ -294,17 +307,33 @@ static void test_mail_to_utf8(void **state)
   assert_true(g_str_has_prefix(soup, "ÿþ"));
 }
 
-/* BUG(mail_to_utf8): one byte that Windows-1252 leaves undefined (0x81)
- * makes the whole text fall back to ISO-8859-1, so every smart quote
- * becomes an invisible C1 control character. Expected: the defined bytes
- * keep their Windows-1252 meaning. */
-static void test_bug_cp1252_undefined_byte(void **state)
+/* One byte that Windows-1252 leaves undefined (0x81) must not make the
+ * whole text fall back to ISO-8859-1: the defined bytes keep their
+ * Windows-1252 meaning. */
+static void test_cp1252_undefined_byte(void **state)
 {
-  g_autofree char *got = mail_to_utf8("\x93quote\x94 \x81", 9, "windows-1252");
-  assert_true(g_utf8_validate(got, -1, NULL));
-  if (!g_str_has_prefix(got, "“quote”"))
-    print_error("BUG mail_to_utf8: got \"%s\"\n", got);
-  assert_true(g_str_has_prefix(got, "“quote”"));
+  char *got = mail_to_utf8("\x93quote\x94 \x81", 9, "windows-1252");
+  gboolean valid = g_utf8_validate(got, -1, NULL);
+  gboolean quotes = g_str_has_prefix(got, "“quote”");
+  if (!quotes)
+    print_error("mail_to_utf8: got \"%s\"\n", got);
+  g_free(got); /* before asserting: a failed assertion skips cleanup */
+  assert_true(valid);
+  assert_true(quotes);
+}
+
+/* Raw 8-bit header bytes (no RFC 2047) fall back to Windows-1252 like the
+ * body does, so smart quotes in a Subject survive. */
+static void test_raw_8bit_subject_cp1252(void **state)
+{
+  static const char raw[] = "From: a@example.org\nSubject: caf\xe9 \x93urgent\x94\n\nx\n";
+  IgMail *m = mail_parse(raw, sizeof raw - 1, NULL);
+  assert_non_null(m);
+  gboolean ok = g_strcmp0(m->subject, "café “urgent”") == 0;
+  if (!ok)
+    print_error("raw 8-bit subject: got \"%s\"\n", m->subject);
+  mail_free(m); /* before asserting: a failed assertion skips cleanup */
+  assert_true(ok);
 }
 
 /* --- structure --- */
@@ -359,6 +388,12 @@ static void test_html_to_text(void **state)
   assert_string_equal(t, "Line one\nLine two\nName | Jane\nPhone | 0123\n"
                          "ost@justice.gov.uk or https://example.org/ or OST "
                          "<ost@justice.gov.uk>\n\ncafé & <tag>");
+  /* The text is already UTF-8: a stale <meta charset> must not re-decode it. */
+  static const char meta[] = "<html><head><meta http-equiv=\"Content-Type\" "
+                             "content=\"text/html; charset=iso-8859-1\"></head>"
+                             "<body><p>caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d</p></body></html>";
+  g_autofree char *m = html_to_text(meta, sizeof meta - 1);
+  assert_string_equal(m, "café “q”");
   g_autofree char *empty = html_to_text("", 0);
   assert_string_equal(empty, "");
   g_autofree char *only_script = html_to_text("<script>x()</script>", 20);
@@ -404,6 +439,21 @@ static void test_attached_message(void **state)
   assert_null(a->filename);
   assert_string_equal(a->content_type, "text/plain");
   assert_trimmed(a->text, "Original report text.");
+
+  /* An HTML cover note: the attached message's plain text stays an
+   * attachment and does not displace the sender's own (HTML) body. */
+  g_autoptr(IgMail) h = parse(
+      "From: supplier@example-supplier.co.uk\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"fwd\"\n\n"
+      "--fwd\nContent-Type: text/html\n\n<p>See the <b>attached</b> report.</p>\n"
+      "--fwd\nContent-Type: message/rfc822\n\n"
+      "From: orig@example-supplier.co.uk\nSubject: Phishing\n\nOriginal report text.\n"
+      "--fwd--\n");
+  assert_true(h->body_from_html);
+  assert_trimmed(h->body, "See the attached report.");
+  assert_int_equal(h->attachments->len, 1);
+  assert_trimmed(((IgTextPart *)g_ptr_array_index(h->attachments, 0))->text,
+                 "Original report text.");
 }
 
 /* --- hostile input --- */
@@ -490,7 +540,8 @@ int main(void)
     cmocka_unit_test(test_mislabelled_charset),
     cmocka_unit_test(test_nul_bytes_removed),
     cmocka_unit_test(test_mail_to_utf8),
-    cmocka_unit_test(test_bug_cp1252_undefined_byte),
+    cmocka_unit_test(test_cp1252_undefined_byte),
+    cmocka_unit_test(test_raw_8bit_subject_cp1252),
     cmocka_unit_test(test_alternative_prefers_plain),
     cmocka_unit_test(test_html_only),
     cmocka_unit_test(test_html_to_text),

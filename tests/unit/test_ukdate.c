@@ -197,6 +197,9 @@ static void test_rejects(void **state)
     "22/11/2026 1405 1405",
     "22/11/2026 14:05 +",
     "99999999999999999999/11/2026 14:05",
+    "22 Nov 1405 14:05",      /* 1405 is a time, not a year */
+    "22/11/1969 14:05",
+    "22/11/2100 14:05",
   };
   for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
     check(texts[i], NULL);

@@ -1,0 +1,187 @@
+/* store_fixture.h - test fixture for test_store.c: a fresh store in a
+ * temporary directory per test (removed afterwards), raw SQL behind the
+ * store's back, and builders for incidents, messages and outbox rows.
+ * Include after cmocka.h. */
+#ifndef IG_TEST_STORE_FIXTURE_H
+#define IG_TEST_STORE_FIXTURE_H
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "gateway/error.h"
+#include "gateway/hash.h"
+#include "gateway/store.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  IgStore *store;
+} Fixture;
+
+#define T0 "2026-01-01T10:00:00Z"
+#define BODY "Subject: x\r\n\r\nbody\r\n"
+
+static void check(gboolean ok, GError *error)
+{
+  if (!ok)
+    print_error("store error: %s\n", error ? error->message : "(no error set)");
+  assert_true(ok);
+  assert_null(error);
+}
+
+static void remove_tree(const char *path)
+{
+  g_autoptr(GDir) dir = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? NULL
+                        : g_dir_open(path, 0, NULL);
+  for (const char *name; dir && (name = g_dir_read_name(dir));) {
+    g_autofree char *child = g_build_filename(path, name, NULL);
+    remove_tree(child);
+  }
+  g_remove(path);
+}
+
+static IgStore *open_store(const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  IgStore *s = store_open(path, &error);
+  check(s != NULL, error);
+  return s;
+}
+
+static int setup(void **state)
+{
+  Fixture *f = g_new0(Fixture, 1);
+  f->dir = g_dir_make_tmp("ig-store-XXXXXX", NULL);
+  if (!f->dir)
+    return -1;
+  f->path = g_build_filename(f->dir, "var", "gateway.db", NULL);
+  f->store = open_store(f->path);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  Fixture *f = *state;
+  store_close(f->store);
+  remove_tree(f->dir);
+  g_free(f->dir);
+  g_free(f->path);
+  g_free(f);
+  return 0;
+}
+
+static void reopen(Fixture *f)
+{
+  store_close(f->store);
+  f->store = open_store(f->path);
+}
+
+/* Runs one SQL statement on the database file through a second, raw
+ * connection (behind the store's back); returns the first column of the
+ * first row as text, or NULL. */
+static char *sql(Fixture *f, const char *query)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+  if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
+    print_error("%s: %s\n", query, sqlite3_errmsg(db));
+  assert_non_null(st);
+  int rc = sqlite3_step(st);
+  char *out = rc == SQLITE_ROW && sqlite3_column_text(st, 0)
+              ? g_strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+  return out;
+}
+
+static char *next_ref(Fixture *f, int year)
+{
+  g_autoptr(GError) error = NULL;
+  char *ref = store_next_reference(f->store, "INC", year, &error);
+  check(ref != NULL, error);
+  return ref;
+}
+
+static void set(char **field, const char *value)
+{
+  g_free(*field);
+  *field = g_strdup(value);
+}
+
+/* A minimal valid incident; the caller frees. */
+static IgIncident *minimal_incident(const char *ref, const char *received_at)
+{
+  IgIncident *inc = incident_new();
+  set(&inc->reference, ref); set(&inc->status, "new"); set(&inc->via, "direct");
+  set(&inc->source, "free_text"); set(&inc->received_at, received_at);
+  set(&inc->created_at, received_at); set(&inc->updated_at, received_at);
+  return inc;
+}
+
+static gint64 add_incident(Fixture *f, const char *ref, const char *status,
+                           const char *impact, const char *received_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgIncident) inc = minimal_incident(ref, received_at);
+  set(&inc->status, status);
+  set(&inc->impact, impact);
+  check(store_add_incident(f->store, inc, &error), error);
+  assert_true(inc->id > 0);
+  return inc->id;
+}
+
+/* Stores raw as an incoming message; want_ok FALSE expects a refusal. */
+static gint64 put_message(Fixture *f, const char *message_id, const char *raw,
+                          gint64 incident_id, gboolean want_ok)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = hash_sha256_hex(raw, strlen(raw));
+  IgMessageIn in = {
+    .message_id = message_id, .sha256 = sha, .raw = raw, .raw_len = strlen(raw),
+    .from_addr = "jane@example.org", .subject = "s", .received_at = T0,
+    .kind = "report", .incident_id = incident_id,
+  };
+  gint64 id = store_add_message(f->store, &in, &error);
+  if (want_ok) {
+    check(id > 0, error);
+  } else {
+    assert_int_equal(id, 0);
+    assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
+  }
+  return id;
+}
+
+static gint64 add_outbox(Fixture *f, gint64 incident_id, const char *template_name,
+                         const char *to, const char *message_id, const char *created_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static(BODY, strlen(BODY));
+  IgOutboxIn in = {
+    .incident_id = incident_id, .kind = "mail", .template_name = template_name,
+    .to = to, .subject = "[INC] subject", .message_id = message_id, .body = body,
+    .created_at = created_at,
+  };
+  gint64 id = store_outbox_add(f->store, &in, &error);
+  check(id > 0, error);
+  return id;
+}
+
+static void add_event(Fixture *f, gint64 incident_id, const char *type, const char *detail)
+{
+  g_autoptr(GError) error = NULL;
+  check(store_add_event(f->store, incident_id, T0, "gateway", type, detail, &error), error);
+}
+
+static gboolean seen(Fixture *f, const char *sha, const char *message_id)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean result = -1;
+  check(store_message_seen(f->store, sha, message_id, &result, &error), error);
+  return result;
+}
+
+#endif
