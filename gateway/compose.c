@@ -1,4 +1,10 @@
-/* compose.c - outgoing mail through GMime (compose.h). */
+/* compose.c - outgoing mail (compose.h).
+ *
+ * The header block is assembled here and every value in it is encoded by
+ * GMime (RFC 2047 words, address lists, dates, folding); bodies are 7bit
+ * when the text allows it, else quoted-printable by GMime's encoder.
+ * Building a GMimeMessage object for each mail cost more than the rest of
+ * recording a report together, and mail is composed on the ingest path. */
 #include "gateway/compose.h"
 
 #include <gmime/gmime.h>
@@ -6,89 +12,147 @@
 
 #include "parsers/mail.h"
 
+/* RFC 5322 caps a line at 998 octets; longer text lines need encoding. */
+#define MAX_LINE 998
+
 static char *one_line(const char *s)
 {
   return g_strstrip(g_strdelimit(g_strdup(s ? s : ""), "\r\n", ' '));
 }
 
-static GMimeObject *text_part(const char *subtype, const char *text)
+/* Appends text with every LF as CRLF (text has no CR of its own). */
+static void append_crlf(GString *out, const char *text, gsize len)
 {
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype(subtype);
-  g_mime_text_part_set_text(part, text);
-  /* 7bit when the text allows it keeps the .eml readable as it is. */
-  g_mime_part_set_content_encoding(GMIME_PART(part),
-      g_mime_part_get_best_content_encoding(GMIME_PART(part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  return GMIME_OBJECT(part);
+  for (gsize i = 0; i < len; i++) {
+    if (text[i] == '\n')
+      g_string_append_c(out, '\r');
+    if (text[i] != '\r')
+      g_string_append_c(out, text[i]);
+  }
+}
+
+/* A folded, encoded "Name: value" header. */
+static void header(GString *out, const char *name, const char *value)
+{
+  g_autofree char *line = g_strdup_printf("%s: %s", name, value);
+  g_autofree char *folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
+  append_crlf(out, folded, strlen(folded));
+  if (!g_str_has_suffix(folded, "\n"))
+    g_string_append(out, "\r\n");
+}
+
+static void text_header(GString *out, const char *name, const char *value)
+{
+  g_autofree char *clean = one_line(value);
+  g_autofree char *encoded = g_mime_utils_header_encode_text(NULL, clean, "utf-8");
+  header(out, name, encoded);
+}
+
+static void address_header(GString *out, const char *name, InternetAddressList *list)
+{
+  g_autofree char *value = internet_address_list_to_string(list, NULL, TRUE);
+  header(out, name, value ? value : "");
+}
+
+static gboolean needs_encoding(const char *text, gboolean *ascii)
+{
+  gsize line = 0;
+  *ascii = TRUE;
+  for (const char *p = text; *p; p++) {
+    if ((guchar)*p >= 0x80)
+      *ascii = FALSE;
+    line = *p == '\n' ? 0 : line + 1;
+    if (line > MAX_LINE || *p == '\r')
+      return TRUE;
+  }
+  return !*ascii;
+}
+
+/* Content headers, a blank line and the body of one text part. */
+static void text_part(GString *out, const char *subtype, const char *text)
+{
+  gboolean ascii = TRUE;
+  gboolean encode = needs_encoding(text, &ascii);
+  g_string_append_printf(out, "Content-Type: text/%s; charset=%s\r\n", subtype,
+                         ascii ? "us-ascii" : "utf-8");
+  g_string_append_printf(out, "Content-Transfer-Encoding: %s\r\n\r\n",
+                         encode ? "quoted-printable" : "7bit");
+  gsize len = strlen(text);
+  if (!encode) {
+    append_crlf(out, text, len);
+  } else {
+    GMimeEncoding state;
+    g_mime_encoding_init_encode(&state, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    g_autofree char *qp = g_malloc(g_mime_encoding_outlen(&state, len) + 1);
+    gsize n = g_mime_encoding_flush(&state, text, len, qp);
+    append_crlf(out, qp, n);
+  }
+  if (out->len < 2 || out->str[out->len - 1] != '\n')
+    g_string_append(out, "\r\n");
 }
 
 GBytes *compose_mail(const IgOutMail *m)
 {
   mail_library_init();
-  GMimeMessage *msg = g_mime_message_new(TRUE);
-  GMimeObject *obj = GMIME_OBJECT(msg);
+  GString *out = g_string_sized_new(2048);
 
+  g_autofree char *date = g_mime_utils_header_format_date(m->date);
+  header(out, "Date", date);
   InternetAddressList *from = internet_address_list_parse(NULL, m->from);
   if (from) {
-    internet_address_list_append(g_mime_message_get_from(msg), from);
+    address_header(out, "From", from);
     g_object_unref(from);
   }
-  for (const char *const *to = m->to; to && *to; to++) {
-    g_autofree char *addr = one_line(*to);
+  text_header(out, "Subject", m->subject);
+  InternetAddressList *to = internet_address_list_new();
+  for (const char *const *t = m->to; t && *t; t++) {
+    g_autofree char *addr = one_line(*t);
     InternetAddress *mailbox = internet_address_mailbox_new(NULL, addr);
-    internet_address_list_add(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO),
-                              mailbox);
+    internet_address_list_add(to, mailbox);
     g_object_unref(mailbox);
   }
+  address_header(out, "To", to);
+  g_object_unref(to);
 
-  g_autofree char *subject = one_line(m->subject);
-  g_mime_message_set_subject(msg, subject, "utf-8");
-  g_mime_message_set_date(msg, m->date);
   g_autofree char *mid = one_line(m->message_id);
-  g_autofree char *mid_header = g_strdup_printf("<%s>", mid);
-  g_mime_object_set_header(obj, "Message-ID", mid_header, NULL);
+  g_autofree char *mid_value = g_strdup_printf("<%s>", mid);
+  header(out, "Message-ID", mid_value);
   if (m->in_reply_to) {
     g_autofree char *irt = one_line(m->in_reply_to);
     g_autofree char *v = g_strdup_printf("<%s>", irt);
-    g_mime_object_set_header(obj, "In-Reply-To", v, NULL);
+    header(out, "In-Reply-To", v);
   }
   if (m->references && m->references[0]) {
-    GString *refs = g_string_new(NULL);
+    g_autoptr(GString) refs = g_string_new(NULL);
     for (const char *const *r = m->references; *r; r++) {
       g_autofree char *id = one_line(*r);
       g_string_append_printf(refs, "%s<%s>", refs->len ? " " : "", id);
     }
-    g_mime_object_set_header(obj, "References", refs->str, NULL);
-    g_string_free(refs, TRUE);
+    header(out, "References", refs->str);
   }
-  g_mime_object_set_header(obj, "Auto-Submitted",
-                           m->auto_replied ? "auto-replied" : "auto-generated", NULL);
-  g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
-  if (m->loop_address)
-    g_mime_object_set_header(obj, "X-Loop", m->loop_address, NULL);
-
-  GMimeObject *body = text_part("plain", m->text ? m->text : "");
-  if (m->html) {
-    GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
-    g_mime_multipart_add(alt, body);
-    g_object_unref(body);
-    GMimeObject *html = text_part("html", m->html);
-    g_mime_multipart_add(alt, html);
-    g_object_unref(html);
-    body = GMIME_OBJECT(alt);
+  header(out, "Auto-Submitted", m->auto_replied ? "auto-replied" : "auto-generated");
+  header(out, "X-Auto-Response-Suppress", "All");
+  if (m->loop_address) {
+    g_autofree char *loop = one_line(m->loop_address);
+    header(out, "X-Loop", loop);
   }
-  g_mime_message_set_mime_part(msg, body);
-  g_object_unref(body);
+  g_string_append(out, "MIME-Version: 1.0\r\n");
 
-  GMimeFormatOptions *format = g_mime_format_options_clone(NULL);
-  g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
-  GMimeStream *out = g_mime_stream_mem_new();
-  g_mime_object_write_to_stream(obj, format, out);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
-  GBytes *result = g_bytes_new(bytes->data, bytes->len);
-  g_object_unref(out);
-  g_mime_format_options_free(format);
-  g_object_unref(msg);
-  return result;
+  const char *text = m->text ? m->text : "";
+  if (!m->html) {
+    text_part(out, "plain", text);
+  } else {
+    g_autofree char *uuid = g_uuid_string_random();
+    g_autofree char *boundary = g_strdup_printf("=-alt-%s", uuid);
+    g_string_append_printf(out, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
+                           boundary);
+    g_string_append_printf(out, "--%s\r\n", boundary);
+    text_part(out, "plain", text);
+    g_string_append_printf(out, "--%s\r\n", boundary);
+    text_part(out, "html", m->html);
+    g_string_append_printf(out, "--%s--\r\n", boundary);
+  }
+  return g_string_free_to_bytes(out);
 }
 
 char *compose_message_id(const char *reference, const char *purpose,

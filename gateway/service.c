@@ -189,6 +189,12 @@ static void reload(IgService **service, const char *config_path)
 gboolean service_run(IgService **service, const char *config_path, GError **error)
 {
   sigset_t mask;
+  if (!(*service)->maildir) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                "%s: [source] url = \"%s\": this build reads only maildir: sources",
+                (*service)->config->path, (*service)->config->source.url);
+    return FALSE;
+  }
   int sfd = signal_fd(&mask);
   if (sfd < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "signalfd: %s", g_strerror(errno));

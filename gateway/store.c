@@ -67,6 +67,14 @@ static const char *const migrations[] = {
   " reminders_sent INTEGER NOT NULL DEFAULT 0, UNIQUE(incident_id, kind));"
   "CREATE TABLE failures(sha256 TEXT PRIMARY KEY, count INTEGER NOT NULL,"
   " last_error TEXT, at TEXT);",
+
+  /* The chain's end, so deleting the newest events is detected too. */
+  "CREATE TABLE audit_head(one INTEGER PRIMARY KEY CHECK (one = 1),"
+  " last_id INTEGER NOT NULL, hash TEXT NOT NULL);"
+  "INSERT INTO audit_head(one, last_id, hash)"
+  " SELECT 1, coalesce(max(id), 0),"
+  " coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), '" GENESIS_HASH "')"
+  " FROM events;",
 };
 
 static gboolean db_fail(IgStore *store, GError **error, const char *what)
@@ -639,7 +647,14 @@ gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
   bind_text(st, 6, detail);
   bind_text(st, 7, prev);
   bind_text(st, 8, hash);
-  return step_done(store, st, error);
+  if (!step_done(store, st, error))
+    return FALSE;
+  sqlite3_stmt *head = prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);
+  if (!head)
+    return FALSE;
+  sqlite3_bind_int64(head, 1, id);
+  bind_text(head, 2, hash);
+  return step_done(store, head, error);
 }
 
 static IgEventRec *event_from_row(sqlite3_stmt *st)
@@ -879,6 +894,24 @@ gboolean store_verify(IgStore *store, gint64 *events_checked,
       expect_id++;
       (*events_checked)++;
     }
+  }
+  sqlite3_reset(st);
+  if (!ok)
+    return FALSE;
+
+  st = prep(store, "SELECT last_id, hash FROM audit_head", error);
+  if (!st)
+    return FALSE;
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != expect_id - 1 ||
+      g_strcmp0((const char *)sqlite3_column_text(st, 1), prev) != 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                "%s: the audit chain ends at event %" G_GINT64_FORMAT
+                " but was recorded to end at event %" G_GINT64_FORMAT
+                ": events were removed or the head was altered",
+                store->path, expect_id - 1,
+                rc == SQLITE_ROW ? (gint64)sqlite3_column_int64(st, 0) : (gint64)-1);
+    ok = FALSE;
   }
   sqlite3_reset(st);
   if (!ok)

@@ -8,11 +8,15 @@
  * problem names the field as the form spells it. Labels are matched by
  * exact lookup after normalising, never by searching inside text, and only
  * a bounded prefix of a line is ever read as a label, so the work stays
- * linear in the size of the text. Pure: text in, struct out. */
+ * linear in the size of the text. Intake runs this on every message, so
+ * lines are read in place and classified without allocating: only the
+ * values kept are copied. Pure: text in, struct out. */
 #include "parsers/form.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "parsers/form_labels.h"
 #include "parsers/ukdate.h"
 
 /* A label is at most this many characters once normalised; the separator
@@ -24,118 +28,11 @@
 /* How much of a bad value a problem quotes. */
 #define QUOTE_MAX 60
 
-typedef enum {
-  F_REPORTER_NAME, F_REPORTER_EMAIL, F_REPORTER_PHONE, F_BUSINESS_AREA,
-  F_DETECTED_AT, F_OCCURRED_AT, F_CATEGORY, F_IMPACT, F_PERSONAL_DATA,
-  F_NEAR_MISS, F_SYSTEMS_AFFECTED, F_INFORMATION_ASSET, F_SUPPLIER,
-  F_DESCRIPTION, F_ACTIONS_TAKEN, F_COUNT
-} Field;
-
-typedef struct {
-  const char *title;  /* the label of SPEC section 4, used in problems */
-  const char *labels; /* accepted labels, normalised, '|'-separated */
-} FieldInfo;
-
-static const FieldInfo fields[F_COUNT] = {
-  { "Reporter name", "reporter name|reporter|name|your name|reported by|"
-    "name of reporter|full name|reporter's name" },
-  { "Reporter email", "reporter email|email|e-mail|email address|"
-    "e-mail address|reporter e-mail|reporter email address|contact email|"
-    "your email" },
-  { "Reporter phone", "reporter phone|phone|telephone|tel|phone number|"
-    "telephone number|contact number|mobile|mobile number|"
-    "reporter phone number" },
-  { "Business group", "business group|business area|business unit|"
-    "directorate|department|team" },
-  { "Date and time of detection", "date and time of detection|"
-    "date/time detected|date and time detected|detected at|detected|"
-    "time detected|when detected|date of detection|detection date/time|"
-    "date/time of detection" },
-  { "Date and time of incident", "date and time of incident|"
-    "date/time of incident|incident date/time|occurred at|"
-    "when did it happen|date of incident|time of incident" },
-  { "Incident category", "incident category|category|type of incident|"
-    "incident type" },
-  { "Impact", "impact|impact level|severity" },
-  { "Personal data involved", "personal data involved|personal data|"
-    "personal information involved|does it involve personal data|"
-    "personal data (yes/no/unknown)" },
-  { "Near miss", "near miss|near-miss|was this a near miss|"
-    "was this a near-miss" },
-  { "Systems affected", "systems affected|system(s) affected|"
-    "affected systems|systems|system affected" },
-  { "Information asset", "information asset|information asset affected|"
-    "asset" },
-  { "Supplier", "supplier|supplier name|third party|contractor" },
-  { "Description", "description|description of incident|"
-    "incident description|what happened|details|summary of incident" },
-  { "Actions taken", "actions taken|action taken|actions taken so far|"
-    "what have you done|immediate actions|immediate actions taken" },
-};
-
 const char *const form_categories[] = {
   "phishing", "malware", "unauthorised-access", "account-compromise",
   "lost-or-stolen-equipment", "data-breach", "denial-of-service",
   "policy-breach", "suspicious-activity", "supply-chain", "physical",
   "other", NULL };
-
-typedef struct {
-  const char *canonical;
-  const char *variants; /* normalised as by normalize_value(), '|'-separated */
-} EnumValue;
-
-static const EnumValue category_values[] = {
-  { "phishing", "phishing|phish|spear phishing|spearphishing|smishing|"
-    "vishing" },
-  { "malware", "malware|virus|computer virus|ransomware|trojan|spyware|worm|"
-    "malicious software" },
-  { "unauthorised-access", "unauthorised access|unauthorized access" },
-  { "account-compromise", "account compromise|compromised account|"
-    "account compromised|compromised credentials|credential compromise|"
-    "account takeover|hacked account" },
-  { "lost-or-stolen-equipment", "lost or stolen equipment|"
-    "lost stolen equipment|lost or stolen|lost stolen|lost equipment|"
-    "stolen equipment|lost laptop|stolen laptop|lost device|stolen device|"
-    "lost phone|stolen phone|lost mobile|stolen mobile|theft|"
-    "theft of equipment|loss of equipment" },
-  { "data-breach", "data breach|personal data breach|data loss|loss of data|"
-    "data leak|data leakage" },
-  { "denial-of-service", "denial of service|distributed denial of service|"
-    "dos|ddos" },
-  { "policy-breach", "policy breach|breach of policy|security policy breach|"
-    "breach of security policy|policy violation" },
-  { "suspicious-activity", "suspicious activity|suspicious behaviour|"
-    "suspicious behavior" },
-  { "supply-chain", "supply chain|supplier incident|supplier|"
-    "third party incident" },
-  { "physical", "physical security|physical" },
-  { "other", "other" },
-  { NULL, NULL } };
-
-/* Deliberately narrow: "critical" or "severe" is not on the scale and is
- * reported, not mapped. */
-static const EnumValue impact_values[] = {
-  { "low", "low" }, { "medium", "medium|med" }, { "high", "high" },
-  { NULL, NULL } };
-
-static const EnumValue yes_no_values[] = {
-  { "yes", "yes|y|yeah|yep|true" },
-  { "no", "no|n|none|nope|false" },
-  { "unknown", "unknown|not known|not yet known|not sure|unsure|don't know|"
-    "don\xE2\x80\x99t know|dont know|do not know|tbc|to be confirmed|tbd|"
-    "to be determined|unclear|not clear|uncertain|possibly|maybe|"
-    "potentially|under investigation" },
-  { NULL, NULL } };
-
-/* Values that mean "nothing to say" in any text field. */
-static const char null_markers[] = "n/a|na|n.a.|n.a|n / a|not applicable|-|"
-                                   "--|\xE2\x80\x93|\xE2\x80\x94";
-/* For a supplier, "none" means there is none, not a company called None. */
-static const char no_supplier_markers[] = "none|no|nil";
-
-static const char sign_offs[] = "thanks|thank you|many thanks|thanks again|"
-    "regards|kind regards|best regards|warm regards|best wishes|best|cheers|"
-    "yours sincerely|yours faithfully";
 
 typedef enum {
   L_TEXT, L_BLANK, L_LABEL, L_QUOTE, L_SIGNATURE, L_SIGN_OFF, L_FORWARD
@@ -169,36 +66,20 @@ static gsize indent_of(const char *p, gsize len)
   return i;
 }
 
-/* Steps through '|'-separated alternatives: sets *alt and *len to the
- * next one; FALSE at the end. */
-static gboolean next_alternative(const char **list, const char **alt,
-                                 gsize *len)
-{
-  if (!*list)
-    return FALSE;
-  *alt = *list;
-  *len = strcspn(*list, "|");
-  *list = (*list)[*len] ? *list + *len + 1 : NULL;
-  return TRUE;
-}
+/* g_ascii_tolower() as an expression: it runs for every byte of a label,
+ * where a function call per byte costs more than the rest. */
+#define ASCII_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 'a' : (c))
 
-/* One pass over the list, since it runs for every line. */
-static gboolean in_list(const char *s, const char *list)
+/* TRUE when s[0..len) is one of the lower-case words, ignoring ASCII case.
+ * Runs for most lines, so a word is only read further when its first
+ * letter matches; s need not be lowered or copied first. */
+static gboolean in_list(const char *s, gsize len, const char *const *words)
 {
-  const char *a = list;
-  while (*a) {
-    const char *q = s;
-    while (*a && *a != '|' && *a == *q) {
-      a++;
-      q++;
-    }
-    if ((*a == '|' || *a == '\0') && *q == '\0')
+  const char first = len > 0 ? ASCII_LOWER(s[0]) : '\0';
+  for (; *words; words++)
+    if ((*words)[0] == first && strlen(*words) == len &&
+        g_ascii_strncasecmp(*words, s, len) == 0)
       return TRUE;
-    while (*a && *a != '|')
-      a++;
-    if (*a)
-      a++;
-  }
   return FALSE;
 }
 
@@ -232,13 +113,21 @@ static gsize skip_bullet(const char *p, gsize len)
   return i;
 }
 
-/* Normalises the text before a separator into table form: lower case,
- * markdown and required-markers gone, single spaces, "&" as "and", no
- * spaces around "/". NULL when it cannot be a label. */
-static char *normalize_label(const char *p, gsize len, gboolean *markup)
+/* Room for a normalised label: the text before the separator is shorter
+ * than LABEL_SCAN, and at most three bytes are written per byte read ("&"
+ * becomes "and"; a space is written for white space read before). All of
+ * it is kept, even past LABEL_MAX: dropping a hint in brackets may bring
+ * it back under. */
+#define LABEL_BUF (3 * LABEL_SCAN + 1)
+
+/* Normalises the text before a separator into table form, in out (of
+ * LABEL_BUF bytes): lower case, markdown and required-markers gone, single
+ * spaces, "&" as "and", no spaces around "/". Returns the length; 0 when
+ * it cannot be a label. Runs for most lines, so it allocates nothing. */
+static gsize normalize_label(const char *p, gsize len, char *out,
+                             gboolean *markup)
 {
-  g_autoptr(GString) s = g_string_sized_new(len);
-  gsize i = indent_of(p, len);
+  gsize i = indent_of(p, len), n = 0;
   gboolean space = FALSE;
 
   i += skip_bullet(p + i, len - i);
@@ -247,80 +136,122 @@ static char *normalize_label(const char *p, gsize len, gboolean *markup)
     if (c == '*' || c == '_') {
       *markup = TRUE;
     } else if (g_ascii_isspace(c)) {
-      space = s->len > 0;
+      space = n > 0;
     } else {
-      if (space && c != '/' && s->str[s->len - 1] != '/')
-        g_string_append_c(s, ' ');
+      if (space && c != '/' && out[n - 1] != '/')
+        out[n++] = ' ';
       space = FALSE;
-      if (c == '&')
-        g_string_append(s, "and");
-      else
-        g_string_append_c(s, g_ascii_tolower(c));
+      if (c == '&') {
+        memcpy(out + n, "and", 3);
+        n += 3;
+      } else {
+        out[n++] = ASCII_LOWER(c);
+      }
     }
   }
   /* "Tel.", "Was this a near miss?" */
-  while (s->len > 0 && strchr("?.", s->str[s->len - 1]))
-    g_string_truncate(s, s->len - 1);
-  if (s->len == 0)
-    return NULL;
-  return g_string_free(g_steal_pointer(&s), FALSE);
+  while (n > 0 && (out[n - 1] == '?' || out[n - 1] == '.'))
+    n--;
+  out[n] = '\0';
+  return n;
 }
 
-/* Finds the field a normalised label names. A trailing parenthesis such
- * as "(required)" or "(dd/mm/yyyy hh:mm)" is a hint to the reader, so it
- * is dropped when the whole label is not known. */
-static gboolean find_label(char *label, Field *field)
+static int compare_labels(const void *a, const void *b)
+{
+  return strcmp(((const LabelEntry *)a)->label,
+                ((const LabelEntry *)b)->label);
+}
+
+/* Finds the field a normalised label of len bytes names, by binary search
+ * of the sorted label_table. A trailing parenthesis such as "(required)"
+ * or "(dd/mm/yyyy hh:mm)" is a hint to the reader, so it is cut off the
+ * label when the whole label is not known. */
+static gboolean find_label(char *label, gsize len, Field *field)
 {
   for (int pass = 0; pass < 2; pass++) {
-    char *open = strrchr(label, '(');
-    for (int f = 0; f < F_COUNT && strlen(label) <= LABEL_MAX; f++) {
-      if (in_list(label, fields[f].labels)) {
-        *field = (Field)f;
-        return TRUE;
-      }
+    const LabelEntry key = { label, F_COUNT };
+    const LabelEntry *e = NULL;
+    const char *open;
+    if (len <= LABEL_MAX)
+      e = bsearch(&key, label_table, G_N_ELEMENTS(label_table),
+                  sizeof label_table[0], compare_labels);
+    if (e) {
+      *field = e->field;
+      return TRUE;
     }
-    if (!open || !g_str_has_suffix(label, ")"))
+    if (len == 0 || label[len - 1] != ')' || !(open = strrchr(label, '(')))
       return FALSE;
-    *open = '\0';
-    g_strchomp(label);
+    /* normalised, so the only white space is a single ' ' */
+    for (len = (gsize)(open - label); len > 0 && label[len - 1] == ' '; len--)
+      ;
+    label[len] = '\0';
   }
   return FALSE;
+}
+
+/* Narrows [*s, *e) to exclude leading and trailing white space. */
+static void strip_span(const char **s, const char **e)
+{
+  while (*s < *e && g_ascii_isspace(**s))
+    (*s)++;
+  while (*e > *s && g_ascii_isspace((*e)[-1]))
+    (*e)--;
 }
 
 /* Short lines that end a value: a forward marker ("-----Original
  * Message-----", "---------- Forwarded message ---------", "Begin forwarded
  * message:"), the rule of underscores Outlook puts above a quoted message,
- * or a sign-off ("Kind regards,"). L_TEXT for anything else. */
+ * or a sign-off ("Kind regards,"). L_TEXT for anything else. Read in place
+ * and dispatched on the first character, since most lines are neither. */
 static LineKind marker_kind(const char *p, gsize len)
 {
-  g_autofree char *s = NULL;
-  char *t;
-  gsize n;
+  static const char forwarded[] = "begin forwarded message:";
+  const char *s = p, *e = p + len, *t;
   if (len > MARKER_MAX)
     return L_TEXT;
-  s = g_ascii_strdown(p, (gssize)len);
-  t = g_strstrip(s);
-  n = strspn(t, "-");
-  if (strcmp(t, "begin forwarded message:") == 0 ||
-      (strspn(t, "_") >= 10 && t[strspn(t, "_")] == '\0'))
-    return L_FORWARD;
-  if (n >= 2) {
-    t += n;
-    t[strcspn(t, "-")] = '\0';
-    g_strstrip(t);
-    return in_list(t, "original message|forwarded message") ? L_FORWARD
-                                                            : L_TEXT;
+  strip_span(&s, &e);
+  if (s < e && *s == '_') {
+    for (t = s; t < e && *t == '_'; t++)
+      ;
+    return t == e && e - s >= 10 ? L_FORWARD : L_TEXT;
   }
-  for (n = strlen(t); n > 0 && strchr(",.!", t[n - 1]); n--)
-    t[n - 1] = '\0';
-  return in_list(t, sign_offs) ? L_SIGN_OFF : L_TEXT;
+  if (s < e && *s == '-') {
+    /* dashes, the words, then dashes and perhaps more: only the words
+     * count, and one dash is not a marker (nor a sign-off) */
+    for (t = s; t < e && *t == '-'; t++)
+      ;
+    if (t - s < 2)
+      return L_TEXT;
+    s = t;
+    if ((t = memchr(s, '-', (gsize)(e - s))))
+      e = t;
+    strip_span(&s, &e);
+    return in_list(s, (gsize)(e - s),
+                   WORDS("original message", "forwarded message"))
+               ? L_FORWARD
+               : L_TEXT;
+  }
+  if ((gsize)(e - s) == sizeof forwarded - 1 &&
+      g_ascii_strncasecmp(s, forwarded, sizeof forwarded - 1) == 0)
+    return L_FORWARD;
+  while (e > s && strchr(",.!", e[-1]))
+    e--;
+  return in_list(s, (gsize)(e - s), sign_offs) ? L_SIGN_OFF : L_TEXT;
 }
 
 /* Position of the ':' or '=' ending a label, or len. One inside brackets
- * belongs to a hint: "Date and time of detection (dd/mm/yyyy hh:mm):". */
+ * belongs to a hint: "Date and time of detection (dd/mm/yyyy hh:mm):".
+ * Most lines have no separator, or no bracket before the first one, which
+ * memchr() settles without a loop over the bytes here. */
 static gsize find_separator(const char *p, gsize len)
 {
+  const char *colon = memchr(p, ':', len), *equals = memchr(p, '=', len);
+  const char *first = !colon ? equals : !equals ? colon : MIN(colon, equals);
   int depth = 0;
+  if (!first)
+    return len;
+  if (!memchr(p, '(', (gsize)(first - p)))
+    return (gsize)(first - p);
   for (gsize i = 0; i < len; i++) {
     if (p[i] == '(')
       depth++;
@@ -346,18 +277,20 @@ static gboolean line_at(const char *p, Line *l)
   return TRUE;
 }
 
-/* The normalised text before a line's separator, or NULL. */
-static char *line_label(const Line *l, gsize *sep, gboolean *markup)
+/* Normalises the text before a line's separator into label (of
+ * LABEL_BUF bytes); returns its length, 0 when the line has no label. */
+static gsize line_label(const Line *l, char *label, gsize *sep,
+                        gboolean *markup)
 {
   const gsize scan = MIN(l->len, LABEL_SCAN);
   *sep = find_separator(l->p, scan);
-  return *sep < scan ? normalize_label(l->p, *sep, markup) : NULL;
+  return *sep < scan ? normalize_label(l->p, *sep, label, markup) : 0;
 }
 
 static void classify_line(Line *l)
 {
-  g_autofree char *label = NULL;
-  gsize sep;
+  char label[LABEL_BUF];
+  gsize sep, len;
   Line next;
 
   if (is_blank(l->p, l->len)) {
@@ -373,17 +306,22 @@ static void classify_line(Line *l)
     l->kind = L_SIGNATURE;
     return;
   }
-  l->kind = marker_kind(l->p, l->len);
-  if (l->kind == L_FORWARD || !(label = line_label(l, &sep, &l->markup)))
-    return;
-  if (find_label(label, &l->field)) {
+  /* A known label wins, so it is tried first; no marker normalises to
+   * one (markers start with "--", "__" or "begin", or have no separator). */
+  len = line_label(l, label, &sep, &l->markup);
+  if (len > 0 && find_label(label, len, &l->field)) {
     l->kind = L_LABEL;
     l->value_off = sep + 1;
-  } else if (strcmp(label, "from") == 0 && line_at(l->next, &next)) {
-    /* Outlook starts a quoted message with a From: line then Sent: */
+    return;
+  }
+  l->kind = marker_kind(l->p, l->len);
+  /* Outlook starts a quoted message with a From: line then Sent: (the
+   * label as find_label() left it, so "From (work):" counts) */
+  if (len > 0 && strcmp(label, "from") == 0 && line_at(l->next, &next)) {
+    char next_label[LABEL_BUF];
     gboolean unused;
-    g_autofree char *next_label = line_label(&next, &sep, &unused);
-    if (next_label && in_list(next_label, "sent|date"))
+    len = line_label(&next, next_label, &sep, &unused);
+    if (len > 0 && in_list(next_label, len, WORDS("sent", "date")))
       l->kind = L_FORWARD;
   }
 }
@@ -394,20 +332,21 @@ static gboolean is_multiline(Field f)
 }
 
 /* The value on the label line itself, without the markdown that closed
- * the label ("**Name:** Jane"). */
-static char *label_line_value(const Line *l)
+ * the label ("**Name:** Jane"): sets *len and returns where it starts, in
+ * the line. */
+static const char *label_line_value(const Line *l, gsize *len)
 {
-  g_autofree char *v = g_strndup(l->p + l->value_off, l->len - l->value_off);
-  char *t = g_strstrip(v);
+  const char *s = l->p + l->value_off, *e = l->p + l->len;
+  strip_span(&s, &e);
   if (l->markup) {
-    gsize n;
-    t += strspn(t, "*_");
-    n = strlen(t);
-    while (n > 0 && strchr("*_", t[n - 1]))
-      t[--n] = '\0';
-    t = g_strstrip(t);
+    while (s < e && (*s == '*' || *s == '_'))
+      s++;
+    while (e > s && (e[-1] == '*' || e[-1] == '_'))
+      e--;
+    strip_span(&s, &e);
   }
-  return g_strdup(t);
+  *len = (gsize)(e - s);
+  return s;
 }
 
 /* Reads and classifies the line at *p, and moves *p past it. */
@@ -423,13 +362,15 @@ static gboolean next_line(const char **p, Line *l)
 /* Collects the value of the field labelled on line *l, whose following
  * lines start at *p. Leaves in *l the first line not part of the value
  * (already read, *p after it); FALSE when the text ended instead. Two
- * passes over the continuation: one to find its extent and common
- * indentation, one to copy it. */
+ * passes over the continuation: one classifies the lines to find its
+ * extent and common indentation, one copies it, only splitting lines
+ * again, into a string sized once. */
 static gboolean collect_value(Line *l, const char **p, char **out)
 {
   const gboolean multi = is_multiline(l->field);
-  g_autoptr(GString) v = g_string_new(NULL);
-  g_autofree char *first = label_line_value(l);
+  GString *v;
+  gsize first_len;
+  const char *first = label_line_value(l, &first_len);
   const char *start = *p, *last_end = NULL;
   gsize common = G_MAXSIZE;
   gboolean pending_break = FALSE, more;
@@ -439,7 +380,7 @@ static gboolean collect_value(Line *l, const char **p, char **out)
     /* A single-line value continues on indented lines only, except that
      * a label left empty takes the line right under it, as forms pasted
      * from a table often look ("Reporter name:\nJane Smith"). */
-    const gboolean under_empty = l->p == start && first[0] == '\0';
+    const gboolean under_empty = l->p == start && first_len == 0;
     if (l->kind != L_TEXT && l->kind != L_BLANK)
       break;
     if (!multi && (l->kind == L_BLANK ||
@@ -451,8 +392,16 @@ static gboolean collect_value(Line *l, const char **p, char **out)
     }
   }
 
-  g_string_append(v, first);
-  for (const char *q = start; last_end && line_at(q, &c) && c.p < last_end;
+  if (!last_end) {
+    /* the common case: the value is on the label line alone */
+    *out = g_strndup(first, first_len);
+    return more;
+  }
+  /* the copy is no longer than the lines it comes from, so one
+   * allocation is enough */
+  v = g_string_sized_new(first_len + 2 + (gsize)(last_end - start));
+  g_string_append_len(v, first, (gssize)first_len);
+  for (const char *q = start; line_at(q, &c) && c.p < last_end;
        q = c.next) {
     gsize len = c.len;
     if (is_blank(c.p, c.len)) {
@@ -475,18 +424,15 @@ static gboolean collect_value(Line *l, const char **p, char **out)
     g_string_append_len(v, c.p + common, (gssize)(len - common));
   }
   g_strstrip(v->str);
-  *out = g_strdup(v->str);
+  *out = g_string_free(v, FALSE);
   return more;
 }
 
 static gboolean is_null_value(const char *value, Field f)
 {
-  g_autofree char *low = NULL;
-  if (strlen(value) > 16)
-    return FALSE;
-  low = g_ascii_strdown(value, -1);
-  return in_list(low, null_markers) ||
-         (f == F_SUPPLIER && in_list(low, no_supplier_markers));
+  const gsize len = strlen(value);
+  return in_list(value, len, null_markers) ||
+         (f == F_SUPPLIER && in_list(value, len, no_supplier_markers));
 }
 
 /* Quotes a value for a problem, shortened on a character boundary. */
@@ -548,25 +494,31 @@ static char *extract_email(const char *value)
  * matter, since every variant is short. */
 #define SOFT '\x01'
 #define NORM_MAX 64
+/* A step may write a separator and a byte, past NORM_MAX by one. */
+#define NORM_BUF (NORM_MAX + 2)
 
-static char *normalize_value(const char *value)
+/* Writes the normalised value into s, of NORM_BUF bytes. */
+static void normalize_value(const char *value, char *s)
 {
-  g_autoptr(GString) s = g_string_new(NULL);
+  gsize n = 0;
   gboolean sep = FALSE, hard = FALSE;
-  for (const char *p = value; *p && s->len < NORM_MAX; p++) {
-    const guchar c = (guchar)*p;
-    if (c == '-' || c == '/' || c == '_' || c == '\\') {
+  for (const char *p = value; *p && n < NORM_MAX; p++) {
+    const char c = *p;
+    /* a letter or digit, the common case, needs no test for separators */
+    if (g_ascii_isalnum(c)) {
+    } else if (c == '-' || c == '/' || c == '_' || c == '\\') {
       sep = TRUE;
+      continue;
     } else if (g_ascii_isspace(c) || strchr(",;:()[].!?\"", c)) {
       sep = hard = TRUE;
-    } else {
-      if (sep && s->len)
-        g_string_append_c(s, hard ? ' ' : SOFT);
-      sep = hard = FALSE;
-      g_string_append_c(s, g_ascii_tolower(c));
+      continue;
     }
+    if (sep && n)
+      s[n++] = hard ? ' ' : SOFT;
+    sep = hard = FALSE;
+    s[n++] = ASCII_LOWER(c);
   }
-  return g_string_free(g_steal_pointer(&s), FALSE);
+  s[n] = '\0';
 }
 
 /* Length of the variant if it starts s and ends on a hard boundary. */
@@ -583,19 +535,24 @@ static gsize match_variant(const char *s, const char *variant, gsize len)
 }
 
 /* The canonical value of the longest variant that starts value, so that
- * "High - two sites down" is high and "Yes - names of 40 prisoners" yes. */
+ * "High - two sites down" is high and "Yes - names of 40 prisoners" yes.
+ * Only variants longer than the best so far and with the right first
+ * letter (none starts with a space) are compared. */
 static const char *normalize_enum(const char *value, const EnumValue *values)
 {
-  g_autofree char *s = NULL;
-  const char *best = NULL, *list, *alt;
-  gsize best_len = 0, len;
+  char s[NORM_BUF];
+  const char *best = NULL;
+  gsize best_len = 0;
   if (!value)
     return NULL;
-  s = normalize_value(value);
+  normalize_value(value, s);
   for (gsize k = 0; values[k].canonical; k++) {
-    list = values[k].variants;
-    while (next_alternative(&list, &alt, &len)) {
-      const gsize m = match_variant(s, alt, len);
+    for (const char *const *v = values[k].variants; *v; v++) {
+      gsize len, m;
+      if ((*v)[0] != s[0])
+        continue;
+      len = strlen(*v);
+      m = len > best_len ? match_variant(s, *v, len) : 0;
       if (m > best_len) {
         best_len = m;
         best = values[k].canonical;
@@ -625,7 +582,7 @@ static void add_problem(IgForm *form, Field f, const char *value,
 {
   g_autofree char *q = quote_value(value);
   g_ptr_array_add(form->problems,
-                  g_strdup_printf("%s: %s %s", fields[f].title, q, why));
+                  g_strdup_printf("%s: %s %s", field_titles[f], q, why));
 }
 
 static char *enum_value(IgForm *form, Field f, const char *value,
@@ -647,7 +604,7 @@ static GDateTime *date_value(IgForm *form, Field f, const char *value,
     g_autofree char *q = quote_value(value);
     g_ptr_array_add(form->problems,
                     g_strdup_printf("%s: could not read %s (need a date and "
-                                    "a time)", fields[f].title, q));
+                                    "a time)", field_titles[f], q));
   }
   return dt;
 }
@@ -659,8 +616,9 @@ static void drop_signed_name(char *value, const char *name)
 {
   g_autofree char *first_word = NULL;
   char *last;
-  if (!value || !name || !(last = g_strrstr(value, "\n\n")) ||
-      strchr(last + 2, '\n'))
+  /* the last line follows a blank line: the last "\n" is doubled */
+  if (!value || !name || !(last = strrchr(value, '\n')) || last == value ||
+      *--last != '\n')
     return;
   first_word = g_strndup(name, strcspn(name, " \t"));
   if (g_ascii_strcasecmp(last + 2, name) == 0 ||
@@ -671,8 +629,6 @@ static void drop_signed_name(char *value, const char *name)
 /* Turns the raw text of each field into the struct's typed values. */
 static void convert(IgForm *form, char **raw, GTimeZone *tz)
 {
-  g_autofree char *all = g_strjoinv(", ", (char **)form_categories);
-  g_autofree char *not_category = g_strdup_printf("is not one of %s", all);
   const char *yn;
   if (raw[F_REPORTER_EMAIL]) {
     form->reporter_email = extract_email(raw[F_REPORTER_EMAIL]);
@@ -682,9 +638,13 @@ static void convert(IgForm *form, char **raw, GTimeZone *tz)
   }
   form->detected_at = date_value(form, F_DETECTED_AT, raw[F_DETECTED_AT], tz);
   form->occurred_at = date_value(form, F_OCCURRED_AT, raw[F_OCCURRED_AT], tz);
-  form->category = enum_value(form, F_CATEGORY, raw[F_CATEGORY],
-                              form_normalize_category(raw[F_CATEGORY]),
-                              not_category);
+  form->category = g_strdup(form_normalize_category(raw[F_CATEGORY]));
+  if (raw[F_CATEGORY] && !form->category) {
+    /* spelt out only when needed: most reports name a category */
+    g_autofree char *all = g_strjoinv(", ", (char **)form_categories);
+    g_autofree char *why = g_strdup_printf("is not one of %s", all);
+    add_problem(form, F_CATEGORY, raw[F_CATEGORY], why);
+  }
   form->impact = enum_value(form, F_IMPACT, raw[F_IMPACT],
                             form_normalize_impact(raw[F_IMPACT]),
                             "is not low, medium or high");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parsers/form.h"
+#include "parsers/form_labels.h"
 
 enum { NAME, EMAIL, PHONE, AREA, DETECTED, OCCURRED, CATEGORY, IMPACT,
        PERSONAL, NEAR_MISS, SYSTEMS, ASSET, SUPPLIER, DESCRIPTION, ACTIONS };
@@ -204,6 +205,25 @@ static void test_every_label_variant(void **state)
     if (v->field == CATEGORY || v->field == IMPACT || v->field == PERSONAL ||
         v->field == NEAR_MISS || v->field == DETECTED || v->field == OCCURRED)
       expect_field(upper, v->field, sample_out[v->field]);
+  }
+}
+
+/* The parser finds labels by bsearch() in the table of form_labels.h, so
+ * the table must stay in strcmp() order; and every label in it must read
+ * as its own field. */
+static void test_label_table(void **state)
+{
+  G_STATIC_ASSERT((int)F_REPORTER_NAME == NAME &&
+                  (int)F_ACTIONS_TAKEN == ACTIONS);
+  for (gsize i = 0; i < G_N_ELEMENTS(label_table); i++) {
+    const LabelEntry *e = &label_table[i];
+    g_autofree char *text =
+        g_strdup_printf("%s: %s\n", e->label, sample_in[e->field]);
+    if (i > 0 && strcmp(label_table[i - 1].label, e->label) >= 0) {
+      print_error("'%s' is out of order\n", e->label);
+      fail();
+    }
+    expect_field(text, (int)e->field, sample_out[e->field]);
   }
 }
 
@@ -702,6 +722,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_full_form),
     cmocka_unit_test(test_every_label_variant),
+    cmocka_unit_test(test_label_table),
     cmocka_unit_test(test_label_decorations),
     cmocka_unit_test(test_form_after_greeting),
     cmocka_unit_test(test_multiline_description),

@@ -469,6 +469,15 @@ static void test_verify_deleted_event(void **state)
   expect_verify_fails(f, "event 2");
 }
 
+/* Removing the newest events leaves a chain that is intact but short. */
+static void test_verify_deleted_newest_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = (SELECT max(id) FROM events)"));
+  expect_verify_fails(f, "events were removed");
+}
+
 static void test_verify_changed_raw_message(void **state)
 {
   Fixture *f = *state;
@@ -532,6 +541,7 @@ int main(void)
     T(test_thread_lookup),
     T(test_verify_good_then_changed_event),
     T(test_verify_deleted_event),
+    T(test_verify_deleted_newest_event),
     T(test_verify_changed_raw_message),
     T(test_savepoints),
     T(test_note_failure),

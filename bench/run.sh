@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark prints its own baseline, measured side by
+# side in the same run, and the ratio; absolute numbers only where a
+# target is absolute (ingests per second, RSS).
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+corpus=("$here/examples")
+[ -d "$here/tests/fixtures" ] && corpus+=("$here/tests/fixtures")
+
+echo "== parse + extract vs bare GMime parse-and-walk"
+"$build/bench_parse" "${corpus[@]}"
+echo
+echo "== durable ingest (synchronous=FULL) and memory over 10,000 messages"
+"$build/bench_ingest" "$here/examples" 10000
