@@ -88,8 +88,8 @@ static void test_round_trip_utf8(void **state)
   g_autoptr(IgMail) parsed = mail_parse(mail, strlen(mail), NULL);
   assert_non_null(parsed);
   assert_string_equal(parsed->subject, subject);
-  g_autofree char *body = g_strdup(parsed->body);
-  g_autofree char *lf = g_strjoinv("\n", (char **)(g_auto(GStrv)){ g_strsplit(body, "\r\n", -1) });
+  g_auto(GStrv) lines = g_strsplit(parsed->body, "\r\n", -1);
+  g_autofree char *lf = g_strjoinv("\n", lines);
   assert_string_equal(lf, text);
 }
 
