@@ -1,7 +1,7 @@
 /* compose.c - outgoing mail (compose.h).
  *
  * The header block is assembled here and every value in it is encoded by
- * GMime (RFC 2047 words, address lists, dates, folding); bodies are 7bit
+ * GMime (RFC 2047 words and phrases, quoting, dates, folding); bodies are 7bit
  * when the text allows it, else quoted-printable by GMime's encoder.
  * Building a GMimeMessage object for each mail cost more than the rest of
  * recording a report together, and mail is composed on the ingest path. */
@@ -31,9 +31,14 @@ static void append_crlf(GString *out, const char *text, gsize len)
   }
 }
 
-/* A folded, encoded "Name: value" header. */
+/* A "Name: value" header, folded by GMime when it is too long for one
+ * line (value is already encoded). */
 static void header(GString *out, const char *name, const char *value)
 {
+  if (strlen(name) + 2 + strlen(value) <= 78) {
+    g_string_append_printf(out, "%s: %s\r\n", name, value);
+    return;
+  }
   g_autofree char *line = g_strdup_printf("%s: %s", name, value);
   g_autofree char *folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
   append_crlf(out, folded, strlen(folded));
@@ -48,10 +53,23 @@ static void text_header(GString *out, const char *name, const char *value)
   header(out, name, encoded);
 }
 
-static void address_header(GString *out, const char *name, InternetAddressList *list)
+/* One mailbox as "phrase <addr>" or "addr". The address goes out as
+ * configured or reported (GMime's own formatting would run every address
+ * through IDNA, the costliest step of composing a mail). */
+static void append_mailbox(GString *out, const char *name, const char *addr)
 {
-  g_autofree char *value = internet_address_list_to_string(list, NULL, TRUE);
-  header(out, name, value ? value : "");
+  g_autofree char *clean_addr = one_line(addr);
+  if (!name || !*name) {
+    g_string_append(out, clean_addr);
+    return;
+  }
+  g_autofree char *clean = one_line(name);
+  gboolean ascii = TRUE;
+  for (const char *p = clean; *p && ascii; p++)
+    ascii = (guchar)*p < 0x80;
+  g_autofree char *phrase = ascii ? g_mime_utils_quote_string(clean)
+                                  : g_mime_utils_header_encode_phrase(NULL, clean, "utf-8");
+  g_string_append_printf(out, "%s <%s>", phrase, clean_addr);
 }
 
 static gboolean needs_encoding(const char *text, gboolean *ascii)
@@ -98,21 +116,25 @@ GBytes *compose_mail(const IgOutMail *m)
 
   g_autofree char *date = g_mime_utils_header_format_date(m->date);
   header(out, "Date", date);
+  g_autoptr(GString) value = g_string_new(NULL);
   InternetAddressList *from = internet_address_list_parse(NULL, m->from);
-  if (from) {
-    address_header(out, "From", from);
+  InternetAddress *sender = from && internet_address_list_length(from) > 0
+                                ? internet_address_list_get_address(from, 0) : NULL;
+  if (sender && INTERNET_ADDRESS_IS_MAILBOX(sender)) {
+    append_mailbox(value, internet_address_get_name(sender),
+                   internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender)));
+    header(out, "From", value->str);
+  }
+  if (from)
     g_object_unref(from);
-  }
   text_header(out, "Subject", m->subject);
-  InternetAddressList *to = internet_address_list_new();
+  g_string_truncate(value, 0);
   for (const char *const *t = m->to; t && *t; t++) {
-    g_autofree char *addr = one_line(*t);
-    InternetAddress *mailbox = internet_address_mailbox_new(NULL, addr);
-    internet_address_list_add(to, mailbox);
-    g_object_unref(mailbox);
+    if (value->len)
+      g_string_append(value, ", ");
+    append_mailbox(value, NULL, *t);
   }
-  address_header(out, "To", to);
-  g_object_unref(to);
+  header(out, "To", value->str);
 
   g_autofree char *mid = one_line(m->message_id);
   g_autofree char *mid_value = g_strdup_printf("<%s>", mid);

@@ -18,6 +18,11 @@ struct IgStore {
   sqlite3 *db;
   char *path;
   GHashTable *stmts;        /* const char *sql -> sqlite3_stmt* */
+  /* The end of the audit chain as this transaction sees it; forgotten at
+   * every begin (another process may have written) and rollback. */
+  gboolean head_known;
+  gint64 head_id;
+  char *head_hash;
 };
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -214,11 +219,13 @@ void store_close(IgStore *store)
   if (store->db)
     sqlite3_close(store->db);
   g_free(store->path);
+  g_free(store->head_hash);
   g_free(store);
 }
 
 gboolean store_begin(IgStore *store, GError **error)
 {
+  store->head_known = FALSE;
   return exec(store, "BEGIN IMMEDIATE", error);
 }
 
@@ -229,6 +236,7 @@ gboolean store_commit(IgStore *store, GError **error)
 
 void store_rollback(IgStore *store)
 {
+  store->head_known = FALSE;
   if (!sqlite3_get_autocommit(store->db))
     exec(store, "ROLLBACK", NULL);
 }
@@ -245,6 +253,7 @@ gboolean store_release(IgStore *store, GError **error)
 
 void store_rollback_to(IgStore *store)
 {
+  store->head_known = FALSE;
   exec(store, "ROLLBACK TO msg; RELEASE msg", NULL);
 }
 
@@ -609,28 +618,35 @@ static char *event_hash(const char *prev, gint64 id, gint64 incident_id,
   return hash_sha256_hex(text, strlen(text));
 }
 
+static gboolean load_head(IgStore *store, GError **error)
+{
+  sqlite3_stmt *st = prep(store, "SELECT last_id, hash FROM audit_head", error);
+  if (!st)
+    return FALSE;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    store->head_id = sqlite3_column_int64(st, 0);
+    g_free(store->head_hash);
+    store->head_hash = col_text(st, 1);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW)
+    return db_fail(store, error, "read audit chain");
+  store->head_known = TRUE;
+  return TRUE;
+}
+
 gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
                          const char *actor, const char *type, const char *detail,
                          GError **error)
 {
-  sqlite3_stmt *last = prep(store,
-      "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", error);
-  if (!last)
+  /* Outside a transaction each statement commits alone, so another
+   * process may have moved the head since. */
+  if ((!store->head_known || sqlite3_get_autocommit(store->db)) && !load_head(store, error))
     return FALSE;
-  gint64 id = 1;
-  g_autofree char *prev = NULL;
-  int rc = sqlite3_step(last);
-  if (rc == SQLITE_ROW) {
-    id = sqlite3_column_int64(last, 0) + 1;
-    prev = col_text(last, 1);
-  }
-  sqlite3_reset(last);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return db_fail(store, error, "read audit chain");
-  if (!prev)
-    prev = g_strdup(GENESIS_HASH);
-
-  g_autofree char *hash = event_hash(prev, id, incident_id, at, actor, type, detail);
+  gint64 id = store->head_id + 1;
+  g_autofree char *hash = event_hash(store->head_hash, id, incident_id, at, actor, type,
+                                     detail);
   sqlite3_stmt *st = prep(store,
       "INSERT INTO events(id, incident_id, at, actor, type, detail, prev_hash, hash)"
       " VALUES(?,?,?,?,?,?,?,?)", error);
@@ -645,7 +661,7 @@ gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
   bind_text(st, 4, actor);
   bind_text(st, 5, type);
   bind_text(st, 6, detail);
-  bind_text(st, 7, prev);
+  bind_text(st, 7, store->head_hash);
   bind_text(st, 8, hash);
   if (!step_done(store, st, error))
     return FALSE;
@@ -654,7 +670,12 @@ gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
     return FALSE;
   sqlite3_bind_int64(head, 1, id);
   bind_text(head, 2, hash);
-  return step_done(store, head, error);
+  if (!step_done(store, head, error))
+    return FALSE;
+  store->head_id = id;
+  g_free(store->head_hash);
+  store->head_hash = g_steal_pointer(&hash);
+  return TRUE;
 }
 
 static IgEventRec *event_from_row(sqlite3_stmt *st)

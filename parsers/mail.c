@@ -35,6 +35,13 @@ static gpointer init_gmime(gpointer unused)
 static char *strip_nul(const char *data, gsize len, gsize *out_len)
 {
   char *copy = g_malloc(len + 1);
+  const char *nul = memchr(data, '\0', len);
+  if (!nul) {
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    *out_len = len;
+    return copy;
+  }
   gsize n = 0;
   for (gsize i = 0; i < len; i++)
     if (data[i] != '\0')

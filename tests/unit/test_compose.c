@@ -113,6 +113,25 @@ static void test_alternative_html(void **state)
   assert_string_equal(g_strchomp(parsed->body), "plain text");
 }
 
+/* Display names with specials are quoted, non-ASCII ones encoded. */
+static void test_from_phrases(void **state)
+{
+  const char *to[] = { "a@justice.gov.uk", NULL };
+  g_autoptr(GDateTime) date = g_date_time_new_utc(2026, 11, 22, 14, 40, 12);
+  IgOutMail m = { .from = "\"Security, IT\" <security@justice.gov.uk>", .to = to,
+                  .subject = "s", .text = "t", .message_id = "x@y", .date = date };
+  g_autoptr(GBytes) quoted = compose_mail(&m);
+  assert_non_null(strstr(g_bytes_get_data(quoted, NULL),
+                         "From: \"Security, IT\" <security@justice.gov.uk>\r\n"));
+  m.from = "Sécurité <security@justice.gov.uk>";
+  g_autoptr(GBytes) encoded = compose_mail(&m);
+  gsize len = 0;
+  const char *data = g_bytes_get_data(encoded, &len);
+  g_autoptr(IgMail) parsed = mail_parse(data, len, NULL);
+  assert_string_equal(parsed->from_name, "Sécurité");
+  assert_string_equal(parsed->from_addr, "security@justice.gov.uk");
+}
+
 static void test_message_id_shape(void **state)
 {
   g_autofree char *a = compose_message_id("INC-2026-000001", "ack", "security@justice.gov.uk");
@@ -131,6 +150,7 @@ int main(void)
     cmocka_unit_test(test_round_trip_utf8),
     cmocka_unit_test(test_long_line_encoded),
     cmocka_unit_test(test_alternative_html),
+    cmocka_unit_test(test_from_phrases),
     cmocka_unit_test(test_message_id_shape),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
