@@ -29,7 +29,7 @@ static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **e
   return t;
 }
 
-static IgService *open_service(const IgCli *cli, GError **error)
+static IgService *open_mode(const IgCli *cli, gboolean store_only, GError **error)
 {
   IgConfig *config = load_config(cli, error);
   if (!config)
@@ -39,7 +39,19 @@ static IgService *open_service(const IgCli *cli, GError **error)
     config_free(config);
     return NULL;
   }
-  return service_new(config, now, error);
+  return service_new(config, now, store_only, error);
+}
+
+/* For commands that receive or send mail. */
+static IgService *open_service(const IgCli *cli, GError **error)
+{
+  return open_mode(cli, FALSE, error);
+}
+
+/* For commands that only read the records. */
+static IgService *open_records(const IgCli *cli, GError **error)
+{
+  return open_mode(cli, TRUE, error);
 }
 
 static gboolean no_args(const IgCli *cli, const char *command, GError **error)
@@ -192,7 +204,7 @@ static gboolean cmd_list(const IgCli *cli, GError **error)
   if (!no_args(cli, "list", error) || !check_choice("--status", cli->status, statuses, error) ||
       !check_choice("--impact", cli->impact, impacts, error))
     return FALSE;
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   g_autoptr(GDateTime) now = service_now(service);
@@ -229,7 +241,7 @@ static gboolean cmd_show(const IgCli *cli, GError **error)
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "show: give one reference, e.g. show INC-2026-000042");
     return FALSE;
   }
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   IgStore *store = service_store(service);
@@ -273,7 +285,7 @@ static gboolean cmd_outbox(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "outbox", error))
     return FALSE;
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   g_autoptr(GPtrArray) rows = store_list_outbox(service_store(service), cli->pending, error);
@@ -289,7 +301,7 @@ static gboolean cmd_messages(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "messages", error))
     return FALSE;
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   g_autoptr(GPtrArray) rows = store_list_messages(service_store(service), cli->unmatched, error);
@@ -305,7 +317,7 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "verify", error))
     return FALSE;
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   gint64 events = 0, messages = 0;

@@ -31,7 +31,8 @@ struct IgService {
   GTimeSpan clock_offset;   /* --now minus the real time at start */
 };
 
-IgService *service_new(IgConfig *config, GDateTime *now_override, GError **error)
+IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
+                       GError **error)
 {
   IgService *s = g_new0(IgService, 1);
   s->config = config;
@@ -43,6 +44,8 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, GError **error
   s->store = store_open(config->database, error);
   if (!s->store)
     goto fail;
+  if (store_only)
+    return s;
   s->transport = transport_open(config, error);
   if (!s->transport)
     goto fail;
@@ -174,7 +177,7 @@ static void reload(IgService **service, const char *config_path)
   IgService *fresh = NULL;
   if (config) {
     g_autoptr(GDateTime) now = service_now(*service);
-    fresh = service_new(config, (*service)->clock_offset ? now : NULL, &error);
+    fresh = service_new(config, (*service)->clock_offset ? now : NULL, FALSE, &error);
   }
   if (!fresh) {
     log_msg(IG_LOG_ERROR, NULL, NULL, "reload refused, keeping the running configuration: %s",

@@ -12,8 +12,10 @@
 typedef struct IgService IgService;
 
 /* Takes ownership of config. now_override (may be NULL) is the --now
- * time: the clock starts there and runs on. */
-IgService *service_new(IgConfig *config, GDateTime *now_override, GError **error);
+ * time: the clock starts there and runs on. With store_only, source and
+ * transport are left closed (for commands that only read records). */
+IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
+                       GError **error);
 void service_free(IgService *service);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgService, service_free)
 
