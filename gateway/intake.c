@@ -15,6 +15,7 @@
 #include "gateway/outbox.h"
 #include "gateway/report.h"
 #include "gateway/routing.h"
+#include "gateway/webhook.h"
 #include "parsers/autoreply.h"
 #include "parsers/mail.h"
 
@@ -390,7 +391,8 @@ static gboolean record_new(Msg *m, const IgAutoVerdict *verdict, GError **error)
   }
 
   g_autoptr(GHashTable) vars = incident_vars(c, inc);
-  if (!fire_routes(m, inc, vars, error))
+  if (!fire_routes(m, inc, vars, error) ||
+      !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;
 
   const char *why = NULL;

@@ -3,6 +3,7 @@
 
 #include "gateway/compose.h"
 #include "gateway/log.h"
+#include "gateway/webhook.h"
 
 /* Backoff doubles from one minute up to six hours; after this many
  * attempts (about four days) the row is marked failed for an operator. */
@@ -47,8 +48,8 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
   return store_outbox_add(store, &row, error) != 0;
 }
 
-gboolean outbox_deliver(IgStore *store, IgTransport *transport, GDateTime *now,
-                        guint *sent, guint *failed, GError **error)
+gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *transport,
+                        GDateTime *now, guint *sent, guint *failed, GError **error)
 {
   *sent = *failed = 0;
   g_autofree char *at = iso_utc(now);
@@ -58,7 +59,10 @@ gboolean outbox_deliver(IgStore *store, IgTransport *transport, GDateTime *now,
   for (guint i = 0; i < due->len; i++) {
     IgOutboxRec *row = g_ptr_array_index(due, i);
     g_autoptr(GError) send_error = NULL;
-    if (transport->send(transport, row, &send_error)) {
+    gboolean ok = g_strcmp0(row->kind, "webhook") == 0
+                      ? webhook_post(config, row, &send_error)
+                      : transport->send(transport, row, &send_error);
+    if (ok) {
       if (!store_outbox_sent(store, row->id, at, error))
         return FALSE;
       (*sent)++;

@@ -29,9 +29,10 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
                            IgTemplates *templates, GDateTime *now,
                            const IgMailRequest *request, GError **error);
 
-/* Sends every pending row due at now. Counts what was sent and what
- * failed (and stays queued for retry); FALSE only when the store fails. */
-gboolean outbox_deliver(IgStore *store, IgTransport *transport, GDateTime *now,
-                        guint *sent, guint *failed, GError **error);
+/* Sends every pending row due at now: mail through transport, webhooks
+ * by HTTP POST. Counts what was sent and what failed (and stays queued
+ * for retry); FALSE only when the store fails. */
+gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *transport,
+                        GDateTime *now, guint *sent, guint *failed, GError **error);
 
 #endif

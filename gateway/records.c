@@ -70,6 +70,7 @@ void outbox_rec_free(IgOutboxRec *o)
   if (!o)
     return;
   g_free(o->kind);
+  g_free(o->template_name);
   g_free(o->to);
   g_free(o->subject);
   g_free(o->message_id);

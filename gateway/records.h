@@ -70,6 +70,7 @@ typedef struct {
 typedef struct {
   gint64 id;
   char *kind;              /* "mail" | "webhook" */
+  char *template_name;     /* mail: its template; webhook: the NAME of [webhook.NAME] */
   char *to;                /* address(es) or URL */
   char *subject;
   char *message_id;

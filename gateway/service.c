@@ -93,7 +93,7 @@ gboolean service_deliver(IgService *s, GError **error)
 {
   g_autoptr(GDateTime) now = service_now(s);
   guint sent = 0, failed = 0;
-  return outbox_deliver(s->store, s->transport, now, &sent, &failed, error);
+  return outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
 }
 
 gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **error)

@@ -784,7 +784,7 @@ gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error)
 }
 
 #define OUTBOX_COLUMNS \
-  "o.id, o.kind, o.to_addr, o.subject, o.message_id, i.reference, o.state," \
+  "o.id, o.kind, o.template, o.to_addr, o.subject, o.message_id, i.reference, o.state," \
   " o.attempts, o.next_attempt_at, o.last_error, o.created_at"
 
 static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
@@ -793,6 +793,7 @@ static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
   int i = 0;
   o->id = sqlite3_column_int64(st, i++);
   o->kind = col_text(st, i++);
+  o->template_name = col_text(st, i++);
   o->to = col_text(st, i++);
   o->subject = col_text(st, i++);
   o->message_id = col_text(st, i++);

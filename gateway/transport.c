@@ -8,8 +8,9 @@ IgTransport *transport_open(const IgConfig *config, GError **error)
   const char *url = config->transport.url;
   if (g_str_has_prefix(url, "dir:"))
     return transport_dir_new(url + 4, error);
-  g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
-              "%s: [transport] url = \"%s\": this build delivers only to dir: transports",
+  if (g_str_has_prefix(url, "smtp://") || g_str_has_prefix(url, "smtps://"))
+    return transport_smtp_new(config, error);
+  g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: [transport] url = \"%s\": unknown scheme",
               config->path, url);
   return NULL;
 }

@@ -20,6 +20,13 @@ IgTransport *transport_open(const IgConfig *config, GError **error);
 void transport_free(IgTransport *transport);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTransport, transport_free)
 
+/* smtp://host[:port] (STARTTLS required unless tls = none on loopback) or
+ * smtps://host[:port]: libcurl, certificate and host name verified against
+ * the system store or ca_file; login with user + password_file, or user +
+ * XOAUTH2 token from oauth2_token_command. The connection is kept open
+ * between mails. Envelope sender: [gateway] address. */
+IgTransport *transport_smtp_new(const IgConfig *config, GError **error);
+
 /* dir:PATH - each mail becomes PATH/<id>-<reference>.eml, written to a
  * temporary name, synced and renamed, so readers never see half a file. */
 IgTransport *transport_dir_new(const char *dir, GError **error);

@@ -1,0 +1,22 @@
+/* secret.h - the credentials of [source] and [transport]: a password file
+ * (refused unless mode 0600) or an OAuth2 bearer token printed by
+ * oauth2_token_command (the Microsoft 365 / Google way). Secrets are never
+ * logged; error messages name the file or command, never the content. */
+#ifndef IG_SECRET_H
+#define IG_SECRET_H
+
+#include <glib.h>
+
+/* The password in path, without a trailing newline. Caller frees with
+ * secret_free(). IG_ERROR_CONFIG when the mode is not 0600. */
+char *secret_read_file(const char *path, GError **error);
+
+/* Runs command through /bin/sh and returns its first output line, the
+ * access token. Caller frees with secret_free(). IG_ERROR_RUNTIME when the
+ * command fails or prints nothing. */
+char *secret_oauth2_token(const char *command, GError **error);
+
+/* Overwrites and frees a secret. */
+void secret_free(char *secret);
+
+#endif
