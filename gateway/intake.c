@@ -458,10 +458,11 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
     ok = TRUE;
     goto out;
   }
-  if ((gint64)m.len > ctx->config->max_message_size) {
+  if (MAX(item->size, (gint64)m.len) > ctx->config->max_message_size) {
     m.mail = parse_header_only(m.raw, m.len);
-    g_autofree char *reason = g_strdup_printf("larger than max_message_size (%" G_GSIZE_FORMAT
-        " > %" G_GINT64_FORMAT " bytes)", m.len, ctx->config->max_message_size);
+    g_autofree char *reason = g_strdup_printf("larger than max_message_size (%" G_GINT64_FORMAT
+        " > %" G_GINT64_FORMAT " bytes)", MAX(item->size, (gint64)m.len),
+        ctx->config->max_message_size);
     ok = record_quarantined(&m, reason, error);
     goto out;
   }

@@ -31,7 +31,8 @@ typedef enum {
 
 typedef struct {
   const char *name;         /* file name or label for messages; borrowed */
-  GBytes *raw;              /* borrowed */
+  GBytes *raw;              /* borrowed: the message, or its header alone when oversized */
+  gint64 size;              /* the message's full size; 0 = the size of raw */
   /* filled by intake_batch(): */
   IgIntakeOutcome outcome;
   const char *kind;         /* static: report, correspondence, bulk, ... */

@@ -2,13 +2,12 @@
  *
  * Messages are recorded in batches: one fsync'd commit covers up to
  * BATCH_SIZE messages, and only then are they moved out of the source or
- * their mail sent. The run loop sleeps in poll(2) on a signalfd and the
- * source's inotify descriptor, so new mail is picked up at once and a
- * signal is only acted on between batches. */
+ * their mail sent. The run loop sleeps in the source's wait (inotify for
+ * a Maildir, IDLE for IMAP) with a signalfd beside it, so new mail is
+ * picked up at once and a signal is only acted on between batches. */
 #include "gateway/service.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -16,7 +15,7 @@
 #include "gateway/error.h"
 #include "gateway/log.h"
 #include "gateway/outbox.h"
-#include "gateway/source_maildir.h"
+#include "gateway/source.h"
 #include "gateway/template.h"
 #include "gateway/transport.h"
 
@@ -27,7 +26,7 @@ struct IgService {
   IgStore *store;
   IgTemplates *templates;
   IgTransport *transport;
-  IgMaildir *maildir;       /* NULL unless the source is maildir: */
+  IgSource *source;
   GTimeSpan clock_offset;   /* --now minus the real time at start */
 };
 
@@ -49,12 +48,9 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
   s->transport = transport_open(config, error);
   if (!s->transport)
     goto fail;
-  if (g_str_has_prefix(config->source.url, "maildir:")) {
-    s->maildir = maildir_open(config->source.url + 8, config->processed_folder,
-                              config->quarantine_folder, error);
-    if (!s->maildir)
-      goto fail;
-  }
+  s->source = source_open(config, error);
+  if (!s->source)
+    goto fail;
   return s;
 fail:
   service_free(s);
@@ -65,7 +61,7 @@ void service_free(IgService *s)
 {
   if (!s)
     return;
-  maildir_close(s->maildir);
+  source_free(s->source);
   transport_free(s->transport);
   store_close(s->store);
   templates_free(s->templates);
@@ -107,54 +103,48 @@ gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **err
   return service_deliver(s, error);
 }
 
+/* Records one batch from the source and lets the recorded ones leave it.
+ * *fetched counts what the source handed over. */
+static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GError **error)
+{
+  g_autoptr(GPtrArray) batch = s->source->fetch(s->source, BATCH_SIZE, error);
+  if (!batch)
+    return FALSE;
+  *fetched = batch->len;
+  if (!batch->len)
+    return TRUE;
+  g_autofree IgIntakeItem *items = g_new0(IgIntakeItem, batch->len);
+  for (guint i = 0; i < batch->len; i++) {
+    IgSourceMessage *m = g_ptr_array_index(batch, i);
+    items[i].name = m->name;
+    items[i].raw = m->raw;
+    items[i].size = m->size;
+  }
+  g_autoptr(GDateTime) now = service_now(s);
+  IgIntake ctx = { s->config, s->store, s->templates, now };
+  gboolean ok = intake_batch(&ctx, items, batch->len, error);
+  for (guint i = 0; i < batch->len; i++) {
+    IgSourceMessage *m = g_ptr_array_index(batch, i);
+    m->recorded = ok && items[i].outcome != IG_INTAKE_FAILED;
+    m->quarantine = items[i].outcome == IG_INTAKE_QUARANTINED;
+    *processed += m->recorded;
+    intake_item_clear(&items[i]);
+  }
+  return ok && s->source->finish(s->source, batch, error);
+}
+
 gboolean service_poll_once(IgService *s, guint *processed, GError **error)
 {
   *processed = 0;
-  if (!s->maildir) {
-    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
-                "%s: [source] url = \"%s\": this build reads only maildir: sources",
-                s->config->path, s->config->source.url);
-    return FALSE;
-  }
-  g_autoptr(GPtrArray) paths = maildir_scan(s->maildir, error);
-  if (!paths)
-    return FALSE;
-  for (guint start = 0; start < paths->len; start += BATCH_SIZE) {
-    gsize n = MIN(BATCH_SIZE, paths->len - start);
-    g_autofree IgIntakeItem *ready = g_new0(IgIntakeItem, n);
-    gsize m = 0;
-    for (gsize i = 0; i < n; i++) {
-      const char *path = g_ptr_array_index(paths, start + i);
-      char *data = NULL;
-      gsize len = 0;
-      g_autoptr(GError) io = NULL;
-      /* A file that vanished was taken by another instance; skip it. */
-      if (!g_file_get_contents(path, &data, &len, &io)) {
-        log_msg(IG_LOG_WARN, NULL, NULL, "%s", io->message);
-        continue;
-      }
-      ready[m].name = path;
-      ready[m++].raw = g_bytes_new_take(data, len);
-    }
-    g_autoptr(GDateTime) now = service_now(s);
-    IgIntake ctx = { s->config, s->store, s->templates, now };
-    gboolean ok = intake_batch(&ctx, ready, m, error);
-    for (gsize i = 0; ok && i < m; i++) {
-      IgIntakeOutcome o = ready[i].outcome;
-      g_autoptr(GError) move_error = NULL;
-      if (o != IG_INTAKE_FAILED &&
-          !maildir_move(s->maildir, ready[i].name, o == IG_INTAKE_QUARANTINED, &move_error))
-        log_msg(IG_LOG_ERROR, ready[i].reference, ready[i].message_id, "%s",
-                move_error->message);
-      else if (o != IG_INTAKE_FAILED)
-        (*processed)++;
-    }
-    for (gsize i = 0; i < m; i++) {
-      g_bytes_unref(ready[i].raw);
-      intake_item_clear(&ready[i]);
-    }
-    if (!ok)
+  guint fetched = BATCH_SIZE, before = 0;
+  /* A full batch means more may wait; a batch that recorded nothing (all
+   * failing, to be retried later) ends the pass. */
+  while (fetched == BATCH_SIZE) {
+    before = *processed;
+    if (!poll_batch(s, &fetched, processed, error))
       return FALSE;
+    if (*processed == before)
+      break;
   }
   return service_deliver(s, error);
 }
@@ -192,12 +182,6 @@ static void reload(IgService **service, const char *config_path)
 gboolean service_run(IgService **service, const char *config_path, GError **error)
 {
   sigset_t mask;
-  if (!(*service)->maildir) {
-    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
-                "%s: [source] url = \"%s\": this build reads only maildir: sources",
-                (*service)->config->path, (*service)->config->source.url);
-    return FALSE;
-  }
   int sfd = signal_fd(&mask);
   if (sfd < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "signalfd: %s", g_strerror(errno));
@@ -208,23 +192,17 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
   while (running) {
     guint processed = 0;
     g_autoptr(GError) cycle_error = NULL;
-    if (!service_poll_once(*service, &processed, &cycle_error)) {
-      /* A failing store or source is retried on the next cycle: the
-       * service keeps running and says why. */
+    /* A failing store or source is retried on the next cycle: the
+     * service keeps running and says why. */
+    if (!service_poll_once(*service, &processed, &cycle_error))
       log_msg(IG_LOG_ERROR, NULL, NULL, "%s", cycle_error->message);
-    }
-    int watch = (*service)->maildir ? maildir_watch_fd((*service)->maildir) : -1;
-    struct pollfd fds[2] = { { sfd, POLLIN, 0 }, { watch, POLLIN, 0 } };
     /* Wake at least every minute so outbox retries fall due on time. */
     gint64 wait = MIN((*service)->config->poll_interval, 60) * 1000;
-    int rc = poll(fds, watch >= 0 ? 2 : 1, (int)wait);
-    if (rc < 0 && errno != EINTR) {
-      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "poll: %s", g_strerror(errno));
+    IgSource *source = (*service)->source;
+    if (!source->wait(source, sfd, (int)wait, error)) {
       ok = FALSE;
       break;
     }
-    if (watch >= 0 && (fds[1].revents & POLLIN))
-      maildir_watch_drain((*service)->maildir);
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == (ssize_t)sizeof info) {
       if (info.ssi_signo == SIGHUP) {

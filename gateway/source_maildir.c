@@ -1,8 +1,14 @@
-/* source_maildir.c - reading and moving mail in a Maildir (see header). */
-#include "gateway/source_maildir.h"
+/* source_maildir.c - the maildir: source (source.h).
+ *
+ * Waiting mail is every file in new/ and cur/ of the Maildir, oldest
+ * first. A recorded message moves to the Maildir++ folder named by
+ * processed_folder (".Processed/cur/") or quarantine_folder. inotify on
+ * new/ and cur/ wakes the service the moment a delivery is renamed in. */
+#include "gateway/source.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -11,12 +17,17 @@
 
 #include "gateway/error.h"
 
-struct IgMaildir {
+/* How much of an oversized message is read: enough for any header. */
+#define HEADER_READ_LIMIT (256 * 1024)
+
+typedef struct {
+  IgSource base;
   char *path;
   char *processed;          /* path of the processed folder */
   char *quarantine;
-  int watch_fd;
-};
+  gint64 max_size;
+  int watch_fd;             /* inotify, or -1: then wait is a plain sleep */
+} Maildir;
 
 static gboolean make_maildir(const char *path, GError **error)
 {
@@ -32,49 +43,10 @@ static gboolean make_maildir(const char *path, GError **error)
   return TRUE;
 }
 
-IgMaildir *maildir_open(const char *path, const char *processed_folder,
-                        const char *quarantine_folder, GError **error)
-{
-  IgMaildir *md = g_new0(IgMaildir, 1);
-  md->path = g_strdup(path);
-  g_autofree char *p = g_strdup_printf(".%s", processed_folder);
-  g_autofree char *q = g_strdup_printf(".%s", quarantine_folder);
-  md->processed = g_build_filename(path, p, NULL);
-  md->quarantine = g_build_filename(path, q, NULL);
-  md->watch_fd = -1;
-  if (!make_maildir(md->path, error) || !make_maildir(md->processed, error) ||
-      !make_maildir(md->quarantine, error)) {
-    maildir_close(md);
-    return NULL;
-  }
-  md->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (md->watch_fd >= 0) {
-    g_autofree char *new_dir = g_build_filename(path, "new", NULL);
-    g_autofree char *cur_dir = g_build_filename(path, "cur", NULL);
-    if (inotify_add_watch(md->watch_fd, new_dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0 ||
-        inotify_add_watch(md->watch_fd, cur_dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-      close(md->watch_fd);
-      md->watch_fd = -1;
-    }
-  }
-  return md;
-}
-
-void maildir_close(IgMaildir *md)
-{
-  if (!md)
-    return;
-  if (md->watch_fd >= 0)
-    close(md->watch_fd);
-  g_free(md->path);
-  g_free(md->processed);
-  g_free(md->quarantine);
-  g_free(md);
-}
-
 typedef struct {
   char *path;
   gint64 mtime;
+  gint64 size;
 } Entry;
 
 static gint by_age(gconstpointer a, gconstpointer b)
@@ -111,50 +83,132 @@ static gboolean scan_dir(const char *dir, GPtrArray *entries, GError **error)
     Entry *e = g_new0(Entry, 1);
     e->path = g_steal_pointer(&path);
     e->mtime = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    e->size = st.st_size;
     g_ptr_array_add(entries, e);
   }
   return TRUE;
 }
 
-GPtrArray *maildir_scan(IgMaildir *md, GError **error)
+/* The whole file, or its first HEADER_READ_LIMIT bytes when oversized. */
+static GBytes *read_message(const char *path, gint64 size, gint64 max_size)
 {
+  if (size <= max_size) {
+    char *data = NULL;
+    gsize len = 0;
+    return g_file_get_contents(path, &data, &len, NULL) ? g_bytes_new_take(data, len) : NULL;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  char *buf = g_malloc(HEADER_READ_LIMIT);
+  ssize_t n = read(fd, buf, HEADER_READ_LIMIT);
+  close(fd);
+  if (n < 0) {
+    g_free(buf);
+    return NULL;
+  }
+  return g_bytes_new_take(buf, (gsize)n);
+}
+
+static GPtrArray *md_fetch(IgSource *self, guint max, GError **error)
+{
+  Maildir *md = (Maildir *)self;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(entry_free);
   g_autofree char *new_dir = g_build_filename(md->path, "new", NULL);
   g_autofree char *cur_dir = g_build_filename(md->path, "cur", NULL);
   if (!scan_dir(new_dir, entries, error) || !scan_dir(cur_dir, entries, error))
     return NULL;
   g_ptr_array_sort(entries, by_age);
-  GPtrArray *paths = g_ptr_array_new_full(entries->len, g_free);
-  for (guint i = 0; i < entries->len; i++) {
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)source_message_free);
+  for (guint i = 0; i < entries->len && out->len < max; i++) {
     Entry *e = g_ptr_array_index(entries, i);
-    g_ptr_array_add(paths, g_steal_pointer(&e->path));
+    /* A file that vanished was taken by another instance; skip it. */
+    GBytes *raw = read_message(e->path, e->size, md->max_size);
+    if (!raw)
+      continue;
+    IgSourceMessage *m = g_new0(IgSourceMessage, 1);
+    m->name = g_steal_pointer(&e->path);
+    m->raw = raw;
+    m->size = e->size;
+    g_ptr_array_add(out, m);
   }
-  return paths;
+  return out;
 }
 
-gboolean maildir_move(IgMaildir *md, const char *path, gboolean quarantine, GError **error)
+static gboolean md_finish(IgSource *self, GPtrArray *messages, GError **error)
 {
-  g_autofree char *base = g_path_get_basename(path);
-  /* Maildir info ":2,S" marks it seen for any mail client reading the folder. */
-  g_autofree char *name = strchr(base, ':') ? g_strdup(base) : g_strdup_printf("%s:2,S", base);
-  g_autofree char *target = g_build_filename(quarantine ? md->quarantine : md->processed,
-                                             "cur", name, NULL);
-  if (rename(path, target) != 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "cannot move %s to %s: %s", path, target,
-                g_strerror(errno));
-    return FALSE;
+  Maildir *md = (Maildir *)self;
+  for (guint i = 0; i < messages->len; i++) {
+    IgSourceMessage *m = g_ptr_array_index(messages, i);
+    if (!m->recorded)
+      continue;
+    g_autofree char *base = g_path_get_basename(m->name);
+    /* Maildir info ":2,S" marks it seen for any mail client reading the folder. */
+    g_autofree char *name = strchr(base, ':') ? g_strdup(base) : g_strdup_printf("%s:2,S", base);
+    g_autofree char *target = g_build_filename(m->quarantine ? md->quarantine : md->processed,
+                                               "cur", name, NULL);
+    if (rename(m->name, target) != 0) {
+      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "cannot move %s to %s: %s", m->name,
+                  target, g_strerror(errno));
+      return FALSE;
+    }
   }
   return TRUE;
 }
 
-int maildir_watch_fd(IgMaildir *md)
+static gboolean md_wait(IgSource *self, int wake_fd, int timeout_ms, GError **error)
 {
-  return md->watch_fd;
+  Maildir *md = (Maildir *)self;
+  struct pollfd fds[2] = { { wake_fd, POLLIN, 0 }, { md->watch_fd, POLLIN, 0 } };
+  int rc = poll(fds, md->watch_fd >= 0 ? 2 : 1, timeout_ms);
+  if (rc < 0 && errno != EINTR) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "poll: %s", g_strerror(errno));
+    return FALSE;
+  }
+  if (md->watch_fd >= 0 && (fds[1].revents & POLLIN)) {
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (read(md->watch_fd, buf, sizeof buf) > 0)
+      ;
+  }
+  return TRUE;
 }
 
-void maildir_watch_drain(IgMaildir *md)
+static void md_free(IgSource *self)
 {
-  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-  while (md->watch_fd >= 0 && read(md->watch_fd, buf, sizeof buf) > 0)
-    ;
+  Maildir *md = (Maildir *)self;
+  if (md->watch_fd >= 0)
+    close(md->watch_fd);
+  g_free(md->path);
+  g_free(md->processed);
+  g_free(md->quarantine);
+  g_free(md);
+}
+
+IgSource *source_maildir_new(const IgConfig *config, GError **error)
+{
+  Maildir *md = g_new0(Maildir, 1);
+  md->base = (IgSource){ md_fetch, md_finish, md_wait, md_free };
+  md->path = g_strdup(config->source.url + strlen("maildir:"));
+  g_autofree char *p = g_strdup_printf(".%s", config->processed_folder);
+  g_autofree char *q = g_strdup_printf(".%s", config->quarantine_folder);
+  md->processed = g_build_filename(md->path, p, NULL);
+  md->quarantine = g_build_filename(md->path, q, NULL);
+  md->max_size = config->max_message_size;
+  md->watch_fd = -1;
+  if (!make_maildir(md->path, error) || !make_maildir(md->processed, error) ||
+      !make_maildir(md->quarantine, error)) {
+    md_free(&md->base);
+    return NULL;
+  }
+  md->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (md->watch_fd >= 0) {
+    g_autofree char *new_dir = g_build_filename(md->path, "new", NULL);
+    g_autofree char *cur_dir = g_build_filename(md->path, "cur", NULL);
+    if (inotify_add_watch(md->watch_fd, new_dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0 ||
+        inotify_add_watch(md->watch_fd, cur_dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      close(md->watch_fd);
+      md->watch_fd = -1;
+    }
+  }
+  return &md->base;
 }

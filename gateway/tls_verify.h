@@ -1,0 +1,16 @@
+/* tls_verify.h - checking a server certificate chain ourselves.
+ *
+ * libetpan hands over the peer's chain but verifies nothing; this checks
+ * it with OpenSSL against the system trust store plus an optional extra
+ * CA bundle, and that the leaf names the host (DNS name or IP address). */
+#ifndef IG_TLS_VERIFY_H
+#define IG_TLS_VERIFY_H
+
+#include <glib.h>
+
+/* chain: DER certificates, leaf first (GBytes*). ca_file may be NULL.
+ * FALSE with IG_ERROR_RUNTIME naming the host and OpenSSL's reason. */
+gboolean tls_verify_chain(GPtrArray *chain, const char *host, const char *ca_file,
+                          GError **error);
+
+#endif
