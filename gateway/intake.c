@@ -423,6 +423,23 @@ static gboolean record_new(Msg *m, const IgAutoVerdict *verdict, GError **error)
   return set_deadlines(m, inc, ack, error);
 }
 
+/* A DSN or MDN about one of our own mails: its outbox row becomes
+ * "bounced" and the report joins that mail's incident. */
+static gboolean note_bounce(Msg *m, gint64 *incident_id, GError **error)
+{
+  gboolean found = FALSE;
+  g_autofree char *why = g_strdup_printf("%s: %s", m->mail->report_type,
+                                         m->mail->subject ? m->mail->subject : "no subject");
+  if (!store_outbox_bounced(m->ctx->store, m->mail->reported_message_id, why, &found,
+                            incident_id, error))
+    return FALSE;
+  if (!found || !*incident_id)
+    return TRUE;
+  g_autofree char *detail = g_strdup_printf("our mail <%s> bounced (%s)",
+                                            m->mail->reported_message_id, why);
+  return event(m, *incident_id, "gateway", "bounced", detail, error);
+}
+
 /* The header block of an oversized message, so that `messages` can still
  * say whom it came from; the body is never parsed. */
 #define HEADER_SCAN_LIMIT (256 * 1024)
@@ -482,7 +499,11 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
   }
 
   verdict = autoreply_classify(m.mail, ctx->config->address);
-  incident_id = thread_of(&m, error);
+  if (verdict.cls == IG_AUTO_BOUNCE && m.mail->reported_message_id &&
+      !note_bounce(&m, &incident_id, error))
+    goto out;
+  if (!incident_id)
+    incident_id = thread_of(&m, error);
   if (error && *error)
     goto out;
   if (incident_id || autoreply_kind(verdict.cls))

@@ -862,6 +862,27 @@ gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
   return step_done(store, st, error);
 }
 
+gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char *error_text,
+                              gboolean *found, gint64 *incident_id, GError **error)
+{
+  sqlite3_stmt *st = prep(store,
+      "UPDATE outbox SET state = 'bounced', last_error = ? WHERE message_id = ?"
+      " AND kind = 'mail' RETURNING coalesce(incident_id, 0)", error);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, error_text);
+  bind_text(st, 2, message_id);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  *incident_id = *found ? sqlite3_column_int64(st, 0) : 0;
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return db_fail(store, error, "mark bounce");
+  return TRUE;
+}
+
 gint64 store_count_acks_since(IgStore *store, const char *address, const char *since,
                               GError **error)
 {

@@ -153,6 +153,11 @@ gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
                             gboolean give_up, const char *error_text,
                             GError **error);
 
+/* Marks the mail with this Message-ID bounced; *incident_id is its
+ * incident (0 when none). *found is FALSE when no row has that ID. */
+gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char *error_text,
+                              gboolean *found, gint64 *incident_id, GError **error);
+
 /* Acknowledgements sent (or queued) to address since the given time. */
 gint64 store_count_acks_since(IgStore *store, const char *address,
                               const char *since, GError **error);

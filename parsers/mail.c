@@ -137,10 +137,35 @@ static char *mime_type_of(GMimeObject *obj)
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
 
+/* The Message-ID in the returned header block of a DSN or MDN
+ * (text/rfc822-headers): which of our mails it reports on. */
+static void read_reported_id(IgMail *mail, GMimePart *part)
+{
+  if (mail->reported_message_id)
+    return;
+  g_autofree char *text = part_text(part);
+  g_autofree char *headers = g_strconcat(text, "\n\n", NULL);
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(headers, strlen(headers));
+  GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+  GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+  const char *id = msg ? g_mime_message_get_message_id(msg) : NULL;
+  if (id && *id)
+    mail->reported_message_id = g_strdup(id);
+  if (msg)
+    g_object_unref(msg);
+  g_object_unref(parser);
+  g_object_unref(stream);
+}
+
 static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
 {
   GMimePart *part = GMIME_PART(obj);
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (ct && (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
+             g_mime_content_type_is_type(ct, "message", "rfc822-headers"))) {
+    read_reported_id(w->mail, part);
+    return;
+  }
   if (!ct || g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct) ?: "", "text") != 0)
     return;
   const char *filename = g_mime_part_get_filename(part);
@@ -177,6 +202,9 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
       walk(w, g_mime_multipart_get_part(mp, i), depth + 1, attached);
   } else if (GMIME_IS_MESSAGE_PART(obj)) {
     GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+    const char *id = inner ? g_mime_message_get_message_id(inner) : NULL;
+    if (w->mail->report_type && !w->mail->reported_message_id && id && *id)
+      w->mail->reported_message_id = g_strdup(id);
     if (inner)
       walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
   } else if (GMIME_IS_PART(obj)) {
@@ -352,6 +380,7 @@ void mail_free(IgMail *mail)
   g_strfreev(mail->x_loop);
   g_free(mail->content_type);
   g_free(mail->report_type);
+  g_free(mail->reported_message_id);
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
   g_free(mail);

@@ -34,6 +34,7 @@ typedef struct {
   gboolean autoreply_header;/* X-Autoreply / X-Autorespond present */
   char *content_type;       /* top-level "type/subtype", lower case */
   char *report_type;        /* report-type of multipart/report, lower case */
+  char *reported_message_id;/* DSN/MDN: Message-ID of the mail it reports on */
   char *body;               /* the main text, UTF-8, never NULL */
   gboolean body_from_html;
   GPtrArray *attachments;   /* IgTextPart*: text attachments, decoded */

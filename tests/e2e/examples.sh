@@ -118,6 +118,48 @@ done
 "$IG" ingest "$WORK"/flood-*.eml --now $NOW > /dev/null 2>&1 || fail "flood ingest"
 expect_eq "acks capped at rate_limit_per_sender" "$(grep -l '^To: flood@justice.gov.uk' "$out"/*.eml | wc -l)" 10
 
+# A DSN about our acknowledgement to Jane marks that outbox row bounced
+# and joins her incident; it is never answered.
+ack_id=$(sed -n 's/^Message-ID: <\(.*\)>\r*$/\1/p' "$ack")
+cat > "$WORK/dsn.eml" <<DSN
+From: Mail Delivery System <MAILER-DAEMON@mx.justice.gov.uk>
+To: security@justice.gov.uk
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-1@mx.justice.gov.uk>
+Return-Path: <>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+Your message could not be delivered: mailbox full.
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.justice.gov.uk
+Final-Recipient: rfc822; jane.smith@justice.gov.uk
+Action: failed
+Status: 5.2.2
+
+--b
+Content-Type: text/rfc822-headers
+
+From: IT Security Incidents <security@justice.gov.uk>
+To: jane.smith@justice.gov.uk
+Subject: [INC-2026-000001] Your security incident report has been recorded
+Message-ID: <$ack_id>
+--b--
+DSN
+before=$(ls "$out" | wc -l)
+"$IG" ingest "$WORK/dsn.eml" --now $NOW 2>/dev/null | grep -q 'attached INC-2026-000001 bounce' \
+  && ok "DSN attached to the incident of the bounced mail" || fail "DSN not attached"
+"$IG" outbox --json | check_json "bounced ack marked bounced" \
+  "[r['state'] for r in d if r['message_id'] == '$ack_id'] == ['bounced']"
+expect_eq "no mail answers a bounce" "$(ls "$out" | wc -l)" "$before"
+"$IG" show INC-2026-000001 --json | check_json "bounce audited" \
+  'any(e["type"] == "bounced" for e in d["events"])'
+
 # Audit chain and raw message hashes.
 "$IG" verify > /dev/null && ok "verify passes" || fail "verify on a clean store"
 sqlite3 "$WORK/var/gateway.db" "UPDATE events SET detail = 'edited' WHERE id = 3"
