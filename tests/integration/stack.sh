@@ -324,6 +324,9 @@ ssl_key = <$STACK/tls/server.key
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_verbose = yes
+# Tests try wrong credentials on purpose: answer at once, and no growing
+# per-IP penalty (anvil-auth-penalty mode 0 below) slowing later logins.
+auth_failure_delay = 0
 mail_location = maildir:$d/mail/%u
 first_valid_uid = 1
 
@@ -360,6 +363,9 @@ namespace inbox {
 
 service anvil {
   chroot =
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 service imap-login {
   chroot =

@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# Shared by the gateway's integration tests: a stack from stack.sh, a
+# gateway configuration pointing at it, and the e2e assertions.
+#   source "$(dirname "$0")/gateway_lib.sh" BINARY
+set -euo pipefail
+IG=${1:?usage: $0 path/to/incident-gateway}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=${IG_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
+# shellcheck source=tests/integration/stack.sh
+source "$here/stack.sh"
+STACK=$(mktemp -d)
+chmod 755 "$STACK"
+export STACK
+WORK=$STACK/gateway
+mkdir -p "$WORK"
+trap 'stack_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$STACK"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$3', got '$2'"; fi; }
+check_json() {
+  local what=$1 expr=$2 json
+  json=$(cat)
+  if python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if ($expr) else 1)" "$json"; then
+    ok "$what"
+  else
+    fail "$what: ($expr) is false for: ${json:0:600}"
+  fi
+}
+finish() {
+  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed" >&2; exit 1; fi
+  echo "all checks passed"
+}
+
+# gateway_config [source-url] [extra lines...] - $WORK/gateway.conf for the
+# stack: IMAPS with the password file, SMTP with STARTTLS and a password,
+# both verified against the test CA. Extra lines are appended as given.
+gateway_config() {
+  local url=${1:-imaps://127.0.0.1:$IMAPS_PORT/INBOX}
+  shift || true
+  cat > "$WORK/gateway.conf" <<CONF
+[gateway]
+database = $WORK/var/gateway.db
+[source]
+url = $url
+user = security
+password_file = $STACK/imap.pass
+ca_file = $STACK/tls/ca.crt
+poll_interval = 1h
+[transport]
+url = smtp://127.0.0.1:$SMTP_PORT
+user = gateway
+password_file = $STACK/smtp.pass
+ca_file = $STACK/tls/ca.crt
+[stakeholders]
+ost = ost@justice.gov.uk
+dacu = data.compliance@justice.gov.uk
+siro = siro@justice.gov.uk
+accreditor = accreditation@justice.gov.uk
+CONF
+  local line
+  for line in "$@"; do printf '%s\n' "$line" >> "$WORK/gateway.conf"; done
+  export INCIDENT_GATEWAY_CONFIG=$WORK/gateway.conf
+}
+
+# report N - a small distinct report as a file; prints its path.
+report() {
+  local n=$1 f=$WORK/report-$1.eml
+  printf 'From: Reporter %s <reporter%s@justice.gov.uk>\r\nTo: security@justice.gov.uk\r\nSubject: Test report %s\r\nMessage-ID: <report-%s@justice.gov.uk>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nReporter name: Reporter %s\r\nIncident category: phishing\r\nImpact: low\r\nPersonal data involved: no\r\nDate and time of detection: 23/11/2026 08:30\r\nDescription: Suspicious email number %s.\r\n' \
+    "$n" "$n" "$n" "$n" "$n" "$n" > "$f"
+  echo "$f"
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND... - polls COMMAND every 0.1 s.
+wait_for() {
+  local what=$1 limit=$2 i
+  shift 2
+  for ((i = 0; i < limit * 10; i++)); do
+    if "$@" > /dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  fail "$what: not within $limit s"
+  return 1
+}

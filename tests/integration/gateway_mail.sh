@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The gateway against a real Dovecot IMAP server and a real SMTP receiver,
+# both on loopback with TLS from a test CA: reports appended over IMAP
+# become incidents and leave INBOX for Processed, acknowledgements and
+# notifications arrive over SMTP; a wrong CA is refused; STARTTLS and
+# XOAUTH2 log in; IDLE picks up new mail at once; SMTP down keeps the
+# outbox pending until it is back; webhooks are signed and retried.
+source "$(dirname "$0")/gateway_lib.sh"
+stack_tls
+stack_imap_start
+stack_smtp_start
+stack_webhook_start
+printf 'webhook-secret' > "$STACK/webhook.secret"
+chmod 600 "$STACK/webhook.secret"
+
+# 1. A wrong CA: refused with a clear error, nothing recorded, mail stays.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i "s|ca_file = $STACK/tls/ca.crt|ca_file = $STACK/tls/other-ca.crt|" "$WORK/gateway.conf"
+imap_append "$(report 1)"
+rc=0
+"$IG" poll --once > /dev/null 2> "$WORK/wrongca.err" || rc=$?
+expect_eq "wrong CA: poll fails" "$rc" 1
+grep -q 'certificate verification failed' "$WORK/wrongca.err" \
+  && ok "wrong CA: clear error" || fail "wrong CA message: $(cat "$WORK/wrongca.err")"
+"$IG" list --json | check_json "wrong CA: nothing recorded" 'd == []'
+expect_eq "wrong CA: mail still in INBOX" "$(imap_count INBOX)" 1
+
+# 2. The right CA over IMAPS with a password: recorded, moved, acked by SMTP.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" \
+  "[webhook.siem]" "url = http://127.0.0.1:$WEBHOOK_PORT/hook" \
+  "secret_file = $STACK/webhook.secret" "events = created"
+for i in 2 3; do imap_append "$(report $i)"; done
+imap_append "$SRC/examples/02-form-lost-laptop-late.eml"
+"$IG" poll --once > "$WORK/poll.out" 2> "$WORK/poll.err" || fail "poll over IMAPS: $(cat "$WORK/poll.err")"
+grep -q '^4 messages processed' "$WORK/poll.out" && ok "four messages processed" || fail "$(cat "$WORK/poll.out")"
+"$IG" list --json | check_json "four incidents recorded" 'len(d) == 4'
+expect_eq "INBOX empty" "$(imap_count INBOX)" 0
+expect_eq "all in Processed" "$(imap_count Processed)" 4
+grep -l '^X-Envelope-To: reporter2@justice.gov.uk' "$STACK"/smtp/*.eml > /dev/null \
+  && ok "ack delivered over SMTP" || fail "no ack at the SMTP receiver"
+for to in ost@justice.gov.uk siro@justice.gov.uk data.compliance@justice.gov.uk; do
+  grep -l "^X-Envelope-To: $to" "$STACK"/smtp/*.eml > /dev/null \
+    && ok "notification to $to delivered" || fail "nothing for $to"
+done
+grep -h '^X-Envelope-From:' "$STACK"/smtp/*.eml | tr -d '\r' | sort -u | grep -qx 'X-Envelope-From: security@justice.gov.uk' \
+  && ok "envelope sender is our address" || fail "envelope sender"
+"$IG" outbox --pending --json | check_json "outbox drained" 'd == []'
+expect_eq "one webhook per incident" "$(webhook_count)" 4
+body=$(ls "$STACK"/webhook/*.json | head -1)
+sig=$(sed -n 's/^[Xx]-[Ss]ignature-256: sha256=\([0-9a-f]*\).*/\1/p' "${body%.json}.headers" | tr -d '\r')
+want=$(python3 -c 'import hmac,hashlib,sys; print(hmac.new(b"webhook-secret", open(sys.argv[1],"rb").read(), hashlib.sha256).hexdigest())' "$body")
+expect_eq "webhook signed with HMAC-SHA256 of the body" "$sig" "$want"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["event"]=="created" and d["incident"]["reference"].startswith("INC-") else 1)' "$body" \
+  && ok "webhook body names the event and incident" || fail "webhook body: $(cat "$body")"
+
+# 3. The same mail appended again is a duplicate: no new incident, moved.
+imap_append "$(report 2)"
+"$IG" poll --once > /dev/null 2>&1 || fail "poll of a duplicate"
+"$IG" list --json | check_json "duplicate over IMAP: still four" 'len(d) == 4'
+expect_eq "duplicate left INBOX" "$(imap_count INBOX)" 0
+
+# 4. STARTTLS on the plain port, XOAUTH2 with a token command.
+gateway_config "imap://127.0.0.1:$IMAP_PORT/INBOX;STARTTLS"
+sed -i "s|^password_file = $STACK/imap.pass|oauth2_token_command = echo $OAUTH_TOKEN|" "$WORK/gateway.conf"
+imap_append "$(report 4)"
+"$IG" poll --once > /dev/null 2> "$WORK/oauth.err" && ok "STARTTLS + XOAUTH2 login" \
+  || fail "STARTTLS + XOAUTH2: $(cat "$WORK/oauth.err")"
+"$IG" list --json | check_json "recorded over STARTTLS" 'len(d) == 5'
+sed -i "s|^oauth2_token_command = .*|oauth2_token_command = echo bad-token|" "$WORK/gateway.conf"
+imap_append "$(report 5)"
+rc=0
+"$IG" poll --once > /dev/null 2> "$WORK/badtoken.err" || rc=$?
+expect_eq "bad token refused" "$rc" 1
+grep -qi 'XOAUTH2 login failed' "$WORK/badtoken.err" && ok "bad token: clear error" || fail "$(cat "$WORK/badtoken.err")"
+grep -q 'bad-token' "$WORK/badtoken.err" && fail "the token appears in an error" || ok "token not disclosed"
+
+# 5. IDLE: with poll_interval = 1h, a new message is recorded at once.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+"$IG" run 2> "$WORK/run.log" &
+pid=$!
+wait_for "service connected" 10 grep -q 'connected (TLS verified, IDLE' "$WORK/run.log"
+sleep 0.3
+start=$(date +%s%N)
+imap_append "$(report 6)"
+if wait_for "IDLE pickup" 10 sh -c "\"$IG\" list --json | grep -q 'Test report 6'"; then
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  ok "IDLE picked up a new message in $ms ms (poll_interval is 1h)"
+fi
+wait_for "ack for the IDLE report sent" 10 grep -lq '^X-Envelope-To: reporter6@justice.gov.uk' "$STACK"/smtp/*.eml \
+  && ok "ack for the IDLE report sent"
+kill -TERM $pid
+rc=0; wait $pid || rc=$?
+expect_eq "run stops with status 0 on SIGTERM" "$rc" 0
+
+# 6. SMTP down: rows stay pending with the error; back up: same Message-ID sent.
+stack_smtp_stop
+imap_append "$(report 7)"
+"$IG" poll --once > /dev/null 2> "$WORK/down.err" || fail "poll with SMTP down must still record"
+"$IG" list --json | check_json "recorded while SMTP is down" 'any(i["summary"] == "Test report 7" for i in d)'
+"$IG" outbox --pending --json > "$WORK/pending.json"
+check_json "rows pending with attempts and error" \
+  'len(d) == 2 and all(r["state"] == "pending" and r["attempts"] == 1 and r["last_error"] for r in d)' < "$WORK/pending.json"
+ids=$(python3 -c 'import json,sys; print(" ".join(sorted(r["message_id"] for r in json.load(open(sys.argv[1])))))' "$WORK/pending.json")
+before=$(smtp_count)
+stack_smtp_start
+"$IG" poll --once > /dev/null 2>&1
+expect_eq "not retried before the backoff" "$(smtp_count)" "$before"
+"$IG" poll --once --now "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)" > /dev/null 2>&1 || fail "poll after SMTP is back"
+"$IG" outbox --pending --json | check_json "outbox drained after SMTP came back" 'd == []'
+for id in $ids; do
+  grep -l "^Message-ID: <$id>" "$STACK"/smtp/*.eml > /dev/null && ok "retried with the same Message-ID $id" \
+    || fail "Message-ID $id not delivered"
+done
+
+# 7. A webhook receiver that fails: retried through the outbox.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX" \
+  "[webhook.siem]" "url = http://127.0.0.1:$WEBHOOK_PORT/hook" \
+  "secret_file = $STACK/webhook.secret" "events = created"
+touch "$STACK/webhook/fail"
+imap_append "$(report 8)"
+"$IG" poll --once > /dev/null 2>&1 || fail "poll with webhook failing"
+"$IG" outbox --pending --json | check_json "failed webhook pending" \
+  'len(d) == 1 and d[0]["kind"] == "webhook" and "503" in d[0]["last_error"]'
+rm "$STACK/webhook/fail"
+"$IG" poll --once --now "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)" > /dev/null 2>&1
+"$IG" outbox --pending --json | check_json "webhook delivered on retry" 'd == []'
+"$IG" verify > /dev/null && ok "store verifies" || fail "verify"
+finish
