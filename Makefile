@@ -28,6 +28,7 @@ run: build
 
 test: test-deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@grep -h -E '^(crash test|ok: IDLE picked up)' $(BUILD)/Testing/Temporary/LastTest.log || true
 
 sanitize: test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=ON >/dev/null

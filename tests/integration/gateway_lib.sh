@@ -22,7 +22,7 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$3', go
 check_json() {
   local what=$1 expr=$2 json
   json=$(cat)
-  if python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if ($expr) else 1)" "$json"; then
+  if printf '%s' "$json" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)"; then
     ok "$what"
   else
     fail "$what: ($expr) is false for: ${json:0:600}"
