@@ -7,6 +7,7 @@
 
 #include "gateway/config.h"
 #include "gateway/error.h"
+#include "gateway/log.h"
 #include "gateway/render_json.h"
 #include "gateway/render_text.h"
 #include "gateway/service.h"
@@ -74,6 +75,15 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
   g_autoptr(IgTemplates) templates = templates_new(config->templates);
   if (!templates_check(templates, error))
     return FALSE;
+  if (cli->connect) {
+    g_autofree char *path = g_strdup(config->path);
+    IgConfig *owned = g_steal_pointer(&config);
+    g_autoptr(IgService) service = service_new(owned, NULL, FALSE, error);
+    if (!service || !service_check_connections(service, error))
+      return FALSE;
+    printf("%s: OK, source and transport reachable and logged in\n", path);
+    return TRUE;
+  }
   printf("%s: OK\n", config->path);
   return TRUE;
 }
@@ -171,6 +181,8 @@ static gboolean cmd_run(const IgCli *cli, GError **error)
   IgService *service = open_service(cli, error);
   if (!service)
     return FALSE;
+  if (cli->syslog)
+    log_use_syslog("incident-gateway");
   gboolean ok = service_run(&service, cli->config_path, error);
   service_free(service);
   return ok;
@@ -329,7 +341,7 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
 }
 
 const IgCommand commands[] = {
-  { "run", "", "", cmd_run },
+  { "run", "[--syslog]", "syslog", cmd_run },
   { "poll", "--once", "once", cmd_poll },
   { "ingest", "[FILE...]", "", cmd_ingest },
   { "list", "[--status S] [--impact I] [--open] [--overdue] [--json]",
@@ -338,6 +350,6 @@ const IgCommand commands[] = {
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
   { "verify", "", "", cmd_verify },
-  { "check-config", "", "", cmd_check_config },
+  { "check-config", "[--connect]", "connect", cmd_check_config },
   { NULL, NULL, NULL, NULL },
 };

@@ -17,6 +17,8 @@ typedef struct {
   gboolean pending;         /* outbox --pending */
   gboolean unmatched;       /* messages --unmatched */
   gboolean once;            /* poll --once */
+  gboolean syslog;          /* run --syslog */
+  gboolean connect;         /* check-config --connect */
   char **args;              /* positional arguments after the command */
 } IgCli;
 

@@ -24,6 +24,9 @@ static GOptionEntry entries[] = {
   { "pending", 0, 0, G_OPTION_ARG_NONE, &cli.pending, "outbox: only pending rows", NULL },
   { "unmatched", 0, 0, G_OPTION_ARG_NONE, &cli.unmatched, "messages: only unmatched", NULL },
   { "once", 0, 0, G_OPTION_ARG_NONE, &cli.once, "poll: process what is waiting, then exit", NULL },
+  { "syslog", 0, 0, G_OPTION_ARG_NONE, &cli.syslog, "run: log to syslog (facility mail)", NULL },
+  { "connect", 0, 0, G_OPTION_ARG_NONE, &cli.connect,
+    "check-config: also log in to the source and the transport", NULL },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -36,7 +39,8 @@ static const char *stray_option(const IgCommand *cmd)
   } used[] = {
     { "json", cli.json }, { "status", cli.status != NULL }, { "impact", cli.impact != NULL },
     { "open", cli.open_only }, { "overdue", cli.overdue }, { "pending", cli.pending },
-    { "unmatched", cli.unmatched }, { "once", cli.once },
+    { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
+    { "connect", cli.connect },
   };
   g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS(used); i++)

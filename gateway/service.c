@@ -85,6 +85,13 @@ GDateTime *service_now(IgService *s)
   return g_date_time_add(real, s->clock_offset);
 }
 
+gboolean service_check_connections(IgService *s, GError **error)
+{
+  /* A fetch of nothing still connects, logs in and reads the mailbox. */
+  g_autoptr(GPtrArray) none = s->source->fetch(s->source, 0, error);
+  return none && s->transport->check(s->transport, error);
+}
+
 gboolean service_deliver(IgService *s, GError **error)
 {
   g_autoptr(GDateTime) now = service_now(s);

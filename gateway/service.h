@@ -38,6 +38,10 @@ gboolean service_poll_once(IgService *service, guint *processed, GError **error)
  * configuration from config_path (a bad one is logged and ignored). */
 gboolean service_run(IgService **service, const char *config_path, GError **error);
 
+/* Logs in to the source and the transport without taking or sending
+ * mail. */
+gboolean service_check_connections(IgService *service, GError **error);
+
 /* Sends due outbox rows now. */
 gboolean service_deliver(IgService *service, GError **error);
 

@@ -12,6 +12,8 @@ struct IgTransport {
   /* Delivers row (its body is the complete message); FALSE with error
    * when it should be retried later. */
   gboolean (*send)(IgTransport *self, const IgOutboxRec *row, GError **error);
+  /* Connects and logs in (or checks the directory) without sending. */
+  gboolean (*check)(IgTransport *self, GError **error);
   void (*free)(IgTransport *self);
 };
 

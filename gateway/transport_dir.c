@@ -58,6 +58,17 @@ out:
   return ok;
 }
 
+static gboolean dir_check(IgTransport *self, GError **error)
+{
+  DirTransport *t = (DirTransport *)self;
+  if (access(t->dir, W_OK) != 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "transport dir:%s: %s", t->dir,
+                g_strerror(errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void dir_free(IgTransport *self)
 {
   DirTransport *t = (DirTransport *)self;
@@ -74,6 +85,7 @@ IgTransport *transport_dir_new(const char *dir, GError **error)
   }
   DirTransport *t = g_new0(DirTransport, 1);
   t->base.send = dir_send;
+  t->base.check = dir_check;
   t->base.free = dir_free;
   t->dir = g_strdup(dir);
   return &t->base;

@@ -113,6 +113,38 @@ out:
   return ok;
 }
 
+/* Connect, TLS, login, NOOP: everything but a mail. */
+static gboolean smtp_check(IgTransport *self, GError **error)
+{
+  SmtpTransport *t = (SmtpTransport *)self;
+  CURL *probe = curl_easy_duphandle(t->curl);
+  gboolean ok = FALSE;
+  CURLcode rc;
+  if (!probe) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "libcurl could not start");
+    return FALSE;
+  }
+  CURL *main_handle = t->curl;
+  t->curl = probe;
+  if (!set_credentials(t, error))
+    goto out;
+  curl_easy_setopt(probe, CURLOPT_UPLOAD, 0L);
+  curl_easy_setopt(probe, CURLOPT_CUSTOMREQUEST, "NOOP");
+  curl_easy_setopt(probe, CURLOPT_NOBODY, 1L);
+  t->errbuf[0] = '\0';
+  rc = curl_easy_perform(probe);
+  if (rc != CURLE_OK) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "SMTP %s: %s%s%s", t->config->transport.url,
+                curl_easy_strerror(rc), t->errbuf[0] ? ": " : "", t->errbuf);
+    goto out;
+  }
+  ok = TRUE;
+out:
+  t->curl = main_handle;
+  curl_easy_cleanup(probe);
+  return ok;
+}
+
 static void smtp_free(IgTransport *self)
 {
   SmtpTransport *t = (SmtpTransport *)self;
@@ -127,6 +159,7 @@ IgTransport *transport_smtp_new(const IgConfig *config, GError **error)
   const IgEndpoint *ep = &config->transport;
   SmtpTransport *t = g_new0(SmtpTransport, 1);
   t->base.send = smtp_send;
+  t->base.check = smtp_check;
   t->base.free = smtp_free;
   t->config = config;
   t->curl = curl_easy_init();

@@ -53,6 +53,10 @@ expect_eq "webhook signed with HMAC-SHA256 of the body" "$sig" "$want"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["event"]=="created" and d["incident"]["reference"].startswith("INC-") else 1)' "$body" \
   && ok "webhook body names the event and incident" || fail "webhook body: $(cat "$body")"
 
+"$IG" check-config --connect > "$WORK/connect.out" 2>&1 \
+  && grep -q 'source and transport reachable and logged in' "$WORK/connect.out" \
+  && ok "check-config --connect logs in to IMAP and SMTP" || fail "check-config --connect: $(cat "$WORK/connect.out")"
+
 # 3. The same mail appended again is a duplicate: no new incident, moved.
 imap_append "$(report 2)"
 "$IG" poll --once > /dev/null 2>&1 || fail "poll of a duplicate"
@@ -94,6 +98,11 @@ expect_eq "run stops with status 0 on SIGTERM" "$rc" 0
 
 # 6. SMTP down: rows stay pending with the error; back up: same Message-ID sent.
 stack_smtp_stop
+rc=0
+"$IG" check-config --connect > /dev/null 2> "$WORK/connect.err" || rc=$?
+expect_eq "check-config --connect fails with SMTP down" "$rc" 1
+grep -q '^incident-gateway: SMTP smtp://127.0.0.1' "$WORK/connect.err" \
+  && ok "SMTP down: one clear line" || fail "$(cat "$WORK/connect.err")"
 imap_append "$(report 7)"
 "$IG" poll --once > /dev/null 2> "$WORK/down.err" || fail "poll with SMTP down must still record"
 "$IG" list --json | check_json "recorded while SMTP is down" 'any(i["summary"] == "Test report 7" for i in d)'
@@ -124,5 +133,19 @@ imap_append "$(report 8)"
 rm "$STACK/webhook/fail"
 "$IG" poll --once --now "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)" > /dev/null 2>&1
 "$IG" outbox --pending --json | check_json "webhook delivered on retry" 'd == []'
+# 8. Oversized mail: only its header is fetched, it goes to Quarantine.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i '/^\[gateway\]/a max_message_size = 4KB' "$WORK/gateway.conf"
+{ printf 'From: Big Sender <big@justice.gov.uk>\r\nSubject: huge scan\r\nMessage-ID: <big-1@justice.gov.uk>\r\n\r\n'
+  head -c 20000 /dev/zero | tr '\0' 'x'; printf '\r\n'; } > "$WORK/big.eml"
+imap_append "$WORK/big.eml"
+"$IG" poll --once > /dev/null 2>&1 || fail "poll with an oversized message"
+expect_eq "oversized mail moved to Quarantine" "$(imap_count Quarantine)" 1
+expect_eq "INBOX empty after quarantine" "$(imap_count INBOX)" 0
+"$IG" messages --unmatched --json | check_json "quarantined with sender and subject" \
+  'any(m["kind"] == "quarantined" and m["from"] == "big@justice.gov.uk" and m["subject"] == "huge scan" for m in d)'
+grep -l '^Subject: Incoming mail quarantined: larger than max_message_size' "$STACK"/smtp/*.eml > /dev/null \
+  && ok "OST told of the quarantine" || fail "no quarantine notice over SMTP"
+
 "$IG" verify > /dev/null && ok "store verifies" || fail "verify"
 finish

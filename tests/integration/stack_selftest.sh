@@ -52,7 +52,7 @@ stack_tls
 stack_imap_start
 stack_smtp_start
 stack_webhook_start
-ok "stack started: IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, SMTP $SMTP_PORT, webhook $WEBHOOK_PORT, OAuth2 $OAUTH_PORT"
+ok "stack in $STACK started: IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, SMTP $SMTP_PORT, webhook $WEBHOOK_PORT, OAuth2 $OAUTH_PORT"
 
 CA=$STACK/tls/ca.crt
 IMAPS=imaps://127.0.0.1:$IMAPS_PORT
@@ -91,11 +91,13 @@ check "OAUTHBEARER login with $OAUTH_TOKEN (curl --oauth2-bearer)" \
 check_exit "OAUTHBEARER login with a bad token refused" 67 \
   c --cacert "$CA" --oauth2-bearer bad-token -u security: "$IMAPS/"
 
-# curl picks OAUTHBEARER whenever offered, so XOAUTH2 is spoken by hand.
+# curl picks OAUTHBEARER whenever offered, so XOAUTH2 is spoken by hand. A
+# refused token gets a "+ <error>" continuation first, answered by the empty
+# line (which a logged-in session rejects harmlessly as an empty command).
 xoauth2_login() {
   local token=$1 ir
   ir=$(printf 'user=security\001auth=Bearer %s\001\001' "$token" | base64 -w0)
-  printf 'a AUTHENTICATE XOAUTH2 %s\r\nb LOGOUT\r\n' "$ir" |
+  printf 'a AUTHENTICATE XOAUTH2 %s\r\n\r\nb LOGOUT\r\n' "$ir" |
     timeout 20 openssl s_client -quiet -verify_return_error -CAfile "$CA" \
       -connect "127.0.0.1:$IMAPS_PORT" 2>/dev/null | tr -d '\r' | grep '^a '
 }
