@@ -441,8 +441,11 @@ static gboolean imap_wait(IgSource *self, int wake_fd, int timeout_ms, GError **
     disconnect(s);
     return TRUE;
   }
-  /* Mail that came in since the last command is announced as IDLE starts. */
-  if (s->imap->imap_selection_info->sel_exists <= s->exists_after_finish)
+  /* Mail that came in since the last command is announced as IDLE starts,
+   * and the announcement may already sit in libetpan's read buffer, where
+   * poll(2) cannot see it. */
+  if (s->imap->imap_selection_info->sel_exists <= s->exists_after_finish &&
+      s->imap->imap_stream->read_buffer_len == 0)
     poll_fds(wake_fd, mailimap_idle_get_fd(s->imap), timeout_ms);
   r = mailimap_idle_done(s->imap);
   if (!imap_ok(r)) {

@@ -81,5 +81,6 @@ wait_for() {
     sleep 0.1
   done
   fail "$what: not within $limit s"
+  [ -f "$WORK/run.log" ] && tail -n 20 "$WORK/run.log" >&2
   return 1
 }

@@ -90,7 +90,7 @@ if wait_for "IDLE pickup" 10 sh -c "\"$IG\" list --json | grep -q 'Test report 6
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   ok "IDLE picked up a new message in $ms ms (poll_interval is 1h)"
 fi
-wait_for "ack for the IDLE report sent" 10 grep -lq '^X-Envelope-To: reporter6@justice.gov.uk' "$STACK"/smtp/*.eml \
+wait_for "ack for the IDLE report sent" 10 sh -c "grep -lq '^X-Envelope-To: reporter6@justice.gov.uk' $STACK/smtp/*.eml" \
   && ok "ack for the IDLE report sent"
 kill -TERM $pid
 rc=0; wait $pid || rc=$?

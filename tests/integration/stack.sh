@@ -35,11 +35,10 @@ STACK_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # ---------------------------------------------------------------- internals
 
-# _stack_err MSG... - print an error on stderr; returns 1 so callers can
-# `_stack_err ...; return 1` or `|| return`.
+# _stack_err MSG... - print an error on stderr. Returns 0 (so that under
+# set -e the caller still gets to print the log tail); callers `return 1`.
 _stack_err() {
   echo "stack: $*" >&2
-  return 1
 }
 
 # _stack_init - check $STACK, make it traversable by the dovecot user, create
@@ -229,12 +228,14 @@ PY
 stack_imap_start() {
   _stack_init || return 1
   stack_tls || return 1
-  local d=$STACK/dovecot run=$STACK/run pw hash i attempt fresh ports=""
+  local d=$STACK/dovecot run=$STACK/run pw hash i attempt fresh ports="" log_start
   if [ -f "$run/dovecot.pid" ] && _stack_alive "$(cat "$run/dovecot.pid")"; then
     _stack_err "stack_imap_start: Dovecot already runs"; return 1
   fi
-  id dovecot >/dev/null 2>&1 && id dovenull >/dev/null 2>&1 ||
-    { _stack_err "users dovecot/dovenull missing: install dovecot-imapd (scripts/install-deps.sh --test)"; return 1; }
+  if ! id dovecot >/dev/null 2>&1 || ! id dovenull >/dev/null 2>&1; then
+    _stack_err "users dovecot/dovenull missing: install dovecot-imapd (scripts/install-deps.sh --test)"
+    return 1
+  fi
   command -v dovecot >/dev/null || { _stack_err "dovecot not installed (scripts/install-deps.sh --test)"; return 1; }
 
   # The introspection endpoint Dovecot asks about bearer tokens.
@@ -262,7 +263,8 @@ stack_imap_start() {
     >"$d/oauth2.conf.ext"
 
   [ -f "$run/imap.ports" ] && ports=$(cat "$run/imap.ports")
-  for attempt in 1 2 3; do
+  # Up to 3 tries: a port found free may be taken before Dovecot binds it.
+  for ((attempt = 1; attempt <= 3; attempt++)); do
     if [ -z "$ports" ]; then
       ports=$(stack_free_port 2 | tr '\n' ' ')
       ports=${ports% }
@@ -273,7 +275,8 @@ stack_imap_start() {
     fi
     IMAP_PORT=${ports% *} IMAPS_PORT=${ports#* }
     _stack_dovecot_conf >"$d/dovecot.conf" || return 1
-    : >"$d/dovecot.log"
+    # dovecot.log is kept across restarts; only this start's lines are judged.
+    log_start=$(stat -c %s "$d/dovecot.log" 2>/dev/null || echo 0)
     rm -f "$d/run/master.pid"
     dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/dovecot.log" 2>&1 &
     echo $! >"$run/dovecot.pid"
@@ -294,7 +297,7 @@ stack_imap_start() {
     fi
     wait "$(cat "$run/dovecot.pid")" 2>/dev/null || true
     rm -f "$run/dovecot.pid"
-    if [ "$fresh" = 1 ] && grep -q "Address already in use" "$d/dovecot.log"; then
+    if [ "$fresh" = 1 ] && tail -c +$((log_start + 1)) "$d/dovecot.log" | grep -q "Address already in use"; then
       ports=""   # lost the race for a free port: try new ones
       continue
     fi
