@@ -1,10 +1,9 @@
-/* intake.c - recording messages and the case logic of a new report.
+/* intake.c - recording a batch of messages (intake.h).
  *
  * For each message: dedupe (SHA-256 of the raw bytes, then Message-ID),
  * bound its size, parse it, decide what it is (automatic or human, part
- * of a known incident or new), then store the raw bytes, the incident,
- * its audit events, deadlines and the mails it causes, all in the one
- * transaction the caller commits. */
+ * of a known incident or new) and hand it to the case logic (cases.c),
+ * all inside one transaction per batch with a savepoint per message. */
 #include "gateway/intake.h"
 
 #include <string.h>
@@ -12,25 +11,9 @@
 #include "gateway/error.h"
 #include "gateway/hash.h"
 #include "gateway/log.h"
-#include "gateway/outbox.h"
-#include "gateway/report.h"
-#include "gateway/routing.h"
-#include "gateway/webhook.h"
-#include "parsers/autoreply.h"
-#include "parsers/mail.h"
+#include "gateway/cases.h"
 
 #define FAILURES_BEFORE_QUARANTINE 3
-
-/* What one message is while it is being recorded. */
-typedef struct {
-  IgIntake *ctx;
-  IgIntakeItem *item;
-  const char *raw;
-  gsize len;
-  char *sha256;
-  char *at;                 /* ctx->now as ISO */
-  IgMail *mail;             /* NULL when unreadable */
-} Msg;
 
 const char *intake_outcome_name(IgIntakeOutcome outcome)
 {
@@ -44,400 +27,6 @@ void intake_item_clear(IgIntakeItem *item)
   g_clear_pointer(&item->reference, g_free);
   g_clear_pointer(&item->message_id, g_free);
   g_clear_pointer(&item->error, g_free);
-}
-
-static GHashTable *vars_new(void)
-{
-  return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-}
-
-static void var(GHashTable *vars, const char *name, const char *value)
-{
-  g_hash_table_replace(vars, (gpointer)name, g_strdup(value ? value : ""));
-}
-
-/* A UTC ISO time shown in the configured zone, e.g. "22/11/2026 14:05 GMT". */
-static char *local_time(const IgConfig *config, const char *iso)
-{
-  g_autoptr(GDateTime) t = iso_parse(iso);
-  if (!t)
-    return NULL;
-  g_autoptr(GDateTime) local = g_date_time_to_timezone(t, config->tz);
-  return g_date_time_format(local, "%d/%m/%Y %H:%M %Z");
-}
-
-static GHashTable *incident_vars(const IgConfig *config, const IgIncident *inc)
-{
-  GHashTable *v = vars_new();
-  g_autofree char *detected = local_time(config, inc->detected_at);
-  g_autofree char *received = local_time(config, inc->received_at);
-  var(v, "reference", inc->reference);
-  var(v, "summary", inc->summary);
-  var(v, "reporter_name", inc->reporter_name);
-  var(v, "reporter_email", inc->reporter_email);
-  var(v, "reporter_phone", inc->reporter_phone);
-  var(v, "business_area", inc->business_area);
-  var(v, "category", inc->category);
-  var(v, "impact", inc->impact);
-  var(v, "personal_data", inc->personal_data);
-  var(v, "near_miss", inc->near_miss ? "yes" : "");
-  var(v, "detected_at", detected);
-  var(v, "received_at", received);
-  var(v, "systems_affected", inc->systems_affected);
-  var(v, "information_asset", inc->information_asset);
-  var(v, "supplier", inc->supplier);
-  var(v, "description", inc->description);
-  var(v, "actions_taken", inc->actions_taken);
-  var(v, "source", inc->source);
-  var(v, "via", inc->via);
-  var(v, "our_address", config->address);
-  g_autofree char *minutes = inc->minutes_to_report >= 0
-      ? g_strdup_printf("%" G_GINT64_FORMAT, inc->minutes_to_report) : NULL;
-  var(v, "minutes_to_report", minutes);
-  g_autofree char *within = g_strdup_printf("%" G_GINT64_FORMAT, config->report_within / 60);
-  var(v, "report_within_minutes", within);
-  var(v, "late", inc->reported_late == 1 ? "yes" : "");
-
-  GString *missing = g_string_new(NULL);
-  for (char **f = inc->missing_fields; *f; f++)
-    g_string_append_printf(missing, "  %s:\n", report_field_label(*f));
-  var(v, "missing_fields", missing->str);
-  g_string_free(missing, TRUE);
-  return v;
-}
-
-static gboolean event(Msg *m, gint64 incident_id, const char *actor, const char *type,
-                      const char *detail, GError **error)
-{
-  return store_add_event(m->ctx->store, incident_id, m->at, actor, type, detail, error);
-}
-
-static gint64 add_message(Msg *m, const char *kind, gint64 incident_id, const char *note,
-                          GError **error)
-{
-  IgMessageIn in = {
-    .message_id = m->mail ? m->mail->message_id : NULL,
-    .sha256 = m->sha256,
-    .raw = m->raw,
-    .raw_len = m->len,
-    .from_addr = m->mail ? m->mail->from_addr : NULL,
-    .subject = m->mail ? m->mail->subject : NULL,
-    .received_at = m->at,
-    .kind = kind,
-    .incident_id = incident_id,
-    .note = note,
-  };
-  m->item->kind = kind;
-  return store_add_message(m->ctx->store, &in, error);
-}
-
-/* The incident a message belongs to: a reference in its subject, else a
- * Message-ID it answers. */
-static gint64 thread_of(Msg *m, GError **error)
-{
-  const IgConfig *config = m->ctx->config;
-  const char *subject = m->mail->subject;
-  gsize plen = strlen(config->reference_prefix);
-  for (const char *p = subject; p && (p = strstr(p, config->reference_prefix)); p += plen) {
-    const char *r = p + plen;
-    gboolean shaped = r[0] == '-' && r[5] == '-';
-    for (int i = 1; shaped && i <= 11; i++)
-      if (i != 5 && !g_ascii_isdigit(r[i]))
-        shaped = FALSE;
-    if (!shaped || g_ascii_isdigit(r[12]))
-      continue;
-    g_autofree char *ref = g_strndup(p, plen + 12);
-    gint64 id = store_incident_id(m->ctx->store, ref, error);
-    if (id)
-      return id;
-  }
-  return store_incident_for_message_ids(m->ctx->store,
-                                        (const char *const *)m->mail->references, error);
-}
-
-static gboolean notify_ost(Msg *m, gint64 incident_id, const char *reference,
-                           const char *template_name, GHashTable *vars, GError **error)
-{
-  const IgConfig *config = m->ctx->config;
-  if (!config->ost)
-    return event(m, incident_id, "gateway", "rule_unrouted",
-                 "no [stakeholders] ost address: OST not notified", error);
-  const char *to[] = { config->ost, NULL };
-  const char *refs[] = { m->mail ? m->mail->message_id : NULL, NULL };
-  IgMailRequest req = {
-    .incident_id = incident_id,
-    .reference = reference,
-    .template_name = template_name,
-    .vars = vars,
-    .to = to,
-    .in_reply_to = refs[0],
-    .references = refs[0] ? refs : NULL,
-  };
-  return outbox_queue_mail(m->ctx->store, config, m->ctx->templates, m->ctx->now, &req,
-                           error);
-}
-
-static gboolean record_quarantined(Msg *m, const char *reason, GError **error)
-{
-  if (!add_message(m, "quarantined", 0, reason, error))
-    return FALSE;
-  g_autofree char *detail = g_strdup_printf("message %s (%" G_GSIZE_FORMAT " bytes, sha256 %s)"
-                                            " quarantined: %s", m->item->name, m->len,
-                                            m->sha256, reason);
-  if (!event(m, 0, "gateway", "quarantined", detail, error))
-    return FALSE;
-  g_autoptr(GHashTable) vars = vars_new();
-  var(vars, "name", m->item->name);
-  var(vars, "reason", reason);
-  var(vars, "sha256", m->sha256);
-  var(vars, "from", m->mail ? m->mail->from_addr : NULL);
-  var(vars, "subject", m->mail ? m->mail->subject : NULL);
-  var(vars, "message_id", m->mail ? m->mail->message_id : NULL);
-  if (!notify_ost(m, 0, NULL, "quarantine", vars, error))
-    return FALSE;
-  m->item->outcome = IG_INTAKE_QUARANTINED;
-  return TRUE;
-}
-
-/* Automatic mail and replies to a known incident: stored, never a new
- * incident. Correspondence from people is passed on to OST. */
-static gboolean record_attached(Msg *m, const IgAutoVerdict *verdict, gint64 incident_id,
-                                GError **error)
-{
-  const char *kind = autoreply_kind(verdict->cls);
-  gboolean human = kind == NULL;
-  if (human)
-    kind = "correspondence";
-  if (verdict->cls == IG_AUTO_BULK)
-    incident_id = 0;
-  if (!add_message(m, kind, incident_id, verdict->reason, error))
-    return FALSE;
-  m->item->outcome = incident_id ? IG_INTAKE_ATTACHED : IG_INTAKE_UNMATCHED;
-  if (!incident_id)
-    return TRUE;
-  m->item->reference = store_incident_reference(m->ctx->store, incident_id, error);
-  if (!m->item->reference)
-    return FALSE;
-  g_autofree char *detail = g_strdup_printf("%s from %s: %s", kind,
-      m->mail->from_addr ? m->mail->from_addr : "(no sender)",
-      m->mail->subject ? m->mail->subject : "(no subject)");
-  if (!event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
-             kind, detail, error))
-    return FALSE;
-  if (!human)
-    return TRUE;
-  g_autoptr(GHashTable) vars = vars_new();
-  var(vars, "reference", m->item->reference);
-  var(vars, "from", m->mail->from_addr);
-  var(vars, "subject", m->mail->subject);
-  var(vars, "body", m->mail->body);
-  return notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
-}
-
-static gboolean fire_routes(Msg *m, IgIncident *inc, GHashTable *vars, GError **error)
-{
-  IgIntake *ctx = m->ctx;
-  g_autoptr(GPtrArray) routes = routing_decide(ctx->config, inc);
-  /* One mail per recipient, listing every rule that named them. */
-  g_autoptr(GHashTable) reasons = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, NULL);
-  GPtrArray *order = g_ptr_array_new();
-  gboolean ok = FALSE;
-  for (guint i = 0; i < routes->len; i++) {
-    IgRoute *r = g_ptr_array_index(routes, i);
-    gboolean first = FALSE;
-    if (!store_fire_rule(ctx->store, inc->id, r->rule, m->at, &first, error))
-      goto out;
-    if (!first)
-      continue;
-    g_autofree char *detail = g_strdup_printf("%s: %s %s (%s)", r->rule, r->role,
-        r->address ? r->address : "not configured", r->reason);
-    if (!event(m, inc->id, "gateway", r->address ? "rule_fired" : "rule_unrouted", detail,
-               error))
-      goto out;
-    if (!r->address)
-      continue;
-    GString *list = g_hash_table_lookup(reasons, r->address);
-    if (!list) {
-      list = g_string_new(NULL);
-      g_hash_table_insert(reasons, r->address, list);
-      g_ptr_array_add(order, r);
-    }
-    g_string_append_printf(list, "  - %s: %s\n", r->role, r->reason);
-  }
-  ok = TRUE;
-  for (guint i = 0; ok && i < order->len; i++) {
-    IgRoute *r = g_ptr_array_index(order, i);
-    GString *list = g_hash_table_lookup(reasons, r->address);
-    var(vars, "reasons", list->str);
-    var(vars, "role", r->role);
-    const char *to[] = { r->address, NULL };
-    const char *refs[] = { m->mail->message_id, NULL };
-    IgMailRequest req = {
-      .incident_id = inc->id,
-      .reference = inc->reference,
-      .template_name = strcmp(r->rule, "ost") == 0 ? "notify_ost" : "notify",
-      .vars = vars,
-      .to = to,
-      .in_reply_to = refs[0],
-      .references = refs[0] ? refs : NULL,
-    };
-    ok = outbox_queue_mail(ctx->store, ctx->config, ctx->templates, ctx->now, &req, error);
-  }
-out:
-  for (guint i = 0; i < order->len; i++) {
-    IgRoute *r = g_ptr_array_index(order, i);
-    g_string_free(g_hash_table_lookup(reasons, r->address), TRUE);
-  }
-  g_ptr_array_free(order, TRUE);
-  return ok;
-}
-
-static gboolean add_deadline(Msg *m, const IgIncident *inc, const char *kind, gint64 seconds,
-                             GError **error)
-{
-  g_autoptr(GDateTime) due = g_date_time_add_seconds(m->ctx->now, (gdouble)seconds);
-  g_autofree char *due_at = iso_utc(due);
-  if (!store_add_deadline(m->ctx->store, inc->id, kind, due_at, error))
-    return FALSE;
-  g_autofree char *detail = g_strdup_printf("%s due %s", kind, due_at);
-  return event(m, inc->id, "gateway", "deadline_set", detail, error);
-}
-
-static gboolean set_deadlines(Msg *m, const IgIncident *inc, gboolean reporter_reachable,
-                              GError **error)
-{
-  const IgConfig *c = m->ctx->config;
-  /* An incident nobody has assessed yet is chased as medium. */
-  gint64 triage = c->triage_within_medium;
-  if (g_strcmp0(inc->impact, "high") == 0)
-    triage = c->triage_within_high;
-  else if (g_strcmp0(inc->impact, "low") == 0)
-    triage = c->triage_within_low;
-  if (!add_deadline(m, inc, "triage", triage, error))
-    return FALSE;
-  if (inc->missing_fields[0] && reporter_reachable &&
-      !add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
-    return FALSE;
-  if ((g_strcmp0(inc->impact, "medium") == 0 || g_strcmp0(inc->impact, "high") == 0) &&
-      !add_deadline(m, inc, "management_report", c->management_report_within, error))
-    return FALSE;
-  return TRUE;
-}
-
-/* Whether the sender may get an acknowledgement now; sets *why if not. */
-static gboolean may_ack(Msg *m, const IgAutoVerdict *verdict, const char **why,
-                        GError **error)
-{
-  const IgConfig *c = m->ctx->config;
-  if (!verdict->may_reply) {
-    *why = verdict->reason;
-    return FALSE;
-  }
-  g_autoptr(GDateTime) since = g_date_time_add_seconds(m->ctx->now,
-                                                       -(gdouble)c->rate_limit_window);
-  g_autofree char *since_at = iso_utc(since);
-  gint64 count = store_count_acks_since(m->ctx->store, m->mail->from_addr, since_at, error);
-  if (count < 0)
-    return FALSE;
-  if (count >= c->rate_limit_count) {
-    *why = "rate_limit_per_sender reached";
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean record_new(Msg *m, const IgAutoVerdict *verdict, GError **error)
-{
-  IgIntake *ctx = m->ctx;
-  const IgConfig *c = ctx->config;
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(IgIncident) inc = report_build(c, m->mail, ctx->now, problems);
-  g_autoptr(GDateTime) local_now = g_date_time_to_timezone(ctx->now, c->tz);
-  inc->reference = store_next_reference(ctx->store, c->reference_prefix,
-                                        g_date_time_get_year(local_now), error);
-  if (!inc->reference)
-    return FALSE;
-  inc->status = g_strdup("new");
-  inc->received_at = g_strdup(m->at);
-  inc->created_at = g_strdup(m->at);
-  inc->updated_at = g_strdup(m->at);
-  if (!store_add_incident(ctx->store, inc, error))
-    return FALSE;
-  if (!add_message(m, "report", inc->id, verdict->reason, error))
-    return FALSE;
-  m->item->outcome = IG_INTAKE_NEW;
-  m->item->reference = g_strdup(inc->reference);
-
-  const char *actor = m->mail->from_addr ? m->mail->from_addr : "unknown";
-  g_autofree char *received = g_strdup_printf("report received: Message-ID <%s>, %"
-      G_GSIZE_FORMAT " bytes, sha256 %s", m->mail->message_id ? m->mail->message_id : "none",
-      m->len, m->sha256);
-  g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
-  g_autofree char *created = g_strdup_printf("%s recorded from %s (%s)%s%s",
-      inc->reference, inc->source, inc->via, *missing ? "; missing: " : "", missing);
-  if (!event(m, inc->id, actor, "received", received, error) ||
-      !event(m, inc->id, "gateway", "created", created, error))
-    return FALSE;
-  for (guint i = 0; i < problems->len; i++)
-    if (!event(m, inc->id, "gateway", "unreadable_value", g_ptr_array_index(problems, i),
-               error))
-      return FALSE;
-  if (inc->reported_late == 1) {
-    g_autofree char *late = g_strdup_printf("reported %" G_GINT64_FORMAT
-        " minutes after detection (policy: %" G_GINT64_FORMAT ")", inc->minutes_to_report,
-        c->report_within / 60);
-    if (!event(m, inc->id, "gateway", "reported_late", late, error))
-      return FALSE;
-  }
-
-  g_autoptr(GHashTable) vars = incident_vars(c, inc);
-  if (!fire_routes(m, inc, vars, error) ||
-      !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
-    return FALSE;
-
-  const char *why = NULL;
-  gboolean ack = may_ack(m, verdict, &why, error);
-  if (!ack && !why)
-    return FALSE;
-  if (ack) {
-    const char *to[] = { m->mail->from_addr, NULL };
-    const char *refs[] = { m->mail->message_id, NULL };
-    IgMailRequest req = {
-      .incident_id = inc->id,
-      .reference = inc->reference,
-      .template_name = "ack",
-      .vars = vars,
-      .to = to,
-      .in_reply_to = refs[0],
-      .references = refs[0] ? refs : NULL,
-      .auto_replied = TRUE,
-    };
-    if (!outbox_queue_mail(ctx->store, c, ctx->templates, ctx->now, &req, error))
-      return FALSE;
-  }
-  g_autofree char *ack_detail = ack ? g_strdup_printf("acknowledgement to %s",
-                                                      m->mail->from_addr)
-                                    : g_strdup_printf("no acknowledgement: %s", why);
-  if (!event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
-    return FALSE;
-  return set_deadlines(m, inc, ack, error);
-}
-
-/* A DSN or MDN about one of our own mails: its outbox row becomes
- * "bounced" and the report joins that mail's incident. */
-static gboolean note_bounce(Msg *m, gint64 *incident_id, GError **error)
-{
-  gboolean found = FALSE;
-  g_autofree char *why = g_strdup_printf("%s: %s", m->mail->report_type,
-                                         m->mail->subject ? m->mail->subject : "no subject");
-  if (!store_outbox_bounced(m->ctx->store, m->mail->reported_message_id, why, &found,
-                            incident_id, error))
-    return FALSE;
-  if (!found || !*incident_id)
-    return TRUE;
-  g_autofree char *detail = g_strdup_printf("our mail <%s> bounced (%s)",
-                                            m->mail->reported_message_id, why);
-  return event(m, *incident_id, "gateway", "bounced", detail, error);
 }
 
 /* The header block of an oversized message, so that `messages` can still
@@ -455,9 +44,10 @@ static IgMail *parse_header_only(const char *raw, gsize len)
   return mail_parse(raw, (gsize)(end - raw) + 1, NULL);
 }
 
-static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
+static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, const char *sha256,
+                            const char *at, GError **error)
 {
-  Msg m = { .ctx = ctx, .item = item };
+  IgCaseMsg m = { .ctx = ctx, .item = item, .sha256 = sha256, .at = at };
   g_autoptr(GError) parse_error = NULL;
   gboolean seen = FALSE, ok = FALSE;
   IgAutoVerdict verdict;
@@ -465,8 +55,6 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
   m.raw = g_bytes_get_data(item->raw, &m.len);
   if (!m.raw)
     m.raw = "";
-  m.sha256 = hash_sha256_hex(m.raw, m.len);
-  m.at = iso_utc(ctx->now);
 
   if (!store_message_seen(ctx->store, m.sha256, NULL, &seen, error))
     goto out;
@@ -480,12 +68,12 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
     g_autofree char *reason = g_strdup_printf("larger than max_message_size (%" G_GINT64_FORMAT
         " > %" G_GINT64_FORMAT " bytes)", MAX(item->size, (gint64)m.len),
         ctx->config->max_message_size);
-    ok = record_quarantined(&m, reason, error);
+    ok = case_quarantine(&m, reason, error);
     goto out;
   }
   m.mail = mail_parse(m.raw, m.len, &parse_error);
   if (!m.mail) {
-    ok = record_quarantined(&m, parse_error->message, error);
+    ok = case_quarantine(&m, parse_error->message, error);
     goto out;
   }
   item->message_id = g_strdup(m.mail->message_id);
@@ -500,47 +88,44 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, GError **error)
 
   verdict = autoreply_classify(m.mail, ctx->config->address);
   if (verdict.cls == IG_AUTO_BOUNCE && m.mail->reported_message_id &&
-      !note_bounce(&m, &incident_id, error))
+      !case_note_bounce(&m, &incident_id, error))
     goto out;
   if (!incident_id)
-    incident_id = thread_of(&m, error);
+    incident_id = case_thread_of(&m, error);
   if (error && *error)
     goto out;
   if (incident_id || autoreply_kind(verdict.cls))
-    ok = record_attached(&m, &verdict, incident_id, error);
+    ok = case_attach(&m, &verdict, incident_id, error);
   else
-    ok = record_new(&m, &verdict, error);
+    ok = case_new_report(&m, &verdict, error);
 out:
   if (ok)
     log_msg(IG_LOG_INFO, item->reference, item->message_id, "%s: %s %s", item->name,
             intake_outcome_name(item->outcome), item->kind ? item->kind : "");
   mail_free(m.mail);
-  g_free(m.sha256);
-  g_free(m.at);
   return ok;
 }
 
-/* Counts the failure; a message that keeps failing is quarantined so the
- * rest go on. Savepoints nest: a failed quarantine keeps the count. */
-static void handle_failure(IgIntake *ctx, IgIntakeItem *item, const char *why)
+/* Counts a failure of item; at the third it is quarantined so the rest go
+ * on. Savepoints nest: a failed quarantine keeps the count. */
+static void handle_failure(IgIntake *ctx, IgIntakeItem *item, const char *sha256,
+                           const char *at, const char *why)
 {
   g_autoptr(GError) error = NULL;
   gsize len = 0;
   const char *raw = g_bytes_get_data(item->raw, &len);
-  raw = raw ? raw : "";
-  g_autofree char *sha = hash_sha256_hex(raw, len);
-  g_autofree char *at = iso_utc(ctx->now);
   int count = -1;
   item->outcome = IG_INTAKE_FAILED;
   item->error = g_strdup(why);
 
   if (!store_savepoint(ctx->store, &error))
     goto out;
-  count = store_note_failure(ctx->store, sha, why, at, &error);
+  count = store_note_failure(ctx->store, sha256, why, at, &error);
   if (count >= FAILURES_BEFORE_QUARANTINE && store_savepoint(ctx->store, &error)) {
     g_autofree char *reason = g_strdup_printf("failed %d times: %s", count, why);
-    Msg m = { .ctx = ctx, .item = item, .raw = raw, .len = len, .sha256 = sha, .at = at };
-    if (record_quarantined(&m, reason, &error))
+    IgCaseMsg m = { .ctx = ctx, .item = item, .raw = raw ? raw : "", .len = len,
+                    .sha256 = sha256, .at = at };
+    if (case_quarantine(&m, reason, &error))
       store_release(ctx->store, &error);
     else
       store_rollback_to(ctx->store);
@@ -557,36 +142,121 @@ out:
           intake_outcome_name(item->outcome), why);
 }
 
-gboolean intake_batch(IgIntake *ctx, IgIntakeItem *items, gsize n, GError **error)
+/* Records items in one transaction, a savepoint each; the in-flight
+ * marks of all of them go with the commit. */
+static gboolean record(IgIntake *ctx, IgIntakeItem *items, gsize n, char **shas,
+                       const char *at, GError **error)
 {
   if (!store_begin(ctx->store, error))
     return FALSE;
   for (gsize i = 0; i < n; i++) {
     IgIntakeItem *item = &items[i];
+    g_autoptr(GError) item_error = NULL;
+    if (store_savepoint(ctx->store, &item_error)) {
+      if (process_one(ctx, item, shas[i], at, &item_error) &&
+          store_release(ctx->store, &item_error))
+        continue;
+      store_rollback_to(ctx->store);
+    }
+    intake_item_clear(item);
+    handle_failure(ctx, item, shas[i], at, item_error ? item_error->message : "unknown error");
+  }
+  for (gsize i = 0; i < n; i++)
+    if (!store_in_flight_clear(ctx->store, shas[i], error))
+      goto fail;
+  if (store_commit(ctx->store, error))
+    return TRUE;
+fail:
+  store_rollback(ctx->store);
+  for (gsize i = 0; i < n; i++) {
+    intake_item_clear(&items[i]);
+    items[i].outcome = IG_INTAKE_FAILED;
+    items[i].error = g_strdup((*error)->message);
+  }
+  return FALSE;
+}
+
+/* Commits in-flight marks for items before any work on them starts. */
+static gboolean mark(IgIntake *ctx, char **shas, gsize n, gboolean single, GError **error)
+{
+  if (!store_begin(ctx->store, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!store_in_flight_set(ctx->store, shas[i], single, error)) {
+      store_rollback(ctx->store);
+      return FALSE;
+    }
+  return store_commit(ctx->store, error);
+}
+
+/* A message marked alone and still marked was being recorded when the
+ * process died: it is the likely cause, and it counts as a failure. */
+static gboolean record_alone(IgIntake *ctx, IgIntakeItem *item, char *sha, const char *at,
+                             int mark_state, GError **error)
+{
+  int count = 0;
+  if (mark_state == 1) {
+    if (!store_begin(ctx->store, error))
+      return FALSE;
+    count = store_note_failure(ctx->store, sha, "the gateway stopped while recording it", at,
+                               error);
+    if (count < 0 || !store_commit(ctx->store, error)) {
+      store_rollback(ctx->store);
+      return FALSE;
+    }
+  }
+  if (count < FAILURES_BEFORE_QUARANTINE)
+    return mark(ctx, &sha, 1, TRUE, error) && record(ctx, item, 1, &sha, at, error);
+
+  /* Quarantined unparsed: parsing it is what stopped the gateway. */
+  gsize len = 0;
+  const char *raw = g_bytes_get_data(item->raw, &len);
+  g_autofree char *reason = g_strdup_printf("the gateway stopped %d times while recording it",
+                                            count);
+  IgCaseMsg m = { .ctx = ctx, .item = item, .raw = raw ? raw : "", .len = len, .sha256 = sha,
+                  .at = at };
+  if (!store_begin(ctx->store, error))
+    return FALSE;
+  if (!case_quarantine(&m, reason, error) || !store_in_flight_clear(ctx->store, sha, error) ||
+      !store_commit(ctx->store, error)) {
+    store_rollback(ctx->store);
     intake_item_clear(item);
     item->outcome = IG_INTAKE_FAILED;
-    item->kind = NULL;
-    g_autoptr(GError) item_error = NULL;
-    if (!store_savepoint(ctx->store, &item_error)) {
-      handle_failure(ctx, item, item_error->message);
-      continue;
-    }
-    if (process_one(ctx, item, &item_error)) {
-      if (store_release(ctx->store, &item_error))
-        continue;
-    }
-    store_rollback_to(ctx->store);
-    intake_item_clear(item);
-    handle_failure(ctx, item, item_error ? item_error->message : "unknown error");
-  }
-  if (!store_commit(ctx->store, error)) {
-    store_rollback(ctx->store);
-    for (gsize i = 0; i < n; i++) {
-      intake_item_clear(&items[i]);
-      items[i].outcome = IG_INTAKE_FAILED;
-      items[i].error = g_strdup((*error)->message);
-    }
     return FALSE;
   }
+  log_msg(IG_LOG_WARN, NULL, NULL, "%s: quarantined (%s)", item->name, reason);
   return TRUE;
+}
+
+gboolean intake_batch(IgIntake *ctx, IgIntakeItem *items, gsize n, GError **error)
+{
+  g_autofree char *at = iso_utc(ctx->now);
+  char **shas = g_new0(char *, n + 1);
+  gboolean suspects = FALSE, ok = TRUE;
+  g_autofree int *marks = g_new0(int, n);
+  for (gsize i = 0; i < n; i++) {
+    gsize len = 0;
+    const char *raw = g_bytes_get_data(items[i].raw, &len);
+    shas[i] = hash_sha256_hex(raw ? raw : "", len);
+    intake_item_clear(&items[i]);
+    items[i].outcome = IG_INTAKE_FAILED;
+    items[i].kind = NULL;
+    marks[i] = store_in_flight_get(ctx->store, shas[i], error);
+    if (marks[i] == -2) {
+      ok = FALSE;
+      goto out;
+    }
+    suspects |= marks[i] >= 0;
+  }
+  /* After a crash the messages it interrupted are recorded one by one,
+   * so a message that kills the process is found and put aside. */
+  if (!suspects) {
+    ok = mark(ctx, shas, n, FALSE, error) && record(ctx, items, n, shas, at, error);
+    goto out;
+  }
+  for (gsize i = 0; ok && i < n; i++)
+    ok = record_alone(ctx, &items[i], shas[i], at, marks[i], error);
+out:
+  g_strfreev(shas);
+  return ok;
 }

@@ -80,6 +80,10 @@ static const char *const migrations[] = {
   " SELECT 1, coalesce(max(id), 0),"
   " coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), '" GENESIS_HASH "')"
   " FROM events;",
+
+  /* Messages being recorded, committed before the work starts: what is
+   * left here after a crash was in the hands of the process that died. */
+  "CREATE TABLE in_flight(sha256 TEXT PRIMARY KEY, single INTEGER NOT NULL);",
 };
 
 static gboolean db_fail(IgStore *store, GError **error, const char *what)
@@ -406,6 +410,44 @@ int store_note_failure(IgStore *store, const char *sha256, const char *error_tex
   if (count < 0)
     db_fail(store, error, "record failure");
   return count;
+}
+
+int store_in_flight_get(IgStore *store, const char *sha256, GError **error)
+{
+  sqlite3_stmt *st = prep(store, "SELECT single FROM in_flight WHERE sha256 = ?", error);
+  if (!st)
+    return -2;
+  bind_text(st, 1, sha256);
+  int rc = sqlite3_step(st);
+  int state = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    db_fail(store, error, "read in-flight marks");
+    return -2;
+  }
+  return state;
+}
+
+gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single,
+                             GError **error)
+{
+  sqlite3_stmt *st = prep(store,
+      "INSERT INTO in_flight(sha256, single) VALUES(?, ?)"
+      " ON CONFLICT(sha256) DO UPDATE SET single = excluded.single", error);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, sha256);
+  sqlite3_bind_int(st, 2, single);
+  return step_done(store, st, error);
+}
+
+gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error)
+{
+  sqlite3_stmt *st = prep(store, "DELETE FROM in_flight WHERE sha256 = ?", error);
+  if (!st)
+    return FALSE;
+  bind_text(st, 1, sha256);
+  return step_done(store, st, error);
 }
 
 /* --- incidents --- */

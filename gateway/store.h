@@ -68,6 +68,13 @@ gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
 int store_note_failure(IgStore *store, const char *sha256, const char *error_text,
                        const char *at, GError **error);
 
+/* Marks of messages being recorded (see intake.c): the mark of sha256 is
+ * -1 none, 0 marked with its batch, 1 marked alone; -2 on error. */
+int store_in_flight_get(IgStore *store, const char *sha256, GError **error);
+gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single,
+                             GError **error);
+gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error);
+
 /* --- incidents --- */
 
 /* Allocates the next "PREFIX-YYYY-NNNNNN" for that year; call inside the

@@ -1,0 +1,404 @@
+/* cases.c - the case logic of SPEC sections 5, 6 and 9 (cases.h).
+ *
+ * A new report becomes an incident with a reference allocated in the same
+ * transaction, the policy rules fire once each (audited, one mail per
+ * recipient), the reporter is acknowledged unless the mail is automatic
+ * or the sender's rate limit is reached, and the deadlines are set. */
+#include "gateway/cases.h"
+
+#include <string.h>
+
+#include "gateway/outbox.h"
+#include "gateway/report.h"
+#include "gateway/routing.h"
+#include "gateway/webhook.h"
+
+static GHashTable *vars_new(void)
+{
+  return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+}
+
+static void var(GHashTable *vars, const char *name, const char *value)
+{
+  g_hash_table_replace(vars, (gpointer)name, g_strdup(value ? value : ""));
+}
+
+/* A UTC ISO time shown in the configured zone, e.g. "22/11/2026 14:05 GMT". */
+static char *local_time(const IgConfig *config, const char *iso)
+{
+  g_autoptr(GDateTime) t = iso_parse(iso);
+  if (!t)
+    return NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_timezone(t, config->tz);
+  return g_date_time_format(local, "%d/%m/%Y %H:%M %Z");
+}
+
+static GHashTable *incident_vars(const IgConfig *config, const IgIncident *inc)
+{
+  GHashTable *v = vars_new();
+  g_autofree char *detected = local_time(config, inc->detected_at);
+  g_autofree char *received = local_time(config, inc->received_at);
+  var(v, "reference", inc->reference);
+  var(v, "summary", inc->summary);
+  var(v, "reporter_name", inc->reporter_name);
+  var(v, "reporter_email", inc->reporter_email);
+  var(v, "reporter_phone", inc->reporter_phone);
+  var(v, "business_area", inc->business_area);
+  var(v, "category", inc->category);
+  var(v, "impact", inc->impact);
+  var(v, "personal_data", inc->personal_data);
+  var(v, "near_miss", inc->near_miss ? "yes" : "");
+  var(v, "detected_at", detected);
+  var(v, "received_at", received);
+  var(v, "systems_affected", inc->systems_affected);
+  var(v, "information_asset", inc->information_asset);
+  var(v, "supplier", inc->supplier);
+  var(v, "description", inc->description);
+  var(v, "actions_taken", inc->actions_taken);
+  var(v, "source", inc->source);
+  var(v, "via", inc->via);
+  var(v, "our_address", config->address);
+  g_autofree char *minutes = inc->minutes_to_report >= 0
+      ? g_strdup_printf("%" G_GINT64_FORMAT, inc->minutes_to_report) : NULL;
+  var(v, "minutes_to_report", minutes);
+  g_autofree char *within = g_strdup_printf("%" G_GINT64_FORMAT, config->report_within / 60);
+  var(v, "report_within_minutes", within);
+  var(v, "late", inc->reported_late == 1 ? "yes" : "");
+
+  GString *missing = g_string_new(NULL);
+  for (char **f = inc->missing_fields; *f; f++)
+    g_string_append_printf(missing, "  %s:\n", report_field_label(*f));
+  var(v, "missing_fields", missing->str);
+  g_string_free(missing, TRUE);
+  return v;
+}
+
+static gboolean event(IgCaseMsg *m, gint64 incident_id, const char *actor, const char *type,
+                      const char *detail, GError **error)
+{
+  return store_add_event(m->ctx->store, incident_id, m->at, actor, type, detail, error);
+}
+
+static gint64 add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, const char *note,
+                          GError **error)
+{
+  IgMessageIn in = {
+    .message_id = m->mail ? m->mail->message_id : NULL,
+    .sha256 = m->sha256,
+    .raw = m->raw,
+    .raw_len = m->len,
+    .from_addr = m->mail ? m->mail->from_addr : NULL,
+    .subject = m->mail ? m->mail->subject : NULL,
+    .received_at = m->at,
+    .kind = kind,
+    .incident_id = incident_id,
+    .note = note,
+  };
+  m->item->kind = kind;
+  return store_add_message(m->ctx->store, &in, error);
+}
+
+gint64 case_thread_of(IgCaseMsg *m, GError **error)
+{
+  const IgConfig *config = m->ctx->config;
+  const char *subject = m->mail->subject;
+  gsize plen = strlen(config->reference_prefix);
+  for (const char *p = subject; p && (p = strstr(p, config->reference_prefix)); p += plen) {
+    const char *r = p + plen;
+    gboolean shaped = r[0] == '-' && r[5] == '-';
+    for (int i = 1; shaped && i <= 11; i++)
+      if (i != 5 && !g_ascii_isdigit(r[i]))
+        shaped = FALSE;
+    if (!shaped || g_ascii_isdigit(r[12]))
+      continue;
+    g_autofree char *ref = g_strndup(p, plen + 12);
+    gint64 id = store_incident_id(m->ctx->store, ref, error);
+    if (id)
+      return id;
+  }
+  return store_incident_for_message_ids(m->ctx->store,
+                                        (const char *const *)m->mail->references, error);
+}
+
+static gboolean notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference,
+                           const char *template_name, GHashTable *vars, GError **error)
+{
+  const IgConfig *config = m->ctx->config;
+  if (!config->ost)
+    return event(m, incident_id, "gateway", "rule_unrouted",
+                 "no [stakeholders] ost address: OST not notified", error);
+  const char *to[] = { config->ost, NULL };
+  const char *refs[] = { m->mail ? m->mail->message_id : NULL, NULL };
+  IgMailRequest req = {
+    .incident_id = incident_id,
+    .reference = reference,
+    .template_name = template_name,
+    .vars = vars,
+    .to = to,
+    .in_reply_to = refs[0],
+    .references = refs[0] ? refs : NULL,
+  };
+  return outbox_queue_mail(m->ctx->store, config, m->ctx->templates, m->ctx->now, &req,
+                           error);
+}
+
+gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error)
+{
+  if (!add_message(m, "quarantined", 0, reason, error))
+    return FALSE;
+  g_autofree char *detail = g_strdup_printf("message %s (%" G_GSIZE_FORMAT " bytes, sha256 %s)"
+                                            " quarantined: %s", m->item->name, m->len,
+                                            m->sha256, reason);
+  if (!event(m, 0, "gateway", "quarantined", detail, error))
+    return FALSE;
+  g_autoptr(GHashTable) vars = vars_new();
+  var(vars, "name", m->item->name);
+  var(vars, "reason", reason);
+  var(vars, "sha256", m->sha256);
+  var(vars, "from", m->mail ? m->mail->from_addr : NULL);
+  var(vars, "subject", m->mail ? m->mail->subject : NULL);
+  var(vars, "message_id", m->mail ? m->mail->message_id : NULL);
+  if (!notify_ost(m, 0, NULL, "quarantine", vars, error))
+    return FALSE;
+  m->item->outcome = IG_INTAKE_QUARANTINED;
+  return TRUE;
+}
+
+/* Automatic mail and replies to a known incident: stored, never a new
+ * incident. Correspondence from people is passed on to OST. */
+gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident_id,
+                     GError **error)
+{
+  const char *kind = autoreply_kind(verdict->cls);
+  gboolean human = kind == NULL;
+  if (human)
+    kind = "correspondence";
+  if (verdict->cls == IG_AUTO_BULK)
+    incident_id = 0;
+  if (!add_message(m, kind, incident_id, verdict->reason, error))
+    return FALSE;
+  m->item->outcome = incident_id ? IG_INTAKE_ATTACHED : IG_INTAKE_UNMATCHED;
+  if (!incident_id)
+    return TRUE;
+  m->item->reference = store_incident_reference(m->ctx->store, incident_id, error);
+  if (!m->item->reference)
+    return FALSE;
+  g_autofree char *detail = g_strdup_printf("%s from %s: %s", kind,
+      m->mail->from_addr ? m->mail->from_addr : "(no sender)",
+      m->mail->subject ? m->mail->subject : "(no subject)");
+  if (!event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
+             kind, detail, error))
+    return FALSE;
+  if (!human)
+    return TRUE;
+  g_autoptr(GHashTable) vars = vars_new();
+  var(vars, "reference", m->item->reference);
+  var(vars, "from", m->mail->from_addr);
+  var(vars, "subject", m->mail->subject);
+  var(vars, "body", m->mail->body);
+  return notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
+}
+
+static gboolean fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error)
+{
+  IgIntake *ctx = m->ctx;
+  g_autoptr(GPtrArray) routes = routing_decide(ctx->config, inc);
+  /* One mail per recipient, listing every rule that named them. */
+  g_autoptr(GHashTable) reasons = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, NULL);
+  GPtrArray *order = g_ptr_array_new();
+  gboolean ok = FALSE;
+  for (guint i = 0; i < routes->len; i++) {
+    IgRoute *r = g_ptr_array_index(routes, i);
+    gboolean first = FALSE;
+    if (!store_fire_rule(ctx->store, inc->id, r->rule, m->at, &first, error))
+      goto out;
+    if (!first)
+      continue;
+    g_autofree char *detail = g_strdup_printf("%s: %s %s (%s)", r->rule, r->role,
+        r->address ? r->address : "not configured", r->reason);
+    if (!event(m, inc->id, "gateway", r->address ? "rule_fired" : "rule_unrouted", detail,
+               error))
+      goto out;
+    if (!r->address)
+      continue;
+    GString *list = g_hash_table_lookup(reasons, r->address);
+    if (!list) {
+      list = g_string_new(NULL);
+      g_hash_table_insert(reasons, r->address, list);
+      g_ptr_array_add(order, r);
+    }
+    g_string_append_printf(list, "  - %s: %s\n", r->role, r->reason);
+  }
+  ok = TRUE;
+  for (guint i = 0; ok && i < order->len; i++) {
+    IgRoute *r = g_ptr_array_index(order, i);
+    GString *list = g_hash_table_lookup(reasons, r->address);
+    var(vars, "reasons", list->str);
+    var(vars, "role", r->role);
+    const char *to[] = { r->address, NULL };
+    const char *refs[] = { m->mail->message_id, NULL };
+    IgMailRequest req = {
+      .incident_id = inc->id,
+      .reference = inc->reference,
+      .template_name = strcmp(r->rule, "ost") == 0 ? "notify_ost" : "notify",
+      .vars = vars,
+      .to = to,
+      .in_reply_to = refs[0],
+      .references = refs[0] ? refs : NULL,
+    };
+    ok = outbox_queue_mail(ctx->store, ctx->config, ctx->templates, ctx->now, &req, error);
+  }
+out:
+  for (guint i = 0; i < order->len; i++) {
+    IgRoute *r = g_ptr_array_index(order, i);
+    g_string_free(g_hash_table_lookup(reasons, r->address), TRUE);
+  }
+  g_ptr_array_free(order, TRUE);
+  return ok;
+}
+
+static gboolean add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind, gint64 seconds,
+                             GError **error)
+{
+  g_autoptr(GDateTime) due = g_date_time_add_seconds(m->ctx->now, (gdouble)seconds);
+  g_autofree char *due_at = iso_utc(due);
+  if (!store_add_deadline(m->ctx->store, inc->id, kind, due_at, error))
+    return FALSE;
+  g_autofree char *detail = g_strdup_printf("%s due %s", kind, due_at);
+  return event(m, inc->id, "gateway", "deadline_set", detail, error);
+}
+
+static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean reporter_reachable,
+                              GError **error)
+{
+  const IgConfig *c = m->ctx->config;
+  /* An incident nobody has assessed yet is chased as medium. */
+  gint64 triage = c->triage_within_medium;
+  if (g_strcmp0(inc->impact, "high") == 0)
+    triage = c->triage_within_high;
+  else if (g_strcmp0(inc->impact, "low") == 0)
+    triage = c->triage_within_low;
+  if (!add_deadline(m, inc, "triage", triage, error))
+    return FALSE;
+  if (inc->missing_fields[0] && reporter_reachable &&
+      !add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
+    return FALSE;
+  if ((g_strcmp0(inc->impact, "medium") == 0 || g_strcmp0(inc->impact, "high") == 0) &&
+      !add_deadline(m, inc, "management_report", c->management_report_within, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* Whether the sender may get an acknowledgement now; sets *why if not. */
+static gboolean may_ack(IgCaseMsg *m, const IgAutoVerdict *verdict, const char **why,
+                        GError **error)
+{
+  const IgConfig *c = m->ctx->config;
+  if (!verdict->may_reply) {
+    *why = verdict->reason;
+    return FALSE;
+  }
+  g_autoptr(GDateTime) since = g_date_time_add_seconds(m->ctx->now,
+                                                       -(gdouble)c->rate_limit_window);
+  g_autofree char *since_at = iso_utc(since);
+  gint64 count = store_count_acks_since(m->ctx->store, m->mail->from_addr, since_at, error);
+  if (count < 0)
+    return FALSE;
+  if (count >= c->rate_limit_count) {
+    *why = "rate_limit_per_sender reached";
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **error)
+{
+  IgIntake *ctx = m->ctx;
+  const IgConfig *c = ctx->config;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(IgIncident) inc = report_build(c, m->mail, ctx->now, problems);
+  g_autoptr(GDateTime) local_now = g_date_time_to_timezone(ctx->now, c->tz);
+  inc->reference = store_next_reference(ctx->store, c->reference_prefix,
+                                        g_date_time_get_year(local_now), error);
+  if (!inc->reference)
+    return FALSE;
+  inc->status = g_strdup("new");
+  inc->received_at = g_strdup(m->at);
+  inc->created_at = g_strdup(m->at);
+  inc->updated_at = g_strdup(m->at);
+  if (!store_add_incident(ctx->store, inc, error))
+    return FALSE;
+  if (!add_message(m, "report", inc->id, verdict->reason, error))
+    return FALSE;
+  m->item->outcome = IG_INTAKE_NEW;
+  m->item->reference = g_strdup(inc->reference);
+
+  const char *actor = m->mail->from_addr ? m->mail->from_addr : "unknown";
+  g_autofree char *received = g_strdup_printf("report received: Message-ID <%s>, %"
+      G_GSIZE_FORMAT " bytes, sha256 %s", m->mail->message_id ? m->mail->message_id : "none",
+      m->len, m->sha256);
+  g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
+  g_autofree char *created = g_strdup_printf("%s recorded from %s (%s)%s%s",
+      inc->reference, inc->source, inc->via, *missing ? "; missing: " : "", missing);
+  if (!event(m, inc->id, actor, "received", received, error) ||
+      !event(m, inc->id, "gateway", "created", created, error))
+    return FALSE;
+  for (guint i = 0; i < problems->len; i++)
+    if (!event(m, inc->id, "gateway", "unreadable_value", g_ptr_array_index(problems, i),
+               error))
+      return FALSE;
+  if (inc->reported_late == 1) {
+    g_autofree char *late = g_strdup_printf("reported %" G_GINT64_FORMAT
+        " minutes after detection (policy: %" G_GINT64_FORMAT ")", inc->minutes_to_report,
+        c->report_within / 60);
+    if (!event(m, inc->id, "gateway", "reported_late", late, error))
+      return FALSE;
+  }
+
+  g_autoptr(GHashTable) vars = incident_vars(c, inc);
+  if (!fire_routes(m, inc, vars, error) ||
+      !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
+    return FALSE;
+
+  const char *why = NULL;
+  gboolean ack = may_ack(m, verdict, &why, error);
+  if (!ack && !why)
+    return FALSE;
+  if (ack) {
+    const char *to[] = { m->mail->from_addr, NULL };
+    const char *refs[] = { m->mail->message_id, NULL };
+    IgMailRequest req = {
+      .incident_id = inc->id,
+      .reference = inc->reference,
+      .template_name = "ack",
+      .vars = vars,
+      .to = to,
+      .in_reply_to = refs[0],
+      .references = refs[0] ? refs : NULL,
+      .auto_replied = TRUE,
+    };
+    if (!outbox_queue_mail(ctx->store, c, ctx->templates, ctx->now, &req, error))
+      return FALSE;
+  }
+  g_autofree char *ack_detail = ack ? g_strdup_printf("acknowledgement to %s",
+                                                      m->mail->from_addr)
+                                    : g_strdup_printf("no acknowledgement: %s", why);
+  if (!event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
+    return FALSE;
+  return set_deadlines(m, inc, ack, error);
+}
+
+gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error)
+{
+  gboolean found = FALSE;
+  g_autofree char *why = g_strdup_printf("%s: %s", m->mail->report_type,
+                                         m->mail->subject ? m->mail->subject : "no subject");
+  if (!store_outbox_bounced(m->ctx->store, m->mail->reported_message_id, why, &found,
+                            incident_id, error))
+    return FALSE;
+  if (!found || !*incident_id)
+    return TRUE;
+  g_autofree char *detail = g_strdup_printf("our mail <%s> bounced (%s)",
+                                            m->mail->reported_message_id, why);
+  return event(m, *incident_id, "gateway", "bounced", detail, error);
+}

@@ -1,0 +1,174 @@
+/* test_intake.c - unit tests for gateway/intake.c: batches are recorded in
+ * one transaction and leave no in-flight marks; after a crash, the
+ * messages it interrupted are recorded one at a time, and a message that
+ * was alone in the gateway's hands when it died three times is
+ * quarantined unparsed while the rest go on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/hash.h"
+#include "gateway/intake.h"
+#include "gateway/log.h"
+#include "gateway/store.h"
+#include "gateway/template.h"
+
+typedef struct {
+  char *dir;
+  IgConfig *config;
+  IgStore *store;
+  IgTemplates *templates;
+  GDateTime *now;
+  IgIntake ctx;
+} Fixture;
+
+static int setup(void **state)
+{
+  Fixture *f = g_new0(Fixture, 1);
+  f->dir = g_dir_make_tmp("ig-intake-XXXXXX", NULL);
+  g_autofree char *conf = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n[transport]\n"
+                                          "url = dir:%s/out\n[stakeholders]\nost = ost@x.gov.uk\n",
+                                          f->dir, f->dir);
+  f->config = config_load_data(conf, strlen(conf), "test.conf", NULL);
+  assert_non_null(f->config);
+  f->store = store_open(f->config->database, NULL);
+  assert_non_null(f->store);
+  const char *src = g_getenv("IG_SOURCE_DIR");
+  g_autofree char *templates = g_build_filename(src ? src : ".", "templates", NULL);
+  f->templates = templates_new(templates);
+  f->now = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
+  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now };
+  log_set_level(IG_LOG_ERROR);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  Fixture *f = *state;
+  store_close(f->store);
+  templates_free(f->templates);
+  config_free(f->config);
+  g_date_time_unref(f->now);
+  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+  assert_int_equal(system(cmd), 0);
+  g_free(f->dir);
+  g_free(f);
+  return 0;
+}
+
+static GBytes *report(int n)
+{
+  char *text = g_strdup_printf("From: r%d@justice.gov.uk\nSubject: report %d\n"
+                               "Message-ID: <r%d@x>\n\nSomething odd happened (%d).\n",
+                               n, n, n, n);
+  return g_bytes_new_take(text, strlen(text));
+}
+
+static char *sha_of(GBytes *b)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data(b, &len);
+  return hash_sha256_hex(data, len);
+}
+
+static void run_batch(Fixture *f, IgIntakeItem *items, GBytes **raws, gsize n)
+{
+  for (gsize i = 0; i < n; i++) {
+    memset(&items[i], 0, sizeof items[i]);
+    items[i].name = "test";
+    items[i].raw = raws[i];
+  }
+  assert_true(intake_batch(&f->ctx, items, n, NULL));
+}
+
+static void test_batch_clears_marks(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[3] = { report(1), report(2), report(3) };
+  IgIntakeItem items[3];
+  run_batch(f, items, raws, 3);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(items[i].outcome, IG_INTAKE_NEW);
+    g_autofree char *sha = sha_of(raws[i]);
+    assert_int_equal(store_in_flight_get(f->store, sha, NULL), -1);
+    intake_item_clear(&items[i]);
+    g_bytes_unref(raws[i]);
+  }
+}
+
+/* Marks left by a batch that died: recorded again, nothing counted. */
+static void test_batch_marks_after_crash(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[3] = { report(1), report(2), report(3) };
+  for (int round = 0; round < 4; round++)
+    for (int i = 0; i < 3; i++) {
+      g_autofree char *sha = sha_of(raws[i]);
+      assert_true(store_in_flight_set(f->store, sha, FALSE, NULL));
+    }
+  IgIntakeItem items[3];
+  run_batch(f, items, raws, 3);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(items[i].outcome, IG_INTAKE_NEW);
+    intake_item_clear(&items[i]);
+    g_bytes_unref(raws[i]);
+  }
+}
+
+/* A message left marked alone was in the gateway's hands when it died:
+ * it is recorded, and the death counts as one failure of it. */
+static void test_alone_mark_counts_a_failure(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[1] = { report(1) };
+  g_autofree char *sha = sha_of(raws[0]);
+  assert_true(store_in_flight_set(f->store, sha, TRUE, NULL));
+  IgIntakeItem items[1];
+  run_batch(f, items, raws, 1);
+  assert_int_equal(items[0].outcome, IG_INTAKE_NEW);
+  assert_int_equal(store_note_failure(f->store, sha, "probe", "2026-11-23T10:00:00Z", NULL), 2);
+  intake_item_clear(&items[0]);
+  g_bytes_unref(raws[0]);
+}
+
+/* At the third such death it is quarantined unparsed; the rest go on. */
+static void test_poison_quarantined_third_time(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[2] = { report(1), report(2) };
+  g_autofree char *poison = sha_of(raws[0]);
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(store_note_failure(f->store, poison, "the gateway stopped",
+                                        "2026-11-23T09:00:00Z", NULL), i + 1);
+  assert_true(store_in_flight_set(f->store, poison, TRUE, NULL));
+  IgIntakeItem items[2];
+  run_batch(f, items, raws, 2);
+  assert_int_equal(items[0].outcome, IG_INTAKE_QUARANTINED);
+  assert_int_equal(items[1].outcome, IG_INTAKE_NEW);
+  g_autoptr(GPtrArray) messages = store_list_messages(f->store, TRUE, NULL);
+  assert_int_equal(messages->len, 1);
+  IgMessageRec *m = g_ptr_array_index(messages, 0);
+  assert_string_equal(m->kind, "quarantined");
+  assert_string_equal(m->sha256, poison);
+  assert_null(m->subject); /* never parsed */
+  assert_int_equal(store_in_flight_get(f->store, poison, NULL), -1);
+  for (int i = 0; i < 2; i++) {
+    intake_item_clear(&items[i]);
+    g_bytes_unref(raws[i]);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_batch_clears_marks, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_batch_marks_after_crash, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_alone_mark_counts_a_failure, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_poison_quarantined_third_time, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
