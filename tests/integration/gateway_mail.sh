@@ -147,5 +147,20 @@ expect_eq "INBOX empty after quarantine" "$(imap_count INBOX)" 0
 grep -l '^Subject: Incoming mail quarantined: larger than max_message_size' "$STACK"/smtp/*.eml > /dev/null \
   && ok "OST told of the quarantine" || fail "no quarantine notice over SMTP"
 
+# 9. SMTP with XOAUTH2; SMTP with a wrong CA keeps the row pending.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i "s|^password_file = $STACK/smtp.pass|oauth2_token_command = echo $OAUTH_TOKEN|" "$WORK/gateway.conf"
+imap_append "$(report 9)"
+"$IG" poll --once > /dev/null 2> "$WORK/smtp-oauth.err" || fail "poll with SMTP XOAUTH2"
+"$IG" outbox --pending --json | check_json "SMTP XOAUTH2 delivered everything" 'd == []'
+grep -l '^X-Envelope-To: reporter9@justice.gov.uk' "$STACK"/smtp/*.eml > /dev/null \
+  && ok "ack sent over SMTP with XOAUTH2" || fail "no ack with XOAUTH2: $(cat "$WORK/smtp-oauth.err")"
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i "/^\[transport\]/,/^\[/ s|^ca_file = .*|ca_file = $STACK/tls/other-ca.crt|" "$WORK/gateway.conf"
+imap_append "$(report 10)"
+"$IG" poll --once > /dev/null 2>&1 || fail "poll with SMTP wrong CA must still record"
+"$IG" outbox --pending --json | check_json "SMTP wrong CA: rows pending with a certificate error" \
+  'len(d) == 2 and all("certificate" in r["last_error"].lower() or "SSL" in r["last_error"] for r in d)'
+
 "$IG" verify > /dev/null && ok "store verifies" || fail "verify"
 finish
