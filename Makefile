@@ -35,7 +35,7 @@ sanitize: test-deps
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: test-deps build
 	@bench/run.sh $(BUILD)
 
 clean:

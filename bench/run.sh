@@ -13,3 +13,10 @@ echo "== parse + extract vs bare GMime parse-and-walk"
 echo
 echo "== durable ingest (synchronous=FULL) and memory over 10,000 messages"
 "$build/bench_ingest" "$here/examples" 10000
+echo
+echo "== acknowledgement latency over real IMAP (IDLE) and SMTP"
+if command -v dovecot > /dev/null && [ "$(id -u)" = 0 ]; then
+  "$here/bench/ack_latency.sh" "$build" 50
+else
+  echo "skipped: needs root and dovecot-imapd (make test-deps)"
+fi
