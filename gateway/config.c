@@ -1,11 +1,13 @@
-/* config.c - reads and validates the INI configuration (SPEC section 3).
+/* config.c - reads and validates the INI configuration (SPEC section 3):
+ * the key table, loading, and the lookups of config.h.
  *
  * The only reader of the config file. Text is first linted line by line
  * (so errors can name a line and operator-style ';' comments work), then
  * handed to GKeyFile. Every fixed key is described once in key_table: its
  * parser, where the result lives, how it is freed and its default as text,
  * so defaults pass the same validation as configured values. Errors are one
- * line: FILE: [section] key = "value": reason. */
+ * line: FILE: [section] key = "value": reason. The syntax of values and
+ * the line lint are in config_syntax.c. */
 #include "gateway/config.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gateway/config_syntax.h"
 #include "gateway/error.h"
 
 #ifndef IG_TEMPLATE_DIR
@@ -37,135 +40,6 @@ typedef struct {
   const char *def; /* NULL: no default, the field stays NULL */
 } KeySpec;
 
-/* ---- value syntax ---- */
-
-static gboolean is_blank(char ch) { return ch == ' ' || ch == '\t'; }
-
-/* Reads a run of decimal digits, refusing overflow. */
-static gboolean parse_digits(const char **p, gint64 *n)
-{
-  const char *s = *p;
-  gint64 v = 0;
-
-  if (!g_ascii_isdigit(*s))
-    return FALSE;
-  for (; g_ascii_isdigit(*s); s++) {
-    if (v > (G_MAXINT64 - (*s - '0')) / 10)
-      return FALSE;
-    v = v * 10 + (*s - '0');
-  }
-  *p = s;
-  *n = v;
-  return TRUE;
-}
-
-/* NUMBER [unit]: units is "" for durations, "b" for sizes (optional B). */
-static gboolean parse_scaled(const char *text, const char *units, const gint64 *mults,
-                             gboolean size, gint64 *out)
-{
-  const char *p = text, *u;
-  gint64 n, mult = 1;
-
-  if (!text || !parse_digits(&p, &n))
-    return FALSE;
-  while (is_blank(*p))
-    p++;
-  if (*p && (u = strchr(units, g_ascii_tolower(*p)))) {
-    mult = mults[u - units];
-    p++;
-    if (size && g_ascii_tolower(*p) == 'i') /* KiB, MiB: the same thing */
-      p++;
-  }
-  if (size && g_ascii_tolower(*p) == 'b')
-    p++;
-  if (*p != '\0' || n > G_MAXINT64 / mult)
-    return FALSE;
-  *out = n * mult;
-  return TRUE;
-}
-
-gboolean config_parse_duration(const char *text, gint64 *seconds)
-{
-  static const gint64 mults[] = {1, 60, 3600, 86400};
-  return parse_scaled(text, "smhd", mults, FALSE, seconds);
-}
-
-gboolean config_parse_size(const char *text, gint64 *bytes)
-{
-  static const gint64 mults[] = {1024, 1024 * 1024, 1024 * 1024 * 1024};
-  return parse_scaled(text, "kmg", mults, TRUE, bytes);
-}
-
-/* DNS host names: dot-separated labels of letters, digits and inner
- * hyphens, at least two labels. */
-static gboolean is_domain(const char *s)
-{
-  size_t label = 0, labels = 1, total = strlen(s);
-
-  for (const char *p = s; *p; p++) {
-    if (*p == '.' && label > 0 && p[-1] != '-')
-      label = 0, labels++;
-    else if (!(g_ascii_isalnum(*p) || (*p == '-' && label > 0)) || ++label > 63)
-      return FALSE;
-  }
-  return label > 0 && s[total - 1] != '-' && labels >= 2 && total <= 253;
-}
-
-/* local@domain without display names, quoting or comments: what routing
- * compares against, so anything fancier is an operator typo. */
-static gboolean is_email(const char *s)
-{
-  const char *at = strchr(s, '@');
-
-  if (!at || at == s || strchr(at + 1, '@'))
-    return FALSE;
-  for (const char *p = s; p < at; p++)
-    if ((guchar)*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\"\\", *p))
-      return FALSE;
-  return is_domain(at + 1) || g_ascii_strcasecmp(at + 1, "localhost") == 0;
-}
-
-static gboolean is_loopback(const char *host)
-{
-  return strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
-         g_ascii_strcasecmp(host, "localhost") == 0;
-}
-
-/* Host of scheme://[user@]host[:port][/path][;opts]; "" if none. */
-static char *url_host(const char *url)
-{
-  const char *p = strstr(url, "://"), *h, *at, *close;
-  g_autofree char *authority = NULL;
-
-  if (!p)
-    return g_strdup("");
-  authority = g_strndup(p + 3, strcspn(p + 3, "/;?#"));
-  at = strrchr(authority, '@');
-  h = at ? at + 1 : authority;
-  if (*h != '[')
-    return g_strndup(h, strcspn(h, ":"));
-  close = strchr(h, ']');
-  return close ? g_strndup(h + 1, close - h - 1) : g_strdup("");
-}
-
-static gboolean has_prefix_ci(const char *s, const char *prefix)
-{
-  return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Comma separated, trimmed, empty items dropped. */
-static char **split_list(const char *text)
-{
-  g_auto(GStrv) parts = g_strsplit(text, ",", -1);
-  GPtrArray *out = g_ptr_array_new();
-
-  for (char **p = parts; *p; p++)
-    if (*g_strstrip(*p))
-      g_ptr_array_add(out, g_strdup(*p));
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(out, FALSE);
-}
-
 /* ---- key parsers ---- */
 
 static char *set_str(void *f, char *owned)
@@ -181,36 +55,19 @@ static char *p_str(IgConfig *c, void *f, const char *text)
 
 static char *p_addr(IgConfig *c, void *f, const char *text)
 {
-  if (!is_email(text))
+  if (!syntax_is_email(text))
     return g_strdup("not an email address (use local@domain)");
   return set_str(f, g_ascii_strdown(text, -1));
 }
 
-static char *parse_list(void *f, const char *text, gboolean (*ok)(const char *),
-                        const char *what)
-{
-  g_auto(GStrv) list = split_list(text);
-
-  for (char **p = list; *p; p++) {
-    char *lower;
-    if (!ok(*p))
-      return g_strdup_printf("\"%s\" is not %s", *p, what);
-    lower = g_ascii_strdown(*p, -1);
-    g_free(*p);
-    *p = lower;
-  }
-  *(char ***)f = g_steal_pointer(&list);
-  return NULL;
-}
-
 static char *p_addr_list(IgConfig *c, void *f, const char *text)
 {
-  return parse_list(f, text, is_email, "an email address");
+  return syntax_parse_list(text, syntax_is_email, "an email address", f);
 }
 
 static char *p_domain_list(IgConfig *c, void *f, const char *text)
 {
-  return parse_list(f, text, is_domain, "a domain name");
+  return syntax_parse_list(text, syntax_is_domain, "a domain name", f);
 }
 
 static char *p_tz(IgConfig *c, void *f, const char *text)
@@ -253,81 +110,50 @@ static char *p_count(IgConfig *c, void *f, const char *text)
   return NULL;
 }
 
-/* Stores text's index in a NULL-terminated word list (the enum value). */
-static char *p_word(void *f, const char *text, const char *const *words)
-{
-  g_autofree char *all = NULL;
-
-  for (int i = 0; words[i]; i++) {
-    if (strcmp(text, words[i]) == 0) {
-      *(int *)f = i;
-      return NULL;
-    }
-  }
-  all = g_strjoinv(", ", (char **)words);
-  return g_strdup_printf("must be one of %s", all);
-}
-
 static char *p_tls(IgConfig *c, void *f, const char *text)
 {
   static const char *const words[] = {"required", "starttls", "none", NULL};
   G_STATIC_ASSERT(IG_TLS_NONE == 2 && sizeof(IgTls) == sizeof(int));
-  return p_word(f, text, words);
+  return syntax_one_of(text, words, f);
 }
 
 static char *p_auth(IgConfig *c, void *f, const char *text)
 {
   static const char *const words[] = {"dkim", "authentication-results", "none", NULL};
   G_STATIC_ASSERT(IG_AUTH_NONE == 2 && sizeof(IgAuthMode) == sizeof(int));
-  return p_word(f, text, words);
+  return syntax_one_of(text, words, f);
 }
 
-/* schemes[0] takes a local PATH, the other two a host. */
-static char *p_url(void *f, const char *text, const char *const schemes[3], const char *hint)
+/* Stores a copy of text unless why says what is wrong with it. */
+static char *set_checked(void *f, const char *text, char *why)
 {
-  g_autofree char *host = url_host(text);
-
-  if (has_prefix_ci(text, schemes[0])) {
-    if (text[strlen(schemes[0])] == '\0')
-      return g_strdup_printf("%s needs a path", schemes[0]);
-  } else if (!has_prefix_ci(text, schemes[1]) && !has_prefix_ci(text, schemes[2])) {
-    return g_strdup_printf("unsupported url (use %s)", hint);
-  } else if (*host == '\0') {
-    return g_strdup("url has no host");
-  }
-  return set_str(f, g_strdup(text));
+  return why ? why : set_str(f, g_strdup(text));
 }
 
 static char *p_source_url(IgConfig *c, void *f, const char *text)
 {
   static const char *const schemes[3] = {"maildir:", "imap://", "imaps://"};
-  return p_url(f, text, schemes, "maildir:PATH, imaps://HOST/FOLDER or imap://HOST/FOLDER");
+  return set_checked(f, text, syntax_check_url(text, schemes,
+      "maildir:PATH, imaps://HOST/FOLDER or imap://HOST/FOLDER"));
 }
 
 static char *p_transport_url(IgConfig *c, void *f, const char *text)
 {
   static const char *const schemes[3] = {"dir:", "smtp://", "smtps://"};
-  return p_url(f, text, schemes, "dir:PATH, smtps://HOST:465 or smtp://HOST:587");
+  return set_checked(f, text, syntax_check_url(text, schemes,
+      "dir:PATH, smtps://HOST:465 or smtp://HOST:587"));
 }
 
 static char *p_webhook_url(IgConfig *c, void *f, const char *text)
 {
-  g_autofree char *host = url_host(text);
-  gboolean https = has_prefix_ci(text, "https://");
-
-  if ((!https && !has_prefix_ci(text, "http://")) || *host == '\0')
-    return g_strdup("not an https:// url");
-  /* Plain http would carry incident details in clear: local relays only. */
-  if (!https && !is_loopback(host))
-    return g_strdup("http:// is only allowed to 127.0.0.1, localhost or [::1]; use https://");
-  return set_str(f, g_strdup(text));
+  return set_checked(f, text, syntax_check_webhook_url(text));
 }
 
 static char *p_events(IgConfig *c, void *f, const char *text)
 {
   static const char *const known[] = {"created", "status_changed", "impact_changed",
                                       "overdue", "closed", "updated", NULL};
-  g_auto(GStrv) list = split_list(text);
+  g_auto(GStrv) list = syntax_split_list(text);
 
   for (char **p = list; *p; p++)
     if (!g_strv_contains(known, *p))
@@ -363,50 +189,24 @@ static char *p_file(IgConfig *c, void *f, const char *text)
 /* "Name <addr>" or a bare addr; the address part is validated and lowered. */
 static char *p_from(IgConfig *c, void *f, const char *text)
 {
-  const char *lt = strrchr(text, '<'), *gt = strrchr(text, '>');
-  g_autofree char *name = lt ? g_strstrip(g_strndup(text, lt - text)) : NULL;
-  g_autofree char *addr = NULL;
+  char *from = syntax_from_address(text);
 
-  if (lt && gt && gt > lt && gt[1] == '\0' && !strpbrk(name, "<>"))
-    addr = g_ascii_strdown(lt + 1, gt - lt - 1);
-  else if (!lt && !gt)
-    addr = g_ascii_strdown(text, -1);
-  if (!addr || !is_email(addr))
+  if (!from)
     return g_strdup("not an address (use Name <local@domain> or local@domain)");
-  if (name && *name)
-    return set_str(f, g_strdup_printf("%s <%s>", name, addr));
-  return set_str(f, g_steal_pointer(&addr));
+  return set_str(f, from);
 }
 
-/* COUNT/WINDOW, WINDOW a duration where a bare unit means one of it:
- * 10/h, 5/m, 100/d, 20/30m. */
 static char *p_rate(IgConfig *c, void *f, const char *text)
 {
-  const char *slash = strchr(text, '/');
-  g_autofree char *count = slash ? g_strstrip(g_strndup(text, slash - text)) : NULL;
-  g_autofree char *unit = slash ? g_strstrip(g_strdup(slash + 1)) : NULL;
-  g_autofree char *window = NULL;
-  gint64 n;
-
-  if (slash)
-    window = g_ascii_isdigit(*unit) ? g_strdup(unit) : g_strconcat("1", unit, NULL);
-  if (!slash || !g_ascii_string_to_signed(count, 10, 1, G_MAXINT, &n, NULL) ||
-      !config_parse_duration(window, &c->rate_limit_window) || c->rate_limit_window <= 0)
+  if (!syntax_parse_rate(text, f, &c->rate_limit_window))
     return g_strdup("not a rate (use COUNT/WINDOW such as 10/h, 5/m, 100/d or 20/30m)");
-  *(int *)f = (int)n;
   return NULL;
 }
 
 static char *p_daily_at(IgConfig *c, void *f, const char *text)
 {
-  const char *p = text;
-  gint64 h;
-
-  if (!parse_digits(&p, &h) || p - text > 2 || h > 23 || p[0] != ':' ||
-      !g_ascii_isdigit(p[1]) || p[1] > '5' || !g_ascii_isdigit(p[2]) || p[3] != '\0')
+  if (!syntax_parse_time_of_day(text, f, &c->digest_minute))
     return g_strdup("not a time of day (use HH:MM, 00:00 to 23:59)");
-  *(int *)f = (int)h;
-  c->digest_minute = (p[1] - '0') * 10 + (p[2] - '0');
   return NULL;
 }
 
@@ -523,88 +323,6 @@ static gboolean apply_keys(GKeyFile *kf, IgConfig *c, void *base, const char *gr
   }
   return TRUE;
 }
-
-/* Makes operator-style INI acceptable to GKeyFile, editing line in place
- * and keeping it one line so line numbers still match: ';' comment lines
- * blanked, trailing " ; comment" / " # comment" cut from keys and headers.
- * Also rejects, by line number, shapes GKeyFile would reject without one.
- * Returns NULL or the reason. */
-static char *lint_line(char *line, gboolean *in_group)
-{
-  char *s = line, *eq, *close, *rest;
-
-  g_strchomp(line); /* also drops the \r of CRLF files */
-  while (is_blank(*s))
-    s++;
-  if (*s == '\0' || *s == ';' || *s == '#') {
-    *line = '\0';
-    return NULL;
-  }
-  if (*s == '[') {
-    close = strchr(s, ']');
-    if (!close || close == s + 1 || strcspn(s + 1, "[") < (size_t)(close - s - 1))
-      return g_strdup_printf("bad section header \"%s\"", s);
-    for (rest = close + 1; is_blank(*rest); rest++)
-      ;
-    if (*rest && *rest != ';' && *rest != '#')
-      return g_strdup_printf("text after section header \"%s\" (comments start with ;)", s);
-    close[1] = '\0';
-    *in_group = TRUE;
-    return NULL;
-  }
-  if (!(eq = strchr(s, '=')))
-    return g_strdup_printf("\"%s\" is not key = value, a [section] or a ; comment", s);
-  if (!*in_group)
-    return g_strdup_printf("\"%s\" comes before any [section]", s);
-  if (eq == s || strcspn(s, "[]") < (size_t)(eq - s))
-    return g_strdup_printf("bad key name in \"%s\"", s);
-  /* A value may hold ';' (imap://host;STARTTLS), just not after a blank. */
-  for (char *q = eq + 1; *q; q++) {
-    if ((*q == ';' || *q == '#') && (q == eq + 1 || is_blank(q[-1]))) {
-      *q = '\0';
-      break;
-    }
-  }
-  g_strchomp(line);
-  return NULL;
-}
-
-static char *preprocess(const char *data, gsize len, const char *name, GError **error)
-{
-  GString *out = g_string_sized_new(len + 1);
-  const char *p = data, *end = data + len, *bad = NULL;
-  gboolean in_group = FALSE;
-  unsigned lineno = 1;
-  char *result = NULL;
-
-  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) /* BOM of Windows editors */
-    p += 3;
-  if (!g_utf8_validate(data, len, &bad)) {
-    for (const char *q = data; q < bad; q++)
-      lineno += *q == '\n';
-    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s:%u: not UTF-8 text", name, lineno);
-    goto out;
-  }
-  for (; p < end; lineno++) {
-    const char *nl = memchr(p, '\n', end - p);
-    g_autofree char *line = g_strndup(p, (nl ? nl : end) - p);
-    g_autofree char *why = lint_line(line, &in_group);
-
-    if (why) {
-      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s:%u: %s", name, lineno, why);
-      goto out;
-    }
-    g_string_append(out, line);
-    g_string_append_c(out, '\n');
-    p = nl ? nl + 1 : end;
-  }
-  result = g_string_free(g_steal_pointer(&out), FALSE);
-out:
-  if (out)
-    g_string_free(out, TRUE);
-  return result;
-}
-
 static void pair_free(gpointer p)
 {
   IgPair *pair = p;
@@ -623,19 +341,6 @@ static void webhook_free(gpointer p)
   g_free(w);
 }
 
-/* Runs of white space made one space; with a case-insensitive compare this
- * is how asset names match. */
-static char *asset_norm(const char *s)
-{
-  g_auto(GStrv) words = g_strsplit_set(s, " \t", -1);
-  GString *out = g_string_new(NULL);
-
-  for (char **w = words; *w; w++)
-    if (**w)
-      g_string_append_printf(out, "%s%s", out->len ? " " : "", *w);
-  return g_string_free(out, FALSE);
-}
-
 /* [suppliers] and [assets]: name = address. A later spelling of the same
  * name replaces an earlier one, as GKeyFile does for exact duplicates. */
 static gboolean load_pairs(GKeyFile *kf, IgConfig *c, const char *group, GPtrArray *pairs,
@@ -646,20 +351,20 @@ static gboolean load_pairs(GKeyFile *kf, IgConfig *c, const char *group, GPtrArr
 
   for (char **k = keys; k && *k; k++) {
     g_autofree char *value = get_value(kf, group, *k);
-    g_autofree char *name = suppliers ? g_ascii_strdown(*k, -1) : asset_norm(*k);
+    g_autofree char *name = suppliers ? g_ascii_strdown(*k, -1) : syntax_asset_norm(*k);
     IgPair *pair = NULL;
 
-    if (suppliers && !is_domain(name)) {
+    if (suppliers && !syntax_is_domain(name)) {
       value_error(error, c, group, *k, value, "key is not a domain name");
       return FALSE;
     }
-    if (!value || !is_email(value)) {
+    if (!value || !syntax_is_email(value)) {
       value_error(error, c, group, *k, value, "not an email address (use local@domain)");
       return FALSE;
     }
     for (guint i = 0; i < pairs->len && !pair; i++) {
       IgPair *old = g_ptr_array_index(pairs, i);
-      g_autofree char *old_name = asset_norm(old->name);
+      g_autofree char *old_name = syntax_asset_norm(old->name);
       if (g_ascii_strcasecmp(old_name, name) == 0)
         pair = old;
     }
@@ -726,11 +431,11 @@ static gboolean check_names(GKeyFile *kf, IgConfig *c, GError **error)
 static gboolean check_endpoint(IgConfig *c, const char *group, const IgEndpoint *ep,
                                GError **error)
 {
-  g_autofree char *host = url_host(ep->url);
+  g_autofree char *host = syntax_url_host(ep->url);
   g_autofree char *why = NULL;
 
   /* maildir: and dir: have no host, hence no TLS to turn off. */
-  if (strstr(ep->url, "://") && ep->tls == IG_TLS_NONE && !is_loopback(host)) {
+  if (strstr(ep->url, "://") && ep->tls == IG_TLS_NONE && !syntax_is_loopback(host)) {
     why = g_strdup_printf("only allowed when the url host is 127.0.0.1, ::1 or localhost, "
                           "not \"%s\"", host);
     value_error(error, c, group, "tls", "none", why);
@@ -757,10 +462,10 @@ IgConfig *config_load_data(const char *data, gsize len, const char *name, GError
   c->suppliers = g_ptr_array_new_with_free_func(pair_free);
   c->assets = g_ptr_array_new_with_free_func(pair_free);
   c->webhooks = g_ptr_array_new_with_free_func(webhook_free);
-  if (!(text = preprocess(data, len, name, error)))
+  if (!(text = syntax_preprocess(data, len, name, error)))
     goto out;
-  /* Lists are split by split_list(); set anyway so that any GKeyFile list
-   * call agrees with it. */
+  /* Lists are split by syntax_split_list(); set anyway so that any
+   * GKeyFile list call agrees with it. */
   g_key_file_set_list_separator(kf, ',');
   if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &kf_error)) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: %s", name, kf_error->message);
@@ -865,10 +570,10 @@ const char *config_asset_owner(const IgConfig *c, const char *asset)
 
   if (!c || !asset)
     return NULL;
-  want = asset_norm(asset);
+  want = syntax_asset_norm(asset);
   for (guint i = 0; i < c->assets->len; i++) {
     const IgPair *p = g_ptr_array_index(c->assets, i);
-    g_autofree char *have = asset_norm(p->name);
+    g_autofree char *have = syntax_asset_norm(p->name);
     if (g_ascii_strcasecmp(have, want) == 0)
       return p->address;
   }

@@ -1,8 +1,8 @@
 /* store.h - the case store: the only module that speaks SQL.
  *
- * The SQLite implementation (store.c) runs in WAL mode with
- * synchronous=FULL, migrates its schema by PRAGMA user_version and uses
- * prepared statements only. A PostgreSQL backend would be a second
+ * The SQLite implementation (store*.c, private store_sqlite.h) runs in
+ * WAL mode with synchronous=FULL, migrates its schema by PRAGMA
+ * user_version and uses prepared statements only. A PostgreSQL backend would be a second
  * implementation of this header. Writes happen inside store_begin() /
  * store_commit(); store_savepoint() isolates one message inside a batch so
  * a failure rolls back that message alone. All returned records belong to

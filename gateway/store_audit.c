@@ -1,0 +1,188 @@
+/* store_audit.c - the hash-chained audit trail of the case store: events,
+ * the recorded end of the chain, and store_verify(), which walks the chain
+ * and rehashes every stored message. Part of the SQLite implementation of
+ * store.h.
+ *
+ * Every event is linked to the previous one by SHA-256 and audit_head
+ * records the last, so a changed, deleted or truncated event breaks
+ * verification. */
+#include "gateway/store.h"
+
+#include <string.h>
+
+#include "gateway/error.h"
+#include "gateway/hash.h"
+#include "gateway/store_sqlite.h"
+
+static char *event_hash(const char *prev, gint64 id, gint64 incident_id,
+                        const char *at, const char *actor, const char *type,
+                        const char *detail)
+{
+  g_autofree char *text = g_strdup_printf(
+      "%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s\n%s\n%s\n%s", prev, id,
+      incident_id, at, actor, type, detail);
+  return hash_sha256_hex(text, strlen(text));
+}
+
+static gboolean load_head(IgStore *store, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT last_id, hash FROM audit_head", error);
+  if (!st)
+    return FALSE;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    store->head_id = sqlite3_column_int64(st, 0);
+    g_free(store->head_hash);
+    store->head_hash = sq_col_text(st, 1);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW)
+    return sq_fail(store, error, "read audit chain");
+  store->head_known = TRUE;
+  return TRUE;
+}
+
+gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
+                         const char *actor, const char *type, const char *detail,
+                         GError **error)
+{
+  /* Outside a transaction each statement commits alone, so another
+   * process may have moved the head since. */
+  if ((!store->head_known || sqlite3_get_autocommit(store->db)) && !load_head(store, error))
+    return FALSE;
+  gint64 id = store->head_id + 1;
+  g_autofree char *hash = event_hash(store->head_hash, id, incident_id, at, actor, type,
+                                     detail);
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO events(id, incident_id, at, actor, type, detail, prev_hash, hash)"
+      " VALUES(?,?,?,?,?,?,?,?)", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, id);
+  if (incident_id)
+    sqlite3_bind_int64(st, 2, incident_id);
+  else
+    sqlite3_bind_null(st, 2);
+  sq_bind_text(st, 3, at);
+  sq_bind_text(st, 4, actor);
+  sq_bind_text(st, 5, type);
+  sq_bind_text(st, 6, detail);
+  sq_bind_text(st, 7, store->head_hash);
+  sq_bind_text(st, 8, hash);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  sqlite3_stmt *head = sq_prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);
+  if (!head)
+    return FALSE;
+  sqlite3_bind_int64(head, 1, id);
+  sq_bind_text(head, 2, hash);
+  if (!sq_step_done(store, head, error))
+    return FALSE;
+  store->head_id = id;
+  g_free(store->head_hash);
+  store->head_hash = g_steal_pointer(&hash);
+  return TRUE;
+}
+
+static IgEventRec *event_from_row(sqlite3_stmt *st)
+{
+  IgEventRec *e = g_new0(IgEventRec, 1);
+  e->id = sqlite3_column_int64(st, 0);
+  e->at = sq_col_text(st, 1);
+  e->actor = sq_col_text(st, 2);
+  e->type = sq_col_text(st, 3);
+  e->detail = sq_col_text(st, 4);
+  return e;
+}
+
+GPtrArray *store_incident_events(IgStore *store, gint64 incident_id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT id, at, actor, type, detail FROM events WHERE incident_id = ?"
+      " ORDER BY id", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, incident_id);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))event_from_row,
+                    (GDestroyNotify)event_rec_free, error);
+}
+
+/* --- integrity --- */
+
+gboolean store_verify(IgStore *store, gint64 *events_checked,
+                      gint64 *messages_checked, GError **error)
+{
+  *events_checked = *messages_checked = 0;
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT id, coalesce(incident_id, 0), at, actor, type, detail, prev_hash, hash"
+      " FROM events ORDER BY id", error);
+  if (!st)
+    return FALSE;
+  g_autofree char *prev = g_strdup(GENESIS_HASH);
+  gint64 expect_id = 1;
+  gboolean ok = TRUE;
+  int rc;
+  while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64(st, 0);
+    const char *stored_prev = (const char *)sqlite3_column_text(st, 6);
+    const char *stored = (const char *)sqlite3_column_text(st, 7);
+    g_autofree char *hash = event_hash(prev, id, sqlite3_column_int64(st, 1),
+        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+        (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
+    if (id != expect_id) {
+      g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                  "%s: audit event %" G_GINT64_FORMAT " is missing", store->path, expect_id);
+      ok = FALSE;
+    } else if (g_strcmp0(stored_prev, prev) != 0 || g_strcmp0(stored, hash) != 0) {
+      g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                  "%s: audit event %" G_GINT64_FORMAT " does not match its hash chain",
+                  store->path, id);
+      ok = FALSE;
+    } else {
+      g_free(prev);
+      prev = g_strdup(stored);
+      expect_id++;
+      (*events_checked)++;
+    }
+  }
+  sqlite3_reset(st);
+  if (!ok)
+    return FALSE;
+
+  st = sq_prep(store, "SELECT last_id, hash FROM audit_head", error);
+  if (!st)
+    return FALSE;
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != expect_id - 1 ||
+      g_strcmp0((const char *)sqlite3_column_text(st, 1), prev) != 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                "%s: the audit chain ends at event %" G_GINT64_FORMAT
+                " but was recorded to end at event %" G_GINT64_FORMAT
+                ": events were removed or the head was altered",
+                store->path, expect_id - 1,
+                rc == SQLITE_ROW ? (gint64)sqlite3_column_int64(st, 0) : (gint64)-1);
+    ok = FALSE;
+  }
+  sqlite3_reset(st);
+  if (!ok)
+    return FALSE;
+
+  st = sq_prep(store, "SELECT id, sha256, raw FROM messages ORDER BY id", error);
+  if (!st)
+    return FALSE;
+  while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    g_autofree char *sum = hash_sha256_hex(sqlite3_column_blob(st, 2),
+                                           (gsize)sqlite3_column_bytes(st, 2));
+    if (g_strcmp0(sum, (const char *)sqlite3_column_text(st, 1)) != 0) {
+      g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                  "%s: stored message %" G_GINT64_FORMAT " does not match its SHA-256",
+                  store->path, (gint64)sqlite3_column_int64(st, 0));
+      ok = FALSE;
+    } else {
+      (*messages_checked)++;
+    }
+  }
+  sqlite3_reset(st);
+  return ok;
+}
+

@@ -1,0 +1,241 @@
+/* store_incidents.c - incidents in the case store: reference allocation,
+ * the incident rows and their listings, the policy rules that fired and
+ * the deadlines. Part of the SQLite implementation of store.h. */
+#include "gateway/store.h"
+
+#include "gateway/error.h"
+#include "gateway/store_sqlite.h"
+
+char *store_next_reference(IgStore *store, const char *prefix, int year, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO ref_seq(year, last) VALUES(?1, 1)"
+      " ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int(st, 1, year);
+  int rc = sqlite3_step(st);
+  gint64 seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (!seq) {
+    sq_fail(store, error, "allocate reference");
+    return NULL;
+  }
+  return g_strdup_printf("%s-%04d-%06" G_GINT64_FORMAT, prefix, year, seq);
+}
+
+#define INCIDENT_COLUMNS \
+  "id, reference, status, impact, category, near_miss, personal_data," \
+  " reporter_name, reporter_email, reporter_phone, business_area, supplier," \
+  " via, source, forwarded_by, detected_at, occurred_at, received_at," \
+  " reported_late, minutes_to_report, systems_affected, information_asset," \
+  " asset_owner, summary, description, actions_taken, missing_fields, owner," \
+  " created_at, updated_at"
+
+gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO incidents(" INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
+      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  if (!st)
+    return FALSE;
+  int i = 1;
+  sq_bind_text(st, i++, inc->reference);
+  sq_bind_text(st, i++, inc->status);
+  sq_bind_text(st, i++, inc->impact);
+  sq_bind_text(st, i++, inc->category);
+  sqlite3_bind_int(st, i++, inc->near_miss);
+  sq_bind_text(st, i++, inc->personal_data);
+  sq_bind_text(st, i++, inc->reporter_name);
+  sq_bind_text(st, i++, inc->reporter_email);
+  sq_bind_text(st, i++, inc->reporter_phone);
+  sq_bind_text(st, i++, inc->business_area);
+  sq_bind_text(st, i++, inc->supplier);
+  sq_bind_text(st, i++, inc->via);
+  sq_bind_text(st, i++, inc->source);
+  sq_bind_text(st, i++, inc->forwarded_by);
+  sq_bind_text(st, i++, inc->detected_at);
+  sq_bind_text(st, i++, inc->occurred_at);
+  sq_bind_text(st, i++, inc->received_at);
+  if (inc->reported_late >= 0)
+    sqlite3_bind_int(st, i++, inc->reported_late);
+  else
+    sqlite3_bind_null(st, i++);
+  if (inc->minutes_to_report >= 0)
+    sqlite3_bind_int64(st, i++, inc->minutes_to_report);
+  else
+    sqlite3_bind_null(st, i++);
+  sq_bind_text(st, i++, inc->systems_affected);
+  sq_bind_text(st, i++, inc->information_asset);
+  sq_bind_text(st, i++, inc->asset_owner);
+  sq_bind_text(st, i++, inc->summary);
+  sq_bind_text(st, i++, inc->description);
+  sq_bind_text(st, i++, inc->actions_taken);
+  g_autofree char *missing = g_strjoinv(",", inc->missing_fields);
+  sq_bind_text(st, i++, missing);
+  sq_bind_text(st, i++, inc->owner);
+  sq_bind_text(st, i++, inc->created_at);
+  sq_bind_text(st, i++, inc->updated_at);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  inc->id = sqlite3_last_insert_rowid(store->db);
+  return TRUE;
+}
+
+static IgIncident *incident_from_row(sqlite3_stmt *st)
+{
+  IgIncident *inc = incident_new();
+  int i = 0;
+  inc->id = sqlite3_column_int64(st, i++);
+  inc->reference = sq_col_text(st, i++);
+  inc->status = sq_col_text(st, i++);
+  inc->impact = sq_col_text(st, i++);
+  inc->category = sq_col_text(st, i++);
+  inc->near_miss = sqlite3_column_int(st, i++);
+  inc->personal_data = sq_col_text(st, i++);
+  inc->reporter_name = sq_col_text(st, i++);
+  inc->reporter_email = sq_col_text(st, i++);
+  inc->reporter_phone = sq_col_text(st, i++);
+  inc->business_area = sq_col_text(st, i++);
+  inc->supplier = sq_col_text(st, i++);
+  inc->via = sq_col_text(st, i++);
+  inc->source = sq_col_text(st, i++);
+  inc->forwarded_by = sq_col_text(st, i++);
+  inc->detected_at = sq_col_text(st, i++);
+  inc->occurred_at = sq_col_text(st, i++);
+  inc->received_at = sq_col_text(st, i++);
+  inc->reported_late = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+  i++;
+  inc->minutes_to_report = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+  i++;
+  inc->systems_affected = sq_col_text(st, i++);
+  inc->information_asset = sq_col_text(st, i++);
+  inc->asset_owner = sq_col_text(st, i++);
+  inc->summary = sq_col_text(st, i++);
+  inc->description = sq_col_text(st, i++);
+  inc->actions_taken = sq_col_text(st, i++);
+  const char *missing = (const char *)sqlite3_column_text(st, i++);
+  g_strfreev(inc->missing_fields);
+  inc->missing_fields = (missing && *missing) ? g_strsplit(missing, ",", -1)
+                                              : g_new0(char *, 1);
+  inc->owner = sq_col_text(st, i++);
+  inc->created_at = sq_col_text(st, i++);
+  inc->updated_at = sq_col_text(st, i++);
+  return inc;
+}
+
+char *store_incident_reference(IgStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT reference FROM incidents WHERE id = ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  char *ref = sqlite3_step(st) == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
+  sqlite3_reset(st);
+  if (!ref)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no incident %" G_GINT64_FORMAT, id);
+  return ref;
+}
+
+gint64 store_incident_id(IgStore *store, const char *reference, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT id FROM incidents WHERE reference = ?", error);
+  if (!st)
+    return 0;
+  sq_bind_text(st, 1, reference);
+  gint64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return id;
+}
+
+IgIncident *store_get_incident(IgStore *store, const char *reference, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE reference = ?", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, reference);
+  IgIncident *inc = NULL;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    inc = incident_from_row(st);
+  else if (rc != SQLITE_DONE)
+    sq_fail(store, error, "read incident");
+  sqlite3_reset(st);
+  return inc;
+}
+
+GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *f, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " INCIDENT_COLUMNS " FROM incidents i"
+      " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR impact = ?2)"
+      " AND (?3 = 0 OR status NOT IN ('resolved', 'closed', 'rejected'))"
+      " AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.incident_id = i.id"
+      "      AND d.state = 'pending' AND d.due_at < ?5))"
+      " ORDER BY received_at DESC, id DESC", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, f ? f->status : NULL);
+  sq_bind_text(st, 2, f ? f->impact : NULL);
+  sqlite3_bind_int(st, 3, f && f->open_only);
+  sqlite3_bind_int(st, 4, f && f->overdue_only);
+  sq_bind_text(st, 5, f ? f->now : NULL);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))incident_from_row,
+                    (GDestroyNotify)incident_free, error);
+}
+
+/* --- rules and deadlines --- */
+
+gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,
+                         const char *at, gboolean *first, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO rules_fired(incident_id, rule, at) VALUES(?,?,?)"
+      " ON CONFLICT DO NOTHING", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, rule);
+  sq_bind_text(st, 3, at);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  *first = sqlite3_changes(store->db) == 1;
+  return TRUE;
+}
+
+gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind,
+                            const char *due_at, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO deadlines(incident_id, kind, due_at) VALUES(?,?,?)"
+      " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, kind);
+  sq_bind_text(st, 3, due_at);
+  return sq_step_done(store, st, error);
+}
+
+static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
+{
+  IgDeadlineRec *d = g_new0(IgDeadlineRec, 1);
+  d->kind = sq_col_text(st, 0);
+  d->due_at = sq_col_text(st, 1);
+  d->state = sq_col_text(st, 2);
+  return d;
+}
+
+GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT kind, due_at, state FROM deadlines WHERE incident_id = ?"
+      " ORDER BY due_at, id", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, incident_id);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+                    (GDestroyNotify)deadline_rec_free, error);
+}
+

@@ -1,0 +1,196 @@
+/* store_messages.c - incoming messages in the case store: dedupe, raw
+ * bytes, listings and threading by Message-ID, plus the failure counts and
+ * in-flight marks that find a message which keeps killing the gateway.
+ * Part of the SQLite implementation of store.h. */
+#include "gateway/store.h"
+
+#include "gateway/error.h"
+#include "gateway/store_sqlite.h"
+
+gboolean store_message_seen(IgStore *store, const char *sha256,
+                            const char *message_id, gboolean *seen,
+                            GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT 1 FROM messages WHERE sha256 = ?1"
+      " OR (?2 IS NOT NULL AND message_id = ?2) LIMIT 1", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, sha256);
+  sq_bind_text(st, 2, message_id);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sq_fail(store, error, "look up message");
+  *seen = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO messages(message_id, sha256, raw, size, from_addr, subject,"
+      " received_at, kind, incident_id, note) VALUES(?,?,?,?,?,?,?,?,?,?)", error);
+  if (!st)
+    return 0;
+  sq_bind_text(st, 1, in->message_id);
+  sq_bind_text(st, 2, in->sha256);
+  sqlite3_bind_blob64(st, 3, in->raw_len ? in->raw : "", in->raw_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)in->raw_len);
+  sq_bind_text(st, 5, in->from_addr);
+  sq_bind_text(st, 6, in->subject);
+  sq_bind_text(st, 7, in->received_at);
+  sq_bind_text(st, 8, in->kind);
+  if (in->incident_id)
+    sqlite3_bind_int64(st, 9, in->incident_id);
+  else
+    sqlite3_bind_null(st, 9);
+  sq_bind_text(st, 10, in->note);
+  if (!sq_step_done(store, st, error))
+    return 0;
+  return sqlite3_last_insert_rowid(store->db);
+}
+
+GBytes *store_message_raw(IgStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT raw FROM messages WHERE id = ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  GBytes *raw = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    raw = g_bytes_new(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+  else
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no stored message %" G_GINT64_FORMAT, id);
+  sqlite3_reset(st);
+  return raw;
+}
+
+static IgMessageRec *message_from_row(sqlite3_stmt *st)
+{
+  IgMessageRec *m = g_new0(IgMessageRec, 1);
+  m->id = sqlite3_column_int64(st, 0);
+  m->message_id = sq_col_text(st, 1);
+  m->direction = sq_col_text(st, 2);
+  m->from_addr = sq_col_text(st, 3);
+  m->subject = sq_col_text(st, 4);
+  m->received_at = sq_col_text(st, 5);
+  m->kind = sq_col_text(st, 6);
+  m->reference = sq_col_text(st, 7);
+  m->sha256 = sq_col_text(st, 8);
+  return m;
+}
+
+GPtrArray *store_list_messages(IgStore *store, gboolean unmatched_only, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at,"
+      " m.kind, i.reference, m.sha256 FROM messages m"
+      " LEFT JOIN incidents i ON i.id = m.incident_id"
+      " WHERE (?1 = 0 OR m.incident_id IS NULL)"
+      " ORDER BY m.received_at DESC, m.id DESC", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int(st, 1, unmatched_only);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))message_from_row,
+                    (GDestroyNotify)message_rec_free, error);
+}
+
+gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
+                                      GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT incident_id FROM messages WHERE message_id = ?1 AND incident_id IS NOT NULL"
+      " UNION ALL SELECT incident_id FROM outbox WHERE message_id = ?1"
+      " AND incident_id IS NOT NULL LIMIT 1", error);
+  if (!st)
+    return 0;
+  for (; ids && *ids; ids++) {
+    sq_bind_text(st, 1, *ids);
+    int rc = sqlite3_step(st);
+    gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      sq_fail(store, error, "look up thread");
+      return 0;
+    }
+    if (id)
+      return id;
+  }
+  return 0;
+}
+
+int store_note_failure(IgStore *store, const char *sha256, const char *error_text,
+                       const char *at, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO failures(sha256, count, last_error, at) VALUES(?1, 1, ?2, ?3)"
+      " ON CONFLICT(sha256) DO UPDATE SET count = count + 1, last_error = ?2, at = ?3"
+      " RETURNING count", error);
+  if (!st)
+    return -1;
+  sq_bind_text(st, 1, sha256);
+  sq_bind_text(st, 2, error_text);
+  sq_bind_text(st, 3, at);
+  int rc = sqlite3_step(st);
+  int count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_reset(st);
+  if (count < 0)
+    sq_fail(store, error, "record failure");
+  return count;
+}
+
+int store_in_flight_get(IgStore *store, const char *sha256, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT single FROM in_flight WHERE sha256 = ?", error);
+  if (!st)
+    return -2;
+  sq_bind_text(st, 1, sha256);
+  int rc = sqlite3_step(st);
+  int state = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sq_fail(store, error, "read in-flight marks");
+    return -2;
+  }
+  return state;
+}
+
+gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single,
+                             GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO in_flight(sha256, single) VALUES(?, ?)"
+      " ON CONFLICT(sha256) DO UPDATE SET single = excluded.single", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, sha256);
+  sqlite3_bind_int(st, 2, single);
+  return sq_step_done(store, st, error);
+}
+
+gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "DELETE FROM in_flight WHERE sha256 = ?", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, sha256);
+  return sq_step_done(store, st, error);
+}
+
+GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at,"
+      " m.kind, i.reference, m.sha256, 0 AS o FROM messages m"
+      " JOIN incidents i ON i.id = m.incident_id WHERE m.incident_id = ?1"
+      " UNION ALL SELECT o.id, o.message_id, 'out', NULL, o.subject, o.created_at,"
+      " o.template, i.reference, NULL, 1 FROM outbox o"
+      " JOIN incidents i ON i.id = o.incident_id WHERE o.incident_id = ?1"
+      " AND o.kind = 'mail' ORDER BY o, 6, 1", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, incident_id);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))message_from_row,
+                    (GDestroyNotify)message_rec_free, error);
+}

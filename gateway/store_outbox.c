@@ -1,0 +1,149 @@
+/* store_outbox.c - the outbox in the case store: queued mail and webhook
+ * deliveries, their retries and bounces, and the acknowledgement count
+ * behind the rate limit. Part of the SQLite implementation of store.h. */
+#include "gateway/store.h"
+
+#include "gateway/store_sqlite.h"
+
+gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO outbox(incident_id, kind, template, to_addr, subject, message_id,"
+      " body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?)", error);
+  if (!st)
+    return 0;
+  gsize len = 0;
+  const void *body = g_bytes_get_data(in->body, &len);
+  if (in->incident_id)
+    sqlite3_bind_int64(st, 1, in->incident_id);
+  else
+    sqlite3_bind_null(st, 1);
+  sq_bind_text(st, 2, in->kind);
+  sq_bind_text(st, 3, in->template_name);
+  sq_bind_text(st, 4, in->to);
+  sq_bind_text(st, 5, in->subject);
+  sq_bind_text(st, 6, in->message_id);
+  sqlite3_bind_blob64(st, 7, len ? body : "", len, SQLITE_STATIC);
+  sq_bind_text(st, 8, in->created_at);
+  sq_bind_text(st, 9, in->created_at);
+  if (!sq_step_done(store, st, error))
+    return 0;
+  return sqlite3_last_insert_rowid(store->db);
+}
+
+#define OUTBOX_COLUMNS \
+  "o.id, o.kind, o.template, o.to_addr, o.subject, o.message_id, i.reference, o.state," \
+  " o.attempts, o.next_attempt_at, o.last_error, o.created_at"
+
+static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
+{
+  IgOutboxRec *o = g_new0(IgOutboxRec, 1);
+  int i = 0;
+  o->id = sqlite3_column_int64(st, i++);
+  o->kind = sq_col_text(st, i++);
+  o->template_name = sq_col_text(st, i++);
+  o->to = sq_col_text(st, i++);
+  o->subject = sq_col_text(st, i++);
+  o->message_id = sq_col_text(st, i++);
+  o->reference = sq_col_text(st, i++);
+  o->state = sq_col_text(st, i++);
+  o->attempts = sqlite3_column_int64(st, i++);
+  o->next_attempt_at = sq_col_text(st, i++);
+  o->last_error = sq_col_text(st, i++);
+  o->created_at = sq_col_text(st, i++);
+  if (sqlite3_column_count(st) > i)
+    o->body = g_bytes_new(sqlite3_column_blob(st, i), sqlite3_column_bytes(st, i));
+  return o;
+}
+
+GPtrArray *store_outbox_due(IgStore *store, const char *now, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
+      " LEFT JOIN incidents i ON i.id = o.incident_id"
+      " WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, now);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
+                    (GDestroyNotify)outbox_rec_free, error);
+}
+
+GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " OUTBOX_COLUMNS " FROM outbox o"
+      " LEFT JOIN incidents i ON i.id = o.incident_id"
+      " WHERE (?1 = 0 OR o.state = 'pending') ORDER BY o.id DESC", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int(st, 1, pending_only);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
+                    (GDestroyNotify)outbox_rec_free, error);
+}
+
+gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
+      " last_error = NULL WHERE id = ?", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, at);
+  sqlite3_bind_int64(st, 2, id);
+  return sq_step_done(store, st, error);
+}
+
+gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
+                            gboolean give_up, const char *error_text, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+      " state = CASE WHEN ? THEN 'failed' ELSE 'pending' END, last_error = ?"
+      " WHERE id = ?", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, next_at);
+  sqlite3_bind_int(st, 2, give_up);
+  sq_bind_text(st, 3, error_text);
+  sqlite3_bind_int64(st, 4, id);
+  return sq_step_done(store, st, error);
+}
+
+gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char *error_text,
+                              gboolean *found, gint64 *incident_id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE outbox SET state = 'bounced', last_error = ? WHERE message_id = ?"
+      " AND kind = 'mail' RETURNING coalesce(incident_id, 0)", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, error_text);
+  sq_bind_text(st, 2, message_id);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  *incident_id = *found ? sqlite3_column_int64(st, 0) : 0;
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return sq_fail(store, error, "mark bounce");
+  return TRUE;
+}
+
+gint64 store_count_acks_since(IgStore *store, const char *address, const char *since,
+                              GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT count(*) FROM outbox WHERE template = 'ack' AND to_addr = ?"
+      " AND created_at > ?", error);
+  if (!st)
+    return -1;
+  sq_bind_text(st, 1, address);
+  sq_bind_text(st, 2, since);
+  gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  sqlite3_reset(st);
+  if (n < 0)
+    sq_fail(store, error, "count acknowledgements");
+  return n;
+}

@@ -1,0 +1,51 @@
+/* store_sqlite.h - internal to the SQLite implementation of store.h;
+ * callers include store.h only.
+ *
+ * The connection, its statement cache and the few helpers that every
+ * store_*.c file uses to prepare, bind, step and read rows. Anything that
+ * names sqlite3 stays behind this header, so a second backend of store.h
+ * replaces these files without touching the callers. */
+#ifndef IG_STORE_SQLITE_H
+#define IG_STORE_SQLITE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "gateway/store.h"
+
+struct IgStore {
+  sqlite3 *db;
+  char *path;
+  GHashTable *stmts;        /* const char *sql -> sqlite3_stmt* */
+  /* The end of the audit chain as this transaction sees it; forgotten at
+   * every begin (another process may have written) and rollback. */
+  gboolean head_known;
+  gint64 head_id;
+  char *head_hash;
+};
+
+/* prev_hash of the first audit event. */
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Sets error to "PATH: what: SQLite's message"; returns FALSE. */
+gboolean sq_fail(IgStore *store, GError **error, const char *what);
+
+/* A cached prepared statement, reset and ready for binding. The cache is
+ * keyed by the address of sql, so pass a string literal. */
+sqlite3_stmt *sq_prep(IgStore *store, const char *sql, GError **error);
+
+/* Binds s, or NULL as SQL NULL. */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* A copy of column i, or NULL; caller frees. */
+char *sq_col_text(sqlite3_stmt *st, int i);
+
+/* Runs a statement that returns no rows. */
+gboolean sq_step_done(IgStore *store, sqlite3_stmt *st, GError **error);
+
+/* Steps st to the end, turning each row into an element with row();
+ * NULL on error. */
+GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
+                      GDestroyNotify free_fn, GError **error);
+
+#endif
