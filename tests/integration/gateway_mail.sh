@@ -78,6 +78,13 @@ expect_eq "bad token refused" "$rc" 1
 grep -qi 'XOAUTH2 login failed' "$WORK/badtoken.err" && ok "bad token: clear error" || fail "$(cat "$WORK/badtoken.err")"
 grep -q 'bad-token' "$WORK/badtoken.err" && fail "the token appears in an error" || ok "token not disclosed"
 
+# Plain IMAP is accepted on loopback when tls = none says so.
+gateway_config "imap://127.0.0.1:$IMAP_PORT/INBOX"
+sed -i '/^\[source\]/a tls = none' "$WORK/gateway.conf"
+imap_append "$(report 12)"
+"$IG" poll --once > /dev/null 2> "$WORK/plain.err" && grep -q 'plain text on loopback' "$WORK/plain.err" \
+  && ok "tls = none on loopback" || fail "tls = none: $(cat "$WORK/plain.err")"
+
 # 5. IDLE: with poll_interval = 1h, a new message is recorded at once.
 gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
 "$IG" run 2> "$WORK/run.log" &
@@ -92,6 +99,13 @@ if wait_for "IDLE pickup" 10 sh -c "\"$IG\" list --json | grep -q 'Test report 6
 fi
 wait_for "ack for the IDLE report sent" 10 sh -c "grep -lq '^X-Envelope-To: reporter6@justice.gov.uk' $STACK/smtp/*.eml" \
   && ok "ack for the IDLE report sent"
+# The IMAP server goes away and comes back: the service reconnects.
+stack_imap_stop
+sleep 1
+stack_imap_start
+imap_append "$(report 11)"
+wait_for "reconnect after the IMAP server restarted" 20 \
+  sh -c "\"$IG\" list --json | grep -q 'Test report 11'" && ok "reconnected and recorded after an IMAP restart"
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 expect_eq "run stops with status 0 on SIGTERM" "$rc" 0
