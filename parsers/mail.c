@@ -14,6 +14,7 @@
 
 #define MAX_DEPTH 16
 #define MAX_PARTS 256
+#define MAX_EMBEDDED 8
 
 typedef struct {
   IgMail *mail;
@@ -136,6 +137,7 @@ static char *mime_type_of(GMimeObject *obj)
 }
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
+static IgMail *mail_from_message(GMimeMessage *msg, int depth);
 
 /* The Message-ID in the returned header block of a DSN or MDN
  * (text/rfc822-headers): which of our mails it reports on. */
@@ -205,6 +207,8 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     const char *id = inner ? g_mime_message_get_message_id(inner) : NULL;
     if (w->mail->report_type && !w->mail->reported_message_id && id && *id)
       w->mail->reported_message_id = g_strdup(id);
+    if (inner && depth + 1 <= MAX_DEPTH && w->mail->embedded->len < MAX_EMBEDDED)
+      g_ptr_array_add(w->mail->embedded, mail_from_message(inner, depth + 1));
     if (inner)
       walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
   } else if (GMIME_IS_PART(obj)) {
@@ -293,11 +297,12 @@ void mail_library_init(void)
   g_once(&once, init_gmime, NULL);
 }
 
-static IgMail *mail_from_message(GMimeMessage *msg)
+static IgMail *mail_from_message(GMimeMessage *msg, int depth)
 {
   GMimeObject *top = GMIME_OBJECT(msg);
   IgMail *mail = g_new0(IgMail, 1);
   mail->attachments = g_ptr_array_new_with_free_func(text_part_free);
+  mail->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
   const char *mid = g_mime_message_get_message_id(msg);
   if (mid && *mid)
     mail->message_id = g_strdup(mid);
@@ -328,7 +333,7 @@ static IgMail *mail_from_message(GMimeMessage *msg)
   }
 
   Walk w = { .mail = mail };
-  walk(&w, body, 0, FALSE);
+  walk(&w, body, depth, FALSE);
   if (w.plain) {
     mail->body = g_steal_pointer(&w.plain);
   } else if (w.html) {
@@ -351,7 +356,7 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
   GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
   GMimeHeaderList *headers = msg ? g_mime_object_get_header_list(GMIME_OBJECT(msg)) : NULL;
   if (headers && g_mime_header_list_get_count(headers) > 0)
-    mail = mail_from_message(msg);
+    mail = mail_from_message(msg, 0);
   else
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "not an RFC 5322 message (no header)");
   if (msg)
@@ -383,5 +388,6 @@ void mail_free(IgMail *mail)
   g_free(mail->reported_message_id);
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
+  g_ptr_array_unref(mail->embedded);
   g_free(mail);
 }

@@ -38,6 +38,8 @@ typedef struct {
   char *body;               /* the main text, UTF-8, never NULL */
   gboolean body_from_html;
   GPtrArray *attachments;   /* IgTextPart*: text attachments, decoded */
+  GPtrArray *embedded;      /* IgMail*: attached message/rfc822, each read
+                               the same way (nesting bounded) */
   guint parts_skipped;      /* parts beyond the limits, not read */
 } IgMail;
 

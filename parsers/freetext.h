@@ -1,0 +1,37 @@
+/* freetext.h - the report fields of a mail written in prose (SPEC 4).
+ *
+ * Rules, not guesses: a value is returned only when the text states it,
+ * together with the words it was read from, so every decision can be
+ * audited. Times ("at about 9.30 this morning", "yesterday at 16:00",
+ * "22/11 at 14:05", "Sunday afternoon") are resolved against the
+ * message's own Date in the configured zone, never against the clock;
+ * with no Date, relative times are not resolved. Category and impact come
+ * from the classification table (classify.h). Pure. */
+#ifndef IG_FREETEXT_H
+#define IG_FREETEXT_H
+
+#include <glib.h>
+
+typedef struct {
+  GDateTime *detected_at;     /* UTC, or NULL */
+  char *detected_words;       /* the words it was read from */
+  char *category;             /* canonical (form.h), or NULL */
+  char *category_words;
+  char *impact;               /* low | medium | high, or NULL */
+  char *impact_words;
+  char *personal_data;        /* "yes" when the text shows personal data, else NULL */
+  char *personal_data_words;
+  char *systems_affected;     /* named systems, ", "-joined, or NULL */
+  char *information_asset;    /* one of the asset names given, or NULL */
+  char *supplier;             /* one of the supplier names given, or NULL */
+} IgFreeText;
+
+/* text: the report's own words (quoted replies and signatures removed).
+ * sent: the Date of the mail that carries the text (UTC) or NULL.
+ * assets, suppliers: NULL-terminated names to look for (may be NULL). */
+IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
+                             const char *const *assets, const char *const *suppliers);
+void freetext_free(IgFreeText *ft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgFreeText, freetext_free)
+
+#endif
