@@ -2,13 +2,14 @@
 #   make run   - install what is missing, build, seed var/mail with the
 #                examples and start the service on config/gateway.conf
 #   make test  - install what is missing, build, run unit and integration tests
-# Others: make build, make bench, make sanitize (tests under ASan/UBSan), make clean.
+# Others: make build, make bench, make sanitize (tests under ASan/UBSan),
+#         make accuracy (field precision/recall on tests/fixtures/corpus), make clean.
 
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG ?= config/gateway.conf
 
-.PHONY: all deps test-deps build run test bench sanitize clean
+.PHONY: all deps test-deps build run test bench sanitize accuracy clean
 
 all: build
 
@@ -34,6 +35,9 @@ sanitize: test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+accuracy: build
+	/usr/bin/python3 tests/accuracy/accuracy.py $(BUILD)/incident-gateway tests/fixtures/corpus tests/fixtures/corpus.conf
 
 bench: test-deps build
 	@bench/run.sh $(BUILD)

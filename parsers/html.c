@@ -27,9 +27,13 @@ static void newline(GString *out)
 }
 
 /* Appends text with runs of whitespace folded to one space, as a browser
- * renders it. */
-static void append_text(GString *out, const char *text)
+ * renders it; inside <pre> the text is kept as written. */
+static void append_text(GString *out, const char *text, gboolean pre)
 {
+  if (pre) {
+    g_string_append(out, text);
+    return;
+  }
   for (const char *p = text; *p; p++) {
     if (g_ascii_isspace(*p)) {
       if (out->len && !g_ascii_isspace(out->str[out->len - 1]))
@@ -40,17 +44,52 @@ static void append_text(GString *out, const char *text)
   }
 }
 
+static gboolean is_cell(const xmlNode *node)
+{
+  return node->type == XML_ELEMENT_NODE && (!g_ascii_strcasecmp((const char *)node->name, "td") ||
+                                            !g_ascii_strcasecmp((const char *)node->name, "th"));
+}
+
+/* Position of a table cell among its row's cells, and how many there are. */
+static void cell_position(const xmlNode *cell, int *index, int *count)
+{
+  *index = *count = 0;
+  for (const xmlNode *n = cell->parent ? cell->parent->children : cell; n; n = n->next) {
+    if (!is_cell(n))
+      continue;
+    if (n == cell)
+      *index = *count;
+    (*count)++;
+  }
+}
+
+/* A two-cell row is a label and its value, as forms pasted into HTML
+ * tables are: "Label: value". Wider rows keep their cells apart. */
+static void cell_separator(const xmlNode *cell, GString *out)
+{
+  int index = 0, count = 0;
+  cell_position(cell, &index, &count);
+  if (index == 0)
+    return;
+  while (out->len && out->str[out->len - 1] == ' ')
+    g_string_truncate(out, out->len - 1);
+  if (count == 2)
+    g_string_append(out, out->len && out->str[out->len - 1] == ':' ? " " : ": ");
+  else
+    g_string_append(out, " | ");
+}
+
 /* Markup nested deeper than any mail client writes is not read. */
 #define MAX_DEPTH 200
 
-static void walk(xmlNode *node, GString *out, int depth)
+static void walk(xmlNode *node, GString *out, int depth, gboolean pre)
 {
   if (depth > MAX_DEPTH)
     return;
   for (; node; node = node->next) {
     if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
       if (node->content)
-        append_text(out, (const char *)node->content);
+        append_text(out, (const char *)node->content, pre);
       continue;
     }
     if (node->type != XML_ELEMENT_NODE)
@@ -64,11 +103,10 @@ static void walk(xmlNode *node, GString *out, int depth)
       newline(out);
     if (!g_ascii_strcasecmp(name, "li"))
       g_string_append(out, "- ");
-    if ((!g_ascii_strcasecmp(name, "td") || !g_ascii_strcasecmp(name, "th")) &&
-        node->prev && out->len && out->str[out->len - 1] != '\n')
-      g_string_append(out, " | ");
+    if (is_cell(node))
+      cell_separator(node, out);
     gsize before = out->len;
-    walk(node->children, out, depth + 1);
+    walk(node->children, out, depth + 1, pre || !g_ascii_strcasecmp(name, "pre"));
     if (!g_ascii_strcasecmp(name, "a")) {
       xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
       if (href && (g_str_has_prefix((char *)href, "http") ||
@@ -120,7 +158,7 @@ char *html_to_text(const char *html, gsize len)
   if (!doc)
     return g_strdup("");
   GString *out = g_string_new(NULL);
-  walk(xmlDocGetRootElement(doc), out, 0);
+  walk(xmlDocGetRootElement(doc), out, 0, FALSE);
   xmlFreeDoc(doc);
   char *text = tidy(out->str);
   g_string_free(out, TRUE);

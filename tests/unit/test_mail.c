@@ -385,7 +385,7 @@ static void test_html_to_text(void **state)
       "<a href=\"mailto:ost@justice.gov.uk\">OST</a></p>"
       "<p>caf&eacute; &amp; &lt;tag&gt;</p>";
   g_autofree char *t = html_to_text(html, sizeof html - 1);
-  assert_string_equal(t, "Line one\nLine two\nName | Jane\nPhone | 0123\n"
+  assert_string_equal(t, "Line one\nLine two\nName: Jane\nPhone: 0123\n"
                          "ost@justice.gov.uk or https://example.org/ or OST "
                          "<ost@justice.gov.uk>\n\ncafé & <tag>");
   /* The text is already UTF-8: a stale <meta charset> must not re-decode it. */
@@ -396,6 +396,13 @@ static void test_html_to_text(void **state)
   assert_string_equal(m, "café “q”");
   g_autofree char *empty = html_to_text("", 0);
   assert_string_equal(empty, "");
+  /* Wider tables keep their cells apart; a label cell ending in ':' gets
+   * no second colon; <pre> keeps its lines. */
+  static const char wide[] = "<table><tr><td>a</td><td>b</td><td>c</td></tr></table>"
+                             "<table><tr><td>Impact:</td><td>High</td></tr></table>"
+                             "<pre>Impact: low\nNear miss: no</pre>";
+  g_autofree char *w = html_to_text(wide, sizeof wide - 1);
+  assert_string_equal(w, "a | b | c\nImpact: High\nImpact: low\nNear miss: no");
   g_autofree char *only_script = html_to_text("<script>x()</script>", 20);
   assert_string_equal(only_script, "");
 }
