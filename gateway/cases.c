@@ -316,7 +316,8 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   IgIntake *ctx = m->ctx;
   const IgConfig *c = ctx->config;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(IgIncident) inc = report_build(c, m->mail, ctx->now, problems);
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(IgIncident) inc = report_build(c, m->mail, ctx->now, problems, decisions);
   g_autoptr(GDateTime) local_now = g_date_time_to_timezone(ctx->now, c->tz);
   inc->reference = store_next_reference(ctx->store, c->reference_prefix,
                                         g_date_time_get_year(local_now), error);
@@ -346,6 +347,9 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   for (guint i = 0; i < problems->len; i++)
     if (!event(m, inc->id, "gateway", "unreadable_value", g_ptr_array_index(problems, i),
                error))
+      return FALSE;
+  for (guint i = 0; i < decisions->len; i++)
+    if (!event(m, inc->id, "gateway", "classified", g_ptr_array_index(decisions, i), error))
       return FALSE;
   if (inc->reported_late == 1) {
     g_autofree char *late = g_strdup_printf("reported %" G_GINT64_FORMAT

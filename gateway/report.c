@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "parsers/form.h"
+#include "parsers/forward.h"
+#include "parsers/freetext.h"
+#include "parsers/textparts.h"
 
 static const struct {
   const char *field;
@@ -113,59 +116,9 @@ static char *dup_or_null(const char *s)
   return s && *s ? g_strdup(s) : NULL;
 }
 
-IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
-                         GPtrArray *problems)
+/* Which form fields a complete report needs, in SPEC order. */
+static void set_missing(IgIncident *inc)
 {
-  IgIncident *inc = incident_new();
-  g_autoptr(IgForm) form = find_form(mail, config->tz);
-  gboolean is_form = form_is_form(form);
-
-  inc->source = g_strdup(is_form ? "form" : "free_text");
-  if (is_form) {
-    for (guint i = 0; i < form->problems->len; i++)
-      g_ptr_array_add(problems, g_strdup(g_ptr_array_index(form->problems, i)));
-    inc->reporter_name = dup_or_null(form->reporter_name);
-    inc->reporter_email = dup_or_null(form->reporter_email);
-    inc->reporter_phone = dup_or_null(form->reporter_phone);
-    inc->business_area = dup_or_null(form->business_area);
-    inc->detected_at = form->detected_at ? iso_utc(form->detected_at) : NULL;
-    inc->occurred_at = form->occurred_at ? iso_utc(form->occurred_at) : NULL;
-    inc->category = dup_or_null(form->category);
-    inc->impact = dup_or_null(form->impact);
-    inc->personal_data = dup_or_null(form->personal_data);
-    inc->near_miss = form->near_miss == 1;
-    inc->systems_affected = dup_or_null(form->systems_affected);
-    inc->information_asset = dup_or_null(form->information_asset);
-    inc->supplier = dup_or_null(form->supplier);
-    inc->description = dup_or_null(form->description);
-    inc->actions_taken = dup_or_null(form->actions_taken);
-    set_timing(inc, config, form->detected_at, received, problems);
-  } else {
-    g_autofree char *body = g_strstrip(g_strdup(mail->body));
-    inc->description = dup_or_null(body);
-  }
-  if (!inc->reporter_name)
-    inc->reporter_name = dup_or_null(mail->from_name);
-  if (!inc->reporter_email)
-    inc->reporter_email = dup_or_null(mail->from_addr);
-
-  const char *domain = domain_of(mail->from_addr);
-  if (domain && config_is_helpdesk_domain(config, domain)) {
-    inc->via = g_strdup("helpdesk");
-  } else if (domain && config_supplier_owner(config, domain)) {
-    inc->via = g_strdup("supplier");
-    if (!inc->supplier)
-      inc->supplier = g_strdup(domain);
-  } else {
-    inc->via = g_strdup("direct");
-  }
-  if (inc->information_asset)
-    inc->asset_owner = dup_or_null(config_asset_owner(config, inc->information_asset));
-
-  inc->summary = report_clean_subject(mail->subject);
-  if (!inc->summary)
-    inc->summary = first_line(inc->description, 100);
-
   GPtrArray *missing = g_ptr_array_new();
   const char *values[] = { inc->reporter_name, inc->detected_at, inc->category,
                            inc->impact, inc->personal_data, inc->description };
@@ -175,5 +128,136 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   g_ptr_array_add(missing, NULL);
   g_strfreev(inc->missing_fields);
   inc->missing_fields = (char **)g_ptr_array_free(missing, FALSE);
+}
+
+/* Where the report's own words and sender are: the forwarded original
+ * when there is one, else the mail itself. */
+typedef struct {
+  const char *from_name;
+  const char *from_addr;
+  const char *subject;
+  GDateTime *sent;
+  const char *text;
+} Origin;
+
+static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form,
+                           GDateTime *received, GPtrArray *problems)
+{
+  for (guint i = 0; i < form->problems->len; i++)
+    g_ptr_array_add(problems, g_strdup(g_ptr_array_index(form->problems, i)));
+  inc->reporter_name = dup_or_null(form->reporter_name);
+  inc->reporter_email = dup_or_null(form->reporter_email);
+  inc->reporter_phone = dup_or_null(form->reporter_phone);
+  inc->business_area = dup_or_null(form->business_area);
+  inc->detected_at = form->detected_at ? iso_utc(form->detected_at) : NULL;
+  inc->occurred_at = form->occurred_at ? iso_utc(form->occurred_at) : NULL;
+  inc->category = dup_or_null(form->category);
+  inc->impact = dup_or_null(form->impact);
+  inc->personal_data = dup_or_null(form->personal_data);
+  inc->near_miss = form->near_miss == 1;
+  inc->systems_affected = dup_or_null(form->systems_affected);
+  inc->information_asset = dup_or_null(form->information_asset);
+  inc->supplier = dup_or_null(form->supplier);
+  inc->description = dup_or_null(form->description);
+  inc->actions_taken = dup_or_null(form->actions_taken);
+  set_timing(inc, config, form->detected_at, received, problems);
+}
+
+static char **pair_names(GPtrArray *pairs)
+{
+  GPtrArray *names = g_ptr_array_new();
+  for (guint i = 0; pairs && i < pairs->len; i++)
+    g_ptr_array_add(names, ((IgPair *)g_ptr_array_index(pairs, i))->name);
+  g_ptr_array_add(names, NULL);
+  return (char **)g_ptr_array_free(names, FALSE);
+}
+
+static void decided(GPtrArray *decisions, const char *field, const char *value,
+                    const char *words)
+{
+  if (value && words)
+    g_ptr_array_add(decisions, g_strdup_printf("%s = %s, from \"%s\"", field, value, words));
+}
+
+/* Free text: the fields the rules find in the sender's own words. */
+static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
+                           GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
+{
+  g_autoptr(IgTextParts) parts = textparts_split(o->text);
+  g_autofree char **assets = pair_names(config->assets);
+  g_autofree char **suppliers = pair_names(config->suppliers);
+  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, o->sent, config->tz,
+                                              (const char *const *)assets,
+                                              (const char *const *)suppliers);
+  inc->description = dup_or_null(parts->own);
+  if (ft->detected_at) {
+    inc->detected_at = iso_utc(ft->detected_at);
+    set_timing(inc, config, ft->detected_at, received, problems);
+  }
+  inc->category = dup_or_null(ft->category);
+  inc->impact = dup_or_null(ft->impact);
+  inc->personal_data = dup_or_null(ft->personal_data);
+  inc->systems_affected = dup_or_null(ft->systems_affected);
+  inc->information_asset = dup_or_null(ft->information_asset);
+  inc->supplier = dup_or_null(ft->supplier);
+  decided(decisions, "detected_at", inc->detected_at, ft->detected_words);
+  decided(decisions, "category", ft->category, ft->category_words);
+  decided(decisions, "impact", ft->impact, ft->impact_words);
+  decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
+}
+
+/* helpdesk or supplier by the domain of whoever sent or forwarded it. */
+static void set_route(IgIncident *inc, const IgConfig *config, const char *sender)
+{
+  const char *domain = domain_of(sender);
+  if (domain && config_is_helpdesk_domain(config, domain)) {
+    inc->via = g_strdup("helpdesk");
+  } else if (domain && config_supplier_owner(config, domain)) {
+    inc->via = g_strdup("supplier");
+    if (!inc->supplier)
+      inc->supplier = g_strdup(domain);
+  } else {
+    inc->via = g_strdup("direct");
+  }
+}
+
+IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
+                         GPtrArray *problems, GPtrArray *decisions)
+{
+  IgIncident *inc = incident_new();
+  g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
+  Origin o = { mail->from_name, mail->from_addr, mail->subject, mail->date, mail->body };
+  if (fwd) {
+    o = (Origin){ fwd->from_name, fwd->from_addr, fwd->subject ? fwd->subject : mail->subject,
+                  fwd->date ? fwd->date : mail->date, fwd->body };
+    inc->forwarded_by = dup_or_null(mail->from_addr);
+    g_ptr_array_add(decisions, g_strdup_printf("forward unwrapped (%u level%s%s): original "
+        "from %s", fwd->depth, fwd->depth == 1 ? "" : "s", fwd->attached ? ", attached" : "",
+        o.from_addr ? o.from_addr : "an unknown sender"));
+  }
+
+  g_autoptr(IgForm) form = form_parse(o.text, config->tz);
+  if (!form_is_form(form) && !fwd) {
+    g_clear_pointer(&form, form_free);
+    form = find_form(mail, config->tz);
+  }
+  if (form_is_form(form))
+    fill_from_form(inc, config, form, received, problems);
+  else
+    fill_from_text(inc, config, &o, received, problems, decisions);
+  inc->source = g_strdup(fwd ? "forward" : form_is_form(form) ? "form" : "free_text");
+
+  if (!inc->reporter_name)
+    inc->reporter_name = dup_or_null(o.from_name);
+  if (!inc->reporter_email)
+    inc->reporter_email = dup_or_null(o.from_addr);
+  set_route(inc, config, mail->from_addr);
+  if (inc->information_asset)
+    inc->asset_owner = dup_or_null(config_asset_owner(config, inc->information_asset));
+
+  inc->summary = report_clean_subject(o.subject);
+  if (!inc->summary)
+    inc->summary = first_line(inc->description, 100);
+  set_missing(inc);
   return inc;
 }

@@ -1,10 +1,12 @@
 /* report.h - a new report (IgMail) becomes the fields of an incident.
  *
- * Chooses the form (body, else a text attachment) or free text, applies
- * the sender defaults (reporter email, helpdesk or supplier route), looks
- * up the information asset's owner and works out missing_fields,
- * minutes_to_report and reported_late against report_within. Leaves
- * reference, status and timestamps of the record to the caller. No I/O. */
+ * Unwraps a forward (the original sender becomes the reporter, the
+ * forwarder's domain decides the route), then reads the form (body, else a
+ * text attachment) or, failing that, the sender's own words by the free
+ * text rules; applies the sender defaults, looks up the information
+ * asset's owner and works out missing_fields, minutes_to_report and
+ * reported_late against report_within. Leaves reference, status and
+ * timestamps of the record to the caller. No I/O. */
 #ifndef IG_REPORT_H
 #define IG_REPORT_H
 
@@ -14,9 +16,12 @@
 #include "parsers/mail.h"
 
 /* Returns a new incident; appends human-readable notes about values that
- * could not be read to problems (char*). received is the arrival time. */
+ * could not be read to problems (char*), and how each value found by rule
+ * was decided, with the words that triggered it, to decisions (char*).
+ * received is the arrival time. */
 IgIncident *report_build(const IgConfig *config, const IgMail *mail,
-                         GDateTime *received, GPtrArray *problems);
+                         GDateTime *received, GPtrArray *problems,
+                         GPtrArray *decisions);
 
 /* The form label of a missing_fields name ("detected_at" -> "Date and time
  * of detection"); static. */

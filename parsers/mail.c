@@ -11,6 +11,7 @@
 
 #include "gateway/error.h"
 #include "parsers/html.h"
+#include "parsers/tnef.h"
 
 #define MAX_DEPTH 16
 #define MAX_PARTS 256
@@ -20,6 +21,7 @@ typedef struct {
   IgMail *mail;
   char *plain;              /* first inline text/plain */
   char *html;               /* first inline text/html (raw UTF-8 HTML) */
+  char *tnef_body;          /* body of the first winmail.dat: the last resort */
   guint parts;
 } Walk;
 
@@ -159,10 +161,38 @@ static void read_reported_id(IgMail *mail, GMimePart *part)
   g_object_unref(stream);
 }
 
+static gboolean is_tnef(GMimePart *part, GMimeContentType *ct)
+{
+  const char *filename = g_mime_part_get_filename(part);
+  return (ct && (g_mime_content_type_is_type(ct, "application", "ms-tnef") ||
+                 g_mime_content_type_is_type(ct, "application", "vnd.ms-tnef"))) ||
+         (filename && g_ascii_strcasecmp(filename, "winmail.dat") == 0);
+}
+
+/* Outlook's winmail.dat: its body and text attachments, unpacked. */
+static void read_tnef(Walk *w, GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content(part);
+  GMimeStream *out = g_mime_stream_mem_new();
+  if (content)
+    g_mime_data_wrapper_write_to_stream(content, out);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  GPtrArray *parts = tnef_text_parts(bytes->data, bytes->len);
+  IgTextPart *first = parts->len > 0 ? g_ptr_array_index(parts, 0) : NULL;
+  if (first && !first->filename && !w->tnef_body)
+    w->tnef_body = g_strdup(first->text);
+  g_ptr_array_extend_and_steal(w->mail->attachments, parts);
+  g_object_unref(out);
+}
+
 static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
 {
   GMimePart *part = GMIME_PART(obj);
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (is_tnef(part, ct)) {
+    read_tnef(w, part);
+    return;
+  }
   if (ct && (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
              g_mime_content_type_is_type(ct, "message", "rfc822-headers"))) {
     read_reported_id(w->mail, part);
@@ -339,11 +369,14 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth)
   } else if (w.html) {
     mail->body = html_to_text(w.html, strlen(w.html));
     mail->body_from_html = TRUE;
+  } else if (w.tnef_body) {
+    mail->body = g_steal_pointer(&w.tnef_body);
   } else {
     mail->body = g_strdup("");
   }
   g_free(w.plain);
   g_free(w.html);
+  g_free(w.tnef_body);
   return mail;
 }
 

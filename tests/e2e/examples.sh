@@ -29,10 +29,11 @@ grep -q '07-out-of-office.eml: attached INC-2026-000001 auto-reply' "$WORK/inges
    and {x["kind"] for x in d["deadlines"]} == {"triage", "management_report"}
    and [x["due_at"] for x in d["deadlines"] if x["kind"] == "triage"] == ["2026-11-23T16:10:00Z"]'
 
-"$IG" show INC-2026-000003 --json | check_json "free text: nothing invented, missing listed" \
-  'd["source"] == "free_text" and d["category"] is None and d["impact"] is None
+"$IG" show INC-2026-000003 --json | check_json "free text: classified by rule, nothing invented, missing listed" \
+  'd["source"] == "free_text" and d["category"] == "suspicious-activity" and d["impact"] is None
    and d["detected_at"] is None and d["reported_late"] is None and d["minutes_to_report"] is None
-   and d["missing_fields"] == ["detected_at", "category", "impact", "personal_data"]
+   and d["missing_fields"] == ["detected_at", "impact", "personal_data"]
+   and any(e["type"] == "classified" and "unlabelled USB stick" in e["detail"] for e in d["events"])
    and any(x["kind"] == "form_reminder" for x in d["deadlines"])'
 
 "$IG" show INC-2026-000004 --json | check_json "supplier form in a text attachment" \
@@ -69,7 +70,7 @@ done
 grep -q 'recorded as INC-2026-000001' "$ack" && ok "ack names the reference" || fail "ack body"
 
 ack3=$(grep -l '^To: priya.patel@justice.gov.uk' "$out"/*.eml)
-grep -q 'Date and time of detection:' "$ack3" && grep -q 'Impact:' "$ack3" \
+grep -q 'Date and time of detection:' "$ack3" && grep -q 'Impact:' "$ack3" && ! grep -q 'Incident category:$' "$ack3" \
   && ok "ack lists what is missing" || fail "ack of free text does not list missing fields"
 
 # Routing: OST always; DACU+SIRO for personal data; SIRO for high; IAO;

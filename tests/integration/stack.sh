@@ -24,7 +24,8 @@
 #   dovecot/        dovecot.conf, oauth2.conf.ext, users, dovecot.log, mail/%u
 #   smtp/           NNNNNN.eml, one per accepted message
 #   webhook/        NNNNNN.json + NNNNNN.headers per POST; `fail`, rejected.log
-#   run/            *.pid, *.port, *.log of the helpers, oauth.tokens, smtp.tokens
+#   run/            *.pid, *.port, *.log of the helpers, oauth.tokens, smtp.tokens,
+#                   *.reserved (ports held for the stack, see _stack_reserve)
 #
 # Tunables (environment): STACK_PYTHON (default /usr/bin/python3, Debian's,
 # which has aiosmtpd), STACK_TIMEOUT (seconds to wait for a server, default 15).
@@ -147,6 +148,45 @@ _stack_start_py() {
   echo $! >"$STACK/run/$name.pid"
 }
 
+# _stack_reserve NAME N - reserve N loopback TCP ports for this stack until
+# stack_cleanup; the ports go to $STACK/run/NAME.reserved (one line, space
+# separated). Replaces an earlier reservation of NAME.
+#
+# Why: a port that is merely free (stack_free_port, or a server's own port 0)
+# belongs to nobody while our server is not listening on it - between picking
+# and binding, and while a server is stopped for a restart on the same port.
+# Stacks running in parallel (ctest -j) bind port 0 all the time and the
+# kernel may hand them exactly that port; the restart then fails with
+# "Address already in use" (or, worse, our readiness check and our clients
+# talk to another stack's server). The keeper process below holds each port
+# bound (SO_REUSEADDR, never listening) for the life of the stack: the kernel
+# never picks a port with a bound socket for anybody's bind(0) or connect(),
+# and an explicit bind without SO_REUSEADDR fails, while our own servers,
+# which bind their port explicitly with SO_REUSEADDR (Dovecot, aiosmtpd,
+# http_stub.py), may still bind and listen on it next to the keeper's socket.
+_stack_reserve() {
+  local name=$1 n=$2 run=$STACK/run
+  _stack_stop_pidfile "$run/ports-$name.pid" "port reservation $name"
+  rm -f "$run/$name.reserved"
+  "$STACK_PYTHON" -c '
+import os, signal, socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write(" ".join(str(s.getsockname()[1]) for s in socks) + "\n")
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+while True:
+    signal.pause()  # until SIGTERM (default action: exit)
+' "$n" "$run/$name.reserved" </dev/null >>"$run/ports.log" 2>&1 &
+  echo $! >"$run/ports-$name.pid"
+  _stack_wait_file "$run/$name.reserved" "$(cat "$run/ports-$name.pid")" \
+    "port reservation $name" "$run/ports.log"
+}
+
 # _stack_urlenc STRING - percent-encode STRING for an IMAP URL path segment.
 _stack_urlenc() {
   local s=$1 out="" c i
@@ -204,8 +244,8 @@ stack_tls() {
 
 # stack_free_port [N] - print N (default 1) distinct TCP ports on 127.0.0.1
 # that are free right now (bind to port 0), one a line. Another process may
-# still take one before you bind it: stack_imap_start retries with new ports
-# when that happens; the Python servers bind port 0 themselves.
+# still take one before you bind it; the stack's own servers therefore use
+# reserved ports instead (_stack_reserve).
 stack_free_port() {
   "$STACK_PYTHON" - "${1:-1}" <<'PY'
 import socket, sys
@@ -263,12 +303,15 @@ stack_imap_start() {
     >"$d/oauth2.conf.ext"
 
   [ -f "$run/imap.ports" ] && ports=$(cat "$run/imap.ports")
-  # Up to 3 tries: a port found free may be taken before Dovecot binds it.
+  # The ports are reserved for the life of the stack (_stack_reserve), so
+  # that nobody else can take them, now or while Dovecot is stopped for a
+  # restart. Up to 3 tries all the same, in case some process binds them
+  # explicitly (with SO_REUSEADDR) anyway.
   for ((attempt = 1; attempt <= 3; attempt++)); do
     if [ -z "$ports" ]; then
-      ports=$(stack_free_port 2 | tr '\n' ' ')
-      ports=${ports% }
-      [[ $ports =~ ^[0-9]+\ [0-9]+$ ]] || { _stack_err "stack_free_port failed"; return 1; }
+      _stack_reserve imap 2 || return 1
+      ports=$(cat "$run/imap.reserved")
+      [[ $ports =~ ^[0-9]+\ [0-9]+$ ]] || { _stack_err "port reservation failed"; return 1; }
       fresh=1
     else
       fresh=0
@@ -298,7 +341,7 @@ stack_imap_start() {
     wait "$(cat "$run/dovecot.pid")" 2>/dev/null || true
     rm -f "$run/dovecot.pid"
     if [ "$fresh" = 1 ] && tail -c +$((log_start + 1)) "$d/dovecot.log" | grep -q "Address already in use"; then
-      ports=""   # lost the race for a free port: try new ones
+      ports=""   # somebody bound a reserved port: try new ones
       continue
     fi
     break
@@ -396,6 +439,16 @@ stack_imap_stop() {
     [ -s "$master" ] && [ "$(cat "$master")" != "$(cat "$run/dovecot.pid")" ] &&
       _stack_kill "$(cat "$master")" dovecot
     _stack_stop_pidfile "$run/dovecot.pid" dovecot
+    # The master exits once its children have closed their copies of the
+    # listening sockets - or after 5 s regardless (MAX_DIE_WAIT_SECS). Wait
+    # until the ports refuse connections, so that "down" holds on return and
+    # a restart on the same ports cannot hit a listener of the old instance.
+    local ports i
+    ports=$(cat "$run/imap.ports" 2>/dev/null)
+    for ((i = 0; i < STACK_TIMEOUT * 10; i++)); do
+      _stack_port_open "${ports% *}" || _stack_port_open "${ports#* }" || break
+      sleep 0.1
+    done
   fi
   _stack_stop_pidfile "$run/oauth.pid" "OAuth2 introspection server"
 }
@@ -421,6 +474,12 @@ stack_smtp_start() {
   SMTP_PASSWORD=$(_stack_password "$STACK/smtp.pass") || return 1
   [ -f "$run/smtp.tokens" ] || echo "good-token gateway" >"$run/smtp.tokens"
   port=${SMTP_PORT:-$(cat "$run/smtp.port" 2>/dev/null || echo 0)}
+  if [ "$port" = 0 ]; then
+    # A reserved port rather than port 0, so that a restart gets it back
+    # (see _stack_reserve).
+    _stack_reserve smtp 1 || return 1
+    port=$(cat "$run/smtp.reserved")
+  fi
   rm -f "$run/smtp.port"
   _stack_start_py smtp "$run/smtp.log" "$STACK_LIB_DIR/smtp_receiver.py" \
     --port "$port" --port-file "$run/smtp.port" \
@@ -456,6 +515,10 @@ stack_webhook_start() {
   fi
   mkdir -p "$STACK/webhook" || return 1
   port=${WEBHOOK_PORT:-$(cat "$run/webhook.port" 2>/dev/null || echo 0)}
+  if [ "$port" = 0 ]; then
+    _stack_reserve webhook 1 || return 1   # as for SMTP: restarts get it back
+    port=$(cat "$run/webhook.reserved")
+  fi
   rm -f "$run/webhook.port"
   _stack_start_py webhook "$run/webhook.log" "$STACK_LIB_DIR/http_stub.py" webhook \
     --outdir "$STACK/webhook" --port "$port" --port-file "$run/webhook.port"
@@ -525,6 +588,12 @@ stack_cleanup() {
   stack_webhook_stop
   stack_smtp_stop
   stack_imap_stop
+  local f
+  for f in "$STACK"/run/ports-*.pid; do   # release the reserved ports
+    [ -f "$f" ] || continue
+    _stack_stop_pidfile "$f" "port reservation"
+  done
+  rm -f "$STACK"/run/*.reserved
   if [ -f "$STACK/run/watchdog.pidw" ]; then
     kill -TERM "$(cat "$STACK/run/watchdog.pidw")" 2>/dev/null || true
     wait "$(cat "$STACK/run/watchdog.pidw")" 2>/dev/null || true

@@ -1,0 +1,438 @@
+/* freetext.c - the report fields of a mail written in prose (SPEC 4).
+ *
+ * Times: freetext_time_scan() reads what the text says about when; here
+ * each expression becomes an instant. A date with its year goes to
+ * ukdate_parse(), whose rules are the form's; the rest is resolved against
+ * the mail's Date in the zone ("yesterday" is the day before the mail's
+ * local date, "Sunday" the last Sunday on or before it), and not at all
+ * without a Date. An instant after the mail was sent is not when the
+ * incident was noticed. Of those left, the first in a sentence about
+ * noticing ("I noticed", "received", "clicked") wins, else the first.
+ *
+ * Systems, assets and suppliers: whole-word search in a lower-cased copy
+ * of the text with white space squashed, one linear search per name, the
+ * first mention in the text winning. Category, impact and personal data
+ * come from the table (classify.c). Pure: no clock, no I/O. */
+#include "parsers/freetext.h"
+
+#include <string.h>
+
+#include "parsers/classify.h"
+#include "parsers/freetext_time.h"
+#include "parsers/ukdate.h"
+
+#define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Systems named in reports, as they are written back (first) and the
+ * lower-case words that name them. Bare words that also mean something
+ * else ("teams", "desktop", "slack") are only read in company. */
+static const struct {
+  const char *name;
+  const char *const *words;
+} systems[] = {
+  { "Outlook", NAMES("outlook") },
+  { "email", NAMES("email", "e-mail", "emails", "e-mails", "mailbox") },
+  { "Microsoft Teams", NAMES("microsoft teams", "ms teams", "teams meeting",
+                             "teams call", "teams chat", "teams message") },
+  { "SharePoint", NAMES("sharepoint", "share point") },
+  { "OneDrive", NAMES("onedrive", "one drive") },
+  { "Microsoft 365", NAMES("microsoft 365", "office 365", "m365", "o365") },
+  { "Excel", NAMES("excel") },
+  { "laptop", NAMES("laptop", "laptops") },
+  { "desktop computer", NAMES("desktop computer", "desktop pc") },
+  { "mobile phone", NAMES("mobile phone", "mobile phones", "work mobile",
+                          "work phone", "smartphone", "iphone",
+                          "android phone") },
+  { "tablet", NAMES("tablet", "ipad") },
+  { "USB stick", NAMES("usb stick", "usb drive", "memory stick",
+                       "pen drive", "flash drive") },
+  { "NOMIS", NAMES("nomis", "p-nomis", "pnomis") },
+  { "Delius", NAMES("delius", "ndelius", "n-delius") },
+  { "OASys", NAMES("oasys") },
+  { "Libra", NAMES("libra") },
+  { "Common Platform", NAMES("common platform") },
+  { "XHIBIT", NAMES("xhibit") },
+  { "DOM1", NAMES("dom1", "dom 1") },
+  { "Citrix", NAMES("citrix") },
+  { "Egress", NAMES("egress") },
+  { "VPN", NAMES("vpn") },
+  { "website", NAMES("website", "websites", "web site") },
+  { "intranet", NAMES("intranet") },
+  { "Wi-Fi", NAMES("wi-fi", "wifi", "wi fi", "wireless network") },
+  { "network", NAMES("network") },
+  { "server", NAMES("server", "servers") },
+  { "shared drive", NAMES("shared drive", "shared drives", "network drive",
+                          "file share") },
+  { "Active Directory", NAMES("active directory") },
+  { "firewall", NAMES("firewall") },
+  { "printer", NAMES("printer", "printers", "multi-function device") },
+  { "CCTV", NAMES("cctv") },
+  { "payroll", NAMES("payroll") },
+  { "HR system", NAMES("hr system", "hr systems") },
+  { "case management system", NAMES("case management system") },
+  { "ServiceNow", NAMES("servicenow") },
+  { "Zoom", NAMES("zoom call", "zoom meeting") },
+  { "WhatsApp", NAMES("whatsapp") },
+  { "Google Drive", NAMES("google drive") },
+  { "Dropbox", NAMES("dropbox") },
+};
+
+/* Words too common to stand for an asset or supplier on their own: the
+ * last word of "Prison NOMIS" names it, that of "HR System" does not. */
+static const char *const common_words[] = {
+  "system", "systems", "database", "data", "records", "record", "files",
+  "file", "drive", "share", "shared", "team", "teams", "service",
+  "services", "portal", "platform", "application", "app", "apps",
+  "network", "server", "site", "website", "online", "access", "case",
+  "cases", "management", "information", "office", "email", "mail",
+  "prison", "prisons", "court", "courts", "digital", "national", "public",
+  "staff", "user", "users", "account", "accounts", "folder", "folders",
+  "library", "directory", "register", "list", "tool", "tools", "store",
+  "storage", "cloud", "mobile", "phone", "phones", "laptop", "laptops",
+  "device", "devices", "finance", "group", "limited", "services", "www",
+  "mail", "solutions", "consulting", "technology", "systems", NULL };
+
+/* ---- times ---- */
+
+/* Applies the part of the day to a clock time on a 12-hour dial; FALSE
+ * when they contradict ("this morning at 3pm"). *next_day: the small
+ * hours of a night are the next day's. */
+static gboolean apply_part(FtPart part, const FtClock *c, int *hour,
+                           gboolean *next_day)
+{
+  int h = c->hour;
+  *next_day = FALSE;
+  if (c->midnight) {
+    *hour = 0;
+    *next_day = part == FT_PART_NIGHT;
+    return part == FT_PART_NONE || part == FT_PART_NIGHT;
+  }
+  switch (part) {
+  case FT_PART_NONE:
+    break;
+  case FT_PART_MORNING:
+    if (h >= 12)
+      return FALSE;
+    break;
+  case FT_PART_AFTERNOON:
+  case FT_PART_EVENING:
+    if (c->dial && h < 12)
+      h += 12;
+    if (h < (part == FT_PART_AFTERNOON ? 12 : 16) ||
+        h > (part == FT_PART_AFTERNOON ? 19 : 23))
+      return FALSE;
+    break;
+  case FT_PART_NIGHT:
+    if (c->dial && h >= 6)
+      h = h == 12 ? 0 : h + 12;
+    if (h < 6)
+      *next_day = TRUE;
+    else if (h < 18)
+      return FALSE;
+    break;
+  }
+  *hour = h;
+  return TRUE;
+}
+
+/* The instant of a day and clock time relative to sent, in tz; NULL when
+ * it cannot be told or would be after sent. */
+static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
+                          GTimeZone *tz)
+{
+  g_autoptr(GDateTime) local = NULL, at = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  GDate date;
+  int hour, year;
+  gboolean next_day;
+
+  /* "midnight on Sunday" may start or end it: only "at midnight" and
+   * "last night at midnight" are clear */
+  if (!sent || d->kind == FT_DAY_OTHER ||
+      (c->midnight && d->kind != FT_DAY_NONE && d->part != FT_PART_NIGHT) ||
+      !apply_part(d->part, c, &hour, &next_day))
+    return NULL;
+  local = g_date_time_to_timezone(sent, tz);
+  zone = c->have_zone ? g_time_zone_new_offset(c->offset) : g_time_zone_ref(tz);
+  year = g_date_time_get_year(local);
+  g_date_clear(&date, 1);
+  if (d->kind == FT_DAY_DM) {
+    if (!g_date_valid_dmy((GDateDay)d->day, (GDateMonth)d->month,
+                          (GDateYear)year))
+      return NULL;
+    g_date_set_dmy(&date, (GDateDay)d->day, (GDateMonth)d->month,
+                   (GDateYear)year);
+    /* "Sunday 22/11" must be a Sunday */
+    if (d->weekday && (int)g_date_get_weekday(&date) != d->weekday)
+      return NULL;
+  } else {
+    g_date_set_dmy(&date, (GDateDay)g_date_time_get_day_of_month(local),
+                   (GDateMonth)g_date_time_get_month(local), (GDateYear)year);
+  }
+  if (d->kind == FT_DAY_YESTERDAY)
+    g_date_subtract_days(&date, 1);
+  if (d->kind == FT_DAY_WEEKDAY) {
+    const guint back =
+        ((guint)g_date_get_weekday(&date) + 7 - (guint)d->weekday) % 7;
+    g_date_subtract_days(&date, back == 0 && d->last ? 7 : back);
+  }
+  if (next_day)
+    g_date_add_days(&date, 1);
+  at = g_date_time_new(zone, g_date_get_year(&date), g_date_get_month(&date),
+                       g_date_get_day(&date), hour, c->minute, c->second);
+  /* a clock time alone still to come today was yesterday's; a day and
+   * month still to come this year, last year's (but a time still to come
+   * today is no time at all) */
+  if (at && g_date_time_compare(at, sent) > 0 && d->kind == FT_DAY_NONE) {
+    g_clear_pointer(&at, g_date_time_unref);
+    g_date_subtract_days(&date, 1);
+    at = g_date_time_new(zone, g_date_get_year(&date),
+                         g_date_get_month(&date), g_date_get_day(&date), hour,
+                         c->minute, c->second);
+  } else if (at && g_date_time_compare(at, sent) > 0 && d->kind == FT_DAY_DM &&
+             (d->month > g_date_time_get_month(local) ||
+              (d->month == g_date_time_get_month(local) &&
+               d->day > g_date_time_get_day_of_month(local))) &&
+             g_date_valid_dmy((GDateDay)d->day, (GDateMonth)d->month,
+                              (GDateYear)(year - 1)) && !d->weekday) {
+    g_clear_pointer(&at, g_date_time_unref);
+    at = g_date_time_new(zone, year - 1, d->month, d->day, hour, c->minute,
+                         c->second);
+  }
+  if (!at || g_date_time_compare(at, sent) > 0)
+    return NULL;
+  return g_date_time_to_utc(at);
+}
+
+static GDateTime *instant_of(const FtExpr *e, const char *text,
+                             GDateTime *sent, GTimeZone *tz)
+{
+  g_autofree char *words = NULL;
+  GDateTime *at = NULL;
+  switch (e->kind) {
+  case FT_EXPR_AGO:
+    at = sent ? g_date_time_add_minutes(sent, -e->minutes_ago) : NULL;
+    break;
+  case FT_EXPR_ABSOLUTE:
+    words = g_strndup(text + e->core, e->end - e->core);
+    at = ukdate_parse(words, tz);
+    break;
+  case FT_EXPR_DAY_CLOCK:
+    return resolve(&e->day, &e->clock, sent, tz);
+  }
+  if (at && sent && g_date_time_compare(at, sent) > 0)
+    g_clear_pointer(&at, g_date_time_unref);
+  return at;
+}
+
+/* s[0..len) with every run of white space shown as one space. */
+static char *collapse_space(const char *s, gsize len)
+{
+  GString *out = g_string_sized_new(len);
+  gboolean space = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    if (g_ascii_isspace(s[i])) {
+      space = TRUE;
+      continue;
+    }
+    if (space && out->len > 0)
+      g_string_append_c(out, ' ');
+    space = FALSE;
+    g_string_append_c(out, s[i]);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
+                   GTimeZone *tz)
+{
+  g_autoptr(GArray) exprs = freetext_time_scan(text);
+  const FtExpr *chosen = NULL;
+  for (guint i = 0; i < exprs->len; i++) {
+    const FtExpr *e = &g_array_index(exprs, FtExpr, i);
+    GDateTime *at = instant_of(e, text, sent, tz);
+    if (!at)
+      continue;
+    if (!chosen || (e->noticing && !chosen->noticing)) {
+      g_clear_pointer(&ft->detected_at, g_date_time_unref);
+      ft->detected_at = at;
+      chosen = e;
+    } else {
+      g_date_time_unref(at);
+    }
+    if (chosen->noticing)
+      break;
+  }
+  if (chosen)
+    ft->detected_words =
+        collapse_space(text + chosen->start, chosen->end - chosen->start);
+}
+
+/* ---- names ---- */
+
+/* Lower-cased, every run of white space (no-break spaces too) one space,
+ * none at either end. */
+static char *squash(const char *s)
+{
+  GString *out = g_string_sized_new(strlen(s));
+  gboolean space = FALSE;
+  for (const guchar *u = (const guchar *)s; *u;) {
+    if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
+        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
+      space = TRUE;
+      u += *u < 0x80 ? 1 : *u == 0xC2 ? 2 : 3;
+      continue;
+    }
+    if (space && out->len > 0)
+      g_string_append_c(out, ' ');
+    space = FALSE;
+    g_string_append_c(out, g_ascii_tolower((char)*u));
+    u++;
+  }
+  return g_string_free(out, FALSE);
+}
+
+static gboolean word_byte(char c)
+{
+  return g_ascii_isalnum(c) || (guchar)c >= 0x80;
+}
+
+/* Where needle first stands as whole words in hay, or -1. A name followed
+ * by ".x" or "-x" runs on ("supplier.co.uk.example.net"). */
+static gssize find_words(const char *hay, const char *needle)
+{
+  const gsize n = strlen(needle);
+  if (n == 0)
+    return -1;
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) {
+    const char after = p[n];
+    if ((p > hay && word_byte(p[-1])) || word_byte(after) ||
+        ((after == '.' || after == '-') && word_byte(p[n + 1])))
+      continue;
+    return p - hay;
+  }
+  return -1;
+}
+
+static gssize find_first(const char *hay, const char *needle, gssize best)
+{
+  g_autofree char *name = squash(needle);
+  const gssize at = find_words(hay, name);
+  return at >= 0 && (best < 0 || at < best) ? at : best;
+}
+
+static char *systems_named(const char *hay)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  gssize first[G_N_ELEMENTS(systems)];
+  for (gsize s = 0; s < G_N_ELEMENTS(systems); s++) {
+    first[s] = -1;
+    for (const char *const *w = systems[s].words; *w; w++)
+      first[s] = find_first(hay, *w, first[s]);
+  }
+  /* in order of mention: a selection of a short constant list */
+  for (;;) {
+    gssize pick = -1;
+    for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
+      if (first[s] >= 0 && (pick < 0 || first[s] < first[pick]))
+        pick = (gssize)s;
+    if (pick < 0)
+      break;
+    g_string_append_printf(out, "%s%s", out->len ? ", " : "",
+                           systems[pick].name);
+    first[pick] = -1;
+  }
+  return out->len ? g_strdup(out->str) : NULL;
+}
+
+/* The last word of a name of several ("Prison NOMIS"), or the first label
+ * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
+ * for it; else NULL. */
+static char *distinctive_word(const char *name)
+{
+  g_autofree char *low = squash(name);
+  const char *space = strrchr(low, ' '), *dot = strchr(low, '.');
+  g_autofree char *word = NULL;
+  if (space)
+    word = g_strdup(space + 1);
+  else if (dot && !strchr(low, '@'))
+    word = g_strndup(low, (gsize)(dot - low));
+  if (!word || strlen(word) < 4 || g_strv_contains(common_words, word))
+    return NULL;
+  for (const char *p = word; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-')
+      return NULL;
+  return g_steal_pointer(&word);
+}
+
+/* The name of names mentioned first in hay, as given; NULL if none is. */
+static char *first_named(const char *hay, const char *const *names)
+{
+  gssize best = -1;
+  const char *found = NULL;
+  for (gsize i = 0; names && names[i]; i++) {
+    g_autofree char *word = distinctive_word(names[i]);
+    gssize at = find_first(hay, names[i], -1);
+    if (word) {
+      at = find_first(hay, word, at);
+      /* "acme-supplies" is also written "Acme Supplies" */
+      g_strdelimit(word, "-", ' ');
+      at = find_first(hay, word, at);
+    }
+    if (at >= 0 && (best < 0 || at < best)) {
+      best = at;
+      found = names[i];
+    }
+  }
+  return g_strdup(found);
+}
+
+/* ---- the fields ---- */
+
+IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
+                             const char *const *assets,
+                             const char *const *suppliers)
+{
+  IgFreeText *ft = g_new0(IgFreeText, 1);
+  const char *t = text ? text : "";
+  g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
+  g_autoptr(GPtrArray) decisions = classify_text(t);
+  g_autofree char *hay = squash(t);
+
+  detect(ft, t, sent, zone);
+  for (guint i = 0; i < decisions->len; i++) {
+    const IgDecision *d = decisions->pdata[i];
+    if (strcmp(d->field, "category") == 0) {
+      ft->category = g_strdup(d->value);
+      ft->category_words = g_strdup(d->words);
+    } else if (strcmp(d->field, "impact") == 0) {
+      ft->impact = g_strdup(d->value);
+      ft->impact_words = g_strdup(d->words);
+    } else if (strcmp(d->field, "personal_data") == 0) {
+      ft->personal_data = g_strdup(d->value);
+      ft->personal_data_words = g_strdup(d->words);
+    }
+  }
+  ft->systems_affected = systems_named(hay);
+  ft->information_asset = first_named(hay, assets);
+  ft->supplier = first_named(hay, suppliers);
+  return ft;
+}
+
+void freetext_free(IgFreeText *ft)
+{
+  if (!ft)
+    return;
+  g_clear_pointer(&ft->detected_at, g_date_time_unref);
+  g_free(ft->detected_words);
+  g_free(ft->category);
+  g_free(ft->category_words);
+  g_free(ft->impact);
+  g_free(ft->impact_words);
+  g_free(ft->personal_data);
+  g_free(ft->personal_data_words);
+  g_free(ft->systems_affected);
+  g_free(ft->information_asset);
+  g_free(ft->supplier);
+  g_free(ft);
+}

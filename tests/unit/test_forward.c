@@ -1,0 +1,602 @@
+/* test_forward.c - unit tests for parsers/forward.c: every client's inline
+ * forward (Outlook with and without a separator, Gmail, Thunderbird, Apple
+ * Mail, localised Outlook), "> "-quoted forwards, nested forwards (the
+ * innermost wins), attached message/rfc822 originals and forwards inside
+ * them, the replies and mentions that are not forwards, dates (zones, BST,
+ * unreadable -> NULL), non-ASCII and RFC 2047 names, and hostile input.
+ * Each message is a raw string read by mail_parse, as intake reads it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "parsers/forward.h"
+#include "parsers/mail.h"
+
+/* --- helpers --- */
+
+static IgForward *find_raw(const char *raw)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgMail) mail = mail_parse(raw, strlen(raw), &error);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
+  assert_non_null(mail);
+  assert_non_null(tz); /* needs tzdata */
+  return forward_find(mail, tz);
+}
+
+/* A plain UTF-8 message from the help desk with this subject and body. */
+static IgForward *find_text(const char *subject, const char *body)
+{
+  g_autofree char *raw = g_strdup_printf(
+      "From: Help Desk <helpdesk@example.org>\nTo: security@example.org\n"
+      "Subject: %s\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+      "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n%s",
+      subject, body);
+  return find_raw(raw);
+}
+
+static void expect_str(const char *what, const char *got, const char *want)
+{
+  if (g_strcmp0(got, want) != 0) {
+    print_error("%s: got \"%s\", want \"%s\"\n", what, got ? got : "NULL",
+                want ? want : "NULL");
+    fail();
+  }
+}
+
+/* The fields of f; date as ISO 8601 UTC or NULL. */
+static void expect(const IgForward *f, const char *name, const char *addr,
+                   const char *date, const char *subject, const char *body,
+                   const char *note, guint depth, gboolean attached)
+{
+  assert_non_null(f);
+  g_autofree char *iso = f->date ? g_date_time_format(f->date, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+  if (f->date)
+    assert_int_equal(g_date_time_get_utc_offset(f->date), 0);
+  expect_str("from_name", f->from_name, name);
+  expect_str("from_addr", f->from_addr, addr);
+  expect_str("date", iso, date);
+  expect_str("subject", f->subject, subject);
+  assert_non_null(f->body);
+  expect_str("body", f->body, body);
+  expect_str("note", f->note, note);
+  assert_int_equal(f->depth, depth);
+  assert_int_equal(f->attached, attached);
+}
+
+#define REPORT "Reporter name: Jane Doe\nIncident category: phishing"
+
+/* --- Outlook --- */
+
+static void test_outlook_original_message(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: Suspicious email",
+      "Please see below.\n\n"
+      "-----Original Message-----\n"
+      "From: Jane Doe [mailto:Jane.Doe@Example.org]\n"
+      "Sent: Monday, November 23, 2026 9:14 AM\n"
+      "To: Help Desk <helpdesk@example.org>\n"
+      "Subject: Suspicious email\n\n"
+      REPORT "\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z",
+         "Suspicious email", REPORT, "Please see below.", 1, FALSE);
+}
+
+/* The rule of underscores, "Name <addr>", a UK date in summer time, a Cc,
+ * a recipient list wrapped at the margin and a subject wrapped onto an
+ * indented line. */
+static void test_outlook_rule_and_wrapping(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: Laptop left on the train",
+      "FYI\n\n"
+      "________________________________\n"
+      "From: \"Doe, Jane\" <Jane.Doe@example.org>\n"
+      "Sent: 15 June 2026 10:30\n"
+      "To: Help Desk <helpdesk@example.org>; Facilities <facilities@example.org>;\n"
+      "Security <security@example.org>\n"
+      "Cc: Line Manager <manager@example.org>\n"
+      "Subject: Laptop left on the train between Leeds and\n"
+      "  York this morning\n\n"
+      "I left my laptop on the 08:10 train.\n");
+  expect(f, "Doe, Jane", "jane.doe@example.org", "2026-06-15T09:30:00Z",
+         "Laptop left on the train between Leeds and York this morning",
+         "I left my laptop on the 08:10 train.", "FYI", 1, FALSE);
+}
+
+/* Outlook for Mac and OWA put no line above the block; "Date:" for
+ * "Sent:"; a bare address; an external-mail tag before "FW:". */
+static void test_outlook_bare_block(void **state)
+{
+  g_autoptr(IgForward) f = find_text("[EXTERNAL] FW: Malware alert",
+      "From: jane.doe@example.org\n"
+      "Date: Monday, 23 November 2026 at 09:14\n"
+      "To: it@example.org\n"
+      "Subject: Malware alert\n\n"
+      "My antivirus flagged a file.\n");
+  expect(f, NULL, "jane.doe@example.org", "2026-11-23T09:14:00Z",
+         "Malware alert", "My antivirus flagged a file.", NULL, 1, FALSE);
+}
+
+/* Exchange names internal senders without an address; German and French
+ * Outlook ("WG:", "TR:") translate the keys; a French date is unreadable
+ * and stays NULL. */
+static void test_outlook_localised(void **state)
+{
+  g_autoptr(IgForward) de = find_text("WG: Verdächtige E-Mail",
+      "-----Ursprüngliche Nachricht-----\n"
+      "Von: Jane Doe\n"
+      "Gesendet: 23 November 2026 09:14\n"
+      "An: IT\n"
+      "Betreff: Verdächtige E-Mail\n\n"
+      "Bitte prüfen.\n");
+  expect(de, "Jane Doe", NULL, "2026-11-23T09:14:00Z", "Verdächtige E-Mail",
+         "Bitte prüfen.", NULL, 1, FALSE);
+
+  g_autoptr(IgForward) fr = find_text("TR : Courriel suspect",
+      "________________________________\n"
+      "De : Jeanne Dupont <jeanne@example.fr>\n"
+      "Envoyé : lundi 23 novembre 2026 09:14\n"
+      "À : IT <it@example.org>\n"
+      "Objet : Courriel suspect\n\n"
+      "Voir ci-dessous.\n");
+  expect(fr, "Jeanne Dupont", "jeanne@example.fr", NULL, "Courriel suspect",
+         "Voir ci-dessous.", NULL, 1, FALSE);
+}
+
+/* Outlook's HTML-only forward: the block is bold keys in a paragraph
+ * under a CSS border, the blank line a no-break space. */
+static void test_outlook_html(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: Help Desk <helpdesk@example.org>\nSubject: FW: Suspicious email\n"
+      "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+      "<html><body><p>Please log.</p>"
+      "<div style=\"border:none;border-top:solid #E1E1E1 1.0pt\">"
+      "<p class=MsoNormal><b>From:</b> Jane Doe &lt;<a href=\"mailto:jane.doe@example.org\">"
+      "jane.doe@example.org</a>&gt;<br><b>Sent:</b> Monday, November 23, 2026 9:14&nbsp;AM<br>"
+      "<b>To:</b> Help Desk<br><b>Subject:</b> Suspicious email</p></div>"
+      "<p class=MsoNormal>&nbsp;</p><p>I clicked a link.</p></body></html>\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z",
+         "Suspicious email", "I clicked a link.", "Please log.", 1, FALSE);
+}
+
+/* --- Gmail, Thunderbird, Apple Mail --- */
+
+static void test_gmail(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: Lost laptop",
+      "Forwarding for the record.\n\n"
+      "---------- Forwarded message ---------\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Date: Mon, 23 Nov 2026 at 09:14\n"
+      "Subject: Lost laptop\n"
+      "To: <it@example.org>\n\n"
+      "My laptop was stolen from my car.\n\nJane\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Lost laptop",
+         "My laptop was stolen from my car.\n\nJane", "Forwarding for the record.", 1, FALSE);
+
+  /* the marker alone is enough: the subject was edited */
+  g_autoptr(IgForward) g = find_text("Incident",
+      "---------- Forwarded message ---------\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Date: Mon, Nov 23, 2026 at 9:14 AM\n"
+      "Subject: Lost laptop\n"
+      "To: <it@example.org>\n\n"
+      "Stolen.\n");
+  expect(g, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Lost laptop",
+         "Stolen.", NULL, 1, FALSE);
+}
+
+static void test_thunderbird(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: Phishing",
+      "-------- Forwarded Message --------\n"
+      "Subject: \tPhishing\n"
+      "Date: \tMon, 23 Nov 2026 09:14:05 +0000\n"
+      "From: \tJane Doe <jane.doe@example.org>\n"
+      "To: \tit@example.org\n\n"
+      "Link in the mail below.\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:05Z", "Phishing",
+         "Link in the mail below.", NULL, 1, FALSE);
+
+  /* older Thunderbird: "Original Message", an RFC 5322 comment, another zone */
+  g_autoptr(IgForward) g = find_text("Fwd: Phishing",
+      "-------- Original Message --------\n"
+      "Subject: Phishing\n"
+      "Date: Mon, 23 Nov 2026 09:14:05 -0500 (EST)\n"
+      "From: jane.doe@example.org\n"
+      "To: it@example.org\n\n"
+      "Text.\n");
+  expect(g, NULL, "jane.doe@example.org", "2026-11-23T14:14:05Z", "Phishing", "Text.",
+         NULL, 1, FALSE);
+}
+
+static void test_apple_mail(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: Tailgating",
+      "See below\n\n"
+      "Begin forwarded message:\n\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Subject: Tailgating\n"
+      "Date: 23 November 2026 at 09:14:05 GMT\n"
+      "To: Security <security@example.org>\n\n"
+      "Someone followed me through the door.\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:05Z", "Tailgating",
+         "Someone followed me through the door.", "See below", 1, FALSE);
+
+  g_autoptr(IgForward) g = find_text("Fwd: Tailgating",
+      "Begin forwarded message:\n\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Subject: Tailgating\n"
+      "Date: 15 June 2026 at 10:30:00 BST\n"
+      "To: Security <security@example.org>\n\n"
+      "Again.\n");
+  expect(g, "Jane Doe", "jane.doe@example.org", "2026-06-15T09:30:00Z", "Tailgating",
+         "Again.", NULL, 1, FALSE);
+}
+
+/* Some clients quote the whole forwarded block with "> ". */
+static void test_quoted_forward(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: Phishing",
+      "Please log this.\n\n"
+      "-------- Forwarded Message --------\n"
+      "> From: Jane Doe <jane.doe@example.org>\n"
+      "> Date: Mon, 23 Nov 2026 09:14:05 +0000\n"
+      "> Subject: Phishing\n"
+      "> To: it@example.org\n"
+      ">\n"
+      "> Reporter name: Jane Doe\n"
+      ">   indented line\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:05Z", "Phishing",
+         "Reporter name: Jane Doe\n  indented line", "Please log this.", 1, FALSE);
+}
+
+/* --- nesting --- */
+
+/* A supplier forwards the help desk's forward of the staff report. */
+static void test_nested_outlook(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: FW: Phishing",
+      "Forwarding as discussed.\n\nAcme Supplies\n\n"
+      "-----Original Message-----\n"
+      "From: Help Desk <helpdesk@example.org>\n"
+      "Sent: Monday, November 23, 2026 10:00 AM\n"
+      "To: Acme <support@acme.example>\n"
+      "Subject: FW: Phishing\n\n"
+      "User reported this, see below.\n\n"
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: Monday, November 23, 2026 9:14 AM\n"
+      "To: Help Desk <helpdesk@example.org>\n"
+      "Subject: Phishing\n\n"
+      REPORT "\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
+         REPORT, "User reported this, see below.", 2, FALSE);
+}
+
+/* Gmail forward of an Outlook forward. */
+static void test_nested_mixed(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: FW: Phishing",
+      "---------- Forwarded message ---------\n"
+      "From: Help Desk <helpdesk@example.org>\n"
+      "Date: Mon, 23 Nov 2026 at 10:00\n"
+      "Subject: FW: Phishing\n"
+      "To: <support@acme.example>\n\n"
+      "________________________________\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: 23 November 2026 09:14\n"
+      "To: Help Desk\n"
+      "Subject: Phishing\n\n"
+      "Original text.\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
+         "Original text.", NULL, 2, FALSE);
+}
+
+/* A forwarded reply: the reply history inside it is not another forward. */
+static void test_forwarded_reply_stops(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: RE: Printer",
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: 23 November 2026 09:14\n"
+      "To: IT\n"
+      "Subject: RE: Printer\n\n"
+      "It printed someone else's payslips.\n\n"
+      "-----Original Message-----\n"
+      "From: IT <it@example.org>\n"
+      "Sent: 22 November 2026 16:00\n"
+      "To: Jane Doe\n"
+      "Subject: Printer\n\n"
+      "Fixed.\n");
+  assert_non_null(f);
+  assert_int_equal(f->depth, 1);
+  expect_str("subject", f->subject, "RE: Printer");
+  assert_non_null(strstr(f->body, "payslips"));
+  assert_non_null(strstr(f->body, "Fixed."));
+}
+
+/* --- attached originals --- */
+
+static const char attached_raw[] =
+    "From: Help Desk <helpdesk@example.org>\n"
+    "To: security@example.org\n"
+    "Subject: FW: Phishing\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+    "--b1\n"
+    "Content-Type: text/plain; charset=utf-8\n\n"
+    "See attached.\n"
+    "--b1\n"
+    "Content-Type: message/rfc822\n\n"
+    "From: Jane Doe <Jane.Doe@example.org>\n"
+    "Subject: Phishing\n"
+    "Date: Mon, 23 Nov 2026 09:14:00 +0000\n"
+    "Content-Type: text/plain; charset=utf-8\n\n"
+    "Reporter name: Jane Doe\n"
+    "--b1--\n";
+
+static void test_attached(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(attached_raw);
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
+         "Reporter name: Jane Doe", "See attached.", 1, TRUE);
+}
+
+/* The help desk's forward, attached by the supplier: the staff report
+ * inside it wins. */
+static void test_forward_inside_attached(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: Acme <support@acme.example>\n"
+      "To: security@example.org\n"
+      "Subject: FW: FW: Phishing\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+      "--b1\n"
+      "Content-Type: text/plain\n\n"
+      "From the supplier.\n"
+      "--b1\n"
+      "Content-Type: message/rfc822\n\n"
+      "From: Help Desk <helpdesk@example.org>\n"
+      "Subject: FW: Phishing\n"
+      "Date: Mon, 23 Nov 2026 10:00:00 +0000\n"
+      "Content-Type: text/plain; charset=utf-8\n\n"
+      "User reported this.\n\n"
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: Monday, November 23, 2026 9:14 AM\n"
+      "To: Help Desk\n"
+      "Subject: Phishing\n\n"
+      REPORT "\n"
+      "--b1--\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
+         REPORT, "User reported this.", 2, TRUE);
+}
+
+/* A message/rfc822 in an attached message/rfc822. */
+static void test_attached_in_attached(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: Acme <support@acme.example>\n"
+      "Subject: FW: FW: Phishing\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: message/rfc822\n\n"
+      "From: Help Desk <helpdesk@example.org>\n"
+      "Subject: FW: Phishing\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"b2\"\n\n"
+      "--b2\n"
+      "Content-Type: text/plain\n\n"
+      "Forwarded as attachment.\n"
+      "--b2\n"
+      "Content-Type: message/rfc822\n\n"
+      "From: =?UTF-8?Q?Zo=C3=AB_Br=C3=BCck?= <zoe@example.org>\n"
+      "Subject: Phishing\n"
+      "Date: Mon, 23 Nov 2026 09:14:00 +0000\n\n"
+      "Text.\n"
+      "--b2--\n");
+  expect(f, "Zoë Brück", "zoe@example.org", "2026-11-23T09:14:00Z", "Phishing", "Text.",
+         "Forwarded as attachment.", 2, TRUE);
+}
+
+/* --- not forwards --- */
+
+static void test_replies_are_not_forwards(void **state)
+{
+  static const char *const cases[][2] = {
+    { "Re: Phishing",
+      "Thanks, logged.\n\nOn Mon, 23 Nov 2026 at 09:14, Jane Doe <jane.doe@example.org> wrote:\n"
+      "> I got a phishing email.\n" },
+    /* Gmail wraps long attributions */
+    { "Re: Phishing",
+      "Thanks.\n\nOn Mon, 23 Nov 2026 at 09:14, Jane Doe from Facilities Management <\n"
+      "jane.doe@example.org> wrote:\n\n> Text\n" },
+    { "RE: Phishing",
+      "Thanks, logged.\n\n-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\n"
+      "To: IT\nSubject: RE: Phishing\n\nText\n" },
+    { "RE: Phishing",
+      "Thanks.\n\n________________________________\n"
+      "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\n"
+      "To: IT\nSubject: Phishing\n\nText\n" },
+    /* a bare Outlook block under a plain subject: reply history */
+    { "Phishing",
+      "Thanks.\n\nFrom: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\n"
+      "To: IT\nSubject: Phishing\n\nText\n" },
+    /* "Original Message" without a forward subject */
+    { "Phishing",
+      "-----Original Message-----\nFrom: Jane Doe <jane.doe@example.org>\n"
+      "Sent: 23 November 2026 09:14\nTo: IT\nSubject: Phishing\n\nText\n" },
+    /* a reply that quotes a forward */
+    { "RE: Fwd: Phishing",
+      "Got it.\n\nOn Mon, 23 Nov 2026 at 10:00, Help Desk <helpdesk@example.org> wrote:\n"
+      "> ---------- Forwarded message ---------\n> From: Jane Doe <jane.doe@example.org>\n"
+      "> Date: Mon, 23 Nov 2026 at 09:14\n> Subject: Phishing\n>\n> Text\n" },
+    /* quoted history without an attribution, under a reply subject */
+    { "Re: Phishing",
+      "Agreed.\n\n> ---------- Forwarded message ---------\n> From: Jane <jane@example.org>\n"
+      "> Subject: Phishing\n>\n> Text\n" },
+    /* mentions */
+    { "Laptop stolen",
+      "Please forward this to the security team. I forwarded the message\n"
+      "yesterday but the forwarded message bounced.\nFrom: the car park\n" },
+    { "FW: Laptop stolen", "Forwarded message follows later.\n" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgForward) f = find_text(cases[i][0], cases[i][1]);
+    if (f)
+      print_error("case %zu (%s) read as a forward\n", i, cases[i][0]);
+    assert_null(f);
+  }
+}
+
+/* A delivery report carries the bounced mail as message/rfc822. */
+static void test_report_is_not_forward(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n\n"
+      "--r\nContent-Type: text/plain\n\nCould not deliver.\n"
+      "--r\nContent-Type: message/delivery-status\n\nAction: failed\n"
+      "--r\nContent-Type: message/rfc822\n\nFrom: a@example.org\nSubject: x\n\nbody\n--r--\n");
+  assert_null(f);
+}
+
+/* --- values --- */
+
+static void test_unreadable_date(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: Phishing",
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: sometime last week\n"
+      "To: IT\n"
+      "Subject: Phishing\n\n"
+      "Text\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", NULL, "Phishing", "Text", NULL, 1, FALSE);
+
+  /* a US month-first date is not guessed */
+  g_autoptr(IgForward) g = find_text("FW: Phishing",
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: 11/23/2026 9:14 AM\n"
+      "Subject: Phishing\n\n"
+      "Text\n");
+  expect(g, "Jane Doe", "jane.doe@example.org", NULL, "Phishing", "Text", NULL, 1, FALSE);
+}
+
+static void test_non_ascii_names(void **state)
+{
+  /* plain UTF-8, as Outlook writes it */
+  g_autoptr(IgForward) f = find_text("FW: Phishing",
+      "-----Original Message-----\n"
+      "From: Siân Ó Súilleabháin <Sian@Example.org>\n"
+      "Sent: 23 November 2026 09:14\n"
+      "Subject: Pièce jointe suspecte\n\n"
+      "Text\n");
+  expect(f, "Siân Ó Súilleabháin", "sian@example.org", "2026-11-23T09:14:00Z",
+         "Pièce jointe suspecte", "Text", NULL, 1, FALSE);
+
+  /* RFC 2047 words copied into the text by some clients */
+  g_autoptr(IgForward) g = find_text("Fwd: Phishing",
+      "---------- Forwarded message ---------\n"
+      "From: =?UTF-8?Q?Zo=C3=AB_Br=C3=BCck?= <zoe@example.org>\n"
+      "Date: Mon, 23 Nov 2026 at 09:14\n"
+      "Subject: =?UTF-8?B?w4RyZ2VyIG1pdCBQaGlzaGluZw==?=\n\n"
+      "Text\n");
+  expect(g, "Zoë Brück", "zoe@example.org", "2026-11-23T09:14:00Z", "Ärger mit Phishing",
+         "Text", NULL, 1, FALSE);
+
+  /* Windows-1252 bytes: mail.c makes the body UTF-8 first */
+  g_autoptr(IgForward) h = find_raw(
+      "From: a@example.org\nSubject: FW: x\nMIME-Version: 1.0\n"
+      "Content-Type: text/plain; charset=windows-1252\n\n"
+      "-----Original Message-----\nFrom: Ren\xe9 M\xfcller <rene@example.org>\n"
+      "Sent: 23 November 2026 09:14\nSubject: x\n\nText\n");
+  expect(h, "René Müller", "rene@example.org", "2026-11-23T09:14:00Z", "x", "Text",
+         NULL, 1, FALSE);
+}
+
+/* CRLF line ends, Outlook's "<addr<mailto:addr>>" from HTML, no body. */
+static void test_crlf_and_html_artifacts(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: a@example.org\r\nSubject: FW: x\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain\r\n\r\n"
+      "-----Original Message-----\r\n"
+      "From: Jane Doe <jane.doe@example.org<mailto:jane.doe@example.org>>\r\n"
+      "Sent: 23 November 2026 09:14\r\n"
+      "Subject: x\r\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "x", "", NULL, 1,
+         FALSE);
+}
+
+/* --- hostile input --- */
+
+static void test_hostile(void **state)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
+  assert_null(forward_find(NULL, tz));
+
+  /* forwards nested far deeper than any real one: bounded, and the
+   * deepest level read is returned */
+  GString *deep = g_string_new(NULL);
+  for (int i = 0; i < 200; i++)
+    g_string_append_printf(deep, "note %d\n---------- Forwarded message ---------\n"
+                                 "From: u%d@example.org\nSubject: s%d\n\n", i, i, i);
+  g_autoptr(IgForward) f = find_text("Fwd: deep", deep->str);
+  g_string_free(deep, TRUE);
+  assert_non_null(f);
+  assert_int_equal(f->depth, 8);
+  expect_str("from_addr", f->from_addr, "u7@example.org");
+
+  /* many header-like lines and long lines cost linear time */
+  GString *big = g_string_new("-----Original Message-----\n");
+  for (int i = 0; i < 50000; i++)
+    g_string_append(big, "From: x@example.org\n");
+  g_string_append_c(big, '\n');
+  for (int i = 0; i < 200000; i++)
+    g_string_append(big, i % 100 ? "--------" : "-\n");
+  gint64 t0 = g_get_monotonic_time();
+  g_autoptr(IgForward) g = find_text("FW: big", big->str);
+  g_string_free(big, TRUE);
+  assert_non_null(g);
+  assert_true(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+
+  g_autoptr(IgForward) h = find_text("FW: x", "From:\nSent:\n\n");
+  assert_null(h);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_outlook_original_message),
+    cmocka_unit_test(test_outlook_rule_and_wrapping),
+    cmocka_unit_test(test_outlook_bare_block),
+    cmocka_unit_test(test_outlook_localised),
+    cmocka_unit_test(test_outlook_html),
+    cmocka_unit_test(test_gmail),
+    cmocka_unit_test(test_thunderbird),
+    cmocka_unit_test(test_apple_mail),
+    cmocka_unit_test(test_quoted_forward),
+    cmocka_unit_test(test_nested_outlook),
+    cmocka_unit_test(test_nested_mixed),
+    cmocka_unit_test(test_forwarded_reply_stops),
+    cmocka_unit_test(test_attached),
+    cmocka_unit_test(test_forward_inside_attached),
+    cmocka_unit_test(test_attached_in_attached),
+    cmocka_unit_test(test_replies_are_not_forwards),
+    cmocka_unit_test(test_report_is_not_forward),
+    cmocka_unit_test(test_unreadable_date),
+    cmocka_unit_test(test_non_ascii_names),
+    cmocka_unit_test(test_crlf_and_html_artifacts),
+    cmocka_unit_test(test_hostile),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,447 @@
+/* test_freetext.c - unit tests for parsers/freetext.c and
+ * parsers/freetext_time.c: every kind of time expression resolved against a
+ * fixed Date (Monday 23 November 2026 10:30 GMT, and a summer date in
+ * BST), times in the future or without a Date, the preference for
+ * sentences about noticing, bounds, ranges and numbers that are not times,
+ * systems, assets and suppliers named in the text, the classification
+ * passed through, texts where nothing may be extracted, and hostile
+ * input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "parsers/freetext.h"
+
+#define MONDAY "2026-11-23T10:30:00Z"    /* GMT: local 10:30 */
+#define WEDNESDAY "2026-07-01T10:30:00Z" /* BST: local 11:30 */
+
+static const char *const assets[] = { "Prison NOMIS", "HR System",
+                                      "Court Store", NULL };
+static const char *const suppliers[] = { "example-supplier.co.uk",
+                                         "Acme Secure Shredding", NULL };
+
+static IgFreeText *extract_at(const char *text, const char *sent_iso)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
+  g_autoptr(GDateTime) sent =
+      sent_iso ? g_date_time_new_from_iso8601(sent_iso, NULL) : NULL;
+  assert_non_null(tz); /* needs tzdata */
+  assert_true(!sent_iso || sent);
+  return freetext_extract(text, sent, tz, assets, suppliers);
+}
+
+/* The detection time (UTC) and its words read from text sent at sent_iso,
+ * or none (want NULL). */
+static void check_time(const char *sent_iso, const char *text,
+                       const char *want, const char *words)
+{
+  g_autoptr(IgFreeText) ft = extract_at(text, sent_iso);
+  g_autofree char *got =
+      ft->detected_at ? g_date_time_format(ft->detected_at,
+                                           "%Y-%m-%dT%H:%M:%SZ")
+                      : NULL;
+  if (g_strcmp0(got, want) != 0 ||
+      g_strcmp0(ft->detected_words, want ? words : NULL) != 0) {
+    print_error("'%s' sent %s: got %s ('%s'), want %s ('%s')\n", text,
+                sent_iso ? sent_iso : "-", got ? got : "NULL",
+                ft->detected_words ? ft->detected_words : "NULL",
+                want ? want : "NULL", want ? words : "NULL");
+    fail();
+  }
+  if (ft->detected_at)
+    assert_int_equal(g_date_time_get_utc_offset(ft->detected_at), 0);
+}
+
+static void check_monday(const char *text, const char *want, const char *words)
+{
+  check_time(MONDAY, text, want, words);
+}
+
+static void test_times_of_today(void **state)
+{
+  check_monday("I clicked the link at about 9.30 this morning",
+               "2026-11-23T09:30:00Z", "at about 9.30 this morning");
+  check_monday("This morning at 8am I received it", "2026-11-23T08:00:00Z",
+               "This morning at 8am");
+  check_monday("today at 10:15", "2026-11-23T10:15:00Z", "today at 10:15");
+  check_monday("earlier today at 09:40", "2026-11-23T09:40:00Z",
+               "earlier today at 09:40");
+  check_monday("at 09:05 I noticed", "2026-11-23T09:05:00Z", "at 09:05");
+  check_monday("At 9am", "2026-11-23T09:00:00Z", "At 9am");
+  check_monday("at 9.30", "2026-11-23T09:30:00Z", "at 9.30");
+  check_monday("at 0930hrs", "2026-11-23T09:30:00Z", "at 0930hrs");
+  check_monday("at 2.05 a.m. I saw it", "2026-11-23T02:05:00Z",
+               "at 2.05 a.m.");
+  check_monday("at midnight", "2026-11-23T00:00:00Z", "at midnight");
+  /* a clock time alone that is still to come today was yesterday's */
+  check_monday("at 14:05", "2026-11-22T14:05:00Z", "at 14:05");
+  check_monday("at 10:31", "2026-11-22T10:31:00Z", "at 10:31");
+  check_monday("at 10:30", "2026-11-23T10:30:00Z", "at 10:30");
+  /* this afternoon: to come at 10:30, past by 16:30 */
+  check_monday("this afternoon at 2pm", NULL, NULL);
+  check_time("2026-11-23T16:30:00Z", "this afternoon at 2pm",
+             "2026-11-23T14:00:00Z", "this afternoon at 2pm");
+  check_time("2026-11-23T16:30:00Z", "this afternoon at 2",
+             "2026-11-23T14:00:00Z", "this afternoon at 2");
+  check_time("2026-11-23T16:30:00Z", "at 3 in the afternoon",
+             "2026-11-23T15:00:00Z", "at 3 in the afternoon");
+  check_time("2026-11-23T22:30:00Z", "this evening at 7.15",
+             "2026-11-23T19:15:00Z", "this evening at 7.15");
+}
+
+static void test_times_of_other_days(void **state)
+{
+  check_monday("yesterday at 16:00", "2026-11-22T16:00:00Z",
+               "yesterday at 16:00");
+  check_monday("at 4pm yesterday", "2026-11-22T16:00:00Z",
+               "at 4pm yesterday");
+  check_monday("yesterday afternoon at 3", "2026-11-22T15:00:00Z",
+               "yesterday afternoon at 3");
+  check_monday("yesterday at noon", "2026-11-22T12:00:00Z",
+               "yesterday at noon");
+  check_monday("1405hrs yesterday", "2026-11-22T14:05:00Z",
+               "1405hrs yesterday");
+  check_monday("yesterday 1405", "2026-11-22T14:05:00Z", "yesterday 1405");
+  check_monday("(yesterday at 16:00)", "2026-11-22T16:00:00Z",
+               "yesterday at 16:00");
+  check_monday("last night at 11pm", "2026-11-22T23:00:00Z",
+               "last night at 11pm");
+  check_monday("last night at 11", "2026-11-22T23:00:00Z",
+               "last night at 11");
+  /* the small hours of last night are this morning */
+  check_monday("last night at 1am", "2026-11-23T01:00:00Z",
+               "last night at 1am");
+  check_monday("last night at midnight", "2026-11-23T00:00:00Z",
+               "last night at midnight");
+  /* the last such weekday on or before the mail's date */
+  check_monday("on Sunday at 14:00", "2026-11-22T14:00:00Z",
+               "on Sunday at 14:00");
+  check_monday("Sunday at 3pm", "2026-11-22T15:00:00Z", "Sunday at 3pm");
+  check_monday("on Friday at 17:45", "2026-11-20T17:45:00Z",
+               "on Friday at 17:45");
+  check_monday("Sunday afternoon at 2", "2026-11-22T14:00:00Z",
+               "Sunday afternoon at 2");
+  check_monday("on Monday at 9am", "2026-11-23T09:00:00Z",
+               "on Monday at 9am");
+  check_monday("on Monday at 11am", NULL, NULL); /* later today */
+  check_monday("last Monday at 11am", "2026-11-16T11:00:00Z",
+               "last Monday at 11am");
+  check_monday("last Friday at 9am", "2026-11-20T09:00:00Z",
+               "last Friday at 9am");
+  /* day and month: this year's, or last year's if the day is to come */
+  check_monday("22/11 at 14:05", "2026-11-22T14:05:00Z", "22/11 at 14:05");
+  check_monday("at 14:05 on 22/11", "2026-11-22T14:05:00Z",
+               "at 14:05 on 22/11");
+  check_monday("22 Nov at 2:05pm", "2026-11-22T14:05:00Z",
+               "22 Nov at 2:05pm");
+  check_monday("on 22nd November at 14:05", "2026-11-22T14:05:00Z",
+               "on 22nd November at 14:05");
+  check_monday("24/11 at 14:05", "2025-11-24T14:05:00Z", "24/11 at 14:05");
+  check_monday("23/11 at 11:00", NULL, NULL); /* later today */
+  check_monday("Sunday 22/11 at 14:05", "2026-11-22T14:05:00Z",
+               "Sunday 22/11 at 14:05");
+  check_monday("Monday 22/11 at 14:05", NULL, NULL); /* not a Monday */
+  check_monday("29/02 at 10:00", NULL, NULL);
+  check_monday("31/11 at 10:00", NULL, NULL);
+}
+
+static void test_times_ago(void **state)
+{
+  check_monday("an hour ago", "2026-11-23T09:30:00Z", "an hour ago");
+  check_monday("about an hour ago", "2026-11-23T09:30:00Z",
+               "about an hour ago");
+  check_monday("30 minutes ago", "2026-11-23T10:00:00Z", "30 minutes ago");
+  check_monday("ten minutes ago", "2026-11-23T10:20:00Z", "ten minutes ago");
+  check_monday("forty-five minutes ago", "2026-11-23T09:45:00Z",
+               "forty-five minutes ago");
+  check_monday("half an hour ago", "2026-11-23T10:00:00Z",
+               "half an hour ago");
+  check_monday("an hour and a half ago", "2026-11-23T09:00:00Z",
+               "an hour and a half ago");
+  check_monday("2 hours ago", "2026-11-23T08:30:00Z", "2 hours ago");
+  check_monday("5 mins ago", "2026-11-23T10:25:00Z", "5 mins ago");
+  /* vague amounts are not times */
+  check_monday("a few minutes ago", NULL, NULL);
+  check_monday("a couple of hours ago", NULL, NULL);
+  check_monday("some time ago", NULL, NULL);
+  check_monday("two days ago", NULL, NULL);
+}
+
+static void test_absolute_times(void **state)
+{
+  check_monday("22/11/2026 14:05", "2026-11-22T14:05:00Z", "22/11/2026 14:05");
+  check_monday("On 22 Nov 2026 2:05pm I noticed", "2026-11-22T14:05:00Z",
+               "On 22 Nov 2026 2:05pm");
+  check_monday("at 14:05 on 22/11/2026", "2026-11-22T14:05:00Z",
+               "at 14:05 on 22/11/2026");
+  check_monday("Sunday 22 November 2026 at 14:05", "2026-11-22T14:05:00Z",
+               "Sunday 22 November 2026 at 14:05");
+  check_monday("2026-11-22T14:05:00Z", "2026-11-22T14:05:00Z",
+               "2026-11-22T14:05:00Z");
+  check_monday("November 22, 2026 at 9am", "2026-11-22T09:00:00Z",
+               "November 22, 2026 at 9am");
+  check_monday("22/11/2026 14:05 BST", "2026-11-22T13:05:00Z",
+               "22/11/2026 14:05 BST");
+  /* ukdate_parse() decides: a weekday that disagrees, no such day */
+  check_monday("Monday 22 November 2026 14:05", NULL, NULL);
+  check_monday("31/11/2026 14:05", NULL, NULL);
+  /* in the future of the mail */
+  check_monday("24/11/2026 14:05", NULL, NULL);
+  /* a date without a time is not a time */
+  check_monday("on 22/11/2026 my laptop was stolen", NULL, NULL);
+}
+
+static void test_summer_time(void **state)
+{
+  check_time(WEDNESDAY, "at about 9.30 this morning", "2026-07-01T08:30:00Z",
+             "at about 9.30 this morning");
+  check_time(WEDNESDAY, "yesterday at 16:00", "2026-06-30T15:00:00Z",
+             "yesterday at 16:00");
+  check_time(WEDNESDAY, "on Sunday at 14:00", "2026-06-28T13:00:00Z",
+             "on Sunday at 14:00");
+  check_time(WEDNESDAY, "1/7 at 11:00", "2026-07-01T10:00:00Z",
+             "1/7 at 11:00");
+  check_time(WEDNESDAY, "at 11:45", "2026-06-30T10:45:00Z", "at 11:45");
+  check_time(WEDNESDAY, "at 11:25", "2026-07-01T10:25:00Z", "at 11:25");
+  check_time(WEDNESDAY, "an hour ago", "2026-07-01T09:30:00Z", "an hour ago");
+  check_time(WEDNESDAY, "01/07/2026 09:00", "2026-07-01T08:00:00Z",
+             "01/07/2026 09:00");
+  check_time(WEDNESDAY, "at 14:05 UTC yesterday", "2026-06-30T14:05:00Z",
+             "at 14:05 UTC yesterday");
+  /* across the change back to GMT on Sunday 25 October 2026 */
+  check_time("2026-10-26T10:30:00Z", "yesterday at 00:30",
+             "2026-10-24T23:30:00Z", "yesterday at 00:30");
+  check_time("2026-10-26T10:30:00Z", "yesterday at 14:00",
+             "2026-10-25T14:00:00Z", "yesterday at 14:00");
+}
+
+static void test_without_a_date(void **state)
+{
+  /* relative times need the mail's Date; absolute ones do not */
+  check_time(NULL, "yesterday at 16:00", NULL, NULL);
+  check_time(NULL, "at about 9.30 this morning", NULL, NULL);
+  check_time(NULL, "an hour ago", NULL, NULL);
+  check_time(NULL, "22/11 at 14:05", NULL, NULL);
+  check_time(NULL, "22/11/2026 14:05", "2026-11-22T14:05:00Z",
+             "22/11/2026 14:05");
+  check_time(NULL, "24/11/2026 14:05", "2026-11-24T14:05:00Z",
+             "24/11/2026 14:05");
+}
+
+static void test_choosing_among_times(void **state)
+{
+  /* a sentence about noticing wins */
+  check_monday("The email arrived on Sunday at 14:00. I noticed it was "
+               "phishing at 9.30 this morning.",
+               "2026-11-23T09:30:00Z", "at 9.30 this morning");
+  check_monday("I received it yesterday at 16:00 and reported it today at "
+               "10:15",
+               "2026-11-22T16:00:00Z", "yesterday at 16:00");
+  /* else the first */
+  check_monday("It happened yesterday at 16:00. I was told today at 10:15.",
+               "2026-11-22T16:00:00Z", "yesterday at 16:00");
+  /* a time to come is skipped, not used */
+  check_monday("I will call you at 3pm today. I clicked it at 9am today.",
+               "2026-11-23T09:00:00Z", "at 9am today");
+  /* once another day is named, a clock time alone is not read as today's */
+  check_monday("Yesterday I noticed at 14:05 that it was gone", NULL, NULL);
+  check_monday("It started on Sunday. At 9am I found it", NULL, NULL);
+  check_monday("At 9am I found it. It started on Sunday", "2026-11-23T09:00:00Z",
+               "At 9am");
+}
+
+static void test_not_times(void **state)
+{
+  static const char *const texts[] = {
+    "Sunday afternoon",
+    "yesterday",
+    "this morning",
+    "last night",
+    "on Sunday evening",
+    "22/11/2026",
+    "after 9.30 this morning",
+    "before 10am",
+    "since about 9am",
+    "between 9 and 10am",
+    "9-10am",
+    "from 14:00 to 15:00 yesterday",
+    "open 9:00-17:00",
+    "by 10:00 today",
+    "every day at 9am",
+    "version 9.30",
+    "the 14:05 train",
+    "room 1405",
+    "costs \xC2\xA3" "9.30",
+    "9.30",
+    "14:05",
+    "at 2",
+    "at 25:00",
+    "at 9.75",
+    "this morning at 3pm",
+    "this afternoon at 9am",
+    "tonight at 8pm",
+    "tomorrow at 9am",
+    "next Sunday at 2pm",
+    "midnight yesterday",
+    "Sunday at midnight",
+    "yesterday at 2026",
+    "at 1405",
+    "about1405",
+    "yesterday1405",
+    "at9.30",
+    "",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    check_monday(texts[i], NULL, NULL);
+}
+
+static void test_systems(void **state)
+{
+  g_autoptr(IgFreeText) a = extract_at(
+      "Outlook and Microsoft Teams on my laptop, also NOMIS and Outlook "
+      "again",
+      NULL);
+  g_autoptr(IgFreeText) b =
+      extract_at("The wifi and the VPN dropped; P-NOMIS and an e-mail", NULL);
+  g_autoptr(IgFreeText) c = extract_at(
+      "Teams of people, an outlookish mood and notebooks", NULL);
+  g_autoptr(IgFreeText) d = extract_at(
+      "A letter from the HR system was printed on the printer; CCTV and "
+      "payroll; the case management system and SharePoint, OneDrive, DOM1, "
+      "Delius, the website",
+      NULL);
+  assert_string_equal(a->systems_affected,
+                      "Outlook, Microsoft Teams, laptop, NOMIS");
+  assert_string_equal(b->systems_affected, "Wi-Fi, VPN, NOMIS, email");
+  assert_null(c->systems_affected);
+  assert_string_equal(d->systems_affected,
+                      "HR system, printer, CCTV, payroll, "
+                      "case management system, SharePoint, OneDrive, DOM1, "
+                      "Delius, website");
+}
+
+static void test_assets_and_suppliers(void **state)
+{
+  g_autoptr(IgFreeText) a =
+      extract_at("NOMIS was down, then the HR system", NULL);
+  g_autoptr(IgFreeText) b =
+      extract_at("The hr   system and prison\nnomis", NULL);
+  g_autoptr(IgFreeText) c =
+      extract_at("The court store and the system", NULL);
+  g_autoptr(IgFreeText) d = extract_at(
+      "Mail from jane@example-supplier.co.uk about Acme Secure Shredding",
+      NULL);
+  g_autoptr(IgFreeText) e =
+      extract_at("Acme Secure Shredding told Example Supplier", NULL);
+  g_autoptr(IgFreeText) f = extract_at(
+      "a system, a store, example-supplier.co.uk.evil.example", NULL);
+  assert_string_equal(a->information_asset, "Prison NOMIS");
+  assert_string_equal(b->information_asset, "HR System");
+  assert_string_equal(c->information_asset, "Court Store");
+  assert_string_equal(d->supplier, "example-supplier.co.uk");
+  assert_string_equal(e->supplier, "Acme Secure Shredding");
+  assert_null(f->information_asset);
+  assert_null(f->supplier);
+  /* no lists: nothing to find */
+  {
+    g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
+    g_autoptr(IgFreeText) g =
+        freetext_extract("Prison NOMIS and Acme", NULL, tz, NULL, NULL);
+    assert_null(g->information_asset);
+    assert_null(g->supplier);
+  }
+}
+
+static void test_classification_passed_through(void **state)
+{
+  g_autoptr(IgFreeText) ft = extract_at(
+      "I left my laptop on the train at about 9.30 this morning. It had "
+      "prisoner records on it. Low impact as it is encrypted.",
+      MONDAY);
+  assert_string_equal(ft->category, "lost-or-stolen-equipment");
+  assert_string_equal(ft->category_words, "left my laptop on the train");
+  assert_string_equal(ft->impact, "low");
+  assert_string_equal(ft->impact_words, "Low impact");
+  assert_string_equal(ft->personal_data, "yes");
+  assert_string_equal(ft->personal_data_words, "prisoner records");
+  assert_string_equal(ft->systems_affected, "laptop");
+  assert_string_equal(ft->detected_words, "at about 9.30 this morning");
+}
+
+static void test_nothing_invented(void **state)
+{
+  static const char *const texts[] = {
+    "",
+    "Hello, please call me back.",
+    "Something happened on Sunday afternoon, I'm not sure what.",
+    "Please can you reset my password? Thanks",
+    "I have a question about the policy.",
+    "See attached.",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+    g_autoptr(IgFreeText) ft = extract_at(texts[i], MONDAY);
+    if (ft->detected_at || ft->detected_words || ft->category ||
+        ft->category_words || ft->impact || ft->impact_words ||
+        ft->personal_data || ft->personal_data_words ||
+        ft->systems_affected || ft->information_asset || ft->supplier) {
+      print_error("'%s': something was extracted\n", texts[i]);
+      fail();
+    }
+  }
+  {
+    g_autoptr(IgFreeText) ft = freetext_extract(NULL, NULL, NULL, NULL, NULL);
+    assert_null(ft->detected_at);
+    assert_null(ft->category);
+  }
+  freetext_free(NULL);
+}
+
+static void test_hostile_input(void **state)
+{
+  static const char *const patterns[] = { "at 9.30 ", "yesterday at ",
+                                          "22/11/2026 14:05 ", "an hour ",
+                                          "1/", "laptop outlook " };
+  const gsize n = 1024 * 1024;
+  g_autofree char *big = g_malloc(n + 1);
+  for (gsize p = 0; p < G_N_ELEMENTS(patterns); p++) {
+    const gsize len = strlen(patterns[p]);
+    for (gsize i = 0; i < n; i++)
+      big[i] = patterns[p][i % len];
+    big[n] = '\0';
+    {
+      g_autoptr(IgFreeText) ft = extract_at(big, MONDAY);
+      assert_non_null(ft);
+    }
+  }
+  for (gsize i = 0; i < n; i++)
+    big[i] = (char)(0x80 | (i * 7919 % 127));
+  {
+    g_autoptr(IgFreeText) ft = extract_at(big, MONDAY);
+    assert_null(ft->detected_at);
+    assert_null(ft->systems_affected);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_times_of_today),
+    cmocka_unit_test(test_times_of_other_days),
+    cmocka_unit_test(test_times_ago),
+    cmocka_unit_test(test_absolute_times),
+    cmocka_unit_test(test_summer_time),
+    cmocka_unit_test(test_without_a_date),
+    cmocka_unit_test(test_choosing_among_times),
+    cmocka_unit_test(test_not_times),
+    cmocka_unit_test(test_systems),
+    cmocka_unit_test(test_assets_and_suppliers),
+    cmocka_unit_test(test_classification_passed_through),
+    cmocka_unit_test(test_nothing_invented),
+    cmocka_unit_test(test_hostile_input),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
