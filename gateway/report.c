@@ -206,6 +206,36 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
 }
 
+/* A display name as people say it: "Okafor, David" (Outlook's directory
+ * style) becomes "David Okafor", and an honorific is dropped. */
+static char *person_name(const char *display)
+{
+  static const char *const titles[] = { "dr ", "mr ", "mrs ", "ms ", "miss ", "prof ",
+                                        "dr. ", "mr. ", "mrs. ", "ms. ", NULL };
+  if (!display || !*display)
+    return NULL;
+  g_autofree char *name = g_strstrip(g_strdup(display));
+  const char *comma = strchr(name, ',');
+  if (comma && !strchr(comma + 1, ',') && comma > name && comma[1]) {
+    g_autofree char *surname = g_strstrip(g_strndup(name, comma - name));
+    g_autofree char *forename = g_strstrip(g_strdup(comma + 1));
+    if (*surname && *forename) {
+      g_free(name);
+      name = g_strdup_printf("%s %s", forename, surname);
+    }
+  }
+  for (int i = 0; titles[i]; i++) {
+    gsize n = strlen(titles[i]);
+    if (g_ascii_strncasecmp(name, titles[i], n) == 0 && name[n]) {
+      char *rest = g_strdup(name + n);
+      g_free(name);
+      name = g_strstrip(rest);
+      break;
+    }
+  }
+  return *name ? g_steal_pointer(&name) : NULL;
+}
+
 /* helpdesk or supplier by the domain of whoever sent or forwarded it. */
 static void set_route(IgIncident *inc, const IgConfig *config, const char *sender)
 {
@@ -248,7 +278,7 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   inc->source = g_strdup(fwd ? "forward" : form_is_form(form) ? "form" : "free_text");
 
   if (!inc->reporter_name)
-    inc->reporter_name = dup_or_null(o.from_name);
+    inc->reporter_name = person_name(o.from_name);
   if (!inc->reporter_email)
     inc->reporter_email = dup_or_null(o.from_addr);
   set_route(inc, config, mail->from_addr);
