@@ -444,7 +444,7 @@ stack_imap_stop() {
     # until the ports refuse connections, so that "down" holds on return and
     # a restart on the same ports cannot hit a listener of the old instance.
     local ports i
-    ports=$(cat "$run/imap.ports" 2>/dev/null)
+    ports=$(cat "$run/imap.ports" 2>/dev/null) || ports=""   # never started
     for ((i = 0; i < STACK_TIMEOUT * 10; i++)); do
       _stack_port_open "${ports% *}" || _stack_port_open "${ports#* }" || break
       sleep 0.1
