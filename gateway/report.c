@@ -206,9 +206,7 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
 }
 
-/* A display name as people say it: "Okafor, David" (Outlook's directory
- * style) becomes "David Okafor", and an honorific is dropped. */
-static char *person_name(const char *display)
+char *report_person_name(const char *display)
 {
   static const char *const titles[] = { "dr ", "mr ", "mrs ", "ms ", "miss ", "prof ",
                                         "dr. ", "mr. ", "mrs. ", "ms. ", NULL };
@@ -278,7 +276,7 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   inc->source = g_strdup(fwd ? "forward" : form_is_form(form) ? "form" : "free_text");
 
   if (!inc->reporter_name)
-    inc->reporter_name = person_name(o.from_name);
+    inc->reporter_name = report_person_name(o.from_name);
   if (!inc->reporter_email)
     inc->reporter_email = dup_or_null(o.from_addr);
   set_route(inc, config, mail->from_addr);

@@ -27,6 +27,11 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail,
  * of detection"); static. */
 const char *report_field_label(const char *field);
 
+/* A display name as people say it: "Okafor, David" (Outlook's directory
+ * style) becomes "David Okafor", an honorific is dropped; NULL for none.
+ * Caller frees. */
+char *report_person_name(const char *display);
+
 /* The subject without Re:/Fw:/Fwd: prefixes; caller frees. */
 char *report_clean_subject(const char *subject);
 

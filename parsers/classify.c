@@ -22,7 +22,7 @@
 #define NEGATION_WINDOW 4
 #define ANSWER_WINDOW 3
 /* Words a "*" in a phrase may stand for. */
-#define GAP_MAX 2
+#define GAP_MAX 3
 /* Up to this many words, only the phrases whose first word is in the text
  * are compiled. */
 #define PRESENT_MAX 4096
@@ -46,11 +46,12 @@ typedef struct {
   GString *norm; /* the words, lower-cased, each NUL-terminated */
 } Scan;
 
-typedef enum { PT_WORD, PT_PREFIX, PT_GAP, PT_DATE, PT_NI } PTokKind;
+typedef enum { PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_DATE, PT_NI } PTokKind;
 
 typedef struct {
   PTokKind kind;
   char *word;   /* PT_WORD, PT_PREFIX */
+  char **alts;  /* PT_ALT: "laptop|phone", one of these words */
   guint8 allow; /* the strongest punctuation allowed before it */
 } PTok;
 
@@ -378,6 +379,27 @@ static gboolean read_ni(const Scan *sc, guint w, guint *end)
 static void ptok_clear(gpointer p)
 {
   g_free(((PTok *)p)->word);
+  g_strfreev(((PTok *)p)->alts);
+}
+
+/* "laptop|phone|iPad": the words, lower-cased, or NULL unless each is one
+ * word. */
+static char **compile_alternatives(const char *piece)
+{
+  g_auto(GStrv) parts = g_strsplit(piece, "|", -1);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
+  g_autoptr(GString) norm = g_string_new(NULL);
+  for (guint i = 0; parts[i]; i++) {
+    g_array_set_size(words, 0);
+    g_string_truncate(norm, 0);
+    scan_words(parts[i], strlen(parts[i]), words, norm);
+    if (words->len != 1)
+      return NULL;
+    g_ptr_array_add(out, g_strdup(norm->str));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
 }
 
 static void phrase_free(gpointer p)
@@ -397,12 +419,13 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
   g_autoptr(GString) norm = g_string_new(NULL);
   Phrase *ph = g_new0(Phrase, 1);
   guint8 pending = BRK_NONE;
+  gboolean bad = FALSE;
 
   ph->rule = rule;
   ph->field = field;
   ph->toks = g_array_new(FALSE, FALSE, sizeof(PTok));
   g_array_set_clear_func(ph->toks, ptok_clear);
-  for (guint p = 0; pieces[p]; p++) {
+  for (guint p = 0; pieces[p] && !bad; p++) {
     const char *piece = pieces[p];
     gsize len = strlen(piece);
     gboolean prefix = FALSE;
@@ -413,6 +436,15 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
         strcmp(piece, "<ni-number>") == 0) {
       t.kind = piece[0] == '*' ? PT_GAP : piece[1] == 'd' ? PT_DATE : PT_NI;
       g_array_append_val(ph->toks, t);
+      pending = BRK_NONE;
+      continue;
+    }
+    if (strchr(piece, '|')) {
+      t.kind = PT_ALT;
+      t.alts = compile_alternatives(piece);
+      bad = t.alts == NULL;
+      if (!bad)
+        g_array_append_val(ph->toks, t);
       pending = BRK_NONE;
       continue;
     }
@@ -431,7 +463,7 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
       g_array_append_val(ph->toks, wt);
     }
   }
-  if (ph->toks->len == 0 ||
+  if (bad || ph->toks->len == 0 ||
       g_array_index(ph->toks, PTok, 0).kind == PT_GAP) {
     phrase_free(ph);
     return NULL;
@@ -449,7 +481,8 @@ static gboolean may_match(const char *phrase, GHashTable *present,
   g_string_truncate(buf, 0);
   for (; *p && (g_ascii_isalnum(*p) || (guchar)*p >= 0x80); p++)
     g_string_append_c(buf, g_ascii_tolower(*p));
-  if (!present || *p == '*' || *p == '<' || *p == '\'' || buf->len == 0)
+  if (!present || *p == '*' || *p == '<' || *p == '\'' || *p == '|' ||
+      buf->len == 0)
     return TRUE;
   return g_hash_table_contains(present, buf->str);
 }
@@ -474,6 +507,10 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
   switch (pt[k].kind) {
   case PT_WORD:
     return !word_at(sc, w)->link && strcmp(norm_at(sc, w), pt[k].word) == 0 &&
+           match_from(sc, w + 1, pt, np, k + 1, end);
+  case PT_ALT:
+    return !word_at(sc, w)->link &&
+           g_strv_contains((const char *const *)pt[k].alts, norm_at(sc, w)) &&
            match_from(sc, w + 1, pt, np, k + 1, end);
   case PT_PREFIX:
     return !word_at(sc, w)->link && g_str_has_prefix(norm_at(sc, w), pt[k].word) &&
@@ -502,9 +539,11 @@ static gboolean is_bare_no(const char *w)
 }
 
 /* "no personal data", "did not contain any personal data", "Personal
- * data: none". A phrase that is itself negative ("did not click") is read
- * as written: only the words around it count. */
-static gboolean negated(const Scan *sc, guint start, guint end)
+ * data: none", and the row's own "unless" words ("asking me to confirm my
+ * bank details"). A phrase that is itself negative ("did not click") is
+ * read as written: only the words around it count. */
+static gboolean negated(const Scan *sc, const IgClassifyRule *rule,
+                        guint start, guint end)
 {
   const guint n = sc->words->len;
   for (guint back = 1; back <= NEGATION_WINDOW && back <= start; back++) {
@@ -512,7 +551,8 @@ static gboolean negated(const Scan *sc, guint start, guint end)
     if (word_at(sc, i + 1)->brk >= BRK_CLAUSE ||
         in_list(norm_at(sc, i), classify_negation_stops))
       break;
-    if (is_negation(norm_at(sc, i)))
+    if (is_negation(norm_at(sc, i)) ||
+        (rule->unless && in_list(norm_at(sc, i), rule->unless)))
       return TRUE;
   }
   for (guint i = end; i < n && i < end + ANSWER_WINDOW; i++) {
@@ -606,16 +646,20 @@ GPtrArray *classify_text(const char *text)
         continue;
       g_ptr_array_add(phrases, ph);
       first = &g_array_index(ph->toks, PTok, 0);
-      if (first->kind != PT_WORD) {
+      if (first->kind != PT_WORD && first->kind != PT_ALT) {
         g_ptr_array_add(anywhere, ph);
         continue;
       }
-      list = g_hash_table_lookup(by_word, first->word);
-      if (!list) {
-        list = g_ptr_array_new();
-        g_hash_table_insert(by_word, first->word, list);
+      for (guint a = 0; first->kind == PT_WORD ? a < 1 : first->alts[a] != NULL;
+           a++) {
+        char *key = first->kind == PT_WORD ? first->word : first->alts[a];
+        list = g_hash_table_lookup(by_word, key);
+        if (!list) {
+          list = g_ptr_array_new();
+          g_hash_table_insert(by_word, key, list);
+        }
+        g_ptr_array_add(list, ph);
       }
-      g_ptr_array_add(list, ph);
     }
   }
 
@@ -632,7 +676,7 @@ GPtrArray *classify_text(const char *text)
           continue;
         if (match_from(&sc, w, (const PTok *)(void *)ph->toks->data,
                        ph->toks->len, 0, &end) &&
-            end > w && !negated(&sc, w, end))
+            end > w && !negated(&sc, ph->rule, w, end))
           *b = (Best){ ph->rule, w, end };
       }
     }

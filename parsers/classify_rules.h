@@ -14,6 +14,8 @@ typedef struct {
   const char *rule;            /* the row's name, quoted in every decision */
   int priority;                /* higher wins within a field */
   const char *const *phrases;  /* NULL-terminated trigger phrases */
+  const char *const *unless;   /* words that, just before a phrase, stop it
+                                  firing as a negation does; or NULL */
 } IgClassifyRule;
 
 /* Terminated by a row whose field is NULL. */

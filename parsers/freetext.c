@@ -137,8 +137,8 @@ static gboolean apply_part(FtPart part, const FtClock *c, int *hour,
 
 /* The instant of a day and clock time relative to sent, in tz; NULL when
  * it cannot be told or would be after sent. */
-static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
-                          GTimeZone *tz)
+static GDateTime *resolve_one(const FtDay *d, const FtClock *c,
+                              GDateTime *sent, GTimeZone *tz)
 {
   g_autoptr(GDateTime) local = NULL, at = NULL;
   g_autoptr(GTimeZone) zone = NULL;
@@ -175,6 +175,9 @@ static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
     const guint back =
         ((guint)g_date_get_weekday(&date) + 7 - (guint)d->weekday) % 7;
     g_date_subtract_days(&date, back == 0 && d->last ? 7 : back);
+    /* "Friday 20th" must be that Friday */
+    if (d->day && (int)g_date_get_day(&date) != d->day)
+      return NULL;
   }
   if (next_day)
     g_date_add_days(&date, 1);
@@ -202,6 +205,34 @@ static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
   if (!at || g_date_time_compare(at, sent) > 0)
     return NULL;
   return g_date_time_to_utc(at);
+}
+
+/* As resolve_one(); a time in words with no part of the day may be
+ * morning or evening. With no day either ("at a quarter to ten"), it is
+ * the last time the clock showed it, as for any clock time alone; on a
+ * named day ("yesterday at half past eight"), only when one of the two is
+ * still to come. */
+static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
+                          GTimeZone *tz)
+{
+  FtClock am = *c, pm = *c;
+  GDateTime *a, *b;
+  if (!c->words || d->part != FT_PART_NONE || c->hour >= 12)
+    return resolve_one(d, c, sent, tz);
+  am.words = pm.words = am.dial = pm.dial = FALSE;
+  pm.hour += 12;
+  a = resolve_one(d, &am, sent, tz);
+  b = resolve_one(d, &pm, sent, tz);
+  if (a && b) {
+    const gboolean later_b = g_date_time_compare(b, a) > 0;
+    GDateTime *keep = d->kind != FT_DAY_NONE ? NULL : later_b ? b : a;
+    if (keep != a)
+      g_date_time_unref(a);
+    if (keep != b)
+      g_date_time_unref(b);
+    return keep;
+  }
+  return a ? a : b;
 }
 
 static GDateTime *instant_of(const FtExpr *e, const char *text,
@@ -270,9 +301,9 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
 
 /* ---- names ---- */
 
-/* Lower-cased, every run of white space (no-break spaces too) one space,
- * none at either end. */
-static char *squash(const char *s)
+/* Every run of white space (no-break spaces too) one space, none at
+ * either end; lower-cased if lower. */
+static char *squash_case(const char *s, gboolean lower)
 {
   GString *out = g_string_sized_new(strlen(s));
   gboolean space = FALSE;
@@ -286,10 +317,15 @@ static char *squash(const char *s)
     if (space && out->len > 0)
       g_string_append_c(out, ' ');
     space = FALSE;
-    g_string_append_c(out, g_ascii_tolower((char)*u));
+    g_string_append_c(out, lower ? g_ascii_tolower((char)*u) : (char)*u);
     u++;
   }
   return g_string_free(out, FALSE);
+}
+
+static char *squash(const char *s)
+{
+  return squash_case(s, TRUE);
 }
 
 static gboolean word_byte(char c)
@@ -297,38 +333,47 @@ static gboolean word_byte(char c)
   return g_ascii_isalnum(c) || (guchar)c >= 0x80;
 }
 
-/* Where needle first stands as whole words in hay, or -1. A name followed
+/* The text searched: lower-cased, and as written (same offsets). */
+typedef struct {
+  const char *low, *orig;
+} Hay;
+
+/* Where needle first stands as whole words in hay, or -1; with capital,
+ * only where it starts with a capital letter as written. A name followed
  * by ".x" or "-x" runs on ("supplier.co.uk.example.net"). */
-static gssize find_words(const char *hay, const char *needle)
+static gssize find_words(const Hay *hay, const char *needle, gboolean capital)
 {
   const gsize n = strlen(needle);
+  const char *low = hay->low;
   if (n == 0)
     return -1;
-  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) {
+  for (const char *p = strstr(low, needle); p; p = strstr(p + 1, needle)) {
     const char after = p[n];
-    if ((p > hay && word_byte(p[-1])) || word_byte(after) ||
-        ((after == '.' || after == '-') && word_byte(p[n + 1])))
+    if ((p > low && word_byte(p[-1])) || word_byte(after) ||
+        ((after == '.' || after == '-') && word_byte(p[n + 1])) ||
+        (capital && !g_ascii_isupper(hay->orig[p - low])))
       continue;
-    return p - hay;
+    return p - low;
   }
   return -1;
 }
 
-static gssize find_first(const char *hay, const char *needle, gssize best)
+static gssize find_first(const Hay *hay, const char *needle, gboolean capital,
+                         gssize best)
 {
   g_autofree char *name = squash(needle);
-  const gssize at = find_words(hay, name);
+  const gssize at = find_words(hay, name, capital);
   return at >= 0 && (best < 0 || at < best) ? at : best;
 }
 
-static char *systems_named(const char *hay)
+static char *systems_named(const Hay *hay)
 {
   g_autoptr(GString) out = g_string_new(NULL);
   gssize first[G_N_ELEMENTS(systems)];
   for (gsize s = 0; s < G_N_ELEMENTS(systems); s++) {
     first[s] = -1;
     for (const char *const *w = systems[s].words; *w; w++)
-      first[s] = find_first(hay, *w, first[s]);
+      first[s] = find_first(hay, *w, FALSE, first[s]);
   }
   /* in order of mention: a selection of a short constant list */
   for (;;) {
@@ -365,19 +410,21 @@ static char *distinctive_word(const char *name)
   return g_steal_pointer(&word);
 }
 
-/* The name of names mentioned first in hay, as given; NULL if none is. */
-static char *first_named(const char *hay, const char *const *names)
+/* The name of names mentioned first in hay, as given; NULL if none is.
+ * A distinctive word alone counts only written with a capital, as names
+ * are: "NOMIS", not "casework" for "Legal Aid Casework". */
+static char *first_named(const Hay *hay, const char *const *names)
 {
   gssize best = -1;
   const char *found = NULL;
   for (gsize i = 0; names && names[i]; i++) {
     g_autofree char *word = distinctive_word(names[i]);
-    gssize at = find_first(hay, names[i], -1);
+    gssize at = find_first(hay, names[i], FALSE, -1);
     if (word) {
-      at = find_first(hay, word, at);
+      at = find_first(hay, word, TRUE, at);
       /* "acme-supplies" is also written "Acme Supplies" */
       g_strdelimit(word, "-", ' ');
-      at = find_first(hay, word, at);
+      at = find_first(hay, word, TRUE, at);
     }
     if (at >= 0 && (best < 0 || at < best)) {
       best = at;
@@ -397,7 +444,9 @@ IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
   const char *t = text ? text : "";
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
   g_autoptr(GPtrArray) decisions = classify_text(t);
-  g_autofree char *hay = squash(t);
+  g_autofree char *low = squash(t);
+  g_autofree char *orig = squash_case(t, FALSE);
+  const Hay hay = { low, orig };
 
   detect(ft, t, sent, zone);
   for (guint i = 0; i < decisions->len; i++) {
@@ -413,9 +462,9 @@ IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
       ft->personal_data_words = g_strdup(d->words);
     }
   }
-  ft->systems_affected = systems_named(hay);
-  ft->information_asset = first_named(hay, assets);
-  ft->supplier = first_named(hay, suppliers);
+  ft->systems_affected = systems_named(&hay);
+  ft->information_asset = first_named(&hay, assets);
+  ft->supplier = first_named(&hay, suppliers);
   return ft;
 }
 

@@ -36,8 +36,8 @@ typedef struct {
   FtClock c;
   char meridiem; /* 'a', 'p' or 0 */
   gboolean weak; /* 9.30: a time only after "at" or with a day */
-  gboolean four; /* 1405: a time only with a day, and never 1900-2099,
-                    which are years, unless a date holds the year */
+  gboolean four; /* 1405: a time only after "at" or with a day, and never
+                    1900-2099, which are years, unless a date holds one */
   gboolean bare; /* "at 2": only with a part of the day */
 } Clock;
 
@@ -177,6 +177,44 @@ static gboolean spaced(const Toks *x, guint i)
 
 /* ---- clock times ---- */
 
+static const char *const small_numbers[] = {
+  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+  "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+  "seventeen", "eighteen", "nineteen", NULL };
+static const char *const tens[] = { "twenty", "thirty", "forty", "fifty",
+                                    "sixty", NULL };
+
+/* "ten", "forty-five", "45", "a": a count, or -1. */
+static int read_count(const Toks *x, guint *pos)
+{
+  guint i = *pos;
+  int k, n = -1;
+  if (is_num(x, i, 1, 3)) {
+    n = x->t[i].num;
+    i++;
+  } else if (is_word(x, i, "a") || is_word(x, i, "an")) {
+    n = 1;
+    i++;
+  } else if ((k = word_index(x, i, small_numbers)) >= 0) {
+    n = k + 1;
+    i++;
+  } else if ((k = word_index(x, i, tens)) >= 0) {
+    n = 20 + 10 * k;
+    i++;
+    if (is_punct(x, i, '-', TRUE) && word_index(x, i + 1, small_numbers) >= 0 &&
+        word_index(x, i + 1, small_numbers) < 9) {
+      n += word_index(x, i + 1, small_numbers) + 1;
+      i += 2;
+    } else if ((k = word_index(x, i, small_numbers)) >= 0 && k < 9) {
+      n += k + 1;
+      i++;
+    }
+  }
+  *pos = i;
+  return n;
+}
+
+
 /* am, pm, a.m., p.m. */
 static char read_meridiem(const Toks *x, guint *pos)
 {
@@ -219,6 +257,44 @@ static void read_zone(const Toks *x, guint *pos, Clock *k)
   }
 }
 
+/* "half past eight", "quarter to ten", "ten past nine", "20 to 4": a
+ * time on the dial, read only where a time is expected. */
+static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
+{
+  guint i = *pos;
+  int minutes, hour;
+  gboolean to;
+  if (is_word(x, i, "a") && is_word(x, i + 1, "quarter"))
+    i++;
+  if (is_word(x, i, "half") || is_word(x, i, "quarter")) {
+    minutes = is_word(x, i, "half") ? 30 : 15;
+    i++;
+  } else if ((minutes = read_count(x, &i)) < 1 || minutes > 59) {
+    return FALSE;
+  } else if (is_word(x, i, "minutes") || is_word(x, i, "mins")) {
+    i++;
+  }
+  to = is_word(x, i, "to");
+  if (!to && !is_word(x, i, "past"))
+    return FALSE;
+  i++;
+  if (is_num(x, i, 1, 2))
+    hour = x->t[i].num;
+  else if (word_index(x, i, small_numbers) >= 0)
+    hour = word_index(x, i, small_numbers) + 1;
+  else
+    return FALSE;
+  if (hour < 1 || hour > 12 || (to && minutes == 30))
+    return FALSE;
+  k->c.hour = to ? (hour + 10) % 12 + 1 : hour;
+  k->c.minute = to ? 60 - minutes : minutes;
+  k->c.dial = TRUE;
+  k->c.words = TRUE;
+  k->weak = TRUE;
+  *pos = i + 1;
+  return TRUE;
+}
+
 static gboolean read_clock(const Toks *x, guint *pos, Clock *k)
 {
   static const char *const hour_words[] = { "h", "hr", "hrs", "hours",
@@ -246,6 +322,8 @@ static gboolean read_clock(const Toks *x, guint *pos, Clock *k)
         i++;
       }
     }
+  } else if (read_word_clock(x, &i, k)) {
+    /* half past eight, ten to nine */
   } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, hour_words) >= 0) {
     k->c.hour = x->t[i].num / 100; /* 1405hrs */
     k->c.minute = x->t[i].num % 100;
@@ -262,8 +340,14 @@ static gboolean read_clock(const Toks *x, guint *pos, Clock *k)
   } else if (is_word(x, i, "midnight")) {
     k->c.midnight = TRUE;
     i++;
-  } else if (is_num(x, i, 1, 2)) {
-    k->c.hour = x->t[i].num;
+  } else if (is_num(x, i, 1, 2) ||
+             (word_index(x, i, small_numbers) >= 0 &&
+              word_index(x, i, small_numbers) < 12)) {
+    /* 2pm, "at 2", "at nine", "nine o'clock" */
+    k->c.words = !is_num(x, i, 1, 2);
+    k->c.hour = is_num(x, i, 1, 2) ? x->t[i].num
+                                   : word_index(x, i, small_numbers) + 1;
+    dial = TRUE;
     i++;
     k->meridiem = read_meridiem(x, &i);
     if (!k->meridiem && (is_word(x, i, "noon") || is_word(x, i, "midday")) &&
@@ -291,7 +375,8 @@ static gboolean read_clock(const Toks *x, guint *pos, Clock *k)
   if (k->c.hour > 23 || k->c.minute > 59 || k->c.second > 59 ||
       (k->bare && (k->c.hour < 1 || k->c.hour > 12)))
     return FALSE;
-  k->c.dial = dial && !k->meridiem && k->c.hour >= 1 && k->c.hour <= 12;
+  k->c.dial = (dial || k->c.dial) && !k->meridiem && k->c.hour >= 1 &&
+              k->c.hour <= 12;
   read_zone(x, &i, k);
   *pos = i;
   return TRUE;
@@ -317,6 +402,18 @@ static FtPart read_part(const Toks *x, guint *pos)
     return FT_PART_NONE;
   (*pos)++;
   return (FtPart)(k + 1);
+}
+
+/* "in the afternoon" after a time; FT_PART_NONE if not there. */
+static FtPart read_in_the_part(const Toks *x, guint *pos)
+{
+  guint i = *pos + 2;
+  FtPart part;
+  if (!is_word(x, *pos, "in") || !is_word(x, *pos + 1, "the") ||
+      !(part = read_part(x, &i)))
+    return FT_PART_NONE;
+  *pos = i;
+  return part;
 }
 
 /* "22", "22nd" */
@@ -453,6 +550,14 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
     if (read_date(x, &i, d)) {
       if (d->last)
         return FALSE;
+    } else if (d->weekday && is_num(x, i, 1, 2) && is_glued(x, i + 1) &&
+               word_index(x, i + 1, (const char *const[]){ "st", "nd", "rd",
+                                                           "th", NULL }) >= 0) {
+      /* "Friday 20th": the last Friday that was the 20th */
+      d->kind = FT_DAY_WEEKDAY;
+      d->day = x->t[i].num;
+      i += 2;
+      d->part = read_part(x, &i);
     } else if (d->weekday) {
       if (is_punct(x, i - 1, ',', FALSE))
         i--;
@@ -467,43 +572,6 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
 }
 
 /* ---- "an hour ago" ---- */
-
-static const char *const small_numbers[] = {
-  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-  "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-  "seventeen", "eighteen", "nineteen", NULL };
-static const char *const tens[] = { "twenty", "thirty", "forty", "fifty",
-                                    "sixty", NULL };
-
-/* "ten", "forty-five", "45", "a": a count, or -1. */
-static int read_count(const Toks *x, guint *pos)
-{
-  guint i = *pos;
-  int k, n = -1;
-  if (is_num(x, i, 1, 3)) {
-    n = x->t[i].num;
-    i++;
-  } else if (is_word(x, i, "a") || is_word(x, i, "an")) {
-    n = 1;
-    i++;
-  } else if ((k = word_index(x, i, small_numbers)) >= 0) {
-    n = k + 1;
-    i++;
-  } else if ((k = word_index(x, i, tens)) >= 0) {
-    n = 20 + 10 * k;
-    i++;
-    if (is_punct(x, i, '-', TRUE) && word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 9) {
-      n += word_index(x, i + 1, small_numbers) + 1;
-      i += 2;
-    } else if ((k = word_index(x, i, small_numbers)) >= 0 && k < 9) {
-      n += k + 1;
-      i++;
-    }
-  }
-  *pos = i;
-  return n;
-}
 
 /* Minutes before the mail was sent, or -1: "an hour ago", "30 minutes
  * ago", "half an hour ago", "an hour and a half ago". */
@@ -551,7 +619,7 @@ static const char *const lead_words[] = { "at", "about", "around",
 /* A time after one of these is a bound or a range, not when it happened. */
 static const char *const bound_words[] = {
   "before", "after", "until", "till", "by", "since", "from", "between",
-  "and", "to", "every", "each", "past", NULL };
+  "and", "to", "every", "each", NULL };
 /* A sentence with one of these is about noticing the incident. */
 static const char *const noticing_words[] = {
   "noticed", "noticing", "realised", "realized", "discovered", "detected",
@@ -618,16 +686,21 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
     m = skip_fillers(x, k, TRUE, &anchor);
     if (!spaced(x, m) || !read_clock(x, &m, &clock))
       return FALSE; /* a day with no time: never guess one */
+    if (!e->day.part)
+      e->day.part = read_in_the_part(x, &m);
     end = m;
   } else if (read_clock(x, &k, &clock)) {
+    FtPart part = read_in_the_part(x, &k);
     end = k;
     /* "at" between a time and a day is no anchor for the time alone */
     m = skip_fillers(x, k, TRUE, &between);
-    if (spaced(x, m) && read_day(x, &m, &e->day)) {
+    if (spaced(x, m) && !part && read_day(x, &m, &e->day)) {
       have_day = TRUE;
       *other_day = e->day.kind != FT_DAY_TODAY && e->day.kind != FT_DAY_NONE;
       end = m;
     }
+    if (!have_day)
+      e->day.part = part; /* "at 3 in the afternoon" */
   } else {
     return FALSE;
   }
@@ -640,8 +713,9 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
      * day; "at 2" only with a part of the day; a time alone only after
      * "at" */
     if ((clock.weak && !have_day && !anchor) ||
-        (clock.four && (!have_day || (e->day.kind != FT_DAY_ABS &&
-                                      clock.c.hour >= 19 && clock.c.hour <= 20))) ||
+        (clock.four && !have_day && !anchor) ||
+        (clock.four && e->day.kind != FT_DAY_ABS && clock.c.hour >= 19 &&
+         clock.c.hour <= 20) ||
         (clock.bare && (!anchor || e->day.part == FT_PART_NONE)) ||
         (!have_day && !anchor))
       return FALSE;
@@ -667,12 +741,12 @@ GArray *freetext_time_scan(const char *text)
 {
   g_autoptr(GArray) toks = tokenize(text ? text : "");
   g_autoptr(GArray) sentences = g_array_new(FALSE, TRUE, sizeof(gboolean));
-  g_autoptr(GArray) sentence_of = g_array_new(FALSE, FALSE, sizeof(guint));
+  g_autoptr(GArray) start_of = g_array_new(FALSE, FALSE, sizeof(guint));
   g_autoptr(GArray) all = g_array_new(FALSE, TRUE, sizeof(FtExpr));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
   Toks x = { .text = text ? text : "", .t = (const Tok *)(void *)toks->data,
              .n = toks->len };
-  guint other_day_sentence = G_MAXUINT;
+  guint other_day_at = G_MAXUINT;
 
   g_array_set_size(sentences, x.n ? x.t[x.n - 1].sentence + 1 : 0);
   for (guint i = 0; i < x.n; i++)
@@ -683,13 +757,13 @@ GArray *freetext_time_scan(const char *text)
     guint next;
     gboolean other_day = FALSE;
     const gboolean ok = read_expression(&x, i, &e, &next, &other_day);
-    if (other_day)
-      other_day_sentence = MIN(other_day_sentence, x.t[i].sentence);
     if (ok) {
       e.noticing = g_array_index(sentences, gboolean, x.t[i].sentence);
       g_array_append_val(all, e);
-      g_array_append_val(sentence_of, x.t[i].sentence);
+      g_array_append_val(start_of, i);
     }
+    if (other_day)
+      other_day_at = MIN(other_day_at, i);
     i = MAX(next, i + 1);
   }
   /* "Yesterday I ... at 14:05": once another day is named, a clock time
@@ -697,7 +771,7 @@ GArray *freetext_time_scan(const char *text)
   for (guint i = 0; i < all->len; i++) {
     const FtExpr *e = &g_array_index(all, FtExpr, i);
     if (e->kind != FT_EXPR_DAY_CLOCK || e->day.kind != FT_DAY_NONE ||
-        g_array_index(sentence_of, guint, i) < other_day_sentence)
+        g_array_index(start_of, guint, i) < other_day_at)
       g_array_append_val(out, *e);
   }
   return out;

@@ -29,12 +29,13 @@ typedef struct {
   FtPart part;
   int weekday;     /* GDateWeekday or 0 */
   gboolean last;   /* "last Sunday": a week ago when today is Sunday */
-  int day, month;  /* FT_DAY_DM */
+  int day, month;  /* FT_DAY_DM; FT_DAY_WEEKDAY: day of "Friday 20th" */
 } FtDay;
 
 typedef struct {
   int hour, minute, second; /* 24-hour once am/pm are applied */
   gboolean dial;      /* read on a 12-hour dial: no am/pm, 1-12 */
+  gboolean words;     /* "half past eight": a 12-hour time, am or pm */
   gboolean midnight;
   gboolean have_zone; /* GMT, BST, +01:00 written after it */
   int offset;         /* seconds east of UTC, when have_zone */

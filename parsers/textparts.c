@@ -3,7 +3,8 @@
  * One pass classifies each line on its own (blank, "> " quote, "-- "
  * separator, sign-off, "Sent from my iPhone", or a marker after which
  * everything is an earlier message: "On ... wrote:", "-----Original
- * Message-----", an Outlook "From:/Sent:" block, a rule of underscores).
+ * Message-----", "----- Forwarded message from ... -----", an Outlook
+ * "From:/Sent:" block, a rule of underscores).
  * The first such marker ends the sender's part; before it, the signature
  * starts at a "-- " line or at a sign-off followed by no more than a short
  * block, which a backward count over the lines settles for every
@@ -26,7 +27,7 @@
 
 typedef enum {
   LN_TEXT, LN_BLANK, LN_QUOTE, LN_SIG_DASH, LN_SIGN_OFF, LN_DEVICE,
-  LN_ATTRIBUTION, LN_REST
+  LN_DISCLAIMER, LN_ATTRIBUTION, LN_REST
 } LineKind;
 
 typedef struct {
@@ -48,6 +49,17 @@ static const char *const sign_offs[] = {
 static const char *const device_lines[] = {
   "sent from my ", "sent from outlook", "get outlook for ",
   "sent from mail for ", "sent from yahoo mail", "sent with proton",
+  NULL };
+
+/* Words found only in the legal footers mail systems append; such a line
+ * starting a paragraph, and what follows, is signature however long.
+ * Lower case. */
+static const char *const disclaimer_words[] = {
+  "this e-mail and any attachment", "this email and any attachment",
+  "this message and any attachment", "if you are not the intended recipient",
+  "if you have received this e-mail in error",
+  "if you have received this email in error",
+  "if you have received this message in error", "scanned for viruses",
   NULL };
 
 static void strip_span(const char **s, const char **e)
@@ -112,6 +124,15 @@ static gboolean is_sign_off(const char *s, const char *e)
   return FALSE;
 }
 
+static gboolean is_disclaimer(const char *s, const char *e)
+{
+  g_autofree char *low = g_ascii_strdown(s, e - s);
+  for (const char *const *w = disclaimer_words; *w; w++)
+    if (strstr(low, *w))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean is_device_line(const char *s, const char *e)
 {
   if (e - s > SIGN_OFF_MAX)
@@ -141,8 +162,9 @@ static gboolean is_rest_marker(const char *s, const char *e)
   while (e > s && e[-1] == '-')
     e--;
   strip_span(&s, &e);
+  /* mutt: "----- Forwarded message from Jane <jane@example.org> -----" */
   return span_is(s, e, "original message") ||
-         span_is(s, e, "forwarded message");
+         span_starts(s, e, "forwarded message");
 }
 
 /* "From: ..." or "*From:* ..." (as HTML converts bold) with a value. */
@@ -178,6 +200,8 @@ static void classify(Line *lines, guint n, guint i)
     lines[i].kind = LN_SIGN_OFF;
   else if (is_device_line(s, e))
     lines[i].kind = LN_DEVICE;
+  else if (is_disclaimer(s, e))
+    lines[i].kind = LN_DISCLAIMER;
   else
     lines[i].kind = LN_TEXT;
 }
@@ -254,18 +278,20 @@ static guint find_boundary(Line *lines, guint n)
   return n;
 }
 
-/* Index of the first signature line before limit, or limit. */
+/* Index of the first signature line before limit, or limit: a sign-off
+ * with a short block before the "-- " line or the legal footer, else the
+ * "-- " line or the footer, whichever comes first. */
 static guint find_signature(const Line *lines, guint limit)
 {
   g_autofree guint *after = g_new0(guint, limit + 1);
   g_autofree gboolean *long_after = g_new0(gboolean, limit + 1);
   guint dash = limit, own_before = 0, start = limit;
 
-  for (guint i = 0; i < limit; i++)
-    if (lines[i].kind == LN_SIG_DASH) {
+  for (guint i = 0; i < limit && dash == limit; i++)
+    if (lines[i].kind == LN_SIG_DASH ||
+        (lines[i].kind == LN_DISCLAIMER && i > 0 &&
+         lines[i - 1].kind == LN_BLANK))
       dash = i;
-      break;
-    }
   /* after[i]: non-blank lines in [i, dash); long_after[i]: one is long */
   for (guint i = dash; i-- > 0;) {
     const gboolean counts =

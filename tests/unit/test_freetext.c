@@ -77,6 +77,27 @@ static void test_times_of_today(void **state)
   check_monday("at 2.05 a.m. I saw it", "2026-11-23T02:05:00Z",
                "at 2.05 a.m.");
   check_monday("at midnight", "2026-11-23T00:00:00Z", "at midnight");
+  check_monday("At 0930 I received an email", "2026-11-23T09:30:00Z",
+               "At 0930");
+  /* the time on the dial, in words */
+  check_monday("Earlier today, around half past eight, a man got in",
+               "2026-11-23T08:30:00Z",
+               "Earlier today, around half past eight");
+  check_monday("At ten past nine this morning my screen went black",
+               "2026-11-23T09:10:00Z", "At ten past nine this morning");
+  check_monday("at a quarter to ten", "2026-11-23T09:45:00Z",
+               "at a quarter to ten");
+  check_monday("at 20 minutes past 9", "2026-11-23T09:20:00Z",
+               "at 20 minutes past 9");
+  check_monday("at nine this morning", "2026-11-23T09:00:00Z",
+               "at nine this morning");
+  check_monday("yesterday at five to six in the evening",
+               "2026-11-22T17:55:00Z", "yesterday at five to six in the evening");
+  check_monday("yesterday at five to six", NULL, NULL); /* am or pm? */
+  check_time("2026-11-23T22:30:00Z", "at a quarter to ten",
+             "2026-11-23T21:45:00Z", "at a quarter to ten");
+  check_monday("yesterday evening at five to six", "2026-11-22T17:55:00Z",
+               "yesterday evening at five to six");
   /* a clock time alone that is still to come today was yesterday's */
   check_monday("at 14:05", "2026-11-22T14:05:00Z", "at 14:05");
   check_monday("at 10:31", "2026-11-22T10:31:00Z", "at 10:31");
@@ -132,6 +153,9 @@ static void test_times_of_other_days(void **state)
                "last Monday at 11am");
   check_monday("last Friday at 9am", "2026-11-20T09:00:00Z",
                "last Friday at 9am");
+  check_monday("On Friday 20th at 5.45pm, as I was leaving",
+               "2026-11-20T17:45:00Z", "On Friday 20th at 5.45pm");
+  check_monday("On Friday 13th at 5.45pm", NULL, NULL); /* not a Friday */
   /* day and month: this year's, or last year's if the day is to come */
   check_monday("22/11 at 14:05", "2026-11-22T14:05:00Z", "22/11 at 14:05");
   check_monday("at 14:05 on 22/11", "2026-11-22T14:05:00Z",
@@ -247,11 +271,14 @@ static void test_choosing_among_times(void **state)
   /* a time to come is skipped, not used */
   check_monday("I will call you at 3pm today. I clicked it at 9am today.",
                "2026-11-23T09:00:00Z", "at 9am today");
-  /* once another day is named, a clock time alone is not read as today's */
+  /* once another day is named, a clock time alone is not read as today's;
+   * a day named after it is another matter */
   check_monday("Yesterday I noticed at 14:05 that it was gone", NULL, NULL);
   check_monday("It started on Sunday. At 9am I found it", NULL, NULL);
   check_monday("At 9am I found it. It started on Sunday", "2026-11-23T09:00:00Z",
                "At 9am");
+  check_monday("At 10:15 I found a bucket left open since a change on Monday",
+               "2026-11-23T10:15:00Z", "At 10:15");
 }
 
 static void test_not_times(void **state)
@@ -289,7 +316,8 @@ static void test_not_times(void **state)
     "midnight yesterday",
     "Sunday at midnight",
     "yesterday at 2026",
-    "at 1405",
+    "at 2026",
+    "at 1999 prices",
     "about1405",
     "yesterday1405",
     "at9.30",
@@ -346,6 +374,20 @@ static void test_assets_and_suppliers(void **state)
   assert_string_equal(e->supplier, "Acme Secure Shredding");
   assert_null(f->information_asset);
   assert_null(f->supplier);
+  /* a distinctive word alone only as a name, with its capital */
+  {
+    static const char *const more[] = { "Legal Aid Casework", NULL };
+    g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
+    g_autoptr(IgFreeText) g = freetext_extract(
+        "she is doing her casework at home; nomis was slow", NULL, tz, more,
+        NULL);
+    g_autoptr(IgFreeText) h =
+        freetext_extract("Casework was down", NULL, tz, more, NULL);
+    g_autoptr(IgFreeText) i = extract_at("nomis was slow", NULL);
+    assert_null(g->information_asset);
+    assert_string_equal(h->information_asset, "Legal Aid Casework");
+    assert_null(i->information_asset);
+  }
   /* no lists: nothing to find */
   {
     g_autoptr(GTimeZone) tz = g_time_zone_new_utc();

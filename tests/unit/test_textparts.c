@@ -106,6 +106,29 @@ static void test_sign_off_words_that_are_not_signatures(void **state)
         NULL);
 }
 
+static void test_legal_footers(void **state)
+{
+  static const char footer[] =
+      "This e-mail and any attachments is intended only for the attention "
+      "of the addressee(s). Its unauthorised use, disclosure, storage or "
+      "copying is not permitted.\nThis email has been scanned for viruses.";
+  g_autofree char *after_sign_off = g_strdup_printf(
+      "I clicked a link.\n\nKind regards,\nJane Smith\n\n%s\n", footer);
+  g_autofree char *alone =
+      g_strdup_printf("I clicked a link.\n\n%s\n", footer);
+  g_autofree char *sig = g_strdup_printf("Kind regards,\nJane Smith\n\n%s",
+                                         footer);
+  check(after_sign_off, "I clicked a link.", sig, NULL);
+  check(alone, "I clicked a link.", footer, NULL);
+  /* words of a footer in the sender's own sentence are just words */
+  check("The phishing email said it was for the intended recipient only",
+        "The phishing email said it was for the intended recipient only", NULL,
+        NULL);
+  check("It said:\nIf you are not the intended recipient, call us.\nOdd.",
+        "It said:\nIf you are not the intended recipient, call us.\nOdd.",
+        NULL, NULL);
+}
+
 static void test_mobile_footers(void **state)
 {
   check("Quick note\n\nSent from my iPhone\n", "Quick note",
@@ -170,6 +193,11 @@ static void test_earlier_messages(void **state)
         NULL, "---------- Forwarded message ---------\nFrom: a\nold");
   check("FYI\n\nBegin forwarded message:\n\nFrom: a\nold\n", "FYI", NULL,
         "Begin forwarded message:\n\nFrom: a\nold");
+  check("Ewan\n\n----- Forwarded message from Isaac <i@example.org> -----\n"
+        "\nold\n----- End forwarded message -----\n",
+        "Ewan", NULL,
+        "----- Forwarded message from Isaac <i@example.org> -----\n\nold\n"
+        "----- End forwarded message -----");
   /* a From: line alone, or a short rule, is the sender's own */
   check("From: the service desk\nthey said hello\n",
         "From: the service desk\nthey said hello", NULL, NULL);
@@ -224,6 +252,7 @@ int main(void)
     cmocka_unit_test(test_signature_separator),
     cmocka_unit_test(test_sign_offs),
     cmocka_unit_test(test_sign_off_words_that_are_not_signatures),
+    cmocka_unit_test(test_legal_footers),
     cmocka_unit_test(test_mobile_footers),
     cmocka_unit_test(test_quoted_lines),
     cmocka_unit_test(test_attribution),

@@ -1,0 +1,153 @@
+/* test_report.c - unit tests for gateway/report.c: a parsed mail becomes
+ * incident fields: the form, free text by rule with each decision
+ * recorded, forwards unwrapped with the forwarder's domain deciding the
+ * route, reporter names as people say them, missing fields listed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/report.h"
+#include "parsers/mail.h"
+
+static const char conf[] =
+    "[stakeholders]\nhelpdesk_domains = servicedesk.justice.gov.uk\n"
+    "[suppliers]\nexample-supplier.co.uk = contracts@justice.gov.uk\n"
+    "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n";
+
+typedef struct {
+  IgConfig *config;
+  GPtrArray *problems;
+  GPtrArray *decisions;
+  IgIncident *inc;
+} Built;
+
+static Built build(const char *raw)
+{
+  Built b = { config_load_data(conf, strlen(conf), "t.conf", NULL),
+              g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+              NULL };
+  assert_non_null(b.config);
+  g_autoptr(IgMail) mail = mail_parse(raw, strlen(raw), NULL);
+  assert_non_null(mail);
+  g_autoptr(GDateTime) received = g_date_time_new_utc(2026, 11, 23, 10, 30, 0);
+  b.inc = report_build(b.config, mail, received, b.problems, b.decisions);
+  return b;
+}
+
+static void done(Built *b)
+{
+  incident_free(b->inc);
+  g_ptr_array_unref(b->problems);
+  g_ptr_array_unref(b->decisions);
+  config_free(b->config);
+}
+
+static gboolean has_decision(const Built *b, const char *prefix)
+{
+  for (guint i = 0; i < b->decisions->len; i++)
+    if (g_str_has_prefix(g_ptr_array_index(b->decisions, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void test_person_name(void **state)
+{
+  const char *cases[][2] = {
+    { "Okafor, David", "David Okafor" }, { "Dr Helen Morrow", "Helen Morrow" },
+    { "Ó Floinn, Seán", "Seán Ó Floinn" }, { "Jane Smith", "Jane Smith" },
+    { "  ", NULL }, { "Mrs. Ann Lee", "Ann Lee" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *got = report_person_name(cases[i][0]);
+    assert_string_equal(got ? got : "(null)", cases[i][1] ? cases[i][1] : "(null)");
+  }
+  assert_null(report_person_name(NULL));
+}
+
+static void test_free_text_decisions(void **state)
+{
+  Built b = build("From: \"Patel, Priya\" <priya.patel@justice.gov.uk>\n"
+                  "Subject: Stolen laptop\nDate: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "My laptop was stolen from my car at about 9.30 this morning.\n\n"
+                  "Kind regards,\nPriya\n");
+  assert_string_equal(b.inc->source, "free_text");
+  assert_string_equal(b.inc->reporter_name, "Priya Patel");
+  assert_string_equal(b.inc->category, "lost-or-stolen-equipment");
+  assert_string_equal(b.inc->detected_at, "2026-11-23T09:30:00Z");
+  assert_int_equal(b.inc->minutes_to_report, 60);
+  assert_true(has_decision(&b, "category = lost-or-stolen-equipment, from \""));
+  assert_true(has_decision(&b, "detected_at = 2026-11-23T09:30:00Z"));
+  assert_null(strstr(b.inc->description, "Kind regards"));
+  assert_non_null(b.inc->missing_fields[0]);
+  done(&b);
+}
+
+static void test_supplier_forward(void **state)
+{
+  Built b = build("From: Service Desk <desk@example-supplier.co.uk>\n"
+                  "Subject: FW: Phishing email received\nDate: Mon, 23 Nov 2026 10:20:00 +0000\n\n"
+                  "Forwarding as required by the contract.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Tom Harris <tom.harris@example-supplier.co.uk>\n"
+                  "Date: Mon, 23 Nov 2026 at 09:50\n"
+                  "Subject: Phishing email received\n"
+                  "To: Service Desk <desk@example-supplier.co.uk>\n\n"
+                  "I received a phishing email asking for my password at 09:40.\n");
+  assert_string_equal(b.inc->source, "forward");
+  assert_string_equal(b.inc->via, "supplier");
+  assert_string_equal(b.inc->supplier, "example-supplier.co.uk");
+  assert_string_equal(b.inc->forwarded_by, "desk@example-supplier.co.uk");
+  assert_string_equal(b.inc->reporter_email, "tom.harris@example-supplier.co.uk");
+  assert_string_equal(b.inc->reporter_name, "Tom Harris");
+  assert_string_equal(b.inc->summary, "Phishing email received");
+  assert_true(has_decision(&b, "forward unwrapped (1 level): original from tom.harris@"));
+  done(&b);
+}
+
+static void test_helpdesk_forward_of_form(void **state)
+{
+  Built b = build("From: IT Service Desk <desk@servicedesk.justice.gov.uk>\n"
+                  "Subject: FW: Incident report\n\n"
+                  "-----Original Message-----\n"
+                  "From: Jane Smith <jane.smith@justice.gov.uk>\n"
+                  "Sent: 23 November 2026 09:14\n"
+                  "To: IT Service Desk\n"
+                  "Subject: Incident report\n\n"
+                  "Reporter name: Jane Smith\nIncident category: Malware\nImpact: Low\n"
+                  "Information asset: Prison NOMIS\n");
+  assert_string_equal(b.inc->source, "forward");
+  assert_string_equal(b.inc->via, "helpdesk");
+  assert_null(b.inc->supplier);
+  assert_string_equal(b.inc->category, "malware");
+  assert_string_equal(b.inc->asset_owner, "nomis.iao@justice.gov.uk");
+  assert_string_equal(b.inc->forwarded_by, "desk@servicedesk.justice.gov.uk");
+  done(&b);
+}
+
+static void test_nothing_invented(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
+  assert_null(b.inc->category);
+  assert_null(b.inc->impact);
+  assert_null(b.inc->personal_data);
+  assert_null(b.inc->detected_at);
+  assert_int_equal(b.inc->reported_late, -1);
+  assert_string_equal(b.inc->via, "direct");
+  assert_int_equal(b.decisions->len, 0);
+  done(&b);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_person_name),
+    cmocka_unit_test(test_free_text_decisions),
+    cmocka_unit_test(test_supplier_forward),
+    cmocka_unit_test(test_helpdesk_forward_of_form),
+    cmocka_unit_test(test_nothing_invented),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
