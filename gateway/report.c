@@ -140,16 +140,38 @@ typedef struct {
   const char *text;
 } Origin;
 
-static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form,
-                           GDateTime *received, GPtrArray *problems)
+static void decided(GPtrArray *decisions, const char *field, const char *value,
+                    const char *words)
 {
-  for (guint i = 0; i < form->problems->len; i++)
-    g_ptr_array_add(problems, g_strdup(g_ptr_array_index(form->problems, i)));
+  if (value && words)
+    g_ptr_array_add(decisions, g_strdup_printf("%s = %s, from \"%s\"", field, value, words));
+}
+
+static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form,
+                           GDateTime *sent, GDateTime *received, GPtrArray *problems,
+                           GPtrArray *decisions)
+{
+  /* "Detected at: today, 08:50" needs the mail's date, which only the free
+   * text rules resolve. */
+  g_autoptr(GDateTime) detected = form->detected_at ? g_date_time_ref(form->detected_at) : NULL;
+  if (!detected && form->detected_text) {
+    g_autoptr(IgFreeText) ft = freetext_extract(form->detected_text, sent, config->tz, NULL, NULL);
+    if (ft->detected_at) {
+      detected = g_date_time_ref(ft->detected_at);
+      g_autofree char *iso = iso_utc(detected);
+      decided(decisions, "detected_at", iso, form->detected_text);
+    }
+  }
+  for (guint i = 0; i < form->problems->len; i++) {
+    const char *problem = g_ptr_array_index(form->problems, i);
+    if (!(detected && !form->detected_at && g_str_has_prefix(problem, "Date and time of detection:")))
+      g_ptr_array_add(problems, g_strdup(problem));
+  }
   inc->reporter_name = dup_or_null(form->reporter_name);
   inc->reporter_email = dup_or_null(form->reporter_email);
   inc->reporter_phone = dup_or_null(form->reporter_phone);
   inc->business_area = dup_or_null(form->business_area);
-  inc->detected_at = form->detected_at ? iso_utc(form->detected_at) : NULL;
+  inc->detected_at = detected ? iso_utc(detected) : NULL;
   inc->occurred_at = form->occurred_at ? iso_utc(form->occurred_at) : NULL;
   inc->category = dup_or_null(form->category);
   inc->impact = dup_or_null(form->impact);
@@ -160,7 +182,7 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   inc->supplier = dup_or_null(form->supplier);
   inc->description = dup_or_null(form->description);
   inc->actions_taken = dup_or_null(form->actions_taken);
-  set_timing(inc, config, form->detected_at, received, problems);
+  set_timing(inc, config, detected, received, problems);
 }
 
 static char **pair_names(GPtrArray *pairs)
@@ -172,11 +194,25 @@ static char **pair_names(GPtrArray *pairs)
   return (char **)g_ptr_array_free(names, FALSE);
 }
 
-static void decided(GPtrArray *decisions, const char *field, const char *value,
-                    const char *words)
+
+/* "near miss" said of this report, not denied ("not a near miss"); the
+ * phrase as written, or NULL. The pointer is a static string. */
+static const char *near_miss_words(const char *text)
 {
-  if (value && words)
-    g_ptr_array_add(decisions, g_strdup_printf("%s = %s, from \"%s\"", field, value, words));
+  static const char *const phrases[] = { "near miss", "near-miss", NULL };
+  g_autofree char *low = g_ascii_strdown(text ? text : "", -1);
+  for (int i = 0; phrases[i]; i++) {
+    const char *hit = strstr(low, phrases[i]);
+    if (!hit)
+      continue;
+    gsize before = hit - low;
+    if ((before >= 6 && strncmp(hit - 6, "not a ", 6) == 0) ||
+        (before >= 7 && strncmp(hit - 7, "wasn't ", 7) == 0) ||
+        (before >= 3 && strncmp(hit - 3, "no ", 3) == 0))
+      continue;
+    return phrases[i];
+  }
+  return NULL;
 }
 
 /* Free text: the fields the rules find in the sender's own words. */
@@ -200,6 +236,9 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   inc->systems_affected = dup_or_null(ft->systems_affected);
   inc->information_asset = dup_or_null(ft->information_asset);
   inc->supplier = dup_or_null(ft->supplier);
+  const char *near_miss = near_miss_words(parts->own);
+  inc->near_miss = near_miss != NULL;
+  decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
   decided(decisions, "detected_at", inc->detected_at, ft->detected_words);
   decided(decisions, "category", ft->category, ft->category_words);
   decided(decisions, "impact", ft->impact, ft->impact_words);
@@ -270,7 +309,7 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
     form = find_form(mail, config->tz);
   }
   if (form_is_form(form))
-    fill_from_form(inc, config, form, received, problems);
+    fill_from_form(inc, config, form, o.sent, received, problems, decisions);
   else
     fill_from_text(inc, config, &o, received, problems, decisions);
   inc->source = g_strdup(fwd ? "forward" : form_is_form(form) ? "form" : "free_text");

@@ -96,6 +96,7 @@ const IgClassifyRule classify_rules[] = {
             "to a different * person|recipient|claimant|applicant|address|"
             "family|deputy|solicitor|firm",
             "sent to a different", "instead of to", "meant for someone else",
+            "received a letter|email addressed to", "old address on file",
             "intended for someone else", "another recipient's",
             "wrong recipient", "wrong recipients", "wrong email address",
             "sent to wrong address", "letter sent to wrong address",
@@ -137,7 +138,10 @@ const IgClassifyRule classify_rules[] = {
             "notifications i did not request|make|approve|initiate",
             "sign-in approvals|requests|prompts i didn't",
             "sign-in approvals|requests|prompts i did not",
-            "unexpected mfa|authenticator prompts|requests"), NULL },
+            "unexpected mfa|authenticator prompts|requests",
+            "started getting mfa|authenticator prompts|requests",
+            "repeated mfa|authenticator prompts|requests",
+            "someone has|knows my password"), NULL },
 
   { "category", "malware", "malware-named", 70,
     PHRASES("virus", "viruses", "malware", "ransomware", "trojan",

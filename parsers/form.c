@@ -637,6 +637,7 @@ static void convert(IgForm *form, char **raw, GTimeZone *tz)
                   "is not an email address");
   }
   form->detected_at = date_value(form, F_DETECTED_AT, raw[F_DETECTED_AT], tz);
+  form->detected_text = g_strdup(raw[F_DETECTED_AT]);
   form->occurred_at = date_value(form, F_OCCURRED_AT, raw[F_OCCURRED_AT], tz);
   form->category = g_strdup(form_normalize_category(raw[F_CATEGORY]));
   if (raw[F_CATEGORY] && !form->category) {
@@ -727,8 +728,15 @@ IgForm *form_parse(const char *text, GTimeZone *tz)
         form->labels_found++;
       seen[f] = TRUE;
       more = collect_value(&l, &p, &value);
-      if (!raw[f] && value[0] && !is_null_value(value, f))
+      if (!raw[f] && value[0] && !is_null_value(value, f)) {
         raw[f] = g_steal_pointer(&value);
+      } else if (raw[f] && value[0] && (f == F_DETECTED_AT || f == F_OCCURRED_AT)) {
+        /* "Date of detection: 21/11/2026" then "Time detected: 19:45":
+         * one value in two lines. */
+        char *both = g_strdup_printf("%s %s", raw[f], value);
+        g_free(raw[f]);
+        raw[f] = both;
+      }
       continue; /* l is already the next line */
     }
     more = next_line(&p, &l);
@@ -749,6 +757,7 @@ void form_free(IgForm *form)
   g_free(form->reporter_phone);
   g_free(form->business_area);
   g_clear_pointer(&form->detected_at, g_date_time_unref);
+  g_free(form->detected_text);
   g_clear_pointer(&form->occurred_at, g_date_time_unref);
   g_free(form->category);
   g_free(form->impact);

@@ -18,6 +18,7 @@ typedef struct {
   char *reporter_phone;
   char *business_area;
   GDateTime *detected_at;   /* UTC */
+  char *detected_text;      /* the detection value as written, or NULL */
   GDateTime *occurred_at;   /* UTC */
   char *category;           /* one of form_categories[], or NULL */
   char *impact;             /* "low" | "medium" | "high" | NULL */

@@ -6,8 +6,10 @@
  * the mail's Date in the zone ("yesterday" is the day before the mail's
  * local date, "Sunday" the last Sunday on or before it), and not at all
  * without a Date. An instant after the mail was sent is not when the
- * incident was noticed. Of those left, the first in a sentence about
- * noticing ("I noticed", "received", "clicked") wins, else the first.
+ * incident was noticed, nor is a time on an earlier day in a sentence that
+ * also names today without a time ("and this morning it was gone"). Of
+ * those left, the first in a sentence about noticing ("I noticed",
+ * "received", "clicked") wins, else the first.
  *
  * Systems, assets and suppliers: whole-word search in a lower-cased copy
  * of the text with white space squashed, one linear search per name, the
@@ -281,8 +283,13 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
   const FtExpr *chosen = NULL;
   for (guint i = 0; i < exprs->len; i++) {
     const FtExpr *e = &g_array_index(exprs, FtExpr, i);
-    GDateTime *at = instant_of(e, text, sent, tz);
-    if (!at)
+    GDateTime *at;
+    /* "I left it there yesterday at 15:00, and this morning it was gone":
+     * it was noticed today, at a time not given */
+    if (e->today_too && e->day.kind != FT_DAY_NONE &&
+        e->day.kind != FT_DAY_TODAY && e->kind != FT_EXPR_AGO)
+      continue;
+    if (!(at = instant_of(e, text, sent, tz)))
       continue;
     if (!chosen || (e->noticing && !chosen->noticing)) {
       g_clear_pointer(&ft->detected_at, g_date_time_unref);

@@ -19,7 +19,8 @@ typedef struct {
   char *category_words;
   char *impact;               /* low | medium | high, or NULL */
   char *impact_words;
-  char *personal_data;        /* "yes" when the text shows personal data, else NULL */
+  char *personal_data;        /* "yes" when the text shows personal data, "no"
+                                 when it states there is none, else NULL */
   char *personal_data_words;
   char *systems_affected;     /* named systems, ", "-joined, or NULL */
   char *information_asset;    /* one of the asset names given, or NULL */

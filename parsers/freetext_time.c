@@ -663,7 +663,8 @@ static gboolean range_follows(const Toks *x, guint i)
 /* Reads one expression starting at token i into e; *next is where to look
  * next (past a day that has no time, so that it is not read twice). */
 static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
-                                guint *next, gboolean *other_day)
+                                guint *next, gboolean *other_day,
+                                gboolean *today_alone)
 {
   gboolean anchor = FALSE, between = FALSE, have_day = FALSE;
   const guint j = skip_fillers(x, i, FALSE, &anchor);
@@ -684,8 +685,10 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
     *next = k;
     *other_day = e->day.kind != FT_DAY_TODAY && e->day.kind != FT_DAY_NONE;
     m = skip_fillers(x, k, TRUE, &anchor);
-    if (!spaced(x, m) || !read_clock(x, &m, &clock))
+    if (!spaced(x, m) || !read_clock(x, &m, &clock)) {
+      *today_alone = e->day.kind == FT_DAY_TODAY;
       return FALSE; /* a day with no time: never guess one */
+    }
     if (!e->day.part)
       e->day.part = read_in_the_part(x, &m);
     end = m;
@@ -741,6 +744,7 @@ GArray *freetext_time_scan(const char *text)
 {
   g_autoptr(GArray) toks = tokenize(text ? text : "");
   g_autoptr(GArray) sentences = g_array_new(FALSE, TRUE, sizeof(gboolean));
+  g_autoptr(GArray) today = g_array_new(FALSE, TRUE, sizeof(gboolean));
   g_autoptr(GArray) start_of = g_array_new(FALSE, FALSE, sizeof(guint));
   g_autoptr(GArray) all = g_array_new(FALSE, TRUE, sizeof(FtExpr));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
@@ -749,14 +753,18 @@ GArray *freetext_time_scan(const char *text)
   guint other_day_at = G_MAXUINT;
 
   g_array_set_size(sentences, x.n ? x.t[x.n - 1].sentence + 1 : 0);
+  g_array_set_size(today, sentences->len);
   for (guint i = 0; i < x.n; i++)
     if (word_index(&x, i, noticing_words) >= 0)
       g_array_index(sentences, gboolean, x.t[i].sentence) = TRUE;
   for (guint i = 0; i < x.n;) {
     FtExpr e;
     guint next;
-    gboolean other_day = FALSE;
-    const gboolean ok = read_expression(&x, i, &e, &next, &other_day);
+    gboolean other_day = FALSE, today_alone = FALSE;
+    const gboolean ok =
+        read_expression(&x, i, &e, &next, &other_day, &today_alone);
+    if (today_alone)
+      g_array_index(today, gboolean, x.t[i].sentence) = TRUE;
     if (ok) {
       e.noticing = g_array_index(sentences, gboolean, x.t[i].sentence);
       g_array_append_val(all, e);
@@ -769,9 +777,11 @@ GArray *freetext_time_scan(const char *text)
   /* "Yesterday I ... at 14:05": once another day is named, a clock time
    * alone may be that day's, so it is not read as today's */
   for (guint i = 0; i < all->len; i++) {
-    const FtExpr *e = &g_array_index(all, FtExpr, i);
+    FtExpr *e = &g_array_index(all, FtExpr, i);
+    const guint at = g_array_index(start_of, guint, i);
+    e->today_too = g_array_index(today, gboolean, x.t[at].sentence);
     if (e->kind != FT_EXPR_DAY_CLOCK || e->day.kind != FT_DAY_NONE ||
-        g_array_index(start_of, guint, i) < other_day_at)
+        at < other_day_at)
       g_array_append_val(out, *e);
   }
   return out;

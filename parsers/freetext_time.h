@@ -51,6 +51,8 @@ typedef struct {
   gsize start, end;    /* the words in the text, "at about" included */
   gsize core;          /* FT_EXPR_ABSOLUTE: where the date and time start */
   gboolean noticing;   /* in a sentence about noticing or receiving */
+  gboolean today_too;  /* its sentence also names today without a time
+                          ("... at 15:00, and this morning it was gone") */
 } FtExpr;
 
 /* Every time expression of text, in order. Caller unrefs. */

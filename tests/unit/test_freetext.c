@@ -268,6 +268,17 @@ static void test_choosing_among_times(void **state)
   /* else the first */
   check_monday("It happened yesterday at 16:00. I was told today at 10:15.",
                "2026-11-22T16:00:00Z", "yesterday at 16:00");
+  /* a time beside a day without one is not clearly the detection */
+  check_monday("I left my laptop in the meeting room yesterday at 15:00 and "
+               "when I went back this morning it was gone.",
+               NULL, NULL);
+  check_monday("I left it there yesterday at 15:00 and noticed this morning.",
+               NULL, NULL);
+  check_monday("I noticed at 9:30 this morning that the laptop I left "
+               "yesterday was gone", "2026-11-23T09:30:00Z",
+               "at 9:30 this morning");
+  check_monday("I left it at 08:00 and this morning it was gone",
+               "2026-11-23T08:00:00Z", "at 08:00");
   /* a time to come is skipped, not used */
   check_monday("I will call you at 3pm today. I clicked it at 9am today.",
                "2026-11-23T09:00:00Z", "at 9am today");

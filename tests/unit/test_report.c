@@ -127,6 +127,35 @@ static void test_helpdesk_forward_of_form(void **state)
   done(&b);
 }
 
+static void test_form_relative_detection(void **state)
+{
+  Built b = build("From: Chloe Barker <chloe.barker@justice.gov.uk>\n"
+                  "Subject: Phishing form\nDate: Mon, 23 Nov 2026 09:20:00 +0000\n\n"
+                  "Reporter name: Chloe Barker\nDetected at: today, 08:50\n"
+                  "Incident category: Phishing\nImpact: Low\n");
+  assert_string_equal(b.inc->source, "form");
+  assert_string_equal(b.inc->detected_at, "2026-11-23T08:50:00Z");
+  assert_int_equal(b.problems->len, 0);
+  assert_true(has_decision(&b, "detected_at = 2026-11-23T08:50:00Z, from \"today, 08:50\""));
+  done(&b);
+  Built split = build("From: a@justice.gov.uk\nSubject: x\n\nReporter name: A B\n"
+                      "Date of detection: 21/11/2026\nTime detected: 19:45\nImpact: Low\n");
+  assert_string_equal(split.inc->detected_at, "2026-11-21T19:45:00Z");
+  done(&split);
+}
+
+static void test_near_miss_words(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: x\n\n"
+                  "A near miss: I nearly clicked a phishing link but stopped.\n");
+  assert_true(b.inc->near_miss);
+  assert_true(has_decision(&b, "near_miss = true"));
+  done(&b);
+  Built not = build("From: a@justice.gov.uk\nSubject: x\n\nThis was not a near miss, I clicked.\n");
+  assert_false(not.inc->near_miss);
+  done(&not);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -147,6 +176,8 @@ int main(void)
     cmocka_unit_test(test_free_text_decisions),
     cmocka_unit_test(test_supplier_forward),
     cmocka_unit_test(test_helpdesk_forward_of_form),
+    cmocka_unit_test(test_form_relative_detection),
+    cmocka_unit_test(test_near_miss_words),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
