@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/config.h"
+#include "gateway/report.h"
 #include "parsers/autoreply.h"
-#include "parsers/form.h"
 #include "parsers/mail.h"
 
 static void load_dir(const char *dir, GPtrArray *corpus)
@@ -58,21 +59,18 @@ static void baseline(GBytes *raw, GMimeStream *null_stream)
   g_object_unref(stream);
 }
 
-static void ours(GBytes *raw, GTimeZone *tz)
+static void ours(GBytes *raw, const IgConfig *config, GDateTime *now)
 {
   gsize len = 0;
   const char *data = g_bytes_get_data(raw, &len);
   g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
   if (!mail)
     return;
-  IgAutoVerdict v = autoreply_classify(mail, "security@justice.gov.uk");
+  IgAutoVerdict v = autoreply_classify(mail, config->address);
   (void)v;
-  g_autoptr(IgForm) form = form_parse(mail->body, tz);
-  for (guint i = 0; i < mail->attachments->len && !form_is_form(form); i++) {
-    IgTextPart *part = g_ptr_array_index(mail->attachments, i);
-    g_autoptr(IgForm) attached = form_parse(part->text, tz);
-    (void)attached;
-  }
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(IgIncident) inc = report_build(config, mail, now, problems, decisions);
 }
 
 int main(int argc, char **argv)
@@ -89,7 +87,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "no .eml files found\n");
     return 1;
   }
-  GTimeZone *tz = g_time_zone_new_identifier("Europe/London");
+  static const char conf[] = "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n"
+                             "[suppliers]\nexample-supplier.co.uk = c@justice.gov.uk\n";
+  g_autoptr(IgConfig) config = config_load_data(conf, sizeof conf - 1, "bench.conf", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   GMimeStream *null_stream = g_mime_stream_null_new();
   gsize bytes = 0;
   for (guint i = 0; i < corpus->len; i++)
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
       for (guint k = 0; k < reps; k++)
         for (guint i = 0; i < corpus->len; i++) {
           if (run_ours)
-            ours(g_ptr_array_index(corpus, i), tz);
+            ours(g_ptr_array_index(corpus, i), config, now);
           else
             baseline(g_ptr_array_index(corpus, i), null_stream);
         }
@@ -129,6 +130,5 @@ int main(int argc, char **argv)
   printf("parse: gateway parse+extract           %10.0f msg/s\n", our_rate);
   printf("parse: ratio %.2f (target >= 0.75)\n", our_rate / base_rate);
   g_object_unref(null_stream);
-  g_time_zone_unref(tz);
   return 0;
 }
