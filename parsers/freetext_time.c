@@ -1,8 +1,8 @@
 /* freetext_time.c - reading time expressions in prose.
  *
- * The text is cut into tokens (numbers, words, punctuation, each knowing
- * whether a space preceded it and which sentence it is in), and one walk
- * reads at each token at most one expression: a day and a clock time in
+ * The text is cut into tokens, and clock times are read from them, by
+ * freetext_clock.c; here one walk reads at each token at most one
+ * expression: a day and a clock time in
  * either order ("at about 9.30 this morning", "yesterday at 16:00",
  * "22/11 at 14:05", "Sunday at 3pm"), or "an hour ago". A day without a
  * clock time ("Sunday afternoon") is no expression: a time is never
@@ -15,372 +15,7 @@
 
 #include <string.h>
 
-typedef enum { TOK_NUM, TOK_WORD, TOK_PUNCT } TokKind;
-
-typedef struct {
-  TokKind kind;
-  gboolean space_before;
-  gsize start, len; /* bytes in the text */
-  int num;          /* TOK_NUM (len <= 9), TOK_PUNCT: the character */
-  guint sentence;
-} Tok;
-
-typedef struct {
-  const char *text;
-  const Tok *t;
-  guint n;
-} Toks;
-
-/* A clock time as read, before the day decides what it means. */
-typedef struct {
-  FtClock c;
-  char meridiem; /* 'a', 'p' or 0 */
-  gboolean weak; /* 9.30: a time only after "at" or with a day */
-  gboolean four; /* 1405: a time only after "at" or with a day, and never
-                    1900-2099, which are years, unless a date holds one */
-  gboolean bare; /* "at 2": only with a part of the day */
-} Clock;
-
-/* ---- tokens ---- */
-
-static gboolean is_sentence_end(const char *text, gsize i, const GArray *out)
-{
-  const char c = text[i];
-  const Tok *prev = out->len ? &g_array_index(out, Tok, out->len - 1) : NULL;
-  if (!strchr(".!?;", c) || (text[i + 1] && !g_ascii_isspace(text[i + 1])))
-    return FALSE;
-  /* "a.m.", "approx." are not the end of a sentence */
-  return !(c == '.' && prev && prev->kind == TOK_WORD &&
-           (prev->len == 1 ||
-            g_ascii_strncasecmp(text + prev->start, "approx", 6) == 0));
-}
-
-/* No-break spaces, curly apostrophes and dashes: the characters besides
- * ASCII that the tokenizer reads as spaces or punctuation. */
-static gboolean special(const guchar *u)
-{
-  return (u[0] == 0xC2 && u[1] == 0xA0) ||
-         (u[0] == 0xE2 && u[1] == 0x80 &&
-          (u[2] == 0xAF || u[2] == 0x98 || u[2] == 0x99 || u[2] == 0x93 ||
-           u[2] == 0x94));
-}
-
-static GArray *tokenize(const char *text)
-{
-  GArray *out = g_array_new(FALSE, TRUE, sizeof(Tok));
-  gboolean space = TRUE, new_sentence = FALSE;
-  guint sentence = 0, newlines = 0;
-  gsize i = 0;
-  while (text[i]) {
-    const guchar c = (guchar)text[i];
-    const guchar *u = (const guchar *)text + i;
-    Tok t = { .start = i };
-    if (g_ascii_isspace(c) || (c == 0xC2 && u[1] == 0xA0) ||
-        (c == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
-      if (c == '\n' && ++newlines >= 2)
-        new_sentence = TRUE;
-      space = TRUE;
-      i += c < 0x80 ? 1 : c == 0xC2 ? 2 : 3;
-      continue;
-    }
-    if (g_ascii_isdigit(c)) {
-      while (g_ascii_isdigit(text[i]))
-        i++;
-      t.kind = TOK_NUM;
-    } else if (g_ascii_isalpha(c)) {
-      while (g_ascii_isalpha(text[i]))
-        i++;
-      t.kind = TOK_WORD;
-    } else if (c == 0xE2 && u[1] == 0x80 &&
-               (u[2] == 0x98 || u[2] == 0x99 || u[2] == 0x93 || u[2] == 0x94)) {
-      t.kind = TOK_PUNCT;
-      t.num = u[2] >= 0x98 ? '\'' : '-';
-      i += 3;
-    } else if (c >= 0x80) {
-      /* other letters and symbols: a word that matches nothing */
-      while ((guchar)text[i] >= 0x80 && !special((const guchar *)text + i))
-        i++;
-      t.kind = TOK_WORD;
-    } else {
-      t.kind = TOK_PUNCT;
-      t.num = c;
-      i++;
-    }
-    t.len = i - t.start;
-    if (t.kind == TOK_NUM)
-      t.num = t.len <= 9 ? (int)g_ascii_strtoll(text + t.start, NULL, 10) : -1;
-    if (new_sentence)
-      sentence++;
-    t.sentence = sentence;
-    t.space_before = space;
-    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(text, t.start, out);
-    g_array_append_val(out, t);
-    space = FALSE;
-    newlines = 0;
-  }
-  return out;
-}
-
-static const Tok *tok(const Toks *x, guint i)
-{
-  return i < x->n ? &x->t[i] : NULL;
-}
-
-static gboolean is_num(const Toks *x, guint i, gsize min, gsize max)
-{
-  const Tok *t = tok(x, i);
-  return t && t->kind == TOK_NUM && t->len >= min && t->len <= max;
-}
-
-static gboolean is_punct(const Toks *x, guint i, char c, gboolean glued)
-{
-  const Tok *t = tok(x, i);
-  return t && t->kind == TOK_PUNCT && t->num == c &&
-         (!glued || !t->space_before);
-}
-
-static gboolean is_glued(const Toks *x, guint i)
-{
-  const Tok *t = tok(x, i);
-  return t && !t->space_before;
-}
-
-/* Index of the token's word in a NULL-terminated lower-case list, or -1. */
-static int word_index(const Toks *x, guint i, const char *const *list)
-{
-  const Tok *t = tok(x, i);
-  if (!t || t->kind != TOK_WORD)
-    return -1;
-  for (int k = 0; list[k]; k++)
-    if (strlen(list[k]) == t->len &&
-        g_ascii_strncasecmp(list[k], x->text + t->start, t->len) == 0)
-      return k;
-  return -1;
-}
-
-static gboolean is_word(const Toks *x, guint i, const char *word)
-{
-  return word_index(x, i, (const char *const[]){ word, NULL }) == 0;
-}
-
-/* TRUE when token i stands apart from the one before ("at 9", not
- * "at9" or "about1405"): a space, punctuation, or the start. */
-static gboolean spaced(const Toks *x, guint i)
-{
-  return i == 0 ||
-         (i < x->n &&
-          (x->t[i].space_before || x->t[i].kind == TOK_PUNCT ||
-           x->t[i - 1].kind == TOK_PUNCT ||
-           /* the T of ISO 8601: 2026-11-22T14:05 */
-           (x->t[i - 1].len == 1 && is_word(x, i - 1, "t"))));
-}
-
-/* ---- clock times ---- */
-
-static const char *const small_numbers[] = {
-  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-  "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-  "seventeen", "eighteen", "nineteen", NULL };
-static const char *const tens[] = { "twenty", "thirty", "forty", "fifty",
-                                    "sixty", NULL };
-
-/* "ten", "forty-five", "45", "a": a count, or -1. */
-static int read_count(const Toks *x, guint *pos)
-{
-  guint i = *pos;
-  int k, n = -1;
-  if (is_num(x, i, 1, 3)) {
-    n = x->t[i].num;
-    i++;
-  } else if (is_word(x, i, "a") || is_word(x, i, "an")) {
-    n = 1;
-    i++;
-  } else if ((k = word_index(x, i, small_numbers)) >= 0) {
-    n = k + 1;
-    i++;
-  } else if ((k = word_index(x, i, tens)) >= 0) {
-    n = 20 + 10 * k;
-    i++;
-    if (is_punct(x, i, '-', TRUE) && word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 9) {
-      n += word_index(x, i + 1, small_numbers) + 1;
-      i += 2;
-    } else if ((k = word_index(x, i, small_numbers)) >= 0 && k < 9) {
-      n += k + 1;
-      i++;
-    }
-  }
-  *pos = i;
-  return n;
-}
-
-
-/* am, pm, a.m., p.m. */
-static char read_meridiem(const Toks *x, guint *pos)
-{
-  guint i = *pos;
-  char m;
-  if (is_word(x, i, "am") || is_word(x, i, "pm")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
-    i++;
-  } else if ((is_word(x, i, "a") || is_word(x, i, "p")) &&
-             is_punct(x, i + 1, '.', TRUE) && is_glued(x, i + 2) &&
-             is_word(x, i + 2, "m")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
-    i += 3;
-  } else {
-    return 0;
-  }
-  if (is_punct(x, i, '.', TRUE))
-    i++;
-  *pos = i;
-  return m;
-}
-
-/* GMT, UTC, BST, Z, +01:00, +0100 after a time. */
-static void read_zone(const Toks *x, guint *pos, Clock *k)
-{
-  static const char *const zones[] = { "z", "utc", "gmt", "bst", NULL };
-  guint i = *pos;
-  const int z = word_index(x, i, zones);
-  if (z >= 0) {
-    k->c.have_zone = TRUE;
-    k->c.offset = z == 3 ? 3600 : 0;
-    *pos = i + 1;
-  } else if ((is_punct(x, i, '+', FALSE) || is_punct(x, i, '-', FALSE)) &&
-             is_num(x, i + 1, 4, 4) && is_glued(x, i + 1) &&
-             x->t[i + 1].num / 100 <= 14 && x->t[i + 1].num % 100 < 60) {
-    k->c.have_zone = TRUE;
-    k->c.offset = (x->t[i + 1].num / 100 * 3600 + x->t[i + 1].num % 100 * 60) *
-                (x->t[i].num == '-' ? -1 : 1);
-    *pos = i + 2;
-  }
-}
-
-/* "half past eight", "quarter to ten", "ten past nine", "20 to 4": a
- * time on the dial, read only where a time is expected. */
-static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
-{
-  guint i = *pos;
-  int minutes, hour;
-  gboolean to;
-  if (is_word(x, i, "a") && is_word(x, i + 1, "quarter"))
-    i++;
-  if (is_word(x, i, "half") || is_word(x, i, "quarter")) {
-    minutes = is_word(x, i, "half") ? 30 : 15;
-    i++;
-  } else if ((minutes = read_count(x, &i)) < 1 || minutes > 59) {
-    return FALSE;
-  } else if (is_word(x, i, "minutes") || is_word(x, i, "mins")) {
-    i++;
-  }
-  to = is_word(x, i, "to");
-  if (!to && !is_word(x, i, "past"))
-    return FALSE;
-  i++;
-  if (is_num(x, i, 1, 2))
-    hour = x->t[i].num;
-  else if (word_index(x, i, small_numbers) >= 0)
-    hour = word_index(x, i, small_numbers) + 1;
-  else
-    return FALSE;
-  if (hour < 1 || hour > 12 || (to && minutes == 30))
-    return FALSE;
-  k->c.hour = to ? (hour + 10) % 12 + 1 : hour;
-  k->c.minute = to ? 60 - minutes : minutes;
-  k->c.dial = TRUE;
-  k->c.words = TRUE;
-  k->weak = TRUE;
-  *pos = i + 1;
-  return TRUE;
-}
-
-static gboolean read_clock(const Toks *x, guint *pos, Clock *k)
-{
-  static const char *const hour_words[] = { "h", "hr", "hrs", "hours",
-                                            NULL };
-  guint i = *pos;
-  gboolean dial = is_num(x, i, 1, 2) && x->text[x->t[i].start] != '0';
-  *k = (Clock){ 0 };
-  if (is_num(x, i, 1, 2) &&
-      (is_punct(x, i + 1, ':', TRUE) || is_punct(x, i + 1, '.', TRUE)) &&
-      is_num(x, i + 2, 2, 2) && is_glued(x, i + 2)) {
-    k->weak = x->t[i + 1].num == '.'; /* 9.30 may be a number */
-    k->c.hour = x->t[i].num;
-    k->c.minute = x->t[i + 2].num;
-    i += 3;
-    if (is_punct(x, i, ':', TRUE) && is_num(x, i + 1, 2, 2) &&
-        is_glued(x, i + 1)) {
-      k->c.second = x->t[i + 1].num;
-      i += 2;
-    }
-    k->meridiem = read_meridiem(x, &i);
-    if (k->meridiem || word_index(x, i, hour_words) >= 0) {
-      k->weak = FALSE;
-      if (!k->meridiem) {
-        dial = FALSE; /* 0930hrs, 9.30 hrs: a 24-hour clock */
-        i++;
-      }
-    }
-  } else if (read_word_clock(x, &i, k)) {
-    /* half past eight, ten to nine */
-  } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, hour_words) >= 0) {
-    k->c.hour = x->t[i].num / 100; /* 1405hrs */
-    k->c.minute = x->t[i].num % 100;
-    i += 2;
-  } else if (is_num(x, i, 4, 4)) {
-    k->c.hour = x->t[i].num / 100; /* 1405 yesterday */
-    k->c.minute = x->t[i].num % 100;
-    k->four = TRUE;
-    i++;
-  } else if (word_index(x, i, (const char *const[]){ "noon", "midday",
-                                                     NULL }) >= 0) {
-    k->c.hour = 12;
-    i++;
-  } else if (is_word(x, i, "midnight")) {
-    k->c.midnight = TRUE;
-    i++;
-  } else if (is_num(x, i, 1, 2) ||
-             (word_index(x, i, small_numbers) >= 0 &&
-              word_index(x, i, small_numbers) < 12)) {
-    /* 2pm, "at 2", "at nine", "nine o'clock" */
-    k->c.words = !is_num(x, i, 1, 2);
-    k->c.hour = is_num(x, i, 1, 2) ? x->t[i].num
-                                   : word_index(x, i, small_numbers) + 1;
-    dial = TRUE;
-    i++;
-    k->meridiem = read_meridiem(x, &i);
-    if (!k->meridiem && (is_word(x, i, "noon") || is_word(x, i, "midday")) &&
-        k->c.hour == 12) {
-      i++;
-    } else if (!k->meridiem) {
-      k->bare = TRUE; /* "at 2", "3 o'clock" */
-      if (is_word(x, i, "o") && is_punct(x, i + 1, '\'', TRUE) &&
-          is_word(x, i + 2, "clock"))
-        i += 3;
-    }
-  } else {
-    return FALSE;
-  }
-  if (k->meridiem) {
-    /* "14:05pm" is clear; "14:05am" and "0am" contradict themselves */
-    if (k->c.hour < 1 || k->c.hour > 23 ||
-        (k->c.hour > 12 && k->meridiem == 'a'))
-      return FALSE;
-    if (k->c.hour == 12)
-      k->c.hour = k->meridiem == 'a' ? 0 : 12;
-    else if (k->c.hour < 12 && k->meridiem == 'p')
-      k->c.hour += 12;
-  }
-  if (k->c.hour > 23 || k->c.minute > 59 || k->c.second > 59 ||
-      (k->bare && (k->c.hour < 1 || k->c.hour > 12)))
-    return FALSE;
-  k->c.dial = (dial || k->c.dial) && !k->meridiem && k->c.hour >= 1 &&
-              k->c.hour <= 12;
-  read_zone(x, &i, k);
-  *pos = i;
-  return TRUE;
-}
+#include "parsers/freetext_clock.h"
 
 /* ---- days ---- */
 
@@ -587,7 +222,7 @@ static int read_ago(const Toks *x, guint *pos)
       is_word(x, i + 2, "hour")) {
     minutes = 30;
     i += 3;
-  } else if ((n = read_count(x, &i)) < 0) {
+  } else if ((n = clock_read_count(x, &i)) < 0) {
     return -1;
   } else if (word_index(x, i, minute_words) >= 0) {
     minutes = n;
@@ -657,7 +292,7 @@ static gboolean range_follows(const Toks *x, guint i)
       !is_word(x, i, "and"))
     return FALSE;
   i++;
-  return read_clock(x, &i, &k);
+  return clock_read(x, &i, &k);
 }
 
 /* Reads one expression starting at token i into e; *next is where to look
@@ -685,14 +320,14 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
     *next = k;
     *other_day = e->day.kind != FT_DAY_TODAY && e->day.kind != FT_DAY_NONE;
     m = skip_fillers(x, k, TRUE, &anchor);
-    if (!spaced(x, m) || !read_clock(x, &m, &clock)) {
+    if (!spaced(x, m) || !clock_read(x, &m, &clock)) {
       *today_alone = e->day.kind == FT_DAY_TODAY;
       return FALSE; /* a day with no time: never guess one */
     }
     if (!e->day.part)
       e->day.part = read_in_the_part(x, &m);
     end = m;
-  } else if (read_clock(x, &k, &clock)) {
+  } else if (clock_read(x, &k, &clock)) {
     FtPart part = read_in_the_part(x, &k);
     end = k;
     /* "at" between a time and a day is no anchor for the time alone */
@@ -742,7 +377,7 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
 
 GArray *freetext_time_scan(const char *text)
 {
-  g_autoptr(GArray) toks = tokenize(text ? text : "");
+  g_autoptr(GArray) toks = clock_tokenize(text ? text : "");
   g_autoptr(GArray) sentences = g_array_new(FALSE, TRUE, sizeof(gboolean));
   g_autoptr(GArray) today = g_array_new(FALSE, TRUE, sizeof(gboolean));
   g_autoptr(GArray) start_of = g_array_new(FALSE, FALSE, sizeof(guint));

@@ -1,0 +1,55 @@
+/* classify_words.h - text cut into words for the classification table
+ * (private to classify.c and classify_words.c).
+ *
+ * Each word is a lower-cased copy with its place in the text, the
+ * strength of the punctuation before it, and whether it stands in a link;
+ * the phrases of the table are cut the same way, so that "sign-in" in a
+ * phrase and "sign in" in a mail are the same two words. */
+#ifndef IG_CLASSIFY_WORDS_H
+#define IG_CLASSIFY_WORDS_H
+
+#include <glib.h>
+
+/* Strength of the punctuation between two words. */
+enum { BRK_NONE, BRK_COMMA, BRK_CLAUSE, BRK_SENTENCE };
+
+typedef struct {
+  gsize start, end; /* bytes of the word in the text */
+  gsize norm;       /* offset of its lower-cased copy in Scan.norm */
+  gsize len;
+  guint8 brk;       /* punctuation before it */
+  gboolean nl;      /* a line break before it */
+  gboolean link;    /* part of an address, domain or link */
+  gboolean stop;    /* a negation or gap stop: no "*" stands for it */
+} Word;
+
+typedef struct {
+  const char *text;
+  GArray *words; /* Word */
+  GString *norm; /* the words, lower-cased, each NUL-terminated */
+} Scan;
+
+static inline const Word *word_at(const Scan *sc, guint i)
+{
+  return &g_array_index(sc->words, Word, i);
+}
+
+static inline const char *norm_at(const Scan *sc, guint i)
+{
+  return sc->norm->str + word_at(sc, i)->norm;
+}
+
+/* Appends the words of s[0..len) to words (their copies to norm); returns
+ * the punctuation left after the last one. */
+guint8 words_scan(const char *s, gsize len, GArray *words, GString *norm);
+/* Marks the words of text that stand in addresses, domains and links. */
+void words_mark_links(const char *text, GArray *words);
+gboolean words_in_list(const char *word, const char *const *list);
+/* A negation of the table, or any word ending in n't. */
+gboolean words_is_negation(const char *word);
+/* Patterns at word w: a date with a year, a National Insurance number;
+ * *end is set past them. */
+gboolean words_read_date(const Scan *sc, guint w, guint *end);
+gboolean words_read_ni(const Scan *sc, guint w, guint *end);
+
+#endif
