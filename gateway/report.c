@@ -138,6 +138,7 @@ typedef struct {
   const char *subject;
   GDateTime *sent;
   const char *text;
+  const char *note;         /* a forwarder's words above the original, or NULL */
 } Origin;
 
 static void decided(GPtrArray *decisions, const char *field, const char *value,
@@ -243,6 +244,27 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   decided(decisions, "category", ft->category, ft->category_words);
   decided(decisions, "impact", ft->impact, ft->impact_words);
   decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
+  if (!o->note)
+    return;
+  /* A forwarder may add what the original leaves out ("this is a supply
+   * chain incident", "the list also held dates of birth"). */
+  g_autoptr(IgFreeText) nt = freetext_extract(o->note, o->sent, config->tz,
+                                              (const char *const *)assets,
+                                              (const char *const *)suppliers);
+  const struct {
+    char **field;
+    const char *name, *value, *words;
+  } extra[] = {
+    { &inc->category, "category", nt->category, nt->category_words },
+    { &inc->impact, "impact", nt->impact, nt->impact_words },
+    { &inc->personal_data, "personal_data", nt->personal_data, nt->personal_data_words },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(extra); i++) {
+    if (*extra[i].field || !extra[i].value)
+      continue;
+    *extra[i].field = g_strdup(extra[i].value);
+    decided(decisions, extra[i].name, extra[i].value, extra[i].words);
+  }
 }
 
 char *report_person_name(const char *display)
@@ -293,10 +315,10 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
 {
   IgIncident *inc = incident_new();
   g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
-  Origin o = { mail->from_name, mail->from_addr, mail->subject, mail->date, mail->body };
+  Origin o = { mail->from_name, mail->from_addr, mail->subject, mail->date, mail->body, NULL };
   if (fwd) {
     o = (Origin){ fwd->from_name, fwd->from_addr, fwd->subject ? fwd->subject : mail->subject,
-                  fwd->date ? fwd->date : mail->date, fwd->body };
+                  fwd->date ? fwd->date : mail->date, fwd->body, fwd->note };
     inc->forwarded_by = dup_or_null(mail->from_addr);
     g_ptr_array_add(decisions, g_strdup_printf("forward unwrapped (%u level%s%s): original "
         "from %s", fwd->depth, fwd->depth == 1 ? "" : "s", fwd->attached ? ", attached" : "",

@@ -257,7 +257,9 @@ static Mark marker_of(Span line)
     if (lead < 3 || tail < 3)
       return MARK_NONE;
     Span words = trim((Span){ t.s + lead, t.len - lead - tail });
-    if (in_list(words, forwarded_words))
+    /* mutt: "----- Forwarded message from Name <addr> -----" */
+    if (in_list(words, forwarded_words) ||
+        (words.len > 23 && g_ascii_strncasecmp(words.s, "forwarded message from ", 23) == 0))
       return MARK_FORWARDED;
     return in_list(words, original_words) ? MARK_ORIGINAL : MARK_NONE;
   }

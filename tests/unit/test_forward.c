@@ -191,6 +191,23 @@ static void test_gmail(void **state)
          "Stolen.", NULL, 1, FALSE);
 }
 
+static void test_mutt(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: port scan",
+      "From our network team.\n\n"
+      "----- Forwarded message from Isaac Thorne <isaac.thorne@example.org> -----\n\n"
+      "Date: Mon, 16 Nov 2026 09:47:21 +0000\n"
+      "From: Isaac Thorne <isaac.thorne@example.org>\n"
+      "To: Ewan <ewan@example.org>\n"
+      "Subject: scanning\n\n"
+      "A PC is scanning the subnet.\n\n"
+      "----- End forwarded message -----\n");
+  assert_non_null(f);
+  assert_string_equal(f->from_addr, "isaac.thorne@example.org");
+  assert_string_equal(f->subject, "scanning");
+  assert_non_null(strstr(f->body, "A PC is scanning the subnet."));
+}
+
 static void test_thunderbird(void **state)
 {
   g_autoptr(IgForward) f = find_text("Fwd: Phishing",
@@ -582,6 +599,7 @@ int main(void)
     cmocka_unit_test(test_outlook_localised),
     cmocka_unit_test(test_outlook_html),
     cmocka_unit_test(test_gmail),
+    cmocka_unit_test(test_mutt),
     cmocka_unit_test(test_thunderbird),
     cmocka_unit_test(test_apple_mail),
     cmocka_unit_test(test_quoted_forward),

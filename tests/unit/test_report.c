@@ -156,6 +156,19 @@ static void test_near_miss_words(void **state)
   done(&not);
 }
 
+static void test_forwarder_note_fills_gaps(void **state)
+{
+  Built b = build("From: Desk <desk@example-supplier.co.uk>\nSubject: FW: bucket\n\n"
+                  "Please treat this as a supply chain incident.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Femi <femi@example-supplier.co.uk>\n"
+                  "Date: Mon, 23 Nov 2026 at 09:50\nSubject: bucket\n\n"
+                  "A storage bucket was left open.\n");
+  assert_string_equal(b.inc->category, "supply-chain");
+  assert_true(has_decision(&b, "category = supply-chain, from \"supply chain incident\""));
+  done(&b);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -178,6 +191,7 @@ int main(void)
     cmocka_unit_test(test_helpdesk_forward_of_form),
     cmocka_unit_test(test_form_relative_detection),
     cmocka_unit_test(test_near_miss_words),
+    cmocka_unit_test(test_forwarder_note_fills_gaps),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
