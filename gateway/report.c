@@ -310,11 +310,37 @@ static void set_route(IgIncident *inc, const IgConfig *config, const char *sende
   }
 }
 
+static gboolean forward_subject(const char *subject)
+{
+  static const char *const prefixes[] = { "fw:", "fwd:", "tr:", "wg:", NULL };
+  const char *p = subject ? subject : "";
+  while (g_ascii_isspace(*p))
+    p++;
+  for (int i = 0; prefixes[i]; i++)
+    if (g_ascii_strncasecmp(p, prefixes[i], strlen(prefixes[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean passes_reports_on(const IgConfig *config, const char *sender)
+{
+  const char *domain = domain_of(sender);
+  return domain && (config_is_helpdesk_domain(config, domain) ||
+                    config_supplier_owner(config, domain));
+}
+
 IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
                          GPtrArray *problems, GPtrArray *decisions)
 {
   IgIncident *inc = incident_new();
   g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
+  /* Staff often report a phishing mail by attaching it: then the attached
+   * sender is the attacker, not the reporter. An attached original is a
+   * forward only under a forward's subject or from a help desk or
+   * supplier, who pass reports on. */
+  if (fwd && fwd->attached && !forward_subject(mail->subject) &&
+      !passes_reports_on(config, mail->from_addr))
+    g_clear_pointer(&fwd, forward_free);
   Origin o = { mail->from_name, mail->from_addr, mail->subject, mail->date, mail->body, NULL };
   if (fwd) {
     o = (Origin){ fwd->from_name, fwd->from_addr, fwd->subject ? fwd->subject : mail->subject,

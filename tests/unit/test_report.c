@@ -169,6 +169,21 @@ static void test_forwarder_note_fills_gaps(void **state)
   done(&b);
 }
 
+/* A phishing mail attached as evidence: the reporter is the sender. */
+static void test_attached_evidence_not_a_forward(void **state)
+{
+  Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\nSubject: Suspicious email\n"
+                  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+                  "--b\nContent-Type: text/plain\n\nI think the attached is phishing.\n"
+                  "--b\nContent-Type: message/rfc822\n\n"
+                  "From: Payroll <payroll@evil.example>\nSubject: Update your bank details\n\n"
+                  "Click here.\n--b--\n");
+  assert_string_equal(b.inc->source, "free_text");
+  assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
+  assert_null(b.inc->forwarded_by);
+  done(&b);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -192,6 +207,7 @@ int main(void)
     cmocka_unit_test(test_form_relative_detection),
     cmocka_unit_test(test_near_miss_words),
     cmocka_unit_test(test_forwarder_note_fills_gaps),
+    cmocka_unit_test(test_attached_evidence_not_a_forward),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
