@@ -23,9 +23,6 @@
 #define ANSWER_WINDOW 3
 /* Words a "*" in a phrase may stand for. */
 #define GAP_MAX 3
-/* Up to this many words, only the phrases whose first word is in the text
- * are compiled. */
-#define PRESENT_MAX 4096
 
 typedef enum { PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_DATE, PT_NI } PTokKind;
 
@@ -141,22 +138,6 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     return NULL;
   }
   return ph;
-}
-
-/* TRUE when a phrase might match text whose words are in present: its
- * first word is there, or it starts with a pattern or a prefix. Saves
- * compiling the many phrases a short mail cannot match. */
-static gboolean may_match(const char *phrase, GHashTable *present,
-                          GString *buf)
-{
-  const char *p = phrase;
-  g_string_truncate(buf, 0);
-  for (; *p && (g_ascii_isalnum(*p) || (guchar)*p >= 0x80); p++)
-    g_string_append_c(buf, g_ascii_tolower(*p));
-  if (!present || *p == '*' || *p == '<' || *p == '\'' || *p == '|' ||
-      buf->len == 0)
-    return TRUE;
-  return g_hash_table_contains(present, buf->str);
 }
 
 static gboolean gap_word_ok(const Scan *sc, guint i)
@@ -275,15 +256,64 @@ typedef struct {
   guint start, end;
 } Best;
 
+/* The table, compiled once (at first use) and immutable afterwards: every
+ * phrase, indexed by its first word; phrases that start with a pattern or
+ * a prefix are tried at every word. */
+typedef struct {
+  GPtrArray *phrases;   /* Phrase, owned */
+  GPtrArray *anywhere;  /* Phrase */
+  GHashTable *by_word;  /* first word -> GPtrArray of Phrase, in table order */
+} Table;
+
+static const Table *table_get(void)
+{
+  static gsize once = 0;
+  static Table table;
+  if (g_once_init_enter(&once)) {
+    table.phrases = g_ptr_array_new_with_free_func(phrase_free);
+    table.anywhere = g_ptr_array_new();
+    table.by_word = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify)g_ptr_array_unref);
+    for (const IgClassifyRule *r = classify_rules; r->field; r++) {
+      int field = -1;
+      for (int f = 0; field_names[f]; f++)
+        if (strcmp(r->field, field_names[f]) == 0)
+          field = f;
+      for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
+        Phrase *ph;
+        const PTok *first;
+        GPtrArray *list;
+        if (!(ph = phrase_compile(r, field, r->phrases[p])))
+          continue;
+        g_ptr_array_add(table.phrases, ph);
+        first = &g_array_index(ph->toks, PTok, 0);
+        if (first->kind != PT_WORD && first->kind != PT_ALT) {
+          g_ptr_array_add(table.anywhere, ph);
+          continue;
+        }
+        for (guint a = 0;
+             first->kind == PT_WORD ? a < 1 : first->alts[a] != NULL; a++) {
+          char *key = first->kind == PT_WORD ? first->word : first->alts[a];
+          list = g_hash_table_lookup(table.by_word, key);
+          if (!list) {
+            list = g_ptr_array_new();
+            g_hash_table_insert(table.by_word, key, list);
+          }
+          g_ptr_array_add(list, ph);
+        }
+      }
+    }
+    g_once_init_leave(&once, 1);
+  }
+  return &table;
+}
+
 GPtrArray *classify_text(const char *text)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)decision_free);
-  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func(phrase_free);
-  g_autoptr(GPtrArray) anywhere = g_ptr_array_new();
-  g_autoptr(GHashTable) present = g_hash_table_new(g_str_hash, g_str_equal);
-  g_autoptr(GString) buf = g_string_new(NULL);
-  g_autoptr(GHashTable) by_word = g_hash_table_new_full(
-      g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  const Table *tb = table_get();
+  GPtrArray *anywhere = tb->anywhere;
+  GHashTable *by_word = tb->by_word;
   Scan sc = { .text = text ? text : "" };
   Best best[N_FIELDS] = { { 0 } };
 
@@ -296,43 +326,6 @@ GPtrArray *classify_text(const char *text)
     const char *word = norm_at(&sc, w);
     g_array_index(sc.words, Word, w).stop =
         words_is_negation(word) || words_in_list(word, classify_gap_stops);
-  }
-
-  /* a long text holds most first words anyway: compile all for it */
-  for (guint w = 0; w < sc.words->len && sc.words->len <= PRESENT_MAX; w++)
-    g_hash_table_add(present, (gpointer)norm_at(&sc, w));
-  /* Index the table by first word; phrases that start with a pattern or a
-   * prefix are tried at every word. */
-  for (const IgClassifyRule *r = classify_rules; r->field; r++) {
-    int field = -1;
-    for (int f = 0; field_names[f]; f++)
-      if (strcmp(r->field, field_names[f]) == 0)
-        field = f;
-    for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
-      Phrase *ph;
-      const PTok *first;
-      GPtrArray *list;
-      if (!may_match(r->phrases[p],
-                     sc.words->len <= PRESENT_MAX ? present : NULL, buf) ||
-          !(ph = phrase_compile(r, field, r->phrases[p])))
-        continue;
-      g_ptr_array_add(phrases, ph);
-      first = &g_array_index(ph->toks, PTok, 0);
-      if (first->kind != PT_WORD && first->kind != PT_ALT) {
-        g_ptr_array_add(anywhere, ph);
-        continue;
-      }
-      for (guint a = 0; first->kind == PT_WORD ? a < 1 : first->alts[a] != NULL;
-           a++) {
-        char *key = first->kind == PT_WORD ? first->word : first->alts[a];
-        list = g_hash_table_lookup(by_word, key);
-        if (!list) {
-          list = g_ptr_array_new();
-          g_hash_table_insert(by_word, key, list);
-        }
-        g_ptr_array_add(list, ph);
-      }
-    }
   }
 
   for (guint w = 0; w < sc.words->len; w++) {

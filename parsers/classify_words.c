@@ -178,7 +178,7 @@ void words_mark_links(const char *text, GArray *words)
 gboolean words_in_list(const char *word, const char *const *list)
 {
   for (; *list; list++)
-    if (strcmp(word, *list) == 0)
+    if ((*list)[0] == word[0] && strcmp(word, *list) == 0)
       return TRUE;
   return FALSE;
 }

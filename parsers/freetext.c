@@ -312,7 +312,8 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
  * either end; lower-cased if lower. */
 static char *squash_case(const char *s, gboolean lower)
 {
-  GString *out = g_string_sized_new(strlen(s));
+  char *out = g_malloc(strlen(s) + 1);
+  gsize n = 0;
   gboolean space = FALSE;
   for (const guchar *u = (const guchar *)s; *u;) {
     if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
@@ -321,13 +322,14 @@ static char *squash_case(const char *s, gboolean lower)
       u += *u < 0x80 ? 1 : *u == 0xC2 ? 2 : 3;
       continue;
     }
-    if (space && out->len > 0)
-      g_string_append_c(out, ' ');
+    if (space && n > 0)
+      out[n++] = ' ';
     space = FALSE;
-    g_string_append_c(out, lower ? g_ascii_tolower((char)*u) : (char)*u);
+    out[n++] = lower ? g_ascii_tolower((char)*u) : (char)*u;
     u++;
   }
-  return g_string_free(out, FALSE);
+  out[n] = '\0';
+  return out;
 }
 
 static char *squash(const char *s)
@@ -365,10 +367,28 @@ static gssize find_words(const Hay *hay, const char *needle, gboolean capital)
   return -1;
 }
 
+/* TRUE when squash(s) would give s back: no capitals, no white space but
+ * single spaces between words. */
+static gboolean is_squashed(const char *s)
+{
+  const guchar *u = (const guchar *)s;
+  if (*u == ' ')
+    return FALSE;
+  for (; *u; u++) {
+    if (g_ascii_isupper(*u) || (g_ascii_isspace(*u) && *u != ' ') ||
+        (*u == ' ' && (u[1] == ' ' || u[1] == '\0')) ||
+        (u[0] == 0xC2 && u[1] == 0xA0) ||
+        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static gssize find_first(const Hay *hay, const char *needle, gboolean capital,
                          gssize best)
 {
-  g_autofree char *name = squash(needle);
+  g_autofree char *copy = is_squashed(needle) ? NULL : squash(needle);
+  const char *name = copy ? copy : needle;
   const gssize at = find_words(hay, name, capital);
   return at >= 0 && (best < 0 || at < best) ? at : best;
 }

@@ -71,10 +71,12 @@ static inline gboolean is_glued(const Toks *x, guint i)
 static inline int word_index(const Toks *x, guint i, const char *const *list)
 {
   const Tok *t = tok(x, i);
+  char c0;
   if (!t || t->kind != TOK_WORD)
     return -1;
+  c0 = g_ascii_tolower(x->text[t->start]);
   for (int k = 0; list[k]; k++)
-    if (strlen(list[k]) == t->len &&
+    if (g_ascii_tolower(list[k][0]) == c0 && strlen(list[k]) == t->len &&
         g_ascii_strncasecmp(list[k], x->text + t->start, t->len) == 0)
       return k;
   return -1;
