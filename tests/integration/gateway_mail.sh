@@ -176,5 +176,13 @@ imap_append "$(report 10)"
 "$IG" outbox --pending --json | check_json "SMTP wrong CA: rows pending with a certificate error" \
   'len(d) == 2 and all("certificate" in r["last_error"].lower() or "SSL" in r["last_error"] for r in d)'
 
+# 10. smtps://: TLS from the first byte, verified against the test CA.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i "s|^url = smtp://127.0.0.1:$SMTP_PORT|url = smtps://127.0.0.1:$SMTPS_PORT|" "$WORK/gateway.conf"
+imap_append "$(report 13)"
+"$IG" poll --once > /dev/null 2> "$WORK/smtps.err" || fail "poll with smtps://"
+grep -l '^X-Envelope-To: reporter13@justice.gov.uk' "$STACK"/smtp/*.eml > /dev/null \
+  && ok "ack sent over smtps://" || fail "smtps://: $(cat "$WORK/smtps.err")"
+
 "$IG" verify > /dev/null && ok "store verifies" || fail "verify"
 finish

@@ -134,17 +134,31 @@ async def main(args):
                     auth_required=True, auth_require_tls=True,
                     authenticator=handler.authenticate)
 
+    def implicit_tls_factory():
+        # smtps://: TLS from the first byte (the listening socket wraps
+        # it), so no STARTTLS to require; aiosmtpd does not notice that TLS
+        # on its own, hence auth_require_tls off here only.
+        return SMTP(handler, loop=loop, hostname="localhost",
+                    auth_required=True, auth_require_tls=False,
+                    authenticator=handler.authenticate)
+
     server = await loop.create_server(factory, "127.0.0.1", args.port,
                                       reuse_address=True)
     port = server.sockets[0].getsockname()[1]
+    smtps = await loop.create_server(implicit_tls_factory, "127.0.0.1", args.smtps_port,
+                                     reuse_address=True, ssl=tls)
+    smtps_port = smtps.sockets[0].getsockname()[1]
+    write_atomic(args.smtps_port_file, str(smtps_port).encode())
     write_atomic(args.port_file, str(port).encode())
-    logging.info("listening on 127.0.0.1:%d pid %d", port, os.getpid())
+    logging.info("listening on 127.0.0.1:%d (STARTTLS) and %d (TLS) pid %d", port,
+                 smtps_port, os.getpid())
 
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.close()
+    smtps.close()
     logging.info("stopped")
 
 
@@ -152,6 +166,8 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file", required=True)
+    p.add_argument("--smtps-port", type=int, default=0)
+    p.add_argument("--smtps-port-file", required=True)
     p.add_argument("--cert", required=True)
     p.add_argument("--key", required=True)
     p.add_argument("--outdir", required=True)

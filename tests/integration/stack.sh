@@ -454,7 +454,8 @@ stack_imap_stop() {
 }
 
 # stack_smtp_start - start the aiosmtpd receiver (smtp_receiver.py). Exports
-# SMTP_PORT (kept if already set, so a restart listens where clients expect
+# SMTP_PORT (STARTTLS) and SMTPS_PORT (TLS from the first byte; both kept if
+# already set, so a restart listens where clients expect
 # it), SMTP_USER (gateway), SMTP_PASSWORD (also in $STACK/smtp.pass) and
 # STACK_CA. STARTTLS is required before MAIL and AUTH (PLAIN, LOGIN, XOAUTH2
 # with bearer good-token for user gateway; $STACK/run/smtp.tokens, lines
@@ -483,6 +484,7 @@ stack_smtp_start() {
   rm -f "$run/smtp.port"
   _stack_start_py smtp "$run/smtp.log" "$STACK_LIB_DIR/smtp_receiver.py" \
     --port "$port" --port-file "$run/smtp.port" \
+    --smtps-port "${SMTPS_PORT:-0}" --smtps-port-file "$run/smtps.port" \
     --cert "$STACK/tls/server.crt" --key "$STACK/tls/server.key" \
     --outdir "$STACK/smtp" --user gateway --password-file "$STACK/smtp.pass" \
     --tokens-file "$run/smtp.tokens"
@@ -490,8 +492,9 @@ stack_smtp_start() {
     _stack_stop_pidfile "$run/smtp.pid" "SMTP receiver"
     return 1
   }
-  export SMTP_PORT
+  export SMTP_PORT SMTPS_PORT
   SMTP_PORT=$(cat "$run/smtp.port")
+  SMTPS_PORT=$(cat "$run/smtps.port")
 }
 
 # stack_smtp_stop - stop the SMTP receiver and wait for it to exit (the port
