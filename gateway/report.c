@@ -61,10 +61,10 @@ static const char *domain_of(const char *addr)
   return at ? at + 1 : NULL;
 }
 
-/* The form in the body wins; else the attachment with the most labels. */
-static IgForm *find_form(const IgMail *mail, GTimeZone *tz)
+/* The text attachment with the most form labels, when it has more than
+ * best (the body's reading), which it then replaces. */
+static IgForm *form_from_attachments(const IgMail *mail, GTimeZone *tz, IgForm *best)
 {
-  IgForm *best = form_parse(mail->body, tz);
   for (guint i = 0; i < mail->attachments->len && !form_is_form(best); i++) {
     const IgTextPart *part = g_ptr_array_index(mail->attachments, i);
     IgForm *candidate = form_parse(part->text, tz);
@@ -351,11 +351,10 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
         o.from_addr ? o.from_addr : "an unknown sender"));
   }
 
+  /* The form in the report's text wins; else a text attachment's. */
   g_autoptr(IgForm) form = form_parse(o.text, config->tz);
-  if (!form_is_form(form) && !fwd) {
-    g_clear_pointer(&form, form_free);
-    form = find_form(mail, config->tz);
-  }
+  if (!fwd)
+    form = form_from_attachments(mail, config->tz, form);
   if (form_is_form(form))
     fill_from_form(inc, config, form, o.sent, received, problems, decisions);
   else
