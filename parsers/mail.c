@@ -122,7 +122,7 @@ static char *part_text(GMimePart *part)
   return text;
 }
 
-static void text_part_free(gpointer p)
+void mail_text_part_free(gpointer p)
 {
   IgTextPart *t = p;
   g_free(t->filename);
@@ -331,7 +331,7 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth)
 {
   GMimeObject *top = GMIME_OBJECT(msg);
   IgMail *mail = g_new0(IgMail, 1);
-  mail->attachments = g_ptr_array_new_with_free_func(text_part_free);
+  mail->attachments = g_ptr_array_new_with_free_func(mail_text_part_free);
   mail->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
   const char *mid = g_mime_message_get_message_id(msg);
   if (mid && *mid)

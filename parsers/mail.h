@@ -17,6 +17,9 @@ typedef struct {
   char *text;               /* UTF-8 */
 } IgTextPart;
 
+/* Frees an IgTextPart and its strings. */
+void mail_text_part_free(gpointer part);
+
 typedef struct {
   char *message_id;         /* without <>, NULL if absent */
   char *from_name;          /* display name, NULL if none */

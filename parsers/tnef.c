@@ -42,15 +42,6 @@ typedef struct {
   guint32 codepage;
 } Walk;
 
-static void text_part_free(gpointer p)
-{
-  IgTextPart *t = p;
-  g_free(t->filename);
-  g_free(t->content_type);
-  g_free(t->text);
-  g_free(t);
-}
-
 static void add_part(GPtrArray *out, const char *filename, const char *type, char *text)
 {
   IgTextPart *t = g_new0(IgTextPart, 1);
@@ -336,7 +327,7 @@ static void add_attachment(GPtrArray *out, Attachment *a, guint32 cp)
 
 GPtrArray *tnef_text_parts(const void *data, gsize len)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func(text_part_free);
+  GPtrArray *out = g_ptr_array_new_with_free_func(mail_text_part_free);
   Walk w = { .clean = g_byte_array_new() };
   TNEFStruct tnef;
   TNEFInitialize(&tnef);
