@@ -23,6 +23,7 @@ typedef struct {
   IgTransport base;
   CURL *curl;
   const IgConfig *config;   /* borrowed: lives as long as the service */
+  gboolean password_set;    /* the password file was read onto the handle */
   char *token;              /* XOAUTH2 bearer, or NULL */
   gint64 token_at;          /* monotonic time it was fetched */
   char errbuf[CURL_ERROR_SIZE];
@@ -47,13 +48,16 @@ static gboolean set_credentials(SmtpTransport *t, GError **error)
   const IgEndpoint *ep = &t->config->transport;
   if (ep->user)
     curl_easy_setopt(t->curl, CURLOPT_USERNAME, ep->user);
-  if (ep->password_file) {
+  if (ep->password_file && !t->password_set) {
+    /* Read once, on first use: recording never waits on SMTP credentials,
+     * and a reload (SIGHUP) opens a new transport that reads it again. */
     char *password = secret_read_file(ep->password_file, error);
     if (!password)
       return FALSE;
     /* libcurl copies the string. */
     curl_easy_setopt(t->curl, CURLOPT_PASSWORD, password);
     secret_free(password);
+    t->password_set = TRUE;
   } else if (ep->oauth2_token_command) {
     gint64 now = g_get_monotonic_time();
     if (!t->token || now - t->token_at > TOKEN_REFRESH_S * G_TIME_SPAN_SECOND) {
@@ -117,17 +121,16 @@ out:
 static gboolean smtp_check(IgTransport *self, GError **error)
 {
   SmtpTransport *t = (SmtpTransport *)self;
-  CURL *probe = curl_easy_duphandle(t->curl);
   gboolean ok = FALSE;
   CURLcode rc;
+  /* Credentials go on the sending handle first; the probe copies them. */
+  if (!set_credentials(t, error))
+    return FALSE;
+  CURL *probe = curl_easy_duphandle(t->curl);
   if (!probe) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "libcurl could not start");
     return FALSE;
   }
-  CURL *main_handle = t->curl;
-  t->curl = probe;
-  if (!set_credentials(t, error))
-    goto out;
   curl_easy_setopt(probe, CURLOPT_UPLOAD, 0L);
   curl_easy_setopt(probe, CURLOPT_CUSTOMREQUEST, "NOOP");
   curl_easy_setopt(probe, CURLOPT_NOBODY, 1L);
@@ -140,7 +143,6 @@ static gboolean smtp_check(IgTransport *self, GError **error)
   }
   ok = TRUE;
 out:
-  t->curl = main_handle;
   curl_easy_cleanup(probe);
   return ok;
 }
