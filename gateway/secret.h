@@ -1,7 +1,8 @@
 /* secret.h - the credentials of [source] and [transport]: a password file
  * (refused unless mode 0600) or an OAuth2 bearer token printed by
  * oauth2_token_command (the Microsoft 365 / Google way). Secrets are never
- * logged; error messages name the file or command, never the content. */
+ * logged; error messages name the file, or the program a command runs
+ * (never its arguments, which may hold a client secret), never the content. */
 #ifndef IG_SECRET_H
 #define IG_SECRET_H
 

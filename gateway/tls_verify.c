@@ -58,6 +58,12 @@ gboolean tls_verify_chain(GPtrArray *chain, const char *host, const char *ca_fil
   }
   param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  /* A certificate issued for clients or mail signing, under a CA we trust,
+   * must not let its holder pose as our server. */
+  if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: cannot set up verification", host);
+    goto out;
+  }
   if (is_ip(host) ? !X509_VERIFY_PARAM_set1_ip_asc(param, host)
                   : !X509_VERIFY_PARAM_set1_host(param, host, 0)) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: not a host name", host);

@@ -2,7 +2,8 @@
  *
  * libetpan hands over the peer's chain but verifies nothing; this checks
  * it with OpenSSL against the system trust store plus an optional extra
- * CA bundle, and that the leaf names the host (DNS name or IP address). */
+ * CA bundle, that the leaf names the host (DNS name or IP address), and
+ * that it is meant for a TLS server (extended key usage serverAuth). */
 #ifndef IG_TLS_VERIFY_H
 #define IG_TLS_VERIFY_H
 
