@@ -1,11 +1,13 @@
 # shellcheck shell=bash
 # The assertions of the shell tests (e2e and integration): each prints an
 # "ok:" or "FAIL:" line and failures are counted; finish exits 1 if any.
-failures=0
+# The count lives in a file, not a variable: an assertion at the end of a
+# pipeline (`... | check_json`) runs in a subshell, whose variables are lost.
+_checks_failed=$(mktemp "${TMPDIR:-/tmp}/ig-checks.XXXXXX")
 
 fail() {
   echo "FAIL: $*" >&2
-  failures=$((failures + 1))
+  echo x >> "$_checks_failed"
 }
 
 ok() {
@@ -28,6 +30,9 @@ check_json() {
 }
 
 finish() {
+  local failures
+  failures=$(wc -l < "$_checks_failed")
+  rm -f "$_checks_failed"
   if [ "$failures" -gt 0 ]; then
     echo "$failures check(s) failed" >&2
     exit 1
