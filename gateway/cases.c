@@ -2,12 +2,15 @@
  *
  * A new report becomes an incident with a reference allocated in the same
  * transaction, the policy rules fire once each (audited, one mail per
- * recipient), the reporter is acknowledged unless the mail is automatic
- * or the sender's rate limit is reached, and the deadlines are set. */
+ * recipient), the sender is acknowledged unless the mail is automatic,
+ * the sender's address fails validation or a rate limit is reached, and
+ * the deadlines are set. */
 #include "gateway/cases.h"
 
 #include <string.h>
 
+#include "gateway/address.h"
+#include "gateway/loopmark.h"
 #include "gateway/outbox.h"
 #include "gateway/report.h"
 #include "gateway/routing.h"
@@ -116,8 +119,13 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
     if (id)
       return id;
   }
-  return store_incident_for_message_ids(m->ctx->store,
-                                        (const char *const *)m->mail->references, error);
+  gint64 id = store_incident_for_message_ids(m->ctx->store,
+                                             (const char *const *)m->mail->references, error);
+  if (id || (error && *error))
+    return id;
+  g_autofree char *quoted = NULL;
+  loopmark_find(m->mail->body, config->address, &quoted);
+  return quoted ? store_incident_id(m->ctx->store, quoted, error) : 0;
 }
 
 static gboolean notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference,
@@ -289,26 +297,70 @@ static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean repo
   return TRUE;
 }
 
-/* Whether the sender may get an acknowledgement now; sets *why if not. */
-static gboolean may_ack(IgCaseMsg *m, const IgAutoVerdict *verdict, const char **why,
-                        GError **error)
+/* Acknowledgements queued to address (NULL: to anyone) within the last
+ * window seconds; -1 on a store error. */
+static gint64 acks_within(IgCaseMsg *m, const char *address, gint64 window, GError **error)
+{
+  g_autoptr(GDateTime) since = g_date_time_add_seconds(m->ctx->now, -(gdouble)window);
+  g_autofree char *since_at = iso_utc(since);
+  return store_count_acks_since(m->ctx->store, address, since_at, error);
+}
+
+/* The address an acknowledgement may go to: the sender's, as GMime read it
+ * from From and address_canonical() checked it, never another (not the
+ * form's "Reporter email", not Reply-To). NULL with *why set (caller
+ * frees) when there is none or a limit is reached, or on a store error. */
+static char *ack_recipient(IgCaseMsg *m, const IgAutoVerdict *verdict, char **why,
+                           GError **error)
 {
   const IgConfig *c = m->ctx->config;
   if (!verdict->may_reply) {
-    *why = verdict->reason;
-    return FALSE;
+    *why = g_strdup(verdict->reason ? verdict->reason : "automatic mail");
+    return NULL;
   }
-  g_autoptr(GDateTime) since = g_date_time_add_seconds(m->ctx->now,
-                                                       -(gdouble)c->rate_limit_window);
-  g_autofree char *since_at = iso_utc(since);
-  gint64 count = store_count_acks_since(m->ctx->store, m->mail->from_addr, since_at, error);
-  if (count < 0)
-    return FALSE;
-  if (count >= c->rate_limit_count) {
-    *why = "rate_limit_per_sender reached";
-    return FALSE;
+  g_autoptr(GError) invalid = NULL;
+  g_autofree char *to = address_canonical(m->mail->from_addr, &invalid);
+  if (!to) {
+    *why = g_strdup_printf("sender %s", invalid->message);
+    return NULL;
   }
-  return TRUE;
+  gint64 mine = acks_within(m, to, c->rate_limit_window, error);
+  gint64 all = mine < 0 ? -1 : acks_within(m, NULL, c->rate_limit_total_window, error);
+  if (all < 0)
+    return NULL;
+  if (mine >= c->rate_limit_count)
+    *why = g_strdup("rate_limit_per_sender reached");
+  else if (all >= c->rate_limit_total_count)
+    *why = g_strdup("rate_limit_total reached");
+  return *why ? NULL : g_steal_pointer(&to);
+}
+
+/* An acknowledgement echoes what was recorded, each value on one line and
+ * cut at ACK_ECHO_MAX characters, so that what a mail says cannot make our
+ * answer large or shape it. */
+#define ACK_ECHO_MAX 200
+static const char *const ack_multiline_vars[] = { "missing_fields", NULL };
+
+static GHashTable *ack_vars(GHashTable *vars)
+{
+  GHashTable *out = vars_new();
+  GHashTableIter it;
+  gpointer name, value;
+  g_hash_table_iter_init(&it, vars);
+  while (g_hash_table_iter_next(&it, &name, &value)) {
+    if (g_strv_contains(ack_multiline_vars, name)) {
+      var(out, name, value);
+      continue;
+    }
+    g_autofree char *line = g_strstrip(g_strdelimit(g_strdup(value), "\r\n\t\v\f", ' '));
+    if (g_utf8_strlen(line, -1) > ACK_ECHO_MAX) {
+      g_autofree char *cut = g_utf8_substring(line, 0, ACK_ECHO_MAX - 1);
+      g_hash_table_replace(out, name, g_strconcat(cut, "\u2026", NULL));
+    } else {
+      var(out, name, line);
+    }
+  }
+  return out;
 }
 
 gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **error)
@@ -364,18 +416,20 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
       !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;
 
-  const char *why = NULL;
-  gboolean ack = may_ack(m, verdict, &why, error);
+  g_autofree char *why = NULL;
+  g_autofree char *ack_to = ack_recipient(m, verdict, &why, error);
+  gboolean ack = ack_to != NULL;
   if (!ack && !why)
     return FALSE;
   if (ack) {
-    const char *to[] = { m->mail->from_addr, NULL };
+    const char *to[] = { ack_to, NULL };
     const char *refs[] = { m->mail->message_id, NULL };
+    g_autoptr(GHashTable) echo = ack_vars(vars);
     IgMailRequest req = {
       .incident_id = inc->id,
       .reference = inc->reference,
       .template_name = "ack",
-      .vars = vars,
+      .vars = echo,
       .to = to,
       .in_reply_to = refs[0],
       .references = refs[0] ? refs : NULL,
@@ -384,8 +438,7 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
     if (!outbox_queue_mail(ctx->store, c, ctx->templates, ctx->now, &req, error))
       return FALSE;
   }
-  g_autofree char *ack_detail = ack ? g_strdup_printf("acknowledgement to %s",
-                                                      m->mail->from_addr)
+  g_autofree char *ack_detail = ack ? g_strdup_printf("acknowledgement to %s", ack_to)
                                     : g_strdup_printf("no acknowledgement: %s", why);
   if (!event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
     return FALSE;

@@ -203,6 +203,13 @@ static char *p_rate(IgConfig *c, void *f, const char *text)
   return NULL;
 }
 
+static char *p_rate_total(IgConfig *c, void *f, const char *text)
+{
+  if (!syntax_parse_rate(text, f, &c->rate_limit_total_window))
+    return g_strdup("not a rate (use COUNT/WINDOW such as 200/h, 5/m, 1000/d or 100/30m)");
+  return NULL;
+}
+
 static char *p_daily_at(IgConfig *c, void *f, const char *text)
 {
   if (!syntax_parse_time_of_day(text, f, &c->digest_minute))
@@ -236,6 +243,7 @@ static const KeySpec key_table[] = {
   ENDPOINT("transport", transport),
   K("transport", "from", p_from, V_STR, from, "IT Security Incidents <security@justice.gov.uk>"),
   K("transport", "rate_limit_per_sender", p_rate, V_NUM, rate_limit_count, "10/h"),
+  K("transport", "rate_limit_total", p_rate_total, V_NUM, rate_limit_total_count, "200/h"),
   K("stakeholders", "ost", p_addr, V_STR, ost, NULL),
   K("stakeholders", "dacu", p_addr, V_STR, dacu, NULL),
   K("stakeholders", "siro", p_addr, V_STR, siro, NULL),

@@ -59,6 +59,8 @@ typedef struct {
   char *from;                     /* "Name <addr>" */
   int rate_limit_count;           /* acks per sender ... */
   gint64 rate_limit_window;       /* ... per this many seconds */
+  int rate_limit_total_count;     /* acks to anyone ... */
+  gint64 rate_limit_total_window; /* ... per this many seconds */
 
   /* [stakeholders]; lists are NULL-terminated, possibly empty */
   char *ost, *dacu, *siro, *accreditor;

@@ -11,6 +11,7 @@
 #include "gateway/error.h"
 #include "gateway/hash.h"
 #include "gateway/log.h"
+#include "gateway/loopmark.h"
 #include "gateway/cases.h"
 
 #define FAILURES_BEFORE_QUARANTINE 3
@@ -94,6 +95,14 @@ static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, const char *sha25
     incident_id = case_thread_of(&m, error);
   if (error && *error)
     goto out;
+  /* Quoting a gateway's automatic mail without being a reply to one of our
+   * incidents: what a robot between two gateways sends back. Answering
+   * it, or opening an incident whose notices it would send back again, is
+   * a mail loop (loopmark.h). */
+  if (!incident_id && !autoreply_kind(verdict.cls) &&
+      loopmark_find(m.mail->body, ctx->config->address, NULL))
+    verdict = (IgAutoVerdict){ IG_AUTO_REPLY, FALSE,
+                               "quotes automatic mail of an incident gateway" };
   if (incident_id || autoreply_kind(verdict.cls))
     ok = case_attach(&m, &verdict, incident_id, error);
   else

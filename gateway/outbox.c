@@ -1,8 +1,11 @@
 /* outbox.c - queueing and delivering outgoing mail (outbox.h). */
 #include "gateway/outbox.h"
 
+#include "gateway/address.h"
 #include "gateway/compose.h"
+#include "gateway/error.h"
 #include "gateway/log.h"
+#include "gateway/loopmark.h"
 #include "gateway/webhook.h"
 
 /* Backoff doubles from one minute up to six hours; after this many
@@ -16,15 +19,31 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
                            const IgMailRequest *req, GError **error)
 {
   g_autofree char *subject = NULL, *text = NULL;
+  g_autoptr(GPtrArray) to_list = g_ptr_array_new_with_free_func(g_free);
+  for (const char *const *t = req->to; t && *t; t++) {
+    g_autoptr(GError) why = NULL;
+    char *addr = address_canonical(*t, &why);
+    if (!addr) {
+      g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "%s mail: recipient %s", req->template_name,
+                  why->message);
+      return FALSE;
+    }
+    g_ptr_array_add(to_list, addr);
+  }
+  g_ptr_array_add(to_list, NULL);
   if (!templates_render(templates, req->template_name, req->vars, &subject, &text, error))
     return FALSE;
+  /* After the template, so that no edit of it can drop the mark. */
+  g_autofree char *mark = loopmark_line(req->reference, config->address);
+  g_autofree char *marked = g_strdup_printf("%s%s-- \n%s\n", text,
+                                            g_str_has_suffix(text, "\n") ? "" : "\n", mark);
   g_autofree char *message_id = compose_message_id(req->reference, req->template_name,
                                                    config->address);
   IgOutMail out = {
     .from = config->from,
-    .to = req->to,
+    .to = (const char *const *)to_list->pdata,
     .subject = subject,
-    .text = text,
+    .text = marked,
     .message_id = message_id,
     .in_reply_to = req->in_reply_to,
     .references = req->references,
@@ -33,7 +52,7 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
     .date = now,
   };
   g_autoptr(GBytes) body = compose_mail(&out);
-  g_autofree char *to = g_strjoinv(", ", (char **)req->to);
+  g_autofree char *to = g_strjoinv(", ", (char **)to_list->pdata);
   g_autofree char *at = iso_utc(now);
   IgOutboxIn row = {
     .incident_id = req->incident_id,
@@ -73,7 +92,9 @@ gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *tra
     delay = MIN(delay, RETRY_MAX_SECONDS);
     g_autoptr(GDateTime) next = g_date_time_add_seconds(now, (gdouble)delay);
     g_autofree char *next_at = iso_utc(next);
-    gboolean give_up = row->attempts + 1 >= RETRY_GIVE_UP_ATTEMPTS;
+    /* A row no retry can mend (an invalid recipient) goes to an operator now. */
+    gboolean give_up = row->attempts + 1 >= RETRY_GIVE_UP_ATTEMPTS ||
+                       g_error_matches(send_error, IG_ERROR, IG_ERROR_INPUT);
     if (!store_outbox_retry(store, row->id, next_at, give_up, send_error->message, error))
       return FALSE;
     (*failed)++;

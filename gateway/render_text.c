@@ -2,6 +2,7 @@
 #include "gateway/render_text.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static char *local(const char *iso, GTimeZone *tz)
 {
@@ -17,6 +18,43 @@ static const char *or_dash(const char *s)
   return s && *s ? s : "-";
 }
 
+/* Characters a terminal would act on rather than show: C0 and C1 controls,
+ * DEL, and the bidirectional overrides that reorder what is shown. */
+static gboolean acts_on_terminal(gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/* s (or "-") fit to print: every control character escaped as \r, \n,
+ * \t or \u{XX}, bytes that are not UTF-8 as \xXX, so text from a mail
+ * cannot add rows or move the cursor. keep_lines keeps line feeds and
+ * tabs, for the multi-line fields of show. Caller frees. */
+static char *safe(const char *s, gboolean keep_lines)
+{
+  s = or_dash(s);
+  GString *out = g_string_sized_new(strlen(s));
+  const char *end = s + strlen(s);
+  while (s < end) {
+    gunichar c = g_utf8_get_char_validated(s, end - s);
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+      g_string_append_printf(out, "\\x%02X", (guchar)*s++);
+      continue;
+    }
+    const char *next = g_utf8_next_char(s);
+    if ((c == '\n' || c == '\t') && keep_lines)
+      g_string_append_c(out, (char)c);
+    else if (c == '\r' || c == '\n' || c == '\t')
+      g_string_append(out, c == '\r' ? "\\r" : c == '\n' ? "\\n" : "\\t");
+    else if (acts_on_terminal(c))
+      g_string_append_printf(out, "\\u{%X}", c);
+    else
+      g_string_append_len(out, s, next - s);
+    s = next;
+  }
+  return g_string_free(out, FALSE);
+}
+
 void text_incident_list(GPtrArray *incidents, GTimeZone *tz)
 {
   if (!incidents->len) {
@@ -28,15 +66,17 @@ void text_incident_list(GPtrArray *incidents, GTimeZone *tz)
   for (guint i = 0; i < incidents->len; i++) {
     const IgIncident *inc = g_ptr_array_index(incidents, i);
     g_autofree char *received = local(inc->received_at, tz);
+    g_autofree char *summary = safe(inc->summary, FALSE);
     printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s%s\n", inc->reference, inc->status,
-           or_dash(inc->impact), or_dash(inc->category), received, or_dash(inc->summary),
+           or_dash(inc->impact), or_dash(inc->category), received, summary,
            inc->reported_late == 1 ? "  [late]" : "");
   }
 }
 
 static void field(const char *label, const char *value)
 {
-  printf("%-19s %s\n", label, or_dash(value));
+  g_autofree char *shown = safe(value, FALSE);
+  printf("%-19s %s\n", label, shown);
 }
 
 void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messages,
@@ -50,7 +90,10 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
                         inc->reported_late == 1 ? " (late)" : "") : NULL;
   g_autofree char *reporter = g_strdup_printf("%s <%s>", or_dash(inc->reporter_name),
                                               or_dash(inc->reporter_email));
-  printf("%s  %s\n\n", inc->reference, or_dash(inc->summary));
+  g_autofree char *summary = safe(inc->summary, FALSE);
+  g_autofree char *description = safe(inc->description, TRUE);
+  g_autofree char *actions = inc->actions_taken ? safe(inc->actions_taken, TRUE) : NULL;
+  printf("%s  %s\n\n", inc->reference, summary);
   field("Status:", inc->status);
   field("Impact:", inc->impact);
   field("Category:", inc->category);
@@ -71,9 +114,9 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   field("Asset owner:", inc->asset_owner);
   field("Owner:", inc->owner);
   field("Missing fields:", missing);
-  printf("\nDescription:\n%s\n", or_dash(inc->description));
-  if (inc->actions_taken)
-    printf("\nActions taken:\n%s\n", inc->actions_taken);
+  printf("\nDescription:\n%s\n", description);
+  if (actions)
+    printf("\nActions taken:\n%s\n", actions);
 
   printf("\nDeadlines:\n");
   for (guint i = 0; i < deadlines->len; i++) {
@@ -85,13 +128,16 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   for (guint i = 0; i < messages->len; i++) {
     const IgMessageRec *m = g_ptr_array_index(messages, i);
     g_autofree char *at = local(m->received_at, tz);
-    printf("  %s %-3s %-14s %s\n", at, m->direction, or_dash(m->kind), or_dash(m->subject));
+    g_autofree char *subject = safe(m->subject, FALSE);
+    printf("  %s %-3s %-14s %s\n", at, m->direction, or_dash(m->kind), subject);
   }
   printf("\nEvents:\n");
   for (guint i = 0; i < events->len; i++) {
     const IgEventRec *e = g_ptr_array_index(events, i);
     g_autofree char *at = local(e->at, tz);
-    printf("  %s %-16s %s: %s\n", at, e->type, e->actor, e->detail);
+    g_autofree char *actor = safe(e->actor, FALSE);
+    g_autofree char *detail = safe(e->detail, FALSE);
+    printf("  %s %-16s %s: %s\n", at, e->type, actor, detail);
   }
 }
 
@@ -106,8 +152,10 @@ void text_messages(GPtrArray *messages, GTimeZone *tz)
   for (guint i = 0; i < messages->len; i++) {
     const IgMessageRec *m = g_ptr_array_index(messages, i);
     g_autofree char *at = local(m->received_at, tz);
-    printf("%-16s  %-14s  %-16s  %-30s  %s\n", at, m->kind, or_dash(m->reference),
-           or_dash(m->from_addr), or_dash(m->subject));
+    g_autofree char *from = safe(m->from_addr, FALSE);
+    g_autofree char *subject = safe(m->subject, FALSE);
+    printf("%-16s  %-14s  %-16s  %-30s  %s\n", at, m->kind, or_dash(m->reference), from,
+           subject);
   }
 }
 
@@ -121,11 +169,14 @@ void text_outbox(GPtrArray *rows, GTimeZone *tz)
          "TO", "SUBJECT");
   for (guint i = 0; i < rows->len; i++) {
     const IgOutboxRec *r = g_ptr_array_index(rows, i);
+    g_autofree char *to = safe(r->to, FALSE);
+    g_autofree char *subject = safe(r->subject, FALSE);
     printf("%-6" G_GINT64_FORMAT "  %-8s  %-8" G_GINT64_FORMAT "  %-16s  %-32s  %s\n", r->id,
-           r->state, r->attempts, or_dash(r->reference), or_dash(r->to), or_dash(r->subject));
+           r->state, r->attempts, or_dash(r->reference), to, subject);
     if (r->last_error) {
       g_autofree char *next = local(r->next_attempt_at, tz);
-      printf("        last error: %s (next attempt %s)\n", r->last_error, next);
+      g_autofree char *last = safe(r->last_error, FALSE);
+      printf("        last error: %s (next attempt %s)\n", last, next);
     }
   }
 }

@@ -165,7 +165,8 @@ gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
 gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char *error_text,
                               gboolean *found, gint64 *incident_id, GError **error);
 
-/* Acknowledgements sent (or queued) to address since the given time. */
+/* Acknowledgements queued since the given time to address (as
+ * address_canonical() spells it), or to anyone when address is NULL. */
 gint64 store_count_acks_since(IgStore *store, const char *address,
                               const char *since, GError **error);
 

@@ -134,13 +134,17 @@ gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char
 gint64 store_count_acks_since(IgStore *store, const char *address, const char *since,
                               GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT count(*) FROM outbox WHERE template = 'ack' AND to_addr = ?"
-      " AND created_at > ?", error);
+  sqlite3_stmt *st = address
+      ? sq_prep(store, "SELECT count(*) FROM outbox WHERE template = 'ack' AND to_addr = ?"
+                       " AND created_at > ?", error)
+      : sq_prep(store, "SELECT count(*) FROM outbox WHERE template = 'ack'"
+                       " AND created_at > ?", error);
   if (!st)
     return -1;
-  sq_bind_text(st, 1, address);
-  sq_bind_text(st, 2, since);
+  int i = 1;
+  if (address)
+    sq_bind_text(st, i++, address);
+  sq_bind_text(st, i, since);
   gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
   sqlite3_reset(st);
   if (n < 0)

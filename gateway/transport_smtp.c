@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "gateway/address.h"
 #include "gateway/error.h"
 #include "gateway/secret.h"
 
@@ -78,22 +79,27 @@ static gboolean smtp_send(IgTransport *self, const IgOutboxRec *row, GError **er
   SmtpTransport *t = (SmtpTransport *)self;
   gboolean ok = FALSE;
   struct curl_slist *rcpt = NULL;
-  g_auto(GStrv) addrs = g_strsplit(row->to ? row->to : "", ",", -1);
+  g_autoptr(GError) why = NULL;
+  /* Checked again here: one RCPT per validated address, whatever the row
+   * holds (rows queued by older versions were not checked). */
+  g_auto(GStrv) addrs = address_list_parse(row->to, &why);
   g_autofree char *from = g_strdup_printf("<%s>", t->config->address);
   Upload body = { .data = g_bytes_get_data(row->body, &body.len) };
   CURLcode rc;
 
-  for (char **a = addrs; *a; a++) {
-    char *addr = g_strstrip(*a);
-    if (!*addr)
-      continue;
-    g_autofree char *bracketed = g_strdup_printf("<%s>", addr);
-    rcpt = curl_slist_append(rcpt, bracketed);
-  }
-  if (!rcpt) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "outbox row %" G_GINT64_FORMAT
-                " has no recipient", row->id);
+  if (!addrs) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "outbox row %" G_GINT64_FORMAT ": %s",
+                row->id, why->message);
     goto out;
+  }
+  for (char **a = addrs; *a; a++) {
+    g_autofree char *bracketed = g_strdup_printf("<%s>", *a);
+    struct curl_slist *grown = curl_slist_append(rcpt, bracketed);
+    if (!grown) {
+      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "out of memory");
+      goto out;
+    }
+    rcpt = grown;
   }
   if (!set_credentials(t, error))
     goto out;
