@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The text output of messages and outbox shows what a sender wrote without
+# letting it act on the operator's terminal: CR, LF, ESC and other control
+# characters from an address or subject are printed escaped, one row per
+# row.
+source "$(dirname "$0")/lib.sh"
+write_config
+mkdir -p "$WORK/in"
+printf 'From: Jane Smith <jane.smith@justice.gov.uk>\r\nSubject: Laptop stolen\r\nMessage-ID: <t-1@justice.gov.uk>\r\n\r\nMy laptop was stolen.\r\n' > "$WORK/in/1.eml"
+# A folded quoted local part: GMime keeps the CR LF inside the address.
+printf 'From: "x\r\n 2026-11-30 12:00  report  INC-2026-999999  fake row"@attacker.example\r\nSubject: =?utf-8?q?Re=3A_=5BINC-2026-000001=5D_hello=1B=5B2Jworld?=\r\nMessage-ID: <t-2@attacker.example>\r\n\r\nMore about it.\r\n' > "$WORK/in/2.eml"
+"$IG" ingest "$WORK/in/1.eml" "$WORK/in/2.eml" > /dev/null || fail "ingest"
+
+"$IG" messages > "$WORK/messages.txt"
+expect_eq "messages: a header and one line per message" "$(wc -l < "$WORK/messages.txt")" 3
+grep -q $'\e' "$WORK/messages.txt" && fail "messages printed a raw ESC" || ok "messages: no raw ESC"
+grep -q $'\r' "$WORK/messages.txt" && fail "messages printed a raw CR" || ok "messages: no raw CR"
+grep -qF '"x\r\n 2026-11-30 12:00' "$WORK/messages.txt" && grep -qF 'hello\u{1B}[2Jworld' "$WORK/messages.txt" \
+  && ok "messages: control characters shown escaped" || fail "messages: $(cat -v "$WORK/messages.txt")"
+
+rows=$("$IG" outbox --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+"$IG" outbox > "$WORK/outbox.txt"
+expect_eq "outbox: a header and one line per row" "$(wc -l < "$WORK/outbox.txt")" $((rows + 1))
+grep -q $'[\e\r]' "$WORK/outbox.txt" && fail "outbox printed a raw control character" \
+  || ok "outbox: no raw control characters"
+finish
