@@ -87,6 +87,8 @@ static void test_embedded_default(void **state)
   assert_string_equal(c->from, "IT Security Incidents <security@justice.gov.uk>");
   assert_int_equal(c->rate_limit_count, 10);
   assert_int_equal(c->rate_limit_window, 3600);
+  assert_int_equal(c->rate_limit_total_count, 200);
+  assert_int_equal(c->rate_limit_total_window, 3600);
   assert_string_equal(c->ost, "ost@justice.gov.uk");
   assert_string_equal(c->dacu, "data.compliance@justice.gov.uk");
   assert_string_equal(c->siro, "siro@justice.gov.uk");
@@ -269,12 +271,21 @@ static void test_rates(void **state)
     g_autoptr(IgConfig) c = load(text);
     assert_int_equal(c->rate_limit_count, good[i].count);
     assert_int_equal(c->rate_limit_window, good[i].window);
+    g_autofree char *total = g_strdup_printf("[transport]\nrate_limit_total = %s\n",
+                                             good[i].text);
+    g_autoptr(IgConfig) t = load(total);
+    assert_int_equal(t->rate_limit_total_count, good[i].count);
+    assert_int_equal(t->rate_limit_total_window, good[i].window);
+    assert_int_equal(t->rate_limit_window, 3600);
   }
   for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-    g_autofree char *text = g_strdup_printf("[transport]\nrate_limit_per_sender = %s\n",
-                                            bad[i]);
     g_autofree char *quoted = g_strdup_printf("\"%s\"", bad[i]);
-    expect_error(text, "[transport] rate_limit_per_sender", quoted, "not a rate", NULL);
+    static const char *const keys[] = { "rate_limit_per_sender", "rate_limit_total" };
+    for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+      g_autofree char *text = g_strdup_printf("[transport]\n%s = %s\n", keys[k], bad[i]);
+      g_autofree char *where = g_strdup_printf("[transport] %s", keys[k]);
+      expect_error(text, where, quoted, "not a rate", NULL);
+    }
   }
 }
 
