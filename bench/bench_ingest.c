@@ -115,6 +115,7 @@ int main(int argc, char **argv)
   g_autofree char *dir = g_dir_make_tmp("ig-bench-XXXXXX", NULL);
   g_autofree char *conf = g_strdup_printf(
       "[gateway]\ndatabase = %s/gateway.db\n[transport]\nurl = dir:%s/outbox\n"
+      "rate_limit_total = 1000000/h\n"
       "[stakeholders]\nost = ost@justice.gov.uk\ndacu = dacu@justice.gov.uk\n"
       "siro = siro@justice.gov.uk\naccreditor = acc@justice.gov.uk\n"
       "[assets]\nProbation Delius = delius.iao@justice.gov.uk\n", dir, dir);

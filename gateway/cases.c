@@ -423,7 +423,9 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
     return FALSE;
   if (ack) {
     const char *to[] = { ack_to, NULL };
-    const char *refs[] = { m->mail->message_id, NULL };
+    /* The Message-ID is echoed too: threaded only when it is short. */
+    const char *id = m->mail->message_id;
+    const char *refs[] = { id && strlen(id) <= ACK_ECHO_MAX ? id : NULL, NULL };
     g_autoptr(GHashTable) echo = ack_vars(vars);
     IgMailRequest req = {
       .incident_id = inc->id,

@@ -70,6 +70,9 @@ static const char *const migrations[] = {
   /* Messages being recorded, committed before the work starts: what is
    * left here after a crash was in the hands of the process that died. */
   "CREATE TABLE in_flight(sha256 TEXT PRIMARY KEY, single INTEGER NOT NULL);",
+
+  /* rate_limit_total counts every acknowledgement in its window. */
+  "CREATE INDEX outbox_ack_time ON outbox(template, created_at);",
 };
 
 gboolean sq_fail(IgStore *store, GError **error, const char *what)
