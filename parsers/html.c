@@ -1,7 +1,10 @@
 /* html.c - HTML to plain text (html.h) by walking libxml2's HTML tree.
  *
  * libxml2's recovering parser copes with the broken markup mail clients
- * produce and bounds tree depth itself. */
+ * produce and bounds tree depth itself. The walk visits each node once
+ * and looks at no node's siblings from another, so the work is linear in
+ * the tree; markup nested deeper than it reads is reported, not dropped
+ * in silence. */
 #include "parsers/html.h"
 
 #include <libxml/HTMLparser.h>
@@ -50,25 +53,21 @@ static gboolean is_cell(const xmlNode *node)
                                             !g_ascii_strcasecmp((const char *)node->name, "th"));
 }
 
-/* Position of a table cell among its row's cells, and how many there are. */
-static void cell_position(const xmlNode *cell, int *index, int *count)
+/* Cells of one row, counted once before its children are walked: asking
+ * each cell for its place among its siblings costs the square of the
+ * row's length, and a mail of bare <td>s is one row of many thousands. */
+static int count_cells(const xmlNode *node)
 {
-  *index = *count = 0;
-  for (const xmlNode *n = cell->parent ? cell->parent->children : cell; n; n = n->next) {
-    if (!is_cell(n))
-      continue;
-    if (n == cell)
-      *index = *count;
-    (*count)++;
-  }
+  int count = 0;
+  for (; node; node = node->next)
+    count += is_cell(node);
+  return count;
 }
 
 /* A two-cell row is a label and its value, as forms pasted into HTML
  * tables are: "Label: value". Wider rows keep their cells apart. */
-static void cell_separator(const xmlNode *cell, GString *out)
+static void cell_separator(int index, int count, GString *out)
 {
-  int index = 0, count = 0;
-  cell_position(cell, &index, &count);
   if (index == 0)
     return;
   while (out->len && out->str[out->len - 1] == ' ')
@@ -79,13 +78,18 @@ static void cell_separator(const xmlNode *cell, GString *out)
     g_string_append(out, " | ");
 }
 
-/* Markup nested deeper than any mail client writes is not read. */
+/* Markup nested deeper than any mail client writes is not read (and the
+ * caller is told). */
 #define MAX_DEPTH 200
 
-static void walk(xmlNode *node, GString *out, int depth, gboolean pre)
+static void walk(xmlNode *node, GString *out, int depth, gboolean pre, gboolean *cut)
 {
-  if (depth > MAX_DEPTH)
+  int cells, cell = 0;
+  if (depth > MAX_DEPTH) {
+    *cut = TRUE;
     return;
+  }
+  cells = count_cells(node);
   for (; node; node = node->next) {
     if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
       if (node->content)
@@ -104,9 +108,9 @@ static void walk(xmlNode *node, GString *out, int depth, gboolean pre)
     if (!g_ascii_strcasecmp(name, "li"))
       g_string_append(out, "- ");
     if (is_cell(node))
-      cell_separator(node, out);
+      cell_separator(cell++, cells, out);
     gsize before = out->len;
-    walk(node->children, out, depth + 1, pre || !g_ascii_strcasecmp(name, "pre"));
+    walk(node->children, out, depth + 1, pre || !g_ascii_strcasecmp(name, "pre"), cut);
     if (!g_ascii_strcasecmp(name, "a")) {
       xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
       if (href && (g_str_has_prefix((char *)href, "http") ||
@@ -148,19 +152,44 @@ static char *tidy(const char *text)
   return g_string_free(out, FALSE);
 }
 
-char *html_to_text(const char *html, gsize len)
+char *html_to_text_cut(const char *html, gsize len, gboolean *cut)
 {
+  htmlParserCtxtPtr ctxt = NULL;
+  htmlDocPtr doc = NULL;
+  GString *out = NULL;
+  char *text = NULL;
+  gboolean deep = FALSE;
+  if (cut)
+    *cut = FALSE;
   if (!html || !len)
     return g_strdup("");
-  htmlDocPtr doc = htmlReadMemory(html, (int)MIN(len, (gsize)G_MAXINT), NULL, "UTF-8",
-                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                  HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-  if (!doc)
-    return g_strdup("");
-  GString *out = g_string_new(NULL);
-  walk(xmlDocGetRootElement(doc), out, 0, FALSE);
-  xmlFreeDoc(doc);
-  char *text = tidy(out->str);
+  ctxt = htmlNewParserCtxt();
+  if (ctxt)
+    doc = htmlCtxtReadMemory(ctxt, html, (int)MIN(len, (gsize)G_MAXINT), NULL, "UTF-8",
+                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                             HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  if (!doc) {
+    text = g_strdup("");
+    goto out;
+  }
+  /* libxml2 stops reading at its own depth limit (256) with this error
+   * and keeps only what came before: the rest is lost, so say so. */
+  deep = ctxt->errNo == XML_ERR_INTERNAL_ERROR;
+  out = g_string_new(NULL);
+  walk(xmlDocGetRootElement(doc), out, 0, FALSE, &deep);
+  text = tidy(out->str);
   g_string_free(out, TRUE);
+out:
+  if (doc)
+    xmlFreeDoc(doc);
+  if (ctxt)
+    htmlFreeParserCtxt(ctxt);
+  if (cut)
+    *cut = deep;
   return text;
+}
+
+char *html_to_text(const char *html, gsize len)
+{
+  return html_to_text_cut(html, len, NULL);
 }
