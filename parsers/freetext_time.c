@@ -261,17 +261,24 @@ static const char *const noticing_words[] = {
   "found", "received", "clicked", "spotted", "saw", "identified", "aware",
   "alerted", "opened", "observed", NULL };
 
+/* Fillers read before a time: "on Monday, at about 9" has three. The
+ * walk reads from every token, so an unbounded run ("at at at ...") would
+ * be read again from each of its words: the square of its length. */
+#define MAX_FILLERS 4
+
 /* Skips "at about", "on", and (between a day and a time) ", " and " - ";
  * sets *anchor when a word says "at this time". */
 static guint skip_fillers(const Toks *x, guint i, gboolean between,
                           gboolean *anchor)
 {
-  for (;;) {
+  for (guint n = 0;; n++) {
     const int k = word_index(x, i, lead_words);
     guint after = i + 1;
     if (is_punct(x, after, '.', TRUE)) /* approx. */
       after++;
-    if (k >= 0 && spaced(x, after)) {
+    if (n == MAX_FILLERS) {
+      return i;
+    } else if (k >= 0 && spaced(x, after)) {
       *anchor = *anchor || lead_words[k][0] != 'o';
       i = after;
     } else if (between && (is_punct(x, i, ',', FALSE) ||
