@@ -698,7 +698,7 @@ IgForm *form_parse(const char *text, GTimeZone *tz)
   IgForm *form = g_new0(IgForm, 1);
   g_autofree char *valid = NULL, *plain = NULL;
   char *raw[F_COUNT] = { 0 };
-  gboolean seen[F_COUNT] = { 0 };
+  gboolean seen[F_COUNT] = { 0 }, joined[F_COUNT] = { 0 };
   gboolean in_signature = FALSE, any_label = FALSE, more;
   const char *p;
   Line l;
@@ -730,12 +730,15 @@ IgForm *form_parse(const char *text, GTimeZone *tz)
       more = collect_value(&l, &p, &value);
       if (!raw[f] && value[0] && !is_null_value(value, f)) {
         raw[f] = g_steal_pointer(&value);
-      } else if (raw[f] && value[0] && (f == F_DETECTED_AT || f == F_OCCURRED_AT)) {
+      } else if (raw[f] && value[0] && !joined[f] &&
+                 (f == F_DETECTED_AT || f == F_OCCURRED_AT)) {
         /* "Date of detection: 21/11/2026" then "Time detected: 19:45":
-         * one value in two lines. */
+         * one value in two lines, and never more (a value grown by every
+         * repeat of the label would be copied again each time). */
         char *both = g_strdup_printf("%s %s", raw[f], value);
         g_free(raw[f]);
         raw[f] = both;
+        joined[f] = TRUE;
       }
       continue; /* l is already the next line */
     }
