@@ -3,7 +3,12 @@
  * The walk prefers text/plain for the body and falls back to HTML turned
  * into text; text parts marked as attachments (or inside an attached
  * message) are kept separately so the form parser can look there too.
- * Nesting and part counts are bounded: hostile mail costs bounded work. */
+ * Every limit below bounds what hostile mail can cost, and every part or
+ * text a limit leaves unread is noted in IgMail.skipped, never dropped in
+ * silence. An attached message is read as a message (IgMail.embedded) by
+ * the walk of the message nearest around it only, and only MAX_EMBEDDED
+ * of them in all: each walk reads the parts below it again, so letting
+ * every level read every level below would cost exponential work. */
 #include "parsers/mail.h"
 
 #include <gmime/gmime.h>
@@ -13,12 +18,43 @@
 #include "parsers/html.h"
 #include "parsers/tnef.h"
 
+/* Nesting of multiparts and attached messages: real mail nests a few
+ * levels; a forward of a forward of a report is six. */
 #define MAX_DEPTH 16
+/* Parts walked for one message (and again for each attached message). */
 #define MAX_PARTS 256
+/* Attached messages read as messages, in all. */
 #define MAX_EMBEDDED 8
+/* Bytes of one text kept for the rules: reports are a few KB; the rules
+ * read this much in well under a second. */
+#define MAX_TEXT (256u << 10)
+/* Bytes of one HTML part turned into text: markup is ten times its text. */
+#define MAX_HTML (1u << 20)
+/* Bytes of text kept from one message in all, attachments included. */
+#define MAX_TEXT_TOTAL (4u << 20)
+
+/* What one mail_parse() may still spend, and what the limits left out.
+ * Shared by the walks of the message and of its attached messages; only
+ * the walk of the message itself counts the parts and texts left out,
+ * since the others walk the same parts again. */
+typedef struct {
+  guint embedded;           /* attached messages read as messages */
+  gsize text;               /* bytes of text kept */
+  guint too_deep;           /* parts (with all inside) beyond MAX_DEPTH */
+  guint too_many;           /* parts beyond MAX_PARTS */
+  guint not_embedded;       /* attached messages beyond MAX_EMBEDDED */
+  guint texts_cut;          /* texts longer than MAX_TEXT */
+  gsize longest_text;       /* bytes of the longest of them */
+  guint html_cut;           /* HTML longer than MAX_HTML */
+  gsize longest_html;
+  guint html_deep;          /* HTML nested deeper than html.c reads */
+  guint texts_unread;       /* texts after MAX_TEXT_TOTAL */
+} Budget;
 
 typedef struct {
   IgMail *mail;
+  Budget *budget;
+  gboolean counts;          /* this walk notes what the limits leave out */
   char *plain;              /* first inline text/plain */
   char *html;               /* first inline text/html (raw UTF-8 HTML) */
   char *tnef_body;          /* body of the first winmail.dat: the last resort */
@@ -38,9 +74,11 @@ static gpointer init_gmime(gpointer unused)
 static char *strip_nul(const char *data, gsize len, gsize *out_len)
 {
   char *copy = g_malloc(len + 1);
-  const char *nul = memchr(data, '\0', len);
+  /* an empty part has no buffer at all: data may be NULL */
+  const char *nul = len ? memchr(data, '\0', len) : NULL;
   if (!nul) {
-    memcpy(copy, data, len);
+    if (len)
+      memcpy(copy, data, len);
     copy[len] = '\0';
     *out_len = len;
     return copy;
@@ -122,6 +160,52 @@ static char *part_text(GMimePart *part)
   return text;
 }
 
+/* Cuts text (HTML markup if html) to its limit on a character boundary,
+ * counting the cut when w counts. */
+static void cut_text(Walk *w, char *text, gboolean html)
+{
+  const gsize len = strlen(text), max = html ? MAX_HTML : MAX_TEXT;
+  gsize n = max;
+  if (len <= max)
+    return;
+  while (n > 0 && ((guchar)text[n] & 0xC0) == 0x80)
+    n--;
+  text[n] = '\0';
+  if (!w->counts)
+    return;
+  if (html) {
+    w->budget->html_cut++;
+    w->budget->longest_html = MAX(w->budget->longest_html, len);
+  } else {
+    w->budget->texts_cut++;
+    w->budget->longest_text = MAX(w->budget->longest_text, len);
+  }
+}
+
+/* The text of a part within the limits, or NULL once the message's text
+ * budget is spent. HTML is kept as markup. */
+static char *read_text(Walk *w, GMimePart *part, gboolean is_html)
+{
+  if (w->budget->text >= MAX_TEXT_TOTAL) {
+    w->budget->texts_unread += w->counts;
+    return NULL;
+  }
+  char *text = part_text(part);
+  cut_text(w, text, is_html);
+  w->budget->text += strlen(text);
+  return text;
+}
+
+/* HTML to text within the limits, noting what they left out. */
+static char *html_text(Walk *w, const char *html)
+{
+  gboolean deep = FALSE;
+  char *text = html_to_text_cut(html, strlen(html), &deep);
+  cut_text(w, text, FALSE);
+  w->budget->html_deep += w->counts && deep;
+  return text;
+}
+
 void mail_text_part_free(gpointer p)
 {
   IgTextPart *t = p;
@@ -139,7 +223,8 @@ static char *mime_type_of(GMimeObject *obj)
 }
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
-static IgMail *mail_from_message(GMimeMessage *msg, int depth);
+static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
+                                 gboolean counts);
 
 /* The Message-ID in the returned header block of a DSN or MDN
  * (text/rfc822-headers): which of our mails it reports on. */
@@ -178,6 +263,17 @@ static void read_tnef(Walk *w, GMimePart *part)
     g_mime_data_wrapper_write_to_stream(content, out);
   GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
   GPtrArray *parts = tnef_text_parts(bytes->data, bytes->len);
+  Budget *b = w->budget;
+  for (guint i = 0; i < parts->len; i++) {
+    IgTextPart *t = g_ptr_array_index(parts, i);
+    if (b->text >= MAX_TEXT_TOTAL) {
+      b->texts_unread += w->counts ? parts->len - i : 0;
+      g_ptr_array_set_size(parts, i);
+      break;
+    }
+    cut_text(w, t->text, FALSE);
+    b->text += strlen(t->text);
+  }
   IgTextPart *first = parts->len > 0 ? g_ptr_array_index(parts, 0) : NULL;
   if (first && !first->filename && !w->tnef_body)
     w->tnef_body = g_strdup(first->text);
@@ -204,18 +300,18 @@ static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
   gboolean is_attachment = attached || g_mime_part_is_attachment(part) || filename;
   gboolean is_html = g_mime_content_type_is_type(ct, "text", "html");
 
-  if (!is_attachment) {
-    char **slot = is_html ? &w->html : &w->plain;
-    if (!*slot) {
-      *slot = part_text(part);
-      return;
-    }
+  char **slot = is_html ? &w->html : &w->plain;
+  if (!is_attachment && !*slot) {
+    *slot = read_text(w, part, is_html);
+    return;
   }
+  g_autofree char *text = read_text(w, part, is_html);
+  if (!text)
+    return;
   IgTextPart *t = g_new0(IgTextPart, 1);
   t->filename = filename ? g_strdup(filename) : NULL;
   t->content_type = mime_type_of(obj);
-  g_autofree char *text = part_text(part);
-  t->text = is_html ? html_to_text(text, strlen(text)) : g_steal_pointer(&text);
+  t->text = is_html ? html_text(w, text) : g_steal_pointer(&text);
   g_ptr_array_add(w->mail->attachments, t);
 }
 
@@ -225,6 +321,10 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     return;
   if (depth > MAX_DEPTH || ++w->parts > MAX_PARTS) {
     w->mail->parts_skipped++;
+    if (w->counts && depth > MAX_DEPTH)
+      w->budget->too_deep++;
+    else if (w->counts)
+      w->budget->too_many++;
     return;
   }
   if (GMIME_IS_MULTIPART(obj)) {
@@ -237,8 +337,17 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     const char *id = inner ? g_mime_message_get_message_id(inner) : NULL;
     if (w->mail->report_type && !w->mail->reported_message_id && id && *id)
       w->mail->reported_message_id = g_strdup(id);
-    if (inner && depth + 1 <= MAX_DEPTH && w->mail->embedded->len < MAX_EMBEDDED)
-      g_ptr_array_add(w->mail->embedded, mail_from_message(inner, depth + 1));
+    /* A message inside an attached one is that one's to read: so each
+     * is considered once, by one walk, which counts it if left out. */
+    if (inner && !attached && depth + 1 <= MAX_DEPTH) {
+      if (w->budget->embedded < MAX_EMBEDDED) {
+        w->budget->embedded++;
+        g_ptr_array_add(w->mail->embedded,
+                        mail_from_message(inner, depth + 1, w->budget, FALSE));
+      } else {
+        w->budget->not_embedded++;
+      }
+    }
     if (inner)
       walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
   } else if (GMIME_IS_PART(obj)) {
@@ -327,12 +436,14 @@ void mail_library_init(void)
   g_once(&once, init_gmime, NULL);
 }
 
-static IgMail *mail_from_message(GMimeMessage *msg, int depth)
+static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
+                                 gboolean counts)
 {
   GMimeObject *top = GMIME_OBJECT(msg);
   IgMail *mail = g_new0(IgMail, 1);
   mail->attachments = g_ptr_array_new_with_free_func(mail_text_part_free);
   mail->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
+  mail->skipped = g_ptr_array_new_with_free_func(g_free);
   const char *mid = g_mime_message_get_message_id(msg);
   if (mid && *mid)
     mail->message_id = g_strdup(mid);
@@ -362,12 +473,12 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth)
       mail->report_type = g_ascii_strdown(rt, -1);
   }
 
-  Walk w = { .mail = mail };
+  Walk w = { .mail = mail, .budget = budget, .counts = counts };
   walk(&w, body, depth, FALSE);
   if (w.plain) {
     mail->body = g_steal_pointer(&w.plain);
   } else if (w.html) {
-    mail->body = html_to_text(w.html, strlen(w.html));
+    mail->body = html_text(&w, w.html);
     mail->body_from_html = TRUE;
   } else if (w.tnef_body) {
     mail->body = g_steal_pointer(&w.tnef_body);
@@ -380,6 +491,48 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth)
   return mail;
 }
 
+static char *size_text(gsize bytes)
+{
+  return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* The limits' tally in words for OST: what was not read, and how much. */
+static void note_skipped(IgMail *mail, const Budget *b)
+{
+  GPtrArray *n = mail->skipped;
+  g_autofree char *text_max = size_text(MAX_TEXT);
+  g_autofree char *html_max = size_text(MAX_HTML);
+  g_autofree char *total_max = size_text(MAX_TEXT_TOTAL);
+  g_autofree char *longest_text = size_text(b->longest_text);
+  g_autofree char *longest_html = size_text(b->longest_html);
+  if (b->too_deep)
+    g_ptr_array_add(n, g_strdup_printf("%u MIME part%s nested more than %d levels deep not "
+                                       "read, with everything inside", b->too_deep,
+                                       b->too_deep == 1 ? "" : "s", MAX_DEPTH));
+  if (b->too_many)
+    g_ptr_array_add(n, g_strdup_printf("%u MIME part%s after the first %d not read",
+                                       b->too_many, b->too_many == 1 ? "" : "s", MAX_PARTS));
+  if (b->not_embedded)
+    g_ptr_array_add(n, g_strdup_printf("%u attached message%s after the first %d read as "
+                                       "text only", b->not_embedded,
+                                       b->not_embedded == 1 ? "" : "s", MAX_EMBEDDED));
+  if (b->texts_cut)
+    g_ptr_array_add(n, g_strdup_printf("%u text%s cut to the first %s (longest %s)",
+                                       b->texts_cut, b->texts_cut == 1 ? "" : "s", text_max,
+                                       longest_text));
+  if (b->html_cut)
+    g_ptr_array_add(n, g_strdup_printf("%u HTML part%s cut to the first %s of markup "
+                                       "(longest %s)", b->html_cut,
+                                       b->html_cut == 1 ? "" : "s", html_max, longest_html));
+  if (b->html_deep)
+    g_ptr_array_add(n, g_strdup_printf("%u HTML part%s nested too deep to read to the end",
+                                       b->html_deep, b->html_deep == 1 ? "" : "s"));
+  if (b->texts_unread)
+    g_ptr_array_add(n, g_strdup_printf("%u text part%s not read: the first %s of text "
+                                       "was all one message may use", b->texts_unread,
+                                       b->texts_unread == 1 ? "" : "s", total_max));
+}
+
 IgMail *mail_parse(const char *raw, gsize len, GError **error)
 {
   mail_library_init();
@@ -388,9 +541,11 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
   GMimeParser *parser = g_mime_parser_new_with_stream(stream);
   GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
   GMimeHeaderList *headers = msg ? g_mime_object_get_header_list(GMIME_OBJECT(msg)) : NULL;
-  if (headers && g_mime_header_list_get_count(headers) > 0)
-    mail = mail_from_message(msg, 0);
-  else
+  Budget budget = { 0 };
+  if (headers && g_mime_header_list_get_count(headers) > 0) {
+    mail = mail_from_message(msg, 0, &budget, TRUE);
+    note_skipped(mail, &budget);
+  } else
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "not an RFC 5322 message (no header)");
   if (msg)
     g_object_unref(msg);
@@ -422,5 +577,6 @@ void mail_free(IgMail *mail)
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
   g_ptr_array_unref(mail->embedded);
+  g_ptr_array_unref(mail->skipped);
   g_free(mail);
 }

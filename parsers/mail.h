@@ -5,7 +5,9 @@
  * UTF-8 if valid, else Windows-1252, so nothing is dropped); HTML-only
  * bodies are turned into text. Header values are decoded (RFC 2047) and
  * stripped of CR/LF. Pure: bytes in, struct out, no I/O. Limits bound
- * what hostile input can cost: nesting depth and the number of parts. */
+ * what hostile input can cost: nesting depth, the number of parts and of
+ * attached messages read, and the bytes of text kept (each text and all
+ * together); what they leave out is listed in skipped. */
 #ifndef IG_MAIL_H
 #define IG_MAIL_H
 
@@ -44,6 +46,10 @@ typedef struct {
   GPtrArray *embedded;      /* IgMail*: attached message/rfc822, each read
                                the same way (nesting bounded) */
   guint parts_skipped;      /* parts beyond the limits, not read */
+  GPtrArray *skipped;       /* char*: what the limits left unread, one note
+                               per kind, in words ("1 MIME part nested more
+                               than 16 levels deep not read, ..."); only the
+                               outermost IgMail's list is filled */
 } IgMail;
 
 /* Initialises GMime once per process; mail_parse() calls it itself. */
