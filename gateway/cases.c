@@ -363,6 +363,16 @@ static GHashTable *ack_vars(GHashTable *vars)
   return out;
 }
 
+/* What the parser's limits left unread, one "  - " line each, for OST;
+ * "" when it read everything. */
+static char *skipped_lines(const IgMail *mail)
+{
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < mail->skipped->len; i++)
+    g_string_append_printf(out, "  - %s\n", (const char *)g_ptr_array_index(mail->skipped, i));
+  return g_string_free(out, FALSE);
+}
+
 gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **error)
 {
   IgIntake *ctx = m->ctx;
@@ -403,6 +413,10 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   for (guint i = 0; i < decisions->len; i++)
     if (!event(m, inc->id, "gateway", "classified", g_ptr_array_index(decisions, i), error))
       return FALSE;
+  for (guint i = 0; i < m->mail->skipped->len; i++)
+    if (!event(m, inc->id, "gateway", "truncated", g_ptr_array_index(m->mail->skipped, i),
+               error))
+      return FALSE;
   if (inc->reported_late == 1) {
     g_autofree char *late = g_strdup_printf("reported %" G_GINT64_FORMAT
         " minutes after detection (policy: %" G_GINT64_FORMAT ")", inc->minutes_to_report,
@@ -412,6 +426,8 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   }
 
   g_autoptr(GHashTable) vars = incident_vars(c, inc);
+  g_autofree char *skipped = skipped_lines(m->mail);
+  var(vars, "skipped", skipped);
   if (!fire_routes(m, inc, vars, error) ||
       !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;

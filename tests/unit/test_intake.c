@@ -2,7 +2,8 @@
  * one transaction and leave no in-flight marks; after a crash, the
  * messages it interrupted are recorded one at a time, and a message that
  * was alone in the gateway's hands when it died three times is
- * quarantined unparsed while the rest go on. */
+ * quarantined unparsed while the rest go on; what the parser's limits
+ * left unread is recorded and told to OST. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +163,71 @@ static void test_poison_quarantined_third_time(void **state)
   }
 }
 
+static gboolean has_event(GPtrArray *events, const char *type, const char *detail)
+{
+  for (guint i = 0; i < events->len; i++) {
+    IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0 && strstr(e->detail, detail))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The body of the one pending mail rendered from template, or NULL. */
+static char *outbox_body(Fixture *f, const char *template)
+{
+  g_autoptr(GPtrArray) due = store_outbox_due(f->store, "2100-01-01T00:00:00Z", NULL);
+  for (guint i = 0; due && i < due->len; i++) {
+    IgOutboxRec *r = g_ptr_array_index(due, i);
+    if (strcmp(r->template_name, template) == 0 && r->body) {
+      gsize len = 0;
+      const char *data = g_bytes_get_data(r->body, &len);
+      return g_strndup(data, len);
+    }
+  }
+  return NULL;
+}
+
+/* 500 levels of MIME nesting: the incident is opened from what could be
+ * read, the part left unread is an audit event, and OST is told. */
+static void test_deep_nesting_recorded_and_told(void **state)
+{
+  Fixture *f = *state;
+  GString *s = g_string_new("From: r1@justice.gov.uk\nSubject: nested\nMessage-ID: <deep@x>\n"
+                            "MIME-Version: 1.0\n");
+  for (int i = 0; i < 500; i++)
+    g_string_append_printf(s, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n",
+                           i, i);
+  g_string_append(s, "Content-Type: text/plain\n\nMy laptop was stolen.\n");
+  for (int i = 499; i >= 0; i--)
+    g_string_append_printf(s, "--b%d--\n", i);
+  gsize len = s->len;
+  GBytes *raws[2] = { g_bytes_new_take(g_string_free(s, FALSE), len), report(2) };
+  for (int k = 0; k < 2; k++) {
+    IgIntakeItem items[1];
+    run_batch(f, items, &raws[k], 1);
+    assert_int_equal(items[0].outcome, IG_INTAKE_NEW);
+    g_autoptr(GPtrArray) messages = store_list_messages(f->store, FALSE, NULL);
+    const IgMessageRec *rec = g_ptr_array_index(messages, 0);
+    gint64 id = store_incident_id(f->store, rec->reference, NULL);
+    g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+    g_autofree char *body = outbox_body(f, "notify_ost");
+    assert_non_null(body);
+    const gboolean deep = k == 0;
+    assert_int_equal(has_event(events, "truncated", "nested more than 16 levels deep"), deep);
+    assert_int_equal(strstr(body, "NOT READ IN FULL") != NULL, deep);
+    assert_int_equal(strstr(body, "  - 1 MIME part nested more than 16 levels deep") != NULL,
+                     deep);
+    intake_item_clear(&items[0]);
+    g_bytes_unref(raws[k]);
+    /* the next mail's notification is the only one due */
+    g_autoptr(GPtrArray) due = store_outbox_due(f->store, "2100-01-01T00:00:00Z", NULL);
+    for (guint i = 0; i < due->len; i++)
+      assert_true(store_outbox_sent(f->store, ((IgOutboxRec *)g_ptr_array_index(due, i))->id,
+                                    "2026-11-23T10:00:00Z", NULL));
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -169,6 +235,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_batch_marks_after_crash, setup, teardown),
     cmocka_unit_test_setup_teardown(test_alone_mark_counts_a_failure, setup, teardown),
     cmocka_unit_test_setup_teardown(test_poison_quarantined_third_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_deep_nesting_recorded_and_told, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
