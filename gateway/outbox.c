@@ -1,6 +1,11 @@
 /* outbox.c - queueing and delivering outgoing mail (outbox.h). */
 #include "gateway/outbox.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "gateway/address.h"
 #include "gateway/compose.h"
 #include "gateway/error.h"
@@ -13,6 +18,10 @@
 #define RETRY_FIRST_SECONDS 60
 #define RETRY_MAX_SECONDS (6 * 3600)
 #define RETRY_GIVE_UP_ATTEMPTS 24
+
+/* A row is claimed before it is sent; a claim lapses after this long,
+ * well beyond the longest send (SMTP gives up after 135 s). */
+#define CLAIM_SECONDS (10 * 60)
 
 gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
                            IgTemplates *templates, GDateTime *now,
@@ -67,16 +76,53 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
   return store_outbox_add(store, &row, error) != 0;
 }
 
+/* "HOST PID": whoever reads a claim on this host can tell whether its
+ * owner still lives. */
+static char *claim_owner(void)
+{
+  return g_strdup_printf("%s %ld", g_get_host_name(), (long)getpid());
+}
+
+/* A claim left by a process of this host that has died (kill -9, power
+ * cut) is released at once rather than after CLAIM_SECONDS, so its mail
+ * goes out when the service is restarted. */
+static gboolean release_dead_claims(IgStore *store, GError **error)
+{
+  g_autoptr(GPtrArray) owners = store_outbox_claimers(store, error);
+  if (!owners)
+    return FALSE;
+  g_autofree char *local = g_strdup_printf("%s ", g_get_host_name());
+  for (guint i = 0; i < owners->len; i++) {
+    const char *owner = g_ptr_array_index(owners, i);
+    if (!g_str_has_prefix(owner, local))
+      continue;
+    gint64 pid = g_ascii_strtoll(owner + strlen(local), NULL, 10);
+    if (pid > 0 && pid <= G_MAXINT && kill((pid_t)pid, 0) != 0 && errno == ESRCH &&
+        !store_outbox_release(store, owner, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *transport,
                         GDateTime *now, guint *sent, guint *failed, GError **error)
 {
   *sent = *failed = 0;
   g_autofree char *at = iso_utc(now);
-  g_autoptr(GPtrArray) due = store_outbox_due(store, at, error);
-  if (!due)
+  g_autoptr(GDateTime) lease_end = g_date_time_add_seconds(now, CLAIM_SECONDS);
+  g_autofree char *until = iso_utc(lease_end);
+  g_autofree char *owner = claim_owner();
+  if (!release_dead_claims(store, error))
     return FALSE;
-  for (guint i = 0; i < due->len; i++) {
-    IgOutboxRec *row = g_ptr_array_index(due, i);
+  for (;;) {
+    g_autoptr(GError) claim_error = NULL;
+    g_autoptr(IgOutboxRec) row = store_outbox_claim(store, at, owner, until, &claim_error);
+    if (!row) {
+      if (!claim_error)
+        return TRUE;
+      g_propagate_error(error, g_steal_pointer(&claim_error));
+      return FALSE;
+    }
     g_autoptr(GError) send_error = NULL;
     gboolean ok = g_strcmp0(row->kind, "webhook") == 0
                       ? webhook_post(config, row, &send_error)
@@ -102,5 +148,4 @@ gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *tra
             give_up ? "gave up sending" : "will retry sending", row->to,
             send_error->message);
   }
-  return TRUE;
 }

@@ -4,7 +4,10 @@
  * Message-ID and stores it as one outbox row inside the caller's
  * transaction, so a mail exists exactly when the change that caused it is
  * committed. Delivery sends due rows in order and retries failures with
- * exponential backoff; a retry sends the very same bytes and Message-ID. */
+ * exponential backoff; a retry sends the very same bytes and Message-ID.
+ * Each row is claimed in the store before it is sent, so any number of
+ * processes on one store send it once (only a crash between the send and
+ * the mark can repeat it). */
 #ifndef IG_OUTBOX_H
 #define IG_OUTBOX_H
 

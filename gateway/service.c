@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -167,14 +168,26 @@ static int signal_fd(sigset_t *mask)
   return signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-static void reload(IgService **service, const char *config_path)
+/* A reload onto another database takes that store's lock before it lets
+ * go of the old one. */
+static void reload(IgService **service, IgStoreLock **lock, const char *config_path)
 {
   g_autoptr(GError) error = NULL;
   IgConfig *config = config_load(config_path, &error);
   IgService *fresh = NULL;
+  IgStoreLock *fresh_lock = NULL;
+  gboolean moved = config && strcmp(config->database, (*service)->config->database) != 0;
+  if (moved && !(fresh_lock = store_lock_service(config->database, &error)))
+    g_clear_pointer(&config, config_free);
   if (config) {
     g_autoptr(GDateTime) now = service_now(*service);
     fresh = service_new(config, (*service)->clock_offset ? now : NULL, FALSE, &error);
+  }
+  if (fresh && moved) {
+    store_unlock_service(*lock);
+    *lock = fresh_lock;
+  } else {
+    store_unlock_service(fresh_lock);
   }
   if (!fresh) {
     log_msg(IG_LOG_ERROR, NULL, NULL, "reload refused, keeping the running configuration: %s",
@@ -189,9 +202,13 @@ static void reload(IgService **service, const char *config_path)
 gboolean service_run(IgService **service, const char *config_path, GError **error)
 {
   sigset_t mask;
+  IgStoreLock *lock = store_lock_service((*service)->config->database, error);
+  if (!lock)
+    return FALSE;
   int sfd = signal_fd(&mask);
   if (sfd < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "signalfd: %s", g_strerror(errno));
+    store_unlock_service(lock);
     return FALSE;
   }
   log_msg(IG_LOG_INFO, NULL, NULL, "watching %s", (*service)->config->source.url);
@@ -213,7 +230,7 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == (ssize_t)sizeof info) {
       if (info.ssi_signo == SIGHUP) {
-        reload(service, config_path);
+        reload(service, &lock, config_path);
       } else {
         log_msg(IG_LOG_INFO, NULL, NULL, "signal %u: stopping", info.ssi_signo);
         running = FALSE;
@@ -222,5 +239,6 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
   }
   close(sfd);
   sigprocmask(SIG_UNBLOCK, &mask, NULL);
+  store_unlock_service(lock);
   return ok;
 }

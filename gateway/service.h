@@ -35,7 +35,8 @@ gboolean service_ingest(IgService *service, IgIntakeItem *items, gsize n,
 gboolean service_poll_once(IgService *service, guint *processed, GError **error);
 
 /* Watches the source until SIGTERM or SIGINT; SIGHUP reloads the
- * configuration from config_path (a bad one is logged and ignored). */
+ * configuration from config_path (a bad one is logged and ignored).
+ * Refuses to start while another run holds the store (store_lock_service). */
 gboolean service_run(IgService **service, const char *config_path, GError **error);
 
 /* Logs in to the source and the transport without taking or sending

@@ -9,6 +9,9 @@
 #include "gateway/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "gateway/error.h"
 #include "gateway/store_sqlite.h"
@@ -73,12 +76,27 @@ static const char *const migrations[] = {
 
   /* rate_limit_total counts every acknowledgement in its window. */
   "CREATE INDEX outbox_ack_time ON outbox(template, created_at);",
+
+  /* An outbox row is claimed by one process before it is sent, until a
+   * time after which a claim left by a process that died lapses. */
+  "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
+  "ALTER TABLE outbox ADD COLUMN claimed_until TEXT;",
 };
+
+/* "IGWY" in the header's application_id: this file is a gateway store. */
+#define APPLICATION_ID 0x49475759
+
+static void note_error(IgStore *store, const char *msg)
+{
+  g_free(store->last_error);
+  store->last_error = g_strdup(msg);
+}
 
 gboolean sq_fail(IgStore *store, GError **error, const char *what)
 {
+  note_error(store, sqlite3_errmsg(store->db));
   g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s: %s", store->path,
-              what, sqlite3_errmsg(store->db));
+              what, store->last_error);
   return FALSE;
 }
 
@@ -86,16 +104,30 @@ static gboolean exec(IgStore *store, const char *sql, GError **error)
 {
   char *msg = NULL;
   if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s", store->path,
-                msg ? msg : "SQL error");
+    note_error(store, msg ? msg : sqlite3_errmsg(store->db));
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s", store->path, store->last_error);
     sqlite3_free(msg);
     return FALSE;
   }
   return TRUE;
 }
 
+/* SQLite rolls a transaction back by itself on some errors (disk full,
+ * I/O error). Nothing more may run in it, and what is tried next fails
+ * with that cause rather than "no transaction is active". */
+static gboolean txn_lost(IgStore *store, GError **error)
+{
+  if (!store->in_txn || !sqlite3_get_autocommit(store->db))
+    return FALSE;
+  g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s (the transaction was rolled back)",
+              store->path, store->last_error ? store->last_error : "a statement failed");
+  return TRUE;
+}
+
 sqlite3_stmt *sq_prep(IgStore *store, const char *sql, GError **error)
 {
+  if (txn_lost(store, error))
+    return NULL;
   sqlite3_stmt *st = g_hash_table_lookup(store->stmts, sql);
   if (st) {
     sqlite3_reset(st);
@@ -155,67 +187,158 @@ static void stmt_finalize(gpointer st)
   sqlite3_finalize(st);
 }
 
-static gboolean migrate(IgStore *store, GError **error)
+static int pragma_int(IgStore *store, const char *sql, GError **error)
 {
   sqlite3_stmt *st = NULL;
-  int version = 0;
-  if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-    return sq_fail(store, error, "read schema version");
-  if (sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
+  int value = -1;
+  if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    value = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
+  if (value < 0)
+    sq_fail(store, error, "read the database header");
+  return value;
+}
 
+/* TRUE when the file is ours, or (version 0) an empty database that
+ * open_new() has just made. Stores from before application_id was set
+ * are recognised by their schema version and tables. */
+static gboolean check_identity(IgStore *store, int app_id, int version, gboolean fresh,
+                               GError **error)
+{
+  if (app_id == APPLICATION_ID)
+    return TRUE;
+  if (app_id != 0) {
+    g_autofree char *why = g_strdup_printf("another program's SQLite database"
+                                           " (application_id 0x%08x)", (guint)app_id);
+    return sq_refuse_foreign(store, why, error);
+  }
+  if (version == 0 && fresh)
+    return TRUE;
+  int tables = pragma_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                          " AND name IN ('incidents', 'messages', 'events', 'outbox')", error);
+  if (tables < 0)
+    return FALSE;
+  if (version == 0 || tables != 4)
+    return sq_refuse_foreign(store, "an SQLite database without the gateway's tables", error);
+  return TRUE;
+}
+
+/* Brings the schema to the latest version in one IMMEDIATE transaction,
+ * reading the version again inside it: of two processes starting at once
+ * on an old store, the second finds the work done. */
+static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
+{
   int latest = (int)G_N_ELEMENTS(migrations);
+  g_autofree char *stamp = g_strdup_printf("PRAGMA user_version = %d;"
+                                           " PRAGMA application_id = %d", latest, APPLICATION_ID);
+  int app_id = pragma_int(store, "PRAGMA application_id", error);
+  int version = app_id < 0 ? -1 : pragma_int(store, "PRAGMA user_version", error);
+  if (version < 0 || !check_identity(store, app_id, version, fresh, error))
+    return FALSE;
+  if (app_id == APPLICATION_ID && version == latest)
+    return TRUE;
+  if (!exec(store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  app_id = pragma_int(store, "PRAGMA application_id", error);
+  version = app_id < 0 ? -1 : pragma_int(store, "PRAGMA user_version", error);
+  if (version < 0 || !check_identity(store, app_id, version, fresh, error))
+    goto fail;
   if (version > latest) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
                 "%s: schema version %d is newer than this program (%d)",
                 store->path, version, latest);
-    return FALSE;
+    goto fail;
   }
-  for (int v = version; v < latest; v++) {
-    g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
-    if (!exec(store, "BEGIN IMMEDIATE", error))
-      return FALSE;
-    if (!exec(store, migrations[v], error) || !exec(store, bump, error)) {
-      exec(store, "ROLLBACK", NULL);
-      return FALSE;
-    }
-    if (!exec(store, "COMMIT", error))
-      return FALSE;
-  }
+  for (int v = version; v < latest; v++)
+    if (!exec(store, migrations[v], error))
+      goto fail;
+  if (!exec(store, stamp, error) || !exec(store, "COMMIT", error))
+    goto fail;
   return TRUE;
+fail:
+  exec(store, "ROLLBACK", NULL);
+  return FALSE;
 }
 
-IgStore *store_open(const char *path, GError **error)
+static IgStore *store_new(const char *path)
 {
   IgStore *store = g_new0(IgStore, 1);
   store->path = g_strdup(path);
   store->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        stmt_finalize);
+  return store;
+}
 
+static gboolean connect_db(IgStore *store, int flags, gboolean fresh, GError **error)
+{
+  if (sqlite3_open_v2(store->path, &store->db, flags, NULL) != SQLITE_OK)
+    return sq_fail(store, error, "open");
+  sqlite3_busy_timeout(store->db, 10000);
+  sqlite3_extended_result_codes(store->db, 1);
+  return exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     "PRAGMA foreign_keys=ON;", error) &&
+         migrate(store, fresh, error);
+}
+
+/* A new store is built complete under a temporary name and then linked
+ * into place, which fails when the name exists: so no half-made store is
+ * ever left at path, and of two processes starting at once on no store
+ * one makes it and the other uses that one. */
+static gboolean create_store(const char *path, GError **error)
+{
   g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *base = g_path_get_basename(path);
+  g_autofree char *tmp_name = g_strdup_printf(".%s.new-XXXXXX", base);
+  g_autofree char *tmp = g_build_filename(dir, tmp_name, NULL);
+  gboolean ok = FALSE;
+  int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create: %s", dir,
+                g_strerror(errno));
+    return FALSE;
+  }
+  close(fd);
+  IgStore *fresh = store_new(tmp);
+  ok = connect_db(fresh, SQLITE_OPEN_READWRITE, TRUE, error);
+  store_close(fresh); /* checkpoints the log: the file stands alone */
+  if (ok && link(tmp, path) != 0 && errno != EEXIST) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create: %s", path,
+                g_strerror(errno));
+    ok = FALSE;
+  }
+  unlink(tmp);
+  return ok;
+}
+
+IgStore *store_open(const char *path, GError **error)
+{
+  IgStore *store = NULL;
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
   if (g_mkdir_with_parents(dir, 0750) != 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create directory: %s",
                 dir, g_strerror(errno));
-    goto fail;
+    return NULL;
   }
-  if (sqlite3_open_v2(path, &store->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-    sq_fail(store, error, "open");
-    goto fail;
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    /* SQLite would replay a log left beside a deleted store into the new one. */
+    if (g_file_test(wal, G_FILE_TEST_EXISTS)) {
+      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: missing, but its write-ahead log"
+                  " %s is there; refusing to start a new store beside it", path, wal);
+      return NULL;
+    }
+    if (!create_store(path, error))
+      return NULL;
   }
-  sqlite3_busy_timeout(store->db, 10000);
-  sqlite3_extended_result_codes(store->db, 1);
-  if (!exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                   "PRAGMA foreign_keys=ON;", error))
-    goto fail;
-  if (!migrate(store, error))
-    goto fail;
+  if (!sq_check_file(path, error))
+    return NULL;
+  store = store_new(path);
+  if (!connect_db(store, SQLITE_OPEN_READWRITE, FALSE, error)) {
+    store_close(store);
+    return NULL;
+  }
   return store;
-
-fail:
-  store_close(store);
-  return NULL;
 }
 
 void store_close(IgStore *store)
@@ -227,39 +350,46 @@ void store_close(IgStore *store)
     sqlite3_close(store->db);
   g_free(store->path);
   g_free(store->head_hash);
+  g_free(store->last_error);
   g_free(store);
 }
 
 gboolean store_begin(IgStore *store, GError **error)
 {
   store->head_known = FALSE;
-  return exec(store, "BEGIN IMMEDIATE", error);
+  store->in_txn = exec(store, "BEGIN IMMEDIATE", error);
+  return store->in_txn;
 }
 
 gboolean store_commit(IgStore *store, GError **error)
 {
-  return exec(store, "COMMIT", error);
+  if (txn_lost(store, error) || !exec(store, "COMMIT", error))
+    return FALSE;
+  store->in_txn = FALSE;
+  return TRUE;
 }
 
 void store_rollback(IgStore *store)
 {
   store->head_known = FALSE;
+  store->in_txn = FALSE;
   if (!sqlite3_get_autocommit(store->db))
     exec(store, "ROLLBACK", NULL);
 }
 
 gboolean store_savepoint(IgStore *store, GError **error)
 {
-  return exec(store, "SAVEPOINT msg", error);
+  return !txn_lost(store, error) && exec(store, "SAVEPOINT msg", error);
 }
 
 gboolean store_release(IgStore *store, GError **error)
 {
-  return exec(store, "RELEASE msg", error);
+  return !txn_lost(store, error) && exec(store, "RELEASE msg", error);
 }
 
 void store_rollback_to(IgStore *store)
 {
   store->head_known = FALSE;
-  exec(store, "ROLLBACK TO msg; RELEASE msg", NULL);
+  if (!txn_lost(store, NULL))
+    exec(store, "ROLLBACK TO msg; RELEASE msg", NULL);
 }

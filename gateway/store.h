@@ -15,11 +15,25 @@
 
 typedef struct IgStore IgStore;
 
-/* Opens (creating directories and the file as needed) and migrates. */
+/* Opens and migrates the store at path. A new one is made (directories
+ * included) only where no file exists; a file that is empty, truncated or
+ * not a gateway store is refused and left untouched. Schema migrations are
+ * safe against other processes opening the same store at once. */
 IgStore *store_open(const char *path, GError **error);
 void store_close(IgStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgStore, store_close)
 
+/* The right to run the service (`run`) on the store at path, held until
+ * store_unlock_service() or the process ends. A second holder is refused
+ * with an error naming the first one's PID; other commands (`poll`,
+ * `ingest`, ...) need no lock. Caller frees with store_unlock_service(). */
+typedef struct IgStoreLock IgStoreLock;
+IgStoreLock *store_lock_service(const char *path, GError **error);
+void store_unlock_service(IgStoreLock *lock);
+
+/* When a statement fails because the disk is full or on an I/O error,
+ * the database may have rolled the whole transaction back; every later
+ * call in it then fails with that first cause. */
 gboolean store_begin(IgStore *store, GError **error);
 gboolean store_commit(IgStore *store, GError **error);
 void store_rollback(IgStore *store);
@@ -147,15 +161,30 @@ typedef struct {
 
 gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error);
 
-/* Pending rows due at or before now, oldest first, with bodies. */
-GPtrArray *store_outbox_due(IgStore *store, const char *now, GError **error);
+/* Claims the oldest pending row due at or before now that no one else
+ * holds (never claimed, claim released, or claimed_until before now) for
+ * owner until until, in a short transaction of its own (call it outside
+ * one), so that of several processes only the claimer sends it. The row
+ * stays "pending" for everyone reading the outbox. NULL with no error when
+ * nothing is due; caller frees. store_outbox_sent() and
+ * store_outbox_retry() end the claim. */
+IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *owner,
+                                const char *until, GError **error);
+
+/* Owners of claims on pending rows (char*), so that claims left by a
+ * process known to be dead can be released at once instead of lapsing. */
+GPtrArray *store_outbox_claimers(IgStore *store, GError **error);
+gboolean store_outbox_release(IgStore *store, const char *owner, GError **error);
 
 /* All rows newest first (pending_only: state pending), without bodies. */
 GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only,
                              GError **error);
 
+/* Marks the row sent, whoever holds its claim: it has left. */
 gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
                            GError **error);
+/* Counts a failed attempt of a row still pending; a row sent meanwhile
+ * by another process stays sent. */
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
                             gboolean give_up, const char *error_text,
                             GError **error);

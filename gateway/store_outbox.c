@@ -56,17 +56,74 @@ static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
   return o;
 }
 
-GPtrArray *store_outbox_due(IgStore *store, const char *now, GError **error)
+IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *owner,
+                                const char *until, GError **error)
 {
+  IgOutboxRec *row = NULL;
+  int rc;
+  /* IMMEDIATE: the write lock is taken before the row is chosen, so two
+   * processes cannot both choose it. */
+  if (!store_begin(store, error))
+    return NULL;
   sqlite3_stmt *st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
-      " WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id", error);
+      " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1"
+      " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT 1", error);
+  if (!st)
+    goto fail;
+  sq_bind_text(st, 1, now);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    row = outbox_from_row(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sq_fail(store, error, "read the outbox");
+    goto fail;
+  }
+  if (row) {
+    st = sq_prep(store, "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?",
+                 error);
+    if (!st)
+      goto fail;
+    sq_bind_text(st, 1, owner);
+    sq_bind_text(st, 2, until);
+    sqlite3_bind_int64(st, 3, row->id);
+    if (!sq_step_done(store, st, error))
+      goto fail;
+  }
+  if (store_commit(store, error))
+    return row;
+fail:
+  store_rollback(store);
+  outbox_rec_free(row);
+  return NULL;
+}
+
+static gpointer owner_from_row(sqlite3_stmt *st)
+{
+  return sq_col_text(st, 0);
+}
+
+GPtrArray *store_outbox_claimers(IgStore *store, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'pending'"
+      " AND claimed_by IS NOT NULL", error);
   if (!st)
     return NULL;
-  sq_bind_text(st, 1, now);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
-                    (GDestroyNotify)outbox_rec_free, error);
+  return sq_collect(store, st, owner_from_row, g_free, error);
+}
+
+gboolean store_outbox_release(IgStore *store, const char *owner, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
+      " WHERE claimed_by = ? AND state = 'pending'", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, owner);
+  return sq_step_done(store, st, error);
 }
 
 GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only, GError **error)
@@ -86,7 +143,7 @@ gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at, GError **e
 {
   sqlite3_stmt *st = sq_prep(store,
       "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
-      " last_error = NULL WHERE id = ?", error);
+      " last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, at);
@@ -99,8 +156,8 @@ gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
 {
   sqlite3_stmt *st = sq_prep(store,
       "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-      " state = CASE WHEN ? THEN 'failed' ELSE 'pending' END, last_error = ?"
-      " WHERE id = ?", error);
+      " state = CASE WHEN ? THEN 'failed' ELSE 'pending' END, last_error = ?,"
+      " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, next_at);

@@ -22,10 +22,23 @@ struct IgStore {
   gboolean head_known;
   gint64 head_id;
   char *head_hash;
+  /* store_begin() was called and neither commit nor rollback since. */
+  gboolean in_txn;
+  /* SQLite's message for the last failed statement: when SQLite has
+   * rolled the transaction back by itself (disk full, I/O error), this
+   * is the cause to report, not what fails after it. */
+  char *last_error;
 };
 
 /* prev_hash of the first audit event. */
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Refuses a file that is not a usable store (empty, truncated, not
+ * SQLite) before SQLite opens it; the file is left untouched. */
+gboolean sq_check_file(const char *path, GError **error);
+
+/* Sets error to "PATH: why; refusing to use it ..."; returns FALSE. */
+gboolean sq_refuse_foreign(IgStore *store, const char *why, GError **error);
 
 /* Sets error to "PATH: what: SQLite's message"; returns FALSE. */
 gboolean sq_fail(IgStore *store, GError **error, const char *what);

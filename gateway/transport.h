@@ -30,7 +30,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTransport, transport_free)
 IgTransport *transport_smtp_new(const IgConfig *config, GError **error);
 
 /* dir:PATH - each mail becomes PATH/<id>-<reference>.eml, written to a
- * temporary name, synced and renamed, so readers never see half a file. */
+ * temporary name, synced and linked to its name, so readers never see half
+ * a file and an existing file is never overwritten (a different one with
+ * that name is an error; the same bytes count as delivered). */
 IgTransport *transport_dir_new(const char *dir, GError **error);
 
 #endif

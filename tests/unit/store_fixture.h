@@ -170,6 +170,30 @@ static gint64 add_outbox(Fixture *f, gint64 incident_id, const char *template_na
   return id;
 }
 
+/* Claims the next due row at now for owner, for ten minutes; asserts
+ * there is one. */
+static IgOutboxRec *claim(Fixture *f, const char *now, const char *owner)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) t = iso_parse(now);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes(t, 10);
+  g_autofree char *until = iso_utc(end);
+  IgOutboxRec *row = store_outbox_claim(f->store, now, owner, until, &error);
+  check(row != NULL, error);
+  return row;
+}
+
+static void expect_no_claim(Fixture *f, const char *now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgOutboxRec) row = store_outbox_claim(f->store, now, "someone 1",
+                                                  "2099-01-01T00:00:00Z", &error);
+  assert_null(error);
+  if (row)
+    print_error("row %" G_GINT64_FORMAT " was claimed\n", row->id);
+  assert_null(row);
+}
+
 static void add_event(Fixture *f, gint64 incident_id, const char *type, const char *detail)
 {
   g_autoptr(GError) error = NULL;

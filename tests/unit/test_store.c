@@ -343,51 +343,50 @@ static void test_outbox(void **state)
   gint64 one = add_outbox(f, inc, "ack", "jane@example.org", "o1@gw", "2026-01-01T10:00:00Z");
   gint64 two = add_outbox(f, 0, "ost_new", "ost@example.org", "o2@gw", "2026-01-01T10:05:00Z");
 
-  g_autoptr(GPtrArray) none = store_outbox_due(f->store, "2026-01-01T09:59:59Z", &error);
-  assert_int_equal(none->len, 0);
-  g_autoptr(GPtrArray) due = store_outbox_due(f->store, "2026-01-01T10:05:00Z", &error);
-  check(due != NULL, error);
-  assert_int_equal(due->len, 2);
-  IgOutboxRec *r = g_ptr_array_index(due, 0); /* oldest first, with its body */
-  assert_int_equal(r->id, one);
+  g_autoptr(IgOutboxRec) none = store_outbox_claim(f->store, "2026-01-01T09:59:59Z", "me 1",
+                                                   "2026-01-01T10:09:59Z", &error);
+  assert_null(none);
+  assert_null(error);
+  g_autoptr(IgOutboxRec) r = claim(f, "2026-01-01T10:05:00Z", "me 1");
+  assert_int_equal(r->id, one); /* oldest first, with its body */
   assert_string_equal(r->state, "pending");
   assert_string_equal(r->reference, "INC-2026-000001");
   assert_string_equal(r->to, "jane@example.org");
   assert_string_equal(r->message_id, "o1@gw");
   assert_true(r->body && g_bytes_get_size(r->body) == strlen(BODY));
   assert_memory_equal(g_bytes_get_data(r->body, NULL), BODY, strlen(BODY));
-  assert_null(((IgOutboxRec *)g_ptr_array_index(due, 1))->reference);
+  g_autoptr(IgOutboxRec) r2 = claim(f, "2026-01-01T10:05:00Z", "me 1");
+  assert_int_equal(r2->id, two);
+  assert_null(r2->reference);
+  expect_no_claim(f, "2026-01-01T10:05:00Z");
 
   check(store_outbox_sent(f->store, one, "2026-01-01T10:06:00Z", &error), error);
   check(store_outbox_retry(f->store, two, "2026-01-01T10:10:00Z", FALSE, "timeout", &error),
         error);
-  g_autoptr(GPtrArray) later = store_outbox_due(f->store, "2026-01-01T10:09:59Z", &error);
-  assert_int_equal(later->len, 0);
-  g_autoptr(GPtrArray) retry = store_outbox_due(f->store, "2026-01-01T10:10:00Z", &error);
-  assert_int_equal(retry->len, 1);
-  r = g_ptr_array_index(retry, 0);
-  assert_int_equal(r->id, two);
-  assert_int_equal(r->attempts, 1);
-  assert_string_equal(r->last_error, "timeout");
-  assert_string_equal(r->next_attempt_at, "2026-01-01T10:10:00Z");
+  expect_no_claim(f, "2026-01-01T10:09:59Z");
+  g_autoptr(IgOutboxRec) retry = claim(f, "2026-01-01T10:10:00Z", "me 1");
+  assert_int_equal(retry->id, two);
+  assert_int_equal(retry->attempts, 1);
+  assert_string_equal(retry->last_error, "timeout");
+  assert_string_equal(retry->next_attempt_at, "2026-01-01T10:10:00Z");
 
   check(store_outbox_retry(f->store, two, "2026-01-01T10:30:00Z", TRUE, "550 no such user",
                            &error), error);
   g_autoptr(GPtrArray) all = store_list_outbox(f->store, FALSE, &error);
   check(all != NULL, error);
   assert_int_equal(all->len, 2);
-  r = g_ptr_array_index(all, 0); /* newest first, without bodies */
-  assert_int_equal(r->id, two);
-  assert_string_equal(r->state, "failed");
-  assert_int_equal(r->attempts, 2);
-  assert_string_equal(r->last_error, "550 no such user");
-  assert_null(r->body);
-  r = g_ptr_array_index(all, 1);
-  assert_string_equal(r->state, "sent");
-  assert_int_equal(r->attempts, 1);
-  assert_null(r->last_error);
-  assert_string_equal(r->kind, "mail");
-  assert_string_equal(r->created_at, "2026-01-01T10:00:00Z");
+  IgOutboxRec *l = g_ptr_array_index(all, 0); /* newest first, without bodies */
+  assert_int_equal(l->id, two);
+  assert_string_equal(l->state, "failed");
+  assert_int_equal(l->attempts, 2);
+  assert_string_equal(l->last_error, "550 no such user");
+  assert_null(l->body);
+  l = g_ptr_array_index(all, 1);
+  assert_string_equal(l->state, "sent");
+  assert_int_equal(l->attempts, 1);
+  assert_null(l->last_error);
+  assert_string_equal(l->kind, "mail");
+  assert_string_equal(l->created_at, "2026-01-01T10:00:00Z");
 
   g_autoptr(GPtrArray) pending0 = store_list_outbox(f->store, TRUE, &error);
   assert_int_equal(pending0->len, 0);
@@ -395,8 +394,50 @@ static void test_outbox(void **state)
   g_autoptr(GPtrArray) pending = store_list_outbox(f->store, TRUE, &error);
   assert_int_equal(pending->len, 1);
   assert_int_equal(((IgOutboxRec *)g_ptr_array_index(pending, 0))->id, three);
-  g_autoptr(GPtrArray) gone = store_outbox_due(f->store, "2027-01-01T00:00:00Z", &error);
-  assert_int_equal(gone->len, 1); /* sent and failed rows are never due again */
+  g_autoptr(IgOutboxRec) last = claim(f, "2027-01-01T00:00:00Z", "me 1");
+  assert_int_equal(last->id, three);
+  expect_no_claim(f, "2027-01-01T00:00:00Z"); /* sent and failed rows are never due again */
+}
+
+/* A claimed row is no one else's until its claim lapses or is released;
+ * it still reads as pending. A row sent by another process meanwhile
+ * stays sent when the first one reports its failure. */
+static void test_outbox_claims(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 one = add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  g_autoptr(IgOutboxRec) a = claim(f, "2026-01-01T10:00:00Z", "host-a 1");
+  assert_int_equal(a->id, one);
+  expect_no_claim(f, "2026-01-01T10:10:00Z"); /* claimed until 10:10 */
+  g_autoptr(GPtrArray) pending = store_list_outbox(f->store, TRUE, &error);
+  assert_int_equal(pending->len, 1);
+  assert_string_equal(((IgOutboxRec *)g_ptr_array_index(pending, 0))->state, "pending");
+  g_autoptr(GPtrArray) owners = store_outbox_claimers(f->store, &error);
+  check(owners != NULL, error);
+  assert_int_equal(owners->len, 1);
+  assert_string_equal(g_ptr_array_index(owners, 0), "host-a 1");
+
+  /* The claim lapses: another process takes the row, same Message-ID. */
+  g_autoptr(IgOutboxRec) b = claim(f, "2026-01-01T10:10:01Z", "host-b 2");
+  assert_int_equal(b->id, one);
+  assert_string_equal(b->message_id, "o1@gw");
+  check(store_outbox_sent(f->store, one, "2026-01-01T10:10:02Z", &error), error);
+  check(store_outbox_retry(f->store, one, "2026-01-01T10:20:00Z", FALSE, "late", &error), error);
+  g_autoptr(GPtrArray) all = store_list_outbox(f->store, FALSE, &error);
+  assert_string_equal(((IgOutboxRec *)g_ptr_array_index(all, 0))->state, "sent");
+
+  /* Released claims are free at once; others' claims are kept. */
+  gint64 two = add_outbox(f, 0, "ack", "bob@example.org", "o2@gw", T0);
+  gint64 three = add_outbox(f, 0, "ack", "amy@example.org", "o3@gw", T0);
+  g_autoptr(IgOutboxRec) c = claim(f, "2026-01-01T11:00:00Z", "host-a 1");
+  g_autoptr(IgOutboxRec) d = claim(f, "2026-01-01T11:00:00Z", "host-b 2");
+  assert_int_equal(c->id, two);
+  assert_int_equal(d->id, three);
+  check(store_outbox_release(f->store, "host-a 1", &error), error);
+  g_autoptr(IgOutboxRec) e = claim(f, "2026-01-01T11:00:00Z", "host-c 3");
+  assert_int_equal(e->id, two);
+  expect_no_claim(f, "2026-01-01T11:00:00Z");
 }
 
 static void test_count_acks(void **state)
@@ -537,6 +578,7 @@ int main(void)
     T(test_list_filters),
     T(test_fire_rule),
     T(test_outbox),
+    T(test_outbox_claims),
     T(test_count_acks),
     T(test_thread_lookup),
     T(test_verify_good_then_changed_event),
