@@ -1,6 +1,8 @@
 /* commands.c - what each subcommand does, on top of service and store. */
 #include "gateway/commands.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "gateway/render_json.h"
 #include "gateway/render_text.h"
 #include "gateway/service.h"
+#include "gateway/source.h"
 #include "gateway/template.h"
 
 static IgConfig *load_config(const IgCli *cli, GError **error)
@@ -88,57 +91,34 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
   return TRUE;
 }
 
-static GBytes *read_stdin(GError **error)
+/* Messages are read, recorded and freed a batch at a time, so memory
+ * stays flat however many files are given. */
+#define INGEST_BATCH 64
+#define INGEST_BATCH_BYTES (32 * 1024 * 1024)
+
+/* One input of ingest: a file, or stdin for "-"; bounded (source.h). */
+static GBytes *read_input(const char *name, gint64 max_size, gint64 *size, GError **error)
 {
-  GByteArray *buf = g_byte_array_new();
-  guint8 chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    g_byte_array_append(buf, chunk, (guint)n);
-  if (ferror(stdin)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdin: read error");
-    g_byte_array_unref(buf);
+  gboolean is_stdin = strcmp(name, "-") == 0;
+  int fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "%s", g_strerror(errno));
     return NULL;
   }
-  return g_byte_array_free_to_bytes(buf);
+  GBytes *raw = source_read_message(fd, max_size, size, error);
+  if (!is_stdin)
+    close(fd);
+  return raw;
 }
 
-static gboolean cmd_ingest(const IgCli *cli, GError **error)
+/* Prints what became of each item and frees it; counts the failures. */
+static void report_items(IgIntakeItem *items, gsize m, gboolean ok, guint *failed)
 {
-  g_autoptr(IgService) service = open_service(cli, error);
-  if (!service)
-    return FALSE;
-  gboolean from_stdin = !cli->args || !cli->args[0];
-  gsize n = from_stdin ? 1 : g_strv_length(cli->args);
-  g_autofree IgIntakeItem *items = g_new0(IgIntakeItem, n);
-  guint unreadable = 0, failed = 0;
-  gsize m = 0;
-  for (gsize i = 0; i < n; i++) {
-    const char *name = from_stdin ? "-" : cli->args[i];
-    g_autoptr(GError) io = NULL;
-    GBytes *raw = NULL;
-    if (strcmp(name, "-") == 0) {
-      raw = read_stdin(&io);
-    } else {
-      char *data = NULL;
-      gsize len = 0;
-      if (g_file_get_contents(name, &data, &len, &io))
-        raw = g_bytes_new_take(data, len);
-    }
-    if (!raw) {
-      fprintf(stderr, "%s: %s\n", name, io->message);
-      unreadable++;
-      continue;
-    }
-    items[m].name = strcmp(name, "-") == 0 ? "stdin" : name;
-    items[m++].raw = raw;
-  }
-  gboolean ok = service_ingest(service, items, m, error);
   for (gsize i = 0; i < m; i++) {
     IgIntakeItem *it = &items[i];
     if (ok && it->outcome == IG_INTAKE_FAILED) {
       fprintf(stderr, "%s: not recorded: %s\n", it->name, it->error);
-      failed++;
+      (*failed)++;
     } else if (ok) {
       printf("%s: %s%s%s%s%s\n", it->name, intake_outcome_name(it->outcome),
              it->reference ? " " : "", it->reference ? it->reference : "",
@@ -146,6 +126,39 @@ static gboolean cmd_ingest(const IgCli *cli, GError **error)
     }
     g_bytes_unref(it->raw);
     intake_item_clear(it);
+  }
+}
+
+static gboolean cmd_ingest(const IgCli *cli, GError **error)
+{
+  g_autoptr(IgService) service = open_service(cli, error);
+  if (!service)
+    return FALSE;
+  gint64 max_size = service_config(service)->max_message_size;
+  gboolean from_stdin = !cli->args || !cli->args[0];
+  gsize n = from_stdin ? 1 : g_strv_length(cli->args);
+  IgIntakeItem items[INGEST_BATCH];
+  guint unreadable = 0, failed = 0;
+  gboolean ok = TRUE;
+  for (gsize i = 0; ok && i < n;) {
+    gsize m = 0, bytes = 0;
+    for (; i < n && m < INGEST_BATCH && bytes < INGEST_BATCH_BYTES; i++) {
+      const char *name = from_stdin ? "-" : cli->args[i];
+      g_autoptr(GError) io = NULL;
+      gint64 size = 0;
+      GBytes *raw = read_input(name, max_size, &size, &io);
+      if (!raw) {
+        fprintf(stderr, "%s: %s\n", name, io->message);
+        unreadable++;
+        continue;
+      }
+      items[m] = (IgIntakeItem){ .name = strcmp(name, "-") == 0 ? "stdin" : name, .raw = raw,
+                                 .size = size };
+      bytes += g_bytes_get_size(raw);
+      m++;
+    }
+    ok = service_ingest(service, items, m, error);
+    report_items(items, m, ok, &failed);
   }
   if (ok && (unreadable || failed)) {
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "%u of %" G_GSIZE_FORMAT

@@ -1,7 +1,16 @@
 /* source.c - picks the source named by [source] url (source.h). */
 #include "gateway/source.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "gateway/error.h"
+
+/* How much of an oversized message is kept at most: enough for any header. */
+#define HEADER_READ_LIMIT (256 * 1024)
+#define CHUNK (64 * 1024)
 
 void source_message_free(IgSourceMessage *m)
 {
@@ -11,6 +20,69 @@ void source_message_free(IgSourceMessage *m)
   if (m->raw)
     g_bytes_unref(m->raw);
   g_free(m);
+}
+
+/* The header block of the start of a message, blank line included, else
+ * (no blank line within the limit) its first HEADER_READ_LIMIT bytes. */
+static gsize header_length(const guint8 *data, gsize len)
+{
+  gsize scan = MIN(len, HEADER_READ_LIMIT);
+  for (gsize i = 0; i + 1 < scan; i++) {
+    if (data[i] != '\n')
+      continue;
+    if (data[i + 1] == '\n')
+      return i + 2;
+    if (i + 2 < scan && data[i + 1] == '\r' && data[i + 2] == '\n')
+      return i + 3;
+  }
+  return scan;
+}
+
+static gssize read_retry(int fd, void *p, gsize len)
+{
+  gssize n;
+  do
+    n = read(fd, p, len);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+GBytes *source_read_message(int fd, gint64 max_size, gint64 *size, GError **error)
+{
+  struct stat st;
+  GByteArray *buf = g_byte_array_new();
+  gint64 total = 0;
+  gssize n = 1;
+  gboolean regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  gboolean oversized = regular && st.st_size > max_size;
+  /* Of an oversized file only the start is read; of a pipe one byte past
+   * the limit, to know. */
+  gint64 keep = oversized ? HEADER_READ_LIMIT : max_size + 1;
+  while (total < keep && n > 0) {
+    gsize want = (gsize)MIN(CHUNK, keep - total);
+    g_byte_array_set_size(buf, (guint)(total + (gint64)want));
+    n = read_retry(fd, buf->data + total, want);
+    total += MAX(n, 0);
+    g_byte_array_set_size(buf, (guint)total);
+  }
+  if (n > 0 && total > max_size) {
+    /* The rest of a pipe is counted, not kept: its size has no bound. */
+    oversized = TRUE;
+    g_autofree guint8 *skip = g_malloc(CHUNK);
+    while ((n = read_retry(fd, skip, CHUNK)) > 0)
+      total += n;
+  }
+  if (n < 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "read error: %s", g_strerror(errno));
+    g_byte_array_unref(buf);
+    return NULL;
+  }
+  if (oversized) {
+    g_byte_array_set_size(buf, (guint)header_length(buf->data, buf->len));
+    total = regular ? MAX(total, (gint64)st.st_size) : total;
+  }
+  *size = total;
+  return g_byte_array_free_to_bytes(buf);
 }
 
 IgSource *source_open(const IgConfig *config, GError **error)

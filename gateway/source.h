@@ -21,6 +21,13 @@ typedef struct {
 
 void source_message_free(IgSourceMessage *message);
 
+/* Reads one message from fd (a file or a pipe such as stdin): all of it
+ * when it has at most max_size bytes, else only its header block (at most
+ * 256 KB). Memory stays bounded by max_size: the rest of an oversized
+ * message is read and counted, never kept. *size is its full size in
+ * bytes. Caller unrefs; NULL with error on a read error. */
+GBytes *source_read_message(int fd, gint64 max_size, gint64 *size, GError **error);
+
 typedef struct IgSource IgSource;
 struct IgSource {
   /* Up to max waiting messages (IgSourceMessage*), oldest first. */

@@ -17,9 +17,6 @@
 
 #include "gateway/error.h"
 
-/* How much of an oversized message is read: enough for any header. */
-#define HEADER_READ_LIMIT (256 * 1024)
-
 typedef struct {
   IgSource base;
   char *path;
@@ -46,7 +43,6 @@ static gboolean make_maildir(const char *path, GError **error)
 typedef struct {
   char *path;
   gint64 mtime;
-  gint64 size;
 } Entry;
 
 static gint by_age(gconstpointer a, gconstpointer b)
@@ -83,31 +79,20 @@ static gboolean scan_dir(const char *dir, GPtrArray *entries, GError **error)
     Entry *e = g_new0(Entry, 1);
     e->path = g_steal_pointer(&path);
     e->mtime = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    e->size = st.st_size;
     g_ptr_array_add(entries, e);
   }
   return TRUE;
 }
 
-/* The whole file, or its first HEADER_READ_LIMIT bytes when oversized. */
-static GBytes *read_message(const char *path, gint64 size, gint64 max_size)
+/* The message at path, or only its header when oversized (see source.h). */
+static GBytes *read_message(const char *path, gint64 max_size, gint64 *size)
 {
-  if (size <= max_size) {
-    char *data = NULL;
-    gsize len = 0;
-    return g_file_get_contents(path, &data, &len, NULL) ? g_bytes_new_take(data, len) : NULL;
-  }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return NULL;
-  char *buf = g_malloc(HEADER_READ_LIMIT);
-  ssize_t n = read(fd, buf, HEADER_READ_LIMIT);
+  GBytes *raw = source_read_message(fd, max_size, size, NULL);
   close(fd);
-  if (n < 0) {
-    g_free(buf);
-    return NULL;
-  }
-  return g_bytes_new_take(buf, (gsize)n);
+  return raw;
 }
 
 static GPtrArray *md_fetch(IgSource *self, guint max, GError **error)
@@ -123,13 +108,14 @@ static GPtrArray *md_fetch(IgSource *self, guint max, GError **error)
   for (guint i = 0; i < entries->len && out->len < max; i++) {
     Entry *e = g_ptr_array_index(entries, i);
     /* A file that vanished was taken by another instance; skip it. */
-    GBytes *raw = read_message(e->path, e->size, md->max_size);
+    gint64 size = 0;
+    GBytes *raw = read_message(e->path, md->max_size, &size);
     if (!raw)
       continue;
     IgSourceMessage *m = g_new0(IgSourceMessage, 1);
     m->name = g_steal_pointer(&e->path);
     m->raw = raw;
-    m->size = e->size;
+    m->size = size;
     g_ptr_array_add(out, m);
   }
   return out;

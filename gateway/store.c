@@ -112,6 +112,11 @@ static gboolean exec(IgStore *store, const char *sql, GError **error)
   return TRUE;
 }
 
+gboolean sq_synchronous(IgStore *store, gboolean full, GError **error)
+{
+  return exec(store, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", error);
+}
+
 /* SQLite rolls a transaction back by itself on some errors (disk full,
  * I/O error). Nothing more may run in it, and what is tried next fails
  * with that cause rather than "no transaction is active". */
@@ -224,9 +229,10 @@ static gboolean check_identity(IgStore *store, int app_id, int version, gboolean
   return TRUE;
 }
 
-/* Brings the schema to the latest version in one IMMEDIATE transaction,
- * reading the version again inside it: of two processes starting at once
- * on an old store, the second finds the work done. */
+/* Checks the file is a gateway store, sets the connection up, and brings
+ * the schema to the latest version in one IMMEDIATE transaction, reading
+ * the version again inside it: of two processes starting at once on an
+ * old store, the second finds the work done. */
 static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
 {
   int latest = (int)G_N_ELEMENTS(migrations);
@@ -235,6 +241,10 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
   int app_id = pragma_int(store, "PRAGMA application_id", error);
   int version = app_id < 0 ? -1 : pragma_int(store, "PRAGMA user_version", error);
   if (version < 0 || !check_identity(store, app_id, version, fresh, error))
+    return FALSE;
+  /* Only now that the file is known to be ours may anything be written. */
+  if (!exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                   "PRAGMA foreign_keys=ON;", error))
     return FALSE;
   if (app_id == APPLICATION_ID && version == latest)
     return TRUE;
@@ -276,9 +286,7 @@ static gboolean connect_db(IgStore *store, int flags, gboolean fresh, GError **e
     return sq_fail(store, error, "open");
   sqlite3_busy_timeout(store->db, 10000);
   sqlite3_extended_result_codes(store->db, 1);
-  return exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "PRAGMA foreign_keys=ON;", error) &&
-         migrate(store, fresh, error);
+  return migrate(store, fresh, error);
 }
 
 /* A new store is built complete under a temporary name and then linked

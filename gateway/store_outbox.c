@@ -60,12 +60,17 @@ IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *own
                                 const char *until, GError **error)
 {
   IgOutboxRec *row = NULL;
+  sqlite3_stmt *st = NULL;
   int rc;
   /* IMMEDIATE: the write lock is taken before the row is chosen, so two
-   * processes cannot both choose it. */
-  if (!store_begin(store, error))
+   * processes cannot both choose it. A claim need not survive a power cut
+   * (the row is then sent again, as after any crash before the mark), so
+   * its commit is not synced: the mark that follows syncs it. */
+  if (!sq_synchronous(store, FALSE, error))
     return NULL;
-  sqlite3_stmt *st = sq_prep(store,
+  if (!store_begin(store, error))
+    goto fail;
+  st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
       " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1"
@@ -92,10 +97,11 @@ IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *own
     if (!sq_step_done(store, st, error))
       goto fail;
   }
-  if (store_commit(store, error))
+  if (store_commit(store, error) && sq_synchronous(store, TRUE, error))
     return row;
 fail:
   store_rollback(store);
+  sq_synchronous(store, TRUE, NULL);
   outbox_rec_free(row);
   return NULL;
 }

@@ -40,6 +40,9 @@ gboolean sq_check_file(const char *path, GError **error);
 /* Sets error to "PATH: why; refusing to use it ..."; returns FALSE. */
 gboolean sq_refuse_foreign(IgStore *store, const char *why, GError **error);
 
+/* Commits synced to disk (full, the default) or only to the log. */
+gboolean sq_synchronous(IgStore *store, gboolean full, GError **error);
+
 /* Sets error to "PATH: what: SQLite's message"; returns FALSE. */
 gboolean sq_fail(IgStore *store, GError **error, const char *what);
 

@@ -15,6 +15,7 @@
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/store.h"
+#include "gateway/store_sqlite.h"
 #include "gateway/template.h"
 
 typedef struct {
@@ -173,19 +174,24 @@ static gboolean has_event(GPtrArray *events, const char *type, const char *detai
   return FALSE;
 }
 
-/* The body of the one pending mail rendered from template, or NULL. */
-static char *outbox_body(Fixture *f, const char *template)
+/* The body of the pending mail rendered from template, or NULL. Every
+ * pending row is marked sent on the way, so that the next mail's rows are
+ * the only ones due. */
+static char *outbox_body_then_send(Fixture *f, const char *template)
 {
-  g_autoptr(GPtrArray) due = store_outbox_due(f->store, "2100-01-01T00:00:00Z", NULL);
-  for (guint i = 0; due && i < due->len; i++) {
-    IgOutboxRec *r = g_ptr_array_index(due, i);
-    if (strcmp(r->template_name, template) == 0 && r->body) {
+  char *body = NULL;
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
+                                 "2100-01-01T00:10:00Z", NULL))) {
+    if (!body && strcmp(r->template_name, template) == 0 && r->body) {
       gsize len = 0;
       const char *data = g_bytes_get_data(r->body, &len);
-      return g_strndup(data, len);
+      body = g_strndup(data, len);
     }
+    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
+    outbox_rec_free(r);
   }
-  return NULL;
+  return body;
 }
 
 /* 500 levels of MIME nesting: the incident is opened from what could be
@@ -211,7 +217,7 @@ static void test_deep_nesting_recorded_and_told(void **state)
     const IgMessageRec *rec = g_ptr_array_index(messages, 0);
     gint64 id = store_incident_id(f->store, rec->reference, NULL);
     g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
-    g_autofree char *body = outbox_body(f, "notify_ost");
+    g_autofree char *body = outbox_body_then_send(f, "notify_ost");
     assert_non_null(body);
     const gboolean deep = k == 0;
     assert_int_equal(has_event(events, "truncated", "nested more than 16 levels deep"), deep);
@@ -220,11 +226,43 @@ static void test_deep_nesting_recorded_and_told(void **state)
                      deep);
     intake_item_clear(&items[0]);
     g_bytes_unref(raws[k]);
-    /* the next mail's notification is the only one due */
-    g_autoptr(GPtrArray) due = store_outbox_due(f->store, "2100-01-01T00:00:00Z", NULL);
-    for (guint i = 0; i < due->len; i++)
-      assert_true(store_outbox_sent(f->store, ((IgOutboxRec *)g_ptr_array_index(due, i))->id,
-                                    "2026-11-23T10:00:00Z", NULL));
+  }
+}
+
+/* When the disk fills in the middle of a batch, the database rolls the
+ * whole transaction back: the error says so and names the cause, not what
+ * failed after it ("cannot commit - no transaction is active"). A store
+ * capped at a few pages more than it holds stands in for the full disk. */
+static void test_disk_full_names_the_cause(void **state)
+{
+  Fixture *f = *state;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->store->db, "PRAGMA page_count", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  g_autofree char *cap = g_strdup_printf("PRAGMA max_page_count = %d",
+                                         sqlite3_column_int(st, 0) + 8);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_exec(f->store->db, cap, NULL, NULL, NULL), SQLITE_OK);
+
+  GString *big = g_string_new("From: r9@justice.gov.uk\nSubject: big\nMessage-ID: <big@x>\n\n");
+  for (int i = 0; i < 20000; i++)
+    g_string_append(big, "A line of a long report that will not fit.\n");
+  gsize len = big->len;
+  GBytes *raws[3] = { report(1), g_bytes_new_take(g_string_free(big, FALSE), len), report(2) };
+  IgIntakeItem items[3] = { { .name = "one", .raw = raws[0] }, { .name = "big", .raw = raws[1] },
+                            { .name = "two", .raw = raws[2] } };
+  g_autoptr(GError) error = NULL;
+  assert_false(intake_batch(&f->ctx, items, 3, &error));
+  assert_non_null(error);
+  if (!strstr(error->message, "database or disk is full"))
+    print_error("error: %s\n", error->message);
+  assert_non_null(strstr(error->message, "database or disk is full"));
+  assert_null(strstr(error->message, "no transaction"));
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(items[i].outcome, IG_INTAKE_FAILED);
+    intake_item_clear(&items[i]);
+    g_bytes_unref(raws[i]);
   }
 }
 
@@ -236,6 +274,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_alone_mark_counts_a_failure, setup, teardown),
     cmocka_unit_test_setup_teardown(test_poison_quarantined_third_time, setup, teardown),
     cmocka_unit_test_setup_teardown(test_deep_nesting_recorded_and_told, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

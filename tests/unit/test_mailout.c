@@ -83,18 +83,20 @@ static IgIntakeItem ingest(Fixture *f, const char *from_header, const char *subj
   return ingest_id(f, from_header, subject, NULL, body);
 }
 
-/* The acknowledgements in the outbox, oldest first, with their bodies. */
+/* The acknowledgements in the outbox, oldest first, with their bodies.
+ * Every due row is claimed to read it, then released: all stay pending. */
 static GPtrArray *acks(Fixture *f)
 {
   g_autofree char *at = iso_utc(f->now);
-  g_autoptr(GPtrArray) due = store_outbox_due(f->store, at, NULL);
-  assert_non_null(due);
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
-  for (guint i = 0; i < due->len; i++) {
-    IgOutboxRec *r = g_ptr_array_index(due, i);
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, at, "test-acks", "2100-01-01T00:00:00Z", NULL))) {
     if (g_strcmp0(r->template_name, "ack") == 0)
-      g_ptr_array_add(out, g_ptr_array_steal_index(due, i--));
+      g_ptr_array_add(out, r);
+    else
+      outbox_rec_free(r);
   }
+  assert_true(store_outbox_release(f->store, "test-acks", NULL));
   return out;
 }
 

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Several processes on one store, and a store that is not what it should
+# be: every outbox row is sent once by two processes sharing the work, a
+# second `run` is refused naming the first, processes starting together
+# on no store agree on one, an empty, truncated or foreign file is refused
+# and left untouched, the dir: transport never overwrites a file, and
+# `ingest` reads big input in bounded memory.
+source "$(dirname "$0")/lib.sh"
+write_config
+db=$WORK/var/gateway.db
+outbox=$WORK/var/outbox
+
+# peak_rss_kb COMMAND... : runs it (stdin, stdout and stderr passed on) and
+# prints its peak resident set in kB on fd 3, then returns its status.
+peak_rss_kb() {
+  python3 -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=open(3, "w", closefd=False))
+sys.exit(rc)' "$@"
+}
+
+# config_for NAME DATABASE [TRANSPORT-URL]: a config file on another store.
+config_for() {
+  sed -e "s|^database = .*|database = $2|" \
+      -e "s|^url = dir:.*|url = ${3:-dir:$outbox}|" "$WORK/gateway.conf" > "$WORK/$1.conf"
+  if [ -n "${3:-}" ] && [[ $3 == smtp* ]]; then
+    sed -i "s|^url = smtp.*|&\ntls = none|" "$WORK/$1.conf"
+  fi
+  echo "$WORK/$1.conf"
+}
+
+report() { # n: a form report from its own sender
+  printf 'From: Reporter %d <reporter%d@justice.gov.uk>\nTo: security@justice.gov.uk\nSubject: Lost badge %d\nMessage-ID: <safety-%d@justice.gov.uk>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nReporter name: Reporter %d\nIncident category: lost or stolen equipment\nDescription: Building badge %d lost on the way in.\n' "$1" "$1" "$1" "$1" "$1" "$1"
+}
+
+# --- processes starting together on no store agree on one -----------------
+bad_start=0
+for round in 1 2 3 4 5; do
+  conf=$(config_for "first$round" "$WORK/first$round/gateway.db")
+  pids=()
+  for _ in 1 2 3 4; do
+    "$IG" -c "$conf" list > /dev/null 2>> "$WORK/first.err" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || bad_start=$((bad_start + 1)); done
+done
+expect_eq "4 processes x 5 first starts on a new store all succeed" "$bad_start" 0
+[ -s "$WORK/first.err" ] && fail "first start errors: $(head -3 "$WORK/first.err")"
+
+# --- two processes on one store send each outbox row once -----------------
+N=${SAFETY_REPORTS:-150}
+mkdir -p "$WORK/reports"
+for i in $(seq 1 "$N"); do report "$i" > "$WORK/reports/r$i.eml"; done
+# Queue the mail while the SMTP server is unreachable, so it all waits.
+down=$(config_for down "$db" "smtp://127.0.0.1:1")
+"$IG" -c "$down" ingest "$WORK"/reports/*.eml > /dev/null 2>&1 || fail "ingest with SMTP down"
+rows=$("$IG" outbox --pending --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$rows" -ge "$N" ] && ok "$rows rows queued" || fail "only $rows rows queued"
+later=$(python3 -c 'import datetime; print((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+"$IG" poll --once --now "$later" > /dev/null 2> "$WORK/poll1.log" & p1=$!
+"$IG" poll --once --now "$later" > /dev/null 2> "$WORK/poll2.log" & p2=$!
+wait $p1 || fail "first poll exit status"
+wait $p2 || fail "second poll exit status"
+sends=$(cat "$WORK/poll1.log" "$WORK/poll2.log" | grep -c ' sent to ' || true)
+expect_eq "rows sent by the two processes together" "$sends" "$rows"
+expect_eq "files in the dir: transport" "$(ls "$outbox" | wc -l)" "$rows"
+"$IG" outbox --json | check_json "every row sent, none twice" \
+  "len(d) == $rows and all(r['state'] == 'sent' and r['attempts'] == 2 for r in d)"
+
+# --- a second run on the store is refused, naming the first ---------------
+"$IG" run 2> "$WORK/run.log" & pid=$!
+for _ in $(seq 1 50); do grep -q watching "$WORK/run.log" && break; sleep 0.1; done
+rc=0
+timeout 10 "$IG" run > /dev/null 2> "$WORK/run2.err" || rc=$?
+expect_eq "second run exit status" "$rc" 1
+grep -q "another incident-gateway run (PID $pid)" "$WORK/run2.err" && [ "$(wc -l < "$WORK/run2.err")" = 1 ] \
+  && ok "second run refused on one line naming PID $pid" || fail "second run said: $(cat "$WORK/run2.err")"
+"$IG" poll --once > /dev/null 2>&1 && ok "poll --once beside run" || fail "poll beside run refused"
+kill -TERM $pid
+wait $pid || fail "run exit status"
+"$IG" run 2> "$WORK/run3.log" & pid=$!
+for _ in $(seq 1 50); do grep -q watching "$WORK/run3.log" && break; sleep 0.1; done
+kill -KILL $pid; wait $pid 2>/dev/null || true
+timeout 3 "$IG" run 2> "$WORK/run4.log" & pid=$!
+sleep 1
+kill -0 $pid 2>/dev/null && ok "a killed run leaves no lock behind" || fail "run after kill -9: $(cat "$WORK/run4.log")"
+kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
+
+# --- an empty, truncated or foreign file is refused, untouched ------------
+mkdir -p "$WORK/bad"
+: > "$WORK/bad/empty.db"
+head -c 8192 "$db" > "$WORK/bad/truncated.db"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table notes(x)"); c.execute("insert into notes values (1)"); c.commit()' "$WORK/bad/foreign.db"
+printf 'these are my notes, not a database\n' > "$WORK/bad/text.db"
+for name in empty truncated foreign text; do
+  file=$WORK/bad/$name.db
+  before=$(sha256sum "$file")
+  conf=$(config_for "bad-$name" "$file")
+  rc=0
+  "$IG" -c "$conf" ingest "$WORK/reports/r1.eml" > /dev/null 2> "$WORK/bad.err" || rc=$?
+  expect_eq "$name database refused (exit status)" "$rc" 1
+  grep -q "$file: .*refusing to use it" "$WORK/bad.err" && [ "$(wc -l < "$WORK/bad.err")" = 1 ] \
+    && ok "$name database: one clear line" || fail "$name database: $(cat "$WORK/bad.err")"
+  expect_eq "$name database left untouched" "$(sha256sum "$file")" "$before"
+  expect_eq "no log beside the $name database" "$(ls "$WORK/bad" | grep -c -- '-wal' || true)" 0
+done
+
+# --- the dir: transport never overwrites a file ---------------------------
+conf=$(config_for keep "$WORK/keep/gateway.db" "dir:$WORK/keep/out")
+mkdir -p "$WORK/keep/out"
+echo "an earlier mail" > "$WORK/keep/out/00000001-INC-2026-000001.eml"
+"$IG" -c "$conf" --now 2026-11-30T12:00:00Z ingest "$WORK/reports/r1.eml" > /dev/null 2>&1 \
+  || fail "ingest beside an existing file"
+expect_eq "existing file kept" "$(cat "$WORK/keep/out/00000001-INC-2026-000001.eml")" "an earlier mail"
+"$IG" -c "$conf" outbox --json | check_json "its row waits with the reason" \
+  "[r for r in d if r['id'] == 1 and r['state'] == 'pending' and 'not overwritten' in r['last_error']]"
+
+# --- ingest reads in bounded memory ---------------------------------------
+conf=$(config_for big "$WORK/big/gateway.db" "dir:$WORK/big/out")
+rss=$( { printf 'From: big@justice.gov.uk\nSubject: huge\nMessage-ID: <huge@x>\n\n'; head -c 300000000 /dev/zero; } \
+      | peak_rss_kb "$IG" -c "$conf" ingest 3>&1 > "$WORK/big.out" 2> /dev/null) || fail "300 MB ingest exit status"
+echo "ingest of 300 MB on stdin: peak RSS $((rss / 1024)) MB"
+[ "$rss" -lt 102400 ] && ok "300 MB on stdin in under 100 MB of memory" || fail "peak RSS ${rss} kB"
+grep -q '^stdin: quarantined' "$WORK/big.out" && ok "300 MB message quarantined" || fail "$(cat "$WORK/big.out")"
+size=$(stat -c %s "$WORK/big/gateway.db")
+[ "$size" -lt 5000000 ] && ok "only its header stored ($size bytes of store)" || fail "store is $size bytes"
+"$IG" -c "$conf" messages --json | check_json "header of the quarantined mail kept" \
+  'd[0]["kind"] == "quarantined" and d[0]["subject"] == "huge" and d[0]["from"] == "big@justice.gov.uk"'
+
+# Many files are read a batch at a time: 400 files of 256 KB (100 MB) fit
+# in far less (identical, so recording each is cheap).
+mkdir -p "$WORK/many"
+{ report 1; head -c 262144 /dev/zero | tr '\0' 'x'; echo; } > "$WORK/many/m0.eml"
+for i in $(seq 1 399); do ln "$WORK/many/m0.eml" "$WORK/many/m$i.eml"; done
+rss=$(peak_rss_kb "$IG" -c "$conf" ingest "$WORK"/many/*.eml 3>&1 > /dev/null 2>&1) || fail "many files exit status"
+echo "ingest of 400 files of 256 KB: peak RSS $((rss / 1024)) MB"
+[ "$rss" -lt 61440 ] && ok "100 MB of files in under 60 MB of memory" || fail "peak RSS ${rss} kB"
+finish
