@@ -129,11 +129,20 @@ static void report_items(IgIntakeItem *items, gsize m, gboolean ok, guint *faile
   }
 }
 
+/* Exit 75 when the store failed in a way that may pass: the MTA keeps the
+ * mail and tries again. */
+static gboolean tempfail(GError **error)
+{
+  if (error && g_error_matches(*error, IG_ERROR, IG_ERROR_TRANSIENT))
+    (*error)->code = IG_ERROR_TEMPFAIL;
+  return FALSE;
+}
+
 static gboolean cmd_ingest(const IgCli *cli, GError **error)
 {
   g_autoptr(IgService) service = open_service(cli, error);
   if (!service)
-    return FALSE;
+    return tempfail(error);
   gint64 max_size = service_config(service)->max_message_size;
   gboolean from_stdin = !cli->args || !cli->args[0];
   gsize n = from_stdin ? 1 : g_strv_length(cli->args);
@@ -160,12 +169,14 @@ static gboolean cmd_ingest(const IgCli *cli, GError **error)
     ok = service_ingest(service, items, m, error);
     report_items(items, m, ok, &failed);
   }
-  if (ok && (unreadable || failed)) {
+  if (!ok)
+    return tempfail(error);
+  if (unreadable || failed) {
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "%u of %" G_GSIZE_FORMAT
                 " messages were not recorded", unreadable + failed, n);
     return FALSE;
   }
-  return ok;
+  return TRUE;
 }
 
 static gboolean cmd_poll(const IgCli *cli, GError **error)

@@ -17,9 +17,12 @@ typedef enum {
   IG_ERROR_CONFIG,      /* bad configuration: exit 2 */
   IG_ERROR_INPUT,       /* a message or file we cannot accept: exit 1 */
   IG_ERROR_INTEGRITY,   /* verify found tampering or corruption: exit 1 */
+  IG_ERROR_TRANSIENT,   /* store busy or full, I/O error: may pass; exit 1 */
+  IG_ERROR_TEMPFAIL,    /* ingest could not record, may pass: exit 75 */
 } IgErrorCode;
 
-/* Exit status for an error: 2 for usage and configuration, else 1. */
+/* Exit status for an error: 2 for usage and configuration, 75
+ * (EX_TEMPFAIL, the MTA keeps the mail and retries) for TEMPFAIL, else 1. */
 int ig_error_exit_code(const GError *error);
 
 #endif

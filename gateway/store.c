@@ -92,20 +92,36 @@ static void note_error(IgStore *store, const char *msg)
   store->last_error = g_strdup(msg);
 }
 
+/* Failures that may pass when tried again later. */
+static int error_code(int rc)
+{
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+  case SQLITE_FULL:
+  case SQLITE_IOERR:
+  case SQLITE_NOMEM:
+    return IG_ERROR_TRANSIENT;
+  default:
+    return IG_ERROR_RUNTIME;
+  }
+}
+
 gboolean sq_fail(IgStore *store, GError **error, const char *what)
 {
   note_error(store, sqlite3_errmsg(store->db));
-  g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s: %s", store->path,
-              what, store->last_error);
+  g_set_error(error, IG_ERROR, error_code(sqlite3_extended_errcode(store->db)), "%s: %s: %s",
+              store->path, what, store->last_error);
   return FALSE;
 }
 
 static gboolean exec(IgStore *store, const char *sql, GError **error)
 {
   char *msg = NULL;
-  if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+  int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
     note_error(store, msg ? msg : sqlite3_errmsg(store->db));
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s", store->path, store->last_error);
+    g_set_error(error, IG_ERROR, error_code(rc), "%s: %s", store->path, store->last_error);
     sqlite3_free(msg);
     return FALSE;
   }
@@ -124,7 +140,7 @@ static gboolean txn_lost(IgStore *store, GError **error)
 {
   if (!store->in_txn || !sqlite3_get_autocommit(store->db))
     return FALSE;
-  g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: %s (the transaction was rolled back)",
+  g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: %s (the transaction was rolled back)",
               store->path, store->last_error ? store->last_error : "a statement failed");
   return TRUE;
 }

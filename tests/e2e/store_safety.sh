@@ -4,7 +4,7 @@
 # second `run` is refused naming the first, processes starting together
 # on no store agree on one, an empty, truncated or foreign file is refused
 # and left untouched, the dir: transport never overwrites a file, and
-# `ingest` reads big input in bounded memory.
+# `ingest` reads big input in bounded memory and exits 75 on a busy store.
 source "$(dirname "$0")/lib.sh"
 write_config
 db=$WORK/var/gateway.db
@@ -84,6 +84,23 @@ timeout 3 "$IG" run 2> "$WORK/run4.log" & pid=$!
 sleep 1
 kill -0 $pid 2>/dev/null && ok "a killed run leaves no lock behind" || fail "run after kill -9: $(cat "$WORK/run4.log")"
 kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
+
+# --- a busy store: ingest exits 75 (EX_TEMPFAIL) so the MTA retries ------
+mkfifo "$WORK/locked"
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("locked\n")
+time.sleep(12)' "$db" "$WORK/locked" & locker=$!
+read -r _ < "$WORK/locked"
+report 9001 > "$WORK/busy.eml"
+rc=0
+"$IG" ingest < "$WORK/busy.eml" > /dev/null 2> "$WORK/busy.err" || rc=$?
+expect_eq "ingest on a store locked by another process (exit status)" "$rc" 75
+tail -1 "$WORK/busy.err" | grep -q 'database is locked' && ok "busy store named as the cause" \
+  || fail "busy store: $(tail -1 "$WORK/busy.err")"
+wait $locker
+"$IG" ingest < "$WORK/busy.eml" > /dev/null 2>&1 && ok "recorded once the store is free" || fail "retry"
 
 # --- an empty, truncated or foreign file is refused, untouched ------------
 mkdir -p "$WORK/bad"

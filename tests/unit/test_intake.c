@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gateway/config.h"
+#include "gateway/error.h"
 #include "gateway/hash.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
@@ -259,6 +260,7 @@ static void test_disk_full_names_the_cause(void **state)
     print_error("error: %s\n", error->message);
   assert_non_null(strstr(error->message, "database or disk is full"));
   assert_null(strstr(error->message, "no transaction"));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT)); /* ingest exits 75 */
   for (int i = 0; i < 3; i++) {
     assert_int_equal(items[i].outcome, IG_INTAKE_FAILED);
     intake_item_clear(&items[i]);

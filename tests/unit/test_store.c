@@ -131,6 +131,41 @@ static void test_open_refuses_newer_schema_and_bad_path(void **state)
   f->store = open_store(f->path);
 }
 
+/* A store made before application_id was set is recognised by its
+ * tables, stamped, and migrated; the outbox gains its claim columns. */
+static void test_open_stamps_older_store(void **state)
+{
+  Fixture *f = *state;
+  add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_until"));
+  g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_by"));
+  g_free(sql(f, "PRAGMA user_version = 3"));
+  g_free(sql(f, "PRAGMA application_id = 0"));
+  f->store = open_store(f->path);
+  g_autofree char *app = sql(f, "PRAGMA application_id");
+  assert_string_equal(app, "1229412185"); /* "IGWY" */
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  assert_string_equal(version, "4");
+  g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
+  assert_string_equal(r->message_id, "o1@gw");
+}
+
+/* A log left where the store was deleted would be replayed into a new
+ * one: refused. */
+static void test_open_refuses_log_without_store(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "gone.db", NULL);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_true(g_file_set_contents(wal, "stale", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(path, &error));
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, "write-ahead log"));
+  assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
 static void test_references(void **state)
 {
   Fixture *f = *state;
@@ -579,6 +614,8 @@ int main(void)
     T(test_fire_rule),
     T(test_outbox),
     T(test_outbox_claims),
+    T(test_open_stamps_older_store),
+    T(test_open_refuses_log_without_store),
     T(test_count_acks),
     T(test_thread_lookup),
     T(test_verify_good_then_changed_event),
