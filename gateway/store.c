@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "gateway/error.h"
@@ -208,21 +207,22 @@ static void stmt_finalize(gpointer st)
   sqlite3_finalize(st);
 }
 
-static int pragma_int(IgStore *store, const char *sql, GError **error)
+/* The integer a one-value query returns (a header field, a count). */
+static gboolean query_int(IgStore *store, const char *sql, int *value, GError **error)
 {
   sqlite3_stmt *st = NULL;
-  int value = -1;
-  if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    value = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  if (value < 0)
+  gboolean ok = sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW;
+  if (ok)
+    *value = sqlite3_column_int(st, 0);
+  else
     sq_fail(store, error, "read the database header");
-  return value;
+  sqlite3_finalize(st);
+  return ok;
 }
 
 /* TRUE when the file is ours, or (version 0) an empty database that
- * open_new() has just made. Stores from before application_id was set
+ * create_store() has just made. Stores from before application_id was set
  * are recognised by their schema version and tables. */
 static gboolean check_identity(IgStore *store, int app_id, int version, gboolean fresh,
                                GError **error)
@@ -236,9 +236,9 @@ static gboolean check_identity(IgStore *store, int app_id, int version, gboolean
   }
   if (version == 0 && fresh)
     return TRUE;
-  int tables = pragma_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                          " AND name IN ('incidents', 'messages', 'events', 'outbox')", error);
-  if (tables < 0)
+  int tables = 0;
+  if (!query_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                 " AND name IN ('incidents', 'messages', 'events', 'outbox')", &tables, error))
     return FALSE;
   if (version == 0 || tables != 4)
     return sq_refuse_foreign(store, "an SQLite database without the gateway's tables", error);
@@ -254,9 +254,10 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
   int latest = (int)G_N_ELEMENTS(migrations);
   g_autofree char *stamp = g_strdup_printf("PRAGMA user_version = %d;"
                                            " PRAGMA application_id = %d", latest, APPLICATION_ID);
-  int app_id = pragma_int(store, "PRAGMA application_id", error);
-  int version = app_id < 0 ? -1 : pragma_int(store, "PRAGMA user_version", error);
-  if (version < 0 || !check_identity(store, app_id, version, fresh, error))
+  int app_id = 0, version = 0;
+  if (!query_int(store, "PRAGMA application_id", &app_id, error) ||
+      !query_int(store, "PRAGMA user_version", &version, error) ||
+      !check_identity(store, app_id, version, fresh, error))
     return FALSE;
   /* Only now that the file is known to be ours may anything be written. */
   if (!exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -266,13 +267,13 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
     return TRUE;
   if (!exec(store, "BEGIN IMMEDIATE", error))
     return FALSE;
-  app_id = pragma_int(store, "PRAGMA application_id", error);
-  version = app_id < 0 ? -1 : pragma_int(store, "PRAGMA user_version", error);
-  if (version < 0 || !check_identity(store, app_id, version, fresh, error))
+  if (!query_int(store, "PRAGMA application_id", &app_id, error) ||
+      !query_int(store, "PRAGMA user_version", &version, error) ||
+      !check_identity(store, app_id, version, fresh, error))
     goto fail;
-  if (version > latest) {
+  if (version > latest || version < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
-                "%s: schema version %d is newer than this program (%d)",
+                "%s: schema version %d is not one this program knows (it knows up to %d)",
                 store->path, version, latest);
     goto fail;
   }
@@ -326,12 +327,21 @@ static gboolean create_store(const char *path, GError **error)
   IgStore *fresh = store_new(tmp);
   ok = connect_db(fresh, SQLITE_OPEN_READWRITE, TRUE, error);
   store_close(fresh); /* checkpoints the log: the file stands alone */
+  g_autofree char *wal = g_strconcat(tmp, "-wal", NULL);
+  g_autofree char *shm = g_strconcat(tmp, "-shm", NULL);
+  if (ok && g_file_test(wal, G_FILE_TEST_EXISTS)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: cannot create: the new store's log"
+                " could not be written back (disk full?)", path);
+    ok = FALSE;
+  }
   if (ok && link(tmp, path) != 0 && errno != EEXIST) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create: %s", path,
                 g_strerror(errno));
     ok = FALSE;
   }
   unlink(tmp);
+  unlink(wal);
+  unlink(shm);
   return ok;
 }
 
