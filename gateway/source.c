@@ -1,4 +1,5 @@
-/* source.c - picks the source named by [source] url (source.h). */
+/* source.c - picks the source named by [source] url, and reads one message
+ * within max_message_size for the sources and ingest (source.h). */
 #include "gateway/source.h"
 
 #include <errno.h>
