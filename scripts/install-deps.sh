@@ -10,7 +10,7 @@ packages=(
   sqlite3 openssl python3
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(dovecot-imapd python3-aiosmtpd curl)
+  packages+=(dovecot-imapd python3-aiosmtpd curl valgrind)
 fi
 
 missing=()
