@@ -2,17 +2,21 @@
 #   make run   - install what is missing, build, seed var/mail with the
 #                examples and start the service on config/gateway.conf
 #   make test  - install what is missing, build, run unit and integration tests,
-#                then the whole suite again under ASan+UBSan and the unit tests
-#                under valgrind
+#                a short smoke run of every fuzz target with its regression
+#                cases, then the whole suite again under ASan+UBSan and the
+#                unit tests under valgrind
 # Others: make build, make bench, make sanitize (the suite under ASan/UBSan only),
 #         make valgrind (unit tests under valgrind only),
-#         make accuracy (field precision/recall on tests/fixtures/corpus), make clean.
+#         make accuracy (field precision/recall on tests/fixtures/corpus),
+#         make fuzz (each libFuzzer target for FUZZ_SECONDS), make clean.
 
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG ?= config/gateway.conf
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps build run test bench sanitize valgrind accuracy clean
+.PHONY: all deps test-deps build fuzz-build run test fuzz bench sanitize valgrind accuracy clean
 
 all: build
 
@@ -26,12 +30,18 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The fuzz targets of tests/fuzz, with clang, libFuzzer, ASan and UBSan.
+fuzz-build: test-deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
 run: build
 	@scripts/seed-examples.sh var/mail
 	$(BUILD)/incident-gateway -c $(CONFIG) run
 
-test: test-deps build
+test: test-deps build fuzz-build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz
 	@grep -h -E '^(crash test|ok: IDLE picked up)' $(BUILD)/Testing/Temporary/LastTest.log || true
 	@$(MAKE) --no-print-directory sanitize
 	@tests/unit/valgrind.sh $(BUILD)
@@ -44,6 +54,9 @@ sanitize: test-deps
 valgrind: test-deps build
 	@tests/unit/valgrind.sh $(BUILD)
 
+fuzz: fuzz-build
+	@tests/fuzz/run.sh fuzz $(FUZZ_BUILD)/tests/fuzz $(FUZZ_SECONDS)
+
 accuracy: build
 	/usr/bin/python3 tests/accuracy/accuracy.py $(BUILD)/incident-gateway tests/fixtures/corpus tests/fixtures/corpus.conf
 
@@ -51,4 +64,4 @@ bench: test-deps build
 	@bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)
