@@ -355,6 +355,24 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
   }
 }
 
+/* GMime's own UTF-8 check passes sequences GLib rejects (lead bytes F5
+ * to F7, code points past U+10FFFF) in raw 8-bit headers, so the strings
+ * taken from headers are made valid here. */
+static void make_valid(char **s)
+{
+  if (*s && !g_utf8_validate(*s, -1, NULL)) {
+    char *valid = g_utf8_make_valid(*s, -1);
+    g_free(*s);
+    *s = valid;
+  }
+}
+
+static void make_all_valid(char **v)
+{
+  for (; v && *v; v++)
+    make_valid(v);
+}
+
 static char *header_value(GMimeObject *obj, const char *name)
 {
   const char *v = g_mime_object_get_header(obj, name);
@@ -488,6 +506,21 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   g_free(w.plain);
   g_free(w.html);
   g_free(w.tnef_body);
+
+  char **const fields[] = {
+    &mail->message_id, &mail->from_name, &mail->from_addr, &mail->subject,
+    &mail->in_reply_to, &mail->return_path, &mail->auto_submitted, &mail->precedence,
+    &mail->list_id, &mail->content_type, &mail->report_type, &mail->reported_message_id,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+    make_valid(fields[i]);
+  make_all_valid(mail->references);
+  make_all_valid(mail->x_loop);
+  for (guint i = 0; i < mail->attachments->len; i++) {
+    IgTextPart *t = g_ptr_array_index(mail->attachments, i);
+    make_valid(&t->filename);
+    make_valid(&t->content_type);
+  }
   return mail;
 }
 

@@ -336,6 +336,31 @@ static void test_raw_8bit_subject_cp1252(void **state)
   assert_true(ok);
 }
 
+/* GMime takes F6 BB 9E 86 (old-style UTF-8 for a code point past
+ * U+10FFFF) as UTF-8; GLib and JSON do not, so no header string keeps it. */
+static void test_raw_8bit_headers_valid_utf8(void **state)
+{
+  static const char raw[] =
+      "From: J\xf6\xbb\x9e\x86 <a@example.org>\nSubject: x\xf6\xbb\x9e\x86\n"
+      "Message-ID: <\xf6\xbb\x9e\x86@x>\nReferences: <r\xf6\xbb\x9e\x86@x>\n"
+      "X-Loop: l\xf6\xbb\x9e\x86\nList-Id: l\xf6\xbb\x9e\x86\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+      "Content-Disposition: attachment; filename=\"f\xf6\xbb\x9e\x86.txt\"\n\nx\n--b--\n";
+  g_autoptr(IgMail) m = parse_len(raw, sizeof raw - 1);
+  const char *const fields[] = { m->from_name, m->subject, m->message_id, m->list_id };
+  for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+    assert_non_null(fields[i]);
+    assert_true(g_utf8_validate(fields[i], -1, NULL));
+  }
+  assert_true(g_strv_length(m->references) == 1 && g_strv_length(m->x_loop) == 1);
+  assert_true(g_utf8_validate(m->references[0], -1, NULL));
+  assert_true(g_utf8_validate(m->x_loop[0], -1, NULL));
+  assert_int_equal(m->attachments->len, 1);
+  const IgTextPart *t = g_ptr_array_index(m->attachments, 0);
+  assert_non_null(t->filename);
+  assert_true(g_utf8_validate(t->filename, -1, NULL));
+}
+
 /* --- structure --- */
 
 static void test_alternative_prefers_plain(void **state)
@@ -549,6 +574,7 @@ int main(void)
     cmocka_unit_test(test_mail_to_utf8),
     cmocka_unit_test(test_cp1252_undefined_byte),
     cmocka_unit_test(test_raw_8bit_subject_cp1252),
+    cmocka_unit_test(test_raw_8bit_headers_valid_utf8),
     cmocka_unit_test(test_alternative_prefers_plain),
     cmocka_unit_test(test_html_only),
     cmocka_unit_test(test_html_to_text),
