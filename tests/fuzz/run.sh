@@ -4,7 +4,8 @@
 #                                            the corpus grows in BIN_DIR/corpus/TARGET
 #   run.sh smoke BIN_DIR TARGET SECONDS      a short run with a fixed seed (make test)
 #   run.sh replay BIN_DIR TARGET             every file of regressions/TARGET once
-# Seeds come from BIN_DIR/seeds/TARGET (seeds.py) and regressions/TARGET. A
+# Seeds come from BIN_DIR/seeds/TARGET (seeds.py), and for fuzz also from
+# regressions/TARGET (smoke leaves those to replay, so each fails once). A
 # crash, leak, UB, timeout or superlinear unit fails the run; its input is
 # left in BIN_DIR/artifacts/TARGET/, to be kept in regressions/TARGET/.
 set -euo pipefail
@@ -26,19 +27,21 @@ options() {
   esac
 }
 
-# run_target TARGET WORK_CORPUS EXTRA_FLAGS...
+# run_target TARGET WORK_CORPUS WITH_REGRESSIONS EXTRA_FLAGS...
 run_target() {
-  local t=$1 corpus=$2
-  shift 2
+  local t=$1 corpus=$2 with_regressions=$3
+  shift 3
   local seeds=() artifacts="$bin_dir/artifacts/$t"
   [ -d "$bin_dir/seeds/$t" ] && seeds+=("$bin_dir/seeds/$t")
-  [ -d "$here/regressions/$t" ] && seeds+=("$here/regressions/$t")
+  [ "$with_regressions" = yes ] && [ -d "$here/regressions/$t" ] && seeds+=("$here/regressions/$t")
   mkdir -p "$corpus" "$artifacts"
+  touch "$artifacts/.start"
   # shellcheck disable=SC2046
   if ! "$bin_dir/fuzz_$t" $(options "$t") -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$@" "$corpus" "${seeds[@]}"; then
     echo "FAIL: fuzz_$t; keep the input as a regression case:" >&2
-    ls -t "$artifacts" | head -3 | sed "s|^|  cp $artifacts/|; s|\$| $here/regressions/$t/|" >&2
+    find "$artifacts" -type f -newer "$artifacts/.start" ! -name .start \
+      -exec echo "  cp {} $here/regressions/$t/" \; >&2
     return 1
   fi
 }
@@ -54,7 +57,7 @@ case $mode in
     failed=0
     for t in "${targets[@]}"; do
       echo "== fuzz_$t for ${seconds}s"
-      run_target "$t" "$bin_dir/corpus/$t" -max_total_time="$seconds" || failed=1
+      run_target "$t" "$bin_dir/corpus/$t" yes -max_total_time="$seconds" || failed=1
     done
     exit $failed
     ;;
@@ -64,7 +67,7 @@ case $mode in
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     # a fixed seed: the same mutations every run, so a failure here is news
-    run_target "$t" "$work" -seed=1 -max_total_time="$seconds"
+    run_target "$t" "$work" no -seed=1 -max_total_time="$seconds"
     ;;
   replay)
     t=${3:?TARGET}
