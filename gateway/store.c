@@ -79,8 +79,7 @@ static const char *const migrations[] = {
 
   /* An outbox row is claimed by one process before it is sent, until a
    * time after which a claim left by a process that died lapses. */
-  "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
-  "ALTER TABLE outbox ADD COLUMN claimed_until TEXT;",
+  "ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN claimed_until TEXT;",
 };
 
 /* "IGWY" in the header's application_id: this file is a gateway store. */

@@ -156,6 +156,24 @@ static void test_attached_messages_nested(void **state)
   assert_true(has_note(m, "attached message"));
 }
 
+/* A Subject of encoded words never closed: GMime's lenient decoder looked
+ * ahead from each one to the end of the field (1 MB took minutes). An
+ * ordinary mail keeps lenient decoding of a word glued to text. */
+static void test_header_encoded_words_unclosed(void **state)
+{
+  g_autofree char *head = repeat("From: a@example.org\nSubject: ", "=?utf-8?q?Caf=C3 ", 1 << 20);
+  g_autofree char *raw = g_strconcat(head, "\n\nbody\n", NULL);
+  gint64 start = g_get_monotonic_time();
+  g_autoptr(IgMail) m = mail_parse(raw, strlen(raw), NULL);
+  assert_within_budget(start, "a 1 MB Subject of unclosed encoded words");
+  assert_non_null(m);
+
+  const char *glued = "From: a@example.org\nSubject: Re:=?utf-8?q?Caf=C3=A9?=\n\nbody\n";
+  g_autoptr(IgMail) g = mail_parse(glued, strlen(glued), NULL);
+  assert_non_null(g);
+  assert_string_equal(g->subject, "Re:Caf\xc3\xa9");
+}
+
 /* --- limits, noted --- */
 
 /* 500 levels of multipart: the parts below 16 are not read, and the mail
@@ -247,6 +265,7 @@ int main(void)
     cmocka_unit_test(test_freetext_filler_run),
     cmocka_unit_test(test_form_date_label_repeated),
     cmocka_unit_test(test_attached_messages_nested),
+    cmocka_unit_test(test_header_encoded_words_unclosed),
     cmocka_unit_test(test_deep_nesting_noted),
     cmocka_unit_test(test_long_text_cut_and_noted),
     cmocka_unit_test(test_html_too_deep_noted),
