@@ -95,6 +95,7 @@ gboolean webhook_post(const IgConfig *config, const IgOutboxRec *row, GError **e
   gboolean ok = FALSE;
   long status = 0;
   CURLcode rc;
+  char detail[CURL_ERROR_SIZE] = "";
   CURL *curl = curl_easy_init();
   struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
   headers = curl_slist_append(headers, event);
@@ -105,6 +106,7 @@ gboolean webhook_post(const IgConfig *config, const IgOutboxRec *row, GError **e
     goto out;
   }
   curl_easy_setopt(curl, CURLOPT_URL, row->to);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   curl_easy_setopt(curl, CURLOPT_POST, 1L);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -117,8 +119,8 @@ gboolean webhook_post(const IgConfig *config, const IgOutboxRec *row, GError **e
     curl_easy_setopt(curl, CURLOPT_CAINFO, config->transport.ca_file);
   rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "webhook %s: %s", hook->name,
-                curl_easy_strerror(rc));
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "webhook %s: %s%s%s", hook->name,
+                curl_easy_strerror(rc), *detail ? ": " : "", detail);
     goto out;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

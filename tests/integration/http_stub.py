@@ -17,6 +17,8 @@ Run by tests/integration/stack.sh; not meant to be used alone.
       written in it (503 if empty or not a number), saves nothing, and appends
       one line per refused request to D/rejected.log.
 
+With --cert and --key the server speaks HTTPS with that certificate.
+
 Both listen on 127.0.0.1:N (0 = any free port) and, once listening, write the
 actual port to P atomically: the readiness signal. SIGTERM stops them (exit 0).
 """
@@ -26,6 +28,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 import threading
 import urllib.parse
@@ -124,12 +127,18 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--tokens-file")
     p.add_argument("--outdir")
+    p.add_argument("--cert")
+    p.add_argument("--key")
     args = p.parse_args()
     handler = Introspect if args.mode == "introspect" else Webhook
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer.daemon_threads = True
     server = ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     server.args = args
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     # SIGTERM: shut down from another thread (shutdown() blocks until the
     # serve_forever loop has stopped, so it cannot run in the loop's thread).
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
