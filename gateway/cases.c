@@ -26,6 +26,25 @@ static void var(GHashTable *vars, const char *name, const char *value)
   g_hash_table_replace(vars, (gpointer)name, g_strdup(value ? value : ""));
 }
 
+/* What a mail said, passed on to OST and stakeholders: enough to act on,
+ * never so much that one report makes every notification huge. The
+ * stored raw message keeps it all. */
+#define NOTICE_FIELD_MAX 1000
+#define NOTICE_TEXT_MAX (16 * 1024)
+
+/* value cut at max characters, saying so when it is. */
+static void var_capped(GHashTable *vars, const char *name, const char *value, glong max)
+{
+  if (!value || g_utf8_strlen(value, -1) <= max) {
+    var(vars, name, value);
+    return;
+  }
+  g_autofree char *cut = g_utf8_substring(value, 0, max);
+  g_hash_table_replace(vars, (gpointer)name,
+                       g_strdup_printf("%s\u2026\n[cut here: the rest is in the stored message]",
+                                       cut));
+}
+
 /* A UTC ISO time shown in the configured zone, e.g. "22/11/2026 14:05 GMT". */
 static char *local_time(const IgConfig *config, const char *iso)
 {
@@ -42,22 +61,22 @@ static GHashTable *incident_vars(const IgConfig *config, const IgIncident *inc)
   g_autofree char *detected = local_time(config, inc->detected_at);
   g_autofree char *received = local_time(config, inc->received_at);
   var(v, "reference", inc->reference);
-  var(v, "summary", inc->summary);
-  var(v, "reporter_name", inc->reporter_name);
-  var(v, "reporter_email", inc->reporter_email);
-  var(v, "reporter_phone", inc->reporter_phone);
-  var(v, "business_area", inc->business_area);
+  var_capped(v, "summary", inc->summary, NOTICE_FIELD_MAX);
+  var_capped(v, "reporter_name", inc->reporter_name, NOTICE_FIELD_MAX);
+  var_capped(v, "reporter_email", inc->reporter_email, NOTICE_FIELD_MAX);
+  var_capped(v, "reporter_phone", inc->reporter_phone, NOTICE_FIELD_MAX);
+  var_capped(v, "business_area", inc->business_area, NOTICE_FIELD_MAX);
   var(v, "category", inc->category);
   var(v, "impact", inc->impact);
   var(v, "personal_data", inc->personal_data);
   var(v, "near_miss", inc->near_miss ? "yes" : "");
   var(v, "detected_at", detected);
   var(v, "received_at", received);
-  var(v, "systems_affected", inc->systems_affected);
-  var(v, "information_asset", inc->information_asset);
-  var(v, "supplier", inc->supplier);
-  var(v, "description", inc->description);
-  var(v, "actions_taken", inc->actions_taken);
+  var_capped(v, "systems_affected", inc->systems_affected, NOTICE_FIELD_MAX);
+  var_capped(v, "information_asset", inc->information_asset, NOTICE_FIELD_MAX);
+  var_capped(v, "supplier", inc->supplier, NOTICE_FIELD_MAX);
+  var_capped(v, "description", inc->description, NOTICE_TEXT_MAX);
+  var_capped(v, "actions_taken", inc->actions_taken, NOTICE_TEXT_MAX);
   var(v, "source", inc->source);
   var(v, "via", inc->via);
   var(v, "our_address", config->address);
@@ -163,8 +182,8 @@ gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error)
   var(vars, "name", m->item->name);
   var(vars, "reason", reason);
   var(vars, "sha256", m->sha256);
-  var(vars, "from", m->mail ? m->mail->from_addr : NULL);
-  var(vars, "subject", m->mail ? m->mail->subject : NULL);
+  var_capped(vars, "from", m->mail ? m->mail->from_addr : NULL, NOTICE_FIELD_MAX);
+  var_capped(vars, "subject", m->mail ? m->mail->subject : NULL, NOTICE_FIELD_MAX);
   var(vars, "message_id", m->mail ? m->mail->message_id : NULL);
   if (!notify_ost(m, 0, NULL, "quarantine", vars, error))
     return FALSE;
@@ -201,9 +220,9 @@ gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident
     return TRUE;
   g_autoptr(GHashTable) vars = vars_new();
   var(vars, "reference", m->item->reference);
-  var(vars, "from", m->mail->from_addr);
-  var(vars, "subject", m->mail->subject);
-  var(vars, "body", m->mail->body);
+  var_capped(vars, "from", m->mail->from_addr, NOTICE_FIELD_MAX);
+  var_capped(vars, "subject", m->mail->subject, NOTICE_FIELD_MAX);
+  var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
   return notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
 }
 

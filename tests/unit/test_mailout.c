@@ -83,21 +83,27 @@ static IgIntakeItem ingest(Fixture *f, const char *from_header, const char *subj
   return ingest_id(f, from_header, subject, NULL, body);
 }
 
-/* The acknowledgements in the outbox, oldest first, with their bodies.
- * Every due row is claimed to read it, then released: all stay pending. */
-static GPtrArray *acks(Fixture *f)
+/* The mails in the outbox rendered from template (NULL: all), oldest
+ * first, with their bodies. Every due row is claimed to read it, then
+ * released: all stay pending. */
+static GPtrArray *mails(Fixture *f, const char *template)
 {
   g_autofree char *at = iso_utc(f->now);
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
   IgOutboxRec *r;
-  while ((r = store_outbox_claim(f->store, at, "test-acks", "2100-01-01T00:00:00Z", NULL))) {
-    if (g_strcmp0(r->template_name, "ack") == 0)
+  while ((r = store_outbox_claim(f->store, at, "test-mails", "2100-01-01T00:00:00Z", NULL))) {
+    if (!template || g_strcmp0(r->template_name, template) == 0)
       g_ptr_array_add(out, r);
     else
       outbox_rec_free(r);
   }
-  assert_true(store_outbox_release(f->store, "test-acks", NULL));
+  assert_true(store_outbox_release(f->store, "test-mails", NULL));
   return out;
+}
+
+static GPtrArray *acks(Fixture *f)
+{
+  return mails(f, "ack");
 }
 
 /* The detail of the incident's ack_suppressed or ack_queued event. */
@@ -294,6 +300,35 @@ static void test_ack_size_bounded(void **state)
   fixture_free(f);
 }
 
+/* Nothing sent out echoes unbounded input: the notifications to OST and
+ * the other stakeholders carry a long description cut, saying so. */
+static void test_notifications_size_bounded(void **state)
+{
+  Fixture *f = fixture_new("");
+  g_autofree char *huge = g_strnfill(200 * 1024, 'N');
+  g_autofree char *body = g_strdup_printf("Reporter name: %s\r\nIncident category: phishing\r\n"
+                                          "Impact: high\r\nPersonal data involved: yes\r\n"
+                                          "Systems affected: %s\r\nDescription: %s\r\n"
+                                          "Actions taken: %s\r\n", huge, huge, huge, huge);
+  IgIntakeItem item = ingest_id(f, "jane@x.example", huge, NULL, body);
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  g_autoptr(GPtrArray) sent = mails(f, NULL);
+  assert_true(sent->len >= 2); /* the acknowledgement and OST's notice */
+  for (guint i = 0; i < sent->len; i++) {
+    const IgOutboxRec *r = g_ptr_array_index(sent, i);
+    gsize len = g_bytes_get_size(r->body);
+    if (len > 64 * 1024)
+      fail_msg("%s mail of %zu bytes", r->template_name, len);
+  }
+  g_autoptr(GPtrArray) ost = mails(f, "notify_ost");
+  assert_int_equal(ost->len, 1);
+  const IgOutboxRec *n = g_ptr_array_index(ost, 0);
+  g_autofree char *text = g_strndup(g_bytes_get_data(n->body, NULL), g_bytes_get_size(n->body));
+  assert_non_null(strstr(text, "the rest is in the stored message"));
+  intake_item_clear(&item);
+  fixture_free(f);
+}
+
 /* Every mail carries the mark; mail quoting another gateway's mark is an
  * automatic reply, and mail quoting ours is a reply to that incident. */
 static void test_loopmark(void **state)
@@ -341,6 +376,7 @@ int main(void)
     cmocka_unit_test(test_rate_limit_per_sender_spellings),
     cmocka_unit_test(test_rate_limit_total),
     cmocka_unit_test(test_ack_size_bounded),
+    cmocka_unit_test(test_notifications_size_bounded),
     cmocka_unit_test(test_loopmark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
