@@ -94,7 +94,6 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
 /* Messages are read, recorded and freed a batch at a time, so memory
  * stays flat however many files are given. */
 #define INGEST_BATCH 64
-#define INGEST_BATCH_BYTES (32 * 1024 * 1024)
 
 /* One input of ingest: a file, or stdin for "-"; bounded (source.h). */
 static GBytes *read_input(const char *name, gint64 max_size, gint64 *size, GError **error)
@@ -151,7 +150,7 @@ static gboolean cmd_ingest(const IgCli *cli, GError **error)
   gboolean ok = TRUE;
   for (gsize i = 0; ok && i < n;) {
     gsize m = 0, bytes = 0;
-    for (; i < n && m < INGEST_BATCH && bytes < INGEST_BATCH_BYTES; i++) {
+    for (; i < n && m < INGEST_BATCH && bytes < SOURCE_BATCH_BYTES; i++) {
       const char *name = from_stdin ? "-" : cli->args[i];
       g_autoptr(GError) io = NULL;
       gint64 size = 0;

@@ -144,10 +144,11 @@ static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GErro
 gboolean service_poll_once(IgService *s, guint *processed, GError **error)
 {
   *processed = 0;
-  guint fetched = BATCH_SIZE, before = 0;
-  /* A full batch means more may wait; a batch that recorded nothing (all
-   * failing, to be retried later) ends the pass. */
-  while (fetched == BATCH_SIZE) {
+  guint fetched = 1, before = 0;
+  /* Batches are cut by count and by bytes, so only an empty one says the
+   * source is drained; a batch that recorded nothing (all failing, to be
+   * retried later) ends the pass too. */
+  while (fetched > 0) {
     before = *processed;
     if (!poll_batch(s, &fetched, processed, error))
       return FALSE;

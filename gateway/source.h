@@ -21,6 +21,11 @@ typedef struct {
 
 void source_message_free(IgSourceMessage *message);
 
+/* Bytes of messages held in memory for one batch, whatever the source (a
+ * single larger message still goes alone): memory stays flat however
+ * large the backlog. */
+#define SOURCE_BATCH_BYTES (32 * 1024 * 1024)
+
 /* Reads one message from fd (a file or a pipe such as stdin): all of it
  * when it has at most max_size bytes, else only its header block (at most
  * 256 KB). Memory stays bounded by max_size: the rest of an oversized

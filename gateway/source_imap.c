@@ -26,8 +26,6 @@
 #define NETWORK_TIMEOUT_S 60
 #define BACKOFF_FIRST_S 1
 #define BACKOFF_MAX_S 300
-/* Bytes fetched per batch at most (a single larger message still goes). */
-#define BATCH_BYTES (32 * 1024 * 1024)
 
 typedef struct {
   IgSource base;
@@ -310,7 +308,7 @@ static gboolean fetch_bodies(Imap *s, const UidSize *uids, guint n, gboolean hea
 }
 
 /* Splits the waiting messages, oldest first, into those fetched whole
- * (at most max in all, BATCH_BYTES together) and the oversized ones, of
+ * (at most max in all, SOURCE_BATCH_BYTES together) and the oversized ones, of
  * which only the header is fetched. */
 static void choose_batch(Imap *s, GArray *all, guint max, GArray *whole, GArray *heads)
 {
@@ -322,7 +320,7 @@ static void choose_batch(Imap *s, GArray *all, guint max, GArray *whole, GArray 
       g_array_append_val(heads, u);
       continue;
     }
-    if (whole->len && bytes + u.size > BATCH_BYTES)
+    if (whole->len && bytes + u.size > SOURCE_BATCH_BYTES)
       break;
     bytes += u.size;
     g_array_append_val(whole, u);

@@ -105,7 +105,8 @@ static GPtrArray *md_fetch(IgSource *self, guint max, GError **error)
     return NULL;
   g_ptr_array_sort(entries, by_age);
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)source_message_free);
-  for (guint i = 0; i < entries->len && out->len < max; i++) {
+  gsize bytes = 0;
+  for (guint i = 0; i < entries->len && out->len < max && bytes < SOURCE_BATCH_BYTES; i++) {
     Entry *e = g_ptr_array_index(entries, i);
     /* A file that vanished was taken by another instance; skip it. */
     gint64 size = 0;
@@ -116,6 +117,7 @@ static GPtrArray *md_fetch(IgSource *self, guint max, GError **error)
     m->name = g_steal_pointer(&e->path);
     m->raw = raw;
     m->size = size;
+    bytes += g_bytes_get_size(raw);
     g_ptr_array_add(out, m);
   }
   return out;

@@ -154,4 +154,15 @@ for i in $(seq 1 399); do ln "$WORK/many/m0.eml" "$WORK/many/m$i.eml"; done
 rss=$(peak_rss_kb "$IG" -c "$conf" ingest "$WORK"/many/*.eml 3>&1 > /dev/null 2>&1) || fail "many files exit status"
 echo "ingest of 400 files of 256 KB: peak RSS $((rss / 1024)) MB"
 [ "$rss" -lt 61440 ] && ok "100 MB of files in under 60 MB of memory" || fail "peak RSS ${rss} kB"
+
+# The Maildir source also holds a batch's bytes in bounds, not only its
+# count: 40 messages of 4 MB (160 MB) waiting in new/.
+mkdir -p "$WORK/md/new" "$WORK/md/cur" "$WORK/md/tmp"
+{ report 2; head -c 4194304 /dev/zero | tr '\0' 'y'; echo; } > "$WORK/md/new/m0"
+for i in $(seq 1 39); do ln "$WORK/md/new/m0" "$WORK/md/new/m$i"; done
+sed -e "s|^url = maildir:.*|url = maildir:$WORK/md|" "$conf" > "$WORK/md.conf"
+rss=$(peak_rss_kb "$IG" -c "$WORK/md.conf" poll --once 3>&1 > /dev/null 2>&1) || fail "maildir poll exit status"
+echo "poll of 40 Maildir messages of 4 MB: peak RSS $((rss / 1024)) MB"
+[ "$rss" -lt 102400 ] && ok "160 MB waiting in a Maildir read in under 100 MB of memory" || fail "peak RSS ${rss} kB"
+expect_eq "every Maildir message processed" "$(ls "$WORK/md/new" | wc -l)" 0
 finish
