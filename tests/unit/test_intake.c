@@ -18,48 +18,17 @@
 #include "gateway/store.h"
 #include "gateway/store_sqlite.h"
 #include "gateway/template.h"
-
-typedef struct {
-  char *dir;
-  IgConfig *config;
-  IgStore *store;
-  IgTemplates *templates;
-  GDateTime *now;
-  IgIntake ctx;
-} Fixture;
+#include "tests/unit/intake_fixture.h"
 
 static int setup(void **state)
 {
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ig-intake-XXXXXX", NULL);
-  g_autofree char *conf = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n[transport]\n"
-                                          "url = dir:%s/out\n[stakeholders]\nost = ost@x.gov.uk\n",
-                                          f->dir, f->dir);
-  f->config = config_load_data(conf, strlen(conf), "test.conf", NULL);
-  assert_non_null(f->config);
-  f->store = store_open(f->config->database, NULL);
-  assert_non_null(f->store);
-  const char *src = g_getenv("IG_SOURCE_DIR");
-  g_autofree char *templates = g_build_filename(src ? src : ".", "templates", NULL);
-  f->templates = templates_new(templates);
-  f->now = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
-  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now };
-  log_set_level(IG_LOG_ERROR);
-  *state = f;
+  *state = intake_fixture_new("");
   return 0;
 }
 
 static int teardown(void **state)
 {
-  Fixture *f = *state;
-  store_close(f->store);
-  templates_free(f->templates);
-  config_free(f->config);
-  g_date_time_unref(f->now);
-  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-  assert_int_equal(system(cmd), 0);
-  g_free(f->dir);
-  g_free(f);
+  intake_fixture_free(*state);
   return 0;
 }
 

@@ -16,50 +16,7 @@
 #include "gateway/loopmark.h"
 #include "gateway/store.h"
 #include "gateway/template.h"
-
-typedef struct {
-  char *dir;
-  IgConfig *config;
-  IgStore *store;
-  IgTemplates *templates;
-  GDateTime *now;
-  IgIntake ctx;
-  int sent;
-} Fixture;
-
-static Fixture *fixture_new(const char *transport_extra)
-{
-  Fixture *f = g_new0(Fixture, 1);
-  f->dir = g_dir_make_tmp("ig-mailout-XXXXXX", NULL);
-  g_autofree char *conf = g_strdup_printf(
-      "[gateway]\ndatabase = %s/g.db\n[transport]\nurl = dir:%s/out\n%s\n"
-      "[stakeholders]\nost = ost@x.gov.uk\n", f->dir, f->dir, transport_extra);
-  g_autoptr(GError) error = NULL;
-  f->config = config_load_data(conf, strlen(conf), "test.conf", &error);
-  if (!f->config)
-    fail_msg("config: %s", error->message);
-  f->store = store_open(f->config->database, NULL);
-  assert_non_null(f->store);
-  const char *src = g_getenv("IG_SOURCE_DIR");
-  g_autofree char *templates = g_build_filename(src ? src : ".", "templates", NULL);
-  f->templates = templates_new(templates);
-  f->now = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
-  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now };
-  log_set_level(IG_LOG_ERROR);
-  return f;
-}
-
-static void fixture_free(Fixture *f)
-{
-  store_close(f->store);
-  templates_free(f->templates);
-  config_free(f->config);
-  g_date_time_unref(f->now);
-  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
-  assert_int_equal(system(cmd), 0);
-  g_free(f->dir);
-  g_free(f);
-}
+#include "tests/unit/intake_fixture.h"
 
 /* Records one message with this From, Subject and Message-ID (NULL: a
  * fresh one) and body. */
@@ -185,7 +142,7 @@ static void test_address_list(void **state)
 /* Finding 2: the comma in a quoted local part must not reach anyone. */
 static void test_ack_comma_quoted_local_part(void **state)
 {
-  Fixture *f = fixture_new("");
+  Fixture *f = intake_fixture_new("");
   IgIntakeItem item = ingest(f, "\"a,victim@x.example,b\"@attacker.example", "Phishing",
                              "I got a phishing mail.");
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
@@ -197,13 +154,13 @@ static void test_ack_comma_quoted_local_part(void **state)
   for (guint i = 0; i < all->len; i++)
     assert_null(strstr(((IgOutboxRec *)g_ptr_array_index(all, i))->to, "victim"));
   intake_item_clear(&item);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 /* Finding 2: a folded quoted local part carries CR LF into the address. */
 static void test_ack_folded_local_part(void **state)
 {
-  Fixture *f = fixture_new("");
+  Fixture *f = intake_fixture_new("");
   IgIntakeItem item = ingest(f, "\"x\r\n RCPT TO:<v@x.example>\"@attacker.example", "Phishing",
                              "I got a phishing mail.");
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
@@ -216,13 +173,13 @@ static void test_ack_folded_local_part(void **state)
     assert_null(strpbrk(r->to, "\r\n\""));
   }
   intake_item_clear(&item);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 /* One mailbox, many spellings: one count. */
 static void test_rate_limit_per_sender_spellings(void **state)
 {
-  Fixture *f = fixture_new("rate_limit_per_sender = 2/h\nrate_limit_total = 1000/h");
+  Fixture *f = intake_fixture_new("rate_limit_per_sender = 2/h\nrate_limit_total = 1000/h");
   static const char *const froms[] = {
     "Jane <jane@x.example>", "JANE@X.EXAMPLE", "jane@x.example (Jane)", "\"jane\"@x.example",
     "\"jane,1\"@x.example", "\"jane,2\"@x.example", "Jane <Jane@X.Example>",
@@ -253,12 +210,12 @@ static void test_rate_limit_per_sender_spellings(void **state)
   }
   assert_int_equal(to_jane, 2);
   assert_int_equal(to_idn, 2);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 static void test_rate_limit_total(void **state)
 {
-  Fixture *f = fixture_new("rate_limit_per_sender = 10/h\nrate_limit_total = 3/h");
+  Fixture *f = intake_fixture_new("rate_limit_per_sender = 10/h\nrate_limit_total = 3/h");
   char *refs[5] = { 0 };
   for (int i = 0; i < 5; i++) {
     g_autofree char *from = g_strdup_printf("sender%d@x.example", i);
@@ -273,14 +230,14 @@ static void test_rate_limit_total(void **state)
   assert_string_equal(why, "ack_suppressed: no acknowledgement: rate_limit_total reached");
   for (int i = 0; i < 5; i++)
     g_free(refs[i]);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 /* Finding 3: a 200 KB "Reporter name" (or subject, or Message-ID) must
  * not come back in the ack. */
 static void test_ack_size_bounded(void **state)
 {
-  Fixture *f = fixture_new("");
+  Fixture *f = intake_fixture_new("");
   g_autofree char *huge = g_strnfill(200 * 1024, 'N');
   g_autofree char *body = g_strdup_printf("Reporter name: %s\r\nIncident category: phishing\r\n"
                                           "Systems affected: %s\r\nDescription: %s\r\n",
@@ -297,14 +254,14 @@ static void test_ack_size_bounded(void **state)
   g_autofree char *text = g_strndup(g_bytes_get_data(ack->body, NULL), len);
   assert_non_null(strstr(text, "NNN\xe2\x80\xa6") ?: strstr(text, "NNN=E2=80=A6"));
   intake_item_clear(&item);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 /* Nothing sent out echoes unbounded input: the notifications to OST and
  * the other stakeholders carry a long description cut, saying so. */
 static void test_notifications_size_bounded(void **state)
 {
-  Fixture *f = fixture_new("");
+  Fixture *f = intake_fixture_new("");
   g_autofree char *huge = g_strnfill(200 * 1024, 'N');
   g_autofree char *body = g_strdup_printf("Reporter name: %s\r\nIncident category: phishing\r\n"
                                           "Impact: high\r\nPersonal data involved: yes\r\n"
@@ -326,14 +283,14 @@ static void test_notifications_size_bounded(void **state)
   g_autofree char *text = g_strndup(g_bytes_get_data(n->body, NULL), g_bytes_get_size(n->body));
   assert_non_null(strstr(text, "the rest is in the stored message"));
   intake_item_clear(&item);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 /* Every mail carries the mark; mail quoting another gateway's mark is an
  * automatic reply, and mail quoting ours is a reply to that incident. */
 static void test_loopmark(void **state)
 {
-  Fixture *f = fixture_new("");
+  Fixture *f = intake_fixture_new("");
   IgIntakeItem first = ingest(f, "jane@x.example", "Phishing", "I got a phishing mail.");
   g_autoptr(GPtrArray) sent = acks(f);
   assert_int_equal(sent->len, 1);
@@ -363,7 +320,7 @@ static void test_loopmark(void **state)
   intake_item_clear(&first);
   intake_item_clear(&reply);
   intake_item_clear(&other);
-  fixture_free(f);
+  intake_fixture_free(f);
 }
 
 int main(void)

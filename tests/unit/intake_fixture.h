@@ -1,0 +1,63 @@
+/* intake_fixture.h - test fixture for the tests that run mail through
+ * intake: a configuration with a store and a dir: outbox in a fresh
+ * temporary directory (removed afterwards), the templates of the source
+ * tree, and the clock at 2026-11-23 10:00 UTC. Include after cmocka.h. */
+#ifndef IG_TEST_INTAKE_FIXTURE_H
+#define IG_TEST_INTAKE_FIXTURE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/intake.h"
+#include "gateway/log.h"
+#include "gateway/store.h"
+#include "gateway/template.h"
+
+typedef struct {
+  char *dir;
+  IgConfig *config;
+  IgStore *store;
+  IgTemplates *templates;
+  GDateTime *now;
+  IgIntake ctx;
+  int sent;                 /* for tests that number the mail they make */
+} Fixture;
+
+/* transport_extra: lines added to [transport] (rate limits), or "". */
+static Fixture *intake_fixture_new(const char *transport_extra)
+{
+  Fixture *f = g_new0(Fixture, 1);
+  f->dir = g_dir_make_tmp("ig-intake-XXXXXX", NULL);
+  assert_non_null(f->dir);
+  g_autofree char *conf = g_strdup_printf(
+      "[gateway]\ndatabase = %s/g.db\n[transport]\nurl = dir:%s/out\n%s\n"
+      "[stakeholders]\nost = ost@x.gov.uk\n", f->dir, f->dir, transport_extra);
+  g_autoptr(GError) error = NULL;
+  f->config = config_load_data(conf, strlen(conf), "test.conf", &error);
+  if (!f->config)
+    fail_msg("config: %s", error->message);
+  f->store = store_open(f->config->database, NULL);
+  assert_non_null(f->store);
+  const char *src = g_getenv("IG_SOURCE_DIR");
+  g_autofree char *templates = g_build_filename(src ? src : ".", "templates", NULL);
+  f->templates = templates_new(templates);
+  f->now = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
+  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now };
+  log_set_level(IG_LOG_ERROR);
+  return f;
+}
+
+static void intake_fixture_free(Fixture *f)
+{
+  store_close(f->store);
+  templates_free(f->templates);
+  config_free(f->config);
+  g_date_time_unref(f->now);
+  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+  assert_int_equal(system(cmd), 0);
+  g_free(f->dir);
+  g_free(f);
+}
+
+#endif
