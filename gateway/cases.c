@@ -101,9 +101,25 @@ static gboolean event(IgCaseMsg *m, gint64 incident_id, const char *actor, const
   return store_add_event(m->ctx->store, incident_id, m->at, actor, type, detail, error);
 }
 
+/* When the mail reached the mailbox (SPEC 2 received_at), not when the
+ * gateway got to it: the source's own record (IMAP INTERNALDATE), else
+ * the newest Received: header's date, else Date; never after the
+ * recording, so a backlog marks nobody late. Caller unrefs. */
+static GDateTime *arrival(const IgCaseMsg *m)
+{
+  GDateTime *when = m->item->arrived;
+  if (!when && m->mail)
+    when = m->mail->received_date ? m->mail->received_date : m->mail->date;
+  if (!when || g_date_time_compare(when, m->ctx->now) > 0)
+    when = m->ctx->now;
+  return g_date_time_ref(when);
+}
+
 static gint64 add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, const char *note,
                           GError **error)
 {
+  g_autoptr(GDateTime) arrived = arrival(m);
+  g_autofree char *arrived_at = iso_utc(arrived);
   IgMessageIn in = {
     .message_id = m->mail ? m->mail->message_id : NULL,
     .sha256 = m->sha256,
@@ -111,7 +127,7 @@ static gint64 add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, co
     .raw_len = m->len,
     .from_addr = m->mail ? m->mail->from_addr : NULL,
     .subject = m->mail ? m->mail->subject : NULL,
-    .received_at = m->at,
+    .received_at = arrived_at,
     .kind = kind,
     .incident_id = incident_id,
     .note = note,
@@ -398,14 +414,15 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   const IgConfig *c = ctx->config;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(IgIncident) inc = report_build(c, m->mail, ctx->now, problems, decisions);
+  g_autoptr(GDateTime) arrived = arrival(m);
+  g_autoptr(IgIncident) inc = report_build(c, m->mail, arrived, problems, decisions);
   g_autoptr(GDateTime) local_now = g_date_time_to_timezone(ctx->now, c->tz);
   inc->reference = store_next_reference(ctx->store, c->reference_prefix,
                                         g_date_time_get_year(local_now), error);
   if (!inc->reference)
     return FALSE;
   inc->status = g_strdup("new");
-  inc->received_at = g_strdup(m->at);
+  inc->received_at = iso_utc(arrived);
   inc->created_at = g_strdup(m->at);
   inc->updated_at = g_strdup(m->at);
   if (!store_add_incident(ctx->store, inc, error))

@@ -33,6 +33,7 @@ typedef struct {
   const char *name;         /* file name or label for messages; borrowed */
   GBytes *raw;              /* borrowed: the message, or its header alone when oversized */
   gint64 size;              /* the message's full size; 0 = the size of raw */
+  GDateTime *arrived;       /* borrowed: when the source says it arrived, or NULL */
   /* filled by intake_batch(): */
   IgIntakeOutcome outcome;
   const char *kind;         /* static: report, correspondence, bulk, ... */

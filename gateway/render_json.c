@@ -76,6 +76,7 @@ json_t *json_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *me
   json_object_set_new(o, "missing_fields", missing);
   json_object_set_new(o, "owner", str(inc->owner));
   json_object_set_new(o, "created_at", str(inc->created_at));
+  json_object_set_new(o, "recorded_at", str(inc->created_at));
   json_object_set_new(o, "updated_at", str(inc->updated_at));
   json_object_set_new(o, "deadlines", list(deadlines, deadline));
   json_object_set_new(o, "messages", list(messages, incident_message));

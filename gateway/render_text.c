@@ -84,6 +84,7 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
 {
   g_autofree char *detected = local(inc->detected_at, tz);
   g_autofree char *received = local(inc->received_at, tz);
+  g_autofree char *recorded = local(inc->created_at, tz);
   g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
   g_autofree char *minutes = inc->minutes_to_report >= 0
       ? g_strdup_printf("%" G_GINT64_FORMAT "%s", inc->minutes_to_report,
@@ -108,6 +109,7 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   field("Supplier:", inc->supplier);
   field("Detected:", detected);
   field("Received:", received);
+  field("Recorded:", recorded);
   field("Minutes to report:", minutes);
   field("Systems affected:", inc->systems_affected);
   field("Information asset:", inc->information_asset);

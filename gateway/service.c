@@ -127,6 +127,7 @@ static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GErro
     items[i].name = m->name;
     items[i].raw = m->raw;
     items[i].size = m->size;
+    items[i].arrived = m->arrived;
   }
   g_autoptr(GDateTime) now = service_now(s);
   IgIntake ctx = { s->config, s->store, s->templates, now };

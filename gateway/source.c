@@ -20,6 +20,8 @@ void source_message_free(IgSourceMessage *m)
   g_free(m->name);
   if (m->raw)
     g_bytes_unref(m->raw);
+  if (m->arrived)
+    g_date_time_unref(m->arrived);
   g_free(m);
 }
 

@@ -15,6 +15,7 @@ typedef struct {
   GBytes *raw;              /* the message, or only its header when oversized */
   gint64 size;              /* the full size in bytes */
   guint32 uid;              /* IMAP UID; 0 for Maildir */
+  GDateTime *arrived;       /* IMAP INTERNALDATE; NULL when the source has none */
   gboolean quarantine;      /* filled in after recording: move it aside */
   gboolean recorded;        /* filled in after recording: it may leave */
 } IgSourceMessage;

@@ -258,8 +258,23 @@ static gint by_uid(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+/* An IMAP date-time ("23-Nov-2026 09:02:11 +0000") as UTC; NULL if it is
+ * not a real time. Caller unrefs. */
+static GDateTime *imap_time(const struct mailimap_date_time *t)
+{
+  if (!t)
+    return NULL;
+  int sign = t->dt_zone < 0 ? -1 : 1;
+  int zone = sign * t->dt_zone;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_offset(sign * ((zone / 100) * 3600 + (zone % 100) * 60));
+  g_autoptr(GDateTime) local = g_date_time_new(tz, t->dt_year, t->dt_month, t->dt_day,
+                                               t->dt_hour, t->dt_min, t->dt_sec);
+  return local ? g_date_time_to_utc(local) : NULL;
+}
+
 /* Fetches the given messages whole, or only their header when header_only,
- * appending IgSourceMessage* to out. */
+ * with their INTERNALDATE (when the server took them in), appending
+ * IgSourceMessage* to out. */
 static gboolean fetch_bodies(Imap *s, const UidSize *uids, guint n, gboolean header_only,
                              GPtrArray *out, GError **error)
 {
@@ -269,6 +284,7 @@ static gboolean fetch_bodies(Imap *s, const UidSize *uids, guint n, gboolean hea
   struct mailimap_set *set = uid_set(uids, n);
   struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty();
   mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_uid());
+  mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_internaldate());
   mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_body_peek_section(
       header_only ? mailimap_section_new_header() : mailimap_section_new(NULL)));
   int r = mailimap_uid_fetch(s->imap, set, type, &fetched);
@@ -282,6 +298,7 @@ static gboolean fetch_bodies(Imap *s, const UidSize *uids, guint n, gboolean hea
     struct mailimap_msg_att *att = clist_content(it);
     guint32 uid = 0;
     struct mailimap_msg_att_body_section *body = NULL;
+    const struct mailimap_date_time *internal = NULL;
     for (clistiter *a = clist_begin(att->att_list); a; a = clist_next(a)) {
       struct mailimap_msg_att_item *item = clist_content(a);
       if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
@@ -291,12 +308,15 @@ static gboolean fetch_bodies(Imap *s, const UidSize *uids, guint n, gboolean hea
         uid = st->att_data.att_uid;
       else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
         body = st->att_data.att_body_section;
+      else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE)
+        internal = st->att_data.att_internal_date;
     }
     if (!uid || !body)
       continue;
     IgSourceMessage *m = g_new0(IgSourceMessage, 1);
     m->uid = uid;
     m->name = g_strdup_printf("imap:%s/%u", s->mailbox, uid);
+    m->arrived = imap_time(internal);
     m->raw = g_bytes_new(body->sec_body_part ? body->sec_body_part : "", body->sec_length);
     for (guint i = 0; i < n; i++)
       if (uids[i].uid == uid)

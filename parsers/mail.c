@@ -511,6 +511,13 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   GDateTime *date = g_mime_message_get_date(msg);
   if (date)
     mail->date = g_date_time_to_utc(date);
+  /* "from ... by ...; Mon, 23 Nov 2026 09:02:11 +0000": the date follows
+   * the last semicolon. */
+  const char *received = g_mime_object_get_header(top, "Received");
+  const char *semi = received ? strrchr(received, ';') : NULL;
+  g_autoptr(GDateTime) relayed = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
+  if (relayed)
+    mail->received_date = g_date_time_to_utc(relayed);
   mail->references = reference_ids(g_mime_object_get_header(top, "References"),
                                    g_mime_object_get_header(top, "In-Reply-To"),
                                    &mail->in_reply_to);
@@ -639,6 +646,8 @@ void mail_free(IgMail *mail)
   g_free(mail->subject);
   if (mail->date)
     g_date_time_unref(mail->date);
+  if (mail->received_date)
+    g_date_time_unref(mail->received_date);
   g_free(mail->in_reply_to);
   g_strfreev(mail->references);
   g_free(mail->return_path);

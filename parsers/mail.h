@@ -28,6 +28,8 @@ typedef struct {
   char *from_addr;          /* lower case, NULL if none */
   char *subject;            /* decoded, single line, NULL if absent */
   GDateTime *date;          /* Date header (UTC), NULL if absent or bad */
+  GDateTime *received_date; /* date of the topmost Received: header, the last
+                               relay's (UTC); NULL if absent or bad */
   char *in_reply_to;        /* first id of In-Reply-To, without <> */
   char **references;        /* NULL-terminated ids of References + In-Reply-To */
   gboolean has_return_path;

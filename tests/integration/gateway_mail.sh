@@ -184,5 +184,14 @@ imap_append "$(report 13)"
 grep -l '^X-Envelope-To: reporter13@justice.gov.uk' "$STACK"/smtp/*.eml > /dev/null \
   && ok "ack sent over smtps://" || fail "smtps://: $(cat "$WORK/smtps.err")"
 
+# 11. Arrival is the IMAP INTERNALDATE, not when the gateway got to the
+# mail (a day of backlog here) nor the sender's Date or a relay's stamp.
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+printf 'From: Late Reader <reader@justice.gov.uk>\r\nSubject: backlog report\r\nMessage-ID: <backlog-1@justice.gov.uk>\r\nDate: Mon, 23 Nov 2026 06:00:00 +0000\r\nReceived: by mx; Mon, 23 Nov 2026 07:00:00 +0000\r\n\r\nDate and time of detection: 23/11/2026 08:50\r\nDescription: A suspicious mail.\r\n' > "$WORK/backlog.eml"
+imap_append_dated "$WORK/backlog.eml" "23-Nov-2026 09:10:00 +0000"
+"$IG" poll --once --now 2026-11-24T09:10:00Z > /dev/null 2>&1 || fail "poll after a backlog"
+"$IG" list --json | check_json "INTERNALDATE is received_at; nobody marked late by the backlog" \
+  '[(i["received_at"], i["recorded_at"], i["minutes_to_report"], i["reported_late"]) for i in d if i["reporter"]["email"] == "reader@justice.gov.uk"] == [("2026-11-23T09:10:00Z", "2026-11-24T09:10:00Z", 20, False)]'
+
 "$IG" verify > /dev/null && ok "store verifies" || fail "verify"
 finish

@@ -550,6 +550,24 @@ imap_append() {
     { _stack_err "imap_append: APPEND of $file to $folder failed"; return 1; }
 }
 
+# imap_append_dated FILE DATE [FOLDER] - APPEND FILE to FOLDER (default
+# INBOX) with DATE ("23-Nov-2026 09:10:00 +0000") as its INTERNALDATE, as
+# if it had arrived then (Python's imaplib over IMAPS: curl cannot).
+imap_append_dated() {
+  local file=${1:?usage: imap_append_dated FILE DATE [FOLDER]} date=${2:?} folder=${3:-INBOX} port
+  port=${IMAPS_PORT:-$(cut -d' ' -f2 "$STACK/run/imap.ports" 2>/dev/null)}
+  "$STACK_PYTHON" - "$file" "$date" "$folder" "$port" "$STACK/tls/ca.crt" "$STACK/imap.pass" <<'PY' ||
+import imaplib, ssl, sys
+path, date, folder, port, ca, pw = sys.argv[1:]
+imap = imaplib.IMAP4_SSL("127.0.0.1", int(port), ssl_context=ssl.create_default_context(cafile=ca))
+imap.login("security", open(pw).read().strip())
+typ, _ = imap.append(folder, None, '"%s"' % date, open(path, "rb").read())
+imap.logout()
+sys.exit(0 if typ == "OK" else 1)
+PY
+    { _stack_err "imap_append_dated: APPEND of $file to $folder failed"; return 1; }
+}
+
 # imap_count FOLDER - print the number of messages in FOLDER (IMAP STATUS
 # MESSAGES, over IMAPS). Fails if the folder does not exist.
 imap_count() {

@@ -199,6 +199,49 @@ static void test_deep_nesting_recorded_and_told(void **state)
   }
 }
 
+/* received_at is when the mail arrived (SPEC 2): the source's own time,
+ * else the newest Received: date, else Date, never after recording;
+ * lateness counts from it, recorded_at is the recording. */
+static void test_arrival_time(void **state)
+{
+  Fixture *f = *state;
+  static const char *const mails[] = {
+    /* the source knows: 09:10 (set below) */
+    "From: a@justice.gov.uk\nMessage-ID: <t1@x>\nDate: Mon, 23 Nov 2026 06:00:00 +0000\n"
+    "Received: by mx; Mon, 23 Nov 2026 07:00:00 +0000\n\n"
+    "Date and time of detection: 23/11/2026 08:50\nDescription: odd mail\n",
+    /* the last relay: 09:30 */
+    "From: b@justice.gov.uk\nMessage-ID: <t2@x>\nDate: Mon, 23 Nov 2026 06:00:00 +0000\n"
+    "Received: by mx; Mon, 23 Nov 2026 09:30:00 +0000\n\n"
+    "Date and time of detection: 23/11/2026 08:50\nDescription: odd mail\n",
+    /* only Date: 09:00 */
+    "From: c@justice.gov.uk\nMessage-ID: <t3@x>\nDate: Mon, 23 Nov 2026 09:00:00 +0000\n\n"
+    "Date and time of detection: 23/11/2026 08:50\nDescription: odd mail\n",
+    /* a Date after the recording: the recording */
+    "From: d@justice.gov.uk\nMessage-ID: <t4@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\n"
+    "Date and time of detection: 23/11/2026 08:50\nDescription: odd mail\n",
+  };
+  static const struct { const char *received; gint64 minutes; } want[] = {
+    { "2026-11-23T09:10:00Z", 20 }, { "2026-11-23T09:30:00Z", 40 },
+    { "2026-11-23T09:00:00Z", 10 }, { "2026-11-23T10:00:00Z", 70 },
+  };
+  g_autoptr(GDateTime) imap = g_date_time_new_utc(2026, 11, 23, 9, 10, 0);
+  for (gsize k = 0; k < G_N_ELEMENTS(mails); k++) {
+    GBytes *raw = g_bytes_new_static(mails[k], strlen(mails[k]));
+    IgIntakeItem item = { .name = "t", .raw = raw, .arrived = k == 0 ? imap : NULL };
+    assert_true(intake_batch(&f->ctx, &item, 1, NULL));
+    assert_int_equal(item.outcome, IG_INTAKE_NEW);
+    g_autoptr(IgIncident) inc = store_get_incident(f->store, item.reference, NULL);
+    assert_non_null(inc);
+    assert_string_equal(inc->received_at, want[k].received);
+    assert_string_equal(inc->created_at, "2026-11-23T10:00:00Z");
+    assert_int_equal(inc->minutes_to_report, want[k].minutes);
+    assert_int_equal(inc->reported_late, want[k].minutes > 60);
+    intake_item_clear(&item);
+    g_bytes_unref(raw);
+  }
+}
+
 /* When the disk fills in the middle of a batch, the database rolls the
  * whole transaction back: the error says so and names the cause, not what
  * failed after it ("cannot commit - no transaction is active"). A store
@@ -246,6 +289,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_poison_quarantined_third_time, setup, teardown),
     cmocka_unit_test_setup_teardown(test_deep_nesting_recorded_and_told, setup, teardown),
     cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_arrival_time, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,23 @@ static void test_threading_headers(void **state)
   assert_false(strv_has(m->references, "<root@example.org>"));
 }
 
+/* The topmost Received: header is the last relay, the one nearest the
+ * mailbox: its date is when the mail arrived. */
+static void test_received_date(void **state)
+{
+  g_autoptr(IgMail) m = parse(
+      "Received: from mx.example.org by imap.justice.gov.uk;\n"
+      " Mon, 23 Nov 2026 09:02:11 +0000\n"
+      "Received: from pc by mx.example.org; Mon, 23 Nov 2026 08:59:00 +0000\n"
+      "From: a@example.org\nDate: Mon, 23 Nov 2026 08:58:00 +0000\n\nx\n");
+  assert_non_null(m->received_date);
+  g_autofree char *at = g_date_time_format_iso8601(m->received_date);
+  assert_string_equal(at, "2026-11-23T09:02:11Z");
+
+  g_autoptr(IgMail) none = parse("From: a@example.org\nReceived: from x by y\n\nx\n");
+  assert_null(none->received_date);
+}
+
 static void test_return_path_and_loops(void **state)
 {
   g_autoptr(IgMail) m = parse(
@@ -565,6 +582,7 @@ int main(void)
     cmocka_unit_test(test_missing_headers),
     cmocka_unit_test(test_encoded_words),
     cmocka_unit_test(test_threading_headers),
+    cmocka_unit_test(test_received_date),
     cmocka_unit_test(test_return_path_and_loops),
     cmocka_unit_test(test_delivery_report),
     cmocka_unit_test(test_transfer_encodings),
