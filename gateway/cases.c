@@ -311,7 +311,9 @@ static gboolean add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *ki
   return event(m, inc->id, "gateway", "deadline_set", detail, error);
 }
 
-static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean reporter_reachable,
+/* ask_reporter: the reporter can be written to and was not hidden from
+ * us by encryption, so missing fields may be asked for. */
+static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean ask_reporter,
                               GError **error)
 {
   const IgConfig *c = m->ctx->config;
@@ -323,7 +325,7 @@ static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean repo
     triage = c->triage_within_low;
   if (!add_deadline(m, inc, "triage", triage, error))
     return FALSE;
-  if (inc->missing_fields[0] && reporter_reachable &&
+  if (inc->missing_fields[0] && ask_reporter &&
       !add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
     return FALSE;
   if ((g_strcmp0(inc->impact, "medium") == 0 || g_strcmp0(inc->impact, "high") == 0) &&
@@ -461,9 +463,17 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
       return FALSE;
   }
 
+  const char *sealed = m->mail->sealed;
+  if (sealed) {
+    g_autofree char *detail = g_strdup_printf("the report is %s: the gateway cannot read it, "
+                                              "OST must", sealed);
+    if (!event(m, inc->id, "gateway", "encrypted", detail, error))
+      return FALSE;
+  }
   g_autoptr(GHashTable) vars = incident_vars(c, inc);
   g_autofree char *skipped = skipped_lines(m->mail);
   var(vars, "skipped", skipped);
+  var(vars, "sealed", sealed);
   if (!fire_routes(m, inc, vars, error) ||
       !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;
@@ -479,6 +489,9 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
     const char *id = m->mail->message_id;
     const char *refs[] = { id && strlen(id) <= ACK_ECHO_MAX ? id : NULL, NULL };
     g_autoptr(GHashTable) echo = ack_vars(vars);
+    /* What encryption hid is OST's to read, not the reporter's to re-type. */
+    if (sealed)
+      var(echo, "missing_fields", NULL);
     IgMailRequest req = {
       .incident_id = inc->id,
       .reference = inc->reference,
@@ -496,7 +509,7 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
                                     : g_strdup_printf("no acknowledgement: %s", why);
   if (!event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
     return FALSE;
-  return set_deadlines(m, inc, ack, error);
+  return set_deadlines(m, inc, ack && !sealed, error);
 }
 
 gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error)

@@ -354,10 +354,38 @@ static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
   g_ptr_array_add(w->mail->attachments, t);
 }
 
+/* What an encrypted or opaquely signed part is, in words; NULL for a part
+ * that can be read. multipart/signed is readable: its first part is the
+ * content, the second the signature. */
+static const char *sealed_kind(GMimeObject *obj)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (!ct)
+    return NULL;
+  if (g_mime_content_type_is_type(ct, "multipart", "encrypted")) {
+    const char *protocol = g_mime_content_type_get_parameter(ct, "protocol");
+    return protocol && g_ascii_strcasecmp(protocol, "application/pgp-encrypted") == 0
+               ? "PGP/MIME encrypted" : "encrypted (multipart/encrypted)";
+  }
+  if (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
+      g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime")) {
+    const char *type = g_mime_content_type_get_parameter(ct, "smime-type");
+    return type && g_ascii_strcasecmp(type, "signed-data") == 0 ? "S/MIME signed (opaque)"
+                                                               : "S/MIME encrypted";
+  }
+  return NULL;
+}
+
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
 {
   if (!obj)
     return;
+  const char *sealed = attached ? NULL : sealed_kind(obj);
+  if (sealed) {
+    if (!w->mail->sealed)
+      w->mail->sealed = g_strdup(sealed);
+    return;
+  }
   if (depth > MAX_DEPTH || ++w->parts > MAX_PARTS) {
     w->mail->parts_skipped++;
     if (w->counts && depth > MAX_DEPTH)
@@ -549,6 +577,9 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   } else {
     mail->body = g_strdup("");
   }
+  /* PGP pasted into the body is as unreadable as PGP/MIME. */
+  if (!mail->sealed && strstr(mail->body, "-----BEGIN PGP MESSAGE-----"))
+    mail->sealed = g_strdup("inline PGP encrypted");
   g_free(w.plain);
   g_free(w.html);
   g_free(w.tnef_body);
@@ -644,6 +675,7 @@ void mail_free(IgMail *mail)
   g_free(mail->from_name);
   g_free(mail->from_addr);
   g_free(mail->subject);
+  g_free(mail->sealed);
   if (mail->date)
     g_date_time_unref(mail->date);
   if (mail->received_date)

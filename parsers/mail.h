@@ -47,6 +47,11 @@ typedef struct {
   GPtrArray *attachments;   /* IgTextPart*: text attachments, decoded */
   GPtrArray *embedded;      /* IgMail*: attached message/rfc822, each read
                                the same way (nesting bounded) */
+  char *sealed;             /* what hides the report when it is encrypted or
+                               opaquely signed ("S/MIME encrypted", "PGP/MIME
+                               encrypted", "inline PGP encrypted", "S/MIME
+                               signed (opaque)"): the first such part; NULL
+                               when every part could be read */
   guint parts_skipped;      /* parts beyond the limits, not read */
   GPtrArray *skipped;       /* char*: what the limits left unread, one note
                                per kind, in words ("1 MIME part nested more

@@ -242,6 +242,54 @@ static void test_arrival_time(void **state)
   }
 }
 
+/* The body of the pending mail of template to address, or NULL. Every
+ * due row is claimed to read it, then released: all stay pending. */
+static char *pending_mail(Fixture *f, const char *template, const char *to)
+{
+  char *body = NULL;
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test-read",
+                                 "2100-01-01T00:10:00Z", NULL))) {
+    if (!body && g_strcmp0(r->template_name, template) == 0 && g_strcmp0(r->to, to) == 0)
+      body = g_strndup(g_bytes_get_data(r->body, NULL), g_bytes_get_size(r->body));
+    outbox_rec_free(r);
+  }
+  assert_true(store_outbox_release(f->store, "test-read", NULL));
+  return body;
+}
+
+/* An encrypted report: recorded, OST told it is encrypted, the reporter
+ * never asked to re-type what encryption hid (no list of missing fields,
+ * no form reminder). */
+static void test_encrypted_report(void **state)
+{
+  Fixture *f = *state;
+  static const char raw[] =
+      "From: enc@justice.gov.uk\nMessage-ID: <enc@x>\nSubject: incident\nMIME-Version: 1.0\n"
+      "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\n"
+      "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\n";
+  GBytes *bytes = g_bytes_new_static(raw, sizeof raw - 1);
+  IgIntakeItem item = { .name = "enc", .raw = bytes };
+  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  gint64 id = store_incident_id(f->store, item.reference, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  assert_true(has_event(events, "encrypted", "S/MIME encrypted"));
+  g_autoptr(GPtrArray) deadlines = store_incident_deadlines(f->store, id, NULL);
+  for (guint i = 0; i < deadlines->len; i++)
+    assert_string_not_equal(((IgDeadlineRec *)g_ptr_array_index(deadlines, i))->kind,
+                            "form_reminder");
+  g_autofree char *ack = pending_mail(f, "ack", "enc@justice.gov.uk");
+  assert_non_null(ack);
+  assert_null(strstr(ack, "Please reply to this email with the lines below"));
+  assert_non_null(strstr(ack, "You do not need to"));
+  g_autofree char *ost = pending_mail(f, "notify_ost", "ost@x.gov.uk");
+  assert_non_null(ost);
+  assert_non_null(strstr(ost, "ENCRYPTED: the report is S/MIME encrypted"));
+  intake_item_clear(&item);
+  g_bytes_unref(bytes);
+}
+
 /* When the disk fills in the middle of a batch, the database rolls the
  * whole transaction back: the error says so and names the cause, not what
  * failed after it ("cannot commit - no transaction is active"). A store
@@ -290,6 +338,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_deep_nesting_recorded_and_told, setup, teardown),
     cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, teardown),
     cmocka_unit_test_setup_teardown(test_arrival_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_encrypted_report, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

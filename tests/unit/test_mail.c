@@ -210,6 +210,39 @@ static void test_received_date(void **state)
   assert_null(none->received_date);
 }
 
+/* Encrypted and opaquely signed reports are recognised; a clear-signed
+ * one is read as usual. */
+static void test_sealed_parts(void **state)
+{
+  static const struct { const char *mime; const char *sealed; } cases[] = {
+    { "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=b\n\n"
+      "--b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--b\n"
+      "Content-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\nhQEM\n"
+      "-----END PGP MESSAGE-----\n--b--\n", "PGP/MIME encrypted" },
+    { "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\n"
+      "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\n", "S/MIME encrypted" },
+    { "Content-Type: application/x-pkcs7-mime; smime-type=signed-data\n"
+      "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n", "S/MIME signed (opaque)" },
+    { "Content-Type: text/plain\n\n-----BEGIN PGP MESSAGE-----\nhQEM\n-----END PGP MESSAGE-----\n",
+      "inline PGP encrypted" },
+    { "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=s\n\n"
+      "--s\nContent-Type: text/plain\n\nMy laptop was stolen.\n--s\n"
+      "Content-Type: application/pkcs7-signature\n\nMIAGCSqG\n--s--\n", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *raw = g_strconcat("From: a@example.org\nMIME-Version: 1.0\n", cases[i].mime,
+                                       NULL);
+    g_autoptr(IgMail) m = parse(raw);
+    assert_string_equal(m->sealed ? m->sealed : "(null)",
+                        cases[i].sealed ? cases[i].sealed : "(null)");
+  }
+  g_autoptr(IgMail) signed_mail = parse(
+      "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/signed; "
+      "protocol=\"application/pkcs7-signature\"; boundary=s\n\n--s\nContent-Type: text/plain\n\n"
+      "My laptop was stolen.\n--s\nContent-Type: application/pkcs7-signature\n\nMIAGCSqG\n--s--\n");
+  assert_non_null(strstr(signed_mail->body, "laptop was stolen"));
+}
+
 static void test_return_path_and_loops(void **state)
 {
   g_autoptr(IgMail) m = parse(
@@ -583,6 +616,7 @@ int main(void)
     cmocka_unit_test(test_encoded_words),
     cmocka_unit_test(test_threading_headers),
     cmocka_unit_test(test_received_date),
+    cmocka_unit_test(test_sealed_parts),
     cmocka_unit_test(test_return_path_and_loops),
     cmocka_unit_test(test_delivery_report),
     cmocka_unit_test(test_transfer_encodings),
