@@ -10,6 +10,7 @@
  * of them in all: each walk reads the parts below it again, so letting
  * every level read every level below would cost exponential work. */
 #include "parsers/mail.h"
+#include "parsers/mail_headers.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
@@ -72,81 +73,6 @@ static gpointer init_gmime(gpointer unused)
   g_mime_init();
   g_mime_parser_options_set_fallback_charsets(g_mime_parser_options_get_default(), fallback);
   return NULL;
-}
-
-static char *strip_nul(const char *data, gsize len, gsize *out_len)
-{
-  char *copy = g_malloc(len + 1);
-  /* an empty part has no buffer at all: data may be NULL */
-  const char *nul = len ? memchr(data, '\0', len) : NULL;
-  if (!nul) {
-    if (len)
-      memcpy(copy, data, len);
-    copy[len] = '\0';
-    *out_len = len;
-    return copy;
-  }
-  gsize n = 0;
-  for (gsize i = 0; i < len; i++)
-    if (data[i] != '\0')
-      copy[n++] = data[i];
-  copy[n] = '\0';
-  *out_len = n;
-  return copy;
-}
-
-static char *convert(const char *data, gsize len, const char *from)
-{
-  gsize written = 0;
-  char *out = g_convert(data, (gssize)len, "UTF-8", from, NULL, &written, NULL);
-  if (out && !g_utf8_validate(out, (gssize)written, NULL)) {
-    g_free(out);
-    return NULL;
-  }
-  return out;
-}
-
-/* Windows-1252 by table rather than iconv: iconv rejects the whole text
- * for one of the five bytes the charset leaves undefined, and those become
- * U+FFFD here instead. Every byte maps, so this cannot fail. */
-static char *from_windows_1252(const char *data, gsize len)
-{
-  static const gunichar c1[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-  };
-  GString *out = g_string_sized_new(len + len / 8);
-  for (gsize i = 0; i < len; i++) {
-    guchar b = (guchar)data[i];
-    if (b < 0x80)
-      g_string_append_c(out, (char)b);
-    else
-      g_string_append_unichar(out, b < 0xA0 ? c1[b - 0x80] : b);
-  }
-  return g_string_free(out, FALSE);
-}
-
-char *mail_to_utf8(const char *data, gsize len, const char *charset)
-{
-  gsize n = 0;
-  g_autofree char *clean = strip_nul(data, len, &n);
-  const char *canon = charset ? g_mime_charset_canon_name(charset) : NULL;
-  /* Text declared as ASCII or Latin-1 is often really UTF-8 or
-   * Windows-1252: those are tried in that order below. */
-  gboolean loose = !canon || !g_ascii_strcasecmp(canon, "utf-8") ||
-                   !g_ascii_strcasecmp(canon, "us-ascii") ||
-                   !g_ascii_strcasecmp(canon, "iso-8859-1") ||
-                   !g_ascii_strcasecmp(canon, "windows-1252");
-  if (!loose) {
-    char *out = convert(clean, n, g_mime_charset_iconv_name(charset));
-    if (out)
-      return out;
-  }
-  if (g_utf8_validate(clean, (gssize)n, NULL))
-    return g_steal_pointer(&clean);
-  return from_windows_1252(clean, n);
 }
 
 static char *part_text(GMimePart *part)
@@ -422,99 +348,6 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
   }
 }
 
-/* GMime's own UTF-8 check passes sequences GLib rejects (lead bytes F5
- * to F7, code points past U+10FFFF) in raw 8-bit headers, so the strings
- * taken from headers are made valid here. */
-static void make_valid(char **s)
-{
-  if (*s && !g_utf8_validate(*s, -1, NULL)) {
-    char *valid = g_utf8_make_valid(*s, -1);
-    g_free(*s);
-    *s = valid;
-  }
-}
-
-static void make_all_valid(char **v)
-{
-  for (; v && *v; v++)
-    make_valid(v);
-}
-
-static char *header_value(GMimeObject *obj, const char *name)
-{
-  const char *v = g_mime_object_get_header(obj, name);
-  if (!v)
-    return NULL;
-  char *s = g_strstrip(g_strdup(v));
-  return g_strdelimit(s, "\r\n", ' ');
-}
-
-static char **reference_ids(const char *refs, const char *in_reply_to, char **first_irt)
-{
-  GPtrArray *ids = g_ptr_array_new();
-  const char *sources[] = { in_reply_to, refs };
-  for (gsize s = 0; s < G_N_ELEMENTS(sources); s++) {
-    if (!sources[s])
-      continue;
-    GMimeReferences *list = g_mime_references_parse(NULL, sources[s]);
-    if (!list)
-      continue;
-    for (int i = 0; i < g_mime_references_length(list); i++) {
-      const char *id = g_mime_references_get_message_id(list, i);
-      if (s == 0 && i == 0 && first_irt)
-        *first_irt = g_strdup(id);
-      g_ptr_array_add(ids, g_strdup(id));
-    }
-    g_mime_references_free(list);
-  }
-  g_ptr_array_add(ids, NULL);
-  return (char **)g_ptr_array_free(ids, FALSE);
-}
-
-static char **all_values(GMimeObject *obj, const char *name)
-{
-  GMimeHeaderList *headers = g_mime_object_get_header_list(obj);
-  GPtrArray *out = g_ptr_array_new();
-  int n = g_mime_header_list_get_count(headers);
-  for (int i = 0; i < n; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
-    if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
-      g_ptr_array_add(out, g_strstrip(g_strdup(g_mime_header_get_value(h) ?: "")));
-  }
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(out, FALSE);
-}
-
-static void read_from(IgMail *mail, GMimeMessage *msg)
-{
-  InternetAddressList *from = g_mime_message_get_from(msg);
-  if (!from || internet_address_list_length(from) < 1)
-    return;
-  InternetAddress *ia = internet_address_list_get_address(from, 0);
-  if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-    return;
-  const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-  const char *name = internet_address_get_name(ia);
-  if (addr && *addr)
-    mail->from_addr = g_ascii_strdown(addr, -1);
-  if (name && *name)
-    mail->from_name = g_strdelimit(g_strstrip(g_strdup(name)), "\r\n", ' ');
-}
-
-static void read_return_path(IgMail *mail, GMimeObject *obj)
-{
-  const char *rp = g_mime_object_get_header(obj, "Return-Path");
-  if (!rp)
-    return;
-  mail->has_return_path = TRUE;
-  g_autofree char *v = g_strstrip(g_strdup(rp));
-  char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-  if (lt && gt)
-    mail->return_path = g_ascii_strdown(lt + 1, gt - lt - 1);
-  else
-    mail->return_path = g_ascii_strdown(v, -1);
-}
-
 void mail_library_init(void)
 {
   static GOnce once = G_ONCE_INIT;
@@ -524,38 +357,11 @@ void mail_library_init(void)
 static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
                                  gboolean counts)
 {
-  GMimeObject *top = GMIME_OBJECT(msg);
   IgMail *mail = g_new0(IgMail, 1);
   mail->attachments = g_ptr_array_new_with_free_func(mail_text_part_free);
   mail->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
   mail->skipped = g_ptr_array_new_with_free_func(g_free);
-  const char *mid = g_mime_message_get_message_id(msg);
-  if (mid && *mid)
-    mail->message_id = g_strdup(mid);
-  read_from(mail, msg);
-  const char *subject = g_mime_message_get_subject(msg);
-  if (subject)
-    mail->subject = g_strdelimit(g_strstrip(g_strdup(subject)), "\r\n\t", ' ');
-  GDateTime *date = g_mime_message_get_date(msg);
-  if (date)
-    mail->date = g_date_time_to_utc(date);
-  /* "from ... by ...; Mon, 23 Nov 2026 09:02:11 +0000": the date follows
-   * the last semicolon. */
-  const char *received = g_mime_object_get_header(top, "Received");
-  const char *semi = received ? strrchr(received, ';') : NULL;
-  g_autoptr(GDateTime) relayed = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
-  if (relayed)
-    mail->received_date = g_date_time_to_utc(relayed);
-  mail->references = reference_ids(g_mime_object_get_header(top, "References"),
-                                   g_mime_object_get_header(top, "In-Reply-To"),
-                                   &mail->in_reply_to);
-  read_return_path(mail, top);
-  mail->auto_submitted = header_value(top, "Auto-Submitted");
-  mail->precedence = header_value(top, "Precedence");
-  mail->list_id = header_value(top, "List-Id");
-  mail->x_loop = all_values(top, "X-Loop");
-  mail->autoreply_header = g_mime_object_get_header(top, "X-Autoreply") ||
-                           g_mime_object_get_header(top, "X-Autorespond");
+  mail_read_headers(mail, msg);
 
   GMimeObject *body = g_mime_message_get_mime_part(msg);
   mail->content_type = body ? mime_type_of(body) : g_strdup("text/plain");
@@ -584,20 +390,7 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   g_free(w.html);
   g_free(w.tnef_body);
 
-  char **const fields[] = {
-    &mail->message_id, &mail->from_name, &mail->from_addr, &mail->subject,
-    &mail->in_reply_to, &mail->return_path, &mail->auto_submitted, &mail->precedence,
-    &mail->list_id, &mail->content_type, &mail->report_type, &mail->reported_message_id,
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
-    make_valid(fields[i]);
-  make_all_valid(mail->references);
-  make_all_valid(mail->x_loop);
-  for (guint i = 0; i < mail->attachments->len; i++) {
-    IgTextPart *t = g_ptr_array_index(mail->attachments, i);
-    make_valid(&t->filename);
-    make_valid(&t->content_type);
-  }
+  mail_make_valid(mail);
   return mail;
 }
 

@@ -1,0 +1,149 @@
+/* mail_headers.c - the header fields of a message into an IgMail
+ * (mail_headers.h): sender, subject, dates, threading, return path and
+ * the marks of automatic mail, each as one clean line. */
+#include "parsers/mail_headers.h"
+
+#include <string.h>
+
+/* GMime's own UTF-8 check passes sequences GLib rejects (lead bytes F5
+ * to F7, code points past U+10FFFF) in raw 8-bit headers, so the strings
+ * taken from headers are made valid here. */
+static void make_valid(char **s)
+{
+  if (*s && !g_utf8_validate(*s, -1, NULL)) {
+    char *valid = g_utf8_make_valid(*s, -1);
+    g_free(*s);
+    *s = valid;
+  }
+}
+
+static void make_all_valid(char **v)
+{
+  for (; v && *v; v++)
+    make_valid(v);
+}
+
+static char *header_value(GMimeObject *obj, const char *name)
+{
+  const char *v = g_mime_object_get_header(obj, name);
+  if (!v)
+    return NULL;
+  char *s = g_strstrip(g_strdup(v));
+  return g_strdelimit(s, "\r\n", ' ');
+}
+
+static char **reference_ids(const char *refs, const char *in_reply_to, char **first_irt)
+{
+  GPtrArray *ids = g_ptr_array_new();
+  const char *sources[] = { in_reply_to, refs };
+  for (gsize s = 0; s < G_N_ELEMENTS(sources); s++) {
+    if (!sources[s])
+      continue;
+    GMimeReferences *list = g_mime_references_parse(NULL, sources[s]);
+    if (!list)
+      continue;
+    for (int i = 0; i < g_mime_references_length(list); i++) {
+      const char *id = g_mime_references_get_message_id(list, i);
+      if (s == 0 && i == 0 && first_irt)
+        *first_irt = g_strdup(id);
+      g_ptr_array_add(ids, g_strdup(id));
+    }
+    g_mime_references_free(list);
+  }
+  g_ptr_array_add(ids, NULL);
+  return (char **)g_ptr_array_free(ids, FALSE);
+}
+
+static char **all_values(GMimeObject *obj, const char *name)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list(obj);
+  GPtrArray *out = g_ptr_array_new();
+  int n = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < n; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+    if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
+      g_ptr_array_add(out, g_strstrip(g_strdup(g_mime_header_get_value(h) ?: "")));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static void read_from(IgMail *mail, GMimeMessage *msg)
+{
+  InternetAddressList *from = g_mime_message_get_from(msg);
+  if (!from || internet_address_list_length(from) < 1)
+    return;
+  InternetAddress *ia = internet_address_list_get_address(from, 0);
+  if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+    return;
+  const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+  const char *name = internet_address_get_name(ia);
+  if (addr && *addr)
+    mail->from_addr = g_ascii_strdown(addr, -1);
+  if (name && *name)
+    mail->from_name = g_strdelimit(g_strstrip(g_strdup(name)), "\r\n", ' ');
+}
+
+static void read_return_path(IgMail *mail, GMimeObject *obj)
+{
+  const char *rp = g_mime_object_get_header(obj, "Return-Path");
+  if (!rp)
+    return;
+  mail->has_return_path = TRUE;
+  g_autofree char *v = g_strstrip(g_strdup(rp));
+  char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+  if (lt && gt)
+    mail->return_path = g_ascii_strdown(lt + 1, gt - lt - 1);
+  else
+    mail->return_path = g_ascii_strdown(v, -1);
+}
+
+void mail_read_headers(IgMail *mail, GMimeMessage *msg)
+{
+  GMimeObject *top = GMIME_OBJECT(msg);
+  const char *mid = g_mime_message_get_message_id(msg);
+  if (mid && *mid)
+    mail->message_id = g_strdup(mid);
+  read_from(mail, msg);
+  const char *subject = g_mime_message_get_subject(msg);
+  if (subject)
+    mail->subject = g_strdelimit(g_strstrip(g_strdup(subject)), "\r\n\t", ' ');
+  GDateTime *date = g_mime_message_get_date(msg);
+  if (date)
+    mail->date = g_date_time_to_utc(date);
+  /* "from ... by ...; Mon, 23 Nov 2026 09:02:11 +0000": the date follows
+   * the last semicolon. */
+  const char *received = g_mime_object_get_header(top, "Received");
+  const char *semi = received ? strrchr(received, ';') : NULL;
+  g_autoptr(GDateTime) relayed = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
+  if (relayed)
+    mail->received_date = g_date_time_to_utc(relayed);
+  mail->references = reference_ids(g_mime_object_get_header(top, "References"),
+                                   g_mime_object_get_header(top, "In-Reply-To"),
+                                   &mail->in_reply_to);
+  read_return_path(mail, top);
+  mail->auto_submitted = header_value(top, "Auto-Submitted");
+  mail->precedence = header_value(top, "Precedence");
+  mail->list_id = header_value(top, "List-Id");
+  mail->x_loop = all_values(top, "X-Loop");
+  mail->autoreply_header = g_mime_object_get_header(top, "X-Autoreply") ||
+                           g_mime_object_get_header(top, "X-Autorespond");
+}
+
+void mail_make_valid(IgMail *mail)
+{
+  char **const fields[] = {
+    &mail->message_id, &mail->from_name, &mail->from_addr, &mail->subject,
+    &mail->in_reply_to, &mail->return_path, &mail->auto_submitted, &mail->precedence,
+    &mail->list_id, &mail->content_type, &mail->report_type, &mail->reported_message_id,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+    make_valid(fields[i]);
+  make_all_valid(mail->references);
+  make_all_valid(mail->x_loop);
+  for (guint i = 0; i < mail->attachments->len; i++) {
+    IgTextPart *t = g_ptr_array_index(mail->attachments, i);
+    make_valid(&t->filename);
+    make_valid(&t->content_type);
+  }
+}
