@@ -32,17 +32,10 @@ void intake_item_clear(IgIntakeItem *item)
 
 /* The header block of an oversized message, so that `messages` can still
  * say whom it came from; the body is never parsed. */
-#define HEADER_SCAN_LIMIT (256 * 1024)
 static IgMail *parse_header_only(const char *raw, gsize len)
 {
-  gsize scan = MIN(len, HEADER_SCAN_LIMIT);
-  const char *end = g_strstr_len(raw, (gssize)scan, "\n\n");
-  const char *crlf = g_strstr_len(raw, (gssize)scan, "\r\n\r\n");
-  if (crlf && (!end || crlf < end))
-    end = crlf;
-  if (!end)
-    return NULL;
-  return mail_parse(raw, (gsize)(end - raw) + 1, NULL);
+  gsize header = mail_header_length(raw, len);
+  return header ? mail_parse(raw, header, NULL) : NULL;
 }
 
 static gboolean process_one(IgIntake *ctx, IgIntakeItem *item, const char *sha256,

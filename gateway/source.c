@@ -8,9 +8,8 @@
 #include <unistd.h>
 
 #include "gateway/error.h"
+#include "parsers/mail.h"
 
-/* How much of an oversized message is kept at most: enough for any header. */
-#define HEADER_READ_LIMIT (256 * 1024)
 #define CHUNK (64 * 1024)
 
 void source_message_free(IgSourceMessage *m)
@@ -23,22 +22,6 @@ void source_message_free(IgSourceMessage *m)
   if (m->arrived)
     g_date_time_unref(m->arrived);
   g_free(m);
-}
-
-/* The header block of the start of a message, blank line included, else
- * (no blank line within the limit) its first HEADER_READ_LIMIT bytes. */
-static gsize header_length(const guint8 *data, gsize len)
-{
-  gsize scan = MIN(len, HEADER_READ_LIMIT);
-  for (gsize i = 0; i + 1 < scan; i++) {
-    if (data[i] != '\n')
-      continue;
-    if (data[i + 1] == '\n')
-      return i + 2;
-    if (i + 2 < scan && data[i + 1] == '\r' && data[i + 2] == '\n')
-      return i + 3;
-  }
-  return scan;
 }
 
 static gssize read_retry(int fd, void *p, gsize len)
@@ -60,7 +43,7 @@ GBytes *source_read_message(int fd, gint64 max_size, gint64 *size, GError **erro
   gboolean oversized = regular && st.st_size > max_size;
   /* Of an oversized file only the start is read; of a pipe one byte past
    * the limit, to know. */
-  gint64 keep = oversized ? HEADER_READ_LIMIT : max_size + 1;
+  gint64 keep = oversized ? MAIL_HEADER_MAX : max_size + 1;
   while (total < keep && n > 0) {
     gsize want = (gsize)MIN(CHUNK, keep - total);
     g_byte_array_set_size(buf, (guint)(total + (gint64)want));
@@ -81,7 +64,9 @@ GBytes *source_read_message(int fd, gint64 max_size, gint64 *size, GError **erro
     return NULL;
   }
   if (oversized) {
-    g_byte_array_set_size(buf, (guint)header_length(buf->data, buf->len));
+    /* Its header block, else (no blank line within the limit) all that was kept. */
+    gsize header = mail_header_length((const char *)buf->data, buf->len);
+    g_byte_array_set_size(buf, (guint)(header ? header : MIN(buf->len, MAIL_HEADER_MAX)));
     total = regular ? MAX(total, (gint64)st.st_size) : total;
   }
   *size = total;

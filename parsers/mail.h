@@ -68,6 +68,14 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error);
 void mail_free(IgMail *mail);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgMail, mail_free)
 
+/* Longest header block looked for at the start of a message: far beyond
+ * any real header, small enough to keep of a message too large to keep. */
+#define MAIL_HEADER_MAX (256 * 1024)
+
+/* Length of the header block at the start of raw, its blank line
+ * included; 0 when no blank line ends it within MAIL_HEADER_MAX bytes. */
+gsize mail_header_length(const char *raw, gsize len);
+
 /* Converts bytes in charset (NULL = unknown) to valid UTF-8 with NUL bytes
  * removed. Always returns a string; caller frees. */
 char *mail_to_utf8(const char *data, gsize len, const char *charset);

@@ -98,6 +98,20 @@ static void read_return_path(IgMail *mail, GMimeObject *obj)
     mail->return_path = g_ascii_strdown(v, -1);
 }
 
+gsize mail_header_length(const char *raw, gsize len)
+{
+  gsize scan = MIN(len, MAIL_HEADER_MAX);
+  for (gsize i = 0; i + 1 < scan; i++) {
+    if (raw[i] != '\n')
+      continue;
+    if (raw[i + 1] == '\n')
+      return i + 2;
+    if (i + 2 < scan && raw[i + 1] == '\r' && raw[i + 2] == '\n')
+      return i + 3;
+  }
+  return 0;
+}
+
 void mail_read_headers(IgMail *mail, GMimeMessage *msg)
 {
   GMimeObject *top = GMIME_OBJECT(msg);
