@@ -151,6 +151,36 @@ static char *mime_type_of(GMimeObject *obj)
   return g_ascii_strdown(type ? type : "text/plain", -1);
 }
 
+void mail_file_part_free(gpointer p)
+{
+  IgFilePart *f = p;
+  g_free(f->filename);
+  g_free(f->content_type);
+  g_free(f->sha256);
+  g_free(f);
+}
+
+/* Name, type, size and SHA-256 of an attachment of the message itself
+ * (one inside an attached message is that message's). */
+static void note_file(Walk *w, GMimeObject *obj)
+{
+  if (w->mail->files->len >= MAIL_FILES_MAX)
+    return;
+  GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+  GMimeStream *out = g_mime_stream_mem_new();
+  if (content)
+    g_mime_data_wrapper_write_to_stream(content, out);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  IgFilePart *f = g_new0(IgFilePart, 1);
+  const char *name = g_mime_part_get_filename(GMIME_PART(obj));
+  f->filename = name && *name ? g_strdup(name) : NULL;
+  f->content_type = mime_type_of(obj);
+  f->size = bytes->len;
+  f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
+  g_ptr_array_add(w->mail->files, f);
+  g_object_unref(out);
+}
+
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
 static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
                                  gboolean counts);
@@ -250,6 +280,8 @@ static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
 {
   GMimePart *part = GMIME_PART(obj);
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
+  if (!attached && (g_mime_part_is_attachment(part) || g_mime_part_get_filename(part)))
+    note_file(w, obj);
   if (is_tnef(part, ct)) {
     read_tnef(w, part);
     return;
@@ -360,6 +392,7 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   IgMail *mail = g_new0(IgMail, 1);
   mail->attachments = g_ptr_array_new_with_free_func(mail_text_part_free);
   mail->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
+  mail->files = g_ptr_array_new_with_free_func(mail_file_part_free);
   mail->skipped = g_ptr_array_new_with_free_func(g_free);
   mail_read_headers(mail, msg);
 
@@ -386,8 +419,8 @@ static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
   /* PGP pasted into the body is as unreadable as PGP/MIME. */
   if (!mail->sealed && strstr(mail->body, "-----BEGIN PGP MESSAGE-----"))
     mail->sealed = g_strdup("inline PGP encrypted");
+  mail->html = g_steal_pointer(&w.html);
   g_free(w.plain);
-  g_free(w.html);
   g_free(w.tnef_body);
 
   mail_make_valid(mail);
@@ -476,6 +509,9 @@ void mail_free(IgMail *mail)
   g_free(mail->in_reply_to);
   g_strfreev(mail->references);
   g_free(mail->return_path);
+  g_free(mail->reply_to);
+  g_strfreev(mail->received);
+  g_free(mail->html);
   g_free(mail->auto_submitted);
   g_free(mail->precedence);
   g_free(mail->list_id);
@@ -485,6 +521,7 @@ void mail_free(IgMail *mail)
   g_free(mail->reported_message_id);
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
+  g_ptr_array_unref(mail->files);
   g_ptr_array_unref(mail->embedded);
   g_ptr_array_unref(mail->skipped);
   g_free(mail);

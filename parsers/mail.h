@@ -22,6 +22,18 @@ typedef struct {
 /* Frees an IgTextPart and its strings. */
 void mail_text_part_free(gpointer part);
 
+/* An attached file of any type, as evidence: what it is called and what
+ * its decoded bytes hash to. */
+typedef struct {
+  char *filename;           /* UTF-8, NULL when the part has no name */
+  char *content_type;       /* "application/pdf", lower case */
+  gsize size;               /* decoded bytes */
+  char *sha256;             /* lower-case hex of the decoded bytes */
+} IgFilePart;
+
+/* Frees an IgFilePart and its strings. */
+void mail_file_part_free(gpointer part);
+
 typedef struct {
   char *message_id;         /* without <>, NULL if absent */
   char *from_name;          /* display name, NULL if none */
@@ -34,6 +46,10 @@ typedef struct {
   char **references;        /* NULL-terminated ids of References + In-Reply-To */
   gboolean has_return_path;
   char *return_path;        /* address inside Return-Path, "" for <> */
+  char *reply_to;           /* first Reply-To address, lower case, or NULL */
+  char **received;          /* Received: values, topmost (last relay) first,
+                               one line each, at most MAIL_RECEIVED_MAX;
+                               NULL-terminated, never NULL */
   char *auto_submitted;     /* raw header values, trimmed, or NULL */
   char *precedence;
   char *list_id;
@@ -44,7 +60,13 @@ typedef struct {
   char *reported_message_id;/* DSN/MDN: Message-ID of the mail it reports on */
   char *body;               /* the main text, UTF-8, never NULL */
   gboolean body_from_html;
+  char *html;               /* the first inline text/html part's markup (within
+                               the HTML limit), NULL if none: its link
+                               targets are evidence when the mail is */
   GPtrArray *attachments;   /* IgTextPart*: text attachments, decoded */
+  GPtrArray *files;         /* IgFilePart*: every attachment of this message
+                               (not of messages attached to it), at most
+                               MAIL_FILES_MAX */
   GPtrArray *embedded;      /* IgMail*: attached message/rfc822, each read
                                the same way (nesting bounded) */
   char *sealed;             /* what hides the report when it is encrypted or
@@ -67,6 +89,11 @@ void mail_library_init(void);
 IgMail *mail_parse(const char *raw, gsize len, GError **error);
 void mail_free(IgMail *mail);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgMail, mail_free)
+
+/* Received: fields kept: real mail passes a dozen relays at most. */
+#define MAIL_RECEIVED_MAX 50
+/* Attachments listed per message. */
+#define MAIL_FILES_MAX 64
 
 /* Longest header block looked for at the start of a message: far beyond
  * any real header, small enough to keep of a message too large to keep. */

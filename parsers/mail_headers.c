@@ -54,15 +54,19 @@ static char **reference_ids(const char *refs, const char *in_reply_to, char **fi
   return (char **)g_ptr_array_free(ids, FALSE);
 }
 
-static char **all_values(GMimeObject *obj, const char *name)
+/* Every value of the field name, trimmed, at most max of them, each on
+ * one line. */
+static char **all_values(GMimeObject *obj, const char *name, guint max)
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list(obj);
   GPtrArray *out = g_ptr_array_new();
   int n = g_mime_header_list_get_count(headers);
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && out->len < max; i++) {
     GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
-    if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
-      g_ptr_array_add(out, g_strstrip(g_strdup(g_mime_header_get_value(h) ?: "")));
+    if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0) {
+      char *v = g_strstrip(g_strdup(g_mime_header_get_value(h) ?: ""));
+      g_ptr_array_add(out, g_strdelimit(v, "\r\n\t", ' '));
+    }
   }
   g_ptr_array_add(out, NULL);
   return (char **)g_ptr_array_free(out, FALSE);
@@ -82,6 +86,18 @@ static void read_from(IgMail *mail, GMimeMessage *msg)
     mail->from_addr = g_ascii_strdown(addr, -1);
   if (name && *name)
     mail->from_name = g_strdelimit(g_strstrip(g_strdup(name)), "\r\n", ' ');
+}
+
+static void read_reply_to(IgMail *mail, GMimeMessage *msg)
+{
+  InternetAddressList *list = g_mime_message_get_reply_to(msg);
+  InternetAddress *ia = list && internet_address_list_length(list) > 0
+                            ? internet_address_list_get_address(list, 0) : NULL;
+  const char *addr = ia && INTERNET_ADDRESS_IS_MAILBOX(ia)
+                         ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))
+                         : NULL;
+  if (addr && *addr)
+    mail->reply_to = g_ascii_strdown(addr, -1);
 }
 
 static void read_return_path(IgMail *mail, GMimeObject *obj)
@@ -136,10 +152,12 @@ void mail_read_headers(IgMail *mail, GMimeMessage *msg)
                                    g_mime_object_get_header(top, "In-Reply-To"),
                                    &mail->in_reply_to);
   read_return_path(mail, top);
+  read_reply_to(mail, msg);
+  mail->received = all_values(top, "Received", MAIL_RECEIVED_MAX);
   mail->auto_submitted = header_value(top, "Auto-Submitted");
   mail->precedence = header_value(top, "Precedence");
   mail->list_id = header_value(top, "List-Id");
-  mail->x_loop = all_values(top, "X-Loop");
+  mail->x_loop = all_values(top, "X-Loop", G_MAXUINT);
   mail->autoreply_header = g_mime_object_get_header(top, "X-Autoreply") ||
                            g_mime_object_get_header(top, "X-Autorespond");
 }
@@ -148,16 +166,22 @@ void mail_make_valid(IgMail *mail)
 {
   char **const fields[] = {
     &mail->message_id, &mail->from_name, &mail->from_addr, &mail->subject,
-    &mail->in_reply_to, &mail->return_path, &mail->auto_submitted, &mail->precedence,
+    &mail->in_reply_to, &mail->return_path, &mail->reply_to, &mail->html, &mail->auto_submitted, &mail->precedence,
     &mail->list_id, &mail->content_type, &mail->report_type, &mail->reported_message_id,
   };
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
     make_valid(fields[i]);
   make_all_valid(mail->references);
   make_all_valid(mail->x_loop);
+  make_all_valid(mail->received);
   for (guint i = 0; i < mail->attachments->len; i++) {
     IgTextPart *t = g_ptr_array_index(mail->attachments, i);
     make_valid(&t->filename);
     make_valid(&t->content_type);
+  }
+  for (guint i = 0; i < mail->files->len; i++) {
+    IgFilePart *f = g_ptr_array_index(mail->files, i);
+    make_valid(&f->filename);
+    make_valid(&f->content_type);
   }
 }

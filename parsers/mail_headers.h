@@ -9,7 +9,7 @@
 
 /* Fills mail's header fields from msg: message_id, from_name, from_addr,
  * subject, date, received_date, in_reply_to, references, return_path,
- * auto_submitted, precedence, list_id, x_loop, autoreply_header. */
+ * reply_to, received, auto_submitted, precedence, list_id, x_loop, autoreply_header. */
 void mail_read_headers(IgMail *mail, GMimeMessage *msg);
 
 /* Replaces each string of mail taken from headers (and each attachment's

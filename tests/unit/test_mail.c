@@ -538,6 +538,59 @@ static void test_attached_message(void **state)
                  "Original report text.");
 }
 
+/* What a reported suspicious mail carries as evidence: its Reply-To,
+ * every relay, its HTML markup (for link targets) and each attachment's
+ * name and SHA-256, the attached message's kept apart from the cover
+ * mail's. */
+static void test_evidence_fields(void **state)
+{
+  g_autoptr(IgMail) m = parse(
+      "Received: from mx.justice.gov.uk by store.justice.gov.uk; Mon, 23 Nov 2026 09:02:11 +0000\n"
+      "Received: from mail.evil.example (mail.evil.example [203.0.113.7])\n"
+      "\tby mx.justice.gov.uk; Mon, 23 Nov 2026 09:02:10 +0000\n"
+      "From: Accounts <accounts@invoices.example>\nReply-To: \"Pay\" <Pay@Collect.Example>\n"
+      "Subject: Invoice overdue\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+      "--m\nContent-Type: multipart/alternative; boundary=\"a\"\n\n"
+      "--a\nContent-Type: text/plain\n\nPay now.\n"
+      "--a\nContent-Type: text/html\n\n<a href=\"https://evil.example/pay\">Pay now</a>\n"
+      "--a--\n"
+      "--m\nContent-Type: application/pdf; name=\"invoice.pdf\"\n"
+      "Content-Disposition: attachment; filename=\"invoice.pdf\"\n"
+      "Content-Transfer-Encoding: base64\n\naGVsbG8=\n"
+      "--m\nContent-Type: message/rfc822\n\n"
+      "From: inner@example.org\nSubject: inner\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"i\"\n\n"
+      "--i\nContent-Type: text/plain\n\ninner text\n"
+      "--i\nContent-Type: application/octet-stream\n"
+      "Content-Disposition: attachment; filename=\"x.bin\"\n\nabc\n"
+      "--i--\n"
+      "--m--\n");
+  assert_string_equal(m->reply_to, "pay@collect.example");
+  assert_int_equal(g_strv_length(m->received), 2);
+  assert_string_equal(m->received[0],
+                      "from mx.justice.gov.uk by store.justice.gov.uk; Mon, 23 Nov 2026 09:02:11 +0000");
+  assert_non_null(strstr(m->received[1], "[203.0.113.7]"));
+  assert_non_null(strstr(m->received[1], "by mx.justice.gov.uk"));
+  assert_null(strpbrk(m->received[1], "\r\n\t"));
+  assert_non_null(strstr(m->html, "href=\"https://evil.example/pay\""));
+  assert_trimmed(m->body, "Pay now.");
+  assert_int_equal(m->files->len, 1);
+  IgFilePart *f = g_ptr_array_index(m->files, 0);
+  assert_string_equal(f->filename, "invoice.pdf");
+  assert_string_equal(f->content_type, "application/pdf");
+  assert_int_equal(f->size, 5);
+  assert_string_equal(f->sha256,
+                      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  assert_int_equal(m->embedded->len, 1);
+  IgMail *inner = g_ptr_array_index(m->embedded, 0);
+  assert_int_equal(inner->files->len, 1);
+  assert_string_equal(((IgFilePart *)g_ptr_array_index(inner->files, 0))->filename, "x.bin");
+  assert_null(inner->reply_to);
+  assert_int_equal(g_strv_length(inner->received), 0);
+  assert_null(inner->html);
+}
+
 /* --- hostile input --- */
 
 static void test_not_a_message(void **state)
@@ -633,6 +686,7 @@ int main(void)
     cmocka_unit_test(test_text_attachment),
     cmocka_unit_test(test_attached_message),
     cmocka_unit_test(test_not_a_message),
+    cmocka_unit_test(test_evidence_fields),
     cmocka_unit_test(test_deep_nesting),
     cmocka_unit_test(test_many_parts),
     cmocka_unit_test(test_huge_header_line),
