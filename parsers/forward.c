@@ -9,7 +9,7 @@
  * underscores or nothing above it) is a forward only under a forward
  * subject (FW:, Fwd:, TR:, WG:) and otherwise ends the search as a reply.
  * The original's own body is searched the same way, so nested forwards
- * unwrap to the innermost; the depth is bounded and every scan reads each
+ * unwrap level by level to the innermost; the depth is bounded and every scan reads each
  * line a bounded number of times, so hostile text costs linear work.
  * Pure: reads an IgMail, no I/O, no clock. */
 #include "parsers/forward.h"
@@ -35,7 +35,7 @@ typedef struct {
   gsize len;
 } Span;
 
-typedef enum { KEY_NONE, KEY_FROM, KEY_SENT, KEY_TO, KEY_SUBJECT, KEY_OTHER } Key;
+typedef enum { KEY_NONE, KEY_FROM, KEY_SENT, KEY_TO, KEY_SUBJECT, KEY_REPLY_TO, KEY_OTHER } Key;
 typedef enum { MARK_NONE, MARK_FORWARDED, MARK_ORIGINAL, MARK_RULE, MARK_REPLY } Mark;
 typedef enum { SUBJ_PLAIN, SUBJ_FORWARD, SUBJ_REPLY } SubjectKind;
 
@@ -46,7 +46,7 @@ typedef struct {
 
 /* An Outlook/Gmail/Thunderbird/Apple header block, values as written. */
 typedef struct {
-  GString *from, *sent, *subject;
+  GString *from, *sent, *subject, *reply_to;
   gboolean has_to;
   guint keys;
   Key last;           /* the key a continuation line extends */
@@ -66,7 +66,8 @@ static const struct {
   { "to", KEY_TO }, { "an", KEY_TO }, { "à", KEY_TO }, { "À", KEY_TO },
   { "cc", KEY_TO }, { "bcc", KEY_TO }, { "cci", KEY_TO },
   { "subject", KEY_SUBJECT }, { "betreff", KEY_SUBJECT }, { "objet", KEY_SUBJECT },
-  { "reply-to", KEY_OTHER }, { "importance", KEY_OTHER },
+  { "reply-to", KEY_REPLY_TO }, { "antwort an", KEY_REPLY_TO },
+  { "répondre à", KEY_REPLY_TO }, { "importance", KEY_OTHER },
   { "attachments", KEY_OTHER }, { "anlagen", KEY_OTHER },
 };
 
@@ -309,19 +310,23 @@ static void block_clear(Block *b)
     g_string_free(b->sent, TRUE);
   if (b->subject)
     g_string_free(b->subject, TRUE);
+  if (b->reply_to)
+    g_string_free(b->reply_to, TRUE);
   memset(b, 0, sizeof(*b));
 }
 
 static GString **block_slot(Block *b, Key k)
 {
   return k == KEY_FROM ? &b->from : k == KEY_SENT ? &b->sent
-         : k == KEY_SUBJECT ? &b->subject : NULL;
+         : k == KEY_SUBJECT ? &b->subject : k == KEY_REPLY_TO ? &b->reply_to : NULL;
 }
 
 /* Reads "Key: value" lines from start up to a blank line, a line that is
  * neither a key nor a continuation, or MAX_BLOCK_LINES. A continuation is
- * indented, or follows a To/Cc value ending in a separator (Outlook wraps
- * recipient lists at the margin). The first value of each key wins. */
+ * indented, follows a To/Cc value ending in a separator (Outlook wraps
+ * recipient lists at the margin), or stands between two keys (Thunderbird
+ * wraps a long Subject at the margin without indenting). The first value
+ * of each key wins. */
 static void block_read(Block *b, const Lines *l, guint start, gboolean quoted)
 {
   const guint limit = MIN(l->spans->len, start + MAX_BLOCK_LINES);
@@ -339,7 +344,9 @@ static void block_read(Block *b, const Lines *l, guint start, gboolean quoted)
       b->keys++;
       b->last = k;
       b->last_open = k == KEY_TO && (ends_with(value, ",") || ends_with(value, ";"));
-    } else if (b->keys > 0 && (space_at(line.s, line.s + line.len) > 0 || b->last_open)) {
+    } else if (b->keys > 0 && (space_at(line.s, line.s + line.len) > 0 || b->last_open ||
+                               (i + 1 < limit && key_of(line_at(l, i + 1, quoted), &value) !=
+                                                     KEY_NONE))) {
       GString **slot = block_slot(b, b->last);
       if (slot && *slot) {
         g_string_append_c(*slot, ' ');
@@ -464,7 +471,22 @@ static IgForward *forward_from_block(const Block *b, GTimeZone *tz)
     f->date = read_date(b->sent->str, tz);
   if (b->subject)
     f->subject = decode_value(b->subject->str);
+  if (b->reply_to) {
+    g_autofree char *name = NULL;
+    read_from(b->reply_to->str, &name, &f->reply_to);
+  }
   return f;
+}
+
+/* Links outer as the level around the outermost level of inner's chain;
+ * returns inner, the innermost. */
+static IgForward *enclose(IgForward *inner, IgForward *outer)
+{
+  IgForward *top = inner;
+  while (top->outer)
+    top = top->outer;
+  top->outer = outer;
+  return inner;
 }
 
 /* Finds the first forward in text, or NULL at a reply or at the end. The
@@ -524,14 +546,12 @@ static IgForward *find_inline(const char *text, const char *subject, guint depth
       g_clear_pointer(&found->note, g_free);
     found->body = join_lines(&l, skip_blank(&l, b.end, quoted), l.spans->len, quoted);
     found->depth = depth + 1;
-    /* innermost wins: the original may itself be a forward */
+    /* the original may itself be a forward */
     IgForward *inner = depth + 1 < MAX_DEPTH
                            ? find_inline(found->body, found->subject, depth + 1, tz)
                            : NULL;
-    if (inner) {
-      forward_free(found);
-      found = inner;
-    }
+    if (inner)
+      found = enclose(inner, found);
   }
   block_clear(&b);
   g_array_unref(l.spans);
@@ -554,20 +574,22 @@ static IgForward *find_in_mail(const IgMail *mail, guint depth, GTimeZone *tz)
     return NULL;
   if (mail->embedded && mail->embedded->len > 0 && !is_report(mail)) {
     const IgMail *orig = g_ptr_array_index(mail->embedded, 0);
-    f = find_in_mail(orig, depth + 1, tz);
-    if (!f) {
-      f = g_new0(IgForward, 1);
-      f->from_name = g_strdup(orig->from_name);
-      f->from_addr = g_strdup(orig->from_addr);
-      f->date = orig->date ? g_date_time_ref(orig->date) : NULL;
-      f->subject = g_strdup(orig->subject);
-      f->body = g_strstrip(g_strdup(orig->body ? orig->body : ""));
-      f->note = g_strstrip(g_strdup(mail->body ? mail->body : ""));
-      if (!*f->note)
-        g_clear_pointer(&f->note, g_free);
-      f->depth = depth + 1;
-    }
+    IgForward *inner = find_in_mail(orig, depth + 1, tz);
+    f = g_new0(IgForward, 1);
+    f->from_name = g_strdup(orig->from_name);
+    f->from_addr = g_strdup(orig->from_addr);
+    f->reply_to = g_strdup(orig->reply_to);
+    f->date = orig->date ? g_date_time_ref(orig->date) : NULL;
+    f->subject = g_strdup(orig->subject);
+    f->body = g_strstrip(g_strdup(orig->body ? orig->body : ""));
+    f->note = g_strstrip(g_strdup(mail->body ? mail->body : ""));
+    if (!*f->note)
+      g_clear_pointer(&f->note, g_free);
+    f->depth = depth + 1;
     f->attached = TRUE;
+    f->mail = orig;
+    if (inner)
+      f = enclose(inner, f);
   } else {
     f = find_inline(mail->body ? mail->body : "", mail->subject, depth, tz);
   }
@@ -581,14 +603,17 @@ IgForward *forward_find(const IgMail *mail, GTimeZone *tz)
 
 void forward_free(IgForward *forward)
 {
-  if (!forward)
-    return;
-  g_free(forward->from_name);
-  g_free(forward->from_addr);
-  if (forward->date)
-    g_date_time_unref(forward->date);
-  g_free(forward->subject);
-  g_free(forward->body);
-  g_free(forward->note);
-  g_free(forward);
+  while (forward) {
+    IgForward *outer = forward->outer;
+    g_free(forward->from_name);
+    g_free(forward->from_addr);
+    if (forward->date)
+      g_date_time_unref(forward->date);
+    g_free(forward->subject);
+    g_free(forward->body);
+    g_free(forward->note);
+    g_free(forward->reply_to);
+    g_free(forward);
+    forward = outer;
+  }
 }

@@ -334,6 +334,17 @@ static const char *sealed_kind(GMimeObject *obj)
   return NULL;
 }
 
+/* The hash of an attached message: what identifies it as evidence. */
+static char *message_sha256(GMimeMessage *msg)
+{
+  GMimeStream *out = g_mime_stream_mem_new();
+  g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, out);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
+  g_object_unref(out);
+  return hex;
+}
+
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
 {
   if (!obj)
@@ -367,8 +378,9 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     if (inner && !attached && depth + 1 <= MAX_DEPTH) {
       if (w->budget->embedded < MAX_EMBEDDED) {
         w->budget->embedded++;
-        g_ptr_array_add(w->mail->embedded,
-                        mail_from_message(inner, depth + 1, w->budget, FALSE));
+        IgMail *read = mail_from_message(inner, depth + 1, w->budget, FALSE);
+        read->sha256 = message_sha256(inner);
+        g_ptr_array_add(w->mail->embedded, read);
       } else {
         w->budget->not_embedded++;
       }
@@ -498,6 +510,7 @@ void mail_free(IgMail *mail)
   if (!mail)
     return;
   g_free(mail->message_id);
+  g_free(mail->sha256);
   g_free(mail->from_name);
   g_free(mail->from_addr);
   g_free(mail->subject);

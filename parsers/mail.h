@@ -36,6 +36,9 @@ void mail_file_part_free(gpointer part);
 
 typedef struct {
   char *message_id;         /* without <>, NULL if absent */
+  char *sha256;             /* an attached message's SHA-256 (of the message as
+                               GMime writes it out, lower-case hex); NULL for
+                               the message given to mail_parse() */
   char *from_name;          /* display name, NULL if none */
   char *from_addr;          /* lower case, NULL if none */
   char *subject;            /* decoded, single line, NULL if absent */

@@ -393,7 +393,85 @@ static void test_forward_inside_attached(void **state)
       REPORT "\n"
       "--b1--\n");
   expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
-         REPORT, "User reported this.", 2, TRUE);
+         REPORT, "User reported this.", 2, FALSE);
+  /* the level around it: the help desk's mail, attached by the supplier */
+  assert_non_null(f->outer);
+  expect_str("outer from", f->outer->from_addr, "helpdesk@example.org");
+  expect_str("outer note", f->outer->note, "From the supplier.");
+  assert_true(f->outer->attached);
+  assert_int_equal(f->outer->depth, 1);
+  assert_null(f->outer->outer);
+}
+
+/* An attached level points at the attached message as read. */
+static void test_attached_level_mail(void **state)
+{
+  static const char raw[] =
+      "From: jane.doe@example.org\nSubject: look at this\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+      "--b\nContent-Type: text/plain\n\nSuspicious.\n"
+      "--b\nContent-Type: message/rfc822\n\n"
+      "From: Accounts <accounts@invoices.example>\nReply-To: pay@collect.example\n"
+      "Subject: Invoice overdue\n\nPay now.\n"
+      "--b--\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgMail) mail = mail_parse(raw, strlen(raw), &error);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
+  assert_non_null(mail);
+  g_autoptr(IgForward) f = forward_find(mail, tz);
+  expect(f, "Accounts", "accounts@invoices.example", NULL, "Invoice overdue", "Pay now.",
+         "Suspicious.", 1, TRUE);
+  expect_str("reply_to", f->reply_to, "pay@collect.example");
+  assert_ptr_equal(f->mail, g_ptr_array_index(mail->embedded, 0));
+  assert_null(f->outer);
+}
+
+/* Every level of an inline chain is kept, each with the words its sender
+ * wrote above what they passed on, and a Reply-To in a block is read. */
+static void test_chain_levels(void **state)
+{
+  g_autoptr(IgForward) f = find_text("FW: FW: Invoice overdue",
+      "Please look at this one.\n\n"
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "Sent: Monday, November 23, 2026 9:14 AM\n"
+      "To: Help Desk\n"
+      "Subject: FW: Invoice overdue\n\n"
+      "Is this real?\n\n"
+      "---------- Forwarded message ---------\n"
+      "From: Accounts <accounts@invoices.example>\n"
+      "Reply-To: Pay Desk <pay@collect.example>\n"
+      "Date: Mon, 23 Nov 2026 at 08:01\n"
+      "Subject: Invoice overdue\n"
+      "To: <jane.doe@example.org>\n\n"
+      "Pay now at https://evil.example/pay\n");
+  expect(f, "Accounts", "accounts@invoices.example", "2026-11-23T08:01:00Z",
+         "Invoice overdue", "Pay now at https://evil.example/pay", "Is this real?", 2, FALSE);
+  expect_str("reply_to", f->reply_to, "pay@collect.example");
+  assert_null(f->mail);
+  assert_non_null(f->outer);
+  expect_str("level 1 from", f->outer->from_addr, "jane.doe@example.org");
+  expect_str("level 1 note", f->outer->note, "Please look at this one.");
+  assert_null(f->outer->reply_to);
+  assert_null(f->outer->outer);
+}
+
+/* Thunderbird wraps a long Subject at the margin without indenting the
+ * rest: the block goes on, and its From is read. */
+static void test_thunderbird_wrapped_subject(void **state)
+{
+  g_autoptr(IgForward) f = find_text("Fwd: Your mailbox storage is almost full",
+      "Looks fake to me.\n\n"
+      "-------- Forwarded Message --------\n"
+      "Subject: \tYour mailbox storage is almost full - action required to keep\n"
+      "receiving mail\n"
+      "Date: \tMon, 23 Nov 2026 09:14:02 +0000\n"
+      "From: \tIT Service Desk <helpdesk@m1crosoft-support.example>\n"
+      "To: \tjane.doe@example.org\n\n"
+      "Click here to upgrade.\n");
+  expect(f, "IT Service Desk", "helpdesk@m1crosoft-support.example", "2026-11-23T09:14:02Z",
+         "Your mailbox storage is almost full - action required to keep receiving mail",
+         "Click here to upgrade.", "Looks fake to me.", 1, FALSE);
 }
 
 /* A message/rfc822 in an attached message/rfc822. */
@@ -608,6 +686,9 @@ int main(void)
     cmocka_unit_test(test_forwarded_reply_stops),
     cmocka_unit_test(test_attached),
     cmocka_unit_test(test_forward_inside_attached),
+    cmocka_unit_test(test_chain_levels),
+    cmocka_unit_test(test_attached_level_mail),
+    cmocka_unit_test(test_thunderbird_wrapped_subject),
     cmocka_unit_test(test_attached_in_attached),
     cmocka_unit_test(test_replies_are_not_forwards),
     cmocka_unit_test(test_report_is_not_forward),

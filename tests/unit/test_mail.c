@@ -584,6 +584,9 @@ static void test_evidence_fields(void **state)
                       "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   assert_int_equal(m->embedded->len, 1);
   IgMail *inner = g_ptr_array_index(m->embedded, 0);
+  assert_null(m->sha256);
+  assert_non_null(inner->sha256);
+  assert_int_equal(strlen(inner->sha256), 64);
   assert_int_equal(inner->files->len, 1);
   assert_string_equal(((IgFilePart *)g_ptr_array_index(inner->files, 0))->filename, "x.bin");
   assert_null(inner->reply_to);
