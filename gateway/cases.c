@@ -427,7 +427,7 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   inc->received_at = iso_utc(arrived);
   inc->created_at = g_strdup(m->at);
   inc->updated_at = g_strdup(m->at);
-  if (!store_add_incident(ctx->store, inc, error))
+  if (!store_add_incident(ctx->store, inc, error) || !store_add_evidence(ctx->store, inc, error))
     return FALSE;
   if (!add_message(m, "report", inc->id, verdict->reason, error))
     return FALSE;
@@ -451,6 +451,15 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   for (guint i = 0; i < decisions->len; i++)
     if (!event(m, inc->id, "gateway", "classified", g_ptr_array_index(decisions, i), error))
       return FALSE;
+  for (guint i = 0; i < inc->evidence->len; i++) {
+    const IgEvidence *ev = g_ptr_array_index(inc->evidence, i);
+    g_autofree char *subject = ev->subject ? g_utf8_substring(ev->subject, 0, 200) : NULL;
+    g_autofree char *detail = g_strdup_printf("suspicious mail from %s, subject \"%s\", "
+        "sha256 %s", ev->from_addr ? ev->from_addr : "an unknown sender",
+        subject ? subject : "", ev->sha256);
+    if (!event(m, inc->id, "gateway", "evidence", detail, error))
+      return FALSE;
+  }
   for (guint i = 0; i < m->mail->skipped->len; i++)
     if (!event(m, inc->id, "gateway", "truncated", g_ptr_array_index(m->mail->skipped, i),
                error))

@@ -296,7 +296,11 @@ static gboolean cmd_show(const IgCli *cli, GError **error)
     text_incident(inc, d, m, e, service_config(service)->tz);
     return TRUE;
   }
+  g_autoptr(GPtrArray) evidence = store_incident_evidence(store, inc->id, error);
+  if (!evidence)
+    return FALSE;
   json_t *record = json_incident(inc, d, m, e);
+  json_add_evidence(record, evidence);
   gboolean ok = json_print(record);
   json_decref(record);
   if (!ok)

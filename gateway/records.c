@@ -7,6 +7,7 @@ IgIncident *incident_new(void)
   inc->reported_late = -1;
   inc->minutes_to_report = -1;
   inc->missing_fields = g_new0(char *, 1);
+  inc->evidence = g_ptr_array_new_with_free_func(evidence_free);
   return inc;
 }
 
@@ -26,7 +27,24 @@ void incident_free(IgIncident *inc)
   for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
     g_free(*strings[i]);
   g_strfreev(inc->missing_fields);
+  g_ptr_array_unref(inc->evidence);
   g_free(inc);
+}
+
+void evidence_free(gpointer p)
+{
+  IgEvidence *e = p;
+  if (!e)
+    return;
+  g_free(e->from_addr);
+  g_free(e->from_name);
+  g_free(e->reply_to);
+  g_free(e->return_path);
+  g_free(e->subject);
+  g_free(e->date);
+  g_free(e->sha256);
+  g_strfreev(e->relays);
+  g_free(e);
 }
 
 void message_rec_free(IgMessageRec *m)

@@ -39,7 +39,21 @@ typedef struct {
   char *owner;
   char *created_at;
   char *updated_at;
+  GPtrArray *evidence;     /* IgEvidence*: suspicious mail reported, never NULL */
 } IgIncident;
+
+/* A suspicious mail reported (a phish forwarded by staff): evidence of
+ * the incident, never its reporter. */
+typedef struct {
+  char *from_addr;         /* lower case, or NULL */
+  char *from_name;
+  char *reply_to;
+  char *return_path;       /* "" for <>, NULL when not known */
+  char *subject;
+  char *date;              /* its Date, ISO-8601 UTC, or NULL */
+  char *sha256;            /* of the attached message, else of its forwarded text */
+  char **relays;           /* its Received: values, topmost first; never NULL */
+} IgEvidence;
 
 typedef struct {
   gint64 id;
@@ -89,6 +103,7 @@ void message_rec_free(IgMessageRec *rec);
 void event_rec_free(IgEventRec *rec);
 void deadline_rec_free(IgDeadlineRec *rec);
 void outbox_rec_free(IgOutboxRec *rec);
+void evidence_free(gpointer evidence);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgIncident, incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 

@@ -39,6 +39,23 @@ static json_t *event(gconstpointer p)
                    "type", str(e->type), "detail", str(e->detail));
 }
 
+static json_t *evidence_item(gconstpointer p)
+{
+  const IgEvidence *e = p;
+  json_t *relays = json_array();
+  for (char **r = e->relays; r && *r; r++)
+    json_array_append_new(relays, json_string(*r));
+  return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "from", str(e->from_addr),
+                   "from_name", str(e->from_name), "reply_to", str(e->reply_to),
+                   "return_path", str(e->return_path), "subject", str(e->subject),
+                   "date", str(e->date), "sha256", str(e->sha256), "relays", relays);
+}
+
+void json_add_evidence(json_t *record, GPtrArray *evidence)
+{
+  json_object_set_new(record, "evidence", list(evidence, evidence_item));
+}
+
 json_t *json_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messages,
                       GPtrArray *events)
 {

@@ -13,6 +13,10 @@
 json_t *json_incident(const IgIncident *incident, GPtrArray *deadlines,
                       GPtrArray *messages, GPtrArray *events);
 
+/* Adds show --json's "evidence" (IgEvidence*, may be NULL for none) to
+ * record. */
+void json_add_evidence(json_t *record, GPtrArray *evidence);
+
 /* An entry of `messages --json`. */
 json_t *json_message(const IgMessageRec *message);
 

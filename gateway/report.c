@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parsers/form.h"
+#include "gateway/relay.h"
 #include "parsers/forward.h"
 #include "parsers/freetext.h"
 #include "parsers/textparts.h"
@@ -310,23 +311,25 @@ static void set_route(IgIncident *inc, const IgConfig *config, const char *sende
   }
 }
 
-static gboolean forward_subject(const char *subject)
+/* A reporter who passes a suspicious mail on without naming what it is:
+ * the Report button's verdict, else a lure in the mail itself makes it
+ * phishing. Nothing else is read from the attacker's words: their talk of
+ * "unauthorised access" or "high priority" is bait, not a fact. */
+static void suspect_category(IgIncident *inc, const IgConfig *config, const IgRelay *r,
+                             GPtrArray *decisions)
 {
-  static const char *const prefixes[] = { "fw:", "fwd:", "tr:", "wg:", NULL };
-  const char *p = subject ? subject : "";
-  while (g_ascii_isspace(*p))
-    p++;
-  for (int i = 0; prefixes[i]; i++)
-    if (g_ascii_strncasecmp(p, prefixes[i], strlen(prefixes[i])) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean passes_reports_on(const IgConfig *config, const char *sender)
-{
-  const char *domain = domain_of(sender);
-  return domain && (config_is_helpdesk_domain(config, domain) ||
-                    config_supplier_owner(config, domain));
+  if (r->verdict) {
+    if (strcmp(r->verdict, "phishing") == 0) {
+      inc->category = g_strdup("phishing");
+      decided(decisions, "category", inc->category, "reported as phishing with the Report button");
+    }
+    return;
+  }
+  g_autoptr(IgFreeText) ft = freetext_extract(r->suspect->body, r->sent, config->tz, NULL, NULL);
+  if (ft->category && strcmp(ft->category, "phishing") == 0) {
+    inc->category = g_strdup(ft->category);
+    decided(decisions, "category", inc->category, ft->category_words);
+  }
 }
 
 IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
@@ -334,32 +337,25 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
 {
   IgIncident *inc = incident_new();
   g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
-  /* Staff often report a phishing mail by attaching it: then the attached
-   * sender is the attacker, not the reporter. An attached original is a
-   * forward only under a forward's subject or from a help desk or
-   * supplier, who pass reports on. */
-  if (fwd && fwd->attached && !forward_subject(mail->subject) &&
-      !passes_reports_on(config, mail->from_addr))
-    g_clear_pointer(&fwd, forward_free);
-  Origin o = { mail->from_name, mail->from_addr, mail->subject, mail->date, mail->body, NULL };
-  if (fwd) {
-    o = (Origin){ fwd->from_name, fwd->from_addr, fwd->subject ? fwd->subject : mail->subject,
-                  fwd->date ? fwd->date : mail->date, fwd->body, fwd->note };
-    inc->forwarded_by = dup_or_null(mail->from_addr);
-    g_ptr_array_add(decisions, g_strdup_printf("forward unwrapped (%u level%s%s): original "
-        "from %s", fwd->depth, fwd->depth == 1 ? "" : "s", fwd->attached ? ", attached" : "",
-        o.from_addr ? o.from_addr : "an unknown sender"));
-  }
+  IgRelay r;
+  relay_read(&r, config, mail, fwd, decisions);
+  Origin o = { r.from_name, r.from_addr, r.subject, r.sent, r.text, r.note };
+  inc->forwarded_by = dup_or_null(r.forwarded_by);
+  IgEvidence *evidence = relay_evidence(&r);
+  if (evidence)
+    g_ptr_array_add(inc->evidence, evidence);
 
   /* The form in the report's text wins; else a text attachment's. */
   g_autoptr(IgForm) form = form_parse(o.text, config->tz);
-  if (!fwd)
+  if (!r.forward)
     form = form_from_attachments(mail, config->tz, form);
   if (form_is_form(form))
     fill_from_form(inc, config, form, o.sent, received, problems, decisions);
   else
     fill_from_text(inc, config, &o, received, problems, decisions);
-  inc->source = g_strdup(fwd ? "forward" : form_is_form(form) ? "form" : "free_text");
+  inc->source = g_strdup(r.forward ? "forward" : form_is_form(form) ? "form" : "free_text");
+  if (r.suspect && !inc->category)
+    suspect_category(inc, config, &r, decisions);
 
   if (!inc->reporter_name)
     inc->reporter_name = report_person_name(o.from_name);

@@ -5,8 +5,8 @@
  * WAL with synchronous=FULL: a commit is on disk before we acknowledge or
  * move a message out of the source. Statements are prepared once per
  * connection and cached by their SQL text. The rest of store.h lives in
- * store_messages.c, store_incidents.c, store_outbox.c, store_audit.c and
- * store_file.c (checks of the file before SQLite opens it, the run lock). */
+ * store_messages.c, store_incidents.c, store_evidence.c, store_outbox.c,
+ * store_audit.c and store_file.c (checks of the file before SQLite opens it, the run lock). */
 #include "gateway/store.h"
 
 #include <errno.h>
@@ -80,6 +80,18 @@ static const char *const migrations[] = {
   /* An outbox row is claimed by one process before it is sent, until a
    * time after which a claim left by a process that died lapses. */
   "ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN claimed_until TEXT;",
+
+  /* The suspicious mail a report passes on, and its indicators. */
+  "CREATE TABLE evidence("
+  " id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+  " from_addr TEXT, from_name TEXT, reply_to TEXT, return_path TEXT, subject TEXT,"
+  " date TEXT, sha256 TEXT NOT NULL, relays TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX evidence_incident ON evidence(incident_id);"
+  "CREATE TABLE observables("
+  " id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+  " type TEXT NOT NULL, value TEXT NOT NULL, defanged TEXT NOT NULL, sha256 TEXT,"
+  " recorded_at TEXT NOT NULL, UNIQUE(incident_id, type, value));"
+  "CREATE INDEX observables_time ON observables(recorded_at);",
 };
 
 /* "IGWY" in the header's application_id: this file is a gateway store. */

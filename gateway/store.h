@@ -109,6 +109,12 @@ gint64 store_incident_id(IgStore *store, const char *reference, GError **error);
 IgIncident *store_get_incident(IgStore *store, const char *reference,
                                GError **error);
 
+/* Records incident->evidence of a new incident (its id set). */
+gboolean store_add_evidence(IgStore *store, const IgIncident *incident, GError **error);
+
+/* IgEvidence* of one incident, in the order recorded; caller frees. */
+GPtrArray *store_incident_evidence(IgStore *store, gint64 incident_id, GError **error);
+
 typedef struct {
   const char *status;       /* NULL = any */
   const char *impact;       /* NULL = any */

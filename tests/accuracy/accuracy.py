@@ -19,8 +19,11 @@ null and the record not equal. Precision = TP/(TP+FP), recall = TP/(TP+FN).
 Exit status 0 (2 on a usage error: bad arguments, a missing binary or a
 malformed label file), or with --check 1 unless the targets are met:
   kind form:              precision and recall 100% on every field;
-  kinds free_text+forward: overall recall >= 90%, every field recall >= 80%,
-                           every field precision >= 97%.
+  kinds free_text+forward: overall recall >= 95%, category recall >= 90%,
+                           every field recall >= 80%, every field
+                           precision >= 97%.
+evidence_from (the sender of the suspicious mail a report passes on, the
+first of show --json's "evidence") is scored only where a label has it.
 A field with nothing to count (no labels and no predictions) passes.
 Python 3 standard library only; the binary runs with the caller's working
 directory (for relative paths such as the templates folder).
@@ -40,7 +43,7 @@ from datetime import datetime
 
 FIELDS = ["source", "category", "impact", "personal_data", "detected_at",
           "reporter_name", "reporter_email", "forwarded_by", "via", "supplier",
-          "information_asset", "near_miss"]
+          "information_asset", "near_miss", "evidence_from"]
 KINDS = ["form", "free_text", "forward", "html", "charset"]
 GROUPS = [("form fields (kind form)", ["form"]),
           ("free_text+forward", ["free_text", "forward"]),
@@ -127,7 +130,10 @@ def _run_one(binary, config_text, eml, meta, workroot):
 def predicted(record, field):
     if record is None:
         return None
-    if field in ("reporter_name", "reporter_email"):
+    if field == "evidence_from":
+        evidence = record.get("evidence") or []
+        value = evidence[0].get("from") if evidence else None
+    elif field in ("reporter_name", "reporter_email"):
         value = (record.get("reporter") or {}).get(field.split("_", 1)[1])
     else:
         value = record.get(field)
@@ -157,7 +163,7 @@ def same(field, expected, got):
     if field == "near_miss":
         return bool(expected) == bool(got) and isinstance(got, bool)
     if field in ("reporter_name", "reporter_email", "forwarded_by", "supplier",
-                 "information_asset"):
+                 "information_asset", "evidence_from"):
         return _text(expected) == _text(got)
     return expected == got
 
@@ -337,8 +343,11 @@ def main():
                 problems.append("form: %s %s %s < 100%%" % (field, what, pct(v).strip()))
     ft = ["free_text", "forward"]
     r = group_totals["free_text+forward"].recall()
+    if r is not None and r < 0.95:
+        problems.append("free_text+forward: overall recall %s < 95%%" % pct(r).strip())
+    r = total("category", ft).recall()
     if r is not None and r < 0.90:
-        problems.append("free_text+forward: overall recall %s < 90%%" % pct(r).strip())
+        problems.append("free_text+forward: category recall %s < 90%%" % pct(r).strip())
     for field in FIELDS:
         c = total(field, ft)
         if c.recall() is not None and c.recall() < 0.80:

@@ -13,6 +13,7 @@
 #include "parsers/mail.h"
 
 static const char conf[] =
+    "[gateway]\naddress = security@justice.gov.uk\n"
     "[stakeholders]\nhelpdesk_domains = servicedesk.justice.gov.uk\n"
     "[suppliers]\nexample-supplier.co.uk = contracts@justice.gov.uk\n"
     "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n";
@@ -103,7 +104,9 @@ static void test_supplier_forward(void **state)
   assert_string_equal(b.inc->reporter_email, "tom.harris@example-supplier.co.uk");
   assert_string_equal(b.inc->reporter_name, "Tom Harris");
   assert_string_equal(b.inc->summary, "Phishing email received");
-  assert_true(has_decision(&b, "forward unwrapped (1 level): original from tom.harris@"));
+  assert_true(has_decision(&b, "relayed by desk@example-supplier.co.uk: the report of "
+                               "tom.harris@example-supplier.co.uk"));
+  assert_int_equal(b.inc->evidence->len, 0);
   done(&b);
 }
 
@@ -169,18 +172,135 @@ static void test_forwarder_note_fills_gaps(void **state)
   done(&b);
 }
 
-/* A phishing mail attached as evidence: the reporter is the sender. */
-static void test_attached_evidence_not_a_forward(void **state)
+static const IgEvidence *evidence(const Built *b)
+{
+  assert_int_equal(b->inc->evidence->len, 1);
+  return g_ptr_array_index(b->inc->evidence, 0);
+}
+
+/* A phishing mail attached by staff: the sender is the reporter, their
+ * words the description, the attached mail evidence. */
+static void test_attached_phish_is_evidence(void **state)
 {
   Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\nSubject: Suspicious email\n"
                   "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
                   "--b\nContent-Type: text/plain\n\nI think the attached is phishing.\n"
                   "--b\nContent-Type: message/rfc822\n\n"
-                  "From: Payroll <payroll@evil.example>\nSubject: Update your bank details\n\n"
+                  "Received: from mx.evil.example ([203.0.113.9]) by mx.justice.gov.uk;"
+                  " Mon, 23 Nov 2026 09:00:00 +0000\n"
+                  "Return-Path: <bounce@evil.example>\n"
+                  "From: Payroll <payroll@evil.example>\nReply-To: pay@collect.example\n"
+                  "Subject: Update your bank details\nDate: Mon, 23 Nov 2026 09:00:00 +0000\n\n"
                   "Click here.\n--b--\n");
-  assert_string_equal(b.inc->source, "free_text");
+  assert_string_equal(b.inc->source, "forward");
+  assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
+  assert_string_equal(b.inc->reporter_name, "Jane Smith");
+  assert_null(b.inc->forwarded_by);
+  assert_string_equal(b.inc->via, "direct");
+  assert_string_equal(b.inc->description, "I think the attached is phishing.");
+  assert_string_equal(b.inc->category, "phishing");
+  const IgEvidence *e = evidence(&b);
+  assert_string_equal(e->from_addr, "payroll@evil.example");
+  assert_string_equal(e->reply_to, "pay@collect.example");
+  assert_string_equal(e->return_path, "bounce@evil.example");
+  assert_string_equal(e->subject, "Update your bank details");
+  assert_string_equal(e->date, "2026-11-23T09:00:00Z");
+  assert_int_equal(strlen(e->sha256), 64);
+  assert_int_equal(g_strv_length(e->relays), 1);
+  done(&b);
+}
+
+/* An inline Outlook forward of a phish: "Dear Accounts" never. The
+ * attacker's "account suspended" is bait, not a fact of the incident. */
+static void test_inline_phish_forward(void **state)
+{
+  Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\nSubject: FW: Your invoice is overdue\n"
+                  "Date: Mon, 23 Nov 2026 10:02:00 +0000\n\n"
+                  "Got this at 09:50, looks dodgy.\n\n"
+                  "From: Accounts <accounts@invoices-online.example>\n"
+                  "Sent: 23 November 2026 09:41\n"
+                  "To: Smith, Jane <Jane.Smith@justice.gov.uk>\n"
+                  "Subject: Your invoice is overdue\n\n"
+                  "Your account has been compromised, high priority: personal data at risk.\n");
+  assert_string_equal(b.inc->source, "forward");
   assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
   assert_null(b.inc->forwarded_by);
+  assert_string_equal(b.inc->description, "Got this at 09:50, looks dodgy.");
+  assert_string_equal(b.inc->detected_at, "2026-11-23T09:50:00Z");
+  assert_string_equal(b.inc->summary, "Your invoice is overdue");
+  assert_null(b.inc->impact);
+  assert_null(b.inc->personal_data);
+  assert_true(b.inc->category == NULL || strcmp(b.inc->category, "account-compromise") != 0);
+  const IgEvidence *e = evidence(&b);
+  assert_string_equal(e->from_addr, "accounts@invoices-online.example");
+  assert_string_equal(e->date, "2026-11-23T09:41:00Z");
+  assert_null(e->return_path);
+  assert_int_equal(g_strv_length(e->relays), 0);
+  assert_true(has_decision(&b, "forwarded by jane.smith@justice.gov.uk: the mail from "
+                               "accounts@invoices-online.example is evidence"));
+  done(&b);
+}
+
+/* A colleague's account passed on by a manager: the manager reported it
+ * (SPEC: only a help desk or supplier relays), the facts are read from
+ * the colleague's words, nothing is evidence. Outlook names a colleague
+ * from the directory without an address. */
+static void test_colleague_forward(void **state)
+{
+  static const char *const froms[] = { "Shah, Meera <Meera.Shah@justice.gov.uk>", "Shah, Meera" };
+  for (gsize i = 0; i < G_N_ELEMENTS(froms); i++) {
+    g_autofree char *raw = g_strdup_printf(
+        "From: Trevor Lang <trevor.lang@justice.gov.uk>\nSubject: FW: wrong address\n"
+        "Date: Mon, 23 Nov 2026 10:00:00 +0000\n\n"
+        "Meera sent me this.\n\n-----Original Message-----\nFrom: %s\n"
+        "Sent: 23 November 2026 09:20\nTo: Lang, Trevor\nSubject: wrong address\n\n"
+        "At 09:10 I emailed a client's address and bank details to the wrong person.\n",
+        froms[i]);
+    Built b = build(raw);
+    assert_string_equal(b.inc->reporter_email, "trevor.lang@justice.gov.uk");
+    assert_null(b.inc->forwarded_by);
+    assert_string_equal(b.inc->detected_at, "2026-11-23T09:10:00Z");
+    assert_string_equal(b.inc->category, "data-breach");
+    assert_int_equal(b.inc->evidence->len, 0);
+    done(&b);
+  }
+}
+
+/* A help desk passes on a member of staff's forward of a phish: the
+ * member of staff is the reporter, the phish evidence. */
+static void test_helpdesk_relays_phish_forward(void **state)
+{
+  Built b = build("From: Service Desk <desk@servicedesk.justice.gov.uk>\n"
+                  "Subject: FW: FW: Update your bank details\n\nPassing this on.\n\n"
+                  "-----Original Message-----\nFrom: Jane Smith <jane.smith@justice.gov.uk>\n"
+                  "Sent: 23 November 2026 09:30\nTo: Service Desk\n"
+                  "Subject: FW: Update your bank details\n\nIs this real?\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Payroll <payroll@evil.example>\nDate: Mon, 23 Nov 2026 at 09:00\n"
+                  "Subject: Update your bank details\n\nConfirm your bank details here.\n");
+  assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
+  assert_string_equal(b.inc->forwarded_by, "desk@servicedesk.justice.gov.uk");
+  assert_string_equal(b.inc->via, "helpdesk");
+  assert_string_equal(b.inc->description, "Is this real?");
+  assert_string_equal(evidence(&b)->from_addr, "payroll@evil.example");
+  done(&b);
+}
+
+/* Outlook's Report button: "3|subject" with the reported mail attached. */
+static void test_report_button(void **state)
+{
+  Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\n"
+                  "Subject: 3|Update your bank details\n"
+                  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+                  "--b\nContent-Type: text/plain\n\n\n"
+                  "--b\nContent-Type: message/rfc822\n\n"
+                  "From: Payroll <payroll@evil.example>\nSubject: Update your bank details\n\n"
+                  "Hello.\n--b--\n");
+  assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_string_equal(b.inc->summary, "Update your bank details");
+  assert_string_equal(evidence(&b)->from_addr, "payroll@evil.example");
+  assert_true(has_decision(&b, "reported with the Report button by jane.smith@"));
   done(&b);
 }
 
@@ -207,7 +327,11 @@ int main(void)
     cmocka_unit_test(test_form_relative_detection),
     cmocka_unit_test(test_near_miss_words),
     cmocka_unit_test(test_forwarder_note_fills_gaps),
-    cmocka_unit_test(test_attached_evidence_not_a_forward),
+    cmocka_unit_test(test_attached_phish_is_evidence),
+    cmocka_unit_test(test_inline_phish_forward),
+    cmocka_unit_test(test_colleague_forward),
+    cmocka_unit_test(test_helpdesk_relays_phish_forward),
+    cmocka_unit_test(test_report_button),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,13 +140,15 @@ static void test_open_stamps_older_store(void **state)
   g_clear_pointer(&f->store, store_close);
   g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_until"));
   g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_by"));
+  g_free(sql(f, "DROP TABLE evidence"));
+  g_free(sql(f, "DROP TABLE observables"));
   g_free(sql(f, "PRAGMA user_version = 4"));
   g_free(sql(f, "PRAGMA application_id = 0"));
   f->store = open_store(f->path);
   g_autofree char *app = sql(f, "PRAGMA application_id");
   assert_string_equal(app, "1229412185"); /* "IGWY" */
   g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_string_equal(version, "5");
+  assert_string_equal(version, "6");
   g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
   assert_string_equal(r->message_id, "o1@gw");
 }
