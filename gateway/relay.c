@@ -102,11 +102,18 @@ void relay_read(IgRelay *r, const IgConfig *config, const IgMail *mail,
     return;
 
   /* Each help desk or supplier in the chain passed on what the next
-   * sender wrote; the first sender who is neither is the reporter. */
+   * sender wrote; the first sender who is neither is the reporter. A help
+   * desk or supplier who forwards a suspicious mail they got themselves
+   * reports it. */
   guint k = 0;
   const char *sender = mail->from_addr;
-  while (k < levels->len && passes_reports_on(config, sender))
-    sender = ((const IgForward *)g_ptr_array_index(levels, k++))->from_addr;
+  while (k < levels->len && passes_reports_on(config, sender)) {
+    const IgForward *next = g_ptr_array_index(levels, k);
+    if (!from_a_colleague(config, next, sender))
+      break;
+    sender = next->from_addr;
+    k++;
+  }
   const IgForward *passed_on = k < levels->len ? g_ptr_array_index(levels, k) : NULL;
   if (k > 0) {
     const IgForward *own = g_ptr_array_index(levels, k - 1);

@@ -275,6 +275,14 @@ char *report_person_name(const char *display)
   if (!display || !*display)
     return NULL;
   g_autofree char *name = g_strstrip(g_strdup(display));
+  /* "Sharma, Priya (HMPPS)": a department or team in brackets is not
+   * part of the name. */
+  char *bracket = strchr(name, '(');
+  if (bracket && bracket > name && strchr(bracket, ')')) {
+    char *close = strchr(bracket, ')');
+    memmove(bracket, close + 1, strlen(close + 1) + 1);
+    g_strstrip(name);
+  }
   const char *comma = strchr(name, ',');
   if (comma && !strchr(comma + 1, ',') && comma > name && comma[1]) {
     g_autofree char *surname = g_strstrip(g_strndup(name, comma - name));
@@ -362,6 +370,10 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   if (!inc->reporter_email)
     inc->reporter_email = dup_or_null(o.from_addr);
   set_route(inc, config, mail->from_addr);
+  /* A help desk filling the form in for a caller relays their report. */
+  if (!inc->forwarded_by && strcmp(inc->via, "direct") != 0 && inc->reporter_email &&
+      mail->from_addr && g_ascii_strcasecmp(inc->reporter_email, mail->from_addr) != 0)
+    inc->forwarded_by = g_strdup(mail->from_addr);
   if (inc->information_asset)
     inc->asset_owner = dup_or_null(config_asset_owner(config, inc->information_asset));
 

@@ -22,6 +22,9 @@ malformed label file), or with --check 1 unless the targets are met:
   kinds free_text+forward: overall recall >= 95%, category recall >= 90%,
                            every field recall >= 80%, every field
                            precision >= 97%.
+A label with "incident": false (an out-of-office, an automatic reply) expects
+no incident at all: one recorded is a failure, none is right and its fields
+are not scored.
 evidence_from (the sender of the suspicious mail a report passes on, the
 first of show --json's "evidence") is scored only where a label has it.
 A field with nothing to count (no labels and no predictions) passes.
@@ -233,6 +236,8 @@ def load_corpus(corpus):
         if meta.get("kind") not in KINDS:
             usage_error("%s: kind %r is not one of %s" % (jpath, meta.get("kind"), KINDS))
         unknown = set(meta.get("expect", {})) - set(FIELDS)
+        if meta.get("incident", True) not in (True, False):
+            usage_error("%s: incident must be true or false" % jpath)
         if unknown:
             usage_error("%s: unknown fields %s" % (jpath, sorted(unknown)))
         cases.append((base, os.path.join(corpus, name), meta))
@@ -286,6 +291,10 @@ def main():
     mismatches = {}
     failures = []
     for (base, _, meta), (record, error) in zip(cases, results):
+        if meta.get("incident", True) is False:
+            if record is not None:
+                failures.append((base, "an incident was recorded for mail that reports nothing"))
+            continue
         if error:
             failures.append((base, error))
         for field in FIELDS:
@@ -335,7 +344,7 @@ def main():
         print(row(name, c, 30))
 
     # Targets.
-    problems = []
+    problems = ["%s: %s" % f for f in failures]
     for field in FIELDS:
         c = total(field, ["form"])
         for what, v in (("precision", c.precision()), ("recall", c.recall())):

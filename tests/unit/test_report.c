@@ -60,6 +60,7 @@ static void test_person_name(void **state)
     { "Okafor, David", "David Okafor" }, { "Dr Helen Morrow", "Helen Morrow" },
     { "Ó Floinn, Seán", "Seán Ó Floinn" }, { "Jane Smith", "Jane Smith" },
     { "  ", NULL }, { "Mrs. Ann Lee", "Ann Lee" },
+    { "Sharma, Priya (HMPPS)", "Priya Sharma" }, { "Ann Lee (OPG)", "Ann Lee" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *got = report_person_name(cases[i][0]);
@@ -286,6 +287,45 @@ static void test_helpdesk_relays_phish_forward(void **state)
   done(&b);
 }
 
+/* A help desk filling in the form for a caller relays the caller's
+ * report; a supplier's own engineer who forwarded a phish to their
+ * security team is the reporter when that team passes it on. */
+static void test_relays_on_behalf(void **state)
+{
+  Built form = build("From: Service Desk <desk@servicedesk.justice.gov.uk>\n"
+                     "Subject: Form logged for a caller\n\n"
+                     "Reporter name: Fatima Begum\nReporter email: fatima.begum@justice.gov.uk\n"
+                     "Incident category: account-compromise\nImpact: medium\n");
+  assert_string_equal(form.inc->source, "form");
+  assert_string_equal(form.inc->forwarded_by, "desk@servicedesk.justice.gov.uk");
+  assert_string_equal(form.inc->via, "helpdesk");
+  done(&form);
+  Built fwd = build("From: Infosec <infosec@example-supplier.co.uk>\n"
+                    "Subject: FW: FW: Court form\n\nOne of ours got this.\n\n"
+                    "---------- Forwarded message ---------\n"
+                    "From: Ben Carter <ben.carter@example-supplier.co.uk>\n"
+                    "Date: Mon, 23 Nov 2026 at 09:50\nSubject: FW: Court form\n\n"
+                    "Spotted this at 09:40, not clicked.\n\n"
+                    "---------- Forwarded message ---------\n"
+                    "From: Court Forms <forms@justice-gov-uk-forms.example>\n"
+                    "Date: Mon, 23 Nov 2026 at 09:30\nSubject: Court form\n\nSign here.\n");
+  assert_string_equal(fwd.inc->reporter_email, "ben.carter@example-supplier.co.uk");
+  assert_string_equal(fwd.inc->forwarded_by, "infosec@example-supplier.co.uk");
+  assert_string_equal(fwd.inc->detected_at, "2026-11-23T09:40:00Z");
+  assert_string_equal(evidence(&fwd)->from_addr, "forms@justice-gov-uk-forms.example");
+  done(&fwd);
+  /* a help desk forwarding a phish sent to the help desk reports it */
+  Built own = build("From: Service Desk <desk@servicedesk.justice.gov.uk>\n"
+                    "Subject: FW: Court form\n\nThis came to our mailbox.\n\n"
+                    "---------- Forwarded message ---------\n"
+                    "From: Court Forms <forms@justice-gov-uk-forms.example>\n"
+                    "Date: Mon, 23 Nov 2026 at 09:30\nSubject: Court form\n\nSign here.\n");
+  assert_string_equal(own.inc->reporter_email, "desk@servicedesk.justice.gov.uk");
+  assert_null(own.inc->forwarded_by);
+  assert_string_equal(evidence(&own)->from_addr, "forms@justice-gov-uk-forms.example");
+  done(&own);
+}
+
 /* Outlook's Report button: "3|subject" with the reported mail attached. */
 static void test_report_button(void **state)
 {
@@ -332,6 +372,7 @@ int main(void)
     cmocka_unit_test(test_colleague_forward),
     cmocka_unit_test(test_helpdesk_relays_phish_forward),
     cmocka_unit_test(test_report_button),
+    cmocka_unit_test(test_relays_on_behalf),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
