@@ -3,7 +3,8 @@
 
 Mail targets get every .eml of tests/fixtures/corpus and examples/; the
 text targets get the decoded text/plain bodies, the HTML target the
-text/html bodies, ukdate the lines that hold a digit. Config, RTF and
+text/html bodies, ukdate the lines that hold a digit, observables each
+mail's fields in its input form (see fuzz_observables.c). Config, RTF and
 TNEF seeds are built here (TNEF by the MS-OXTNEF layout, as
 tests/unit/test_tnef.c does). fuzz_linear gets short units, each behind the
 byte that picks its path (see fuzz_linear.c). Output goes to OUT_DIR/<target>/
@@ -11,6 +12,7 @@ and is rebuilt from scratch; nothing here is committed."""
 
 import email
 import email.policy
+import email.utils
 import hashlib
 import pathlib
 import shutil
@@ -63,6 +65,30 @@ def mail_seeds(seeds, src):
                          if any(c.isdigit() for c in line) and len(line) < 120)
     for line in sorted(dates):
         seeds.add("ukdate", line)
+    for path in emls:
+        seeds.add("observables", suspect(path.read_bytes()))
+
+
+def suspect(raw):
+    """A message's fields as fuzz_observables reads them, apart at RS."""
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    def address(name):
+        return email.utils.parseaddr(str(msg.get(name, "")))[1]
+    received = [" ".join(str(v).split()) for v in msg.get_all("Received", [])]
+    texts, html, files = [], "", []
+    for ctype, text in bodies(raw):
+        if ctype == "text/html":
+            html = html or text
+        else:
+            texts.append(text)
+    for part in msg.walk():
+        name = part.get_filename()
+        if name:
+            data = part.get_payload(decode=True) or b""
+            files.append(name + "\t" + hashlib.sha256(data).hexdigest())
+    fields = [address("From"), address("Reply-To"), address("Return-Path"), "\n".join(received),
+              "\n".join(texts), html, "\n".join(files), "example.gov.uk"]
+    return "\x1e".join(fields)
 
 
 CONFIG = """[gateway]
@@ -208,6 +234,25 @@ LINEAR_SEEDS = [
 ]
 
 
+RS = "\x1e"
+OBSERVABLES_SEEDS = [
+    RS.join(["accounts@invoices.example", "Payments@Collect.Example", "bounce@mailer.example",
+             "from mail.invoices.example (mail.invoices.example [203.0.113.7]) by mx.example.gov.uk"
+             " (Postfix) with ESMTP id 4XYZ; Mon, 23 Nov 2026 09:58:00 +0000\n"
+             "from [192.168.1.20] (helo=LAPTOP-1) by mail.invoices.example with esmtpsa id 1",
+             "Pay at https://invoices.example/pay?id=42. See www.collect.example/help.\n"
+             "(https://e.example/wiki/A_(b)) <http://[2001:db8::1]:8080/x>",
+             "<p><a href=\" https://ev\n\til.example/a?b=1&amp;c=2\">https://bank.example/</a>"
+             "<a href=\"mailto:a@x.example,b%40y@z.example?subject=x\">m</a>"
+             "<map><area href=\"http://203.0.113.50/\"></map></p>",
+             "Invoice 42.pdf.exe\t" + "ab" * 32 + "\nno-hash.zip",
+             "example.gov.uk\nPartner.Example"]),
+    RS.join(["", "", "", "from AM0PR01MB1234.eurprd01.prod.example.net (2603:10a6:208:12::34) by x"
+             "\nfrom unknown (HELO q.example) (203.0.113.12) by y\n"
+             "from a (b [IPv6:fd00::1]) (c [::ffff:203.0.113.9]) (d [10.0.0.1]) by z"]),
+]
+
+
 def main():
     src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     shutil.rmtree(out, ignore_errors=True)
@@ -219,6 +264,8 @@ def main():
     for text in TEXT_SEEDS:
         for t in TEXT_TARGETS:
             seeds.add(t, text)
+    for text in OBSERVABLES_SEEDS:
+        seeds.add("observables", text)
     for unit in LINEAR_SEEDS:
         seeds.add("linear", unit)
     (out / ".stamp").touch()
