@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gateway/address.h"
+#include "gateway/evidence_notice.h"
 #include "gateway/loopmark.h"
 #include "gateway/outbox.h"
 #include "gateway/report.h"
@@ -483,6 +484,10 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   g_autofree char *skipped = skipped_lines(m->mail);
   var(vars, "skipped", skipped);
   var(vars, "sealed", sealed);
+  g_autofree char *evidence = evidence_notice(inc);
+  g_autofree char *observables = evidence_notice_observables(inc);
+  var(vars, "evidence", evidence);
+  var(vars, "observables", observables);
   if (!fire_routes(m, inc, vars, error) ||
       !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;

@@ -11,6 +11,7 @@
 #include "gateway/error.h"
 #include "gateway/log.h"
 #include "gateway/render_json.h"
+#include "gateway/render_observables.h"
 #include "gateway/render_text.h"
 #include "gateway/service.h"
 #include "gateway/source.h"
@@ -292,15 +293,19 @@ static gboolean cmd_show(const IgCli *cli, GError **error)
   g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
   if (!incident_details(store, inc, &d, &m, &e, error))
     return FALSE;
+  g_autoptr(GPtrArray) evidence = store_incident_evidence(store, inc->id, error);
+  g_autoptr(GPtrArray) observables =
+      evidence ? store_observables(store, inc->reference, NULL, error) : NULL;
+  if (!observables)
+    return FALSE;
+  g_ptr_array_extend_and_steal(inc->evidence, g_steal_pointer(&evidence));
+  g_ptr_array_extend_and_steal(inc->observables, g_steal_pointer(&observables));
   if (!cli->json) {
     text_incident(inc, d, m, e, service_config(service)->tz);
     return TRUE;
   }
-  g_autoptr(GPtrArray) evidence = store_incident_evidence(store, inc->id, error);
-  if (!evidence)
-    return FALSE;
   json_t *record = json_incident(inc, d, m, e);
-  json_add_evidence(record, evidence);
+  json_add_evidence(record, inc);
   gboolean ok = json_print(record);
   json_decref(record);
   if (!ok)
@@ -352,6 +357,58 @@ static gboolean cmd_messages(const IgCli *cli, GError **error)
   return TRUE;
 }
 
+/* --since: an ISO-8601 time, or a date (midnight in the configured
+ * zone); NULL when not given. */
+static gboolean parse_since(const IgCli *cli, const IgConfig *config, char **since,
+                            GError **error)
+{
+  *since = NULL;
+  if (!cli->since)
+    return TRUE;
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(cli->since, config->tz);
+  if (!t) {
+    g_autofree char *midnight = g_strconcat(cli->since, "T00:00:00", NULL);
+    t = g_date_time_new_from_iso8601(midnight, config->tz);
+  }
+  if (!t) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "--since \"%s\": not a date or ISO-8601 time (e.g. 2026-11-01)", cli->since);
+    return FALSE;
+  }
+  *since = iso_utc(t);
+  return TRUE;
+}
+
+static gboolean cmd_observables(const IgCli *cli, GError **error)
+{
+  static const char *const formats[] = { "text", "json", "csv", "stix", NULL };
+  const char *reference = cli->args && cli->args[0] ? cli->args[0] : NULL;
+  if (reference && cli->args[1]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "observables: give at most one reference, e.g. observables INC-2026-000042");
+    return FALSE;
+  }
+  if (!check_choice("--format", cli->format, formats, error))
+    return FALSE;
+  g_autoptr(IgService) service = open_records(cli, error);
+  if (!service)
+    return FALSE;
+  IgStore *store = service_store(service);
+  g_autofree char *since = NULL;
+  if (!parse_since(cli, service_config(service), &since, error))
+    return FALSE;
+  if (reference && !store_incident_id(store, reference, error)) {
+    if (!*error)
+      g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "observables: no incident %s", reference);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) rows = store_observables(store, reference, since, error);
+  if (!rows)
+    return FALSE;
+  g_autoptr(GDateTime) now = service_now(service);
+  return observables_print(rows, cli->format, now, error);
+}
+
 static gboolean cmd_verify(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "verify", error))
@@ -374,6 +431,8 @@ const IgCommand commands[] = {
   { "list", "[--status S] [--impact I] [--open] [--overdue] [--json]",
     "status impact open overdue json", cmd_list },
   { "show", "REF [--json]", "json", cmd_show },
+  { "observables", "[REF] [--since DATE] [--format json|csv|stix]", "since format",
+    cmd_observables },
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
   { "verify", "", "", cmd_verify },

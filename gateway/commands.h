@@ -19,6 +19,8 @@ typedef struct {
   gboolean once;            /* poll --once */
   gboolean syslog;          /* run --syslog */
   gboolean connect;         /* check-config --connect */
+  const char *since;        /* observables --since */
+  const char *format;       /* observables --format */
   char **args;              /* positional arguments after the command */
 } IgCli;
 

@@ -27,6 +27,9 @@ static GOptionEntry entries[] = {
   { "syslog", 0, 0, G_OPTION_ARG_NONE, &cli.syslog, "run: log to syslog (facility mail)", NULL },
   { "connect", 0, 0, G_OPTION_ARG_NONE, &cli.connect,
     "check-config: also log in to the source and the transport", NULL },
+  { "since", 0, 0, G_OPTION_ARG_STRING, &cli.since,
+    "observables: only those recorded since this date or time", "DATE" },
+  { "format", 0, 0, G_OPTION_ARG_STRING, &cli.format, "observables: json, csv or stix", "F" },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -40,7 +43,8 @@ static const char *stray_option(const IgCommand *cmd)
     { "json", cli.json }, { "status", cli.status != NULL }, { "impact", cli.impact != NULL },
     { "open", cli.open_only }, { "overdue", cli.overdue }, { "pending", cli.pending },
     { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
-    { "connect", cli.connect },
+    { "connect", cli.connect }, { "since", cli.since != NULL },
+    { "format", cli.format != NULL },
   };
   g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS(used); i++)

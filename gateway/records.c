@@ -8,6 +8,7 @@ IgIncident *incident_new(void)
   inc->minutes_to_report = -1;
   inc->missing_fields = g_new0(char *, 1);
   inc->evidence = g_ptr_array_new_with_free_func(evidence_free);
+  inc->observables = g_ptr_array_new_with_free_func(observable_free);
   return inc;
 }
 
@@ -28,6 +29,7 @@ void incident_free(IgIncident *inc)
     g_free(*strings[i]);
   g_strfreev(inc->missing_fields);
   g_ptr_array_unref(inc->evidence);
+  g_ptr_array_unref(inc->observables);
   g_free(inc);
 }
 

@@ -7,6 +7,7 @@
 #define IG_RECORDS_H
 
 #include <glib.h>
+#include "parsers/observables.h"
 
 typedef struct {
   gint64 id;
@@ -40,6 +41,7 @@ typedef struct {
   char *created_at;
   char *updated_at;
   GPtrArray *evidence;     /* IgEvidence*: suspicious mail reported, never NULL */
+  GPtrArray *observables;  /* IgObservable*: its indicators, never NULL */
 } IgIncident;
 
 /* A suspicious mail reported (a phish forwarded by staff): evidence of

@@ -187,3 +187,35 @@ IgEvidence *relay_evidence(const IgRelay *r)
   }
   return e;
 }
+
+GPtrArray *relay_observables(const IgRelay *r, const IgConfig *config, const IgMail *mail)
+{
+  const IgForward *s = r->suspect;
+  if (!s)
+    return g_ptr_array_new_with_free_func(observable_free);
+  const char *own[] = { domain_of(config->address), domain_of(r->from_addr), NULL };
+  if (!own[0]) {
+    own[0] = own[1];
+    own[1] = NULL;
+  }
+  /* An attached mail holds its own attachments and links; an inline
+   * forward's are in the message its text stands in (clients keep the
+   * original's attachments when forwarding inline). */
+  const IgMail *holder = mail;
+  for (const IgForward *f = s; f; f = f->outer)
+    if (f->mail) {
+      holder = f->mail;
+      break;
+    }
+  IgSuspect suspect = {
+    .from_addr = s->from_addr,
+    .reply_to = s->reply_to,
+    .return_path = s->mail ? s->mail->return_path : NULL,
+    .received = s->mail ? (const char *const *)s->mail->received : NULL,
+    .text = s->body,
+    .html = holder ? holder->html : NULL,
+    .files = holder ? holder->files : NULL,
+    .own_domains = own,
+  };
+  return observables_extract(&suspect);
+}

@@ -41,4 +41,9 @@ void relay_read(IgRelay *r, const IgConfig *config, const IgMail *mail,
  * caller frees with evidence_free(). */
 IgEvidence *relay_evidence(const IgRelay *r);
 
+/* The indicators (IgObservable*) of r's suspicious mail, read from mail
+ * (the message r was read from); empty when there is none. Our own
+ * domain and the reporter's are never indicators. Caller unrefs. */
+GPtrArray *relay_observables(const IgRelay *r, const IgConfig *config, const IgMail *mail);
+
 #endif

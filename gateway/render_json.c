@@ -51,9 +51,24 @@ static json_t *evidence_item(gconstpointer p)
                    "date", str(e->date), "sha256", str(e->sha256), "relays", relays);
 }
 
-void json_add_evidence(json_t *record, GPtrArray *evidence)
+json_t *json_observable(const IgObservable *o, gboolean with_reference)
 {
-  json_object_set_new(record, "evidence", list(evidence, evidence_item));
+  json_t *j = json_pack("{s:o, s:o, s:o, s:o}", "type", str(o->type), "value", str(o->value),
+                        "defanged", str(o->defanged), "sha256", str(o->sha256));
+  if (with_reference)
+    json_object_set_new(j, "reference", str(o->reference));
+  return j;
+}
+
+static json_t *observable_item(gconstpointer p)
+{
+  return json_observable(p, FALSE);
+}
+
+void json_add_evidence(json_t *record, const IgIncident *inc)
+{
+  json_object_set_new(record, "evidence", list(inc->evidence, evidence_item));
+  json_object_set_new(record, "observables", list(inc->observables, observable_item));
 }
 
 json_t *json_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messages,

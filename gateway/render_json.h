@@ -13,9 +13,13 @@
 json_t *json_incident(const IgIncident *incident, GPtrArray *deadlines,
                       GPtrArray *messages, GPtrArray *events);
 
-/* Adds show --json's "evidence" (IgEvidence*, may be NULL for none) to
- * record. */
-void json_add_evidence(json_t *record, GPtrArray *evidence);
+/* Adds show --json's "evidence" and "observables" (incident->evidence and
+ * incident->observables) to record. */
+void json_add_evidence(json_t *record, const IgIncident *incident);
+
+/* An observable as SPEC 2 shows it: type, value, defanged, sha256, and
+ * with_reference its incident's reference too. */
+json_t *json_observable(const IgObservable *observable, gboolean with_reference);
 
 /* An entry of `messages --json`. */
 json_t *json_message(const IgMessageRec *message);

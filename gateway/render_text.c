@@ -79,6 +79,41 @@ static void field(const char *label, const char *value)
   printf("%-19s %s\n", label, shown);
 }
 
+/* The suspicious mail reported and its indicators, addresses defanged:
+ * what is shown is for reading, never for clicking. */
+static void text_evidence(const IgIncident *inc, GTimeZone *tz)
+{
+  for (guint i = 0; i < inc->evidence->len; i++) {
+    const IgEvidence *e = g_ptr_array_index(inc->evidence, i);
+    g_autofree char *from = observable_defang("email", e->from_addr);
+    g_autofree char *reply_to = observable_defang("email", e->reply_to);
+    g_autofree char *return_path = observable_defang("email", e->return_path);
+    g_autofree char *name = safe(e->from_name, FALSE);
+    g_autofree char *subject = safe(e->subject, FALSE);
+    g_autofree char *date = local(e->date, tz);
+    printf("\nEvidence (the suspicious mail reported):\n");
+    printf("  From:        %s <%s>\n", or_dash(name), or_dash(from));
+    if (reply_to)
+      printf("  Reply-To:    %s\n", reply_to);
+    if (return_path)
+      printf("  Return-Path: %s\n", *return_path ? return_path : "<>");
+    printf("  Subject:     %s\n", or_dash(subject));
+    printf("  Date:        %s\n", or_dash(date));
+    printf("  SHA-256:     %s\n", or_dash(e->sha256));
+    /* relays as written name hosts undefanged: their hosts and IPs are
+     * among the observables, the headers in show --json */
+    if (e->relays[0])
+      printf("  Relays:      %u Received: headers\n", g_strv_length(e->relays));
+  }
+  if (inc->observables->len > 0)
+    printf("\nObservables (defanged):\n");
+  for (guint i = 0; i < inc->observables->len; i++) {
+    const IgObservable *o = g_ptr_array_index(inc->observables, i);
+    printf("  %-7s %s%s%s\n", o->type, o->defanged, o->sha256 ? "  sha256 " : "",
+           o->sha256 ? o->sha256 : "");
+  }
+}
+
 void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messages,
                    GPtrArray *events, GTimeZone *tz)
 {
@@ -119,6 +154,8 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   printf("\nDescription:\n%s\n", description);
   if (actions)
     printf("\nActions taken:\n%s\n", actions);
+
+  text_evidence(inc, tz);
 
   printf("\nDeadlines:\n");
   for (guint i = 0; i < deadlines->len; i++) {

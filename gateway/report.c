@@ -350,8 +350,11 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   Origin o = { r.from_name, r.from_addr, r.subject, r.sent, r.text, r.note };
   inc->forwarded_by = dup_or_null(r.forwarded_by);
   IgEvidence *evidence = relay_evidence(&r);
-  if (evidence)
+  if (evidence) {
     g_ptr_array_add(inc->evidence, evidence);
+    g_autoptr(GPtrArray) observables = relay_observables(&r, config, mail);
+    g_ptr_array_extend_and_steal(inc->observables, g_steal_pointer(&observables));
+  }
 
   /* The form in the report's text wins; else a text attachment's. */
   g_autoptr(IgForm) form = form_parse(o.text, config->tz);

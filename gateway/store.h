@@ -109,11 +109,18 @@ gint64 store_incident_id(IgStore *store, const char *reference, GError **error);
 IgIncident *store_get_incident(IgStore *store, const char *reference,
                                GError **error);
 
-/* Records incident->evidence of a new incident (its id set). */
+/* Records incident->evidence and incident->observables of a new incident
+ * (its id and created_at set). */
 gboolean store_add_evidence(IgStore *store, const IgIncident *incident, GError **error);
 
 /* IgEvidence* of one incident, in the order recorded; caller frees. */
 GPtrArray *store_incident_evidence(IgStore *store, gint64 incident_id, GError **error);
+
+/* IgObservable* with reference set, oldest first: one incident's
+ * (reference), those recorded at or after since (ISO-8601 UTC), both or,
+ * with neither, all. Caller frees. */
+GPtrArray *store_observables(IgStore *store, const char *reference, const char *since,
+                             GError **error);
 
 typedef struct {
   const char *status;       /* NULL = any */

@@ -1,6 +1,6 @@
 /* store_evidence.c - the suspicious mail an incident reports, kept as
- * evidence, in the case store. Part of the SQLite implementation of
- * store.h. */
+ * evidence, and its indicators (observables) in the case store. Part of
+ * the SQLite implementation of store.h. */
 #include "gateway/store.h"
 
 #include "gateway/store_sqlite.h"
@@ -25,6 +25,22 @@ gboolean store_add_evidence(IgStore *store, const IgIncident *inc, GError **erro
     sq_bind_text(st, 7, e->date);
     sq_bind_text(st, 8, e->sha256);
     sq_bind_text(st, 9, relays);
+    if (!sq_step_done(store, st, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < inc->observables->len; i++) {
+    const IgObservable *o = g_ptr_array_index(inc->observables, i);
+    st = sq_prep(store,
+        "INSERT INTO observables(incident_id, type, value, defanged, sha256, recorded_at)"
+        " VALUES(?,?,?,?,?,?) ON CONFLICT DO NOTHING", error);
+    if (!st)
+      return FALSE;
+    sqlite3_bind_int64(st, 1, inc->id);
+    sq_bind_text(st, 2, o->type);
+    sq_bind_text(st, 3, o->value);
+    sq_bind_text(st, 4, o->defanged);
+    sq_bind_text(st, 5, o->sha256);
+    sq_bind_text(st, 6, inc->created_at);
     if (!sq_step_done(store, st, error))
       return FALSE;
   }
@@ -56,4 +72,31 @@ GPtrArray *store_incident_evidence(IgStore *store, gint64 incident_id, GError **
   sqlite3_bind_int64(st, 1, incident_id);
   return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))evidence_from_row, evidence_free,
                     error);
+}
+
+static IgObservable *observable_from_row(sqlite3_stmt *st)
+{
+  IgObservable *o = g_new0(IgObservable, 1);
+  o->reference = sq_col_text(st, 0);
+  o->type = sq_col_text(st, 1);
+  o->value = sq_col_text(st, 2);
+  o->defanged = sq_col_text(st, 3);
+  o->sha256 = sq_col_text(st, 4);
+  return o;
+}
+
+GPtrArray *store_observables(IgStore *store, const char *reference, const char *since,
+                             GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT i.reference, o.type, o.value, o.defanged, o.sha256"
+      " FROM observables o JOIN incidents i ON i.id = o.incident_id"
+      " WHERE (?1 IS NULL OR i.reference = ?1) AND (?2 IS NULL OR o.recorded_at >= ?2)"
+      " ORDER BY o.recorded_at, o.id", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, reference);
+  sq_bind_text(st, 2, since);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))observable_from_row,
+                    observable_free, error);
 }
