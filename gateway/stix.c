@@ -45,6 +45,14 @@ static char *timestamp(GDateTime *now)
   return g_strdup_printf("%s.%03dZ", seconds, g_date_time_get_microsecond(utc) / 1000);
 }
 
+/* The STIX timestamp of an observable's recording, else fallback. */
+static char *recorded(const IgObservable *o, const char *fallback)
+{
+  g_autoptr(GDateTime) t = o->recorded_at ? g_date_time_new_from_iso8601(o->recorded_at, NULL)
+                                          : NULL;
+  return t ? timestamp(t) : g_strdup(fallback);
+}
+
 /* A string literal of the patterning grammar: in single quotes, with the
  * quote and the backslash escaped. */
 static void append_literal(GString *out, const char *value)
@@ -141,6 +149,7 @@ json_t *stix_bundle(const GPtrArray *observables, GDateTime *now)
   g_autoptr(GHashTable) refs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                      (GDestroyNotify)json_decref);
   g_autoptr(GHashTable) linked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) references = g_ptr_array_new();
   GString *seed = g_string_new("bundle ");
   json_t *objects = json_array(), *bundle = NULL;
@@ -156,7 +165,8 @@ json_t *stix_bundle(const GPtrArray *observables, GDateTime *now)
     const char *id = g_hash_table_lookup(ids, pat);
     if (!id) {
       char *new_id = stix_id("indicator", pat);
-      json_t *ind = indicator(o, new_id, pat, ts);
+      g_autofree char *created = recorded(o, ts);
+      json_t *ind = indicator(o, new_id, pat, created);
       if (!ind || json_array_append_new(objects, ind) != 0) {
         g_free(new_id);
         continue;
@@ -177,6 +187,7 @@ json_t *stix_bundle(const GPtrArray *observables, GDateTime *now)
       }
       g_hash_table_insert(refs, key, list);
       g_ptr_array_add(references, key);
+      g_hash_table_insert(first, g_strdup(key), recorded(o, ts));
     }
     if (g_hash_table_add(linked, g_strconcat(o->reference, "\n", id, NULL)) &&
         json_array_append_new(list, json_string(id)) != 0)
@@ -184,7 +195,8 @@ json_t *stix_bundle(const GPtrArray *observables, GDateTime *now)
   }
   for (guint i = 0; i < references->len; i++) {
     const char *reference = g_ptr_array_index(references, i);
-    json_t *rep = report(reference, g_hash_table_lookup(refs, reference), ts);
+    json_t *rep = report(reference, g_hash_table_lookup(refs, reference),
+                         g_hash_table_lookup(first, reference));
     if (rep) {
       g_string_append_printf(seed, " %s", json_string_value(json_object_get(rep, "id")));
       json_array_append_new(objects, rep);

@@ -16,8 +16,10 @@
  * Ids are UUIDv5 in this project's namespace, of the pattern (indicator)
  * and of the reference (report): exporting again gives the same ids, and
  * the importing tool updates what it has instead of doubling it. The
- * bundle's id is of its objects' ids and the time. created, modified,
- * valid_from and published are now, to the millisecond, UTC. */
+ * bundle's id is of its objects' ids and the time. An object's created,
+ * modified, valid_from and published are when its first observable was
+ * recorded (recorded_at), so they too stay the same across exports; now
+ * for observables without it. UTC, to the millisecond. */
 #ifndef IG_STIX_H
 #define IG_STIX_H
 

@@ -82,6 +82,7 @@ static IgObservable *observable_from_row(sqlite3_stmt *st)
   o->value = sq_col_text(st, 2);
   o->defanged = sq_col_text(st, 3);
   o->sha256 = sq_col_text(st, 4);
+  o->recorded_at = sq_col_text(st, 5);
   return o;
 }
 
@@ -89,7 +90,7 @@ GPtrArray *store_observables(IgStore *store, const char *reference, const char *
                              GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT i.reference, o.type, o.value, o.defanged, o.sha256"
+      "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
       " FROM observables o JOIN incidents i ON i.id = o.incident_id"
       " WHERE (?1 IS NULL OR i.reference = ?1) AND (?2 IS NULL OR o.recorded_at >= ?2)"
       " ORDER BY o.recorded_at, o.id", error);

@@ -544,5 +544,6 @@ void observable_free(gpointer o)
   g_free(obs->defanged);
   g_free(obs->sha256);
   g_free(obs->reference);
+  g_free(obs->recorded_at);
   g_free(obs);
 }

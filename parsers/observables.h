@@ -37,6 +37,8 @@ typedef struct {
   char *defanged;   /* for display, see above */
   char *sha256;     /* files: lower-case hex, NULL if unknown; else NULL */
   char *reference;  /* the incident; NULL from the parser, set by the store */
+  char *recorded_at;/* when the store recorded it (ISO-8601 UTC); NULL from
+                       the parser */
 } IgObservable;
 
 /* What is known of the suspicious mail; any field may be NULL. */

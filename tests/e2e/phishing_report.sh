@@ -130,8 +130,10 @@ EOF
   'd["type"] == "bundle" and d["id"].startswith("bundle--")
    and any(o["type"] == "indicator" and o["spec_version"] == "2.1" and o["pattern_type"] == "stix"
            and o["pattern"] == "[url:value = '"'"'http://payroll-update.example/form'"'"']" for o in d["objects"])
-   and sorted(o["name"].split(":")[0] for o in d["objects"] if o["type"] == "report") == ["INC-2026-000001", "INC-2026-000002"]'
-"$IG" observables --format xml > /dev/null 2>&1; expect_eq "observables: unknown format is a usage error" $? 2
+   and sorted(o["name"].split(":")[0] for o in d["objects"] if o["type"] == "report") == ["INC-2026-000001", "INC-2026-000002"]
+   and [o["created"] for o in d["objects"] if o["type"] == "report"] == ["2026-11-23T10:05:00.000Z", "2026-11-23T11:05:00.000Z"]'
+rc=0; "$IG" observables --format xml > /dev/null 2>&1 || rc=$?
+expect_eq "observables: unknown format is a usage error" "$rc" 2
 "$IG" observables INC-2026-999999 > /dev/null 2>&1 && fail "observables of an unknown incident succeeded" \
   || ok "observables: unknown incident refused"
 
