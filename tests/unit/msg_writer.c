@@ -288,7 +288,8 @@ GBytes *msg_writer_write(const MsgWriterItem *item)
                                     0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
   gsf_init();
   GsfOutput *sink = gsf_output_memory_new();
-  GsfOutfile *root = gsf_outfile_msole_new(sink);
+  GsfOutfile *root = item->large_sectors ? gsf_outfile_msole_new_full(sink, 4096, 64)
+                                          : gsf_outfile_msole_new(sink);
   must(root != NULL, "gsf_outfile_msole_new");
   must(gsf_outfile_msole_set_class_id(GSF_OUTFILE_MSOLE(root), clsid), "setting the class id");
   write_message(root, item, TRUE); /* closing the root writes the file */

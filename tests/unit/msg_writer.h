@@ -51,6 +51,8 @@ struct MsgWriterItem {
   gsize rtf_len;
   const MsgWriterAttachment *attachments;
   guint n_attachments;
+  gboolean large_sectors;        /* 4096-byte sectors (a version 4 file)
+                                    rather than 512; outermost item only */
 };
 
 /* The item as the bytes of a .msg file. Aborts on a libgsf error (a test

@@ -272,6 +272,22 @@ static void test_code_pages(void **state)
   g_object_unref(m);
 }
 
+/* Version 4 compound files have 4096-byte sectors. */
+static void test_large_sectors(void **state)
+{
+  static const MsgWriterAttachment attachment = { .filename = "a.txt", .data = "abc", .len = 3 };
+  const MsgWriterItem item = { .subject = "Sectors of 4 KiB", .body = "body",
+                               .attachments = &attachment, .n_attachments = 1,
+                               .large_sectors = TRUE };
+  g_autoptr(GBytes) msg = msg_writer_write(&item);
+  assert_int_equal(((const guint8 *)g_bytes_get_data(msg, NULL))[0x1E], 12);
+  g_autoptr(GBytes) mime = convert_ok(msg);
+  GMimeMessage *m = parse(mime);
+  assert_string_equal(g_mime_message_get_subject(m), "Sectors of 4 KiB");
+  assert_int_equal(count(g_mime_message_get_mime_part(m)), 2);
+  g_object_unref(m);
+}
+
 /* --- bodies --- */
 
 static void test_bodies(void **state)
@@ -627,6 +643,7 @@ int main(void)
     cmocka_unit_test(test_transport_headers),
     cmocka_unit_test(test_synthesized_headers),
     cmocka_unit_test(test_code_pages),
+    cmocka_unit_test(test_large_sectors),
     cmocka_unit_test(test_bodies),
     cmocka_unit_test(test_attachments),
     cmocka_unit_test(test_embedded_items),
