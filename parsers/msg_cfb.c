@@ -21,9 +21,11 @@
 
 /* Directory entries reached from the root: a message has 60 or so, each
  * attachment and recipient 10 to 20. */
-#define MAX_ENTRIES 16384
-/* Entries of one storage: libgsf sorts them by insertion into a list. */
-#define MAX_CHILDREN 4096
+#define MAX_ENTRIES 8192
+/* Entries of one storage, a thousand recipients' storages and more.
+ * libgsf sorts them by insertion into a list, quadratic: 2048 take it
+ * 0.1 s, so MAX_ENTRIES in storages this full take 0.4 s. */
+#define MAX_CHILDREN 2048
 /* Depth of libgsf's recursive directory walk: one frame (a few hundred
  * bytes of stack) per sibling along a list, plus one per storage level. */
 #define MAX_RECURSION 1024
