@@ -180,9 +180,9 @@ static char *entry_string(const guint8 *p, gsize len, gsize *pos, gboolean unico
   return NULL;
 }
 
-/* PR_REPLY_RECIPIENT_ENTRIES, a FLATENTRYLIST (MS-OXCDATA 2.3.3): a count
- * and a size, then per entry its size, the entry ID and padding to 4
- * bytes. Only a one-off entry ID (2.2.5.1) holds an address: flags, the
+/* PR_REPLY_RECIPIENT_ENTRIES, a FlatEntryList (MS-OXCDATA): a count and a
+ * size, then per entry its size, the entry ID and padding to 4 bytes.
+ * Only a One-Off EntryID holds an address: flags, the
  * one-off provider, version and flags (0x8000: Unicode), then display
  * name, address type and address, each NUL-terminated. */
 static void add_reply_to(GMimeMessage *m, GBytes *entries, guint32 codepage)
@@ -225,16 +225,30 @@ static GDateTime *filetime_to_date(guint64 filetime)
   return g_date_time_new_from_unix_utc(unix_time);
 }
 
+/* The first of the string properties ids (n of them) that the storage
+ * has and is not empty; *out NULL when none is. */
+static gboolean first_string(const MsgStore *s, const guint16 *ids, guint n, const char *what,
+                             char **out, GError **error)
+{
+  *out = NULL;
+  for (guint i = 0; i < n && !*out; i++) {
+    if (!msg_store_string(s, ids[i], MAX_FIELD, what, out, error))
+      return FALSE;
+    if (*out && !**out)
+      g_clear_pointer(out, g_free);
+  }
+  return TRUE;
+}
+
 /* From, Reply-To, Subject, Date and Message-ID from the properties. */
 static GMimeMessage *synthesize(const MsgStore *s, GError **error)
 {
+  static const guint16 names[] = { PR_SENDER_NAME, PR_SENT_REPRESENTING_NAME };
   GMimeMessage *m = g_mime_message_new(FALSE);
   g_autofree char *name = NULL, *smtp = NULL, *addrtype = NULL, *address = NULL;
   g_autofree char *subject = NULL, *id = NULL;
   g_autoptr(GBytes) reply = NULL;
-  if (!msg_store_string(s, PR_SENDER_NAME, MAX_FIELD, "sender name", &name, error) ||
-      (!name && !msg_store_string(s, PR_SENT_REPRESENTING_NAME, MAX_FIELD, "sender name",
-                                  &name, error)) ||
+  if (!first_string(s, names, G_N_ELEMENTS(names), "sender name", &name, error) ||
       !msg_store_string(s, PR_SENDER_SMTP_ADDRESS, MAX_FIELD, "sender address", &smtp, error) ||
       !msg_store_string(s, PR_SENDER_ADDRTYPE, MAX_FIELD, "sender address type", &addrtype,
                         error) ||
@@ -250,9 +264,8 @@ static GMimeMessage *synthesize(const MsgStore *s, GError **error)
   const char *from = header_token(smtp);
   if (!from && addrtype && !g_ascii_strcasecmp(g_strstrip(addrtype), "SMTP"))
     from = header_token(address);
-  if ((name && *name) || from)
-    g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name && *name ? name : NULL,
-                               from ? from : "");
+  if (name || from)
+    g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, from ? from : "");
   if (reply)
     add_reply_to(m, reply, s->codepage);
   if (subject)
@@ -306,7 +319,8 @@ static gboolean make_body(const MsgStore *s, Budget *b, GMimeObject **body, GErr
   g_autofree char *plain = NULL, *html = NULL;
   guint64 cpid = 0;
   /* The bodies are in the Internet code page, the other strings in the
-   * message code page (MS-OXCMSG 2.2.1.4, 2.2.1.56.5). */
+   * message code page (MS-OXCMSG: PidTagInternetCodepage,
+   * PidTagMessageCodepage). */
   MsgStore bs = *s;
   if (msg_store_fixed(s, MSG_TAG(PR_INTERNET_CPID, PT_LONG), &cpid))
     bs.codepage = (guint32)cpid;
@@ -361,7 +375,7 @@ static GMimeObject *data_part(GBytes *data, const char *mime_tag, const char *fi
                               p, len, GMIME_CONTENT_ENCODING_BASE64);
   g_object_unref(type);
   g_mime_object_set_disposition(GMIME_OBJECT(part), "attachment");
-  if (filename && *filename)
+  if (filename)
     g_mime_part_set_filename(part, filename);
   if (content_id)
     g_mime_part_set_content_id(part, content_id);
@@ -382,7 +396,7 @@ static gboolean embedded_part(GsfInfile *dir, const MsgStore *s, const char *fil
   *part = GMIME_OBJECT(g_mime_message_part_new_with_message("rfc822", inner));
   g_object_unref(inner);
   g_mime_object_set_disposition(*part, "attachment");
-  if (filename && *filename)
+  if (filename)
     g_mime_object_set_content_disposition_parameter(*part, "filename", filename);
   return TRUE;
 }
@@ -392,6 +406,7 @@ static gboolean embedded_part(GsfInfile *dir, const MsgStore *s, const char *fil
 static gboolean convert_attachment(GsfInfile *dir, guint32 codepage, guint depth, Budget *b,
                                    GMimeObject **part, GError **error)
 {
+  static const guint16 names[] = { PR_ATTACH_LONG_FILENAME, PR_ATTACH_FILENAME, PR_DISPLAY_NAME };
   MsgStore s;
   g_autofree char *filename = NULL, *mime_tag = NULL, *content_id = NULL;
   g_autoptr(GBytes) data = NULL;
@@ -400,12 +415,7 @@ static gboolean convert_attachment(GsfInfile *dir, guint32 codepage, guint depth
   gboolean ok = FALSE;
   *part = NULL;
   if (!msg_store_open(&s, dir, MSG_HEADER_ATTACHMENT, codepage, &b->spent, error) ||
-      !msg_store_string(&s, PR_ATTACH_LONG_FILENAME, MAX_FIELD, "attachment name", &filename,
-                        error) ||
-      (!filename && !msg_store_string(&s, PR_ATTACH_FILENAME, MAX_FIELD, "attachment name",
-                                      &filename, error)) ||
-      (!filename && !msg_store_string(&s, PR_DISPLAY_NAME, MAX_FIELD, "attachment name",
-                                      &filename, error)) ||
+      !first_string(&s, names, G_N_ELEMENTS(names), "attachment name", &filename, error) ||
       !msg_store_string(&s, PR_ATTACH_MIME_TAG, MAX_FIELD, "attachment MIME type", &mime_tag,
                         error) ||
       !msg_store_string(&s, PR_ATTACH_CONTENT_ID, MAX_FIELD, "attachment content id",

@@ -151,7 +151,7 @@ static GByteArray *zeros(guint n)
   return b;
 }
 
-/* A FLATENTRYLIST of one one-off entry ID (MS-OXCDATA 2.3.3, 2.2.5.1). */
+/* A FlatEntryList of one One-Off EntryID (MS-OXCDATA). */
 static GByteArray *reply_entries(const Store *s, const char *name, const char *address)
 {
   static const guint8 one_off[16] = { 0x81, 0x2B, 0x1F, 0xA4, 0xBE, 0xA3, 0x10, 0x19,
