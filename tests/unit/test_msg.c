@@ -603,6 +603,10 @@ static void test_long_sibling_list(void **state)
   g_autoptr(GBytes) many = compound_file("__substg1.0_", 1100);
   g_autofree char *e = error_of(g_bytes_get_data(many, NULL), g_bytes_get_size(many));
   assert_string_equal(e, "Outlook item too large: more than 1024 levels of directory lists");
+  /* a shorter list is read, to find that it holds no message */
+  g_autoptr(GBytes) fewer = compound_file("__substg1.0_", 1000);
+  g_autofree char *e2 = error_of(g_bytes_get_data(fewer, NULL), g_bytes_get_size(fewer));
+  assert_prefix(e2, "not an Outlook item: no MAPI properties");
 }
 
 /* Random damage: a clear error or a message GMime reads, never a crash
