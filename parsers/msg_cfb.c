@@ -210,7 +210,7 @@ static gboolean read_directory(Cfb *c, const guint8 *header)
   const guint32 mini_size = le32(root + 0x78);
   const guint32 mini_start = le32(root + 0x74);
   const guint32 mini_len = (guint32)(((guint64)mini_size + (1u << c->shift) - 1) >> c->shift);
-  if (mini_size > 0 && !chain(c, &c->fat, mini_start, mini_len, "mini stream", NULL))
+  if (!chain(c, &c->fat, mini_start, mini_len, "mini stream", NULL))
     return FALSE;
   g_autoptr(GPtrArray) minifat = g_ptr_array_new();
   if (!chain(c, &c->fat, le32(header + 0x3C), le32(header + 0x40), "mini FAT", minifat))
@@ -219,7 +219,9 @@ static gboolean read_directory(Cfb *c, const guint8 *header)
 }
 
 /* A stream's chain: in the mini stream below the cutoff, else in sectors.
- * An empty stream is not read, so its start does not matter. */
+ * libgsf walks the chain of an empty stream too when it opens one (and
+ * warns unless it ends at once), so an empty stream starts at ENDOFCHAIN,
+ * as every writer makes it. */
 static gboolean check_stream(Cfb *c, const guint8 *d, guint32 e)
 {
   const guint32 size = le32(d + 0x78), start = le32(d + 0x74);
@@ -227,7 +229,7 @@ static gboolean check_stream(Cfb *c, const guint8 *d, guint32 e)
   if (le32(d + 0x4C) != NOSTREAM)
     return damaged(c, "%s has entries below it", what);
   if (size == 0)
-    return TRUE;
+    return start == ENDOFCHAIN || damaged(c, "%s is empty but starts at sector %u", what, start);
   if (size < MINI_CUTOFF)
     return chain(c, &c->mini, start, (size + (1u << MINI_SHIFT) - 1) >> MINI_SHIFT, what, NULL);
   return chain(c, &c->fat, start, (guint32)(((guint64)size + (1u << c->shift) - 1) >> c->shift),

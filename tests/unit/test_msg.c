@@ -203,7 +203,7 @@ static void test_transport_headers(void **state)
 static void test_synthesized_headers(void **state)
 {
   const MsgWriterItem item = {
-    .subject = "Réunion: facture n° 42 – ÄÖÜ 日本", .sender_name = "Jané Doe",
+    .subject = "Réunion: facture n° 42 – ÄÖÜ 日本 🎣", .sender_name = "Jané Doe",
     .sender_address = "jane@example.org", .reply_to_name = "Collecteur",
     .reply_to_address = "collect@example.net", .to_name = "Staff",
     .to_address = "staff@example.gov.uk", .message_id = "<draft-7@example.org>",
@@ -219,7 +219,7 @@ static void test_synthesized_headers(void **state)
   for (gsize i = 0; i < header_len; i++)
     assert_true((guchar)raw[i] < 0x80);
   GMimeMessage *m = parse(mime);
-  assert_string_equal(g_mime_message_get_subject(m), "Réunion: facture n° 42 – ÄÖÜ 日本");
+  assert_string_equal(g_mime_message_get_subject(m), "Réunion: facture n° 42 – ÄÖÜ 日本 🎣");
   InternetAddress *from = internet_address_list_get_address(g_mime_message_get_from(m), 0);
   assert_string_equal(internet_address_get_name(from), "Jané Doe");
   assert_string_equal(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(from)),
@@ -469,6 +469,13 @@ static void test_size_limits(void **state)
   g_autofree char *e2 = error_of(g_bytes_get_data(msg2, NULL), g_bytes_get_size(msg2));
   assert_string_equal(e2, "Outlook item too large: more than 25 MiB of content");
 
+  /* a header field over its limit */
+  g_autofree char *long_subject = g_strnfill(9000, 'x');
+  const MsgWriterItem long_field = { .subject = long_subject };
+  g_autoptr(GBytes) msg3 = msg_writer_write(&long_field);
+  g_autofree char *e4 = error_of(g_bytes_get_data(msg3, NULL), g_bytes_get_size(msg3));
+  assert_string_equal(e4, "Outlook item too large: subject of 18000 bytes (limit 16384)");
+
   /* input larger than any item is refused unread */
   g_autofree char *e3 = error_of(chunk, MSG_MAX_INPUT + 1);
   assert_prefix(e3, "Outlook item too large: ");
@@ -585,6 +592,12 @@ static void test_damaged(void **state)
   g_autofree char *e5 = error_of_array(fat);
   assert_string_equal(e5, "not an Outlook item: damaged compound file "
                           "(FAT sector 16777215 past the end)");
+  /* an empty stream that starts anywhere but at ENDOFCHAIN: libgsf would
+   * walk from there when opening it */
+  g_autoptr(GByteArray) empty = sample_file();
+  put_le32(dirent(empty, "__substg1.0_00020102") + 0x74, 0);
+  g_autofree char *e7 = error_of_array(empty);
+  assert_prefix(e7, "not an Outlook item: damaged compound file (stream ");
   /* an entry of an unknown type */
   g_autoptr(GByteArray) type = sample_file();
   dirent(type, "__substg1.0_0037001F")[0x42] = 3;
