@@ -19,10 +19,12 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 
 # The limits of a target: fuzz_linear runs each unit at 32 and 256 KiB,
-# so its units are short and a run may take seconds.
+# so its units are short and a run may take seconds; an Outlook item is a
+# compound file of 512- or 4096-byte sectors, its seeds 10 to 30 KiB.
 options() {
   case $1 in
     linear) echo "-max_len=512 -timeout=30" ;;
+    msg) echo "-max_len=65536 -timeout=10" ;;
     *) echo "-max_len=16384 -timeout=10" ;;
   esac
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the fuzz targets: seeds.py SOURCE_DIR OUT_DIR.
+"""Writes the seed corpora of the fuzz targets:
+seeds.py SOURCE_DIR OUT_DIR [MSG_SEEDS].
 
 Mail targets get every .eml of tests/fixtures/corpus and examples/; the
 text targets get the decoded text/plain bodies, the HTML target the
@@ -7,8 +8,10 @@ text/html bodies, ukdate the lines that hold a digit, observables each
 mail's fields in its input form (see fuzz_observables.c). Config, RTF and
 TNEF seeds are built here (TNEF by the MS-OXTNEF layout, as
 tests/unit/test_tnef.c does). fuzz_linear gets short units, each behind the
-byte that picks its path (see fuzz_linear.c). Output goes to OUT_DIR/<target>/
-and is rebuilt from scratch; nothing here is committed."""
+byte that picks its path (see fuzz_linear.c). Outlook items for fuzz_msg
+are written by MSG_SEEDS, the msg_seeds program (tests/fuzz/msg_seeds.c),
+when given. Output goes to OUT_DIR/<target>/ and is rebuilt from scratch;
+nothing here is committed."""
 
 import email
 import email.policy
@@ -17,6 +20,7 @@ import hashlib
 import pathlib
 import shutil
 import struct
+import subprocess
 import sys
 
 MAIL_TARGETS = ("mail", "forward", "report")
@@ -268,6 +272,8 @@ def main():
         seeds.add("observables", text)
     for unit in LINEAR_SEEDS:
         seeds.add("linear", unit)
+    if len(sys.argv) > 3:
+        subprocess.run([sys.argv[3], str(out / "msg")], check=True)
     (out / ".stamp").touch()
 
 
