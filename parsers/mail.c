@@ -17,6 +17,7 @@
 
 #include "gateway/error.h"
 #include "parsers/html.h"
+#include "parsers/msg.h"
 #include "parsers/tnef.h"
 
 /* Nesting of multiparts and attached messages: real mail nests a few
@@ -53,6 +54,8 @@ typedef struct {
   gsize longest_html;
   guint html_deep;          /* HTML nested deeper than html.c reads */
   guint texts_unread;       /* texts after MAX_TEXT_TOTAL */
+  guint items_unread;       /* Outlook items msg_to_mime() refused */
+  char *item_error;         /* why the first of them was refused */
 } Budget;
 
 typedef struct {
@@ -276,12 +279,65 @@ static void read_tnef(Walk *w, GMimePart *part)
   g_object_unref(out);
 }
 
-static void walk_leaf(Walk *w, GMimeObject *obj, gboolean attached)
+static gboolean is_outlook_item(GMimePart *part, GMimeContentType *ct)
+{
+  const char *filename = g_mime_part_get_filename(part);
+  return (ct && g_mime_content_type_is_type(ct, "application", "vnd.ms-outlook")) ||
+         (filename && g_str_has_suffix(filename, ".msg")) ||
+         (filename && g_str_has_suffix(filename, ".MSG"));
+}
+
+/* An attached message as an Outlook item (.msg): converted to MIME by
+ * msg.c and then read as any attached message/rfc822, its SHA-256 that of
+ * the item as attached. */
+static void read_outlook_item(Walk *w, GMimePart *part, int depth)
+{
+  g_autoptr(GError) error = NULL;
+  GMimeDataWrapper *content = g_mime_part_get_content(part);
+  GMimeStream *out = g_mime_stream_mem_new();
+  if (content)
+    g_mime_data_wrapper_write_to_stream(content, out);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  g_autoptr(GBytes) mime = msg_to_mime(bytes->data, bytes->len, &error);
+  GMimeMessage *inner = NULL;
+  if (mime) {
+    gsize len = 0;
+    const char *data = g_bytes_get_data(mime, &len);
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    inner = g_mime_parser_construct_message(parser, NULL);
+    g_object_unref(parser);
+    g_object_unref(stream);
+  }
+  if (!inner) {
+    w->budget->items_unread++;
+    if (!w->budget->item_error)
+      w->budget->item_error = g_strdup(error ? error->message : "not a message");
+  } else if (depth + 1 <= MAX_DEPTH && w->budget->embedded < MAX_EMBEDDED) {
+    w->budget->embedded++;
+    IgMail *read = mail_from_message(inner, depth + 1, w->budget, FALSE);
+    read->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
+    g_ptr_array_add(w->mail->embedded, read);
+    walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
+  } else {
+    w->budget->not_embedded++;
+  }
+  if (inner)
+    g_object_unref(inner);
+  g_object_unref(out);
+}
+
+static void walk_leaf(Walk *w, GMimeObject *obj, int depth, gboolean attached)
 {
   GMimePart *part = GMIME_PART(obj);
   GMimeContentType *ct = g_mime_object_get_content_type(obj);
   if (!attached && (g_mime_part_is_attachment(part) || g_mime_part_get_filename(part)))
     note_file(w, obj);
+  if (is_outlook_item(part, ct)) {
+    if (!attached)
+      read_outlook_item(w, part, depth);
+    return;
+  }
   if (is_tnef(part, ct)) {
     read_tnef(w, part);
     return;
@@ -388,7 +444,7 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     if (inner)
       walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
   } else if (GMIME_IS_PART(obj)) {
-    walk_leaf(w, obj, attached);
+    walk_leaf(w, obj, depth, attached);
   }
 }
 
@@ -475,6 +531,10 @@ static void note_skipped(IgMail *mail, const Budget *b)
   if (b->html_deep)
     g_ptr_array_add(n, g_strdup_printf("%u HTML part%s nested too deep to read to the end",
                                        b->html_deep, b->html_deep == 1 ? "" : "s"));
+  if (b->items_unread)
+    g_ptr_array_add(n, g_strdup_printf("%u Outlook item%s (.msg) could not be read (%s)",
+                                       b->items_unread, b->items_unread == 1 ? "" : "s",
+                                       b->item_error));
   if (b->texts_unread)
     g_ptr_array_add(n, g_strdup_printf("%u text part%s not read: the first %s of text "
                                        "was all one message may use", b->texts_unread,
@@ -494,6 +554,7 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
   if (headers && g_mime_header_list_get_count(headers) > 0) {
     mail = mail_from_message(msg, 0, &budget, TRUE);
     note_skipped(mail, &budget);
+    g_free(budget.item_error);
   } else
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "not an RFC 5322 message (no header)");
   if (msg)

@@ -15,6 +15,7 @@
 #include "gateway/error.h"
 #include "parsers/html.h"
 #include "parsers/mail.h"
+#include "tests/unit/msg_writer.h"
 
 /* --- helpers --- */
 
@@ -594,6 +595,69 @@ static void test_evidence_fields(void **state)
   assert_null(inner->html);
 }
 
+/* The raw mail of a staff member attaching an Outlook item (base64). */
+static char *with_outlook_item(GBytes *item)
+{
+  g_autofree char *b64 = g_base64_encode(g_bytes_get_data(item, NULL), g_bytes_get_size(item));
+  return g_strdup_printf(
+      "From: jane.smith@justice.gov.uk\nSubject: Suspicious\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+      "--m\nContent-Type: text/plain\n\nSee the attached item.\n"
+      "--m\nContent-Type: application/vnd.ms-outlook; name=\"Invoice overdue.msg\"\n"
+      "Content-Disposition: attachment; filename=\"Invoice overdue.msg\"\n"
+      "Content-Transfer-Encoding: base64\n\n%s\n--m--\n", b64);
+}
+
+/* An Outlook item attached is read as an attached message: its sender,
+ * Reply-To, relays, links and files, its SHA-256 that of the item. */
+static void test_outlook_item(void **state)
+{
+  static const char payload[] = "MZ fake";
+  const MsgWriterAttachment files[] = {
+    { .filename = "payslip.pdf.exe", .mime_type = "application/octet-stream",
+      .data = payload, .len = sizeof(payload) - 1 },
+  };
+  const MsgWriterItem item = {
+    .subject = "Invoice overdue",
+    .transport_headers =
+        "Received: from mail.evil.example ([203.0.113.9]) by mx.justice.gov.uk;"
+        " Mon, 23 Nov 2026 09:00:00 +0000\r\n"
+        "From: Accounts <accounts@evil.example>\r\nReply-To: pay@collect.example\r\n"
+        "Subject: Invoice overdue\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\n",
+    .body = "Pay now.",
+    .html = "<a href=\"https://evil.example/pay\">Pay now</a>",
+    .attachments = files,
+    .n_attachments = 1,
+  };
+  g_autoptr(GBytes) msg = msg_writer_write(&item);
+  g_autofree char *raw = with_outlook_item(msg);
+  g_autoptr(IgMail) m = parse(raw);
+  assert_trimmed(m->body, "See the attached item.");
+  assert_int_equal(m->embedded->len, 1);
+  IgMail *inner = g_ptr_array_index(m->embedded, 0);
+  assert_string_equal(inner->from_addr, "accounts@evil.example");
+  assert_string_equal(inner->reply_to, "pay@collect.example");
+  assert_string_equal(inner->subject, "Invoice overdue");
+  assert_int_equal(g_strv_length(inner->received), 1);
+  assert_non_null(strstr(inner->html, "https://evil.example/pay"));
+  assert_int_equal(inner->files->len, 1);
+  assert_string_equal(((IgFilePart *)g_ptr_array_index(inner->files, 0))->filename,
+                      "payslip.pdf.exe");
+  g_autofree char *hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, msg);
+  assert_string_equal(inner->sha256, hash);
+  assert_int_equal(m->skipped->len, 0);
+
+  /* an item that is not one: noted, the rest read */
+  GBytes *junk = g_bytes_new_static("not an OLE2 file at all", 23);
+  g_autofree char *bad = with_outlook_item(junk);
+  g_bytes_unref(junk);
+  g_autoptr(IgMail) b = parse(bad);
+  assert_int_equal(b->embedded->len, 0);
+  assert_int_equal(b->skipped->len, 1);
+  assert_non_null(strstr(g_ptr_array_index(b->skipped, 0), "1 Outlook item (.msg) could not be read"));
+  assert_trimmed(b->body, "See the attached item.");
+}
+
 /* --- hostile input --- */
 
 static void test_not_a_message(void **state)
@@ -690,6 +754,7 @@ int main(void)
     cmocka_unit_test(test_attached_message),
     cmocka_unit_test(test_not_a_message),
     cmocka_unit_test(test_evidence_fields),
+    cmocka_unit_test(test_outlook_item),
     cmocka_unit_test(test_deep_nesting),
     cmocka_unit_test(test_many_parts),
     cmocka_unit_test(test_huge_header_line),

@@ -11,6 +11,7 @@
 #include "gateway/config.h"
 #include "gateway/report.h"
 #include "parsers/mail.h"
+#include "tests/unit/msg_writer.h"
 
 static const char conf[] =
     "[gateway]\naddress = security@justice.gov.uk\n"
@@ -326,6 +327,48 @@ static void test_relays_on_behalf(void **state)
   done(&own);
 }
 
+static gboolean has_observable(const Built *b, const char *type, const char *value)
+{
+  for (guint i = 0; i < b->inc->observables->len; i++) {
+    const IgObservable *o = g_ptr_array_index(b->inc->observables, i);
+    if (strcmp(o->type, type) == 0 && strcmp(o->value, value) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A phish attached as an Outlook item: the same as an attached message. */
+static void test_outlook_item_is_evidence(void **state)
+{
+  const MsgWriterItem item = {
+    .subject = "Invoice overdue", .sender_name = "Accounts",
+    .sender_address = "accounts@evil.example", .reply_to_address = "pay@collect.example",
+    .submit_time = 1795424400, .body = "Pay at https://evil.example/pay now.",
+  };
+  g_autoptr(GBytes) msg = msg_writer_write(&item);
+  g_autofree char *b64 = g_base64_encode(g_bytes_get_data(msg, NULL), g_bytes_get_size(msg));
+  g_autofree char *raw = g_strdup_printf(
+      "From: Jane Smith <jane.smith@justice.gov.uk>\nSubject: dodgy invoice\n"
+      "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+      "--m\nContent-Type: text/plain\n\nThis came in at 09:12, looks fake.\n"
+      "--m\nContent-Type: application/vnd.ms-outlook\n"
+      "Content-Disposition: attachment; filename=\"Invoice overdue.msg\"\n"
+      "Content-Transfer-Encoding: base64\n\n%s\n--m--\n", b64);
+  Built b = build(raw);
+  assert_string_equal(b.inc->reporter_email, "jane.smith@justice.gov.uk");
+  assert_null(b.inc->forwarded_by);
+  assert_string_equal(b.inc->description, "This came in at 09:12, looks fake.");
+  const IgEvidence *e = evidence(&b);
+  assert_string_equal(e->from_addr, "accounts@evil.example");
+  assert_string_equal(e->reply_to, "pay@collect.example");
+  g_autofree char *hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, msg);
+  assert_string_equal(e->sha256, hash);
+  assert_true(has_observable(&b, "url", "https://evil.example/pay"));
+  assert_true(has_observable(&b, "email", "pay@collect.example"));
+  assert_false(has_observable(&b, "domain", "justice.gov.uk"));
+  done(&b);
+}
+
 /* Outlook's Report button: "3|subject" with the reported mail attached. */
 static void test_report_button(void **state)
 {
@@ -372,6 +415,7 @@ int main(void)
     cmocka_unit_test(test_colleague_forward),
     cmocka_unit_test(test_helpdesk_relays_phish_forward),
     cmocka_unit_test(test_report_button),
+    cmocka_unit_test(test_outlook_item_is_evidence),
     cmocka_unit_test(test_relays_on_behalf),
     cmocka_unit_test(test_nothing_invented),
   };
