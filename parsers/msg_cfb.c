@@ -128,7 +128,7 @@ static gboolean chain(Cfb *c, Table *t, guint32 start, guint32 count, const char
     s = t->next[s];
   }
   if (s != ENDOFCHAIN)
-    return damaged(c, "%s: sector chain longer than its %u sectors", what, count);
+    return damaged(c, "%s: sector chain does not end after %u sectors", what, count);
   return TRUE;
 }
 
