@@ -56,6 +56,7 @@ typedef struct {
   guint texts_unread;       /* texts after MAX_TEXT_TOTAL */
   guint items_unread;       /* Outlook items msg_to_mime() refused */
   char *item_error;         /* why the first of them was refused */
+  GPtrArray *item_notes;    /* what msg_to_mime() left out, in its words */
 } Budget;
 
 typedef struct {
@@ -287,6 +288,22 @@ static gboolean is_outlook_item(GMimePart *part, GMimeContentType *ct)
          (filename && g_str_has_suffix(filename, ".MSG"));
 }
 
+/* The X-Outlook-Item-Note fields msg.c writes for what it did not convert. */
+static void note_item_gaps(Budget *b, GMimeMessage *inner)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list(GMIME_OBJECT(inner));
+  int n = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < n; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+    const char *v = g_mime_header_get_value(h);
+    if (g_ascii_strcasecmp(g_mime_header_get_name(h), "X-Outlook-Item-Note") != 0 || !v)
+      continue;
+    if (!b->item_notes)
+      b->item_notes = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(b->item_notes, g_strdup_printf("Outlook item: %s", v));
+  }
+}
+
 /* An attached message as an Outlook item (.msg): converted to MIME by
  * msg.c and then read as any attached message/rfc822, its SHA-256 that of
  * the item as attached. */
@@ -314,6 +331,7 @@ static void read_outlook_item(Walk *w, GMimePart *part, int depth)
     if (!w->budget->item_error)
       w->budget->item_error = g_strdup(error ? error->message : "not a message");
   } else if (depth + 1 <= MAX_DEPTH && w->budget->embedded < MAX_EMBEDDED) {
+    note_item_gaps(w->budget, inner);
     w->budget->embedded++;
     IgMail *read = mail_from_message(inner, depth + 1, w->budget, FALSE);
     read->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
@@ -535,6 +553,8 @@ static void note_skipped(IgMail *mail, const Budget *b)
     g_ptr_array_add(n, g_strdup_printf("%u Outlook item%s (.msg) could not be read (%s)",
                                        b->items_unread, b->items_unread == 1 ? "" : "s",
                                        b->item_error));
+  for (guint i = 0; b->item_notes && i < b->item_notes->len; i++)
+    g_ptr_array_add(n, g_strdup(g_ptr_array_index(b->item_notes, i)));
   if (b->texts_unread)
     g_ptr_array_add(n, g_strdup_printf("%u text part%s not read: the first %s of text "
                                        "was all one message may use", b->texts_unread,
@@ -555,6 +575,8 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
     mail = mail_from_message(msg, 0, &budget, TRUE);
     note_skipped(mail, &budget);
     g_free(budget.item_error);
+    if (budget.item_notes)
+      g_ptr_array_unref(budget.item_notes);
   } else
     g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "not an RFC 5322 message (no header)");
   if (msg)

@@ -647,6 +647,17 @@ static void test_outlook_item(void **state)
   assert_string_equal(inner->sha256, hash);
   assert_int_equal(m->skipped->len, 0);
 
+  /* what the conversion left out is noted for OST */
+  static const char rtf[] = "compressed RTF stand-in";
+  const MsgWriterItem rtf_only = { .subject = "rtf", .sender_address = "x@evil.example",
+                                   .rtf = rtf, .rtf_len = sizeof(rtf) - 1 };
+  g_autoptr(GBytes) rtf_msg = msg_writer_write(&rtf_only);
+  g_autofree char *rtf_raw = with_outlook_item(rtf_msg);
+  g_autoptr(IgMail) r = parse(rtf_raw);
+  assert_int_equal(r->embedded->len, 1);
+  assert_int_equal(r->skipped->len, 1);
+  assert_true(g_str_has_prefix(g_ptr_array_index(r->skipped, 0), "Outlook item: "));
+
   /* an item that is not one: noted, the rest read */
   GBytes *junk = g_bytes_new_static("not an OLE2 file at all", 23);
   g_autofree char *bad = with_outlook_item(junk);
