@@ -34,9 +34,6 @@
 #define MAX_HTML (1u << 20)
 /* Bytes of text kept from one message in all, attachments included. */
 #define MAX_TEXT_TOTAL (4u << 20)
-/* Longest header field decoded leniently (see parser_options()): long
- * References of a busy thread run to a few KB. */
-#define MAX_LENIENT_FIELD (8u << 10)
 
 /* What one mail_parse() may still spend, and what the limits left out.
  * Shared by the walks of the message and of its attached messages; only
@@ -189,38 +186,6 @@ static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
 static IgMail *mail_from_message(GMimeMessage *msg, int depth, Budget *budget,
                                  gboolean counts);
 
-/* The longest run of lines joined by folding (each next line starting
- * with a space or tab) anywhere in raw: an upper bound on the length of
- * every header field of the message and of its parts. */
-static gsize longest_folded_run(const char *raw, gsize len)
-{
-  gsize longest = 0, start = 0;
-  for (gsize i = 0; i < len; i++) {
-    if (raw[i] != '\n')
-      continue;
-    if (i + 1 < len && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
-      continue;
-    longest = MAX(longest, i - start);
-    start = i + 1;
-  }
-  return MAX(longest, len - start);
-}
-
-/* NULL (GMime's defaults) for ordinary mail. GMime's lenient RFC 2047
- * decoding (encoded words glued to text, as some mailers write them)
- * searches ahead from every "=?", which takes time growing with the square
- * of a field's length when the words are never closed: mail with a field
- * longer than any real header gets the strict decoder, which is linear.
- * Caller frees with g_mime_parser_options_free(). */
-static GMimeParserOptions *parser_options(const char *raw, gsize len)
-{
-  if (longest_folded_run(raw, len) <= MAX_LENIENT_FIELD)
-    return NULL;
-  GMimeParserOptions *options = g_mime_parser_options_clone(g_mime_parser_options_get_default());
-  g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_STRICT);
-  return options;
-}
-
 /* The Message-ID in the returned header block of a DSN or MDN
  * (text/rfc822-headers): which of our mails it reports on. */
 static void read_reported_id(IgMail *mail, GMimePart *part)
@@ -232,7 +197,7 @@ static void read_reported_id(IgMail *mail, GMimePart *part)
   const gsize len = strlen(headers);
   GMimeStream *stream = g_mime_stream_mem_new_with_buffer(headers, len);
   GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-  GMimeParserOptions *options = parser_options(headers, len);
+  GMimeParserOptions *options = mail_parser_options(headers, len);
   GMimeMessage *msg = g_mime_parser_construct_message(parser, options);
   const char *id = msg ? g_mime_message_get_message_id(msg) : NULL;
   if (id && *id)
@@ -567,7 +532,7 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
   IgMail *mail = NULL;
   GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
   GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-  GMimeParserOptions *options = parser_options(raw, len);
+  GMimeParserOptions *options = mail_parser_options(raw, len);
   GMimeMessage *msg = g_mime_parser_construct_message(parser, options);
   GMimeHeaderList *headers = msg ? g_mime_object_get_header_list(GMIME_OBJECT(msg)) : NULL;
   Budget budget = { 0 };

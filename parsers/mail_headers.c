@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+/* Longest header field decoded leniently (see mail_parser_options()):
+ * long References of a busy thread run to a few KB. */
+#define MAX_LENIENT_FIELD (8u << 10)
+
 /* GMime's own UTF-8 check passes sequences GLib rejects (lead bytes F5
  * to F7, code points past U+10FFFF) in raw 8-bit headers, so the strings
  * taken from headers are made valid here. */
@@ -184,4 +188,36 @@ void mail_make_valid(IgMail *mail)
     make_valid(&f->filename);
     make_valid(&f->content_type);
   }
+}
+
+/* The longest run of lines joined by folding (each next line starting
+ * with a space or tab) anywhere in raw: an upper bound on the length of
+ * every header field of the message and of its parts. */
+static gsize longest_folded_run(const char *raw, gsize len)
+{
+  gsize longest = 0, start = 0;
+  for (gsize i = 0; i < len; i++) {
+    if (raw[i] != '\n')
+      continue;
+    if (i + 1 < len && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
+      continue;
+    longest = MAX(longest, i - start);
+    start = i + 1;
+  }
+  return MAX(longest, len - start);
+}
+
+/* NULL (GMime's defaults) for ordinary mail (mail_headers.h). GMime's lenient RFC 2047
+ * decoding (encoded words glued to text, as some mailers write them)
+ * searches ahead from every "=?", which takes time growing with the square
+ * of a field's length when the words are never closed: mail with a field
+ * longer than any real header gets the strict decoder, which is linear.
+ * Caller frees with g_mime_parser_options_free(). */
+GMimeParserOptions *mail_parser_options(const char *raw, gsize len)
+{
+  if (longest_folded_run(raw, len) <= MAX_LENIENT_FIELD)
+    return NULL;
+  GMimeParserOptions *options = g_mime_parser_options_clone(g_mime_parser_options_get_default());
+  g_mime_parser_options_set_rfc2047_compliance_mode(options, GMIME_RFC_COMPLIANCE_STRICT);
+  return options;
 }
