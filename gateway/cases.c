@@ -70,7 +70,7 @@ static GHashTable *incident_vars(const IgConfig *config, const IgIncident *inc)
   var(v, "category", inc->category);
   var(v, "impact", inc->impact);
   var(v, "personal_data", inc->personal_data);
-  var(v, "near_miss", inc->near_miss ? "yes" : "");
+  var(v, "near_miss", inc->near_miss == 1 ? "yes" : "");
   var(v, "detected_at", detected);
   var(v, "received_at", received);
   var_capped(v, "systems_affected", inc->systems_affected, NOTICE_FIELD_MAX);

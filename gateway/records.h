@@ -15,7 +15,8 @@ typedef struct {
   char *status;            /* new, triaged, investigating, ... */
   char *impact;            /* low | medium | high | NULL */
   char *category;
-  gboolean near_miss;
+  int near_miss;           /* 1 yes, 0 no (or not said), -1 unknown (a form
+                              left it blank or "not sure") */
   char *personal_data;     /* yes | no | unknown | NULL */
   char *reporter_name;
   char *reporter_email;

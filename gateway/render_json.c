@@ -82,7 +82,8 @@ json_t *json_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *me
   json_object_set_new(o, "status", str(inc->status));
   json_object_set_new(o, "impact", str(inc->impact));
   json_object_set_new(o, "category", str(inc->category));
-  json_object_set_new(o, "near_miss", json_boolean(inc->near_miss));
+  json_object_set_new(o, "near_miss",
+                      inc->near_miss < 0 ? json_null() : json_boolean(inc->near_miss));
   json_object_set_new(o, "personal_data", str(inc->personal_data));
   json_object_set_new(o, "reporter", json_pack("{s:o, s:o, s:o}",
                       "name", str(inc->reporter_name), "email", str(inc->reporter_email),

@@ -134,7 +134,7 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   field("Impact:", inc->impact);
   field("Category:", inc->category);
   field("Personal data:", inc->personal_data);
-  field("Near miss:", inc->near_miss ? "yes" : "no");
+  field("Near miss:", inc->near_miss == 1 ? "yes" : inc->near_miss == 0 ? "no" : NULL);
   field("Reporter:", reporter);
   field("Phone:", inc->reporter_phone);
   field("Business group:", inc->business_area);

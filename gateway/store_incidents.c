@@ -44,7 +44,7 @@ gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
   sq_bind_text(st, i++, inc->status);
   sq_bind_text(st, i++, inc->impact);
   sq_bind_text(st, i++, inc->category);
-  sqlite3_bind_int(st, i++, inc->near_miss);
+  sqlite3_bind_int(st, i++, inc->near_miss); /* -1 unknown: the column is NOT NULL */
   sq_bind_text(st, i++, inc->personal_data);
   sq_bind_text(st, i++, inc->reporter_name);
   sq_bind_text(st, i++, inc->reporter_email);
