@@ -262,6 +262,22 @@ gboolean words_read_date(const Scan *sc, guint w, guint *end)
   return TRUE;
 }
 
+/* 08:32, 8.32, 17:45: hours and minutes joined by ':' or '.'. */
+gboolean words_read_time(const Scan *sc, guint w, guint *end)
+{
+  const Word *a, *b;
+  if (w + 1 >= sc->words->len || !all_digits(norm_at(sc, w), 1, 2) ||
+      !all_digits(norm_at(sc, w + 1), 2, 2))
+    return FALSE;
+  a = word_at(sc, w);
+  b = word_at(sc, w + 1);
+  if (b->start != a->end + 1 || !strchr(":.", sc->text[a->end]) ||
+      number_at(sc, w) > 23 || number_at(sc, w + 1) > 59)
+    return FALSE;
+  *end = w + 2;
+  return TRUE;
+}
+
 /* A National Insurance number: two prefix letters, six digits, a suffix
  * letter A-D, spaced any way ("QQ 12 34 56 C", "QQ123456C"), in capitals
  * as written on every document, so that ordinary words and numbers ("at
