@@ -156,7 +156,8 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
    * text rules resolve. */
   g_autoptr(GDateTime) detected = form->detected_at ? g_date_time_ref(form->detected_at) : NULL;
   if (!detected && form->detected_text) {
-    g_autoptr(IgFreeText) ft = freetext_extract(form->detected_text, sent, config->tz, NULL, NULL);
+    g_autoptr(IgFreeText) ft = freetext_extract(form->detected_text, NULL, sent, config->tz,
+                                                NULL, NULL);
     if (ft->detected_at) {
       detected = g_date_time_ref(ft->detected_at);
       g_autofree char *iso = iso_utc(detected);
@@ -216,6 +217,15 @@ static const char *near_miss_words(const char *text)
   return NULL;
 }
 
+static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
+{
+  if (ft->category_from_subject)
+    g_ptr_array_add(decisions, g_strdup_printf("category = %s, from the subject's \"%s\"",
+                                               ft->category, ft->category_words));
+  else
+    decided(decisions, "category", ft->category, ft->category_words);
+}
+
 /* Free text: the fields the rules find in the sender's own words. */
 static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
                            GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
@@ -223,10 +233,26 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   g_autoptr(IgTextParts) parts = textparts_split(o->text);
   g_autofree char **assets = pair_names(config->assets);
   g_autofree char **suppliers = pair_names(config->suppliers);
-  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, o->sent, config->tz,
-                                              (const char *const *)assets,
+  /* The subject decides the category last: after the forwarder's note,
+   * which may add what the original leaves out ("this is a supply chain
+   * incident", "the list also held dates of birth"). */
+  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, o->note ? NULL : o->subject, o->sent,
+                                              config->tz, (const char *const *)assets,
                                               (const char *const *)suppliers);
+  g_autoptr(IgFreeText) nt = o->note ? freetext_extract(o->note, o->subject, o->sent, config->tz,
+                                                        (const char *const *)assets,
+                                                        (const char *const *)suppliers)
+                                     : NULL;
   inc->description = dup_or_null(parts->own);
+  /* A bulletin passed on "for information, no action needed" reports
+   * nothing, whatever incidents its text tells of. */
+  const char *nothing = ft->not_report_words ? ft->not_report_words
+                                             : nt ? nt->not_report_words : NULL;
+  if (nothing && !ft->event && !(nt && nt->event)) {
+    g_ptr_array_add(decisions, g_strdup_printf("no incident fields: the mail reports nothing, "
+                                               "from \"%s\"", nothing));
+    return;
+  }
   if (ft->detected_at) {
     inc->detected_at = iso_utc(ft->detected_at);
     set_timing(inc, config, ft->detected_at, received, problems);
@@ -241,21 +267,19 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
   decided(decisions, "detected_at", inc->detected_at, ft->detected_words);
-  decided(decisions, "category", ft->category, ft->category_words);
+  decided_category(decisions, ft);
   decided(decisions, "impact", ft->impact, ft->impact_words);
   decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
-  if (!o->note)
+  if (!nt)
     return;
-  /* A forwarder may add what the original leaves out ("this is a supply
-   * chain incident", "the list also held dates of birth"). */
-  g_autoptr(IgFreeText) nt = freetext_extract(o->note, o->sent, config->tz,
-                                              (const char *const *)assets,
-                                              (const char *const *)suppliers);
+  if (!inc->category && nt->category) {
+    inc->category = g_strdup(nt->category);
+    decided_category(decisions, nt);
+  }
   const struct {
     char **field;
     const char *name, *value, *words;
   } extra[] = {
-    { &inc->category, "category", nt->category, nt->category_words },
     { &inc->impact, "impact", nt->impact, nt->impact_words },
     { &inc->personal_data, "personal_data", nt->personal_data, nt->personal_data_words },
   };

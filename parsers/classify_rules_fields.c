@@ -171,7 +171,9 @@ const IgClassifyRule classify_field_rules[] = {
             "i|we just", "i think i|we", "i'm|i am reporting",
             "i|we want|wish|need to report", "i'd|i would like to report",
             "to report a|an", "this is to report",
-            "someone has|had", "was|were stolen", "has|have|had been stolen",
+            "someone has|had",
+            "my|our * was|were stolen|taken|lost|hacked|compromised",
+            "my|our * has|have|had been stolen|taken|lost|hacked|compromised",
             "i can't|cannot find", "i can not find", "happened to me"),
     HYPOTHESES, NULL, FALSE },
 

@@ -463,7 +463,26 @@ static char *first_named(const Hay *hay, const char *const *names)
 
 /* ---- the fields ---- */
 
-IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
+static const IgDecision *decision_for(GPtrArray *decisions, const char *field)
+{
+  for (guint i = 0; decisions && i < decisions->len; i++) {
+    const IgDecision *d = decisions->pdata[i];
+    if (strcmp(d->field, field) == 0)
+      return d;
+  }
+  return NULL;
+}
+
+static void take(char **value, char **words, const IgDecision *d)
+{
+  if (!d)
+    return;
+  *value = g_strdup(d->value);
+  *words = g_strdup(d->words);
+}
+
+IgFreeText *freetext_extract(const char *text, const char *subject,
+                             GDateTime *sent, GTimeZone *tz,
                              const char *const *assets,
                              const char *const *suppliers)
 {
@@ -471,24 +490,30 @@ IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
   const char *t = text ? text : "";
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
   g_autoptr(GPtrArray) decisions = classify_text(t);
-  g_autofree char *low = squash(t);
-  g_autofree char *orig = squash_case(t, FALSE);
-  const Hay hay = { low, orig };
+  g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
+  const IgDecision *nothing = decision_for(decisions, "not_a_report");
+  g_autofree char *low = NULL, *orig = NULL;
+  Hay hay;
 
-  detect(ft, t, sent, zone);
-  for (guint i = 0; i < decisions->len; i++) {
-    const IgDecision *d = decisions->pdata[i];
-    if (strcmp(d->field, "category") == 0) {
-      ft->category = g_strdup(d->value);
-      ft->category_words = g_strdup(d->words);
-    } else if (strcmp(d->field, "impact") == 0) {
-      ft->impact = g_strdup(d->value);
-      ft->impact_words = g_strdup(d->words);
-    } else if (strcmp(d->field, "personal_data") == 0) {
-      ft->personal_data = g_strdup(d->value);
-      ft->personal_data_words = g_strdup(d->words);
-    }
+  if (!nothing)
+    nothing = decision_for(heading, "not_a_report");
+  ft->event = decision_for(decisions, "event") || decision_for(heading, "event");
+  if (nothing && !ft->event) {
+    ft->not_report_words = g_strdup(nothing->words);
+    return ft;
   }
+  detect(ft, t, sent, zone);
+  take(&ft->category, &ft->category_words, decision_for(decisions, "category"));
+  if (!ft->category) {
+    take(&ft->category, &ft->category_words, decision_for(heading, "category"));
+    ft->category_from_subject = ft->category != NULL;
+  }
+  take(&ft->impact, &ft->impact_words, decision_for(decisions, "impact"));
+  take(&ft->personal_data, &ft->personal_data_words,
+       decision_for(decisions, "personal_data"));
+  low = squash(t);
+  orig = squash_case(t, FALSE);
+  hay = (Hay){ low, orig };
   ft->systems_affected = systems_named(&hay);
   ft->information_asset = first_named(&hay, assets);
   ft->supplier = first_named(&hay, suppliers);
@@ -510,5 +535,6 @@ void freetext_free(IgFreeText *ft)
   g_free(ft->systems_affected);
   g_free(ft->information_asset);
   g_free(ft->supplier);
+  g_free(ft->not_report_words);
   g_free(ft);
 }

@@ -31,7 +31,7 @@ static IgFreeText *extract_at(const char *text, const char *sent_iso)
       sent_iso ? g_date_time_new_from_iso8601(sent_iso, NULL) : NULL;
   assert_non_null(tz); /* needs tzdata */
   assert_true(!sent_iso || sent);
-  return freetext_extract(text, sent, tz, assets, suppliers);
+  return freetext_extract(text, NULL, sent, tz, assets, suppliers);
 }
 
 /* The detection time (UTC) and its words read from text sent at sent_iso,
@@ -390,10 +390,10 @@ static void test_assets_and_suppliers(void **state)
     static const char *const more[] = { "Legal Aid Casework", NULL };
     g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
     g_autoptr(IgFreeText) g = freetext_extract(
-        "she is doing her casework at home; nomis was slow", NULL, tz, more,
-        NULL);
+        "she is doing her casework at home; nomis was slow", NULL, NULL, tz,
+        more, NULL);
     g_autoptr(IgFreeText) h =
-        freetext_extract("Casework was down", NULL, tz, more, NULL);
+        freetext_extract("Casework was down", NULL, NULL, tz, more, NULL);
     g_autoptr(IgFreeText) i = extract_at("nomis was slow", NULL);
     assert_null(g->information_asset);
     assert_string_equal(h->information_asset, "Legal Aid Casework");
@@ -403,7 +403,7 @@ static void test_assets_and_suppliers(void **state)
   {
     g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
     g_autoptr(IgFreeText) g =
-        freetext_extract("Prison NOMIS and Acme", NULL, tz, NULL, NULL);
+        freetext_extract("Prison NOMIS and Acme", NULL, NULL, tz, NULL, NULL);
     assert_null(g->information_asset);
     assert_null(g->supplier);
   }
@@ -423,6 +423,105 @@ static void test_classification_passed_through(void **state)
   assert_string_equal(ft->personal_data_words, "prisoner records");
   assert_string_equal(ft->systems_affected, "laptop");
   assert_string_equal(ft->detected_words, "at about 9.30 this morning");
+}
+
+
+static IgFreeText *extract_with_subject(const char *text, const char *subject)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
+  g_autoptr(GDateTime) sent = g_date_time_new_from_iso8601(MONDAY, NULL);
+  return freetext_extract(text, subject, sent, tz, assets, suppliers);
+}
+
+/* Class: the subject's words decide the category when the text does not. */
+static void test_subject_decides_category(void **state)
+{
+  static const struct {
+    const char *subject, *text, *category, *words;
+    gboolean from_subject;
+  } cases[] = {
+    { "Phishing email - fake HR survey",
+      "Please see below. I didn't click anything.", "phishing", "Phishing",
+      TRUE },
+    { "Lost laptop", "Left on the train this morning; it is encrypted.",
+      "lost-or-stolen-equipment", "Lost laptop", TRUE },
+    { "FW: Your mailbox is full", "Is this genuine?", "phishing",
+      "mailbox is full", TRUE },
+    /* the text decides when it can */
+    { "Phishing?", "My work phone was stolen on the bus.",
+      "lost-or-stolen-equipment", "phone was stolen", FALSE },
+    { "Question", "Nothing much to say.", NULL, NULL, FALSE },
+    { NULL, "Nothing much to say.", NULL, NULL, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft =
+        extract_with_subject(cases[i].text, cases[i].subject);
+    if (g_strcmp0(ft->category, cases[i].category) != 0 ||
+        g_strcmp0(ft->category_words, cases[i].words) != 0 ||
+        ft->category_from_subject != cases[i].from_subject) {
+      print_error("'%s' / '%s': got %s ('%s', subject %d)\n",
+                  cases[i].subject ? cases[i].subject : "-", cases[i].text,
+                  ft->category ? ft->category : "NULL",
+                  ft->category_words ? ft->category_words : "-",
+                  ft->category_from_subject);
+      fail();
+    }
+  }
+}
+
+/* Class: a mail that reports nothing gets no incident fields at all. */
+static void test_reports_nothing(void **state)
+{
+  static const struct {
+    const char *subject, *text;
+  } cases[] = {
+    { "FW: Cyber news", "For information, no action needed.\n\nThis month: "
+      "phishing emails pretending to be from HMRC at 09:00 each day; a "
+      "laptop was left on a train; high impact incidents fell; personal "
+      "data of staff is at risk from Outlook scams." },
+    { "Security working group", "Agenda\n1. Minutes of the last meeting\n"
+      "2. Lessons learned from the ransomware incident on Friday at 14:00 "
+      "on NOMIS" },
+    { "Question", "Hi, how do I report a phishing email? Thanks" },
+    { "Re: INC-2026-000123", "Thanks for sorting out the phishing email so "
+      "quickly yesterday at 16:00." },
+    { "Security bulletin - November", "Please read: malware is spreading "
+      "through fake invoices." },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft =
+        extract_with_subject(cases[i].text, cases[i].subject);
+    if (!ft->not_report_words || ft->event || ft->category || ft->impact ||
+        ft->personal_data || ft->detected_at || ft->systems_affected ||
+        ft->information_asset) {
+      print_error("'%s': want nothing but 'reports nothing', got %s %s %s "
+                  "(%s)\n", cases[i].text,
+                  ft->category ? ft->category : "-",
+                  ft->impact ? ft->impact : "-",
+                  ft->personal_data ? ft->personal_data : "-",
+                  ft->not_report_words ? ft->not_report_words : "NULL");
+      fail();
+    }
+  }
+  /* a question that also tells of an event is a report */
+  {
+    g_autoptr(IgFreeText) ft = extract_with_subject(
+        "How do I report this? I left my laptop on the train at 9.30 this "
+        "morning.", "Question");
+    assert_null(ft->not_report_words);
+    assert_true(ft->event);
+    assert_string_equal(ft->category, "lost-or-stolen-equipment");
+    assert_non_null(ft->detected_at);
+  }
+  /* found again: still the category, and nothing more invented */
+  {
+    g_autoptr(IgFreeText) ft = extract_with_subject(
+        "The laptop was NOT stolen, I found it under my desk.", NULL);
+    assert_string_equal(ft->category, "lost-or-stolen-equipment");
+    assert_null(ft->impact);
+    assert_null(ft->personal_data);
+    assert_null(ft->detected_at);
+  }
 }
 
 static void test_nothing_invented(void **state)
@@ -446,7 +545,7 @@ static void test_nothing_invented(void **state)
     }
   }
   {
-    g_autoptr(IgFreeText) ft = freetext_extract(NULL, NULL, NULL, NULL, NULL);
+    g_autoptr(IgFreeText) ft = freetext_extract(NULL, NULL, NULL, NULL, NULL, NULL);
     assert_null(ft->detected_at);
     assert_null(ft->category);
   }
@@ -493,6 +592,8 @@ int main(void)
     cmocka_unit_test(test_systems),
     cmocka_unit_test(test_assets_and_suppliers),
     cmocka_unit_test(test_classification_passed_through),
+    cmocka_unit_test(test_subject_decides_category),
+    cmocka_unit_test(test_reports_nothing),
     cmocka_unit_test(test_nothing_invented),
     cmocka_unit_test(test_hostile_input),
   };

@@ -184,6 +184,50 @@ static void test_attached_evidence_not_a_forward(void **state)
   done(&b);
 }
 
+
+/* The subject names the category when the words of the mail do not. */
+static void test_subject_decides_category(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: Lost laptop\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "Left it on the 08:32 from Leeds this morning. It is encrypted.\n");
+  assert_string_equal(b.inc->category, "lost-or-stolen-equipment");
+  assert_true(has_decision(&b, "category = lost-or-stolen-equipment, from the subject's "
+                               "\"Lost laptop\""));
+  done(&b);
+}
+
+/* A bulletin passed on "for information" reports nothing, whatever its
+ * text tells of; a forward that tells of an event is a report. */
+static void test_forwarded_bulletin_reports_nothing(void **state)
+{
+  Built b = build("From: Jo Bloggs <jo.bloggs@justice.gov.uk>\nSubject: FW: Cyber update\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "For information, no action needed.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Comms <comms@justice.gov.uk>\n"
+                  "Date: Fri, 20 Nov 2026 at 09:00\nSubject: Cyber update\n\n"
+                  "Phishing is rising: a colleague's laptop was stolen at 14:00 on a train, "
+                  "and high impact incidents involving personal data doubled.\n");
+  assert_null(b.inc->category);
+  assert_null(b.inc->impact);
+  assert_null(b.inc->personal_data);
+  assert_null(b.inc->detected_at);
+  assert_false(b.inc->near_miss);
+  assert_true(has_decision(&b, "no incident fields: the mail reports nothing, from "
+                               "\"no action needed\""));
+  done(&b);
+  Built r = build("From: Jo Bloggs <jo.bloggs@justice.gov.uk>\nSubject: FW: bag\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "For information only - she asked me to pass it on.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Ann Lee <ann.lee@justice.gov.uk>\n"
+                  "Date: Mon, 23 Nov 2026 at 09:00\nSubject: bag\n\n"
+                  "I left my laptop bag on the bus this morning.\n");
+  assert_string_equal(r.inc->category, "lost-or-stolen-equipment");
+  done(&r);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -208,6 +252,8 @@ int main(void)
     cmocka_unit_test(test_near_miss_words),
     cmocka_unit_test(test_forwarder_note_fills_gaps),
     cmocka_unit_test(test_attached_evidence_not_a_forward),
+    cmocka_unit_test(test_subject_decides_category),
+    cmocka_unit_test(test_forwarded_bulletin_reports_nothing),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
