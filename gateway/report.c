@@ -226,23 +226,27 @@ static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
     decided(decisions, "category", ft->category, ft->category_words);
 }
 
-/* Free text: the fields the rules find in the sender's own words. */
+/* Free text: the fields the rules find in the sender's own words, and in
+ * a forwarder's note above them. The category is the more specific of
+ * the two readings (the note's "supplier incident" over a supplier merely
+ * mentioned below it), the subject's words deciding only when neither
+ * does; the rest comes from the forwarded text, else from the note, whose
+ * time counts only when the note tells of the event ("I clicked it at
+ * 9.40"), not of its relay. */
 static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
                            GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
 {
   g_autoptr(IgTextParts) parts = textparts_split(o->text);
+  g_autoptr(IgTextParts) note = o->note ? textparts_split(o->note) : NULL;
   g_autofree char **assets = pair_names(config->assets);
   g_autofree char **suppliers = pair_names(config->suppliers);
-  /* The subject decides the category last: after the forwarder's note,
-   * which may add what the original leaves out ("this is a supply chain
-   * incident", "the list also held dates of birth"). */
-  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, o->note ? NULL : o->subject, o->sent,
+  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
                                               config->tz, (const char *const *)assets,
                                               (const char *const *)suppliers);
-  g_autoptr(IgFreeText) nt = o->note ? freetext_extract(o->note, o->subject, o->sent, config->tz,
-                                                        (const char *const *)assets,
-                                                        (const char *const *)suppliers)
-                                     : NULL;
+  g_autoptr(IgFreeText) nt = note ? freetext_extract(note->own, o->subject, o->sent, config->tz,
+                                                     (const char *const *)assets,
+                                                     (const char *const *)suppliers)
+                                  : NULL;
   inc->description = dup_or_null(parts->own);
   /* A bulletin passed on "for information, no action needed" reports
    * nothing, whatever incidents its text tells of. */
@@ -253,42 +257,38 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
                                                "from \"%s\"", nothing));
     return;
   }
-  if (ft->detected_at) {
-    inc->detected_at = iso_utc(ft->detected_at);
-    set_timing(inc, config, ft->detected_at, received, problems);
+  const IgFreeText *when = ft->detected_at || !nt || !nt->event ? ft : nt;
+  if (when->detected_at) {
+    inc->detected_at = iso_utc(when->detected_at);
+    set_timing(inc, config, when->detected_at, received, problems);
+    decided(decisions, "detected_at", inc->detected_at, when->detected_words);
   }
-  inc->category = dup_or_null(ft->category);
-  inc->impact = dup_or_null(ft->impact);
-  inc->personal_data = dup_or_null(ft->personal_data);
+  const IgFreeText *kind =
+      nt && nt->category && (!ft->category || nt->category_priority > ft->category_priority)
+          ? nt : ft;
+  inc->category = dup_or_null(kind->category);
+  decided_category(decisions, kind);
+  const struct {
+    char **field;
+    const char *name, *value, *words, *note_value, *note_words;
+  } rest[] = {
+    { &inc->impact, "impact", ft->impact, ft->impact_words,
+      nt ? nt->impact : NULL, nt ? nt->impact_words : NULL },
+    { &inc->personal_data, "personal_data", ft->personal_data, ft->personal_data_words,
+      nt ? nt->personal_data : NULL, nt ? nt->personal_data_words : NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(rest); i++) {
+    const gboolean own = rest[i].value != NULL;
+    *rest[i].field = g_strdup(own ? rest[i].value : rest[i].note_value);
+    decided(decisions, rest[i].name, *rest[i].field,
+            own ? rest[i].words : rest[i].note_words);
+  }
   inc->systems_affected = dup_or_null(ft->systems_affected);
   inc->information_asset = dup_or_null(ft->information_asset);
   inc->supplier = dup_or_null(ft->supplier);
   const char *near_miss = near_miss_words(parts->own);
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
-  decided(decisions, "detected_at", inc->detected_at, ft->detected_words);
-  decided_category(decisions, ft);
-  decided(decisions, "impact", ft->impact, ft->impact_words);
-  decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
-  if (!nt)
-    return;
-  if (!inc->category && nt->category) {
-    inc->category = g_strdup(nt->category);
-    decided_category(decisions, nt);
-  }
-  const struct {
-    char **field;
-    const char *name, *value, *words;
-  } extra[] = {
-    { &inc->impact, "impact", nt->impact, nt->impact_words },
-    { &inc->personal_data, "personal_data", nt->personal_data, nt->personal_data_words },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS(extra); i++) {
-    if (*extra[i].field || !extra[i].value)
-      continue;
-    *extra[i].field = g_strdup(extra[i].value);
-    decided(decisions, extra[i].name, extra[i].value, extra[i].words);
-  }
 }
 
 char *report_person_name(const char *display)

@@ -8,7 +8,8 @@
  * the text tries only the phrases that can start at each word: the work is
  * linear in the text, whatever its size. A first walk finds the sentences
  * of legal boilerplate ("If you are not the intended recipient ..."),
- * which the second, for every other field, passes over. A match preceded
+ * which with the rest of their paragraph the second walk, for every
+ * other field, passes over. A match preceded
  * by a negation in the same sentence, or answered by a bare "no", does
  * not fire. Each decision quotes the words of the text that fired it, as
  * written (runs of white space shown as one space). Pure. */
@@ -445,7 +446,7 @@ GPtrArray *classify_text(const char *text)
   Scan sc = { .text = text ? text : "" };
   Best best[N_FIELDS] = { { 0 } };
   g_autofree guint *sentence = NULL;
-  g_autofree gboolean *boilerplate = NULL;
+  g_autofree gboolean *boilerplate = NULL, *para_start = NULL;
   guint sentences = 0;
 
   sc.words = g_array_new(FALSE, FALSE, sizeof(Word));
@@ -464,8 +465,17 @@ GPtrArray *classify_text(const char *text)
     sentence[w] = sentences;
   }
   boilerplate = g_new0(gboolean, sentences + 1);
+  para_start = g_new0(gboolean, sentences + 1);
+  for (guint w = 0; w < sc.words->len; w++)
+    if (w == 0 || word_at(&sc, w)->para)
+      para_start[sentence[w]] = TRUE;
 
   walk(&sc, &tb->boilerplate, sentence, boilerplate, best);
+  /* a footer runs to the end of its paragraph ("Any personal data in this
+   * e-mail is handled ...") */
+  for (guint s = 1; s <= sentences; s++)
+    if (boilerplate[s - 1] && !para_start[s])
+      boilerplate[s] = TRUE;
   walk(&sc, &tb->fields, sentence, boilerplate, best);
 
   for (int f = 0; f < N_FIELDS; f++) {
@@ -476,6 +486,7 @@ GPtrArray *classify_text(const char *text)
     d->field = best[f].rule->field;
     d->value = best[f].rule->value;
     d->rule = best[f].rule->rule;
+    d->priority = best[f].rule->priority;
     d->words = words_as_written(&sc, best[f].start, best[f].end);
     g_ptr_array_add(out, d);
   }

@@ -12,9 +12,12 @@
 #include <glib.h>
 
 typedef struct {
-  const char *field;          /* "category" | "impact" | "personal_data" */
+  const char *field;          /* "category" | "impact" | "personal_data" |
+                                 "not_a_report" | "event" */
   const char *value;          /* e.g. "lost-or-stolen-equipment", "high", "yes" */
   const char *rule;           /* the rule's name in the table */
+  int priority;               /* the rule's priority: which of two texts'
+                                 decisions for a field wins */
   char *words;                /* the text that matched, as written */
 } IgDecision;
 

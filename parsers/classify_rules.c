@@ -16,7 +16,6 @@
  *   supply-chain stated ("a supply chain incident") 110 >
  *   lost-or-stolen-equipment 100 > data-breach 90 > account-compromise 80 >
  *   malware 70 > denial-of-service 65 > phishing 60 >
- *   a password given away on a page (account-compromise) 59 >
  *   unauthorised-access 55 > physical 50 > policy-breach 40 >
  *   suspicious-activity 20 > supply-chain by mention 10 (a supplier is
  *   often merely mentioned, so that only decides when nothing else does).
@@ -249,12 +248,13 @@ const IgClassifyRule classify_category_rules[] = {
             "recognise|recognize|make|do",
             "sign-in|sign-ins|login|logins ** wasn't|was not me"),
     NULL, NULL, FALSE },
-  /* a password given away: the compromise, unless the report is about
-   * the lure that took it (phishing, 60, wins then) */
-  { "category", "account-compromise", "password-given", 59,
+  /* a password given away on a page: the compromise it opens, more
+   * serious than the lure that took it (SPEC 4) */
+  { "category", "account-compromise", "password-given", 80,
     PHRASES("typed|entered|put|input|inputted|submitted * "
             "password|passwords|credentials|login|username|details "
             "into|on|in",
+            "filled|filling in * with ** password|credentials",
             "turned out * fake"),
     NULL, NULL, FALSE },
 

@@ -193,6 +193,8 @@ const IgClassifyRule classify_field_rules[] = {
             "scanned for viruses", "virus checked",
             "contents of this e-mail|email|message|communication",
             "this e-mail|email|message|communication is|are confidential",
-            "confidential and may contain"), NULL, NULL, FALSE },
+            "confidential and may contain",
+            "personal data|information in this e-mail|email|message",
+            "personal information charter"), NULL, NULL, FALSE },
 
   { NULL, NULL, NULL, 0, NULL, NULL, NULL, FALSE } };

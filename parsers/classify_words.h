@@ -19,6 +19,7 @@ typedef struct {
   gsize len;
   guint8 brk;       /* punctuation before it */
   gboolean nl;      /* a line break before it */
+  gboolean para;    /* a blank line before it: a new paragraph */
   gboolean link;    /* part of an address, domain or link */
   gboolean neg;     /* a negation: no "*" or "**" stands for it */
   gboolean stop;    /* a negation or gap stop: no "*" stands for it */

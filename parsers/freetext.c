@@ -491,7 +491,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
   g_autoptr(GPtrArray) decisions = classify_text(t);
   g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
-  const IgDecision *nothing = decision_for(decisions, "not_a_report");
+  const IgDecision *nothing = decision_for(decisions, "not_a_report"), *d;
   g_autofree char *low = NULL, *orig = NULL;
   Hay hay;
 
@@ -503,8 +503,10 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
     return ft;
   }
   detect(ft, t, sent, zone);
-  take(&ft->category, &ft->category_words, decision_for(decisions, "category"));
-  if (!ft->category) {
+  if ((d = decision_for(decisions, "category"))) {
+    take(&ft->category, &ft->category_words, d);
+    ft->category_priority = d->priority;
+  } else {
     take(&ft->category, &ft->category_words, decision_for(heading, "category"));
     ft->category_from_subject = ft->category != NULL;
   }

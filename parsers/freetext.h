@@ -20,6 +20,8 @@ typedef struct {
   char *detected_words;       /* the words it was read from */
   char *category;             /* canonical (form.h), or NULL */
   char *category_words;
+  int category_priority;      /* of its rule in the table (classify.h); 0
+                                 when read from the subject */
   gboolean category_from_subject; /* category_words are the subject's */
   char *impact;               /* low | medium | high, or NULL */
   char *impact_words;

@@ -490,9 +490,13 @@ static void test_account_compromise_described(void **state)
   };
   for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
     expect(texts[i], "category", "account-compromise", NULL);
-  /* the lure that took the password is what is reported */
+  /* the password given away is more serious than the lure that took it */
   expect("I clicked a link in an email about a voicemail and typed my "
-         "password into the page", "category", "phishing", NULL);
+         "password into the page", "category", "account-compromise", NULL);
+  expect("It opened a sign-in page which I filled in with my email and "
+         "password", "category", "account-compromise", NULL);
+  expect("It asked me to enter my password but I closed it", "category",
+         "phishing", NULL);
 }
 
 static void test_malware_described(void **state)
@@ -619,6 +623,12 @@ static void test_personal_data_unknown_and_footers(void **state)
                  "contain personal data.");
   expect_nothing("Privacy notice: we process personal data in line with "
                  "the Data Protection Act.");
+  /* a footer runs to the end of its paragraph, and no further */
+  expect_nothing("This email is intended only for the addressee. It may "
+                 "contain personal data. Contents may include malware.");
+  expect("This email is intended only for the addressee. It may contain "
+         "personal data.\n\nThe laptop held personal data.", "personal_data",
+         "yes", "personal data");
   /* a footer hides only its own sentences */
   expect("The stolen bag held prisoner records.\n\nThis email and any "
          "attachments may contain personal data.", "personal_data", "yes",
