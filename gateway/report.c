@@ -230,9 +230,9 @@ static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
  * a forwarder's note above them. The category is the more specific of
  * the two readings (the note's "supplier incident" over a supplier merely
  * mentioned below it), the subject's words deciding only when neither
- * does; the rest comes from the forwarded text, else from the note, whose
- * time counts only when the note tells of the event ("I clicked it at
- * 9.40"), not of its relay. */
+ * does; the rest comes from the forwarded text, else from the note, and
+ * the time from the note only when it tells of the event ("I clicked it
+ * at 9.40") and the forwarded text does not. */
 static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
                            GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
 {
@@ -243,7 +243,9 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   g_autoptr(IgFreeText) ft = freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
                                               config->tz, (const char *const *)assets,
                                               (const char *const *)suppliers);
-  g_autoptr(IgFreeText) nt = note ? freetext_extract(note->own, o->subject, o->sent, config->tz,
+  /* the note was written when it was sent on, not when the original was:
+   * its "this morning at 9.40" is read against the arrival */
+  g_autoptr(IgFreeText) nt = note ? freetext_extract(note->own, o->subject, received, config->tz,
                                                      (const char *const *)assets,
                                                      (const char *const *)suppliers)
                                   : NULL;
@@ -257,7 +259,9 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
                                                "from \"%s\"", nothing));
     return;
   }
-  const IgFreeText *when = ft->detected_at || !nt || !nt->event ? ft : nt;
+  /* a note that tells of the event has the time the reporter noticed it
+   * when the text below it, a suspicious mail passed on, does not */
+  const IgFreeText *when = nt && nt->event && (!ft->event || !ft->detected_at) ? nt : ft;
   if (when->detected_at) {
     inc->detected_at = iso_utc(when->detected_at);
     set_timing(inc, config, when->detected_at, received, problems);

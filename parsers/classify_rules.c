@@ -364,8 +364,39 @@ const IgClassifyRule classify_category_rules[] = {
             "code|codes|pin|passcode|otp|password",
             "asked|asking|asks|wanted * to read|give|tell|share|send|confirm * "
             "code|codes|pin|passcode|otp|password",
-            "missed delivery", "redelivery", "delivery|customs|parcel fee"),
+            "missed delivery", "redelivery",
+            "delivery|customs|parcel|shipping|postage|redelivery fee",
+            "tax refund", "claim * refund", "eligible * refund",
+            "unpaid|overdue * invoice|invoices|fee|payment|bill",
+            "remittance advice", "payment * on hold",
+            "parcel * held|waiting|on hold",
+            "suspension of * account|mailbox"),
     NULL, NULL, FALSE },
+  /* the reporter's doubt about a message passed on: what SPEC 4 calls a
+   * suspicious mail reported or forwarded */
+  { "category", "phishing", "phishing-doubted", 60,
+    PHRASES("is this|it legit|legitimate|genuine|real|safe|ok|okay",
+            "is this|it a scam|phish|spam",
+            "looks|looked|seems|seemed|looking dodgy|fake|fishy|phishy|dubious",
+            "looks|looked|seems|seemed like a scam|phish|spam|fake",
+            "looks|looked|seems|seemed like phishing|spam",
+            "not expecting * parcel|invoice|payment|document|delivery|"
+            "refund|email|anything|file|contract",
+            "don't|didn't|dont|didnt recognise|recognize the|this sender|"
+            "address|company",
+            "do|did not recognise|recognize the|this sender|address|company",
+            "haven't|didn't|havent|didnt click|clicked|open|opened|reply|"
+            "replied * link|links|it|anything|attachment|document|this",
+            "have|did not click|clicked|open|opened|reply|replied * "
+            "link|links|it|anything|attachment|document|this",
+            "not clicked|opened|replied * link|links|it|anything|attachment|"
+            "document|this"),
+    NULL, NULL, FALSE },
+  { "category", "phishing", "phishing-fake", 60,
+    PHRASES("fake", "bogus", "phoney", "phony", "fraudulent", "spoof"), NULL,
+    /* a fake pass or ID is a way in, not a lure */
+    PHRASES("pass", "id", "badge", "lanyard", "identity", "card",
+            "uniform"), FALSE },
   { "category", "phishing", "phishing-credentials", 60,
     PHRASES("asked me to enter my password", "asked me to enter my login",
             "asked for my password", "asked me for my password",

@@ -167,6 +167,9 @@ const IgClassifyRule classify_field_rules[] = {
             "seen|got",
             "received|got|had a|an|this|the * email|e-mail|text|call|"
             "message|letter|voicemail",
+            "spotted|saw|received|noticed|got|found|opened|clicked this|it",
+            "told|rang|called|phoned|emailed|contacted|alerted|informed|"
+            "showed|warned me|us",
             "i|we accidentally|mistakenly|inadvertently",
             "i|we just", "i think i|we", "i'm|i am reporting",
             "i|we want|wish|need to report", "i'd|i would like to report",

@@ -441,11 +441,11 @@ static void test_subject_decides_category(void **state)
     gboolean from_subject;
   } cases[] = {
     { "Phishing email - fake HR survey",
-      "Please see below. I didn't click anything.", "phishing", "Phishing",
+      "Please see below, sent to the whole team.", "phishing", "Phishing",
       TRUE },
     { "Lost laptop", "Left on the train this morning; it is encrypted.",
       "lost-or-stolen-equipment", "Lost laptop", TRUE },
-    { "FW: Your mailbox is full", "Is this genuine?", "phishing",
+    { "FW: Your mailbox is full", "Please have a look.", "phishing",
       "mailbox is full", TRUE },
     /* the text decides when it can */
     { "Phishing?", "My work phone was stolen on the bus.",
