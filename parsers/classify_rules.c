@@ -74,6 +74,10 @@
 /* ... and what they are carried in: "my laptop bag", "the rucksack with
  * my work phone in it". */
 #define CARRIED EQUIPMENT "|bag|handbag|rucksack|backpack|briefcase"
+/* ... and paper: lost or missing, it is lost equipment (SPEC 4); left in
+ * a public place, it is data there (data-breach, "left a paper"). */
+#define MISLAID CARRIED "|file|files|folder|folders|paperwork|papers|" \
+  "documents|bundle|bundles|box|boxes|notebook|diary"
 /* Where things are left behind. */
 #define PLACES                                                              \
   "train|bus|taxi|cab|uber|tube|tram|coach|plane|flight|carriage|hotel|"  \
@@ -100,15 +104,16 @@ const IgClassifyRule classify_category_rules[] = {
     PHRASES("to", "offline", "off", "out", "apart", "back", "for", "into",
             "down"), FALSE },
   { "category", "lost-or-stolen-equipment", "equipment-lost", 100,
-    PHRASES("lost * " CARRIED, "lost * mobile phone", "lost * memory stick",
+    PHRASES("lost * " MISLAID, "lost * mobile phone", "lost * memory stick",
             "lost * hard drive", "lost * security token",
             "missing * " EQUIPMENT,
-            CARRIED " * gone missing", CARRIED " went missing",
-            CARRIED " ** is|was|were|are missing",
-            "mislaid|misplaced * " CARRIED,
-            "can't|cannot|couldn't * find * " CARRIED,
-            "can not find * " CARRIED, "could not find * " CARRIED,
-            "unable to find|locate * " CARRIED,
+            MISLAID " * gone missing", MISLAID " went missing",
+            MISLAID " ** is|was|were|are missing",
+            "mislaid|misplaced * " MISLAID,
+            "can't|cannot|couldn't * find * " MISLAID,
+            "can not find * " MISLAID, "could not find * " MISLAID,
+            "unable to find|locate * " MISLAID,
+            MISLAID " ** hasn't|haven't|has-not|have-not turned up",
             "left * " CARRIED " * on|in|at * " PLACES,
             "left * " CARRIED " * on|in the <time>",
             "left * " CARRIED " * behind", CARRIED " * left behind"),
@@ -135,6 +140,9 @@ const IgClassifyRule classify_category_rules[] = {
             "to a different * person|recipient|claimant|applicant|address|"
             "family|deputy|solicitor|firm",
             "sent to a different", "instead of to", "meant for someone else",
+            "went|sent|delivered|posted|emailed|addressed|given|handed|taken "
+            "to ** instead of",
+            "wrong house|flat|property|door|household",
             "received a letter|email addressed to", "old address on file",
             "intended for someone else", "another recipient's",
             "wrong recipient", "wrong recipients", "wrong email address",
@@ -172,6 +180,7 @@ const IgClassifyRule classify_category_rules[] = {
             "unredacted", "un-redacted", "not redacted", "wasn't redacted",
             "weren't redacted", "without redaction", "failed to redact",
             "forgot to redact", "addressed to someone else",
+
             "addressed to another", "addressed to a different",
             "wrong envelope"), NULL, NULL, FALSE },
 
@@ -246,7 +255,7 @@ const IgClassifyRule classify_category_rules[] = {
             "recognise|recognize|make|do",
             "sign-in|sign-ins|login|logins|activity * i did|do not "
             "recognise|recognize|make|do",
-            "sign-in|sign-ins|login|logins ** wasn't|was not me"),
+            "sign-in|sign-ins|login|logins ** wasn't|was-not me"),
     NULL, NULL, FALSE },
   /* a password given away on a page: the compromise it opens, more
    * serious than the lure that took it (SPEC 4) */
@@ -326,7 +335,6 @@ const IgClassifyRule classify_category_rules[] = {
             "scam", "scammer", "scammers", "fraudster", "fraudsters",
             "impersonat*", "claiming|claimed|purporting|pretending to be from",
             "claiming|claimed|purporting|pretending to come from",
-            "claiming|saying|said it|they|he|she was|were|is|are from",
             "posing as", "supposedly from", "apparently from",
             "appeared to come|be from", "made to look like",
             "looked like it came|was from",
@@ -360,14 +368,15 @@ const IgClassifyRule classify_category_rules[] = {
             "urgent * payment|payments|transfer|wire|favour|favor|request",
             "quick favour|favor", "are you at your desk",
             "pay * invoice|invoices", "bank transfer", "wire transfer",
-            "asked|asking|asks|wanted * for * "
+            "asked|asking|asks|wanted * for ** "
             "code|codes|pin|passcode|otp|password",
-            "asked|asking|asks|wanted * to read|give|tell|share|send|confirm * "
+            "asked|asking|asks|wanted * to read|give|tell|share|send|confirm ** "
             "code|codes|pin|passcode|otp|password",
             "missed delivery", "redelivery",
             "delivery|customs|parcel|shipping|postage|redelivery fee",
             "tax refund", "claim * refund", "eligible * refund",
             "unpaid|overdue * invoice|invoices|fee|payment|bill",
+            "invoice|invoices|bill|fee|payment * unpaid|overdue",
             "remittance advice", "payment * on hold",
             "parcel * held|waiting|on hold",
             "suspension of * account|mailbox"),
@@ -418,7 +427,13 @@ const IgClassifyRule classify_category_rules[] = {
             "using someone else's login", "using someone else's account",
             "using * colleague's login", "shouldn't have access",
             "should not have access", "privilege escalation", "hacked",
-            "hacker", "hackers", "intrusion", "brute force"),
+            "hacker", "hackers", "intrusion", "brute force",
+            "still * has|have access", "still seems|appears to have access",
+            "still * accessing|logging", "leaver|leavers * access|accessing|"
+            "account|accounts|login|logged",
+            "someone else * using * his|her|their|my login|account|"
+            "password|credentials",
+            "after * left|leaving * still"),
     NULL, NULL, FALSE },
 
   { "category", "physical", "physical-entry", 50,
@@ -474,7 +489,15 @@ const IgClassifyRule classify_category_rules[] = {
             "found an unlabelled usb stick", "unlabelled usb",
             "found * usb stick", "found * memory stick", "unknown usb",
             "seemed|seems|looked|looks suspicious",
-            "seemed|seems|looked|looks very suspicious"), NULL, NULL, FALSE },
+            "seemed|seems|looked|looks very suspicious",
+            "could|might|may be nothing", "probably nothing",
+            "worth a look", "better flag|report it", "just to flag",
+            "none of us|nobody|no-one * recognise|recognize|recognises|"
+            "recognizes|knows",
+            "random characters", "gibberish",
+            "strange|odd|weird|unusual|unexplained printing|printouts|"
+            "pages|files|folders|account|accounts|user|users|process|"
+            "traffic|noises|calls|emails|logins|changes"), NULL, NULL, FALSE },
 
   { "category", "supply-chain", "supplier-mentioned", 10,
     PHRASES("supplier", "suppliers", "third party", "third-party",

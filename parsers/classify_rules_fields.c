@@ -155,30 +155,31 @@ const IgClassifyRule classify_field_rules[] = {
             "is there a form", "which form"), NULL, NULL, FALSE },
   /* thanks only as the mail's opening: a report often ends with them */
   { "not_a_report", "yes", "thanks", 50,
-    PHRASES("thank-you|thanks|many-thanks for"), NULL, NULL, TRUE },
+    PHRASES("thank-you|thanks|many-thanks for|to",
+            "wanted to say thank-you|thanks",
+            "thank-you|thanks so|very much"), NULL, NULL, TRUE },
   /* the writer tells of something that happened */
   { "event", "yes", "first-person-event", 50,
-    PHRASES("i|we clicked|opened|lost|left|sent|received|noticed|found|"
-            "entered|typed|downloaded|discovered|realised|realized|"
-            "forwarded|replied|mislaid|misplaced|spotted|saw|got",
-            "i've|we've|i|we have|had * clicked|opened|lost|left|sent|"
+    PHRASES("i|we|i've|we've|i'd|we'd * clicked|opened|lost|left|"
             "received|noticed|found|entered|typed|downloaded|discovered|"
-            "realised|realized|forwarded|replied|mislaid|misplaced|spotted|"
-            "seen|got",
+            "realised|realized|replied|mislaid|misplaced|spotted|saw|seen|"
+            "got|enabled|approved|gave|given|put|dropped",
             "received|got|had a|an|this|the * email|e-mail|text|call|"
             "message|letter|voicemail",
             "spotted|saw|received|noticed|got|found|opened|clicked this|it",
             "told|rang|called|phoned|emailed|contacted|alerted|informed|"
             "showed|warned me|us",
-            "i|we accidentally|mistakenly|inadvertently",
-            "i|we just", "i think i|we", "i'm|i am reporting",
-            "i|we want|wish|need to report", "i'd|i would like to report",
-            "to report a|an", "this is to report",
-            "someone has|had",
+            "i'm|i am reporting", "i|we want|wish|need to report",
+            "i'd|i would like to report", "to report a|an",
+            "this is to report", "someone has|had",
             "my|our * was|were stolen|taken|lost|hacked|compromised",
             "my|our * has|have|had been stolen|taken|lost|hacked|compromised",
             "i can't|cannot find", "i can not find", "happened to me"),
     HYPOTHESES, NULL, FALSE },
+  { "event", "yes", "first-person-sent", 50,
+    PHRASES("i|we|i've|we've|i'd|we'd * sent"), HYPOTHESES,
+    /* "the phishing email I sent in": a report made, not an event */
+    PHRASES("in"), FALSE },
 
   /* ---- legal boilerplate: the sentences mail systems append, which say
    * nothing of the incident ("This email may contain personal data") ---- */

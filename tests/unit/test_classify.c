@@ -204,7 +204,8 @@ static void test_categories_on_real_wording(void **state)
               "category", "data-breach", "misdirected",
               "to the wrong firm");
   expect_rule("It went to the person on probation instead of to the victim",
-              "category", "data-breach", "misdirected", "instead of to");
+              "category", "data-breach", "misdirected",
+              "went to the person on probation instead of");
   expect_rule("a court order meant for someone else", "category",
               "data-breach", "misdirected", "meant for someone else");
   expect_rule("the folder has an 'Anyone with the link' sharing link",
@@ -558,6 +559,68 @@ static void test_physical_and_data_breach_described(void **state)
   expect("The bundle went out unredacted", "category", "data-breach", NULL);
 }
 
+/* Class: what a reporter writes about a message passed on, and the
+ * money lures inside it. */
+static void test_phishing_doubted_and_money_lures(void **state)
+{
+  static const char *const texts[] = {
+    "Is this legit? I wasn't expecting it.",
+    "Looks dodgy to me, not opened it",
+    "Not expecting any parcel, so I haven't clicked",
+    "I don't recognise the sender and haven't opened the attachment",
+    "Obviously fake, reporting as we're asked to",
+    "It says I'm eligible for a tax refund of 200 pounds",
+    "A reminder that invoice 4471 is unpaid and overdue",
+    "There's a small redelivery fee to pay before the parcel is released",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    expect(texts[i], "category", "phishing", NULL);
+  /* a fake pass is a way in; a visitor's word about themselves no lure */
+  expect("A man with a fake pass followed me through the door", "category",
+         "physical", NULL);
+  expect("He said he was from facilities and followed me through the door",
+         "category", "physical", NULL);
+}
+
+/* Class: paper lost is lost equipment; paper left in a public place is
+ * data there; a device not yet delivered is neither. */
+static void test_paper_and_access(void **state)
+{
+  expect("A box of case files (about 30 folders) hasn't turned up after "
+         "the office move", "category", "lost-or-stolen-equipment", NULL);
+  expect("I've mislaid the paperwork for tomorrow's hearing", "category",
+         "lost-or-stolen-equipment", NULL);
+  expect("I left a paper bundle on the train", "category", "data-breach",
+         NULL);
+  expect("Her new laptop hasn't arrived yet, so she is using her own",
+         "category", NULL, NULL);
+  expect("A leaver's account was still logging in last week", "category",
+         "unauthorised-access", NULL);
+  expect("Someone who left in June still seems to have access to the "
+         "shared drive", "category", "unauthorised-access", NULL);
+  expect("Thirty pages of gibberish came off the printer overnight",
+         "category", "suspicious-activity", NULL);
+  expect("Probably nothing, but a folder appeared that none of us "
+         "recognise", "category", "suspicious-activity", NULL);
+  expect("Our letter went to number 12 instead of number 21", "category",
+         "data-breach", NULL);
+}
+
+/* Class: the events that make a mail a report, and what is not one. */
+static void test_events(void **state)
+{
+  expect("Thank you to whoever picked up the phishing email I sent in",
+         "event", NULL, NULL);
+  expect("Just wanted to say thank you for the call", "not_a_report", "yes",
+         NULL);
+  expect("If someone gets a phishing email do we just delete it?", "event",
+         NULL, NULL);
+  expect("I then accidentally opened the attachment", "event", "yes", NULL);
+  expect("Spotted this in my junk folder", "event", "yes", NULL);
+  expect("A member of the public told me the letter was not theirs",
+         "event", "yes", NULL);
+}
+
 /* Class: a mail that reports nothing, and impact said in general. */
 static void test_not_a_report(void **state)
 {
@@ -765,6 +828,9 @@ int main(void)
     cmocka_unit_test(test_malware_described),
     cmocka_unit_test(test_lost_equipment_described),
     cmocka_unit_test(test_physical_and_data_breach_described),
+    cmocka_unit_test(test_phishing_doubted_and_money_lures),
+    cmocka_unit_test(test_paper_and_access),
+    cmocka_unit_test(test_events),
     cmocka_unit_test(test_not_a_report),
     cmocka_unit_test(test_impact_in_general),
     cmocka_unit_test(test_personal_data_unknown_and_footers),
