@@ -8,8 +8,10 @@
  * without a Date. An instant after the mail was sent is not when the
  * incident was noticed, nor is a time on an earlier day in a sentence that
  * also names today without a time ("and this morning it was gone"). Of
- * those left, the first in a sentence about noticing ("I noticed",
- * "received", "clicked") wins, else the first.
+ * those left, the first of the strongest wins: a time the writer only
+ * noticed it at ("I didn't see it till 10.30"), then one in a sentence
+ * about noticing ("I noticed", "received", "clicked"), then any other,
+ * then one in a sentence about someone else ("at 14:30 he came out").
  *
  * Systems, assets and suppliers: whole-word search in a lower-cased copy
  * of the text with white space squashed, one linear search per name, the
@@ -209,29 +211,32 @@ static GDateTime *resolve_one(const FtDay *d, const FtClock *c,
   return g_date_time_to_utc(at);
 }
 
-/* As resolve_one(); a time in words with no part of the day may be
- * morning or evening. With no day either ("at a quarter to ten"), it is
- * the last time the clock showed it, as for any clock time alone; on a
- * named day ("yesterday at half past eight"), only when one of the two is
- * still to come. */
+/* As resolve_one(); an hour on the dial with no am or pm and no part of
+ * the day may be morning or evening. An hour alone ("around 2") is read on
+ * office hours, 8 to 11 in the morning and 1 to 6 in the afternoon, and
+ * not at all at 7; so is a time in words on a named day ("yesterday at
+ * half two"). A time in words with no day ("at a quarter to ten") is the
+ * last time the clock showed it, as for any clock time alone. */
 static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
                           GTimeZone *tz)
 {
   FtClock am = *c, pm = *c;
   GDateTime *a, *b;
-  if (!c->words || d->part != FT_PART_NONE || c->hour >= 12)
+  if ((!c->words && !c->bare) || d->part != FT_PART_NONE || c->hour >= 12)
     return resolve_one(d, c, sent, tz);
   am.words = pm.words = am.dial = pm.dial = FALSE;
   pm.hour += 12;
+  if (c->bare || d->kind != FT_DAY_NONE) {
+    if (c->hour == 7)
+      return NULL;
+    return resolve_one(d, c->hour <= 6 ? &pm : &am, sent, tz);
+  }
   a = resolve_one(d, &am, sent, tz);
   b = resolve_one(d, &pm, sent, tz);
   if (a && b) {
     const gboolean later_b = g_date_time_compare(b, a) > 0;
-    GDateTime *keep = d->kind != FT_DAY_NONE ? NULL : later_b ? b : a;
-    if (keep != a)
-      g_date_time_unref(a);
-    if (keep != b)
-      g_date_time_unref(b);
+    GDateTime *keep = later_b ? b : a;
+    g_date_time_unref(keep == a ? b : a);
     return keep;
   }
   return a ? a : b;
@@ -276,6 +281,15 @@ static char *collapse_space(const char *s, gsize len)
   return g_string_free(out, FALSE);
 }
 
+/* How strongly an expression says when the incident was noticed: "I
+ * didn't see it till 10.30" (3), a sentence about noticing (2), any other
+ * (1), when it began ("since 6") or a sentence about someone else ("at
+ * 14:30 he came out") (0). */
+static int rank_of(const FtExpr *e)
+{
+  return e->late ? 3 : e->since || e->narrative ? 0 : e->noticing ? 2 : 1;
+}
+
 static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
                    GTimeZone *tz)
 {
@@ -289,16 +303,14 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
     if (e->today_too && e->day.kind != FT_DAY_NONE &&
         e->day.kind != FT_DAY_TODAY && e->kind != FT_EXPR_AGO)
       continue;
+    if (chosen && rank_of(e) <= rank_of(chosen))
+      continue;
     if (!(at = instant_of(e, text, sent, tz)))
       continue;
-    if (!chosen || (e->noticing && !chosen->noticing)) {
-      g_clear_pointer(&ft->detected_at, g_date_time_unref);
-      ft->detected_at = at;
-      chosen = e;
-    } else {
-      g_date_time_unref(at);
-    }
-    if (chosen->noticing)
+    g_clear_pointer(&ft->detected_at, g_date_time_unref);
+    ft->detected_at = at;
+    chosen = e;
+    if (rank_of(chosen) == 3)
       break;
   }
   if (chosen)
