@@ -44,7 +44,7 @@ const IgClassifyRule classify_field_rules[] = {
   { "impact", "low", "impact-stated-low", 90,
     PHRASES("low impact", "impact: low", "impact * low", "impact * as low",
             "impact to the moj as low", "minimal impact", "low severity",
-            "severity: low"), GENERAL_IMPACT, GENERAL_NOUNS, FALSE },
+            "severity: low", "low risk"), GENERAL_IMPACT, GENERAL_NOUNS, FALSE },
   { "impact", "high", "impact-cue-high", 60,
     PHRASES("critical incident", "critical impact", "business critical",
             "mission critical", "critical system|systems|service|services",
@@ -77,7 +77,10 @@ const IgClassifyRule classify_field_rules[] = {
             "names, addresses", "names and * addresses", "dates of birth",
             "date of birth", "home addresses", "ni number", "ni numbers",
             "national insurance", "passport number", "passport details",
-            "driving licence"), REQUESTS, NULL, FALSE },
+            "driving licence", "full name|names",
+            "names and email addresses",
+            "everyone's|everyone-else's|each-other's * email address|"
+            "addresses"), REQUESTS, NULL, FALSE },
   { "personal_data", "yes", "case-records", 50,
     PHRASES("prisoner records", "prisoner details", "prisoner data",
             "prisoner information", "offender records", "offender details",
@@ -102,6 +105,7 @@ const IgClassifyRule classify_field_rules[] = {
             "not include * personal data|information",
             "didn't|doesn't|don't include * personal data|information",
             "not hold * personal data|information",
+            "nothing|none ** personal data|information",
             "personal data: no|none", "personal data involved: no|none",
             "personal information: no|none"), NULL, NULL, FALSE },
   /* the report says it is not known (SPEC 2): between the two, so that

@@ -676,6 +676,12 @@ static void test_personal_data_unknown_and_footers(void **state)
   expect("Personal data involved: unknown", "personal_data", "unknown",
          NULL);
   expect("There was no personal data on it", "personal_data", "no", NULL);
+  expect("There's nothing with personal data saved on the laptop",
+         "personal_data", "no", NULL);
+  expect("Everyone can now see everyone else's email address",
+         "personal_data", "yes", NULL);
+  expect("The list had their full names", "personal_data", "yes", NULL);
+  expect("Low risk, nobody clicked", "impact", "low", NULL);
   /* named data still wins over a hedge */
   expect("Not sure if there was other personal data, but the list had "
          "names and addresses", "personal_data", "yes",
