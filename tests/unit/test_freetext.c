@@ -425,6 +425,45 @@ static void test_systems(void **state)
                       "Delius, website");
 }
 
+
+/* Class: a system or asset named only to say it was not involved. */
+static void test_names_denied(void **state)
+{
+  static const struct {
+    const char *text, *systems, *asset;
+  } cases[] = {
+    { "Outlook was not affected, but NOMIS has been down since 9", "NOMIS",
+      "Prison NOMIS" },
+    { "No impact on NOMIS or Delius; the printer is broken", "printer",
+      NULL },
+    { "Outlook, Teams chat and email were not affected. Citrix went down.",
+      "Citrix", NULL },
+    { "NOMIS was down and Outlook was not affected", "NOMIS",
+      "Prison NOMIS" },
+    { "Internal systems are fine - Outlook was not affected and neither was "
+      "the intranet or Court Store.", NULL, NULL },
+    { "Court Store was unaffected; Prison NOMIS was exposed", "NOMIS",
+      "Prison NOMIS" },
+    { "NOMIS - no impact so far", NULL, NULL },
+    { "The VPN is fine.\n\nLater the VPN dropped for everyone", "VPN",
+      NULL },
+    /* not being able to use a system is being affected */
+    { "I could not log in to NOMIS and Outlook kept crashing",
+      "NOMIS, Outlook", "Prison NOMIS" },
+    { "The HR system didn't load", "HR system", "HR System" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft = extract_at(cases[i].text, NULL);
+    if (g_strcmp0(ft->systems_affected, cases[i].systems) != 0 ||
+        g_strcmp0(ft->information_asset, cases[i].asset) != 0) {
+      print_error("'%s': got systems %s, asset %s\n", cases[i].text,
+                  ft->systems_affected ? ft->systems_affected : "NULL",
+                  ft->information_asset ? ft->information_asset : "NULL");
+      fail();
+    }
+  }
+}
+
 static void test_assets_and_suppliers(void **state)
 {
   g_autoptr(IgFreeText) a =
@@ -653,6 +692,7 @@ int main(void)
     cmocka_unit_test(test_loose_times),
     cmocka_unit_test(test_not_times),
     cmocka_unit_test(test_systems),
+    cmocka_unit_test(test_names_denied),
     cmocka_unit_test(test_assets_and_suppliers),
     cmocka_unit_test(test_classification_passed_through),
     cmocka_unit_test(test_subject_decides_category),
