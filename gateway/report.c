@@ -289,7 +289,10 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   }
   inc->systems_affected = dup_or_null(ft->systems_affected);
   inc->information_asset = dup_or_null(ft->information_asset);
-  inc->supplier = dup_or_null(ft->supplier);
+  /* a supplier named in a report of a lure is who the lure pretended to
+   * be; one that forwards the report is still its supplier (set_route) */
+  if (!inc->category || strcmp(inc->category, "phishing") != 0)
+    inc->supplier = dup_or_null(ft->supplier);
   const char *near_miss = near_miss_words(parts->own);
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);

@@ -111,6 +111,17 @@ static const char denied_before[] =
     "running normally)"
     "|(?:no|zero) (?:impact|effect|issues?|problems?)(?! (?:on|to|with|for))";
 
+/* Words after which a name is the one a lure used, not one involved ("it
+ * said it was from Example Supplier", "pretending to be Microsoft 365"). */
+static const char posed_as[] =
+    "(?:said|says|saying|claimed|claiming|claims) (?:it|they|he|she) "
+    "(?:was|were|is|are|came|come|comes)(?: from)?"
+    "|(?:claiming|claimed|claims|pretending|pretended|purporting|purported)"
+    " to (?:be|come)(?: from)?"
+    "|supposedly from|apparently from|posing as|impersonating|spoofing"
+    "|(?:looked|looks|appeared|appears|made to look) (?:like it came|like it"
+    " was|to come|to be|like)(?: from)?";
+
 /* A word byte on either side of a name joins it to more: "outlookish",
  * and ".x" or "-x" after it runs on ("supplier.co.uk.example.net"). */
 #define NAME_BEFORE "(?<![A-Za-z0-9\\x80-\\xff])(?:"
@@ -119,7 +130,7 @@ static const char denied_before[] =
 typedef struct {
   GRegex *systems;       /* every system's words, longer ones first */
   GHashTable *system_of; /* word -> its index in systems[] + 1 */
-  GRegex *denied_after, *denied_before;
+  GRegex *denied_after, *denied_before, *posed_as;
 } Patterns;
 
 static int longer_first(gconstpointer a, gconstpointer b)
@@ -157,6 +168,8 @@ static const Patterns *patterns(void)
                                  0, NULL);
     p.denied_before = g_regex_new(denied_before,
                                   G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+    p.posed_as = g_regex_new(posed_as, G_REGEX_RAW | G_REGEX_OPTIMIZE, 0,
+                             NULL);
     g_once_init_leave(&once, 1);
   }
   return &p;
@@ -244,22 +257,6 @@ static gboolean is_squashed(const char *s)
   return TRUE;
 }
 
-static gboolean take_first(gsize at, gsize len, gpointer data)
-{
-  (void)len;
-  *(gssize *)data = (gssize)at;
-  return FALSE;
-}
-
-static gssize find_first(const Hay *hay, const char *needle, gboolean capital,
-                         gssize best)
-{
-  g_autofree char *copy = is_squashed(needle) ? NULL : squash(needle);
-  gssize at = -1;
-  find_words(hay, copy ? copy : needle, capital, take_first, &at);
-  return at >= 0 && (best < 0 || at < best) ? at : best;
-}
-
 /* The last word of a name of several ("Prison NOMIS"), or the first label
  * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
  * for it; else NULL. */
@@ -280,38 +277,14 @@ static char *distinctive_word(const char *name)
   return g_steal_pointer(&word);
 }
 
-/* The name of names mentioned first in hay, as given; NULL if none is.
- * A distinctive word alone counts only written with a capital, as names
- * are: "NOMIS", not "casework" for "Legal Aid Casework". */
-static char *first_named(const Hay *hay, const char *const *names)
-{
-  gssize best = -1;
-  const char *found = NULL;
-  for (gsize i = 0; names && names[i]; i++) {
-    g_autofree char *word = distinctive_word(names[i]);
-    gssize at = find_first(hay, names[i], FALSE, -1);
-    if (word) {
-      at = find_first(hay, word, TRUE, at);
-      /* "acme-supplies" is also written "Acme Supplies" */
-      g_strdelimit(word, "-", ' ');
-      at = find_first(hay, word, TRUE, at);
-    }
-    if (at >= 0 && (best < 0 || at < best)) {
-      best = at;
-      found = names[i];
-    }
-  }
-  return g_strdup(found);
-}
-
 /* ---- mentions and denials ---- */
 
-typedef enum { M_SYSTEM, M_ASSET } MentionKind;
+typedef enum { M_SYSTEM, M_ASSET, M_SUPPLIER } MentionKind;
 
 typedef struct {
   gsize start, end;
   MentionKind kind;
-  guint id; /* index in systems[] or in the assets given */
+  guint id; /* index in systems[] or in the names given */
   gboolean denied;
 } Mention;
 
@@ -356,16 +329,17 @@ static void find_systems(const char *low, GArray *mentions)
   }
 }
 
-/* Every way an asset is written: its name, and its distinctive word with
- * a capital ("NOMIS" for "Prison NOMIS"). */
-static void find_assets(const Hay *hay, const char *const *assets,
-                        GArray *mentions)
+/* Every way a name given is written: as given, and its distinctive word
+ * with a capital, as names are written ("NOMIS" for "Prison NOMIS", not
+ * "casework" for "Legal Aid Casework"). */
+static void find_named(const Hay *hay, const char *const *names,
+                       MentionKind kind, GArray *mentions)
 {
-  for (guint i = 0; assets && assets[i]; i++) {
-    g_autofree char *copy = is_squashed(assets[i]) ? NULL : squash(assets[i]);
-    g_autofree char *word = distinctive_word(assets[i]);
-    Collect c = { mentions, M_ASSET, i };
-    find_words(hay, copy ? copy : assets[i], FALSE, add_mention, &c);
+  for (guint i = 0; names && names[i]; i++) {
+    g_autofree char *copy = is_squashed(names[i]) ? NULL : squash(names[i]);
+    g_autofree char *word = distinctive_word(names[i]);
+    Collect c = { mentions, kind, i };
+    find_words(hay, copy ? copy : names[i], FALSE, add_mention, &c);
     if (word) {
       find_words(hay, word, TRUE, add_mention, &c);
       g_strdelimit(word, "-", ' ');
@@ -490,12 +464,14 @@ static char *systems_named(const GArray *mentions)
   return out->len ? g_strdup(out->str) : NULL;
 }
 
-static char *asset_named(const GArray *mentions, const char *const *assets)
+/* Of the names given, the first mentioned and not denied. */
+static char *first_named(const GArray *mentions, MentionKind kind,
+                         const char *const *names)
 {
   for (guint i = 0; i < mentions->len; i++) {
     const Mention *m = &g_array_index(mentions, Mention, i);
-    if (m->kind == M_ASSET && !m->denied)
-      return g_strdup(assets[m->id]);
+    if (m->kind == kind && !m->denied)
+      return g_strdup(names[m->id]);
   }
   return NULL;
 }
@@ -510,12 +486,14 @@ void freetext_names(const char *text, const char *const *assets,
   g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
 
   find_systems(low, mentions);
-  find_assets(&hay, assets, mentions);
+  find_named(&hay, assets, M_ASSET, mentions);
+  find_named(&hay, suppliers, M_SUPPLIER, mentions);
   g_array_sort(mentions, by_start);
   deny(low, p->denied_after, TRUE, mentions);
   deny(low, p->denied_before, FALSE, mentions);
+  deny(low, p->posed_as, TRUE, mentions);
   spread_denials(mentions);
   out->systems = systems_named(mentions);
-  out->asset = asset_named(mentions, assets);
-  out->supplier = first_named(&hay, suppliers);
+  out->asset = first_named(mentions, M_ASSET, assets);
+  out->supplier = first_named(mentions, M_SUPPLIER, suppliers);
 }

@@ -486,6 +486,14 @@ static void test_assets_and_suppliers(void **state)
   assert_string_equal(e->supplier, "Acme Secure Shredding");
   assert_null(f->information_asset);
   assert_null(f->supplier);
+  /* a name a lure used is none involved */
+  {
+    g_autoptr(IgFreeText) g = extract_at(
+        "The email said it was from Acme Secure Shredding and pretended to "
+        "be from Microsoft 365, but NOMIS was then slow", NULL);
+    assert_null(g->supplier);
+    assert_string_equal(g->systems_affected, "email, NOMIS");
+  }
   /* a distinctive word alone only as a name, with its capital */
   {
     static const char *const more[] = { "Legal Aid Casework", NULL };

@@ -228,6 +228,22 @@ static void test_forwarded_bulletin_reports_nothing(void **state)
   done(&r);
 }
 
+/* A supplier named in a report of a lure is the one it pretended to be. */
+static void test_phishing_names_no_supplier(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: odd invoice\n\n"
+                  "Fake invoice I think - we do use Example-Supplier but never by "
+                  "email.\n");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_null(b.inc->supplier);
+  done(&b);
+  Built r = build("From: a@justice.gov.uk\nSubject: files\n\n"
+                  "Example-Supplier sent our case files to the wrong council.\n");
+  assert_string_equal(r.inc->category, "data-breach");
+  assert_string_equal(r.inc->supplier, "example-supplier.co.uk");
+  done(&r);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -254,6 +270,7 @@ int main(void)
     cmocka_unit_test(test_attached_evidence_not_a_forward),
     cmocka_unit_test(test_subject_decides_category),
     cmocka_unit_test(test_forwarded_bulletin_reports_nothing),
+    cmocka_unit_test(test_phishing_names_no_supplier),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
