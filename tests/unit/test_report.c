@@ -228,6 +228,27 @@ static void test_forwarded_bulletin_reports_nothing(void **state)
   done(&r);
 }
 
+/* A staff member's note above a forwarded lure: read without its footer,
+ * it gives the category when more specific and the time it tells of. */
+static void test_note_above_a_lure(void **state)
+{
+  Built b = build("From: Sam Lee <sam.lee@justice.gov.uk>\nSubject: FW: Invoice 4471\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "Is this legit? I spotted it at 9.40 this morning and haven't opened "
+                  "the link.\n\nSam\n\nThis e-mail and any attachments are intended only "
+                  "for the named recipient. Any personal data in this e-mail is handled in "
+                  "line with our Personal Information Charter.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Accounts <accounts@invoices.example>\n"
+                  "Date: Mon, 23 Nov 2026 at 08:02\nSubject: Invoice 4471\n\n"
+                  "Please find your invoice attached. Please update your supplier "
+                  "records.\n");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_null(b.inc->personal_data);
+  assert_string_equal(b.inc->detected_at, "2026-11-23T09:40:00Z");
+  done(&b);
+}
+
 /* A supplier named in a report of a lure is the one it pretended to be. */
 static void test_phishing_names_no_supplier(void **state)
 {
@@ -270,6 +291,7 @@ int main(void)
     cmocka_unit_test(test_attached_evidence_not_a_forward),
     cmocka_unit_test(test_subject_decides_category),
     cmocka_unit_test(test_forwarded_bulletin_reports_nothing),
+    cmocka_unit_test(test_note_above_a_lure),
     cmocka_unit_test(test_phishing_names_no_supplier),
     cmocka_unit_test(test_nothing_invented),
   };
