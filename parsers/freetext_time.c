@@ -2,15 +2,18 @@
  *
  * The text is cut into tokens, and clock times are read from them, by
  * freetext_clock.c; here one walk reads at each token at most one
- * expression: a day and a clock time in
- * either order ("at about 9.30 this morning", "yesterday at 16:00",
- * "22/11 at 14:05", "Sunday at 3pm"), or "an hour ago". A day without a
- * clock time ("Sunday afternoon") is no expression: a time is never
- * invented. Bounds and ranges ("after 9.30", "9-10am") are not times at
- * all, and a clock time alone is only read as today's when no other day
- * has been named before it. Every reader looks a few tokens ahead at
- * most, so the walk is linear. Meaning (which instant) is freetext.c's.
- * Pure. */
+ * expression: a day and a clock time in either order ("at about 9.30
+ * this morning", "yesterday at 16:00", "22/11 at 14:05", "Sunday ~3pm"),
+ * "an hour ago" or "just now". A day without a clock time ("Sunday
+ * afternoon") is no expression: a time is never invented. Bounds and
+ * ranges ("after 9.30", "9-10am") are not times at all, but "since 9" is
+ * when it began, and "I didn't see it till 10.30" when it was noticed. A
+ * clock time alone is the day named last before it in its paragraph
+ * ("yesterday evening. I noticed it at 17:45"), today's when no day has
+ * been named, and none after a day named in an earlier paragraph. Each
+ * expression knows whether its sentence is about noticing, or about
+ * someone else. Every reader looks a few tokens ahead at most, so the walk
+ * is linear. Meaning (which instant) is freetext.c's. Pure. */
 #include "parsers/freetext_time.h"
 
 #include <string.h>

@@ -638,6 +638,13 @@ static void test_not_a_report(void **state)
   /* ... and none of these report anything themselves */
   expect("How do I report a lost phone?", "event", NULL, NULL);
   expect("What should I do if I clicked a bad link?", "event", NULL, NULL);
+  /* a bulletin or an agenda opens the mail; further down, it may be what
+   * the report is about */
+  expect("Hi all,\n\nThe agenda for the security group is below.",
+         "not_a_report", "yes", NULL);
+  expect("Hi,\n\nA file went to the wrong team this morning. It was the "
+         "agenda for the board with names and addresses.", "not_a_report",
+         NULL, NULL);
   /* thanks at the end of a report are only manners */
   expect("My laptop was stolen at the station.\n\nI have told the police."
          "\n\nThanks for your help.", "not_a_report", NULL, NULL);
@@ -788,6 +795,13 @@ static void test_hostile_input(void **state)
   for (gsize i = 0; i < n; i += 5)
     memcpy(big + i, i + 5 <= n ? "lost " : "     ", MIN(5, n - i));
   big[n] = '\0';
+  {
+    g_autoptr(GPtrArray) ds = classify_text(big);
+    assert_int_equal(ds->len, 0);
+  }
+  /* long gaps ("**") tried at every word */
+  for (gsize i = 0; i < n; i += 7)
+    memcpy(big + i, i + 7 <= n ? "phone, " : "       ", MIN(7, n - i));
   {
     g_autoptr(GPtrArray) ds = classify_text(big);
     assert_int_equal(ds->len, 0);

@@ -663,9 +663,11 @@ static void test_nothing_invented(void **state)
 
 static void test_hostile_input(void **state)
 {
-  static const char *const patterns[] = { "at 9.30 ", "yesterday at ",
-                                          "22/11/2026 14:05 ", "an hour ",
-                                          "1/", "laptop outlook " };
+  static const char *const patterns[] = {
+    "at 9.30 ", "yesterday at ", "22/11/2026 14:05 ", "an hour ", "1/",
+    "laptop outlook ", "no impact on NOMIS, Outlook and ",
+    "Outlook and NOMIS were not affected ", "around 2 since 9ish ",
+    "yesterday evening. ", "said it was from Acme Secure Shredding " };
   const gsize n = 1024 * 1024;
   g_autofree char *big = g_malloc(n + 1);
   for (gsize p = 0; p < G_N_ELEMENTS(patterns); p++) {
