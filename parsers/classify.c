@@ -7,12 +7,12 @@
  * a short text can match are compiled), and one walk over the words of
  * the text tries only the phrases that can start at each word: the work is
  * linear in the text, whatever its size. A first walk finds the sentences
- * of legal boilerplate ("If you are not the intended recipient ..."),
- * which with the rest of their paragraph the second walk, for every
- * other field, passes over. A match preceded
- * by a negation in the same sentence, or answered by a bare "no", does
- * not fire. Each decision quotes the words of the text that fired it, as
- * written (runs of white space shown as one space). Pure. */
+ * of legal boilerplate ("If you are not the intended recipient ..."); the
+ * second, for every other field, passes over them and the rest of their
+ * paragraph. A match preceded by a negation in the same sentence, or
+ * answered by a bare "no", does not fire. Each decision quotes the words
+ * of the text that fired it, as written (runs of white space shown as one
+ * space). Pure. */
 #include "parsers/classify.h"
 
 #include <string.h>
