@@ -157,7 +157,8 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
    * text rules resolve. */
   g_autoptr(GDateTime) detected = form->detected_at ? g_date_time_ref(form->detected_at) : NULL;
   if (!detected && form->detected_text) {
-    g_autoptr(IgFreeText) ft = freetext_extract(form->detected_text, sent, config->tz, NULL, NULL);
+    g_autoptr(IgFreeText) ft = freetext_extract(form->detected_text, NULL, sent, config->tz,
+                                                NULL, NULL);
     if (ft->detected_at) {
       detected = g_date_time_ref(ft->detected_at);
       g_autofree char *iso = iso_utc(detected);
@@ -178,7 +179,7 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   inc->category = dup_or_null(form->category);
   inc->impact = dup_or_null(form->impact);
   inc->personal_data = dup_or_null(form->personal_data);
-  inc->near_miss = form->near_miss == 1;
+  inc->near_miss = form->near_miss;
   inc->systems_affected = dup_or_null(form->systems_affected);
   inc->information_asset = dup_or_null(form->information_asset);
   inc->supplier = dup_or_null(form->supplier);
@@ -217,55 +218,85 @@ static const char *near_miss_words(const char *text)
   return NULL;
 }
 
-/* Free text: the fields the rules find in the sender's own words. */
+static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
+{
+  if (ft->category_from_subject)
+    g_ptr_array_add(decisions, g_strdup_printf("category = %s, from the subject's \"%s\"",
+                                               ft->category, ft->category_words));
+  else
+    decided(decisions, "category", ft->category, ft->category_words);
+}
+
+/* Free text: the fields the rules find in the sender's own words, and in
+ * a forwarder's note above them. The category is the more specific of
+ * the two readings (the note's "supplier incident" over a supplier merely
+ * mentioned below it), the subject's words deciding only when neither
+ * does; the rest comes from the forwarded text, else from the note, and
+ * the time from the note only when it tells of the event ("I clicked it
+ * at 9.40") and the forwarded text does not. */
 static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
                            GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
 {
   g_autoptr(IgTextParts) parts = textparts_split(o->text);
+  g_autoptr(IgTextParts) note = o->note ? textparts_split(o->note) : NULL;
   g_autofree char **assets = pair_names(config->assets);
   g_autofree char **suppliers = pair_names(config->suppliers);
-  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, o->sent, config->tz,
-                                              (const char *const *)assets,
+  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
+                                              config->tz, (const char *const *)assets,
                                               (const char *const *)suppliers);
+  /* the note was written when it was sent on, not when the original was:
+   * its "this morning at 9.40" is read against the arrival */
+  g_autoptr(IgFreeText) nt = note ? freetext_extract(note->own, o->subject, received, config->tz,
+                                                     (const char *const *)assets,
+                                                     (const char *const *)suppliers)
+                                  : NULL;
   inc->description = dup_or_null(parts->own);
-  if (ft->detected_at) {
-    inc->detected_at = iso_utc(ft->detected_at);
-    set_timing(inc, config, ft->detected_at, received, problems);
+  /* A bulletin passed on "for information, no action needed" reports
+   * nothing, whatever incidents its text tells of. */
+  const char *nothing = ft->not_report_words ? ft->not_report_words
+                                             : nt ? nt->not_report_words : NULL;
+  if (nothing && !ft->event && !(nt && nt->event)) {
+    g_ptr_array_add(decisions, g_strdup_printf("no incident fields: the mail reports nothing, "
+                                               "from \"%s\"", nothing));
+    return;
   }
-  inc->category = dup_or_null(ft->category);
-  inc->impact = dup_or_null(ft->impact);
-  inc->personal_data = dup_or_null(ft->personal_data);
+  /* a note that tells of the event has the time the reporter noticed it
+   * when the text below it, a suspicious mail passed on, does not */
+  const IgFreeText *when = nt && nt->event && (!ft->event || !ft->detected_at) ? nt : ft;
+  if (when->detected_at) {
+    inc->detected_at = iso_utc(when->detected_at);
+    set_timing(inc, config, when->detected_at, received, problems);
+    decided(decisions, "detected_at", inc->detected_at, when->detected_words);
+  }
+  const IgFreeText *kind =
+      nt && nt->category && (!ft->category || nt->category_priority > ft->category_priority)
+          ? nt : ft;
+  inc->category = dup_or_null(kind->category);
+  decided_category(decisions, kind);
+  const struct {
+    char **field;
+    const char *name, *value, *words, *note_value, *note_words;
+  } rest[] = {
+    { &inc->impact, "impact", ft->impact, ft->impact_words,
+      nt ? nt->impact : NULL, nt ? nt->impact_words : NULL },
+    { &inc->personal_data, "personal_data", ft->personal_data, ft->personal_data_words,
+      nt ? nt->personal_data : NULL, nt ? nt->personal_data_words : NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(rest); i++) {
+    const gboolean own = rest[i].value != NULL;
+    *rest[i].field = g_strdup(own ? rest[i].value : rest[i].note_value);
+    decided(decisions, rest[i].name, *rest[i].field,
+            own ? rest[i].words : rest[i].note_words);
+  }
   inc->systems_affected = dup_or_null(ft->systems_affected);
   inc->information_asset = dup_or_null(ft->information_asset);
-  inc->supplier = dup_or_null(ft->supplier);
+  /* a supplier named in a report of a lure is who the lure pretended to
+   * be; one that forwards the report is still its supplier (set_route) */
+  if (!inc->category || strcmp(inc->category, "phishing") != 0)
+    inc->supplier = dup_or_null(ft->supplier);
   const char *near_miss = near_miss_words(parts->own);
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
-  decided(decisions, "detected_at", inc->detected_at, ft->detected_words);
-  decided(decisions, "category", ft->category, ft->category_words);
-  decided(decisions, "impact", ft->impact, ft->impact_words);
-  decided(decisions, "personal_data", ft->personal_data, ft->personal_data_words);
-  if (!o->note)
-    return;
-  /* A forwarder may add what the original leaves out ("this is a supply
-   * chain incident", "the list also held dates of birth"). */
-  g_autoptr(IgFreeText) nt = freetext_extract(o->note, o->sent, config->tz,
-                                              (const char *const *)assets,
-                                              (const char *const *)suppliers);
-  const struct {
-    char **field;
-    const char *name, *value, *words;
-  } extra[] = {
-    { &inc->category, "category", nt->category, nt->category_words },
-    { &inc->impact, "impact", nt->impact, nt->impact_words },
-    { &inc->personal_data, "personal_data", nt->personal_data, nt->personal_data_words },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS(extra); i++) {
-    if (*extra[i].field || !extra[i].value)
-      continue;
-    *extra[i].field = g_strdup(extra[i].value);
-    decided(decisions, extra[i].name, extra[i].value, extra[i].words);
-  }
 }
 
 char *report_person_name(const char *display)
@@ -319,25 +350,34 @@ static void set_route(IgIncident *inc, const IgConfig *config, const char *sende
   }
 }
 
-/* A reporter who passes a suspicious mail on without naming what it is:
- * the Report button's verdict, else a lure in the mail itself makes it
- * phishing. Nothing else is read from the attacker's words: their talk of
- * "unauthorised access" or "high priority" is bait, not a fact. */
-static void suspect_category(IgIncident *inc, const IgConfig *config, const IgRelay *r,
-                             GPtrArray *decisions)
+/* A mail passed on by a reporter whose own words say it reports nothing
+ * ("for information, no action needed"): a bulletin, not evidence. */
+static gboolean passed_for_information(const IgConfig *config, const IgRelay *r,
+                                       GPtrArray *decisions)
 {
-  if (r->verdict) {
-    if (strcmp(r->verdict, "phishing") == 0) {
-      inc->category = g_strdup("phishing");
-      decided(decisions, "category", inc->category, "reported as phishing with the Report button");
-    }
+  g_autoptr(IgTextParts) parts = textparts_split(r->text);
+  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, r->subject, r->sent, config->tz,
+                                              NULL, NULL);
+  if (!ft->not_report_words)
+    return FALSE;
+  g_ptr_array_add(decisions, g_strdup_printf("the mail passed on is not evidence: it is for "
+                                             "information, from \"%s\"", ft->not_report_words));
+  return TRUE;
+}
+
+/* A reporter who passes a suspicious mail on without naming what it is
+ * reports phishing (SPEC 4: a suspicious mail, reported or forwarded),
+ * unless the Report button said junk or not junk. Nothing is read from
+ * the attacker's own words: their "unauthorised access" or "high
+ * priority" is bait, not a fact of the incident. */
+static void suspect_category(IgIncident *inc, const IgRelay *r, GPtrArray *decisions)
+{
+  if (r->verdict && strcmp(r->verdict, "phishing") != 0)
     return;
-  }
-  g_autoptr(IgFreeText) ft = freetext_extract(r->suspect->body, r->sent, config->tz, NULL, NULL);
-  if (ft->category && strcmp(ft->category, "phishing") == 0) {
-    inc->category = g_strdup(ft->category);
-    decided(decisions, "category", inc->category, ft->category_words);
-  }
+  inc->category = g_strdup("phishing");
+  g_ptr_array_add(decisions, g_strdup(r->verdict
+      ? "category = phishing, from the Report button's \"phishing\""
+      : "category = phishing, from a suspicious mail passed on without naming what it is"));
 }
 
 IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *received,
@@ -347,6 +387,8 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
   IgRelay r;
   relay_read(&r, config, mail, fwd, decisions);
+  if (r.suspect && !r.verdict && passed_for_information(config, &r, decisions))
+    r.suspect = NULL;
   Origin o = { r.from_name, r.from_addr, r.subject, r.sent, r.text, r.note };
   inc->forwarded_by = dup_or_null(r.forwarded_by);
   IgEvidence *evidence = relay_evidence(&r);
@@ -366,7 +408,7 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
     fill_from_text(inc, config, &o, received, problems, decisions);
   inc->source = g_strdup(r.forward ? "forward" : form_is_form(form) ? "form" : "free_text");
   if (r.suspect && !inc->category)
-    suspect_category(inc, config, &r, decisions);
+    suspect_category(inc, &r, decisions);
 
   if (!inc->reporter_name)
     inc->reporter_name = report_person_name(o.from_name);

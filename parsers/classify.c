@@ -6,10 +6,13 @@
  * the same two words. Phrases are indexed by their first word (only those
  * a short text can match are compiled), and one walk over the words of
  * the text tries only the phrases that can start at each word: the work is
- * linear in the text, whatever its size. A match preceded by a negation in
- * the same sentence, or answered by a bare "no", does not fire. Each
- * decision quotes the words of the text that fired it, as written (runs
- * of white space shown as one space). Pure. */
+ * linear in the text, whatever its size. A first walk finds the sentences
+ * of legal boilerplate ("If you are not the intended recipient ..."); the
+ * second, for every other field, passes over them and the rest of their
+ * paragraph. A match preceded by a negation in the same sentence, or
+ * answered by a bare "no", does not fire. Each decision quotes the words
+ * of the text that fired it, as written (runs of white space shown as one
+ * space). Pure. */
 #include "parsers/classify.h"
 
 #include <string.h>
@@ -21,15 +24,19 @@
  * personal data"), and how far ahead a bare answer ("data: none"). */
 #define NEGATION_WINDOW 4
 #define ANSWER_WINDOW 3
-/* Words a "*" in a phrase may stand for. */
+/* Words a "*" in a phrase may stand for, and a "**". */
 #define GAP_MAX 3
+#define LONG_GAP_MAX 12
 
-typedef enum { PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_DATE, PT_NI } PTokKind;
+typedef enum {
+  PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_LONG_GAP, PT_DATE, PT_TIME, PT_NI
+} PTokKind;
 
 typedef struct {
   PTokKind kind;
   char *word;   /* PT_WORD, PT_PREFIX */
-  char **alts;  /* PT_ALT: "laptop|phone", one of these words */
+  GPtrArray *alts; /* PT_ALT: "laptop|sign-in", one of these runs of words
+                      (each a GStrv: "sign", "in") */
   guint8 allow; /* the strongest punctuation allowed before it */
 } PTok;
 
@@ -40,35 +47,60 @@ typedef struct {
 } Phrase;
 
 static const char *const field_names[] = { "category", "impact",
-                                           "personal_data", NULL };
-#define N_FIELDS 3
+                                           "personal_data", "not_a_report",
+                                           "event", "boilerplate", NULL };
+#define N_FIELDS 6
+/* Rows of this field mark sentences, and make no decision. */
+#define FIELD_BOILERPLATE 5
 
 /* ---- phrases ---- */
 
 static void ptok_clear(gpointer p)
 {
   g_free(((PTok *)p)->word);
-  g_strfreev(((PTok *)p)->alts);
+  if (((PTok *)p)->alts)
+    g_ptr_array_unref(((PTok *)p)->alts);
 }
 
-/* "laptop|phone|iPad": the words, lower-cased, or NULL unless each is one
- * word. */
-static char **compile_alternatives(const char *piece)
+/* "laptop|sign-in|iPad": each alternative cut into words as the text is
+ * ("sign-in" is "sign" "in"), lower-cased; NULL if one is empty. *after:
+ * the punctuation written after them ("data|information:"). */
+static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
 {
   g_auto(GStrv) parts = g_strsplit(piece, "|", -1);
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
   g_autoptr(GString) norm = g_string_new(NULL);
   for (guint i = 0; parts[i]; i++) {
+    GStrv run;
+    guint8 brk;
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
-    words_scan(parts[i], strlen(parts[i]), words, norm);
-    if (words->len != 1)
+    brk = words_scan(parts[i], strlen(parts[i]), words, norm);
+    *after = MAX(*after, brk);
+    if (words->len == 0)
       return NULL;
-    g_ptr_array_add(out, g_strdup(norm->str));
+    run = g_new0(char *, words->len + 1);
+    for (guint k = 0; k < words->len; k++)
+      run[k] = g_strdup(norm->str + g_array_index(words, Word, k).norm);
+    g_ptr_array_add(out, run);
   }
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+  return g_steal_pointer(&out);
+}
+
+/* Words of the text from w that are the run of an alternative (joined as
+ * in "sign-in": no punctuation but a hyphen inside); the count, or 0. */
+static guint match_run(const Scan *sc, guint w, char *const *run)
+{
+  guint k = 0;
+  for (; run[k]; k++) {
+    const guint i = w + k;
+    if (i >= sc->words->len || word_at(sc, i)->link ||
+        (k > 0 && word_at(sc, i)->brk != BRK_NONE) ||
+        strcmp(norm_at(sc, i), run[k]) != 0)
+      return 0;
+  }
+  return k;
 }
 
 static void phrase_free(gpointer p)
@@ -101,20 +133,26 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     PTok t = { .allow = pending };
     if (len == 0)
       continue;
-    if (strcmp(piece, "*") == 0 || strcmp(piece, "<date>") == 0 ||
+    if (strcmp(piece, "*") == 0 || strcmp(piece, "**") == 0 ||
+        strcmp(piece, "<date>") == 0 || strcmp(piece, "<time>") == 0 ||
         strcmp(piece, "<ni-number>") == 0) {
-      t.kind = piece[0] == '*' ? PT_GAP : piece[1] == 'd' ? PT_DATE : PT_NI;
+      t.kind = strcmp(piece, "*") == 0    ? PT_GAP
+               : strcmp(piece, "**") == 0 ? PT_LONG_GAP
+               : piece[1] == 'd'          ? PT_DATE
+               : piece[1] == 't'          ? PT_TIME
+                                          : PT_NI;
       g_array_append_val(ph->toks, t);
-      pending = BRK_NONE;
+      /* what a "**" skips may end in a comma */
+      pending = t.kind == PT_LONG_GAP ? BRK_COMMA : BRK_NONE;
       continue;
     }
     if (strchr(piece, '|')) {
       t.kind = PT_ALT;
-      t.alts = compile_alternatives(piece);
+      pending = BRK_NONE;
+      t.alts = compile_alternatives(piece, &pending);
       bad = t.alts == NULL;
       if (!bad)
         g_array_append_val(ph->toks, t);
-      pending = BRK_NONE;
       continue;
     }
     if (piece[len - 1] == '*') {
@@ -133,16 +171,22 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     }
   }
   if (bad || ph->toks->len == 0 ||
-      g_array_index(ph->toks, PTok, 0).kind == PT_GAP) {
+      g_array_index(ph->toks, PTok, 0).kind == PT_GAP ||
+      g_array_index(ph->toks, PTok, 0).kind == PT_LONG_GAP) {
     phrase_free(ph);
     return NULL;
   }
   return ph;
 }
 
-static gboolean gap_word_ok(const Scan *sc, guint i)
+/* A "*" skips words of the same clause that are neither negations nor
+ * gap stops; a "**" skips commas and gap stops too, never a negation. */
+static gboolean gap_word_ok(const Scan *sc, guint i, gboolean long_gap)
 {
-  return word_at(sc, i)->brk == BRK_NONE && !word_at(sc, i)->stop;
+  const Word *x = word_at(sc, i);
+  if (long_gap)
+    return x->brk <= BRK_COMMA && !x->neg;
+  return x->brk == BRK_NONE && !x->stop;
 }
 
 /* Matches tokens [k..) of the phrase at word w; sets *end past the match. */
@@ -155,22 +199,30 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
     *end = w;
     return TRUE;
   }
-  if (w >= n || (k > 0 && word_at(sc, w)->brk > pt[k].allow))
+  /* a gap checks each word it skips itself */
+  if (pt[k].kind != PT_GAP && pt[k].kind != PT_LONG_GAP &&
+      (w >= n || (k > 0 && word_at(sc, w)->brk > pt[k].allow)))
     return FALSE;
   switch (pt[k].kind) {
   case PT_WORD:
     return !word_at(sc, w)->link && strcmp(norm_at(sc, w), pt[k].word) == 0 &&
            match_from(sc, w + 1, pt, np, k + 1, end);
   case PT_ALT:
-    return !word_at(sc, w)->link &&
-           g_strv_contains((const char *const *)pt[k].alts, norm_at(sc, w)) &&
-           match_from(sc, w + 1, pt, np, k + 1, end);
+    for (guint a = 0; a < pt[k].alts->len; a++) {
+      const guint len = match_run(sc, w, pt[k].alts->pdata[a]);
+      if (len > 0 && match_from(sc, w + len, pt, np, k + 1, end))
+        return TRUE;
+    }
+    return FALSE;
   case PT_PREFIX:
     return !word_at(sc, w)->link && g_str_has_prefix(norm_at(sc, w), pt[k].word) &&
            match_from(sc, w + 1, pt, np, k + 1, end);
   case PT_GAP:
-    for (guint g = 0; g <= GAP_MAX && w + g <= n; g++) {
-      if (g > 0 && !gap_word_ok(sc, w + g - 1))
+  case PT_LONG_GAP:
+    for (guint g = 0;
+         g <= (pt[k].kind == PT_GAP ? GAP_MAX : LONG_GAP_MAX) && w + g <= n;
+         g++) {
+      if (g > 0 && !gap_word_ok(sc, w + g - 1, pt[k].kind == PT_LONG_GAP))
         return FALSE;
       if (match_from(sc, w + g, pt, np, k + 1, end))
         return TRUE;
@@ -178,6 +230,8 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
     return FALSE;
   case PT_DATE:
     return words_read_date(sc, w, &e) && match_from(sc, e, pt, np, k + 1, end);
+  case PT_TIME:
+    return words_read_time(sc, w, &e) && match_from(sc, e, pt, np, k + 1, end);
   case PT_NI:
     return words_read_ni(sc, w, &e) && match_from(sc, e, pt, np, k + 1, end);
   default:
@@ -185,16 +239,30 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
   }
 }
 
-static gboolean is_bare_no(const char *w)
+/* A bare answer at word i that denies or leaves open what came before
+ * ("Personal data: none", "Personal data: not sure"); its length in
+ * words, or 0. */
+static guint bare_answer(const Scan *sc, guint i)
 {
-  return strcmp(w, "no") == 0 || strcmp(w, "none") == 0 ||
-         strcmp(w, "nil") == 0;
+  static const char *const one[] = { "no", "none", "nil", "unknown",
+                                     "unsure", "tbc", "tbd", NULL };
+  static const char *const two[] = { "sure", "known", "know", NULL };
+  const guint n = sc->words->len;
+  if (words_in_list(norm_at(sc, i), one))
+    return 1;
+  if ((strcmp(norm_at(sc, i), "not") == 0 ||
+       strcmp(norm_at(sc, i), "don't") == 0) &&
+      i + 1 < n && word_at(sc, i + 1)->brk == BRK_NONE &&
+      words_in_list(norm_at(sc, i + 1), two))
+    return 2;
+  return 0;
 }
 
 /* "no personal data", "did not contain any personal data", "Personal
- * data: none", and the row's own "unless" words ("asking me to confirm my
- * bank details"). A phrase that is itself negative ("did not click") is
- * read as written: only the words around it count. */
+ * data: none", the row's own "unless" words ("asking me to confirm my
+ * bank details") and "unless_after" words ("high impact incidents"). A
+ * phrase that is itself negative ("did not click") is read as written:
+ * only the words around it count. */
 static gboolean negated(const Scan *sc, const IgClassifyRule *rule,
                         guint start, guint end)
 {
@@ -208,15 +276,19 @@ static gboolean negated(const Scan *sc, const IgClassifyRule *rule,
         (rule->unless && words_in_list(norm_at(sc, i), rule->unless)))
       return TRUE;
   }
+  if (rule->unless_after && end < n && word_at(sc, end)->brk < BRK_CLAUSE &&
+      words_in_list(norm_at(sc, end), rule->unless_after))
+    return TRUE;
   for (guint i = end; i < n && i < end + ANSWER_WINDOW; i++) {
     /* the answer stands on the same line, or on the next after a colon
      * ("Personal data involved:\nNo") */
     if (word_at(sc, i)->brk >= BRK_SENTENCE ||
         (word_at(sc, i)->nl && word_at(sc, i)->brk < BRK_CLAUSE))
       break;
-    if (is_bare_no(norm_at(sc, i)) &&
-        (i + 1 == n || word_at(sc, i + 1)->brk >= BRK_CLAUSE ||
-         word_at(sc, i + 1)->nl))
+    const guint len = bare_answer(sc, i);
+    if (len > 0 &&
+        (i + len == n || word_at(sc, i + len)->brk >= BRK_CLAUSE ||
+         word_at(sc, i + len)->nl))
       return TRUE;
   }
   return FALSE;
@@ -260,10 +332,62 @@ typedef struct {
  * phrase, indexed by its first word; phrases that start with a pattern or
  * a prefix are tried at every word. */
 typedef struct {
-  GPtrArray *phrases;   /* Phrase, owned */
   GPtrArray *anywhere;  /* Phrase */
   GHashTable *by_word;  /* first word -> GPtrArray of Phrase, in table order */
+} Index;
+
+typedef struct {
+  GPtrArray *phrases;   /* Phrase, owned */
+  Index fields;         /* every field's phrases but boilerplate's */
+  Index boilerplate;
 } Table;
+
+static void index_init(Index *ix)
+{
+  ix->anywhere = g_ptr_array_new();
+  ix->by_word = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void index_add(Index *ix, Phrase *ph)
+{
+  const PTok *first = &g_array_index(ph->toks, PTok, 0);
+  if (first->kind != PT_WORD && first->kind != PT_ALT) {
+    g_ptr_array_add(ix->anywhere, ph);
+    return;
+  }
+  for (guint a = 0; first->kind == PT_WORD ? a < 1 : a < first->alts->len;
+       a++) {
+    char *key = first->kind == PT_WORD ? first->word
+                                       : ((char **)first->alts->pdata[a])[0];
+    GPtrArray *list = g_hash_table_lookup(ix->by_word, key);
+    if (!list) {
+      list = g_ptr_array_new();
+      g_hash_table_insert(ix->by_word, key, list);
+    }
+    /* "sign-in|sign-ins": once under "sign" */
+    if (list->len == 0 || list->pdata[list->len - 1] != ph)
+      g_ptr_array_add(list, ph);
+  }
+}
+
+/* Compiles the phrases of a row into the table's indexes. */
+static void table_add_rule(Table *table, const IgClassifyRule *r)
+{
+  int field = -1;
+  for (int f = 0; field_names[f]; f++)
+    if (strcmp(r->field, field_names[f]) == 0)
+      field = f;
+  for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
+    Phrase *ph = phrase_compile(r, field, r->phrases[p]);
+    if (!ph)
+      continue;
+    g_ptr_array_add(table->phrases, ph);
+    index_add(field == FIELD_BOILERPLATE ? &table->boilerplate
+                                         : &table->fields,
+              ph);
+  }
+}
 
 static const Table *table_get(void)
 {
@@ -271,90 +395,98 @@ static const Table *table_get(void)
   static Table table;
   if (g_once_init_enter(&once)) {
     table.phrases = g_ptr_array_new_with_free_func(phrase_free);
-    table.anywhere = g_ptr_array_new();
-    table.by_word = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify)g_ptr_array_unref);
-    for (const IgClassifyRule *r = classify_rules; r->field; r++) {
-      int field = -1;
-      for (int f = 0; field_names[f]; f++)
-        if (strcmp(r->field, field_names[f]) == 0)
-          field = f;
-      for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
-        Phrase *ph;
-        const PTok *first;
-        GPtrArray *list;
-        if (!(ph = phrase_compile(r, field, r->phrases[p])))
-          continue;
-        g_ptr_array_add(table.phrases, ph);
-        first = &g_array_index(ph->toks, PTok, 0);
-        if (first->kind != PT_WORD && first->kind != PT_ALT) {
-          g_ptr_array_add(table.anywhere, ph);
-          continue;
-        }
-        for (guint a = 0;
-             first->kind == PT_WORD ? a < 1 : first->alts[a] != NULL; a++) {
-          char *key = first->kind == PT_WORD ? first->word : first->alts[a];
-          list = g_hash_table_lookup(table.by_word, key);
-          if (!list) {
-            list = g_ptr_array_new();
-            g_hash_table_insert(table.by_word, key, list);
-          }
-          g_ptr_array_add(list, ph);
-        }
-      }
-    }
+    index_init(&table.fields);
+    index_init(&table.boilerplate);
+    for (guint t = 0; classify_tables[t]; t++)
+      for (const IgClassifyRule *r = classify_tables[t]; r->field; r++)
+        table_add_rule(&table, r);
     g_once_init_leave(&once, 1);
   }
   return &table;
+}
+
+/* One walk over the words trying the phrases of ix that can start at each,
+ * except in sentences marked skip; the best match per field in best. A
+ * boilerplate match marks its sentence in skip. */
+static void walk(const Scan *sc, const Index *ix, const guint *sentence,
+                 gboolean *skip, Best *best)
+{
+  for (guint w = 0; w < sc->words->len; w++) {
+    GPtrArray *lists[2] = { g_hash_table_lookup(ix->by_word, norm_at(sc, w)),
+                            ix->anywhere };
+    if (skip[sentence[w]])
+      continue;
+    for (int l = 0; l < 2; l++) {
+      for (guint p = 0; lists[l] && p < lists[l]->len; p++) {
+        const Phrase *ph = lists[l]->pdata[p];
+        Best *b = &best[ph->field];
+        guint end;
+        /* an earlier match of equal priority already wins; boilerplate
+         * is wanted in every sentence */
+        if ((b->rule && b->rule->priority >= ph->rule->priority &&
+             ph->field != FIELD_BOILERPLATE) ||
+            (ph->rule->opening && sentence[w] > 1))
+          continue;
+        if (match_from(sc, w, (const PTok *)(void *)ph->toks->data,
+                       ph->toks->len, 0, &end) &&
+            end > w && !negated(sc, ph->rule, w, end)) {
+          *b = (Best){ ph->rule, w, end };
+          if (ph->field == FIELD_BOILERPLATE)
+            skip[sentence[w]] = TRUE;
+        }
+      }
+    }
+  }
 }
 
 GPtrArray *classify_text(const char *text)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)decision_free);
   const Table *tb = table_get();
-  GPtrArray *anywhere = tb->anywhere;
-  GHashTable *by_word = tb->by_word;
   Scan sc = { .text = text ? text : "" };
   Best best[N_FIELDS] = { { 0 } };
+  g_autofree guint *sentence = NULL;
+  g_autofree gboolean *boilerplate = NULL, *para_start = NULL;
+  guint sentences = 0;
 
   sc.words = g_array_new(FALSE, FALSE, sizeof(Word));
   sc.norm = g_string_new(NULL);
   words_scan(sc.text, strlen(sc.text), sc.words, sc.norm);
   words_mark_links(sc.text, sc.words);
+  sentence = g_new(guint, sc.words->len + 1);
   /* once per word, not once per "*" that might skip it */
   for (guint w = 0; w < sc.words->len; w++) {
     const char *word = norm_at(&sc, w);
-    g_array_index(sc.words, Word, w).stop =
-        words_is_negation(word) || words_in_list(word, classify_gap_stops);
+    Word *x = &g_array_index(sc.words, Word, w);
+    x->neg = words_is_negation(word);
+    x->stop = x->neg || words_in_list(word, classify_gap_stops);
+    if (w > 0 && word_at(&sc, w)->brk >= BRK_SENTENCE)
+      sentences++;
+    sentence[w] = sentences;
   }
+  boilerplate = g_new0(gboolean, sentences + 1);
+  para_start = g_new0(gboolean, sentences + 1);
+  for (guint w = 0; w < sc.words->len; w++)
+    if (w == 0 || word_at(&sc, w)->para)
+      para_start[sentence[w]] = TRUE;
 
-  for (guint w = 0; w < sc.words->len; w++) {
-    GPtrArray *lists[2] = { g_hash_table_lookup(by_word, norm_at(&sc, w)),
-                            anywhere };
-    for (int l = 0; l < 2; l++) {
-      for (guint p = 0; lists[l] && p < lists[l]->len; p++) {
-        const Phrase *ph = lists[l]->pdata[p];
-        Best *b = &best[ph->field];
-        guint end;
-        /* an earlier match of equal priority already wins */
-        if (b->rule && b->rule->priority >= ph->rule->priority)
-          continue;
-        if (match_from(&sc, w, (const PTok *)(void *)ph->toks->data,
-                       ph->toks->len, 0, &end) &&
-            end > w && !negated(&sc, ph->rule, w, end))
-          *b = (Best){ ph->rule, w, end };
-      }
-    }
-  }
+  walk(&sc, &tb->boilerplate, sentence, boilerplate, best);
+  /* a footer runs to the end of its paragraph ("Any personal data in this
+   * e-mail is handled ...") */
+  for (guint s = 1; s <= sentences; s++)
+    if (boilerplate[s - 1] && !para_start[s])
+      boilerplate[s] = TRUE;
+  walk(&sc, &tb->fields, sentence, boilerplate, best);
 
   for (int f = 0; f < N_FIELDS; f++) {
     IgDecision *d;
-    if (!best[f].rule)
+    if (!best[f].rule || f == FIELD_BOILERPLATE)
       continue;
     d = g_new0(IgDecision, 1);
     d->field = best[f].rule->field;
     d->value = best[f].rule->value;
     d->rule = best[f].rule->rule;
+    d->priority = best[f].rule->priority;
     d->words = words_as_written(&sc, best[f].start, best[f].end);
     g_ptr_array_add(out, d);
   }

@@ -1,12 +1,15 @@
 /* classify_rules.c - the classification table: which words give a report
- * its category, impact and personal data flag.
+ * its category, impact and personal data flag, and which say that a mail
+ * reports nothing. The category's rows are here, the other fields' in
+ * classify_rules_fields.c.
  *
  * Each row: the field it sets, the value, the rule's name (quoted in the
  * record with the words that fired it), a priority, its trigger phrases,
- * and optionally words that stop them ("unless", below). For each field
- * the row with the highest priority that fires wins; between rows of equal
- * priority, the one whose words come first in the text. Nothing fires,
- * nothing is set: "other" is never given here.
+ * and optionally words that stop them ("unless" before, "unless_after"
+ * right after, below) and whether it counts only in the mail's opening
+ * sentences. For each field the row with the highest priority that fires
+ * wins; between rows of equal priority, the one whose words come first in
+ * the text. Nothing fires, nothing is set: "other" is never given here.
  *
  * Category priorities, highest first (the more specific or more serious
  * reading wins when a report mentions several things):
@@ -19,10 +22,17 @@
  * Impact is what the reporter states ("impact: low", "I'd say high
  * impact"), 90-92; of cues only the plainest signs of a high or medium
  * impact count (60, 50). A near miss, or nothing clicked, says nothing
- * about impact: that is left to OST.
- * Personal data: "yes" rows 50, the first words in the text; a stated
- * absence ("no personal data") gives "no" at 40, so named personal data
- * elsewhere in the text wins.
+ * about impact: that is left to OST; nor does impact said of incidents in
+ * general ("high impact incidents").
+ * Personal data: "yes" rows 50, the first words in the text; "not sure
+ * whether ..." gives "unknown" at 45 and a stated absence ("no personal
+ * data") "no" at 40, so named personal data elsewhere in the text wins.
+ * A mail reports nothing (SPEC 4) when a "not_a_report" row fires (a
+ * bulletin, an agenda, a question about reporting, thanks) and no "event"
+ * row does (the writer telling of something that happened: "I clicked",
+ * "my laptop was stolen"); freetext.c then sets none of the fields.
+ * "boilerplate" rows mark the sentences of legal footers, which no other
+ * row reads.
  *
  * Phrase syntax (the matcher is in classify.c):
  *   - words are matched whole, ignoring case, within one sentence; white
@@ -31,59 +41,93 @@
  *     matches "sign-in" and "sign in", and "&" in the text reads "and";
  *   - punctuation written in a phrase may appear there in the text, or
  *     not: "impact: high" matches "Impact: High" and "impact high";
- *   - "laptop|phone" is either word;
+ *   - "laptop|phone" is either word, "usb|memory-stick" either "usb" or
+ *     "memory stick" (a hyphen joins the words of an alternative);
  *   - "*" stands for up to three words, none of them a negation or one of
  *     classify_gap_stops ("lost * laptop": "lost my work laptop", but not
  *     "lost access to the laptop");
+ *   - "**" stands for up to twelve words of the same clause, commas
+ *     included, none of them a negation ("phone ** was missing": "my
+ *     phone, which has Outlook on it, was missing");
  *   - "word*" matches any word starting with "word";
- *   - "<date>" is a date with a year (01/02/1980, 1 Feb 1980);
- *     "<ni-number>" a National Insurance number (QQ 12 34 56 C,
- *     QQ123456C) with a valid prefix, written in capitals.
+ *   - "<date>" is a date with a year (01/02/1980, 1 Feb 1980); "<time>" a
+ *     clock time (08:32, 17.45); "<ni-number>" a National Insurance
+ *     number (QQ 12 34 56 C, QQ123456C) with a valid prefix, written in
+ *     capitals.
  * Words in addresses and links (jane@supplier.co.uk) never match. A phrase
  * does not fire when a negation (below), or one of its row's "unless"
  * words, comes within four words before it in the same sentence ("no
  * personal data", "did not contain any personal data", "asking me to
- * confirm my bank details"), or when a bare "no"/"none" answers it
- * ("Personal data: none"). */
+ * confirm my bank details"), when one of its "unless_after" words follows
+ * it, or when a bare "no"/"none"/"not sure" answers it ("Personal data:
+ * none"). */
 #include "parsers/classify_rules.h"
 
 #define PHRASES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Requests are not disclosures: "asking me to confirm my bank details" is
- * a lure, not personal data involved. */
-#define REQUESTS \
-  PHRASES("asking", "asked", "asks", "confirm", "verify", "update", "enter")
+/* Things people lose or have stolen (SPEC 4: a device, token or pass). */
+#define EQUIPMENT                                                           \
+  "laptop|laptops|phone|phones|mobile|smartphone|iphone|ipad|tablet|usb|" \
+  "smartcard|token|pass|badge|macbook|device|devices|dongle|fob|kit|"     \
+  "equipment|memory-stick|hard-drive|security-token|id-card|access-card|"  \
+  "warrant-card"
+/* ... and what they are carried in: "my laptop bag", "the rucksack with
+ * my work phone in it". */
+#define CARRIED EQUIPMENT "|bag|handbag|rucksack|backpack|briefcase"
+/* ... and paper: lost, missing or left behind, it is lost equipment
+ * (SPEC 4: "a device, token, pass or paper file lost, left behind"). */
+#define MISLAID CARRIED "|file|files|folder|folders|paperwork|papers|" \
+  "documents|bundle|bundles|box|boxes|notebook|diary"
+/* Where things are left behind. */
+#define PLACES                                                              \
+  "train|bus|taxi|cab|uber|tube|tram|coach|plane|flight|carriage|hotel|"  \
+  "cafe|café|pub|restaurant|bar|airport|station|platform|meeting|shop|"   \
+  "gym|park|bench|toilets|underground|overground"
 
-const IgClassifyRule classify_rules[] = {
+const IgClassifyRule classify_category_rules[] = {
   /* ---- category ---- */
   { "category", "supply-chain", "supply-chain-stated", 110,
     PHRASES("supply chain incident", "supply-chain incident",
             "supplier incident",
-            "incident at our supplier", "incident at a supplier"), NULL },
+            "incident at our supplier", "incident at a supplier"),
+    NULL, NULL, FALSE },
 
   { "category", "lost-or-stolen-equipment", "equipment-stolen", 100,
-    PHRASES("laptop|laptops|phone|phones|ipad|tablet|equipment * stolen",
-            "stolen * laptop|laptops|phone|phones|mobile|ipad|tablet",
-            "stole * laptop|laptops|phone|ipad|tablet",
-            "theft of * laptop|laptops|phone|phones|ipad|tablet|equipment",
-            "laptop|laptops|phone|phones|ipad|tablet|pcs * taken",
-            "laptop|phone|ipad|tablet has|had|was gone",
-            "laptop|phone|ipad|tablet gone",
-            "laptop|phone|ipad|tablet was inside",
-            "laptop|phone|ipad|tablet was in it", "pickpocketed"), NULL },
+    PHRASES(CARRIED " * stolen",
+            "stolen * " EQUIPMENT, "stole * " EQUIPMENT,
+            "theft of * " CARRIED,
+            CARRIED " * taken", "snatched * " CARRIED,
+            EQUIPMENT " has|had|was gone", EQUIPMENT " gone",
+            EQUIPMENT " was|were inside", EQUIPMENT " was|were in it",
+            "pickpocketed", "mugged"), NULL,
+    /* "the laptop was taken to IT" */
+    PHRASES("to", "offline", "off", "out", "apart", "back", "for", "into",
+            "down"), FALSE },
   { "category", "lost-or-stolen-equipment", "equipment-lost", 100,
-    PHRASES("lost * laptop|laptops|phone|ipad|tablet|usb|smartcard",
-            "lost * mobile phone", "lost * memory stick", "lost * hard drive",
-            "lost * security token", "missing laptop",
-            "laptop|phone|ipad|tablet * gone missing",
-            "laptop|phone|ipad|tablet went missing",
-            "laptop|phone|ipad|tablet is|was missing",
-            "mislaid * laptop|phone|ipad|tablet|usb",
-            "can't find * laptop|phone|ipad|tablet|usb",
-            "cannot find * laptop|phone|ipad|tablet|usb",
-            "left * laptop|phone|ipad|tablet|usb on|in|at * "
-            "train|bus|taxi|tube|hotel|cafe|café|pub|restaurant|airport|"
-            "station|meeting"), NULL },
+    PHRASES("lost * " MISLAID, "lost * mobile phone", "lost * memory stick",
+            "lost * hard drive", "lost * security token",
+            "missing * " EQUIPMENT,
+            MISLAID " * gone missing", MISLAID " went missing",
+            MISLAID " ** is|was|were|are missing",
+            "mislaid|misplaced * " MISLAID,
+            "can't|cannot|couldn't * find * " MISLAID,
+            "can not find * " MISLAID, "could not find * " MISLAID,
+            "unable to find|locate * " MISLAID,
+            MISLAID " ** hasn't|haven't|has-not|have-not turned up",
+            "left * " MISLAID " ** on|in|at * " PLACES,
+            "left * " MISLAID " * on|in the <time>",
+            "left * " CARRIED " * behind", CARRIED " * left behind"),
+    NULL, NULL, FALSE },
+  /* found again, or never stolen after all: still a report of the loss
+   * (SPEC 4), and nothing more */
+  { "category", "lost-or-stolen-equipment", "equipment-found", 100,
+    PHRASES(EQUIPMENT " * not|never stolen|lost|missing",
+            EQUIPMENT " wasn't|isn't|hasn't|weren't|haven't * stolen|lost",
+            EQUIPMENT " ** has|have|had been found|recovered|returned",
+            EQUIPMENT " * handed in", EQUIPMENT " * turned up",
+            "found * " CARRIED " again|later|since",
+            "got * " CARRIED " back", "recovered * " CARRIED),
+    NULL, NULL, FALSE },
 
   { "category", "data-breach", "misdirected", 90,
     PHRASES("sent to the wrong", "sent * to the wrong",
@@ -96,6 +140,9 @@ const IgClassifyRule classify_rules[] = {
             "to a different * person|recipient|claimant|applicant|address|"
             "family|deputy|solicitor|firm",
             "sent to a different", "instead of to", "meant for someone else",
+            "went|sent|delivered|posted|emailed|addressed|given|handed|taken "
+            "to ** instead of",
+            "wrong house|flat|property|door|household",
             "received a letter|email addressed to", "old address on file",
             "intended for someone else", "another recipient's",
             "wrong recipient", "wrong recipients", "wrong email address",
@@ -104,15 +151,38 @@ const IgClassifyRule classify_rules[] = {
             "sent in error", "emailed in error", "instead of bcc",
             "cc'd instead", "autocomplete", "auto-complete",
             "attached the wrong", "wrong attachment", "mis-collated",
-            "misdirected"), NULL },
+            "misdirected"), NULL, NULL, FALSE },
   { "category", "data-breach", "data-exposed", 90,
     PHRASES("data breach", "personal data breach", "data leak",
             "data leaked", "leaked", "disclosed", "unauthorised disclosure",
             "inappropriate disclosure", "shared with the wrong",
             "anyone with the link", "publicly readable",
             "publicly accessible", "publicly available online",
-            "left on the * printer", "left at the printer", "left a paper"),
-    NULL },
+            "left on the * printer", "left at the printer"),
+    NULL, NULL, FALSE },
+  { "category", "data-breach", "wrong-copy", 90,
+    PHRASES("rather than bcc", "instead of the bcc", "not bcc",
+            "not in bcc", "forgot to * bcc", "forgotten to * bcc",
+            "forgot * bcc", "should have * bcc", "didn't use bcc",
+            "did not use bcc", "cc'd|ccd|cc * instead",
+            "in the cc|to field|line|box instead", "cc rather than",
+            "email addresses * visible", "addresses * visible to",
+            "each other's * addresses|details",
+            "attached|sent|included|enclosed|uploaded|shared * wrong "
+            "file|files|document|documents|spreadsheet|version|letter|pdf|"
+            "report|bundle|papers|paperwork|form",
+            "someone else's * details|information|data|letter|documents|"
+            "records|report|file|paperwork|address|name",
+            "another person's|individual's|family's|client's|customer's|"
+            "applicant's|prisoner's|offender's|claimant's|child's|user's * "
+            "details|information|data|letter|documents|records|report|file|"
+            "paperwork|address|name",
+            "unredacted", "un-redacted", "not redacted", "wasn't redacted",
+            "weren't redacted", "without redaction", "failed to redact",
+            "forgot to redact", "addressed to someone else",
+
+            "addressed to another", "addressed to a different",
+            "wrong envelope"), NULL, NULL, FALSE },
 
   { "category", "account-compromise", "account-compromised", 80,
     PHRASES("account compromised", "account * compromised",
@@ -126,7 +196,25 @@ const IgClassifyRule classify_rules[] = {
             "emails sent from my account", "password was changed",
             "password has been changed", "password had been changed",
             "forwarding rule", "inbox rule", "mailbox rule",
-            "rule in my mailbox", "forwarding everything to"), NULL },
+            "rule in my mailbox", "forwarding everything to",
+            "someone * into my * account|accounts|email|emails|mailbox|"
+            "inbox|outlook|onedrive",
+            "got into my account|email|emails|mailbox|inbox|outlook",
+            "broken|hacked into my * account|email|mailbox|inbox",
+            "someone * access to my * account|email|emails|mailbox|inbox",
+            "someone else * using|accessing|accessed|in my * "
+            "account|email|mailbox|inbox",
+            "rule|rules ** i didn't|never create|created|set|make|made|add|"
+            "added",
+            "rule|rules ** i did|had not create|created|set|make|made|add|"
+            "added",
+            "rule|rules * forward|forwarding|forwards|move|moving|moves|"
+            "delete|deleting|deletes|redirect|redirecting|redirects",
+            "auto-forward", "auto-forwarding", "autoforward|autoforwarding",
+            "emails|messages ** i didn't|never send|sent|write|wrote",
+            "emails|messages ** i did not send|write",
+            "contacts|colleagues|people * received|getting|got * from me|my"),
+    NULL, NULL, FALSE },
   { "category", "account-compromise", "sign-in-alerts", 80,
     PHRASES("sign-in alerts", "sign-in alert", "login alert",
             "login alerts", "unusual sign-in", "unusual sign-ins",
@@ -141,17 +229,86 @@ const IgClassifyRule classify_rules[] = {
             "unexpected mfa|authenticator prompts|requests",
             "started getting mfa|authenticator prompts|requests",
             "repeated mfa|authenticator prompts|requests",
-            "someone has|knows my password"), NULL },
+            "someone has|knows my password",
+            "mfa|2fa|authenticator|authentication|approval|verification|push "
+            "prompt|prompts|request|requests|approvals|notification|"
+            "notifications|code|codes|texts|alerts * i didn't|hadn't|"
+            "wasn't|haven't request|make|approve|initiate|start|trigger|"
+            "expect|expecting|ask|recognise|recognize",
+            "mfa|2fa|authenticator|authentication|approval|verification|push "
+            "prompt|prompts|request|requests|approvals|notification|"
+            "notifications|code|codes|texts|alerts * i did|had|was|have not "
+            "request|make|approve|initiate|start|trigger|expect|expecting|"
+            "ask|recognise|recognize",
+            "keep|kept|keeps getting|receiving * mfa|2fa|authenticator|"
+            "approval|verification prompts|requests|codes|notifications",
+            "bombarded with * mfa|2fa|authenticator|approval|verification",
+            "unexpected|unfamiliar|unrecognised|unrecognized|strange|odd|"
+            "unknown sign-in|sign-ins|login|logins|logon|log-in",
+            "sign-in|sign-ins|login|logins|logon|log-in ** from ** abroad|"
+            "overseas|country|location|locations|russia|china|nigeria|brazil|"
+            "india|ukraine|romania|vietnam|usa|america",
+            "signed|logged in ** from ** abroad|overseas|country|location|"
+            "locations|russia|china|nigeria|brazil|india|ukraine|romania|"
+            "vietnam|usa|america",
+            "sign-in|sign-ins|login|logins|activity * i didn't|don't "
+            "recognise|recognize|make|do",
+            "sign-in|sign-ins|login|logins|activity * i did|do not "
+            "recognise|recognize|make|do",
+            "sign-in|sign-ins|login|logins ** wasn't|was-not me"),
+    NULL, NULL, FALSE },
+  /* a password given away on a page: the compromise it opens, more
+   * serious than the lure that took it (SPEC 4) */
+  { "category", "account-compromise", "password-given", 80,
+    PHRASES("typed|entered|put|input|inputted|submitted * "
+            "password|passwords|credentials|login|username|details "
+            "into|on|in",
+            "filled|filling in * with ** password|credentials",
+            "turned out * fake"),
+    NULL, NULL, FALSE },
 
   { "category", "malware", "malware-named", 70,
     PHRASES("virus", "viruses", "malware", "ransomware", "trojan",
             "spyware", "rootkit", "botnet", "cryptolocker",
             "malicious software", "malicious file", "malicious attachment",
-            "ransom note", "ransom demand"), NULL },
+            "ransom note", "ransom demand", "ransom", "cryptominer",
+            "remote access trojan"), NULL, NULL, FALSE },
   { "category", "malware", "malware-detected", 70,
     PHRASES("infected", "antivirus alert", "anti-virus alert",
             "antivirus warning", "anti-virus warning", "antivirus flagged",
-            "anti-virus flagged", "defender alert"), NULL },
+            "anti-virus flagged", "defender alert",
+            "antivirus|anti-virus|defender|sophos|mcafee|symantec|"
+            "crowdstrike|av|edr * alert|alerts|warning|warnings|flagged|"
+            "detected|quarantined|blocked|popup|pop-up|notification",
+            "threat|threats detected|found|quarantined",
+            "detected a threat", "virus alert", "virus warning"),
+    NULL, NULL, FALSE },
+  { "category", "malware", "malware-effects", 70,
+    PHRASES("files|file|documents|document ** renamed",
+            "renamed * files|documents", "file extension|extensions",
+            "new extension", "extension * changed|added", "decrypt",
+            "decryption key", "decryptor",
+            "enabled * macro|macros|content|editing", "enable content",
+            "enable macros", "ran * macro|macros", "macro|macros ran",
+            "strange|unknown|unfamiliar|unrecognised|unrecognized|"
+            "suspicious|odd|weird program|programs|programme|programmes|"
+            "software|application|applications|app|apps|process|processes|"
+            "executable|icon|toolbar",
+            "installed itself", "installed without my", "pop-ups saying",
+            "popups saying",
+            "program|programs|programme|software|app|application ** "
+            "i didn't|never install|installed|download|downloaded",
+            "program|programs|programme|software|app|application ** "
+            "i did not|had not install|installed|download|downloaded"),
+    /* "asked me to enable macros" is the lure, not the macro run */
+    PHRASES("asked", "asking", "asks", "wanted", "told"),
+    /* "renamed by my colleague" */
+    PHRASES("by"), FALSE },
+  { "category", "malware", "malware-encrypted", 70,
+    PHRASES("files * encrypted"), NULL,
+    /* "the files were encrypted before they were sent" */
+    PHRASES("before", "using", "with", "for", "so", "as", "when", "by",
+            "in"), FALSE },
 
   { "category", "denial-of-service", "denial-of-service", 65,
     PHRASES("ddos", "dos attack", "denial of service",
@@ -159,17 +316,96 @@ const IgClassifyRule classify_rules[] = {
             "down due to * traffic", "flooded with traffic",
             "flood of traffic", "flooded with requests", "traffic spike",
             "overwhelmed with traffic", "overwhelmed by traffic",
-            "email bombing"), NULL },
+            "email bombing"), NULL, NULL, FALSE },
 
   { "category", "phishing", "phishing-named", 60,
     PHRASES("phishing", "phish", "phished", "spear-phishing", "smishing",
-            "vishing"), NULL },
+            "vishing"), NULL, NULL, FALSE },
   { "category", "phishing", "phishing-lure", 60,
     PHRASES("suspicious email", "suspicious e-mail", "suspicious emails",
             "suspicious-looking email", "scam email", "scam text",
             "fake email", "fake * page|website|site", "spoofed", "spoofing",
             "impersonating", "pretending to be from", "malicious link",
-            "dodgy link", "dodgy email"), NULL },
+            "dodgy link", "dodgy email",
+            "fake|bogus|spoof|phoney|phony|fraudulent|scam|dodgy|unexpected|"
+            "strange|odd email|e-mail|emails|message|messages|text|texts|sms|"
+            "invoice|invoices|survey|link|links|login|page|website|site|"
+            "voicemail|docusign|document|payroll|notification|parcel|"
+            "delivery",
+            "scam", "scammer", "scammers", "fraudster", "fraudsters",
+            "impersonat*", "claiming|claimed|purporting|pretending to be from",
+            "claiming|claimed|purporting|pretending to come from",
+            "posing as", "supposedly from", "apparently from",
+            "appeared to come|be from", "made to look like",
+            "looked like it came|was from",
+            "not genuine|legitimate", "wasn't|isn't genuine|legitimate",
+            "unknown|unrecognised|unrecognized sender|number",
+            "sender i didn't|don't recognise|recognize",
+            "sender i did|do not recognise|recognize"), NULL, NULL, FALSE },
+  /* lures described in words (SPEC 4), reported or forwarded */
+  { "category", "phishing", "phishing-lure-described", 60,
+    PHRASES("update|change|confirm|verify|re-enter|provide * bank details",
+            "update|change|confirm|verify|provide * bank|payment|payroll|"
+            "salary|account details",
+            "bank details have|had changed", "changed * bank details",
+            "new bank details", "sort code and account",
+            "docusign", "adobe sign", "e-signature", "esignature",
+            "shared a document|file|folder|spreadsheet with you",
+            "has shared * with you", "shared * with you", "sent you a "
+            "document|file|secure",
+            "review and sign", "document * to sign|review",
+            "password * expire|expires|expiring|expired|expiry",
+            "mailbox|inbox * full|quota|storage|exceeded",
+            "storage * full|quota|exceeded", "quota * exceeded|reached",
+            "keep * same|current password",
+            "account * will|would be suspended|deactivated|closed|deleted|"
+            "terminated|disabled|locked|blocked",
+            "verify|validate|confirm|update|reactivate|unlock your "
+            "account|identity|details|mailbox|email|password|credentials|"
+            "login",
+            "click here", "click the link", "click on the link",
+            "gift card|cards|voucher|vouchers", "itunes", "vouchers",
+            "urgent * payment|payments|transfer|wire|favour|favor|request",
+            "quick favour|favor", "are you at your desk",
+            "pay * invoice|invoices", "bank transfer", "wire transfer",
+            "asked|asking|asks|wanted * for ** "
+            "code|codes|pin|passcode|otp|password",
+            "asked|asking|asks|wanted * to read|give|tell|share|send|confirm ** "
+            "code|codes|pin|passcode|otp|password",
+            "missed delivery", "redelivery",
+            "delivery|customs|parcel|shipping|postage|redelivery fee",
+            "tax refund", "claim * refund", "eligible * refund",
+            "unpaid|overdue * invoice|invoices|fee|payment|bill",
+            "invoice|invoices|bill|fee|payment * unpaid|overdue",
+            "remittance advice", "payment * on hold",
+            "parcel * held|waiting|on hold",
+            "suspension of * account|mailbox"),
+    NULL, NULL, FALSE },
+  /* the reporter's doubt about a message passed on: what SPEC 4 calls a
+   * suspicious mail reported or forwarded */
+  { "category", "phishing", "phishing-doubted", 60,
+    PHRASES("is this|it legit|legitimate|genuine|real|safe|ok|okay",
+            "is this|it a scam|phish|spam",
+            "looks|looked|seems|seemed|looking dodgy|fake|fishy|phishy|dubious",
+            "looks|looked|seems|seemed like a scam|phish|spam|fake",
+            "looks|looked|seems|seemed like phishing|spam",
+            "not expecting * parcel|invoice|payment|document|delivery|"
+            "refund|email|anything|file|contract",
+            "don't|didn't|dont|didnt recognise|recognize the|this sender|"
+            "address|company",
+            "do|did not recognise|recognize the|this sender|address|company",
+            "haven't|didn't|havent|didnt click|clicked|open|opened|reply|"
+            "replied * link|links|it|anything|attachment|document|this",
+            "have|did not click|clicked|open|opened|reply|replied * "
+            "link|links|it|anything|attachment|document|this",
+            "not clicked|opened|replied * link|links|it|anything|attachment|"
+            "document|this"),
+    NULL, NULL, FALSE },
+  { "category", "phishing", "phishing-fake", 60,
+    PHRASES("fake", "bogus", "phoney", "phony", "fraudulent", "spoof"), NULL,
+    /* a fake pass or ID is a way in, not a lure */
+    PHRASES("pass", "id", "badge", "lanyard", "identity", "card",
+            "uniform"), FALSE },
   { "category", "phishing", "phishing-credentials", 60,
     PHRASES("asked me to enter my password", "asked me to enter my login",
             "asked for my password", "asked me for my password",
@@ -178,9 +414,8 @@ const IgClassifyRule classify_rules[] = {
             "asking me to confirm|enter|update|verify my",
             "asking me to log|sign in", "asked me to log|sign in",
             "log|sign in to view", "re-enter my password",
-            "entered my password on", "entered my credentials",
             "clicked the link", "clicked on the link", "clicked a link",
-            "clicked on a link"), NULL },
+            "clicked on a link"), NULL, NULL, FALSE },
 
   { "category", "unauthorised-access", "unauthorised-access", 55,
     PHRASES("unauthorised access", "unauthorized access",
@@ -192,7 +427,14 @@ const IgClassifyRule classify_rules[] = {
             "using someone else's login", "using someone else's account",
             "using * colleague's login", "shouldn't have access",
             "should not have access", "privilege escalation", "hacked",
-            "hacker", "hackers", "intrusion", "brute force"), NULL },
+            "hacker", "hackers", "intrusion", "brute force",
+            "still * has|have access", "still seems|appears to have access",
+            "still * accessing|logging", "leaver|leavers * access|accessing|"
+            "account|accounts|login|logged",
+            "someone else * using * his|her|their|my login|account|"
+            "password|credentials",
+            "after * left|leaving * still"),
+    NULL, NULL, FALSE },
 
   { "category", "physical", "physical-entry", 50,
     PHRASES("physical security", "break-in at", "break-ins",
@@ -202,12 +444,22 @@ const IgClassifyRule classify_rules[] = {
             "tailgate", "followed me through", "followed me in",
             "following staff through", "followed staff through",
             "without a pass", "intruder", "intruders", "trespasser",
-            "unauthorised person"), NULL },
-  { "category", "physical", "pass-lost", 50,
-    PHRASES("lost building pass", "lost * building pass",
-            "lost * security pass", "lost * id pass", "lost * id badge",
-            "lost * access card", "lost * door pass", "pass * stolen",
-            "badge * stolen"), NULL },
+            "unauthorised person",
+            "break-in", "broke into", "broke in", "break into",
+            "smashed * window|windows|door|glass|lock",
+            "window|windows|door|glass|lock * smashed|broken|forced|damaged",
+            "left * door|doors|gate|window * open|unlocked|unsecured",
+            "door|doors|gate * left open|unlocked|ajar|unsecured",
+            "door|doors * was|were open|unlocked",
+            "room|office|cabinet|cupboard|safe|cabinets * left "
+            "unlocked|open",
+            "unlocked * room|cabinet|cupboard|safe|cabinets|drawer",
+            "without * pass|badge|lanyard|id",
+            "without swiping|showing", "held the door", "holding the door",
+            "piggybacked", "piggybacking", "unescorted",
+            "climbed|climbing over", "let * in without",
+            "someone * into the building|office|site|premises"),
+    NULL, NULL, FALSE },
 
   { "category", "policy-breach", "policy-breach", 40,
     PHRASES("shared password", "shared * password", "password sharing",
@@ -223,7 +475,8 @@ const IgClassifyRule classify_rules[] = {
             "same * login", "shared * login", "sharing * login",
             "left * screen unlocked", "left * laptop unlocked",
             "unlocked and unattended", "unattended and unlocked",
-            "unapproved software", "unauthorised software"), NULL },
+            "unapproved software", "unauthorised software"),
+    NULL, NULL, FALSE },
 
   { "category", "suspicious-activity", "suspicious-activity", 20,
     PHRASES("suspicious activity", "unusual activity", "strange activity",
@@ -236,91 +489,32 @@ const IgClassifyRule classify_rules[] = {
             "found an unlabelled usb stick", "unlabelled usb",
             "found * usb stick", "found * memory stick", "unknown usb",
             "seemed|seems|looked|looks suspicious",
-            "seemed|seems|looked|looks very suspicious"), NULL },
+            "seemed|seems|looked|looks very suspicious",
+            "could|might|may be nothing", "probably nothing",
+            "worth a look", "better flag|report it", "just to flag",
+            "none of us|nobody|no-one * recognise|recognize|recognises|"
+            "recognizes|knows",
+            "random characters", "gibberish",
+            "strange|odd|weird|unusual|unexplained printing|printouts|"
+            "pages|files|folders|account|accounts|user|users|process|"
+            "traffic|noises|calls|emails|logins|changes"), NULL, NULL, FALSE },
 
   { "category", "supply-chain", "supplier-mentioned", 10,
     PHRASES("supplier", "suppliers", "third party", "third-party",
             "our contractor", "the contractor", "contractors", "vendor",
-            "supply chain", "outsourced", "managed service provider"), NULL },
+            "supply chain", "outsourced", "managed service provider"),
+    NULL, NULL, FALSE },
 
-  /* ---- impact: as the reporter states it; only the plainest signs of a
-   * high impact stand in for a statement ---- */
-  { "impact", "high", "impact-stated-high", 92,
-    PHRASES("high impact", "impact: high", "impact * high",
-            "impact * as high", "impact to the moj as high",
-            "high severity", "severity: high"), NULL },
-  { "impact", "medium", "impact-stated-medium", 91,
-    PHRASES("medium impact", "impact: medium", "impact * medium",
-            "impact * as medium", "impact to the moj as medium",
-            "moderate impact", "medium severity", "severity: medium"), NULL },
-  { "impact", "low", "impact-stated-low", 90,
-    PHRASES("low impact", "impact: low", "impact * low", "impact * as low",
-            "impact to the moj as low", "minimal impact", "low severity",
-            "severity: low"), NULL },
-  { "impact", "high", "impact-cue-high", 60,
-    PHRASES("critical incident", "critical impact", "business critical",
-            "mission critical", "critical system|systems|service|services",
-            "all users affected", "all users are affected",
-            "affecting all users", "all staff affected",
-            "all staff are affected", "affecting all staff",
-            "everyone is affected", "whole site down", "whole site is down",
-            "entire site down", "entire site is down",
-            "thousands of records", "thousands of people",
-            "thousands of users", "national outage", "national press",
-            "national news", "press are aware", "press is aware",
-            "ransomware has encrypted", "major incident"), NULL },
-  { "impact", "medium", "impact-cue-medium", 50,
-    PHRASES("several users affected", "several users were affected",
-            "several staff affected", "several staff were affected",
-            "multiple users affected", "a number of users affected",
-            "affecting several users", "a team affected",
-            "affecting a team", "several teams affected", "some records",
-            "a number of records", "several records", "dozens of records"),
-    NULL },
+  { NULL, NULL, NULL, 0, NULL, NULL, NULL, FALSE } };
 
-  /* ---- personal data ---- */
-  { "personal_data", "yes", "personal-data-named", 50,
-    PHRASES("personal data", "personal information", "personal details",
-            "personally identifiable", "pii", "sensitive personal",
-            "special category data", "data subject", "data subjects"),
-    REQUESTS },
-  { "personal_data", "yes", "identity-details", 50,
-    PHRASES("names and addresses", "name and address", "name, address",
-            "names, addresses", "names and * addresses", "dates of birth",
-            "date of birth", "home addresses", "ni number", "ni numbers",
-            "national insurance", "passport number", "passport details",
-            "driving licence"), REQUESTS },
-  { "personal_data", "yes", "case-records", 50,
-    PHRASES("prisoner records", "prisoner details", "prisoner data",
-            "prisoner information", "offender records", "offender details",
-            "offender data", "case notes", "criminal record",
-            "criminal records", "victim details", "victims details",
-            "witness details"), REQUESTS },
-  { "personal_data", "yes", "health-and-finance", 50,
-    PHRASES("medical records", "medical information", "medical details",
-            "health records", "health information", "bank details",
-            "bank account details", "bank statements", "bank balances",
-            "financial details", "salary details", "payslips"), REQUESTS },
-  { "personal_data", "yes", "identity-patterns", 50,
-    PHRASES("<ni-number>", "dob: <date>", "d.o.b: <date>", "d.o.b. <date>",
-            "born <date>", "born on <date>"), NULL },
-  /* stated absence: below every "yes" row, so that named personal data
-   * wins over "no personal data" in the same text */
-  { "personal_data", "no", "personal-data-none", 40,
-    PHRASES("no personal data|information|details",
-            "not contain * personal data|information",
-            "didn't|doesn't|don't contain * personal data|information",
-            "not include * personal data|information",
-            "didn't|doesn't|don't include * personal data|information",
-            "not hold * personal data|information",
-            "personal data: no|none", "personal data involved: no|none",
-            "personal information: no|none"), NULL },
-
-  { NULL, NULL, NULL, 0, NULL, NULL } };
+const IgClassifyRule *const classify_tables[] = { classify_category_rules,
+                                                  classify_field_rules, NULL };
 
 const char *const classify_negations[] = {
   "no", "not", "never", "without", "none", "nor", "neither", "nothing",
-  "cannot", NULL }; /* and every word ending in n't: didn't, wasn't, ... */
+  "cannot", "dont", "didnt", "doesnt", "wasnt", "werent", "cant", "couldnt",
+  "havent", "hasnt", "isnt", NULL }; /* and every word ending in n't:
+                                       didn't, wasn't, ... */
 
 const char *const classify_negation_stops[] = {
   "but", "however", "although", "though", "except", "whereas", NULL };

@@ -49,10 +49,10 @@ static gboolean word_byte(const char *s, gsize left)
 }
 
 static void add_word(GArray *words, GString *norm, gsize start, gsize end,
-                     const char *lower, gsize len, guint8 brk, gboolean nl)
+                     const char *lower, gsize len, guint8 brk, guint newlines)
 {
   Word w = { .start = start, .end = end, .norm = norm->len, .len = len,
-             .brk = brk, .nl = nl };
+             .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
   g_string_append_len(norm, lower, (gssize)len);
   g_string_append_c(norm, '\0');
   g_array_append_val(words, w);
@@ -64,7 +64,6 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
 {
   g_autoptr(GString) w = g_string_new(NULL);
   guint8 brk = BRK_NONE;
-  gboolean nl = FALSE;
   guint newlines = 0;
   gsize i = 0;
 
@@ -90,9 +89,8 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
           break;
         }
       }
-      add_word(words, norm, start, i, w->str, w->len, brk, nl);
+      add_word(words, norm, start, i, w->str, w->len, brk, newlines);
       brk = BRK_NONE;
-      nl = FALSE;
       newlines = 0;
       continue;
     }
@@ -106,12 +104,10 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
     }
     if (c == '&') {
       /* "names & addresses" reads as "names and addresses" */
-      add_word(words, norm, i, i + 1, "and", 3, brk, nl);
+      add_word(words, norm, i, i + 1, "and", 3, brk, newlines);
       brk = BRK_NONE;
-      nl = FALSE;
       newlines = 0;
     } else if (c == '\n') {
-      nl = TRUE;
       if (++newlines >= 2)
         brk = BRK_SENTENCE; /* a blank line ends a paragraph */
     } else if (c == ',') {
@@ -259,6 +255,22 @@ gboolean words_read_date(const Scan *sc, guint w, guint *end)
       !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
     return FALSE;
   *end = i;
+  return TRUE;
+}
+
+/* 08:32, 8.32, 17:45: hours and minutes joined by ':' or '.'. */
+gboolean words_read_time(const Scan *sc, guint w, guint *end)
+{
+  const Word *a, *b;
+  if (w + 1 >= sc->words->len || !all_digits(norm_at(sc, w), 1, 2) ||
+      !all_digits(norm_at(sc, w + 1), 2, 2))
+    return FALSE;
+  a = word_at(sc, w);
+  b = word_at(sc, w + 1);
+  if (b->start != a->end + 1 || !strchr(":.", sc->text[a->end]) ||
+      number_at(sc, w) > 23 || number_at(sc, w + 1) > 59)
+    return FALSE;
+  *end = w + 2;
   return TRUE;
 }
 

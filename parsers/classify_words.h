@@ -19,7 +19,9 @@ typedef struct {
   gsize len;
   guint8 brk;       /* punctuation before it */
   gboolean nl;      /* a line break before it */
+  gboolean para;    /* a blank line before it: a new paragraph */
   gboolean link;    /* part of an address, domain or link */
+  gboolean neg;     /* a negation: no "*" or "**" stands for it */
   gboolean stop;    /* a negation or gap stop: no "*" stands for it */
 } Word;
 
@@ -47,9 +49,10 @@ void words_mark_links(const char *text, GArray *words);
 gboolean words_in_list(const char *word, const char *const *list);
 /* A negation of the table, or any word ending in n't. */
 gboolean words_is_negation(const char *word);
-/* Patterns at word w: a date with a year, a National Insurance number;
- * *end is set past them. */
+/* Patterns at word w: a date with a year, a clock time (08:32, 8.32), a
+ * National Insurance number; *end is set past them. */
 gboolean words_read_date(const Scan *sc, guint w, guint *end);
+gboolean words_read_time(const Scan *sc, guint w, guint *end);
 gboolean words_read_ni(const Scan *sc, guint w, guint *end);
 
 #endif

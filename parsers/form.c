@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "parsers/form_labels.h"
+#include "parsers/form_table.h"
 #include "parsers/ukdate.h"
 
 /* A label is at most this many characters once normalised; the separator
@@ -187,6 +188,19 @@ static gboolean find_label(char *label, gsize len, Field *field)
     label[len] = '\0';
   }
   return FALSE;
+}
+
+/* TRUE when p[0..len), a whole cell of a table, is a known label. */
+static gboolean is_label_cell(const char *p, gsize len)
+{
+  char label[LABEL_BUF];
+  gboolean markup = FALSE;
+  Field field;
+  gsize n;
+  if (len >= LABEL_SCAN)
+    return FALSE;
+  n = normalize_label(p, len, label, &markup);
+  return n > 0 && find_label(label, n, &field);
 }
 
 /* Narrows [*s, *e) to exclude leading and trailing white space. */
@@ -696,22 +710,25 @@ static char *plain_spaces(const char *text)
 IgForm *form_parse(const char *text, GTimeZone *tz)
 {
   IgForm *form = g_new0(IgForm, 1);
-  g_autofree char *valid = NULL, *plain = NULL;
+  g_autofree char *valid = NULL, *plain = NULL, *untabled = NULL;
   char *raw[F_COUNT] = { 0 };
   gboolean seen[F_COUNT] = { 0 }, joined[F_COUNT] = { 0 };
   gboolean in_signature = FALSE, any_label = FALSE, more;
   const char *p;
   Line l;
 
-  form->near_miss = -1;
   form->problems = g_ptr_array_new_with_free_func(g_free);
   if (!text)
     return form;
+  form->near_miss = -1;
   /* Values are copied out verbatim, so they must be valid UTF-8. */
   if (!g_utf8_validate(text, -1, NULL))
     text = valid = g_utf8_make_valid(text, -1);
   if (strstr(text, "\xC2\xA0") || strstr(text, "\xE2\x80\xAF"))
     text = plain = plain_spaces(text);
+  /* a table pasted with its cells apart, back to "Label: value" lines */
+  if ((untabled = form_untable(text, is_label_cell)))
+    text = untabled;
   p = text;
   more = next_line(&p, &l);
   while (more) {
@@ -746,6 +763,10 @@ IgForm *form_parse(const char *text, GTimeZone *tz)
   }
 
   convert(form, raw, tz);
+  /* a form without the line says nothing of a near miss: as free text
+   * that does not mention one, no; a line left blank is not known */
+  if (!seen[F_NEAR_MISS])
+    form->near_miss = 0;
   for (gsize k = 0; k < F_COUNT; k++)
     g_free(raw[k]);
   return form;

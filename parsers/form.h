@@ -1,9 +1,11 @@
 /* form.h - the IT Security Incident Report Form (SPEC section 4).
  *
  * "Label: value" lines; labels are case-insensitive and many variants are
- * accepted ("Date/time detected", "Detected at", ...). A value continues on
- * the following lines until the next label, a signature separator ("-- ")
- * or the start of quoted or forwarded text. Values of enumerated fields are
+ * accepted ("Date/time detected", "Detected at", ...), also numbered with
+ * a hint ("2. Impact (low/medium/high): medium") or pasted as a table
+ * whose cells came apart ("Label | : | value", form_table.h). A value
+ * continues on the following lines until the next label, a signature
+ * separator ("-- ") or the start of quoted or forwarded text. Values of enumerated fields are
  * normalised (category, impact, personal data, near miss); a value that
  * cannot be read is left NULL and explained in problems. Pure: text in,
  * struct out. */
@@ -23,7 +25,9 @@ typedef struct {
   char *category;           /* one of form_categories[], or NULL */
   char *impact;             /* "low" | "medium" | "high" | NULL */
   char *personal_data;      /* "yes" | "no" | "unknown" | NULL */
-  int near_miss;            /* 1 yes, 0 no, -1 not stated */
+  int near_miss;            /* 1 yes; 0 no, or no Near miss line; -1
+                               unknown: the line left blank or "not sure"
+                               (not a problem) */
   char *systems_affected;
   char *information_asset;
   char *supplier;

@@ -8,91 +8,22 @@
  * without a Date. An instant after the mail was sent is not when the
  * incident was noticed, nor is a time on an earlier day in a sentence that
  * also names today without a time ("and this morning it was gone"). Of
- * those left, the first in a sentence about noticing ("I noticed",
- * "received", "clicked") wins, else the first.
+ * those left, the first of the strongest wins: a time the writer only
+ * noticed it at ("I didn't see it till 10.30"), then one in a sentence
+ * about noticing ("I noticed", "received", "clicked"), then any other,
+ * then one in a sentence about someone else ("at 14:30 he came out").
  *
- * Systems, assets and suppliers: whole-word search in a lower-cased copy
- * of the text with white space squashed, one linear search per name, the
- * first mention in the text winning. Category, impact and personal data
- * come from the table (classify.c). Pure: no clock, no I/O. */
+ * Systems, assets and suppliers are freetext_names.c's; category, impact
+ * and personal data come from the table (classify.c). Pure: no clock, no
+ * I/O. */
 #include "parsers/freetext.h"
 
 #include <string.h>
 
 #include "parsers/classify.h"
+#include "parsers/freetext_names.h"
 #include "parsers/freetext_time.h"
 #include "parsers/ukdate.h"
-
-#define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-/* Systems named in reports, as they are written back (first) and the
- * lower-case words that name them. Bare words that also mean something
- * else ("teams", "desktop", "slack") are only read in company. */
-static const struct {
-  const char *name;
-  const char *const *words;
-} systems[] = {
-  { "Outlook", NAMES("outlook") },
-  { "email", NAMES("email", "e-mail", "emails", "e-mails", "mailbox") },
-  { "Microsoft Teams", NAMES("microsoft teams", "ms teams", "teams meeting",
-                             "teams call", "teams chat", "teams message") },
-  { "SharePoint", NAMES("sharepoint", "share point") },
-  { "OneDrive", NAMES("onedrive", "one drive") },
-  { "Microsoft 365", NAMES("microsoft 365", "office 365", "m365", "o365") },
-  { "Excel", NAMES("excel") },
-  { "laptop", NAMES("laptop", "laptops") },
-  { "desktop computer", NAMES("desktop computer", "desktop pc") },
-  { "mobile phone", NAMES("mobile phone", "mobile phones", "work mobile",
-                          "work phone", "smartphone", "iphone",
-                          "android phone") },
-  { "tablet", NAMES("tablet", "ipad") },
-  { "USB stick", NAMES("usb stick", "usb drive", "memory stick",
-                       "pen drive", "flash drive") },
-  { "NOMIS", NAMES("nomis", "p-nomis", "pnomis") },
-  { "Delius", NAMES("delius", "ndelius", "n-delius") },
-  { "OASys", NAMES("oasys") },
-  { "Libra", NAMES("libra") },
-  { "Common Platform", NAMES("common platform") },
-  { "XHIBIT", NAMES("xhibit") },
-  { "DOM1", NAMES("dom1", "dom 1") },
-  { "Citrix", NAMES("citrix") },
-  { "Egress", NAMES("egress") },
-  { "VPN", NAMES("vpn") },
-  { "website", NAMES("website", "websites", "web site") },
-  { "intranet", NAMES("intranet") },
-  { "Wi-Fi", NAMES("wi-fi", "wifi", "wi fi", "wireless network") },
-  { "network", NAMES("network") },
-  { "server", NAMES("server", "servers") },
-  { "shared drive", NAMES("shared drive", "shared drives", "network drive",
-                          "file share") },
-  { "Active Directory", NAMES("active directory") },
-  { "firewall", NAMES("firewall") },
-  { "printer", NAMES("printer", "printers", "multi-function device") },
-  { "CCTV", NAMES("cctv") },
-  { "payroll", NAMES("payroll") },
-  { "HR system", NAMES("hr system", "hr systems") },
-  { "case management system", NAMES("case management system") },
-  { "ServiceNow", NAMES("servicenow") },
-  { "Zoom", NAMES("zoom call", "zoom meeting") },
-  { "WhatsApp", NAMES("whatsapp") },
-  { "Google Drive", NAMES("google drive") },
-  { "Dropbox", NAMES("dropbox") },
-};
-
-/* Words too common to stand for an asset or supplier on their own: the
- * last word of "Prison NOMIS" names it, that of "HR System" does not. */
-static const char *const common_words[] = {
-  "system", "systems", "database", "data", "records", "record", "files",
-  "file", "drive", "share", "shared", "team", "teams", "service",
-  "services", "portal", "platform", "application", "app", "apps",
-  "network", "server", "site", "website", "online", "access", "case",
-  "cases", "management", "information", "office", "email", "mail",
-  "prison", "prisons", "court", "courts", "digital", "national", "public",
-  "staff", "user", "users", "account", "accounts", "folder", "folders",
-  "library", "directory", "register", "list", "tool", "tools", "store",
-  "storage", "cloud", "mobile", "phone", "phones", "laptop", "laptops",
-  "device", "devices", "finance", "group", "limited", "services", "www",
-  "mail", "solutions", "consulting", "technology", "systems", NULL };
 
 /* ---- times ---- */
 
@@ -209,29 +140,32 @@ static GDateTime *resolve_one(const FtDay *d, const FtClock *c,
   return g_date_time_to_utc(at);
 }
 
-/* As resolve_one(); a time in words with no part of the day may be
- * morning or evening. With no day either ("at a quarter to ten"), it is
- * the last time the clock showed it, as for any clock time alone; on a
- * named day ("yesterday at half past eight"), only when one of the two is
- * still to come. */
+/* As resolve_one(); an hour on the dial with no am or pm and no part of
+ * the day may be morning or evening. An hour alone ("around 2") is read on
+ * office hours, 8 to 11 in the morning and 1 to 6 in the afternoon, and
+ * not at all at 7; so is a time in words on a named day ("yesterday at
+ * half two"). A time in words with no day ("at a quarter to ten") is the
+ * last time the clock showed it, as for any clock time alone. */
 static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
                           GTimeZone *tz)
 {
   FtClock am = *c, pm = *c;
   GDateTime *a, *b;
-  if (!c->words || d->part != FT_PART_NONE || c->hour >= 12)
+  if ((!c->words && !c->bare) || d->part != FT_PART_NONE || c->hour >= 12)
     return resolve_one(d, c, sent, tz);
   am.words = pm.words = am.dial = pm.dial = FALSE;
   pm.hour += 12;
+  if (c->bare || d->kind != FT_DAY_NONE) {
+    if (c->hour == 7)
+      return NULL;
+    return resolve_one(d, c->hour <= 6 ? &pm : &am, sent, tz);
+  }
   a = resolve_one(d, &am, sent, tz);
   b = resolve_one(d, &pm, sent, tz);
   if (a && b) {
     const gboolean later_b = g_date_time_compare(b, a) > 0;
-    GDateTime *keep = d->kind != FT_DAY_NONE ? NULL : later_b ? b : a;
-    if (keep != a)
-      g_date_time_unref(a);
-    if (keep != b)
-      g_date_time_unref(b);
+    GDateTime *keep = later_b ? b : a;
+    g_date_time_unref(keep == a ? b : a);
     return keep;
   }
   return a ? a : b;
@@ -276,6 +210,15 @@ static char *collapse_space(const char *s, gsize len)
   return g_string_free(out, FALSE);
 }
 
+/* How strongly an expression says when the incident was noticed: "I
+ * didn't see it till 10.30" (3), a sentence about noticing (2), any other
+ * (1), when it began ("since 6") or a sentence about someone else ("at
+ * 14:30 he came out") (0). */
+static int rank_of(const FtExpr *e)
+{
+  return e->late ? 3 : e->since || e->narrative ? 0 : e->noticing ? 2 : 1;
+}
+
 static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
                    GTimeZone *tz)
 {
@@ -289,16 +232,14 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
     if (e->today_too && e->day.kind != FT_DAY_NONE &&
         e->day.kind != FT_DAY_TODAY && e->kind != FT_EXPR_AGO)
       continue;
+    if (chosen && rank_of(e) <= rank_of(chosen))
+      continue;
     if (!(at = instant_of(e, text, sent, tz)))
       continue;
-    if (!chosen || (e->noticing && !chosen->noticing)) {
-      g_clear_pointer(&ft->detected_at, g_date_time_unref);
-      ft->detected_at = at;
-      chosen = e;
-    } else {
-      g_date_time_unref(at);
-    }
-    if (chosen->noticing)
+    g_clear_pointer(&ft->detected_at, g_date_time_unref);
+    ft->detected_at = at;
+    chosen = e;
+    if (rank_of(chosen) == 3)
       break;
   }
   if (chosen)
@@ -306,164 +247,28 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
         collapse_space(text + chosen->start, chosen->end - chosen->start);
 }
 
-/* ---- names ---- */
-
-/* Every run of white space (no-break spaces too) one space, none at
- * either end; lower-cased if lower. */
-static char *squash_case(const char *s, gboolean lower)
-{
-  char *out = g_malloc(strlen(s) + 1);
-  gsize n = 0;
-  gboolean space = FALSE;
-  for (const guchar *u = (const guchar *)s; *u;) {
-    if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
-        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
-      space = TRUE;
-      u += *u < 0x80 ? 1 : *u == 0xC2 ? 2 : 3;
-      continue;
-    }
-    if (space && n > 0)
-      out[n++] = ' ';
-    space = FALSE;
-    out[n++] = lower ? g_ascii_tolower((char)*u) : (char)*u;
-    u++;
-  }
-  out[n] = '\0';
-  return out;
-}
-
-static char *squash(const char *s)
-{
-  return squash_case(s, TRUE);
-}
-
-static gboolean word_byte(char c)
-{
-  return g_ascii_isalnum(c) || (guchar)c >= 0x80;
-}
-
-/* The text searched: lower-cased, and as written (same offsets). */
-typedef struct {
-  const char *low, *orig;
-} Hay;
-
-/* Where needle first stands as whole words in hay, or -1; with capital,
- * only where it starts with a capital letter as written. A name followed
- * by ".x" or "-x" runs on ("supplier.co.uk.example.net"). */
-static gssize find_words(const Hay *hay, const char *needle, gboolean capital)
-{
-  const gsize n = strlen(needle);
-  const char *low = hay->low;
-  if (n == 0)
-    return -1;
-  for (const char *p = strstr(low, needle); p; p = strstr(p + 1, needle)) {
-    const char after = p[n];
-    if ((p > low && word_byte(p[-1])) || word_byte(after) ||
-        ((after == '.' || after == '-') && word_byte(p[n + 1])) ||
-        (capital && !g_ascii_isupper(hay->orig[p - low])))
-      continue;
-    return p - low;
-  }
-  return -1;
-}
-
-/* TRUE when squash(s) would give s back: no capitals, no white space but
- * single spaces between words. */
-static gboolean is_squashed(const char *s)
-{
-  const guchar *u = (const guchar *)s;
-  if (*u == ' ')
-    return FALSE;
-  for (; *u; u++) {
-    if (g_ascii_isupper(*u) || (g_ascii_isspace(*u) && *u != ' ') ||
-        (*u == ' ' && (u[1] == ' ' || u[1] == '\0')) ||
-        (u[0] == 0xC2 && u[1] == 0xA0) ||
-        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static gssize find_first(const Hay *hay, const char *needle, gboolean capital,
-                         gssize best)
-{
-  g_autofree char *copy = is_squashed(needle) ? NULL : squash(needle);
-  const char *name = copy ? copy : needle;
-  const gssize at = find_words(hay, name, capital);
-  return at >= 0 && (best < 0 || at < best) ? at : best;
-}
-
-static char *systems_named(const Hay *hay)
-{
-  g_autoptr(GString) out = g_string_new(NULL);
-  gssize first[G_N_ELEMENTS(systems)];
-  for (gsize s = 0; s < G_N_ELEMENTS(systems); s++) {
-    first[s] = -1;
-    for (const char *const *w = systems[s].words; *w; w++)
-      first[s] = find_first(hay, *w, FALSE, first[s]);
-  }
-  /* in order of mention: a selection of a short constant list */
-  for (;;) {
-    gssize pick = -1;
-    for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
-      if (first[s] >= 0 && (pick < 0 || first[s] < first[pick]))
-        pick = (gssize)s;
-    if (pick < 0)
-      break;
-    g_string_append_printf(out, "%s%s", out->len ? ", " : "",
-                           systems[pick].name);
-    first[pick] = -1;
-  }
-  return out->len ? g_strdup(out->str) : NULL;
-}
-
-/* The last word of a name of several ("Prison NOMIS"), or the first label
- * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
- * for it; else NULL. */
-static char *distinctive_word(const char *name)
-{
-  g_autofree char *low = squash(name);
-  const char *space = strrchr(low, ' '), *dot = strchr(low, '.');
-  g_autofree char *word = NULL;
-  if (space)
-    word = g_strdup(space + 1);
-  else if (dot && !strchr(low, '@'))
-    word = g_strndup(low, (gsize)(dot - low));
-  if (!word || strlen(word) < 4 || g_strv_contains(common_words, word))
-    return NULL;
-  for (const char *p = word; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '-')
-      return NULL;
-  return g_steal_pointer(&word);
-}
-
-/* The name of names mentioned first in hay, as given; NULL if none is.
- * A distinctive word alone counts only written with a capital, as names
- * are: "NOMIS", not "casework" for "Legal Aid Casework". */
-static char *first_named(const Hay *hay, const char *const *names)
-{
-  gssize best = -1;
-  const char *found = NULL;
-  for (gsize i = 0; names && names[i]; i++) {
-    g_autofree char *word = distinctive_word(names[i]);
-    gssize at = find_first(hay, names[i], FALSE, -1);
-    if (word) {
-      at = find_first(hay, word, TRUE, at);
-      /* "acme-supplies" is also written "Acme Supplies" */
-      g_strdelimit(word, "-", ' ');
-      at = find_first(hay, word, TRUE, at);
-    }
-    if (at >= 0 && (best < 0 || at < best)) {
-      best = at;
-      found = names[i];
-    }
-  }
-  return g_strdup(found);
-}
-
 /* ---- the fields ---- */
 
-IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
+static const IgDecision *decision_for(GPtrArray *decisions, const char *field)
+{
+  for (guint i = 0; decisions && i < decisions->len; i++) {
+    const IgDecision *d = decisions->pdata[i];
+    if (strcmp(d->field, field) == 0)
+      return d;
+  }
+  return NULL;
+}
+
+static void take(char **value, char **words, const IgDecision *d)
+{
+  if (!d)
+    return;
+  *value = g_strdup(d->value);
+  *words = g_strdup(d->words);
+}
+
+IgFreeText *freetext_extract(const char *text, const char *subject,
+                             GDateTime *sent, GTimeZone *tz,
                              const char *const *assets,
                              const char *const *suppliers)
 {
@@ -471,27 +276,32 @@ IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
   const char *t = text ? text : "";
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
   g_autoptr(GPtrArray) decisions = classify_text(t);
-  g_autofree char *low = squash(t);
-  g_autofree char *orig = squash_case(t, FALSE);
-  const Hay hay = { low, orig };
+  g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
+  const IgDecision *nothing = decision_for(decisions, "not_a_report"), *d;
+  FtNames names = { 0 };
 
-  detect(ft, t, sent, zone);
-  for (guint i = 0; i < decisions->len; i++) {
-    const IgDecision *d = decisions->pdata[i];
-    if (strcmp(d->field, "category") == 0) {
-      ft->category = g_strdup(d->value);
-      ft->category_words = g_strdup(d->words);
-    } else if (strcmp(d->field, "impact") == 0) {
-      ft->impact = g_strdup(d->value);
-      ft->impact_words = g_strdup(d->words);
-    } else if (strcmp(d->field, "personal_data") == 0) {
-      ft->personal_data = g_strdup(d->value);
-      ft->personal_data_words = g_strdup(d->words);
-    }
+  if (!nothing)
+    nothing = decision_for(heading, "not_a_report");
+  ft->event = decision_for(decisions, "event") || decision_for(heading, "event");
+  if (nothing && !ft->event) {
+    ft->not_report_words = g_strdup(nothing->words);
+    return ft;
   }
-  ft->systems_affected = systems_named(&hay);
-  ft->information_asset = first_named(&hay, assets);
-  ft->supplier = first_named(&hay, suppliers);
+  detect(ft, t, sent, zone);
+  if ((d = decision_for(decisions, "category"))) {
+    take(&ft->category, &ft->category_words, d);
+    ft->category_priority = d->priority;
+  } else {
+    take(&ft->category, &ft->category_words, decision_for(heading, "category"));
+    ft->category_from_subject = ft->category != NULL;
+  }
+  take(&ft->impact, &ft->impact_words, decision_for(decisions, "impact"));
+  take(&ft->personal_data, &ft->personal_data_words,
+       decision_for(decisions, "personal_data"));
+  freetext_names(t, assets, suppliers, &names);
+  ft->systems_affected = names.systems;
+  ft->information_asset = names.asset;
+  ft->supplier = names.supplier;
   return ft;
 }
 
@@ -510,5 +320,6 @@ void freetext_free(IgFreeText *ft)
   g_free(ft->systems_affected);
   g_free(ft->information_asset);
   g_free(ft->supplier);
+  g_free(ft->not_report_words);
   g_free(ft);
 }

@@ -6,7 +6,10 @@
  * "22/11 at 14:05", "Sunday afternoon") are resolved against the
  * message's own Date in the configured zone, never against the clock;
  * with no Date, relative times are not resolved. Category and impact come
- * from the classification table (classify.h). Pure. */
+ * from the classification table (classify.h); the subject's words decide
+ * the category when the text does not. A mail that reports nothing (a
+ * bulletin, an agenda, thanks, a question about reporting, with no event
+ * told) gets none of the incident's fields. Pure. */
 #ifndef IG_FREETEXT_H
 #define IG_FREETEXT_H
 
@@ -17,21 +20,33 @@ typedef struct {
   char *detected_words;       /* the words it was read from */
   char *category;             /* canonical (form.h), or NULL */
   char *category_words;
+  int category_priority;      /* of its rule in the table (classify.h); 0
+                                 when read from the subject */
+  gboolean category_from_subject; /* category_words are the subject's */
   char *impact;               /* low | medium | high, or NULL */
   char *impact_words;
   char *personal_data;        /* "yes" when the text shows personal data, "no"
-                                 when it states there is none, else NULL */
+                                 when it states there is none, "unknown" when
+                                 it says that is not known, else NULL */
   char *personal_data_words;
   char *systems_affected;     /* named systems, ", "-joined, or NULL */
   char *information_asset;    /* one of the asset names given, or NULL */
   char *supplier;             /* one of the supplier names given, or NULL */
+  char *not_report_words;     /* the words saying the mail reports nothing
+                                 ("no action needed"), when no event is told:
+                                 then every field above is NULL; else NULL */
+  gboolean event;             /* the text tells of something that happened
+                                 ("I clicked", "my laptop was stolen") */
 } IgFreeText;
 
 /* text: the report's own words (quoted replies and signatures removed).
- * sent: the Date of the mail that carries the text (UTC) or NULL.
- * assets, suppliers: NULL-terminated names to look for (may be NULL). */
-IgFreeText *freetext_extract(const char *text, GDateTime *sent, GTimeZone *tz,
-                             const char *const *assets, const char *const *suppliers);
+ * subject: the mail's subject, or NULL. sent: the Date of the mail that
+ * carries the text (UTC) or NULL. assets, suppliers: NULL-terminated names
+ * to look for (may be NULL). Never NULL; caller frees. */
+IgFreeText *freetext_extract(const char *text, const char *subject,
+                             GDateTime *sent, GTimeZone *tz,
+                             const char *const *assets,
+                             const char *const *suppliers);
 void freetext_free(IgFreeText *ft);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgFreeText, freetext_free)
 

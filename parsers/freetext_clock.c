@@ -30,8 +30,8 @@ static gboolean special(const guchar *u)
 GArray *clock_tokenize(const char *text)
 {
   GArray *out = g_array_new(FALSE, TRUE, sizeof(Tok));
-  gboolean space = TRUE, new_sentence = FALSE;
-  guint sentence = 0, newlines = 0;
+  gboolean space = TRUE, new_sentence = FALSE, new_paragraph = FALSE;
+  guint sentence = 0, paragraph = 0, newlines = 0;
   gsize i = 0;
   while (text[i]) {
     const guchar c = (guchar)text[i];
@@ -40,7 +40,7 @@ GArray *clock_tokenize(const char *text)
     if (g_ascii_isspace(c) || (c == 0xC2 && u[1] == 0xA0) ||
         (c == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
       if (c == '\n' && ++newlines >= 2)
-        new_sentence = TRUE;
+        new_sentence = new_paragraph = TRUE;
       space = TRUE;
       i += c < 0x80 ? 1 : c == 0xC2 ? 2 : 3;
       continue;
@@ -73,7 +73,11 @@ GArray *clock_tokenize(const char *text)
       t.num = t.len <= 9 ? (int)g_ascii_strtoll(text + t.start, NULL, 10) : -1;
     if (new_sentence)
       sentence++;
+    if (new_paragraph)
+      paragraph++;
+    new_paragraph = FALSE;
     t.sentence = sentence;
+    t.paragraph = paragraph;
     t.space_before = space;
     new_sentence = t.kind == TOK_PUNCT && is_sentence_end(text, t.start, out);
     g_array_append_val(out, t);
@@ -172,6 +176,22 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
   gboolean to;
   if (is_word(x, i, "a") && is_word(x, i + 1, "quarter"))
     i++;
+  /* "half two", "half 2": half past, as said in Britain */
+  if (is_word(x, i, "half") && spaced(x, i + 1) &&
+      ((is_num(x, i + 1, 1, 2) && x->t[i + 1].num >= 1 &&
+        x->t[i + 1].num <= 12 && !is_punct(x, i + 2, ':', TRUE) &&
+        !is_punct(x, i + 2, '.', TRUE)) ||
+       (word_index(x, i + 1, small_numbers) >= 0 &&
+        word_index(x, i + 1, small_numbers) < 12))) {
+    k->c.hour = is_num(x, i + 1, 1, 2) ? x->t[i + 1].num
+                                       : word_index(x, i + 1, small_numbers) + 1;
+    k->c.minute = 30;
+    k->c.dial = TRUE;
+    k->c.words = TRUE;
+    k->weak = TRUE;
+    *pos = i + 2;
+    return TRUE;
+  }
   if (is_word(x, i, "half") || is_word(x, i, "quarter")) {
     minutes = is_word(x, i, "half") ? 30 : 15;
     i++;
@@ -260,7 +280,7 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
         k->c.hour == 12) {
       i++;
     } else if (!k->meridiem) {
-      k->bare = TRUE; /* "at 2", "3 o'clock" */
+      k->bare = k->c.bare = TRUE; /* "at 2", "3 o'clock" */
       if (is_word(x, i, "o") && is_punct(x, i + 1, '\'', TRUE) &&
           is_word(x, i + 2, "clock"))
         i += 3;
@@ -281,6 +301,9 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
   if (k->c.hour > 23 || k->c.minute > 59 || k->c.second > 59 ||
       (k->bare && (k->c.hour < 1 || k->c.hour > 12)))
     return FALSE;
+  /* "9ish", "10.30ish": about then */
+  if (is_glued(x, i) && is_word(x, i, "ish"))
+    i++;
   k->c.dial = (dial || k->c.dial) && !k->meridiem && k->c.hour >= 1 &&
               k->c.hour <= 12;
   read_zone(x, &i, k);

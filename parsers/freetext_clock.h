@@ -16,6 +16,7 @@ typedef struct {
   gsize start, len; /* bytes in the text */
   int num;          /* TOK_NUM (len <= 9), TOK_PUNCT: the character */
   guint sentence;
+  guint paragraph;  /* blank lines between paragraphs */
 } Tok;
 
 typedef struct {
@@ -31,7 +32,8 @@ typedef struct {
   gboolean weak; /* 9.30: a time only after "at" or with a day */
   gboolean four; /* 1405: a time only after "at" or with a day, and never
                     1900-2099, which are years, unless a date holds one */
-  gboolean bare; /* "at 2": only with a part of the day */
+  gboolean bare; /* "at 2": only where a time is expected, and read on
+                    office hours when no part of the day is said */
 } Clock;
 
 /* Numbers, words and punctuation of text, each knowing whether a space

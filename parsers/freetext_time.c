@@ -2,15 +2,18 @@
  *
  * The text is cut into tokens, and clock times are read from them, by
  * freetext_clock.c; here one walk reads at each token at most one
- * expression: a day and a clock time in
- * either order ("at about 9.30 this morning", "yesterday at 16:00",
- * "22/11 at 14:05", "Sunday at 3pm"), or "an hour ago". A day without a
- * clock time ("Sunday afternoon") is no expression: a time is never
- * invented. Bounds and ranges ("after 9.30", "9-10am") are not times at
- * all, and a clock time alone is only read as today's when no other day
- * has been named before it. Every reader looks a few tokens ahead at
- * most, so the walk is linear. Meaning (which instant) is freetext.c's.
- * Pure. */
+ * expression: a day and a clock time in either order ("at about 9.30
+ * this morning", "yesterday at 16:00", "22/11 at 14:05", "Sunday ~3pm"),
+ * "an hour ago" or "just now". A day without a clock time ("Sunday
+ * afternoon") is no expression: a time is never invented. Bounds and
+ * ranges ("after 9.30", "9-10am") are not times at all, but "since 9" is
+ * when it began, and "I didn't see it till 10.30" when it was noticed. A
+ * clock time alone is the day named last before it in its paragraph
+ * ("yesterday evening. I noticed it at 17:45"), today's when no day has
+ * been named, and none after a day named in an earlier paragraph. Each
+ * expression knows whether its sentence is about noticing, or about
+ * someone else. Every reader looks a few tokens ahead at most, so the walk
+ * is linear. Meaning (which instant) is freetext.c's. Pure. */
 #include "parsers/freetext_time.h"
 
 #include <string.h>
@@ -218,6 +221,19 @@ static int read_ago(const Toks *x, guint *pos)
                                             NULL };
   guint i = *pos;
   int n, minutes;
+  /* "just now", "a moment ago": when the mail was written */
+  if (is_word(x, i, "just") && is_word(x, i + 1, "now")) {
+    *pos = i + 2;
+    return 0;
+  }
+  if (is_word(x, i, "a") && is_word(x, i + 1, "moment"))
+    i++;
+  if ((is_word(x, i, "moment") || is_word(x, i, "moments")) &&
+      is_word(x, i + 1, "ago")) {
+    *pos = i + 2;
+    return 0;
+  }
+  i = *pos;
   if (is_word(x, i, "half") && is_word(x, i + 1, "an") &&
       is_word(x, i + 2, "hour")) {
     minutes = 30;
@@ -247,14 +263,23 @@ static int read_ago(const Toks *x, guint *pos)
 /* ---- expressions ---- */
 
 /* Words before a time that say roughly when ("at", "about"), or that
- * only join ("on"). */
+ * only join ("on"). "Since 21:00" is when it started, which is when it
+ * was noticed if nothing better is said. */
 static const char *const lead_words[] = { "at", "about", "around",
                                           "approximately", "approx",
-                                          "roughly", "circa", "on", NULL };
-/* A time after one of these is a bound or a range, not when it happened. */
+                                          "roughly", "circa", "since", "on",
+                                          NULL };
+/* A time after one of these is a bound or a range, not when it happened
+ * ("until" and "till" only unless denied: "I didn't see it till 10.30"). */
 static const char *const bound_words[] = {
-  "before", "after", "until", "till", "by", "since", "from", "between",
-  "and", "to", "every", "each", NULL };
+  "before", "after", "until", "till", "by", "from", "between", "and", "to",
+  "every", "each", NULL };
+/* Who a sentence is about: the writer, or someone else. */
+static const char *const first_person[] = { "i", "we", "me", "my", "us",
+                                            "our", NULL };
+static const char *const third_person[] = {
+  "he", "she", "they", "someone", "somebody", "man", "woman", "person",
+  "visitor", "caller", "men", "people", NULL };
 /* A sentence with one of these is about noticing the incident. */
 static const char *const noticing_words[] = {
   "noticed", "noticing", "realised", "realized", "discovered", "detected",
@@ -281,13 +306,45 @@ static guint skip_fillers(const Toks *x, guint i, gboolean between,
     } else if (k >= 0 && spaced(x, after)) {
       *anchor = *anchor || lead_words[k][0] != 'o';
       i = after;
-    } else if (between && (is_punct(x, i, ',', FALSE) ||
-                           (is_punct(x, i, '-', FALSE) && !is_glued(x, i + 1)))) {
+    } else if (is_punct(x, i, '~', FALSE)) {
+      *anchor = TRUE; /* "~6pm" */
       i++;
+    } else if (between && (is_punct(x, i, ',', FALSE) ||
+                           is_punct(x, i, '(', FALSE) ||
+                           (is_punct(x, i, '-', FALSE) &&
+                            !is_glued(x, i + 1)))) {
+      i++; /* "this afternoon (16:20)" */
     } else {
       return i;
     }
   }
+}
+
+/* "didn't see it till": a negation before token i in its sentence, a
+ * few words back at most. */
+static gboolean denied_before(const Toks *x, guint i)
+{
+  for (guint back = 1; back <= 8 && back <= i; back++) {
+    const guint j = i - back;
+    if (x->t[j].sentence != x->t[i].sentence)
+      return FALSE;
+    if (is_word(x, j, "not") || is_word(x, j, "never") ||
+        (is_word(x, j, "t") && is_punct(x, j - 1, '\'', TRUE) && j >= 1))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* What may follow an hour alone ("around 2, I", "at 3 when"): not a
+ * noun it counts ("around 2 people", "at 3 sites"). */
+static gboolean bare_may_end(const Toks *x, guint i)
+{
+  static const char *const after[] = {
+    "this", "today", "yesterday", "tonight", "last", "on", "in", "when",
+    "and", "then", "i", "we", "he", "she", "they", "it", "someone", "that",
+    "as", "while", "so", "but", "or", "the", "a", "my", "our", NULL };
+  return i >= x->n || x->t[i].kind == TOK_PUNCT ||
+         word_index(x, i, after) >= 0;
 }
 
 /* "9.30-10am", "14:00 to 15:00": a range follows at i. */
@@ -303,9 +360,10 @@ static gboolean range_follows(const Toks *x, guint i)
 }
 
 /* Reads one expression starting at token i into e; *next is where to look
- * next (past a day that has no time, so that it is not read twice). */
+ * next (past a day that has no time, so that it is not read twice).
+ * *named is set when a day was read, with a time or not (e->day). */
 static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
-                                guint *next, gboolean *other_day,
+                                guint *next, gboolean *named,
                                 gboolean *today_alone)
 {
   gboolean anchor = FALSE, between = FALSE, have_day = FALSE;
@@ -318,6 +376,12 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
   *next = i + 1;
   if (!spaced(x, i))
     return FALSE;
+  for (guint f = i; f < j; f++)
+    e->since = e->since || is_word(x, f, "since");
+  /* "I didn't read it till about 10.30": when it was noticed */
+  e->late = i > 0 && (is_word(x, i - 1, "until") || is_word(x, i - 1, "till")) &&
+            denied_before(x, i - 1);
+  anchor = anchor || e->late;
   if ((minutes = read_ago(x, &k)) >= 0) {
     e->kind = FT_EXPR_AGO;
     e->minutes_ago = minutes;
@@ -325,7 +389,7 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
   } else if (read_day(x, &k, &e->day)) {
     have_day = TRUE;
     *next = k;
-    *other_day = e->day.kind != FT_DAY_TODAY && e->day.kind != FT_DAY_NONE;
+    *named = e->day.kind != FT_DAY_NONE;
     m = skip_fillers(x, k, TRUE, &anchor);
     if (!spaced(x, m) || !clock_read(x, &m, &clock)) {
       *today_alone = e->day.kind == FT_DAY_TODAY;
@@ -333,6 +397,9 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
     }
     if (!e->day.part)
       e->day.part = read_in_the_part(x, &m);
+    /* "this afternoon (16:20)": the bracket closes with the time */
+    if (is_punct(x, m, ')', TRUE) && is_punct(x, k, '(', FALSE))
+      m++;
     end = m;
   } else if (clock_read(x, &k, &clock)) {
     FtPart part = read_in_the_part(x, &k);
@@ -341,7 +408,7 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
     m = skip_fillers(x, k, TRUE, &between);
     if (spaced(x, m) && !part && read_day(x, &m, &e->day)) {
       have_day = TRUE;
-      *other_day = e->day.kind != FT_DAY_TODAY && e->day.kind != FT_DAY_NONE;
+      *named = e->day.kind != FT_DAY_NONE;
       end = m;
     }
     if (!have_day)
@@ -361,7 +428,8 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
         (clock.four && !have_day && !anchor) ||
         (clock.four && e->day.kind != FT_DAY_ABS && clock.c.hour >= 19 &&
          clock.c.hour <= 20) ||
-        (clock.bare && (!anchor || e->day.part == FT_PART_NONE)) ||
+        (clock.bare &&
+         (!anchor || (e->day.part == FT_PART_NONE && !bare_may_end(x, end)))) ||
         (!have_day && !anchor))
       return FALSE;
     e->kind = e->day.kind == FT_DAY_ABS ? FT_EXPR_ABSOLUTE : FT_EXPR_DAY_CLOCK;
@@ -369,10 +437,10 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
   }
   /* "and" and "to" bound a time only right before it ("9 and 10am"):
    * "I clicked it and at 9.30 noticed" is a time */
-  if ((i > 0 && (is_punct(x, i - 1, '-', FALSE) ||
-                 (word_index(x, i - 1, bound_words) >= 0 &&
-                  !(j > i && (is_word(x, i - 1, "and") ||
-                              is_word(x, i - 1, "to")))))) ||
+  if ((i > 0 && !e->late &&
+       (is_punct(x, i - 1, '-', FALSE) ||
+        (word_index(x, i - 1, bound_words) >= 0 &&
+         !(j > i && (is_word(x, i - 1, "and") || is_word(x, i - 1, "to")))))) ||
       (i > 1 && (is_word(x, i - 2, "every") || is_word(x, i - 2, "each"))) ||
       range_follows(x, end))
     return FALSE; /* ... and "every day at 9am" is a habit */
@@ -382,49 +450,73 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
   return TRUE;
 }
 
+/* Per sentence: about noticing, naming today without a time, about the
+ * writer, about someone else. */
+typedef struct {
+  gboolean noticing, today, first, third;
+} SentenceFacts;
+
 GArray *freetext_time_scan(const char *text)
 {
   g_autoptr(GArray) toks = clock_tokenize(text ? text : "");
-  g_autoptr(GArray) sentences = g_array_new(FALSE, TRUE, sizeof(gboolean));
-  g_autoptr(GArray) today = g_array_new(FALSE, TRUE, sizeof(gboolean));
-  g_autoptr(GArray) start_of = g_array_new(FALSE, FALSE, sizeof(guint));
-  g_autoptr(GArray) all = g_array_new(FALSE, TRUE, sizeof(FtExpr));
+  g_autoptr(GArray) facts = g_array_new(FALSE, TRUE, sizeof(SentenceFacts));
+  g_autoptr(GArray) sentence_of = g_array_new(FALSE, FALSE, sizeof(guint));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
   Toks x = { .text = text ? text : "", .t = (const Tok *)(void *)toks->data,
              .n = toks->len };
-  guint other_day_at = G_MAXUINT;
+  FtDay carry = { 0 };        /* the last day named, with its paragraph */
+  guint carry_paragraph = 0;
+  gboolean have_carry = FALSE, other_day = FALSE;
 
-  g_array_set_size(sentences, x.n ? x.t[x.n - 1].sentence + 1 : 0);
-  g_array_set_size(today, sentences->len);
-  for (guint i = 0; i < x.n; i++)
-    if (word_index(&x, i, noticing_words) >= 0)
-      g_array_index(sentences, gboolean, x.t[i].sentence) = TRUE;
+  g_array_set_size(facts, x.n ? x.t[x.n - 1].sentence + 1 : 0);
+  for (guint i = 0; i < x.n; i++) {
+    SentenceFacts *f = &g_array_index(facts, SentenceFacts, x.t[i].sentence);
+    f->noticing = f->noticing || word_index(&x, i, noticing_words) >= 0;
+    f->first = f->first || word_index(&x, i, first_person) >= 0;
+    f->third = f->third || word_index(&x, i, third_person) >= 0;
+  }
   for (guint i = 0; i < x.n;) {
     FtExpr e;
     guint next;
-    gboolean other_day = FALSE, today_alone = FALSE;
-    const gboolean ok =
-        read_expression(&x, i, &e, &next, &other_day, &today_alone);
+    gboolean named = FALSE, today_alone = FALSE;
+    const gboolean ok = read_expression(&x, i, &e, &next, &named, &today_alone);
+    const guint paragraph = x.t[i].paragraph;
+    SentenceFacts *f = &g_array_index(facts, SentenceFacts, x.t[i].sentence);
     if (today_alone)
-      g_array_index(today, gboolean, x.t[i].sentence) = TRUE;
-    if (ok) {
-      e.noticing = g_array_index(sentences, gboolean, x.t[i].sentence);
-      g_array_append_val(all, e);
-      g_array_append_val(start_of, i);
+      f->today = TRUE;
+    if (ok && e.kind == FT_EXPR_DAY_CLOCK && e.day.kind == FT_DAY_NONE) {
+      /* "Yesterday evening I left it. At 17:45 I noticed": a clock time
+       * alone is the day last named in its paragraph; after a day named
+       * in an earlier paragraph, it could be either, so it is none */
+      if (have_carry && carry_paragraph == paragraph &&
+          carry.kind != FT_DAY_ABS) {
+        const FtPart own = e.day.part;
+        e.day = carry;
+        if (own)
+          e.day.part = own;
+      } else if (other_day) {
+        i = MAX(next, i + 1);
+        continue;
+      }
     }
-    if (other_day)
-      other_day_at = MIN(other_day_at, i);
+    if (ok) {
+      e.noticing = f->noticing;
+      e.narrative = f->third && !f->first;
+      g_array_append_val(out, e);
+      g_array_append_val(sentence_of, x.t[i].sentence);
+    }
+    if (named) {
+      carry = e.day;
+      carry_paragraph = paragraph;
+      have_carry = TRUE;
+      other_day = other_day || e.day.kind != FT_DAY_TODAY;
+    }
     i = MAX(next, i + 1);
   }
-  /* "Yesterday I ... at 14:05": once another day is named, a clock time
-   * alone may be that day's, so it is not read as today's */
-  for (guint i = 0; i < all->len; i++) {
-    FtExpr *e = &g_array_index(all, FtExpr, i);
-    const guint at = g_array_index(start_of, guint, i);
-    e->today_too = g_array_index(today, gboolean, x.t[at].sentence);
-    if (e->kind != FT_EXPR_DAY_CLOCK || e->day.kind != FT_DAY_NONE ||
-        at < other_day_at)
-      g_array_append_val(out, *e);
-  }
+  /* known only once the whole sentence is read */
+  for (guint k = 0; k < out->len; k++)
+    g_array_index(out, FtExpr, k).today_too =
+        g_array_index(facts, SentenceFacts,
+                      g_array_index(sentence_of, guint, k)).today;
   return out;
 }

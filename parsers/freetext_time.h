@@ -10,7 +10,9 @@
 #include <glib.h>
 
 typedef enum {
-  FT_DAY_NONE,       /* a clock time alone: today, or yesterday if to come */
+  FT_DAY_NONE,       /* a clock time alone: today, or yesterday if to come,
+                        unless a day named before it in its paragraph is
+                        its day ("yesterday evening. At 17:45 I ...") */
   FT_DAY_TODAY,      /* today, this morning, tonight */
   FT_DAY_YESTERDAY,  /* yesterday, last night */
   FT_DAY_WEEKDAY,    /* (on | last) Sunday */
@@ -36,6 +38,7 @@ typedef struct {
   int hour, minute, second; /* 24-hour once am/pm are applied */
   gboolean dial;      /* read on a 12-hour dial: no am/pm, 1-12 */
   gboolean words;     /* "half past eight": a 12-hour time, am or pm */
+  gboolean bare;      /* "around 2": an hour alone, am or pm */
   gboolean midnight;
   gboolean have_zone; /* GMT, BST, +01:00 written after it */
   int offset;         /* seconds east of UTC, when have_zone */
@@ -51,6 +54,11 @@ typedef struct {
   gsize start, end;    /* the words in the text, "at about" included */
   gsize core;          /* FT_EXPR_ABSOLUTE: where the date and time start */
   gboolean noticing;   /* in a sentence about noticing or receiving */
+  gboolean late;       /* "I didn't read it till 10.30": noticed then */
+  gboolean since;      /* "since 9 this morning": when it began, which is
+                          when it was noticed only if nothing says better */
+  gboolean narrative;  /* in a sentence about someone else ("at 14:30 he
+                          came out"), not the writer */
   gboolean today_too;  /* its sentence also names today without a time
                           ("... at 15:00, and this morning it was gone") */
 } FtExpr;

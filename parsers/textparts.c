@@ -60,7 +60,12 @@ static const char *const disclaimer_words[] = {
   "if you have received this e-mail in error",
   "if you have received this email in error",
   "if you have received this message in error", "scanned for viruses",
-  NULL };
+  "this email may contain", "this e-mail may contain",
+  "this message may contain", "this email is confidential",
+  "this e-mail is confidential", "the contents of this email",
+  "the contents of this e-mail", "the information in this email",
+  "the information in this e-mail", "privacy notice",
+  "how we use your personal", "personal information charter", NULL };
 
 static void strip_span(const char **s, const char **e)
 {

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   GTimeZone *tz = fuzz_init();
   g_autofree char *text = fuzz_text(data, size);
   g_autoptr(GDateTime) sent = g_date_time_new_utc(2026, 11, 22, 9, 30, 0);
-  g_autoptr(IgFreeText) ft = freetext_extract(text, sent, tz, assets, suppliers);
+  g_autoptr(IgFreeText) ft = freetext_extract(text, text, sent, tz, assets, suppliers);
   if (!ft)
     abort();
   fuzz_check_utf8("detected words", ft->detected_words);

@@ -93,7 +93,7 @@ static void run_text(const char *raw, gsize len, GTimeZone *tz)
   g_autoptr(GDateTime) sent = g_date_time_new_utc(2026, 11, 22, 9, 30, 0);
   g_autoptr(IgTextParts) parts = textparts_split(text);
   g_autoptr(IgForm) form = form_parse(text, tz);
-  g_autoptr(IgFreeText) ft = freetext_extract(text, sent, tz, NULL, NULL);
+  g_autoptr(IgFreeText) ft = freetext_extract(text, text, sent, tz, NULL, NULL);
   g_autoptr(GPtrArray) decisions = classify_text(text);
   if (!parts || !form || !ft || !decisions)
     abort();

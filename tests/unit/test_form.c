@@ -554,7 +554,7 @@ static void test_impact_and_yes_no_tables(void **state)
   expect_field("Near miss: yes\n", NEAR_MISS, "1");
   expect_field("Near-miss: N\n", NEAR_MISS, "0");
   expect_field("Near miss: not sure\n", NEAR_MISS, "-1");
-  expect_field("Impact: x\n", NEAR_MISS, "-1");
+  expect_field("Impact: x\n", NEAR_MISS, "0");
 }
 
 static void test_problems(void **state)
@@ -669,13 +669,107 @@ static void test_empty_input(void **state)
     assert_non_null(f->problems);
     assert_int_equal(f->problems->len, 0);
     assert_int_equal(f->labels_found, 0);
-    assert_int_equal(f->near_miss, -1);
+    assert_int_equal(f->near_miss, 0);
     assert_null(f->reporter_name);
     assert_null(f->description);
     assert_false(form_is_form(f));
   }
   assert_false(form_is_form(NULL));
   form_free(NULL);
+}
+
+
+/* Class: a form pasted as a table whose cells came apart. */
+static void test_table_cells_apart(void **state)
+{
+  static const char *const texts[] = {
+    /* cells on one line, as html.c separates them */
+    "Reporter name | : | Jo Bloggs\nIncident category | : | Malware\n"
+    "Impact | : | High\nDate and time of detection | : | 22/11/2026 14:05\n",
+    "Reporter name: | Jo Bloggs\nIncident category: | Malware\n"
+    "Impact: | High\nDate and time of detection: | 22/11/2026 14:05\n",
+    "Reporter name | Jo Bloggs\nIncident category | Malware\n"
+    "Impact | High\nDate and time of detection | 22/11/2026 14:05\n",
+    /* two fields to a row */
+    "Reporter name: | Jo Bloggs | Impact: | High\n"
+    "Incident category | : | Malware | Date and time of detection | : | "
+    "22/11/2026 14:05\n",
+    /* each cell on its own line, as OWA pastes it */
+    "Reporter name\n:\nJo Bloggs\nIncident category\n:\nMalware\n"
+    "Impact\n:\nHigh\nDate and time of detection\n:\n22/11/2026 14:05\n",
+    "Reporter name\n\n:\n\nJo Bloggs\n\nIncident category\n\n:\n\nMalware\n"
+    "\nImpact\n\n:\n\nHigh\n\nDate and time of detection\n\n:\n\n"
+    "22/11/2026 14:05\n",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+    g_autoptr(IgForm) f = parse(texts[i]);
+    g_autofree char *detected = format_time(f->detected_at);
+    if (g_strcmp0(f->reporter_name, "Jo Bloggs") != 0 ||
+        g_strcmp0(f->category, "malware") != 0 ||
+        g_strcmp0(f->impact, "high") != 0 ||
+        g_strcmp0(detected, "2026-11-22T14:05:00Z") != 0) {
+      print_error("text %zu: name %s, category %s, impact %s, detected %s\n",
+                  i, f->reporter_name ? f->reporter_name : "NULL",
+                  f->category ? f->category : "NULL",
+                  f->impact ? f->impact : "NULL", detected ? detected : "NULL");
+      fail();
+    }
+    assert_int_equal(f->labels_found, 4);
+  }
+  /* a description spread over cells keeps its words; a row of cells that
+   * are not labels is left alone */
+  expect_field("Description | : | It was | all of it\nImpact | : | Low\n",
+               DESCRIPTION, "It was all of it");
+  expect_field("Jo Bloggs | HMCTS | 020 7946 0000\nDescription: x\n"
+               "Impact: Low\n", DESCRIPTION, "x");
+  {
+    g_autoptr(IgForm) f = parse("Jo Bloggs | HMCTS | 0207\nTime | : | now\n");
+    assert_int_equal(f->labels_found, 0);
+  }
+  /* a colon alone under a line that is no label stays text */
+  expect_field("Description: the list\n:\nends here\nImpact: Low\n",
+               DESCRIPTION, "the list\n:\nends here");
+}
+
+/* Class: numbered questions with a hint in brackets. */
+static void test_numbered_questions_with_hints(void **state)
+{
+  static const char text[] =
+      "1) Reporter name: Wei Li\n"
+      "5) Date and time of detection (dd/mm/yyyy hh:mm): 25/11/2026 16:05\n"
+      "7. Incident category: malware\n"
+      "8. Impact (low/medium/high): low\n"
+      "9) Personal data involved (yes/no/unknown): no\n"
+      "10) Near miss (yes/no): yes\n"
+      "14) Description: A stick was plugged in.\n";
+  g_autoptr(IgForm) f = parse(text);
+  g_autofree char *detected = format_time(f->detected_at);
+  assert_string_equal(f->reporter_name, "Wei Li");
+  assert_string_equal(detected, "2026-11-25T16:05:00Z");
+  assert_string_equal(f->category, "malware");
+  assert_string_equal(f->impact, "low");
+  assert_string_equal(f->personal_data, "no");
+  assert_int_equal(f->near_miss, 1);
+  assert_string_equal(f->description, "A stick was plugged in.");
+  assert_int_equal(f->problems->len, 0);
+}
+
+/* Class: a near miss left blank or unsure is unknown (-1), not "no". */
+static void test_near_miss_unknown(void **state)
+{
+  expect_field("Reporter name: A\nNear miss:\nImpact: Low\n", NEAR_MISS,
+               "-1");
+  expect_field("Reporter name: A\nNear miss:   \n\nImpact: Low\n",
+               NEAR_MISS, "-1");
+  expect_field("Reporter name: A\nNear miss: not sure\nImpact: Low\n",
+               NEAR_MISS, "-1");
+  expect_field("Reporter name: A\nNear miss: N/A\nImpact: Low\n", NEAR_MISS,
+               "-1");
+  expect_field("Reporter name: A\nImpact: Low\n", NEAR_MISS, "0");
+  expect_field("Reporter name: A\nNear miss: No\nImpact: Low\n", NEAR_MISS,
+               "0");
+  expect_field("Reporter name: A\nNear miss | : | Yes\nImpact: Low\n",
+               NEAR_MISS, "1");
 }
 
 static void test_hostile_input(void **state)
@@ -709,6 +803,17 @@ static void test_hostile_input(void **state)
     g_autoptr(IgForm) f = parse(s->str);
     assert_string_equal(f->reporter_name, "x");
   }
+  /* a megabyte of cells, and of lines of colons */
+  g_string_truncate(s, 0);
+  for (gsize i = 0; i < n / 4; i++)
+    g_string_append(s, "a | ");
+  g_string_append(s, "\n");
+  for (gsize i = 0; i < n / 2; i++)
+    g_string_append(s, ":\n");
+  {
+    g_autoptr(IgForm) f = parse(s->str);
+    assert_int_equal(f->labels_found, 0);
+  }
   /* invalid UTF-8 comes out valid */
   {
     g_autoptr(IgForm) f = parse("Reporter name: Jo\xff\xfe\n");
@@ -740,6 +845,9 @@ int main(void)
     cmocka_unit_test(test_crlf),
     cmocka_unit_test(test_no_break_spaces),
     cmocka_unit_test(test_empty_input),
+    cmocka_unit_test(test_table_cells_apart),
+    cmocka_unit_test(test_numbered_questions_with_hints),
+    cmocka_unit_test(test_near_miss_unknown),
     cmocka_unit_test(test_hostile_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

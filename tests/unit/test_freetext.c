@@ -31,7 +31,7 @@ static IgFreeText *extract_at(const char *text, const char *sent_iso)
       sent_iso ? g_date_time_new_from_iso8601(sent_iso, NULL) : NULL;
   assert_non_null(tz); /* needs tzdata */
   assert_true(!sent_iso || sent);
-  return freetext_extract(text, sent, tz, assets, suppliers);
+  return freetext_extract(text, NULL, sent, tz, assets, suppliers);
 }
 
 /* The detection time (UTC) and its words read from text sent at sent_iso,
@@ -93,7 +93,13 @@ static void test_times_of_today(void **state)
                "at nine this morning");
   check_monday("yesterday at five to six in the evening",
                "2026-11-22T17:55:00Z", "yesterday at five to six in the evening");
-  check_monday("yesterday at five to six", NULL, NULL); /* am or pm? */
+  /* am or pm: on a named day, office hours decide */
+  check_monday("yesterday at five to six", "2026-11-22T17:55:00Z",
+               "yesterday at five to six");
+  check_monday("at about half 2 today", NULL, NULL); /* still to come */
+  check_time("2026-11-23T15:10:00Z", "I went to use it at about half 2 today",
+             "2026-11-23T14:30:00Z", "at about half 2 today");
+  check_monday("yesterday at seven", NULL, NULL); /* 7: either */
   check_time("2026-11-23T22:30:00Z", "at a quarter to ten",
              "2026-11-23T21:45:00Z", "at a quarter to ten");
   check_monday("yesterday evening at five to six", "2026-11-22T17:55:00Z",
@@ -282,14 +288,72 @@ static void test_choosing_among_times(void **state)
   /* a time to come is skipped, not used */
   check_monday("I will call you at 3pm today. I clicked it at 9am today.",
                "2026-11-23T09:00:00Z", "at 9am today");
-  /* once another day is named, a clock time alone is not read as today's;
-   * a day named after it is another matter */
-  check_monday("Yesterday I noticed at 14:05 that it was gone", NULL, NULL);
-  check_monday("It started on Sunday. At 9am I found it", NULL, NULL);
+  /* a clock time alone is the day named before it in its paragraph, in
+   * the same sentence or not; a day named after it is another matter */
+  check_monday("Yesterday I noticed at 14:05 that it was gone",
+               "2026-11-22T14:05:00Z", "at 14:05");
+  check_monday("It started on Sunday. At 9am I found it",
+               "2026-11-22T09:00:00Z", "At 9am");
+  /* ... but a day named in an earlier paragraph leaves it unclear */
+  check_monday("It started on Sunday.\n\nAt 9am I found it", NULL, NULL);
   check_monday("At 9am I found it. It started on Sunday", "2026-11-23T09:00:00Z",
                "At 9am");
   check_monday("At 10:15 I found a bucket left open since a change on Monday",
                "2026-11-23T10:15:00Z", "At 10:15");
+}
+
+
+/* Class: times written loosely, or apart from their day. */
+static void test_loose_times(void **state)
+{
+  static const char *const wednesday = "2026-11-25T15:10:00Z";
+  check_monday("Saw it on Saturday ~6pm on my work phone",
+               "2026-11-21T18:00:00Z", "on Saturday ~6pm");
+  check_time(wednesday, "It came in around 2 and I opened it",
+             "2026-11-25T14:00:00Z", "around 2");
+  check_time(wednesday, "It happened at about 10 this morning",
+             "2026-11-25T10:00:00Z", "at about 10 this morning");
+  check_monday("A warning popped up just now", "2026-11-23T10:30:00Z",
+               "just now");
+  check_monday("The screen went red a moment ago", "2026-11-23T10:30:00Z",
+               "a moment ago");
+  check_time(wednesday, "The site has been down since 9ish this morning",
+             "2026-11-25T09:00:00Z", "since 9ish this morning");
+  check_time(wednesday, "Approval requests have come in since 21:00 last "
+             "night", "2026-11-24T21:00:00Z", "since 21:00 last night");
+  check_time(wednesday, "This afternoon (14:20) I noticed his name",
+             "2026-11-25T14:20:00Z", "This afternoon (14:20)");
+  /* the day in one sentence, the time in the next */
+  check_monday("I left it on the bus yesterday evening. I noticed it was "
+               "missing at 17:45.", "2026-11-22T17:45:00Z", "at 17:45");
+  check_monday("Last night I was out with friends. Around 23:00 I realised "
+               "my phone had gone.", "2026-11-22T23:00:00Z", "Around 23:00");
+  check_time(wednesday, "On Monday I was covering her inbox. It was around "
+             "11 when I saw the emails.", "2026-11-23T11:00:00Z",
+             "around 11");
+  check_monday("I found the car on Sunday morning with the window smashed. "
+               "It was about 7.20 when I went out.", "2026-11-22T07:20:00Z",
+               "about 7.20");
+  /* a time the day's part rules out is no time */
+  check_monday("I left it on the bus yesterday evening. At 08:15 I called "
+               "the depot.", NULL, NULL);
+  /* when it began counts only if nothing better is said */
+  check_monday("Slow since about 6 this morning. The alert came in at 06:10.",
+               "2026-11-23T06:10:00Z", "at 06:10");
+  /* "not until": when it was noticed, over when it arrived */
+  check_monday("It arrived at 10.05 but I didn't read it till about 10.20",
+               "2026-11-23T10:20:00Z", "about 10.20");
+  /* a time in a sentence about someone else, only if nothing better */
+  check_monday("At 9.10 he came out of a delivery van. The door was open at "
+               "9.20.", "2026-11-23T09:20:00Z", "at 9.20");
+  check_monday("At 9.10 he came out of a delivery van and walked in.",
+               "2026-11-23T09:10:00Z", "At 9.10");
+  /* numbers that are not times */
+  check_time(wednesday, "I left my bag on the 08:32 from Leeds", NULL, NULL);
+  check_time(wednesday, "around 2 people saw it", NULL, NULL);
+  check_time(wednesday, "at 3 sites", NULL, NULL);
+  check_time(wednesday, "it's been like this for about 2 weeks", NULL, NULL);
+  check_time(wednesday, "it started around 7", NULL, NULL); /* am or pm */
 }
 
 static void test_not_times(void **state)
@@ -303,7 +367,6 @@ static void test_not_times(void **state)
     "22/11/2026",
     "after 9.30 this morning",
     "before 10am",
-    "since about 9am",
     "between 9 and 10am",
     "9-10am",
     "from 14:00 to 15:00 yesterday",
@@ -316,7 +379,6 @@ static void test_not_times(void **state)
     "costs \xC2\xA3" "9.30",
     "9.30",
     "14:05",
-    "at 2",
     "at 25:00",
     "at 9.75",
     "this morning at 3pm",
@@ -363,6 +425,45 @@ static void test_systems(void **state)
                       "Delius, website");
 }
 
+
+/* Class: a system or asset named only to say it was not involved. */
+static void test_names_denied(void **state)
+{
+  static const struct {
+    const char *text, *systems, *asset;
+  } cases[] = {
+    { "Outlook was not affected, but NOMIS has been down since 9", "NOMIS",
+      "Prison NOMIS" },
+    { "No impact on NOMIS or Delius; the printer is broken", "printer",
+      NULL },
+    { "Outlook, Teams chat and email were not affected. Citrix went down.",
+      "Citrix", NULL },
+    { "NOMIS was down and Outlook was not affected", "NOMIS",
+      "Prison NOMIS" },
+    { "Internal systems are fine - Outlook was not affected and neither was "
+      "the intranet or Court Store.", NULL, NULL },
+    { "Court Store was unaffected; Prison NOMIS was exposed", "NOMIS",
+      "Prison NOMIS" },
+    { "NOMIS - no impact so far", NULL, NULL },
+    { "The VPN is fine.\n\nLater the VPN dropped for everyone", "VPN",
+      NULL },
+    /* not being able to use a system is being affected */
+    { "I could not log in to NOMIS and Outlook kept crashing",
+      "NOMIS, Outlook", "Prison NOMIS" },
+    { "The HR system didn't load", "HR system", "HR System" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft = extract_at(cases[i].text, NULL);
+    if (g_strcmp0(ft->systems_affected, cases[i].systems) != 0 ||
+        g_strcmp0(ft->information_asset, cases[i].asset) != 0) {
+      print_error("'%s': got systems %s, asset %s\n", cases[i].text,
+                  ft->systems_affected ? ft->systems_affected : "NULL",
+                  ft->information_asset ? ft->information_asset : "NULL");
+      fail();
+    }
+  }
+}
+
 static void test_assets_and_suppliers(void **state)
 {
   g_autoptr(IgFreeText) a =
@@ -385,15 +486,23 @@ static void test_assets_and_suppliers(void **state)
   assert_string_equal(e->supplier, "Acme Secure Shredding");
   assert_null(f->information_asset);
   assert_null(f->supplier);
+  /* a name a lure used is none involved */
+  {
+    g_autoptr(IgFreeText) g = extract_at(
+        "The email said it was from Acme Secure Shredding and pretended to "
+        "be from Microsoft 365, but NOMIS was then slow", NULL);
+    assert_null(g->supplier);
+    assert_string_equal(g->systems_affected, "email, NOMIS");
+  }
   /* a distinctive word alone only as a name, with its capital */
   {
     static const char *const more[] = { "Legal Aid Casework", NULL };
     g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
     g_autoptr(IgFreeText) g = freetext_extract(
-        "she is doing her casework at home; nomis was slow", NULL, tz, more,
-        NULL);
+        "she is doing her casework at home; nomis was slow", NULL, NULL, tz,
+        more, NULL);
     g_autoptr(IgFreeText) h =
-        freetext_extract("Casework was down", NULL, tz, more, NULL);
+        freetext_extract("Casework was down", NULL, NULL, tz, more, NULL);
     g_autoptr(IgFreeText) i = extract_at("nomis was slow", NULL);
     assert_null(g->information_asset);
     assert_string_equal(h->information_asset, "Legal Aid Casework");
@@ -403,7 +512,7 @@ static void test_assets_and_suppliers(void **state)
   {
     g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
     g_autoptr(IgFreeText) g =
-        freetext_extract("Prison NOMIS and Acme", NULL, tz, NULL, NULL);
+        freetext_extract("Prison NOMIS and Acme", NULL, NULL, tz, NULL, NULL);
     assert_null(g->information_asset);
     assert_null(g->supplier);
   }
@@ -423,6 +532,105 @@ static void test_classification_passed_through(void **state)
   assert_string_equal(ft->personal_data_words, "prisoner records");
   assert_string_equal(ft->systems_affected, "laptop");
   assert_string_equal(ft->detected_words, "at about 9.30 this morning");
+}
+
+
+static IgFreeText *extract_with_subject(const char *text, const char *subject)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
+  g_autoptr(GDateTime) sent = g_date_time_new_from_iso8601(MONDAY, NULL);
+  return freetext_extract(text, subject, sent, tz, assets, suppliers);
+}
+
+/* Class: the subject's words decide the category when the text does not. */
+static void test_subject_decides_category(void **state)
+{
+  static const struct {
+    const char *subject, *text, *category, *words;
+    gboolean from_subject;
+  } cases[] = {
+    { "Phishing email - fake HR survey",
+      "Please see below, sent to the whole team.", "phishing", "Phishing",
+      TRUE },
+    { "Lost laptop", "Left on the train this morning; it is encrypted.",
+      "lost-or-stolen-equipment", "Lost laptop", TRUE },
+    { "FW: Your mailbox is full", "Please have a look.", "phishing",
+      "mailbox is full", TRUE },
+    /* the text decides when it can */
+    { "Phishing?", "My work phone was stolen on the bus.",
+      "lost-or-stolen-equipment", "phone was stolen", FALSE },
+    { "Question", "Nothing much to say.", NULL, NULL, FALSE },
+    { NULL, "Nothing much to say.", NULL, NULL, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft =
+        extract_with_subject(cases[i].text, cases[i].subject);
+    if (g_strcmp0(ft->category, cases[i].category) != 0 ||
+        g_strcmp0(ft->category_words, cases[i].words) != 0 ||
+        ft->category_from_subject != cases[i].from_subject) {
+      print_error("'%s' / '%s': got %s ('%s', subject %d)\n",
+                  cases[i].subject ? cases[i].subject : "-", cases[i].text,
+                  ft->category ? ft->category : "NULL",
+                  ft->category_words ? ft->category_words : "-",
+                  ft->category_from_subject);
+      fail();
+    }
+  }
+}
+
+/* Class: a mail that reports nothing gets no incident fields at all. */
+static void test_reports_nothing(void **state)
+{
+  static const struct {
+    const char *subject, *text;
+  } cases[] = {
+    { "FW: Cyber news", "For information, no action needed.\n\nThis month: "
+      "phishing emails pretending to be from HMRC at 09:00 each day; a "
+      "laptop was left on a train; high impact incidents fell; personal "
+      "data of staff is at risk from Outlook scams." },
+    { "Security working group", "Agenda\n1. Minutes of the last meeting\n"
+      "2. Lessons learned from the ransomware incident on Friday at 14:00 "
+      "on NOMIS" },
+    { "Question", "Hi, how do I report a phishing email? Thanks" },
+    { "Re: INC-2026-000123", "Thanks for sorting out the phishing email so "
+      "quickly yesterday at 16:00." },
+    { "Security bulletin - November", "Please read: malware is spreading "
+      "through fake invoices." },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgFreeText) ft =
+        extract_with_subject(cases[i].text, cases[i].subject);
+    if (!ft->not_report_words || ft->event || ft->category || ft->impact ||
+        ft->personal_data || ft->detected_at || ft->systems_affected ||
+        ft->information_asset) {
+      print_error("'%s': want nothing but 'reports nothing', got %s %s %s "
+                  "(%s)\n", cases[i].text,
+                  ft->category ? ft->category : "-",
+                  ft->impact ? ft->impact : "-",
+                  ft->personal_data ? ft->personal_data : "-",
+                  ft->not_report_words ? ft->not_report_words : "NULL");
+      fail();
+    }
+  }
+  /* a question that also tells of an event is a report */
+  {
+    g_autoptr(IgFreeText) ft = extract_with_subject(
+        "How do I report this? I left my laptop on the train at 9.30 this "
+        "morning.", "Question");
+    assert_null(ft->not_report_words);
+    assert_true(ft->event);
+    assert_string_equal(ft->category, "lost-or-stolen-equipment");
+    assert_non_null(ft->detected_at);
+  }
+  /* found again: still the category, and nothing more invented */
+  {
+    g_autoptr(IgFreeText) ft = extract_with_subject(
+        "The laptop was NOT stolen, I found it under my desk.", NULL);
+    assert_string_equal(ft->category, "lost-or-stolen-equipment");
+    assert_null(ft->impact);
+    assert_null(ft->personal_data);
+    assert_null(ft->detected_at);
+  }
 }
 
 static void test_nothing_invented(void **state)
@@ -446,7 +654,7 @@ static void test_nothing_invented(void **state)
     }
   }
   {
-    g_autoptr(IgFreeText) ft = freetext_extract(NULL, NULL, NULL, NULL, NULL);
+    g_autoptr(IgFreeText) ft = freetext_extract(NULL, NULL, NULL, NULL, NULL, NULL);
     assert_null(ft->detected_at);
     assert_null(ft->category);
   }
@@ -455,9 +663,11 @@ static void test_nothing_invented(void **state)
 
 static void test_hostile_input(void **state)
 {
-  static const char *const patterns[] = { "at 9.30 ", "yesterday at ",
-                                          "22/11/2026 14:05 ", "an hour ",
-                                          "1/", "laptop outlook " };
+  static const char *const patterns[] = {
+    "at 9.30 ", "yesterday at ", "22/11/2026 14:05 ", "an hour ", "1/",
+    "laptop outlook ", "no impact on NOMIS, Outlook and ",
+    "Outlook and NOMIS were not affected ", "around 2 since 9ish ",
+    "yesterday evening. ", "said it was from Acme Secure Shredding " };
   const gsize n = 1024 * 1024;
   g_autofree char *big = g_malloc(n + 1);
   for (gsize p = 0; p < G_N_ELEMENTS(patterns); p++) {
@@ -489,10 +699,14 @@ int main(void)
     cmocka_unit_test(test_summer_time),
     cmocka_unit_test(test_without_a_date),
     cmocka_unit_test(test_choosing_among_times),
+    cmocka_unit_test(test_loose_times),
     cmocka_unit_test(test_not_times),
     cmocka_unit_test(test_systems),
+    cmocka_unit_test(test_names_denied),
     cmocka_unit_test(test_assets_and_suppliers),
     cmocka_unit_test(test_classification_passed_through),
+    cmocka_unit_test(test_subject_decides_category),
+    cmocka_unit_test(test_reports_nothing),
     cmocka_unit_test(test_nothing_invented),
     cmocka_unit_test(test_hostile_input),
   };

@@ -94,13 +94,13 @@ static void test_freetext_filler_run(void **state)
   g_autofree char *text = repeat("It happened ", "at about ", 1 << 20);
   g_autoptr(GDateTime) sent = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
   const gint64 start = g_get_monotonic_time();
-  g_autoptr(IgFreeText) ft = freetext_extract(text, sent, NULL, NULL, NULL);
+  g_autoptr(IgFreeText) ft = freetext_extract(text, NULL, sent, NULL, NULL, NULL);
   assert_within_budget(start, "1 MB of \"at about\"");
   assert_null(ft->detected_at);
 
   /* fillers as people write them still lead a time */
   g_autoptr(IgFreeText) ok =
-      freetext_extract("Yesterday, at about 9.30 I noticed it.", sent, NULL, NULL, NULL);
+      freetext_extract("Yesterday, at about 9.30 I noticed it.", NULL, sent, NULL, NULL, NULL);
   assert_non_null(ok->detected_at);
   assert_int_equal(g_date_time_get_hour(ok->detected_at), 9);
 }

@@ -387,6 +387,87 @@ static void test_report_button(void **state)
   done(&b);
 }
 
+
+/* The subject names the category when the words of the mail do not. */
+static void test_subject_decides_category(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: Lost laptop\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "Left it on the 08:32 from Leeds this morning. It is encrypted.\n");
+  assert_string_equal(b.inc->category, "lost-or-stolen-equipment");
+  assert_true(has_decision(&b, "category = lost-or-stolen-equipment, from the subject's "
+                               "\"Lost laptop\""));
+  done(&b);
+}
+
+/* A bulletin passed on "for information" reports nothing, whatever its
+ * text tells of; a forward that tells of an event is a report. */
+static void test_forwarded_bulletin_reports_nothing(void **state)
+{
+  Built b = build("From: Jo Bloggs <jo.bloggs@justice.gov.uk>\nSubject: FW: Cyber update\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "For information, no action needed.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Comms <comms@justice.gov.uk>\n"
+                  "Date: Fri, 20 Nov 2026 at 09:00\nSubject: Cyber update\n\n"
+                  "Phishing is rising: a colleague's laptop was stolen at 14:00 on a train, "
+                  "and high impact incidents involving personal data doubled.\n");
+  assert_null(b.inc->category);
+  assert_null(b.inc->impact);
+  assert_null(b.inc->personal_data);
+  assert_null(b.inc->detected_at);
+  assert_false(b.inc->near_miss);
+  assert_true(has_decision(&b, "no incident fields: the mail reports nothing, from "
+                               "\"no action needed\""));
+  done(&b);
+  Built r = build("From: Jo Bloggs <jo.bloggs@justice.gov.uk>\nSubject: FW: bag\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "For information only - she asked me to pass it on.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Ann Lee <ann.lee@justice.gov.uk>\n"
+                  "Date: Mon, 23 Nov 2026 at 09:00\nSubject: bag\n\n"
+                  "I left my laptop bag on the bus this morning.\n");
+  assert_string_equal(r.inc->category, "lost-or-stolen-equipment");
+  done(&r);
+}
+
+/* A staff member's note above a forwarded lure: read without its footer,
+ * it gives the category when more specific and the time it tells of. */
+static void test_note_above_a_lure(void **state)
+{
+  Built b = build("From: Sam Lee <sam.lee@justice.gov.uk>\nSubject: FW: Invoice 4471\n"
+                  "Date: Mon, 23 Nov 2026 10:15:00 +0000\n\n"
+                  "Is this legit? I spotted it at 9.40 this morning and haven't opened "
+                  "the link.\n\nSam\n\nThis e-mail and any attachments are intended only "
+                  "for the named recipient. Any personal data in this e-mail is handled in "
+                  "line with our Personal Information Charter.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Accounts <accounts@invoices.example>\n"
+                  "Date: Mon, 23 Nov 2026 at 08:02\nSubject: Invoice 4471\n\n"
+                  "Please find your invoice attached. Please update your supplier "
+                  "records.\n");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_null(b.inc->personal_data);
+  assert_string_equal(b.inc->detected_at, "2026-11-23T09:40:00Z");
+  done(&b);
+}
+
+/* A supplier named in a report of a lure is the one it pretended to be. */
+static void test_phishing_names_no_supplier(void **state)
+{
+  Built b = build("From: a@justice.gov.uk\nSubject: odd invoice\n\n"
+                  "Fake invoice I think - we do use Example-Supplier but never by "
+                  "email.\n");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_null(b.inc->supplier);
+  done(&b);
+  Built r = build("From: a@justice.gov.uk\nSubject: files\n\n"
+                  "Example-Supplier sent our case files to the wrong council.\n");
+  assert_string_equal(r.inc->category, "data-breach");
+  assert_string_equal(r.inc->supplier, "example-supplier.co.uk");
+  done(&r);
+}
+
 static void test_nothing_invented(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: question\n\nWho do I ask about this?\n");
@@ -417,6 +498,10 @@ int main(void)
     cmocka_unit_test(test_report_button),
     cmocka_unit_test(test_outlook_item_is_evidence),
     cmocka_unit_test(test_relays_on_behalf),
+    cmocka_unit_test(test_subject_decides_category),
+    cmocka_unit_test(test_forwarded_bulletin_reports_nothing),
+    cmocka_unit_test(test_note_above_a_lure),
+    cmocka_unit_test(test_phishing_names_no_supplier),
     cmocka_unit_test(test_nothing_invented),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

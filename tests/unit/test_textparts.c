@@ -120,6 +120,15 @@ static void test_legal_footers(void **state)
                                          footer);
   check(after_sign_off, "I clicked a link.", sig, NULL);
   check(alone, "I clicked a link.", footer, NULL);
+  /* footers that name personal data, or a privacy notice */
+  check("My bag was taken.\n\nThis email may contain personal data. If you "
+        "received it in error, tell the sender.",
+        "My bag was taken.", "This email may contain personal data. If you "
+        "received it in error, tell the sender.", NULL);
+  check("My bag was taken.\n\nPrivacy notice: we process personal data as "
+        "described on our website.",
+        "My bag was taken.", "Privacy notice: we process personal data as "
+        "described on our website.", NULL);
   /* words of a footer in the sender's own sentence are just words */
   check("The phishing email said it was for the intended recipient only",
         "The phishing email said it was for the intended recipient only", NULL,
