@@ -290,10 +290,9 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   }
   inc->systems_affected = dup_or_null(ft->systems_affected);
   inc->information_asset = dup_or_null(ft->information_asset);
-  /* a supplier named in a report of a lure is who the lure pretended to
-   * be; one that forwards the report is still its supplier (set_route) */
-  if (!inc->category || strcmp(inc->category, "phishing") != 0)
-    inc->supplier = dup_or_null(ft->supplier);
+  /* supplier is the form's value or the domain of a supplier relaying
+   * the report (SPEC 2, set_route): a supplier merely named in free text
+   * may be the victim, the lure's disguise or a bystander */
   const char *near_miss = near_miss_words(parts->own);
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);

@@ -464,7 +464,9 @@ static void test_phishing_names_no_supplier(void **state)
   Built r = build("From: a@justice.gov.uk\nSubject: files\n\n"
                   "Example-Supplier sent our case files to the wrong council.\n");
   assert_string_equal(r.inc->category, "data-breach");
-  assert_string_equal(r.inc->supplier, "example-supplier.co.uk");
+  /* SPEC 2: the form's Supplier value, else the relaying supplier's
+   * domain; a supplier named by a member of staff is neither */
+  assert_null(r.inc->supplier);
   done(&r);
 }
 
