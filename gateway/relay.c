@@ -80,6 +80,20 @@ static gboolean forward_subject(const char *subject)
   return FALSE;
 }
 
+/* The first level from index from on, past colleagues passing it along,
+ * that no colleague wrote: a suspicious mail they passed on; NULL when
+ * every level is a colleague's. */
+static const IgForward *first_suspect(const IgConfig *config, GPtrArray *levels, guint from,
+                                      const char *reporter)
+{
+  for (guint i = from; i < levels->len; i++) {
+    const IgForward *f = g_ptr_array_index(levels, i);
+    if (!from_a_colleague(config, f, reporter))
+      return f;
+  }
+  return NULL;
+}
+
 static const char *who(const char *addr)
 {
   return addr ? addr : "an unknown sender";
@@ -133,6 +147,7 @@ void relay_read(IgRelay *r, const IgConfig *config, const IgMail *mail,
     return;
 
   const char *rest = NULL;
+  const IgForward *suspect = NULL;
   const char *verdict = k == 0 && passed_on->attached ? report_button(mail->subject, &rest) : NULL;
   if (verdict) {
     r->verdict = verdict;
@@ -148,6 +163,18 @@ void relay_read(IgRelay *r, const IgConfig *config, const IgMail *mail,
      * on: the report is the body. */
     r->text = mail->body ? mail->body : "";
     r->forward = FALSE;
+  } else if (from_a_colleague(config, passed_on, r->from_addr) &&
+             (suspect = first_suspect(config, levels, k + 1, r->from_addr))) {
+    /* A colleague passed a suspicious mail to the reporter, who passes it
+     * on: the colleague's words above it tell what happened, the
+     * reporter's add to them, the mail is evidence. */
+    r->suspect = suspect;
+    r->text = suspect->note ? suspect->note : "";
+    r->note = passed_on->note;
+    g_ptr_array_add(decisions, g_strdup_printf("forwarded by %s from %s: the mail from %s is "
+                                               "evidence, not the reporter", who(r->from_addr),
+                                               who(passed_on->from_addr),
+                                               who(suspect->from_addr)));
   } else if (from_a_colleague(config, passed_on, r->from_addr)) {
     /* A colleague's account passed on: the facts are in it, the
      * forwarder's words add what it leaves out. */

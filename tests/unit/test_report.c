@@ -268,6 +268,26 @@ static void test_colleague_forward(void **state)
   }
 }
 
+/* A colleague got a phish and forwarded it to the reporter, who passes it
+ * on: the reporter reports, the colleague's words tell what happened, the
+ * phish is evidence. */
+static void test_colleague_passed_phish(void **state)
+{
+  Built b = build("From: Tom Reed <tom.reed@justice.gov.uk>\nSubject: FW: FW: Shared document\n"
+                  "Date: Mon, 23 Nov 2026 10:20:00 +0000\n\nSee below from Ann.\n\n"
+                  "-----Original Message-----\nFrom: Ann Lee <ann.lee@justice.gov.uk>\n"
+                  "Sent: 23 November 2026 10:00\nTo: Reed, Tom\nSubject: FW: Shared document\n\n"
+                  "Tom, I opened this at 09:55 and it asked for my password, I didn't give it.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Docs <no-reply@shared-docs.example>\nDate: Mon, 23 Nov 2026 at 09:50\n"
+                  "Subject: Shared document\n\nOpen the document.\n");
+  assert_string_equal(b.inc->reporter_email, "tom.reed@justice.gov.uk");
+  assert_null(b.inc->forwarded_by);
+  assert_string_equal(evidence(&b)->from_addr, "no-reply@shared-docs.example");
+  assert_non_null(strstr(b.inc->description, "I opened this at 09:55"));
+  done(&b);
+}
+
 /* A help desk passes on a member of staff's forward of a phish: the
  * member of staff is the reporter, the phish evidence. */
 static void test_helpdesk_relays_phish_forward(void **state)
@@ -496,6 +516,7 @@ int main(void)
     cmocka_unit_test(test_attached_phish_is_evidence),
     cmocka_unit_test(test_inline_phish_forward),
     cmocka_unit_test(test_colleague_forward),
+    cmocka_unit_test(test_colleague_passed_phish),
     cmocka_unit_test(test_helpdesk_relays_phish_forward),
     cmocka_unit_test(test_report_button),
     cmocka_unit_test(test_outlook_item_is_evidence),
