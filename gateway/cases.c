@@ -454,7 +454,11 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
       return FALSE;
   for (guint i = 0; i < inc->evidence->len; i++) {
     const IgEvidence *ev = g_ptr_array_index(inc->evidence, i);
-    g_autofree char *subject = ev->subject ? g_utf8_substring(ev->subject, 0, 200) : NULL;
+    /* g_utf8_substring() reads past a shorter string's end */
+    g_autofree char *subject = !ev->subject ? NULL
+                               : g_utf8_strlen(ev->subject, -1) > 200
+                                   ? g_utf8_substring(ev->subject, 0, 200)
+                                   : g_strdup(ev->subject);
     g_autofree char *detail = g_strdup_printf("suspicious mail from %s, subject \"%s\", "
         "sha256 %s", ev->from_addr ? ev->from_addr : "an unknown sender",
         subject ? subject : "", ev->sha256);
