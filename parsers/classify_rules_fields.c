@@ -1,6 +1,6 @@
 /* classify_rules_fields.c - the rows of the classification table for
  * every field but the category: impact, personal data, whether a mail
- * reports anything at all, and the legal boilerplate no row reads. The
+ * reports anything at all, whether the writer calls it a near miss, and the legal boilerplate no row reads. The
  * table's rules and phrase syntax are described in classify_rules.c. */
 #include "parsers/classify_rules.h"
 
@@ -206,6 +206,10 @@ const IgClassifyRule classify_field_rules[] = {
     /* "the phishing email I sent in": a report made, not an event */
     PHRASES("in"), FALSE },
 
+  /* ---- near miss: the writer calling it one; negations ("this wasn't
+   * a near miss", "not a near-miss") stop it as they stop any row ---- */
+  { "near_miss", "yes", "near-miss-stated", 50,
+    PHRASES("near miss", "near-miss"), NULL, NULL, FALSE },
   /* ---- legal boilerplate: the sentences mail systems append, which say
    * nothing of the incident ("This email may contain personal data") ---- */
   { "boilerplate", "yes", "disclaimer", 50,

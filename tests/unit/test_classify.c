@@ -143,7 +143,8 @@ static void test_table_is_well_formed(void **state)
 {
   static const char *const fields[] = { "category", "impact",
                                         "personal_data", "not_a_report",
-                                        "event", "boilerplate", NULL };
+                                        "event", "boilerplate", "near_miss",
+                                        NULL };
   static const char *const categories[] = {
     "phishing", "malware", "unauthorised-access", "account-compromise",
     "lost-or-stolen-equipment", "data-breach", "denial-of-service",
@@ -727,6 +728,22 @@ static void test_personal_data_of_whom(void **state)
          "personal_data", "yes", NULL);
 }
 
+/* Whether the writer calls it a near miss: any negation before the words
+ * takes it back, however it is spelt. */
+static void test_near_miss_and_its_negations(void **state)
+{
+  expect("Nobody clicked, so I think this counts as a near miss.",
+         "near_miss", "yes", "near miss");
+  expect("Caught it before it was sent - a near-miss really.", "near_miss",
+         "yes", "near-miss");
+  expect("To be clear this wasn't a near miss, the letter was delivered.",
+         "near_miss", NULL, NULL);
+  expect("It was not a near miss: the file went out.", "near_miss", NULL,
+         NULL);
+  expect("This isn\u2019t a near-miss I'm afraid.", "near_miss", NULL, NULL);
+  expect("I wouldn't call it a near miss.", "near_miss", NULL, NULL);
+}
+
 static void test_impact_in_general(void **state)
 {
   expect("This quarter high impact incidents rose by a fifth", "impact",
@@ -924,6 +941,7 @@ int main(void)
     cmocka_unit_test(test_categories_without_their_word),
     cmocka_unit_test(test_newsletters_and_meetings),
     cmocka_unit_test(test_personal_data_of_whom),
+    cmocka_unit_test(test_near_miss_and_its_negations),
     cmocka_unit_test(test_impact_in_general),
     cmocka_unit_test(test_personal_data_unknown_and_footers),
     cmocka_unit_test(test_words_as_written),
