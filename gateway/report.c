@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "parsers/classify.h"
 #include "parsers/form.h"
 #include "gateway/relay.h"
 #include "parsers/forward.h"
@@ -198,22 +199,16 @@ static char **pair_names(GPtrArray *pairs)
 }
 
 
-/* "near miss" said of this report, not denied ("not a near miss"); the
- * phrase as written, or NULL. The pointer is a static string. */
-static const char *near_miss_words(const char *text)
+/* "near miss" said of this report, not denied ("this wasn't a near
+ * miss"): the classification table's near-miss row, whose negations are
+ * every row's. The words as written, or NULL; caller frees. */
+static char *near_miss_words(const char *text)
 {
-  static const char *const phrases[] = { "near miss", "near-miss", NULL };
-  g_autofree char *low = g_ascii_strdown(text ? text : "", -1);
-  for (int i = 0; phrases[i]; i++) {
-    const char *hit = strstr(low, phrases[i]);
-    if (!hit)
-      continue;
-    gsize before = hit - low;
-    if ((before >= 6 && strncmp(hit - 6, "not a ", 6) == 0) ||
-        (before >= 7 && strncmp(hit - 7, "wasn't ", 7) == 0) ||
-        (before >= 3 && strncmp(hit - 3, "no ", 3) == 0))
-      continue;
-    return phrases[i];
+  g_autoptr(GPtrArray) decisions = classify_text(text ? text : "");
+  for (guint i = 0; i < decisions->len; i++) {
+    const IgDecision *d = decisions->pdata[i];
+    if (strcmp(d->field, "near_miss") == 0)
+      return g_strdup(d->words);
   }
   return NULL;
 }
@@ -293,7 +288,7 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   /* supplier is the form's value or the domain of a supplier relaying
    * the report (SPEC 2, set_route): a supplier merely named in free text
    * may be the victim, the lure's disguise or a bystander */
-  const char *near_miss = near_miss_words(parts->own);
+  g_autofree char *near_miss = near_miss_words(parts->own);
   inc->near_miss = near_miss != NULL;
   decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
 }

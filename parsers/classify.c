@@ -48,8 +48,9 @@ typedef struct {
 
 static const char *const field_names[] = { "category", "impact",
                                            "personal_data", "not_a_report",
-                                           "event", "boilerplate", NULL };
-#define N_FIELDS 6
+                                           "event", "boilerplate", "near_miss",
+                                           NULL };
+#define N_FIELDS 7
 /* Rows of this field mark sentences, and make no decision. */
 #define FIELD_BOILERPLATE 5
 

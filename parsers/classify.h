@@ -14,7 +14,7 @@
 
 typedef struct {
   const char *field;          /* "category" | "impact" | "personal_data" |
-                                 "not_a_report" | "event" */
+                                 "not_a_report" | "event" | "near_miss" */
   const char *value;          /* e.g. "lost-or-stolen-equipment", "high", "yes" */
   const char *rule;           /* the rule's name in the table */
   int priority;               /* the rule's priority: which of two texts'

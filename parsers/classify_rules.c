@@ -91,6 +91,16 @@ const IgClassifyRule classify_category_rules[] = {
             "supplier incident",
             "incident at our supplier", "incident at a supplier"),
     NULL, NULL, FALSE },
+  /* a supplier's own breach told by our staff: "they had a security
+   * incident at their data centre" */
+  { "category", "supply-chain", "supplier-breached", 56,
+    PHRASES("incident|breach|attack|compromise|intrusion at|on their|its "
+            "end|side|data-centre|data-center|site|premises|offices|"
+            "servers|systems|network",
+            "into * of their|its servers|systems|network|platform",
+            "their|its servers|systems|network * breached|compromised|"
+            "hacked|accessed"),
+    NULL, NULL, FALSE },
 
   { "category", "lost-or-stolen-equipment", "equipment-stolen", 100,
     PHRASES(CARRIED " * stolen",
@@ -135,7 +145,8 @@ const IgClassifyRule classify_category_rules[] = {
             "to the wrong * address|addresses|person|people|recipient|"
             "recipients|firm|solicitor|solicitors|deputy|claimant|applicant|"
             "team|organisation|company|email|inbox|mailbox|contact|"
-            "individual|family|party|agency",
+            "individual|family|party|agency|site|sharepoint|folder|drive|"
+            "channel|library|workspace",
             "in the wrong * chat|channel|group",
             "to a different * person|recipient|claimant|applicant|address|"
             "family|deputy|solicitor|firm",
@@ -158,7 +169,12 @@ const IgClassifyRule classify_category_rules[] = {
             "inappropriate disclosure", "shared with the wrong",
             "anyone with the link", "publicly readable",
             "publicly accessible", "publicly available online",
-            "left on the * printer", "left at the printer"),
+            "left on the * printer", "left at the printer",
+            "anyone|everyone ** could|can * open|opened|see|seen|view|viewed|"
+            "access|accessed|read",
+            "visible to all|everyone|anyone|everybody",
+            "uploaded|saved|posted|put|moved|copied|published|stored ** "
+            "site|sharepoint|folder|drive|channel|library instead of"),
     NULL, NULL, FALSE },
   { "category", "data-breach", "wrong-copy", 90,
     PHRASES("rather than bcc", "instead of the bcc", "not bcc",
@@ -230,6 +246,11 @@ const IgClassifyRule classify_category_rules[] = {
             "started getting mfa|authenticator prompts|requests",
             "repeated mfa|authenticator prompts|requests",
             "someone has|knows my password",
+            "someone|somebody * must|might|may * have|know my password",
+            "pressed|tapped|clicked|hit|selected deny|denied|decline|declined|"
+            "reject|rejected on|to all|each|every|them|both",
+            "approve sign-in|login|log-in requests|prompts",
+            "haven't|hadn't|wasn't been * trying|attempting to log|sign in",
             "mfa|2fa|authenticator|authentication|approval|verification|push "
             "prompt|prompts|request|requests|approvals|notification|"
             "notifications|code|codes|texts|alerts * i didn't|hadn't|"
@@ -433,7 +454,11 @@ const IgClassifyRule classify_category_rules[] = {
             "account|accounts|login|logged",
             "someone else * using * his|her|their|my login|account|"
             "password|credentials",
-            "after * left|leaving * still"),
+            "after * left|leaving * still",
+            "left ** still has|have|had * account|accounts|login|access",
+            "still * active|live|working|enabled account|accounts|login|"
+            "logins",
+            "nobody|no-one should * have|know|use * login|account|password"),
     NULL, NULL, FALSE },
 
   { "category", "physical", "physical-entry", 50,
@@ -492,9 +517,13 @@ const IgClassifyRule classify_category_rules[] = {
             "seemed|seems|looked|looks very suspicious",
             "could|might|may be nothing", "probably nothing",
             "worth a look", "better flag|report it", "just to flag",
-            "none of us|nobody|no-one * recognise|recognize|recognises|"
-            "recognizes|knows",
             "random characters", "gibberish",
+            "none of us|nobody|no-one ** recognise|recognize|recognises|"
+            "recognizes|knows",
+            "repeated|multiple|numerous|many|hundreds * failed|denied|"
+            "access-denied|unsuccessful attempts|logins|log-ins|requests",
+            "access-denied|failed|unsuccessful * attempts",
+            "probing|probed|port-scan|port-scanning",
             "strange|odd|weird|unusual|unexplained printing|printouts|"
             "pages|files|folders|account|accounts|user|users|process|"
             "traffic|noises|calls|emails|logins|changes"), NULL, NULL, FALSE },

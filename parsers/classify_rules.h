@@ -10,7 +10,8 @@
 
 typedef struct {
   const char *field;           /* "category" | "impact" | "personal_data" |
-                                  "not_a_report" | "event" | "boilerplate" */
+                                  "not_a_report" | "event" | "boilerplate" |
+                                  "near_miss" */
   const char *value;           /* what the field becomes when a phrase fires */
   const char *rule;            /* the row's name, quoted in every decision */
   int priority;                /* higher wins within a field */

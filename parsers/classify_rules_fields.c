@@ -1,16 +1,18 @@
 /* classify_rules_fields.c - the rows of the classification table for
  * every field but the category: impact, personal data, whether a mail
- * reports anything at all, and the legal boilerplate no row reads. The
+ * reports anything at all, whether the writer calls it a near miss, and the legal boilerplate no row reads. The
  * table's rules and phrase syntax are described in classify_rules.c. */
 #include "parsers/classify_rules.h"
 
 #define PHRASES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Requests are not disclosures: "asking me to confirm my bank details" is
- * a lure, not personal data involved; and "may contain", "not sure
+/* Requests are not disclosures: "asking me to confirm my bank details",
+ * "asking us to change the bank details we hold" are a lure, not personal
+ * data involved; and "may contain", "not sure
  * whether" are not "yes" (the "unknown" rows read them). */
 #define REQUESTS                                                            \
   PHRASES("asking", "asked", "asks", "confirm", "verify", "update", "enter", \
+          "change", "changing", "new", "amend", \
           "whether", "if", "what", "may", "might", "could", "possibly",     \
           "potentially", "unsure", "unclear")
 
@@ -80,13 +82,18 @@ const IgClassifyRule classify_field_rules[] = {
             "driving licence", "full name|names",
             "names and email addresses",
             "everyone's|everyone-else's|each-other's * email address|"
-            "addresses"), REQUESTS, NULL, FALSE },
+            "addresses",
+            "email|home|personal addresses * visible|exposed|shown|seen",
+            "their|his|her addresses|address and|or"), REQUESTS, NULL, FALSE },
   { "personal_data", "yes", "case-records", 50,
     PHRASES("prisoner records", "prisoner details", "prisoner data",
             "prisoner information", "offender records", "offender details",
             "offender data", "case notes", "criminal record",
             "criminal records", "victim details", "victims details",
-            "witness details"), REQUESTS, NULL, FALSE },
+            "witness details", "offence details",
+            "records of * prisoners|offenders|people|individuals|clients|"
+            "children|victims|patients|staff|employees|customers|applicants|"
+            "claimants|users"), REQUESTS, NULL, FALSE },
   { "personal_data", "yes", "health-and-finance", 50,
     PHRASES("medical records", "medical information", "medical details",
             "health records", "health information", "bank details",
@@ -142,7 +149,9 @@ const IgClassifyRule classify_field_rules[] = {
             "no need to take any action", "no need for any action",
             "no further action is needed|required",
             "for information only", "for info only",
-            "for your information only", "just for information"),
+            "for your information only", "just for information",
+            "thought this|it might|may|would be of interest",
+            "might|may be of interest to"),
     NULL, NULL, FALSE },
   /* what a bulletin or an invitation opens with: further down the same
    * words may be the subject of a report ("the agenda was sent to the
@@ -153,7 +162,9 @@ const IgClassifyRule classify_field_rules[] = {
             "meeting invitation", "meeting invite", "meeting request",
             "minutes of the",
             "lessons learned|learnt session|review|meeting|workshop",
-            "post-incident review", "wash-up meeting"), NULL, NULL, TRUE },
+            "post-incident review", "wash-up meeting",
+            "get everyone|everybody|us|the-team together"),
+    NULL, NULL, TRUE },
   /* ... and what an invitation ends with */
   { "not_a_report", "yes", "meeting-link", 50,
     PHRASES("join the meeting", "join teams meeting",
@@ -186,13 +197,19 @@ const IgClassifyRule classify_field_rules[] = {
             "this is to report", "someone has|had",
             "my|our * was|were stolen|taken|lost|hacked|compromised",
             "my|our * has|have|had been stolen|taken|lost|hacked|compromised",
-            "i can't|cannot find", "i can not find", "happened to me"),
+            "i can't|cannot find", "i can not find", "happened to me",
+            "by mistake", "my mistake", "in error", "recall didn't|failed",
+            "tried to recall", "recalled the|it|my"),
     HYPOTHESES, NULL, FALSE },
   { "event", "yes", "first-person-sent", 50,
     PHRASES("i|we|i've|we've|i'd|we'd * sent"), HYPOTHESES,
     /* "the phishing email I sent in": a report made, not an event */
     PHRASES("in"), FALSE },
 
+  /* ---- near miss: the writer calling it one; negations ("this wasn't
+   * a near miss", "not a near-miss") stop it as they stop any row ---- */
+  { "near_miss", "yes", "near-miss-stated", 50,
+    PHRASES("near miss", "near-miss"), NULL, NULL, FALSE },
   /* ---- legal boilerplate: the sentences mail systems append, which say
    * nothing of the incident ("This email may contain personal data") ---- */
   { "boilerplate", "yes", "disclaimer", 50,

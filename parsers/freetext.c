@@ -141,7 +141,8 @@ static GDateTime *resolve_one(const FtDay *d, const FtClock *c,
 }
 
 /* As resolve_one(); an hour on the dial with no am or pm and no part of
- * the day may be morning or evening. An hour alone ("around 2") is read on
+ * the day may be morning or evening. A clock time on the dial on an
+ * earlier named day ("Friday at 4.30") is read as afternoon up to 6. An hour alone ("around 2") is read on
  * office hours, 8 to 11 in the morning and 1 to 6 in the afternoon, and
  * not at all at 7; so is a time in words on a named day ("yesterday at
  * half two"). A time in words with no day ("at a quarter to ten") is the
@@ -151,10 +152,16 @@ static GDateTime *resolve(const FtDay *d, const FtClock *c, GDateTime *sent,
 {
   FtClock am = *c, pm = *c;
   GDateTime *a, *b;
-  if ((!c->words && !c->bare) || d->part != FT_PART_NONE || c->hour >= 12)
+  if (d->part != FT_PART_NONE || c->hour >= 12)
     return resolve_one(d, c, sent, tz);
   am.words = pm.words = am.dial = pm.dial = FALSE;
   pm.hour += 12;
+  /* "on Friday at about 4.30": a named day's time on the dial is read on
+   * office hours too, the small hours being no time for a report */
+  if (!c->words && !c->bare)
+    return resolve_one(d, c->dial && d->kind != FT_DAY_NONE &&
+                               d->kind != FT_DAY_TODAY && c->hour <= 6
+                           ? &pm : c, sent, tz);
   if (c->bare || d->kind != FT_DAY_NONE) {
     if (c->hour == 7)
       return NULL;

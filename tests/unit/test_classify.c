@@ -143,7 +143,8 @@ static void test_table_is_well_formed(void **state)
 {
   static const char *const fields[] = { "category", "impact",
                                         "personal_data", "not_a_report",
-                                        "event", "boilerplate", NULL };
+                                        "event", "boilerplate", "near_miss",
+                                        NULL };
   static const char *const categories[] = {
     "phishing", "malware", "unauthorised-access", "account-compromise",
     "lost-or-stolen-equipment", "data-breach", "denial-of-service",
@@ -661,6 +662,88 @@ static void test_not_a_report(void **state)
   expect("A colleague's laptop was stolen on a train", "event", NULL, NULL);
 }
 
+/* Categories told without their name: prompts refused, a leaver still
+ * signing in, addresses shown to a whole list, a file put where all can
+ * open it, a supplier's own breach, a machine account knocking on doors. */
+static void test_categories_without_their_word(void **state)
+{
+  expect("My phone kept asking me to approve a login this afternoon and I "
+         "tapped Deny on every one of them.", "category",
+         "account-compromise", NULL);
+  expect("Someone might know my password, I keep getting codes.",
+         "category", "account-compromise", NULL);
+  expect("I hadn't been trying to sign in at the time.", "category",
+         "account-compromise", NULL);
+  expect("A contractor who left in June still has an active login on the "
+         "HR System.", "category", "unauthorised-access", NULL);
+  expect("Nobody should still have that account, it belongs to a leaver.",
+         "category", "unauthorised-access", NULL);
+  expect("The mail-out went with every parent in CC, so all the addresses "
+         "are visible to everyone.", "category", "data-breach", NULL);
+  expect("The rota was saved to the wrong SharePoint site and anyone at the "
+         "court could have viewed it.", "category", "data-breach", NULL);
+  expect("I put the tracker on the public Teams channel instead of our "
+         "private one.", "category", "data-breach", NULL);
+  expect("Our payroll bureau told us there was an intrusion at their "
+         "offices last week.", "category", "supply-chain", NULL);
+  expect("The hosting company says attackers got into one of their "
+         "servers.", "category", "supply-chain", NULL);
+  expect("The firewall log shows hundreds of failed login attempts from "
+         "svc_backup overnight.", "category", "suspicious-activity", NULL);
+  expect("Something has been probing the finance share since Monday and no "
+         "one in the office recognises the host.", "category",
+         "suspicious-activity", NULL);
+  /* a lower reading still gives way to a plainer one */
+  expect("Hundreds of failed attempts, then my account was compromised.",
+         "category", "account-compromise", NULL);
+}
+
+/* A mistake owned up to is something that happened, even in a mail about
+ * a newsletter; a newsletter passed on as of interest, or an invitation
+ * to talk a past incident over, reports nothing. */
+static void test_newsletters_and_meetings(void **state)
+{
+  expect("Sent this week's staff newsletter by mistake to the external "
+         "list. Sorry.", "event", "yes", "by mistake");
+  expect("Our newsletter went out this morning and the recall failed.",
+         "event", "yes", NULL);
+  expect("Thought this might be of interest: the digest covers a new "
+         "ransomware strain.", "not_a_report", "yes", NULL);
+  expect("Hi team,\n\nI'd like to get everyone together on Friday to go "
+         "over the malware incident of last month.", "not_a_report", "yes",
+         NULL);
+}
+
+/* Bank details a lure wants changed belong to the supplier it pretends to
+ * be, not to a person whose data is involved; records of people are. */
+static void test_personal_data_of_whom(void **state)
+{
+  expect("They asked us to change the bank details on the vendor file.",
+         "personal_data", NULL, NULL);
+  expect("Please note our new bank details for future invoices.",
+         "personal_data", NULL, NULL);
+  expect("He opened the records of 30 offenders on Delius.",
+         "personal_data", "yes", NULL);
+  expect("The list showed their addresses and phone numbers.",
+         "personal_data", "yes", NULL);
+}
+
+/* Whether the writer calls it a near miss: any negation before the words
+ * takes it back, however it is spelt. */
+static void test_near_miss_and_its_negations(void **state)
+{
+  expect("Nobody clicked, so I think this counts as a near miss.",
+         "near_miss", "yes", "near miss");
+  expect("Caught it before it was sent - a near-miss really.", "near_miss",
+         "yes", "near-miss");
+  expect("To be clear this wasn't a near miss, the letter was delivered.",
+         "near_miss", NULL, NULL);
+  expect("It was not a near miss: the file went out.", "near_miss", NULL,
+         NULL);
+  expect("This isn\u2019t a near-miss I'm afraid.", "near_miss", NULL, NULL);
+  expect("I wouldn't call it a near miss.", "near_miss", NULL, NULL);
+}
+
 static void test_impact_in_general(void **state)
 {
   expect("This quarter high impact incidents rose by a fifth", "impact",
@@ -855,6 +938,10 @@ int main(void)
     cmocka_unit_test(test_paper_and_access),
     cmocka_unit_test(test_events),
     cmocka_unit_test(test_not_a_report),
+    cmocka_unit_test(test_categories_without_their_word),
+    cmocka_unit_test(test_newsletters_and_meetings),
+    cmocka_unit_test(test_personal_data_of_whom),
+    cmocka_unit_test(test_near_miss_and_its_negations),
     cmocka_unit_test(test_impact_in_general),
     cmocka_unit_test(test_personal_data_unknown_and_footers),
     cmocka_unit_test(test_words_as_written),

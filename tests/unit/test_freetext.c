@@ -304,6 +304,22 @@ static void test_choosing_among_times(void **state)
 
 
 /* Class: times written loosely, or apart from their day. */
+/* A time on the dial on an earlier named day is an office-hours time; a
+ * 24-hour time stays as written. */
+static void test_named_day_office_hours(void **state)
+{
+  check_monday("My bag went missing on Friday at about 4.30",
+               "2026-11-20T16:30:00Z", "on Friday at about 4.30");
+  check_monday("The door was open yesterday at 5:15 when I left",
+               "2026-11-22T17:15:00Z", "yesterday at 5:15");
+  check_monday("I noticed it on Saturday at 16:30", "2026-11-21T16:30:00Z",
+               "on Saturday at 16:30");
+  check_monday("Friday at 04:30 the alarm went off", "2026-11-20T04:30:00Z",
+               "Friday at 04:30");
+  check_monday("It arrived on Thursday at 9.40", "2026-11-19T09:40:00Z",
+               "on Thursday at 9.40");
+}
+
 static void test_loose_times(void **state)
 {
   static const char *const wednesday = "2026-11-25T15:10:00Z";
@@ -699,6 +715,7 @@ int main(void)
     cmocka_unit_test(test_summer_time),
     cmocka_unit_test(test_without_a_date),
     cmocka_unit_test(test_choosing_among_times),
+    cmocka_unit_test(test_named_day_office_hours),
     cmocka_unit_test(test_loose_times),
     cmocka_unit_test(test_not_times),
     cmocka_unit_test(test_systems),
