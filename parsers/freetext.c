@@ -218,12 +218,13 @@ static char *collapse_space(const char *s, gsize len)
 }
 
 /* How strongly an expression says when the incident was noticed: "I
- * didn't see it till 10.30" (3), a sentence about noticing (2), any other
+ * didn't see it till 10.30" (4), right after the writer saw it ("I
+ * spotted it about 11.30", 3), a sentence about noticing (2), any other
  * (1), when it began ("since 6") or a sentence about someone else ("at
  * 14:30 he came out") (0). */
 static int rank_of(const FtExpr *e)
 {
-  return e->late ? 3 : e->since || e->narrative ? 0 : e->noticing ? 2 : 1;
+  return e->late ? 4 : e->since || e->narrative ? 0 : e->perceived ? 3 : e->noticing ? 2 : 1;
 }
 
 static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
@@ -246,7 +247,7 @@ static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
     g_clear_pointer(&ft->detected_at, g_date_time_unref);
     ft->detected_at = at;
     chosen = e;
-    if (rank_of(chosen) == 3)
+    if (rank_of(chosen) == 4)
       break;
   }
   if (chosen)

@@ -286,6 +286,14 @@ static const char *const noticing_words[] = {
   "found", "received", "clicked", "spotted", "saw", "identified", "aware",
   "alerted", "opened", "observed", NULL };
 
+/* Words of seeing it, as against receiving or opening it. */
+static const char *const perceiving_words[] = {
+  "noticed", "realised", "realized", "discovered", "spotted", "saw",
+  "seen", "identified", "observed", "clocked", NULL };
+/* How far back from a time its perceiving word may stand: "I only spotted
+ * it at about 11.30" is five words. */
+#define PERCEIVED_REACH 6
+
 /* Fillers read before a time: "on Monday, at about 9" has three. The
  * walk reads from every token, so an unbounded run ("at at at ...") would
  * be read again from each of its words: the square of its length. */
@@ -501,6 +509,9 @@ GArray *freetext_time_scan(const char *text)
     }
     if (ok) {
       e.noticing = f->noticing;
+      for (guint back = 1; back <= PERCEIVED_REACH && back <= i && !e.perceived; back++)
+        e.perceived = x.t[i - back].sentence == x.t[i].sentence &&
+                      word_index(&x, i - back, perceiving_words) >= 0;
       e.narrative = f->third && !f->first;
       g_array_append_val(out, e);
       g_array_append_val(sentence_of, x.t[i].sentence);

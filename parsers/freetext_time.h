@@ -54,6 +54,10 @@ typedef struct {
   gsize start, end;    /* the words in the text, "at about" included */
   gsize core;          /* FT_EXPR_ABSOLUTE: where the date and time start */
   gboolean noticing;   /* in a sentence about noticing or receiving */
+  gboolean perceived;  /* right after the writer's noticing it ("I only
+                          spotted it about 11.30", "realised (11.20)"):
+                          stronger than the sentence's other times ("it
+                          arrived at 11:02") */
   gboolean late;       /* "I didn't read it till 10.30": noticed then */
   gboolean since;      /* "since 9 this morning": when it began, which is
                           when it was noticed only if nothing says better */

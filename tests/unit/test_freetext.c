@@ -271,6 +271,14 @@ static void test_choosing_among_times(void **state)
   check_monday("I received it yesterday at 16:00 and reported it today at "
                "10:15",
                "2026-11-22T16:00:00Z", "yesterday at 16:00");
+  /* within one sentence, the time right after the writer saw it wins
+   * over when it arrived or was sent */
+  check_monday("The email came in at 9:02 but I only spotted it at about 9.30.",
+               "2026-11-23T09:30:00Z", "at about 9.30");
+  check_monday("It was sent at 08:10 today and I noticed it at 08:40 when I opened "
+               "my inbox.", "2026-11-23T08:40:00Z", "at 08:40");
+  check_monday("I realised at 10:20 that the report I sent at 10:05 went to the "
+               "wrong solicitor.", "2026-11-23T10:20:00Z", "at 10:20");
   /* else the first */
   check_monday("It happened yesterday at 16:00. I was told today at 10:15.",
                "2026-11-22T16:00:00Z", "yesterday at 16:00");
