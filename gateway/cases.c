@@ -144,10 +144,10 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
   gsize plen = strlen(config->reference_prefix);
   for (const char *p = subject; p && (p = strstr(p, config->reference_prefix)); p += plen) {
     const char *r = p + plen;
-    gboolean shaped = r[0] == '-' && r[5] == '-';
+    /* Left to right, so a subject that ends early stops the scan. */
+    gboolean shaped = r[0] == '-';
     for (int i = 1; shaped && i <= 11; i++)
-      if (i != 5 && !g_ascii_isdigit(r[i]))
-        shaped = FALSE;
+      shaped = i == 5 ? r[i] == '-' : g_ascii_isdigit(r[i]);
     if (!shaped || g_ascii_isdigit(r[12]))
       continue;
     g_autofree char *ref = g_strndup(p, plen + 12);

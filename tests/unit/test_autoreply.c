@@ -118,6 +118,12 @@ static void test_auto_submitted(void **state)
   g_autofree char *notified =
       message("a@example.org", "Subject: x\nAuto-Submitted: auto-notified\n");
   assert_false(classify_raw(notified).may_reply);
+  /* auto-notified (RFC 3798/3834) is a reply made by software, recorded
+   * as one: not as generic generated mail. */
+  expect_headers("Subject: x\nAuto-Submitted: auto-notified\n", IG_AUTO_REPLY, FALSE,
+                 "auto-reply");
+  expect_headers("Subject: x\nAuto-Submitted: Auto-Notified; owner-email=\"a@b.org\"\n",
+                 IG_AUTO_REPLY, FALSE, "auto-reply");
   expect_headers("Subject: x\nAuto-Submitted: something-new\n", IG_AUTO_GENERATED,
                  FALSE, NULL);
 }

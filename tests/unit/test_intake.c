@@ -134,6 +134,66 @@ static void test_poison_quarantined_third_time(void **state)
   }
 }
 
+/* First column of the first row of query on the store's own connection,
+ * or NULL. */
+static char *query_text(Fixture *f, const char *query)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->store->db, query, -1, &st, NULL), SQLITE_OK);
+  char *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+              ? g_strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+  sqlite3_finalize(st);
+  return out;
+}
+
+/* A message the store refuses to record (a trigger stands in for the
+ * fault) fails in three batches; at the third it is quarantined. Each
+ * time the rest of its batch is recorded. */
+static void test_failing_message_quarantined_third_time(void **state)
+{
+  Fixture *f = *state;
+  GBytes *poison = report(99);
+  g_autofree char *sha = sha_of(poison);
+  g_autofree char *trigger = g_strdup_printf(
+      "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.messages"
+      " WHEN NEW.sha256 = '%s' AND NEW.kind <> 'quarantined'"
+      " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", sha);
+  assert_int_equal(sqlite3_exec(f->store->db, trigger, NULL, NULL, NULL), SQLITE_OK);
+
+  int next = 1;
+  for (int batch = 1; batch <= 3; batch++) {
+    GBytes *raws[3] = { report(next++), poison, report(next++) };
+    IgIntakeItem items[3];
+    run_batch(f, items, raws, 3);
+    assert_int_equal(items[0].outcome, IG_INTAKE_NEW);
+    assert_int_equal(items[2].outcome, IG_INTAKE_NEW);
+    if (batch < 3) {
+      assert_int_equal(items[1].outcome, IG_INTAKE_FAILED);
+      assert_non_null(strstr(items[1].error, "refused by the test"));
+    } else {
+      assert_int_equal(items[1].outcome, IG_INTAKE_QUARANTINED);
+    }
+    g_autofree char *count = query_text(f, "SELECT count(*) FROM messages");
+    g_autofree char *want = g_strdup_printf("%d", 2 * batch + (batch == 3));
+    assert_string_equal(count, want);
+    g_autofree char *quarantined = query_text(f, "SELECT note FROM messages"
+                                                 " WHERE kind = 'quarantined'");
+    if (batch < 3)
+      assert_null(quarantined);
+    else
+      assert_non_null(strstr(quarantined, "failed 3 times: "));
+    assert_int_equal(store_in_flight_get(f->store, sha, NULL), -1);
+    for (int i = 0; i < 3; i++)
+      intake_item_clear(&items[i]);
+    g_bytes_unref(raws[0]);
+    g_bytes_unref(raws[2]);
+  }
+  g_autofree char *stored = query_text(f, "SELECT sha256 FROM messages"
+                                          " WHERE kind = 'quarantined'");
+  assert_string_equal(stored, sha);
+  g_bytes_unref(poison);
+}
+
 static gboolean has_event(GPtrArray *events, const char *type, const char *detail)
 {
   for (guint i = 0; i < events->len; i++) {
@@ -335,6 +395,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_batch_marks_after_crash, setup, teardown),
     cmocka_unit_test_setup_teardown(test_alone_mark_counts_a_failure, setup, teardown),
     cmocka_unit_test_setup_teardown(test_poison_quarantined_third_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_failing_message_quarantined_third_time, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_deep_nesting_recorded_and_told, setup, teardown),
     cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, teardown),
     cmocka_unit_test_setup_teardown(test_arrival_time, setup, teardown),

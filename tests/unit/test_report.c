@@ -149,6 +149,71 @@ static void test_form_relative_detection(void **state)
   done(&split);
 }
 
+/* A form detected at this time, received at 10:30 with report_within the
+ * default 60 minutes. */
+static Built detected_at(const char *when)
+{
+  g_autofree char *raw = g_strdup_printf(
+      "From: Chloe Barker <chloe.barker@justice.gov.uk>\n"
+      "Subject: Phishing form\nDate: Mon, 23 Nov 2026 10:29:00 +0000\n\n"
+      "Reporter name: Chloe Barker\nDetected at: %s\n"
+      "Incident category: Phishing\nImpact: Low\n", when);
+  return build(raw);
+}
+
+static gboolean has_problem(const Built *b, const char *text)
+{
+  for (guint i = 0; i < b->problems->len; i++)
+    if (strcmp(g_ptr_array_index(b->problems, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Exactly report_within after detection is on time; a minute more is late. */
+static void test_reported_late_boundary(void **state)
+{
+  const struct {
+    const char *detected;
+    gint64 minutes;
+    int late;
+  } cases[] = {
+    { "23/11/2026 09:31", 59, 0 },
+    { "23/11/2026 09:30", 60, 0 },
+    { "23/11/2026 09:29", 61, 1 },
+    { "22/11/2026 10:30", 1440, 1 },
+  };
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    Built b = detected_at(cases[c].detected);
+    assert_int_equal(b.problems->len, 0);
+    assert_int_equal(b.inc->minutes_to_report, cases[c].minutes);
+    if (b.inc->reported_late != cases[c].late)
+      print_error("detected %s\n", cases[c].detected);
+    assert_int_equal(b.inc->reported_late, cases[c].late);
+    done(&b);
+  }
+}
+
+/* A detection time up to five minutes after arrival is clock skew: taken
+ * as reported at once. Beyond that it is wrong, said as a problem, and
+ * lateness stays unknown. */
+static void test_detection_after_arrival(void **state)
+{
+  const char *skewed[] = { "23/11/2026 10:31", "23/11/2026 10:35" };
+  for (gsize c = 0; c < G_N_ELEMENTS(skewed); c++) {
+    Built b = detected_at(skewed[c]);
+    assert_int_equal(b.problems->len, 0);
+    assert_int_equal(b.inc->minutes_to_report, 0);
+    assert_int_equal(b.inc->reported_late, 0);
+    done(&b);
+  }
+  Built wrong = detected_at("23/11/2026 10:36");
+  assert_true(has_problem(&wrong, "detection time is after the report arrived"));
+  assert_string_equal(wrong.inc->detected_at, "2026-11-23T10:36:00Z");
+  assert_int_equal(wrong.inc->minutes_to_report, -1);
+  assert_int_equal(wrong.inc->reported_late, -1);
+  done(&wrong);
+}
+
 static void test_near_miss_words(void **state)
 {
   Built b = build("From: a@justice.gov.uk\nSubject: x\n\n"
@@ -511,6 +576,8 @@ int main(void)
     cmocka_unit_test(test_supplier_forward),
     cmocka_unit_test(test_helpdesk_forward_of_form),
     cmocka_unit_test(test_form_relative_detection),
+    cmocka_unit_test(test_reported_late_boundary),
+    cmocka_unit_test(test_detection_after_arrival),
     cmocka_unit_test(test_near_miss_words),
     cmocka_unit_test(test_forwarder_note_fills_gaps),
     cmocka_unit_test(test_attached_phish_is_evidence),

@@ -565,6 +565,66 @@ static void test_verify_changed_raw_message(void **state)
   expect_verify_fails(f, "message 1");
 }
 
+/* Every column of an event is under its hash: changing any one of them
+ * in the file, or swapping two events, fails verification at that event. */
+static void test_verify_every_event_column(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "UPDATE events SET at = '2026-01-01T10:00:01Z' WHERE id = 2", "event 2" },
+    { "UPDATE events SET actor = actor || 'x' WHERE id = 2", "event 2" },
+    { "UPDATE events SET type = 'closed' WHERE id = 2", "event 2" },
+    { "UPDATE events SET detail = detail || ' ' WHERE id = 2", "event 2" },
+    { "UPDATE events SET incident_id = NULL WHERE id = 2", "event 2" },
+    { "UPDATE events SET incident_id = 1 WHERE id = 3", "event 3" },
+    { "UPDATE events SET prev_hash = (SELECT hash FROM events WHERE id = 2)"
+      " WHERE id = 2", "event 2" },
+    { "UPDATE events SET hash = (SELECT prev_hash FROM events WHERE id = 3)"
+      " WHERE id = 3", "event 3" },
+    /* Two events trade places, their ids swapped through a free one. */
+    { "UPDATE events SET id = -1 WHERE id = 1;"
+      "UPDATE events SET id = 1 WHERE id = 2;"
+      "UPDATE events SET id = 2 WHERE id = -1", "event 1" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_auto(GStrv) statements = g_strsplit(cases[c].change, ";", -1);
+    for (char **one = statements; *one; one++)
+      g_free(sql(f, *one));
+    g_autofree char *changed = sql(f, "SELECT count(*) FROM events");
+    assert_string_equal(changed, "3");
+    expect_verify_fails(f, cases[c].needle);
+    teardown(&fresh);
+  }
+}
+
+/* An event rewritten with its own hash recomputed, and the next event's
+ * link patched to match, still fails: each hash covers the one before,
+ * so the whole rest of the chain would have to be rewritten. */
+static void test_verify_rehashed_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 2");
+  g_autofree char *text = g_strdup_printf("%s\n2\n1\n" T0 "\ngateway\nnotified\n"
+                                          "attacker@example.org", prev);
+  g_autofree char *forged = hash_sha256_hex(text, strlen(text));
+  g_autofree char *update = g_strdup_printf(
+      "UPDATE events SET detail = 'attacker@example.org', hash = '%s' WHERE id = 2",
+      forged);
+  g_free(sql(f, update));
+  g_autofree char *link = g_strdup_printf(
+      "UPDATE events SET prev_hash = '%s' WHERE id = 3", forged);
+  g_free(sql(f, link));
+  expect_verify_fails(f, "event 3");
+}
+
 static void test_savepoints(void **state)
 {
   Fixture *f = *state;
@@ -624,6 +684,8 @@ int main(void)
     T(test_verify_deleted_event),
     T(test_verify_deleted_newest_event),
     T(test_verify_changed_raw_message),
+    cmocka_unit_test(test_verify_every_event_column),
+    T(test_verify_rehashed_event),
     T(test_savepoints),
     T(test_note_failure),
   };
