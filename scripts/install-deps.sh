@@ -10,7 +10,7 @@ packages=(
   sqlite3 openssl python3
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev)
+  packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr)
 fi
 
 missing=()

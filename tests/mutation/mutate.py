@@ -1,0 +1,496 @@
+#!/usr/bin/python3
+"""mutate.py - mutation testing of Incident Gateway's core modules.
+
+Plants one small bug at a time in a scratch copy of the tree (never in the
+working tree), rebuilds incrementally, runs the unit tests that should
+notice, and reports how many mutants the tests killed per file, with every
+survivor as `file:line: original -> mutant`.
+
+Mutations: a comparison operator flipped (< to >=, == to !=) or shifted
+(< to <=), an if/while condition negated, && and || swapped, an integer
+constant one more or one less, an early return statement removed.
+
+Speed: the tree is configured and built once in the scratch directory; each
+parallel worker gets a copy of that build (paths rewritten), so a mutant
+costs one compile of its file, the relinks and the tests. A mutant that
+does not compile is counted apart and not scored; one whose tests time out
+counts as killed.
+
+Survivors that cannot change behaviour are listed in
+tests/mutation-equivalent.txt and left out of the score.
+
+Python 3 standard library only. Run from anywhere: paths are relative to
+the source tree this file lives in.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EQUIVALENT = os.path.join(SRC, "tests", "mutation-equivalent.txt")
+
+CORE = [
+    "gateway/cases.c", "gateway/relay.c", "gateway/report.c",
+    "gateway/routing.c", "gateway/intake.c",
+    "gateway/store.c", "gateway/store_audit.c", "gateway/store_evidence.c",
+    "gateway/store_file.c", "gateway/store_incidents.c",
+    "gateway/store_messages.c", "gateway/store_outbox.c",
+    "parsers/autoreply.c", "parsers/form.c", "parsers/forward.c",
+]
+
+# The unit tests that exercise each file, as a ctest -R pattern. A file not
+# listed gets every unit test. Narrow only where a wider set cannot kill more:
+# the gateway modules are reached through intake, so they keep them all.
+TESTS = {
+    "parsers/form.c": r"^unit_(form|limits|intake|mailout|report)$",
+    "parsers/forward.c": r"^unit_(forward|intake|mailout|report)$",
+    "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
+}
+ALL_UNIT = r"^unit_"
+
+# Targets a mutant build needs: the unit test programs (they link ig_core).
+UNIT_TARGETS_RE = re.compile(r"foreach\(t ([a-z_ ]+)\)\s*\n\s*add_executable\(test_")
+
+
+# ---------------------------------------------------------------- mutants
+
+class Mutant:
+    def __init__(self, path, start, end, replacement, line, original, mutated):
+        self.path = path            # relative to the tree
+        self.start = start          # byte span of the source replaced
+        self.end = end
+        self.replacement = replacement
+        self.line = line
+        self.original = original    # one-line views for the report
+        self.mutated = mutated
+
+    def key(self):
+        return "%s:%d: %s -> %s" % (self.path, self.line, self.original, self.mutated)
+
+
+def mask(text):
+    """The text with comments, string and character literals and
+    preprocessor lines other than #define bodies blanked to spaces, offsets
+    kept, so the scanners below see only code."""
+    out = list(text)
+    i, n = 0, len(text)
+    at_line_start = True
+
+    def blank(a, b):
+        for k in range(a, b):
+            if out[k] != "\n":
+                out[k] = " "
+
+    while i < n:
+        c = text[i]
+        if at_line_start and c in " \t":
+            i += 1
+            continue
+        if at_line_start and c == "#":
+            j = i
+            while j < n:                  # a directive with its continuations
+                nl = text.find("\n", j)
+                if nl < 0:
+                    nl = n
+                if nl > 0 and text[nl - 1] == "\\":
+                    j = nl + 1
+                    continue
+                break
+            m = re.match(r"#\s*define\s+\w+(\([^)]*\))?", text[i:nl])
+            blank(i, i + m.end() if m else nl)
+            if not m:
+                i = nl
+                continue
+            i += m.end()
+            at_line_start = False
+            continue
+        at_line_start = False
+        if c == "\n":
+            at_line_start = True
+            i += 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            blank(i, j)
+            i = j
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            blank(i, j)
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            blank(i, min(j + 1, n))
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+SHIFT = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
+OPERATOR_RE = re.compile(r"->|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||<|>")
+NUMBER_RE = re.compile(r"(?<![\w.])(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)(?![\w.])")
+KEYWORD_RE = re.compile(r"\b(if|while|return)\b")
+
+
+def matching_paren(masked, open_at):
+    depth = 0
+    for k in range(open_at, len(masked)):
+        if masked[k] == "(":
+            depth += 1
+        elif masked[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def brace_depths(masked):
+    """depth[i]: how many braces are open before offset i."""
+    depth, d = [0] * (len(masked) + 1), 0
+    for i, c in enumerate(masked):
+        depth[i] = d
+        if c == "{":
+            d += 1
+        elif c == "}":
+            d -= 1
+    depth[len(masked)] = d
+    return depth
+
+
+def one_line(s):
+    return " ".join(s.split())
+
+
+def mutants_of(path):
+    text = open(os.path.join(SRC, path), encoding="utf-8").read()
+    masked = mask(text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(offset):
+        lo, hi = 0, len(line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def line_span(a, b):
+        first = line_starts[line_of(a) - 1]
+        last = text.find("\n", b)
+        return first, len(text) if last < 0 else last
+
+    def add(start, end, replacement):
+        a, b = line_span(start, end)
+        before = text[a:b]
+        after = text[a:start] + replacement + text[end:b]
+        out.append(Mutant(path, start, end, replacement, line_of(start),
+                          one_line(before), one_line(after)))
+
+    out = []
+    for m in OPERATOR_RE.finditer(masked):
+        op = m.group()
+        if op in FLIP:
+            add(m.start(), m.end(), FLIP[op])
+        if op in SHIFT:
+            add(m.start(), m.end(), SHIFT[op])
+        if op in ("&&", "||"):
+            add(m.start(), m.end(), "||" if op == "&&" else "&&")
+
+    for m in NUMBER_RE.finditer(masked):
+        digits, suffix = m.group(1), m.group(2)
+        if digits[:2].lower() == "0x":
+            value, spell = int(digits, 16), hex
+        elif len(digits) > 1 and digits[0] == "0":
+            value, spell = int(digits, 8), lambda v: "0%o" % v
+        else:
+            value, spell = int(digits), str
+        for v in (value + 1, value - 1):
+            if v >= 0:
+                add(m.start(), m.end(), spell(v) + suffix)
+
+    depth = brace_depths(masked)
+    for m in KEYWORD_RE.finditer(masked):
+        if m.group() == "return":
+            semi = masked.find(";", m.end())
+            if semi < 0:
+                continue
+            rest = masked[semi + 1:].lstrip()
+            closes_function = rest.startswith("}") and depth[m.start()] == 1
+            if not closes_function:
+                add(m.start(), semi + 1, ";")
+            continue
+        open_at = m.end() + len(masked[m.end():]) - len(masked[m.end():].lstrip())
+        if open_at >= len(masked) or masked[open_at] != "(":
+            continue
+        close = matching_paren(masked, open_at)
+        if close < 0:
+            continue
+        cond = text[open_at + 1:close]
+        a, b = line_span(open_at, close)
+        before = text[a:b]
+        after = text[a:open_at + 1] + "!(" + cond + ")" + text[close:b]
+        out.append(Mutant(path, open_at + 1, close, "!(" + cond + ")",
+                          line_of(open_at), one_line(before), one_line(after)))
+    out.sort(key=lambda mu: (mu.start, mu.end, mu.replacement))
+    return out
+
+
+def read_equivalent():
+    """Keys of tests/mutation-equivalent.txt, each `file:line: original ->
+    mutant`, mapped to the reason given after it."""
+    entries = []
+    if not os.path.exists(EQUIVALENT):
+        return entries
+    for raw in open(EQUIVALENT, encoding="utf-8"):
+        raw = raw.rstrip("\n")
+        if raw.strip() and not raw.startswith("#"):
+            entries.append(raw)
+    return entries
+
+
+def is_listed(mutant, entries):
+    key = mutant.key()
+    return any(e == key or e.startswith(key + " - ") for e in entries)
+
+
+# ---------------------------------------------------------------- builds
+
+def run(cmd, cwd=None, timeout=None):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+
+
+def unit_targets():
+    cm = open(os.path.join(SRC, "CMakeLists.txt"), encoding="utf-8").read()
+    m = UNIT_TARGETS_RE.search(cm)
+    if not m:
+        sys.exit("mutate.py: cannot find the unit test list in CMakeLists.txt")
+    return ["test_" + t for t in m.group(1).split()]
+
+
+def prepare_base(scratch, jobs):
+    """Copies the tree (without build dirs and var/) and builds the unit
+    tests in it once: -O1 without debug information, as compiles and links
+    are most of a mutant's cost."""
+    base = os.path.join(scratch, "slot0")
+    src = os.path.join(base, "src")
+    ignore = shutil.ignore_patterns("build", "build-*", "var", ".git",
+                                    "__pycache__")
+    shutil.copytree(SRC, src, ignore=ignore, symlinks=True)
+    build = os.path.join(base, "build")
+    rc, log = run(["cmake", "-S", src, "-B", build, "-G", "Unix Makefiles",
+                   "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1"])
+    if rc != 0:
+        sys.exit("mutate.py: cmake failed in the scratch copy:\n" + log)
+    rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
+                  + unit_targets())
+    if rc != 0:
+        sys.exit("mutate.py: the unmutated tree does not build:\n" + log[-4000:])
+    return base
+
+
+def clone_slot(base, slot):
+    """A copy of the prepared slot whose build files name its own paths, so
+    make sees everything up to date."""
+    shutil.copytree(base, slot, symlinks=True)
+    old, new = base.encode(), slot.encode()
+    for root, _dirs, files in os.walk(os.path.join(slot, "build")):
+        for f in files:
+            p = os.path.join(root, f)
+            if os.path.islink(p):
+                continue
+            with open(p, "rb") as fh:
+                data = fh.read()
+            if b"\0" in data[:8192] or old not in data:
+                continue
+            st = os.stat(p)
+            with open(p, "wb") as fh:
+                fh.write(data.replace(old, new))
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+class Slot:
+    def __init__(self, root):
+        self.root = root
+        self.src = os.path.join(root, "src")
+        self.build = os.path.join(root, "build")
+
+
+def test_mutant(slot, mutant, timeout):
+    """Plants the mutant in the slot, builds, tests, puts the file back.
+    Returns 'killed', 'survived', 'timeout' or 'stillborn'."""
+    path = os.path.join(slot.src, mutant.path)
+    original = open(os.path.join(SRC, mutant.path), encoding="utf-8").read()
+    mutated = original[:mutant.start] + mutant.replacement + original[mutant.end:]
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(mutated)
+        pattern = TESTS.get(mutant.path, ALL_UNIT)
+        targets = [t for t in unit_targets()
+                   if re.search(pattern, "unit_" + t[len("test_"):])]
+        rc, _ = run(["cmake", "--build", slot.build, "-j", "1", "--target"]
+                    + targets, timeout=600)
+        if rc != 0:
+            return "stillborn"
+        rc, _ = run(["ctest", "-R", pattern, "--stop-on-failure",
+                     "--timeout", str(timeout)], cwd=slot.build,
+                    timeout=timeout * 4)
+        if rc is None:
+            return "timeout"
+        return "survived" if rc == 0 else "killed"
+    finally:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(original)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2,
+                    help="mutants built and tested at once (default: cores)")
+    ap.add_argument("-f", "--file", action="append",
+                    help="only this core file (repeatable), e.g. gateway/routing.c")
+    ap.add_argument("-n", "--sample", type=int, default=0,
+                    help="test N random mutants per file instead of all")
+    ap.add_argument("--seed", type=int, default=1, help="for --sample (default 1)")
+    ap.add_argument("--timeout", type=int, default=60,
+                    help="seconds per unit test before the mutant counts as killed")
+    ap.add_argument("--list", action="store_true",
+                    help="print the mutants and stop")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the scratch directory")
+    args = ap.parse_args()
+
+    files = args.file or CORE
+    for f in files:
+        if not os.path.exists(os.path.join(SRC, f)):
+            sys.exit("mutate.py: no such file: %s (paths as in the tree, e.g. gateway/routing.c)" % f)
+
+    rng = random.Random(args.seed)
+    plan = []
+    for f in files:
+        ms = mutants_of(f)
+        if args.sample and len(ms) > args.sample:
+            ms = sorted(rng.sample(ms, args.sample), key=lambda mu: mu.start)
+        plan.extend(ms)
+    if args.list:
+        for mu in plan:
+            print(mu.key())
+        return 0
+
+    jobs = max(1, min(args.jobs, len(plan)))
+    started = time.time()
+    scratch = tempfile.mkdtemp(prefix="ig-mutation-")
+    try:
+        print("mutate.py: building the unmutated tree in %s" % scratch, flush=True)
+        base = prepare_base(scratch, jobs)
+        slots = [Slot(base)]
+        for k in range(1, jobs):
+            root = os.path.join(scratch, "slot%d" % k)
+            clone_slot(base, root)
+            slots.append(Slot(root))
+        rc, log = run(["ctest", "-R", ALL_UNIT, "--timeout", str(args.timeout)],
+                      cwd=slots[0].build)
+        if rc != 0:
+            sys.exit("mutate.py: the unit tests fail without any mutant:\n" + log[-4000:])
+        print("mutate.py: %d mutants of %d files, %d at a time (ready after %ds)"
+              % (len(plan), len(files), jobs, time.time() - started), flush=True)
+
+        # Each worker takes the next mutant from one shared queue; mutants of
+        # one file stay together so a slot mostly recompiles a single file.
+        free = list(slots)
+        lock = threading.Lock()
+        results = {}
+        done = [0]
+
+        def work(mutant):
+            with lock:
+                slot = free.pop()
+            try:
+                outcome = test_mutant(slot, mutant, args.timeout)
+            finally:
+                with lock:
+                    free.append(slot)
+                    done[0] += 1
+                    if outcome == "survived":
+                        print("  survived %s" % mutant.key(), flush=True)
+                    if done[0] % 10 == 0:
+                        print("mutate.py: %d/%d" % (done[0], len(plan)), flush=True)
+            return outcome
+
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            for mutant, outcome in zip(plan, pool.map(work, plan)):
+                results[mutant] = outcome
+    finally:
+        if args.keep:
+            print("mutate.py: scratch kept in %s" % scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    return report(files, plan, results, read_equivalent(), time.time() - started)
+
+
+def report(files, plan, results, equivalent, seconds):
+    print()
+    print("%-28s %7s %7s %8s %10s %10s %7s" % ("file", "mutants", "killed",
+          "survived", "equivalent", "stillborn", "score"))
+    survivors = []
+    total_killed = total_scored = 0
+    for f in files:
+        ms = [mu for mu in plan if mu.path == f]
+        killed = sum(results[mu] in ("killed", "timeout") for mu in ms)
+        stillborn = sum(results[mu] == "stillborn" for mu in ms)
+        surv = [mu for mu in ms if results[mu] == "survived"]
+        equiv = [mu for mu in surv if is_listed(mu, equivalent)]
+        live = [mu for mu in surv if mu not in equiv]
+        survivors.extend(live)
+        scored = killed + len(live)
+        total_killed += killed
+        total_scored += scored
+        score = "%.1f%%" % (100.0 * killed / scored) if scored else "-"
+        print("%-28s %7d %7d %8d %10d %10d %7s" % (f, len(ms), killed, len(live),
+              len(equiv), stillborn, score))
+    if total_scored:
+        print("%-28s %7d %7d %8d %10s %10s %6.1f%%" % ("total", len(plan),
+              total_killed, total_scored - total_killed, "", "",
+              100.0 * total_killed / total_scored))
+    if survivors:
+        print("\nSurvivors (no unit test noticed; kill with a test or list in "
+              "tests/mutation-equivalent.txt with why):")
+        for mu in survivors:
+            print(mu.key())
+    keys = {mu.key() for mu in plan}
+    stale = [e for e in equivalent
+             if e.split(" - ")[0].split(":")[0] in files
+             and not any(e == k or e.startswith(k + " - ") for k in keys)]
+    if stale and len(keys) == sum(len(mutants_of(f)) for f in files):
+        print("\nEntries of tests/mutation-equivalent.txt that match no mutant "
+              "(line moved or code changed):")
+        for e in stale:
+            print(e)
+    print("\nmutate.py: %d mutants in %dm%02ds" % (len(plan), seconds // 60, seconds % 60))
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
