@@ -1,15 +1,16 @@
 /* classify_rules_fields.c - the rows of the classification table for
  * every field but the category: impact, personal data, whether a mail
- * reports anything at all, whether the writer calls it a near miss, and the legal boilerplate no row reads. The
- * table's rules and phrase syntax are described in classify_rules.c. */
+ * reports anything at all, whether the writer calls it a near miss, and
+ * the legal boilerplate no row reads. The table's rules and phrase syntax
+ * are described in classify_rules.c. */
 #include "parsers/classify_rules.h"
 
 #define PHRASES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Requests are not disclosures: "asking me to confirm my bank details",
  * "asking us to change the bank details we hold" are a lure, not personal
- * data involved; and "may contain", "not sure
- * whether" are not "yes" (the "unknown" rows read them). */
+ * data involved; and "may contain", "not sure whether" are not "yes" (the
+ * "unknown" rows read them). */
 #define REQUESTS                                                            \
   PHRASES("asking", "asked", "asks", "confirm", "verify", "update", "enter", \
           "change", "changing", "new", "amend", \

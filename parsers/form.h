@@ -5,8 +5,8 @@
  * a hint ("2. Impact (low/medium/high): medium") or pasted as a table
  * whose cells came apart ("Label | : | value", form_table.h). A value
  * continues on the following lines until the next label, a signature
- * separator ("-- ") or the start of quoted or forwarded text. Values of enumerated fields are
- * normalised (category, impact, personal data, near miss); a value that
+ * separator ("-- ") or the start of quoted or forwarded text. Values of
+ * enumerated fields are normalised (category, impact, personal data, near miss); a value that
  * cannot be read is left NULL and explained in problems. Pure: text in,
  * struct out. */
 #ifndef IG_FORM_H
