@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The text output of messages and outbox shows what a sender wrote without
-# letting it act on the operator's terminal: CR, LF, ESC and other control
-# characters from an address or subject are printed escaped, one row per
-# row.
+# The text output of list, show, messages and outbox: what each promises
+# to show, and what a sender wrote shown without letting it act on the
+# operator's terminal: CR, LF, ESC and other control characters from an
+# address or subject are printed escaped, one row per row.
 source "$(dirname "$0")/lib.sh"
 write_config
+expect_eq "list: an empty store says so" "$("$IG" list)" "no incidents"
 mkdir -p "$WORK/in"
 printf 'From: Jane Smith <jane.smith@justice.gov.uk>\r\nSubject: Laptop stolen\r\nMessage-ID: <t-1@justice.gov.uk>\r\n\r\nMy laptop was stolen.\r\n' > "$WORK/in/1.eml"
 # A folded quoted local part: GMime keeps the CR LF inside the address.
@@ -17,6 +18,27 @@ grep -q $'\e' "$WORK/messages.txt" && fail "messages printed a raw ESC" || ok "m
 grep -q $'\r' "$WORK/messages.txt" && fail "messages printed a raw CR" || ok "messages: no raw CR"
 grep -qF '"x\r\n 2026-11-30 12:00' "$WORK/messages.txt" && grep -qF 'hello\u{1B}[2Jworld' "$WORK/messages.txt" \
   && ok "messages: control characters shown escaped" || fail "messages: $(cat -v "$WORK/messages.txt")"
+
+"$IG" list > "$WORK/list.txt"
+expect_eq "list: a header and one line for the one incident (the second mail is a reply)" "$(wc -l < "$WORK/list.txt")" 2
+grep -q '^REFERENCE  *STATUS  *IMPACT  *CATEGORY  *RECEIVED  *SUMMARY$' "$WORK/list.txt" \
+  && ok "list: the header names the columns" || fail "list: $(head -1 "$WORK/list.txt")"
+grep -q '^INC-2026-000001  *new  *-  *lost-or-stolen-equipment  .*Laptop stolen$' "$WORK/list.txt" \
+  && ok "list: reference, status, impact, category and summary" || fail "list: $(cat "$WORK/list.txt")"
+grep -q $'[\e\r]' "$WORK/list.txt" && fail "list printed a raw control character" \
+  || ok "list: no raw control characters"
+
+"$IG" show INC-2026-000001 > "$WORK/show.txt"
+head -1 "$WORK/show.txt" | grep -q '^INC-2026-000001  Laptop stolen$' && ok "show: reference and summary first" \
+  || fail "show: $(head -1 "$WORK/show.txt")"
+for line in 'Status: *new$' 'Category: *lost-or-stolen-equipment$' 'Reporter: *Jane Smith <jane.smith@justice.gov.uk>$' \
+            'Near miss: *no$' 'Source: *free_text$'; do
+  grep -q "^$line" "$WORK/show.txt" && ok "show: $line" || fail "show: no line $line in $(cat "$WORK/show.txt")"
+done
+for section in 'Description:' 'Deadlines:' 'Messages:' 'Events:'; do
+  grep -q "^$section$" "$WORK/show.txt" && ok "show: $section section" || fail "show: no $section section"
+done
+grep -q '^My laptop was stolen.$' "$WORK/show.txt" && ok "show: the description" || fail "show: no description"
 
 rows=$("$IG" outbox --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 "$IG" outbox > "$WORK/outbox.txt"
