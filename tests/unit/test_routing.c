@@ -106,6 +106,41 @@ static void test_ost_reason_says_late(void **state)
 
 /* A stakeholder the configuration leaves out still fires its rule, with
  * no address, so the gap is audited rather than silent. */
+/* The IAO of a named information asset is told whatever the category,
+ * and of lost or stolen equipment when no asset is named, each with its
+ * reason. */
+static void test_asset_owner(void **state)
+{
+  (void)state;
+  IgConfig *c = stakeholders();
+  static const char *categories[] = { "phishing", "lost-or-stolen-equipment", NULL };
+  for (gsize k = 0; k < G_N_ELEMENTS(categories); k++) {
+    IgIncident i = { .category = (char *)categories[k], .information_asset = "Prison NOMIS",
+                     .asset_owner = "nomis.iao@x.gov.uk", .reported_late = 0 };
+    g_autoptr(GPtrArray) routes = routing_decide(c, &i);
+    gboolean told = FALSE;
+    for (guint r = 0; r < routes->len; r++) {
+      const IgRoute *route = g_ptr_array_index(routes, r);
+      if (strcmp(route->rule, "information_asset_iao") != 0)
+        continue;
+      told = TRUE;
+      assert_string_equal(route->address, "nomis.iao@x.gov.uk");
+      assert_string_equal(route->reason, "information asset named: Prison NOMIS");
+    }
+    assert_true(told);
+  }
+  IgIncident lost = { .category = "lost-or-stolen-equipment", .reported_late = 0 };
+  g_autoptr(GPtrArray) routes = routing_decide(c, &lost);
+  gboolean told = FALSE;
+  for (guint r = 0; r < routes->len; r++) {
+    const IgRoute *route = g_ptr_array_index(routes, r);
+    if (strcmp(route->rule, "information_asset_iao") == 0)
+      told = strcmp(route->reason, "lost or stolen equipment") == 0;
+  }
+  assert_true(told);
+  stakeholders_free(c);
+}
+
 static void test_unconfigured_stakeholder(void **state)
 {
   (void)state;
@@ -125,6 +160,7 @@ int main(void)
     cmocka_unit_test(test_impact_by_personal_data),
     cmocka_unit_test(test_values_any_case),
     cmocka_unit_test(test_ost_reason_says_late),
+    cmocka_unit_test(test_asset_owner),
     cmocka_unit_test(test_unconfigured_stakeholder),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
