@@ -53,6 +53,12 @@ static char *ascii_domain(const char *addr, const char *domain)
   return out;
 }
 
+const char *address_domain(const char *addr)
+{
+  const char *at = addr ? strrchr(addr, '@') : NULL;
+  return at ? at + 1 : NULL;
+}
+
 char *address_canonical(const char *addr, GError **error)
 {
   if (!addr || !*addr)

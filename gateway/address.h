@@ -22,6 +22,10 @@
  * wrong otherwise. Caller frees. */
 char *address_canonical(const char *addr, GError **error);
 
+/* The domain of addr: what follows its last '@', or NULL for none (or a
+ * NULL addr). Points into addr. */
+const char *address_domain(const char *addr);
+
 /* The recipients of an outbox row: text as outbox_queue_mail() stored it
  * (canonical addresses, ", " between them), read by GMime's address list
  * parser, each checked by address_canonical(). NULL with IG_ERROR_INPUT

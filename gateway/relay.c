@@ -3,16 +3,12 @@
 
 #include <string.h>
 
-static const char *domain_of(const char *addr)
-{
-  const char *at = addr ? strrchr(addr, '@') : NULL;
-  return at ? at + 1 : NULL;
-}
+#include "gateway/address.h"
 
 /* addr is at domain or one of its subdomains. */
 static gboolean within(const char *addr, const char *domain)
 {
-  const char *d = domain_of(addr);
+  const char *d = address_domain(addr);
   if (!d || !domain)
     return FALSE;
   gsize n = strlen(d), m = strlen(domain);
@@ -22,7 +18,7 @@ static gboolean within(const char *addr, const char *domain)
 
 static gboolean passes_reports_on(const IgConfig *config, const char *sender)
 {
-  const char *domain = domain_of(sender);
+  const char *domain = address_domain(sender);
   return domain && (config_is_helpdesk_domain(config, domain) ||
                     config_supplier_owner(config, domain));
 }
@@ -38,7 +34,7 @@ static gboolean from_a_colleague(const IgConfig *config, const IgForward *f,
   const char *addr = f->from_addr;
   if (!addr)
     return f->from_name != NULL && !f->attached;
-  return within(addr, domain_of(config->address)) || within(addr, domain_of(reporter)) ||
+  return within(addr, address_domain(config->address)) || within(addr, address_domain(reporter)) ||
          passes_reports_on(config, addr);
 }
 
@@ -220,7 +216,7 @@ GPtrArray *relay_observables(const IgRelay *r, const IgConfig *config, const IgM
   const IgForward *s = r->suspect;
   if (!s)
     return g_ptr_array_new_with_free_func(observable_free);
-  const char *own[] = { domain_of(config->address), domain_of(r->from_addr), NULL };
+  const char *own[] = { address_domain(config->address), address_domain(r->from_addr), NULL };
   if (!own[0]) {
     own[0] = own[1];
     own[1] = NULL;

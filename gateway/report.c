@@ -3,9 +3,10 @@
 
 #include <string.h>
 
+#include "gateway/address.h"
+#include "gateway/relay.h"
 #include "parsers/classify.h"
 #include "parsers/form.h"
-#include "gateway/relay.h"
 #include "parsers/forward.h"
 #include "parsers/freetext.h"
 #include "parsers/textparts.h"
@@ -55,12 +56,6 @@ char *report_clean_subject(const char *subject)
     return NULL;
   }
   return clean;
-}
-
-static const char *domain_of(const char *addr)
-{
-  const char *at = addr ? strrchr(addr, '@') : NULL;
-  return at ? at + 1 : NULL;
 }
 
 /* The text attachment with the most form labels, when it has more than
@@ -332,7 +327,7 @@ char *report_person_name(const char *display)
 /* helpdesk or supplier by the domain of whoever sent or forwarded it. */
 static void set_route(IgIncident *inc, const IgConfig *config, const char *sender)
 {
-  const char *domain = domain_of(sender);
+  const char *domain = address_domain(sender);
   if (domain && config_is_helpdesk_domain(config, domain)) {
     inc->via = g_strdup("helpdesk");
   } else if (domain && config_supplier_owner(config, domain)) {
