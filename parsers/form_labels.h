@@ -126,65 +126,6 @@ static const LabelEntry label_table[] = {
 /* A NULL-terminated list of words, as a static array. */
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-typedef struct {
-  const char *canonical;
-  const char *const *variants; /* normalised as by normalize_value() */
-} EnumValue;
-
-static const EnumValue category_values[] = {
-  { "phishing", WORDS("phishing", "phish", "spear phishing", "spearphishing",
-                      "smishing", "vishing") },
-  { "malware", WORDS("malware", "virus", "computer virus", "ransomware",
-                     "trojan", "spyware", "worm", "malicious software") },
-  { "unauthorised-access", WORDS("unauthorised access",
-                                 "unauthorized access") },
-  { "account-compromise",
-    WORDS("account compromise", "compromised account", "account compromised",
-          "compromised credentials", "credential compromise",
-          "account takeover", "hacked account") },
-  { "lost-or-stolen-equipment",
-    WORDS("lost or stolen equipment", "lost stolen equipment",
-          "lost or stolen", "lost stolen", "lost equipment",
-          "stolen equipment", "lost laptop", "stolen laptop", "lost device",
-          "stolen device", "lost phone", "stolen phone", "lost mobile",
-          "stolen mobile", "theft", "theft of equipment",
-          "loss of equipment") },
-  { "data-breach", WORDS("data breach", "personal data breach", "data loss",
-                         "loss of data", "data leak", "data leakage") },
-  { "denial-of-service", WORDS("denial of service",
-                               "distributed denial of service", "dos",
-                               "ddos") },
-  { "policy-breach", WORDS("policy breach", "breach of policy",
-                           "security policy breach",
-                           "breach of security policy", "policy violation") },
-  { "suspicious-activity", WORDS("suspicious activity",
-                                 "suspicious behaviour",
-                                 "suspicious behavior") },
-  { "supply-chain", WORDS("supply chain", "supplier incident", "supplier",
-                          "third party incident") },
-  { "physical", WORDS("physical security", "physical") },
-  { "other", WORDS("other") },
-  { NULL, NULL } };
-
-/* Deliberately narrow: "critical" or "severe" is not on the scale and is
- * reported, not mapped. */
-static const EnumValue impact_values[] = {
-  { "low", WORDS("low") },
-  { "medium", WORDS("medium", "med") },
-  { "high", WORDS("high") },
-  { NULL, NULL } };
-
-static const EnumValue yes_no_values[] = {
-  { "yes", WORDS("yes", "y", "yeah", "yep", "true") },
-  { "no", WORDS("no", "n", "none", "nope", "false") },
-  { "unknown",
-    WORDS("unknown", "not known", "not yet known", "not sure", "unsure",
-          "don't know", "don\xE2\x80\x99t know", "dont know", "do not know",
-          "tbc", "to be confirmed", "tbd", "to be determined", "unclear",
-          "not clear", "uncertain", "possibly", "maybe", "potentially",
-          "under investigation") },
-  { NULL, NULL } };
-
 /* The word lists below are lower case and compared without regard to
  * ASCII case. */
 
