@@ -18,6 +18,7 @@ typedef struct {
   char *reason;         /* why, for the audit log and the mail */
 } IgRoute;
 
+/* Frees route; NULL is ignored, like g_free. */
 void route_free(IgRoute *route);
 
 /* IgRoute* in table order. Caller unrefs. */

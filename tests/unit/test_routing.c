@@ -154,6 +154,13 @@ static void test_unconfigured_stakeholder(void **state)
   stakeholders_free(c);
 }
 
+/* route_free is a GDestroyNotify and takes NULL like g_free. */
+static void test_route_free_null(void **state)
+{
+  (void)state;
+  route_free(NULL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -162,6 +169,7 @@ int main(void)
     cmocka_unit_test(test_ost_reason_says_late),
     cmocka_unit_test(test_asset_owner),
     cmocka_unit_test(test_unconfigured_stakeholder),
+    cmocka_unit_test(test_route_free_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
