@@ -16,7 +16,9 @@ copy of that build (paths rewritten), so a mutant costs one compile of its
 file, one library link and the tests, the module's own test first so most
 mutants die within a second. A mutant that
 does not compile is counted apart and not scored; one whose tests time out
-counts as killed.
+counts as killed. Survivors of that plain pass are tried again in a second
+build with ASan+UBSan, as make test runs the unit tests: an overread or a
+leak a mutant causes is a bug make test catches.
 
 Survivors that cannot change behaviour are listed in
 tests/mutation-equivalent.txt and left out of the score.
@@ -301,10 +303,10 @@ def unit_targets():
     return ["test_" + t for t in m.group(1).split()]
 
 
-def prepare_base(scratch, jobs):
+def prepare_base(scratch, jobs, sanitize):
     """Copies the tree (without build dirs and var/) and builds the unit
     tests in it once: -O1 without debug information, as compiles and links
-    are most of a mutant's cost."""
+    are most of a mutant's cost; with ASan+UBSan when sanitize."""
     base = os.path.join(scratch, "slot0")
     src = os.path.join(base, "src")
     ignore = shutil.ignore_patterns("build", "build-*", "var", ".git",
@@ -313,7 +315,7 @@ def prepare_base(scratch, jobs):
     build = os.path.join(base, "build")
     rc, log = run(["cmake", "-S", src, "-B", build, "-G", "Unix Makefiles",
                    "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1",
-                   "-DIG_SHARED_CORE=ON"])
+                   "-DIG_SHARED_CORE=ON", "-DIG_SANITIZE=%s" % ("ON" if sanitize else "OFF")])
     if rc != 0:
         sys.exit("mutate.py: cmake failed in the scratch copy:\n" + log)
     rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
@@ -411,6 +413,11 @@ def main():
                     help="print the mutants and stop")
     ap.add_argument("--keep", action="store_true",
                     help="keep the scratch directory")
+    ap.add_argument("--retest", metavar="FILE",
+                    help="only the mutants listed in FILE, one key a line as "
+                         "printed for survivors (to check new tests)")
+    ap.add_argument("--no-sanitize", action="store_true",
+                    help="skip the second pass of survivors under ASan+UBSan")
     args = ap.parse_args()
 
     files = args.file or CORE
@@ -430,49 +437,25 @@ def main():
             print(mu.key())
         return 0
 
-    jobs = max(1, min(args.jobs, len(plan)))
+    if args.retest:
+        wanted = {l.strip() for l in open(args.retest, encoding="utf-8")
+                  if l.strip() and not l.startswith("#")}
+        plan = [mu for mu in plan if mu.key() in wanted]
+
     started = time.time()
     scratch = tempfile.mkdtemp(prefix="ig-mutation-")
     try:
-        print("mutate.py: building the unmutated tree in %s" % scratch, flush=True)
-        base = prepare_base(scratch, jobs)
-        slots = [Slot(base)]
-        for k in range(1, jobs):
-            root = os.path.join(scratch, "slot%d" % k)
-            clone_slot(base, root)
-            slots.append(Slot(root))
-        rc, log = run(["ctest", "-R", ALL_UNIT, "--timeout", str(args.timeout)],
-                      cwd=slots[0].build)
-        if rc != 0:
-            sys.exit("mutate.py: the unit tests fail without any mutant:\n" + log[-4000:])
-        print("mutate.py: %d mutants of %d files, %d at a time (ready after %ds)"
-              % (len(plan), len(files), jobs, time.time() - started), flush=True)
-
-        # Each worker takes the next mutant from one shared queue; mutants of
-        # one file stay together so a slot mostly recompiles a single file.
-        free = list(slots)
-        lock = threading.Lock()
-        results = {}
-        done = [0]
-
-        def work(mutant):
-            with lock:
-                slot = free.pop()
-            try:
-                outcome = test_mutant(slot, mutant, args.timeout)
-            finally:
-                with lock:
-                    free.append(slot)
-                    done[0] += 1
-                    if outcome == "survived":
-                        print("  survived %s" % mutant.key(), flush=True)
-                    if done[0] % 10 == 0:
-                        print("mutate.py: %d/%d" % (done[0], len(plan)), flush=True)
-            return outcome
-
-        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-            for mutant, outcome in zip(plan, pool.map(work, plan)):
-                results[mutant] = outcome
+        results = run_phase(scratch, "plain", plan, args, sanitize=False)
+        # make test also runs the unit tests under ASan+UBSan (leaks too),
+        # so a mutant they catch there is killed: only survivors of the
+        # fast plain pass pay for the sanitizer build and run.
+        survivors = [mu for mu in plan if results[mu] == "survived"]
+        if survivors and not args.no_sanitize:
+            again = run_phase(scratch, "sanitize", survivors, args, sanitize=True)
+            for mu, outcome in again.items():
+                if outcome in ("killed", "timeout"):
+                    results[mu] = "killed by a sanitizer"
+                    print("  killed under ASan/UBSan %s" % mu.key(), flush=True)
     finally:
         if args.keep:
             print("mutate.py: scratch kept in %s" % scratch)
@@ -480,6 +463,57 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
     return report(files, plan, results, read_equivalent(), time.time() - started)
+
+
+def run_phase(scratch, name, plan, args, sanitize):
+    """Builds the unmutated tree for this phase, checks its unit tests pass,
+    then tests every mutant of plan on args.jobs slots. Returns
+    {mutant: outcome}."""
+    started = time.time()
+    jobs = max(1, min(args.jobs, len(plan)))
+    root = os.path.join(scratch, name)
+    os.makedirs(root)
+    print("mutate.py: %s pass: building the unmutated tree in %s" % (name, root), flush=True)
+    base = prepare_base(root, jobs, sanitize)
+    slots = [Slot(base)]
+    for k in range(1, jobs):
+        slot = os.path.join(root, "slot%d" % k)
+        clone_slot(base, slot)
+        slots.append(Slot(slot))
+    rc, log = run(["ctest", "-R", ALL_UNIT, "--timeout", str(args.timeout)],
+                  cwd=slots[0].build)
+    if rc != 0:
+        sys.exit("mutate.py: the unit tests fail without any mutant:\n" + log[-4000:])
+    print("mutate.py: %s pass: %d mutants, %d at a time (ready after %ds)"
+          % (name, len(plan), jobs, time.time() - started), flush=True)
+
+    # Each worker takes the next mutant from one shared queue; mutants of
+    # one file stay together so a slot mostly recompiles a single file.
+    free = list(slots)
+    lock = threading.Lock()
+    results = {}
+    done = [0]
+
+    def work(mutant):
+        with lock:
+            slot = free.pop()
+        try:
+            outcome = test_mutant(slot, mutant, args.timeout * (5 if sanitize else 1))
+        finally:
+            with lock:
+                free.append(slot)
+                done[0] += 1
+                if outcome == "survived" and not sanitize:
+                    print("  survived %s" % mutant.key(), flush=True)
+                if done[0] % 10 == 0:
+                    print("mutate.py: %s pass: %d/%d" % (name, done[0], len(plan)),
+                          flush=True)
+        return outcome
+
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for mutant, outcome in zip(plan, pool.map(work, plan)):
+            results[mutant] = outcome
+    return results
 
 
 def report(files, plan, results, equivalent, seconds):
@@ -490,7 +524,8 @@ def report(files, plan, results, equivalent, seconds):
     total_killed = total_scored = 0
     for f in files:
         ms = [mu for mu in plan if mu.path == f]
-        killed = sum(results[mu] in ("killed", "timeout") for mu in ms)
+        killed = sum(results[mu] in ("killed", "timeout", "killed by a sanitizer")
+                     for mu in ms)
         stillborn = sum(results[mu] == "stillborn" for mu in ms)
         surv = [mu for mu in ms if results[mu] == "survived"]
         equiv = [mu for mu in surv if is_listed(mu, equivalent)]

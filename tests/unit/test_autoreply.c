@@ -262,6 +262,45 @@ static void test_reports(void **state)
   expect(other, IG_AUTO_HUMAN, TRUE, NULL);
 }
 
+/* The reason is what `messages` and the audit show: it names what was seen. */
+static void expect_reason(const char *raw, IgAutoClass cls, const char *reason)
+{
+  IgAutoVerdict v = classify_raw(raw);
+  if (v.cls != cls || g_strcmp0(v.reason, reason) != 0)
+    print_error("got %s (%s), want %s (%s)\n", class_name(v.cls),
+                v.reason ? v.reason : "no reason", class_name(cls), reason);
+  assert_int_equal(v.cls, cls);
+  assert_string_equal(v.reason, reason);
+}
+
+static void test_reasons(void **state)
+{
+  g_autofree char *dsn = report("delivery-status", "");
+  expect_reason(dsn, IG_AUTO_BOUNCE, "delivery status notification");
+  g_autofree char *mdn = report("disposition-notification", "");
+  expect_reason(mdn, IG_AUTO_BOUNCE, "read receipt (MDN)");
+  g_autofree char *daemon = message("MAILER-DAEMON@mx.example.org", NULL);
+  expect_reason(daemon, IG_AUTO_BOUNCE, "sent by a mailer daemon");
+  /* X-Loop written as a mailbox: the address inside the brackets counts. */
+  g_autofree char *named = message("Jane Smith <jane.smith@justice.gov.uk>",
+                                   "Subject: x\nX-Loop: IT Security <security@justice.gov.uk>\n");
+  expect_reason(named, IG_AUTO_LOOP, "carries our X-Loop header");
+}
+
+/* A gateway whose own address is postmaster@ sees its own mail as a loop,
+ * not as a bounce from someone else's daemon. */
+static void test_daemon_is_us(void **state)
+{
+  const char *raw = "From: postmaster@justice.gov.uk\nTo: postmaster@justice.gov.uk\n"
+                    "Subject: x\n\nhello\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgMail) m = mail_parse(raw, strlen(raw), &error);
+  assert_non_null(m);
+  IgAutoVerdict v = autoreply_classify(m, "postmaster@justice.gov.uk");
+  assert_int_equal(v.cls, IG_AUTO_LOOP);
+  assert_string_equal(v.reason, "sent from our own address");
+}
+
 static void test_no_from(void **state)
 {
   g_autofree char *raw = message(NULL, NULL);
@@ -297,6 +336,8 @@ int main(void)
     cmocka_unit_test(test_x_loop_other_address),
     cmocka_unit_test(test_out_of_office),
     cmocka_unit_test(test_reports),
+    cmocka_unit_test(test_reasons),
+    cmocka_unit_test(test_daemon_is_us),
     cmocka_unit_test(test_no_from),
     cmocka_unit_test(test_kinds),
   };

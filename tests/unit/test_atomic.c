@@ -1,0 +1,283 @@
+/* test_atomic.c - filing a message is all or nothing (SPEC section 9:
+ * nothing is lost, nothing is half-recorded). For each kind of mail (a new
+ * report that tells stakeholders, a reported phish with evidence, a reply,
+ * a bounce of our acknowledgement, an oversized message) a first run logs
+ * every write intake makes to the store. Then, for each of those writes in
+ * turn, a fresh store refuses that one write (a SQLite trigger stands in
+ * for the fault, no mocks): the message must fail with the store's error,
+ * leave every table as it was, and when offered again be recorded exactly
+ * as in the first run.
+ * A step whose failure is ignored, or that writes outside the message's
+ * savepoint, fails this test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "gateway/store_sqlite.h"
+#include "tests/unit/intake_fixture.h"
+
+/* Stakeholders for the routing rules, and a size limit for quarantine. */
+#define EXTRA "\n[stakeholders]\ndacu = dacu@x.gov.uk\nsiro = siro@x.gov.uk\n" \
+              "accreditor = accreditor@x.gov.uk\n[gateway]\nmax_message_size = 8KB\n"
+
+#define REPORT \
+  "From: Ann Lee <ann.lee@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
+  "Subject: Laptop stolen with case files\nMessage-ID: <r1@justice.gov.uk>\n" \
+  "Date: Mon, 23 Nov 2026 09:30:00 +0000\n\n" \
+  "Full name: Ann Lee\nDate and time of detection: 23/11/2026 09:10\n" \
+  "Impact: high\nPersonal data involved: yes\nCategory: lost-or-stolen-equipment\n" \
+  "Description: my laptop with case files on 40 people was stolen from my car.\n"
+
+static const char *const scenarios[][2] = {
+  { "new report", REPORT },
+  { "reported phish",
+    "From: Bob Kay <bob.kay@justice.gov.uk>\nTo: security@justice.gov.uk\n"
+    "Subject: FW: Your mailbox is full\nMessage-ID: <p1@justice.gov.uk>\n"
+    "Date: Mon, 23 Nov 2026 09:40:00 +0000\n\n"
+    "This looks like phishing, I did not click.\n\n"
+    "-----Original Message-----\nFrom: IT Support <support@mailbox-quota.example>\n"
+    "Sent: 23 November 2026 09:20\nTo: bob.kay@justice.gov.uk\n"
+    "Subject: Your mailbox is full\n\n"
+    "Click http://mailbox-quota.example/login to keep your mail.\n" },
+  { "reply",
+    "From: Ann Lee <ann.lee@justice.gov.uk>\nTo: security@justice.gov.uk\n"
+    "Subject: Re: [INC-2026-000001] Laptop stolen with case files\n"
+    "Message-ID: <r2@justice.gov.uk>\nIn-Reply-To: <r1@justice.gov.uk>\n\n"
+    "The police crime number is 4411.\n" },
+  { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
+  { "oversized", NULL },
+};
+
+/* Tables whose rows record the attempt itself, not the message. */
+static gboolean bookkeeping(const char *table)
+{
+  return strcmp(table, "failures") == 0 || strcmp(table, "in_flight") == 0;
+}
+
+/* The column that tells one write to a table from another. */
+static const char *discriminator(const char *table)
+{
+  if (strcmp(table, "events") == 0)
+    return "type";
+  if (strcmp(table, "outbox") == 0)
+    return "template";
+  if (strcmp(table, "messages") == 0)
+    return "kind";
+  return NULL;
+}
+
+static void exec(Fixture *f, const char *sql)
+{
+  char *msg = NULL;
+  if (sqlite3_exec(f->store->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s", sql, msg);
+}
+
+static int collect(void *data, int n, char **values, char **names)
+{
+  GString *out = data;
+  for (int i = 0; i < n; i++)
+    g_string_append_printf(out, "%s=%s|", names[i], values[i] ? values[i] : "NULL");
+  g_string_append_c(out, '\n');
+  return 0;
+}
+
+/* Rows of sql, one line each. */
+static char *rows(Fixture *f, const char *sql)
+{
+  GString *out = g_string_new(NULL);
+  assert_int_equal(sqlite3_exec(f->store->db, sql, collect, out, NULL), SQLITE_OK);
+  return g_string_free(out, FALSE);
+}
+
+static GPtrArray *tables(Fixture *f)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->store->db,
+      "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+      " AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &st, NULL), SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    g_ptr_array_add(out, g_strdup((const char *)sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  return out;
+}
+
+/* Every table but the bookkeeping, whole: what a failure must not change.
+ * The random part of our Message-IDs, and the audit hashes over them, are
+ * left out so two runs compare (test_store checks the hashes). */
+static char *snapshot(Fixture *f)
+{
+  g_autoptr(GPtrArray) names = tables(f);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < names->len; i++) {
+    const char *t = g_ptr_array_index(names, i);
+    if (bookkeeping(t))
+      continue;
+    g_autofree char *sql = g_strdup_printf("SELECT * FROM main.%s ORDER BY rowid", t);
+    g_autofree char *r = rows(f, sql);
+    g_string_append_printf(out, "[%s]\n%s", t, r);
+  }
+  g_autoptr(GRegex) uuid = g_regex_new("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                       "[0-9a-f]{12}", 0, 0, NULL);
+  g_autoptr(GRegex) hash = g_regex_new("[0-9a-f]{64}", 0, 0, NULL);
+  g_autofree char *all = g_string_free(out, FALSE);
+  g_autofree char *no_uuid = g_regex_replace_literal(uuid, all, -1, 0, "UUID", 0, NULL);
+  return g_regex_replace_literal(hash, no_uuid, -1, 0, "HASH", 0, NULL);
+}
+
+/* Like assert_string_equal, naming the first line that differs. */
+static void assert_same_store(const char *got, const char *want, const char *what)
+{
+  if (strcmp(got, want) == 0)
+    return;
+  g_auto(GStrv) g = g_strsplit(got, "\n", -1), w = g_strsplit(want, "\n", -1);
+  guint i = 0;
+  while (g[i] && w[i] && strcmp(g[i], w[i]) == 0)
+    i++;
+  fail_msg("%s: the store differs at line %u:\n got: %.300s\nwant: %.300s", what, i,
+           g[i] ? g[i] : "(end)", w[i] ? w[i] : "(end)");
+}
+
+static IgIntakeOutcome ingest(Fixture *f, const char *raw, char **error_out)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
+  IgIntakeItem item = { .name = "test", .raw = bytes };
+  intake_batch(&f->ctx, &item, 1, NULL);
+  IgIntakeOutcome outcome = item.outcome;
+  if (error_out)
+    *error_out = g_strdup(item.error);
+  intake_item_clear(&item);
+  return outcome;
+}
+
+/* Mail all sent, so the store is as a running service leaves it. */
+static void drain(Fixture *f)
+{
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
+                                 "2100-01-01T00:10:00Z", NULL))) {
+    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
+    outbox_rec_free(r);
+  }
+}
+
+/* A store in which the report of the first scenario has been filed (the
+ * reply and the bounce need its incident), and the raw mail of scenario s. */
+static Fixture *prepare(gsize s, char **raw)
+{
+  Fixture *f = intake_fixture_new(EXTRA);
+  /* About a hundred stores are made: durability is not what is tested. */
+  exec(f, "PRAGMA synchronous = OFF");
+  if (s == 0) {
+    *raw = g_strdup(REPORT);
+    return f;
+  }
+  assert_int_equal(ingest(f, REPORT, NULL), IG_INTAKE_NEW);
+  g_autofree char *ack = rows(f, "SELECT message_id FROM outbox WHERE template = 'ack'");
+  drain(f);
+  if (scenarios[s][1]) {
+    *raw = g_strdup(scenarios[s][1]);
+  } else if (strcmp(scenarios[s][0], "bounce") == 0) {
+    const char *id = strchr(ack, '=') + 1;
+    *raw = g_strdup_printf(
+        "From: Mail Delivery System <mailer-daemon@mx.justice.gov.uk>\n"
+        "To: security@justice.gov.uk\nSubject: Undelivered Mail Returned to Sender\n"
+        "Message-ID: <b1@mx.justice.gov.uk>\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain\n\nMailbox full.\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+        "Final-Recipient: rfc822; ann.lee@justice.gov.uk\nAction: failed\nStatus: 5.2.2\n"
+        "--b\nContent-Type: message/rfc822\n\nFrom: security@justice.gov.uk\n"
+        "Message-ID: <%.*s>\nSubject: ack\n\nThank you.\n--b--\n",
+        (int)(strchr(id, '|') - id), id);
+  } else {
+    GString *big = g_string_new("From: carl@justice.gov.uk\nSubject: Big\n"
+                                "Message-ID: <o1@justice.gov.uk>\n\n");
+    while (big->len < 9000)
+      g_string_append(big, "My phone was stolen on the bus this morning.\n");
+    *raw = g_string_free(big, FALSE);
+  }
+  return f;
+}
+
+/* Logs (table, operation, discriminator) of every write to the store. */
+static void log_writes(Fixture *f)
+{
+  exec(f, "CREATE TEMP TABLE writes(tbl TEXT, op TEXT, what TEXT,"
+          " UNIQUE(tbl, op, what))");
+  g_autoptr(GPtrArray) names = tables(f);
+  for (guint i = 0; i < names->len; i++) {
+    const char *t = g_ptr_array_index(names, i);
+    const char *d = discriminator(t);
+    if (bookkeeping(t))
+      continue;
+    for (int op = 0; op < 2; op++) {
+      const char *verb = op ? "UPDATE" : "INSERT";
+      g_autofree char *sql = g_strdup_printf(
+          "CREATE TEMP TRIGGER log_%s_%s AFTER %s ON main.%s BEGIN"
+          " INSERT OR IGNORE INTO writes VALUES('%s', '%s', %s%s); END",
+          t, verb, verb, t, t, verb, d ? "NEW." : "''", d ? d : "");
+      exec(f, sql);
+    }
+  }
+}
+
+static void test_each_write_all_or_nothing(void **state)
+{
+  (void)state;
+  for (gsize s = 0; s < G_N_ELEMENTS(scenarios); s++) {
+    g_autofree char *raw = NULL;
+    Fixture *f = prepare(s, &raw);
+    log_writes(f);
+    IgIntakeOutcome want = ingest(f, raw, NULL);
+    assert_int_not_equal(want, IG_INTAKE_FAILED);
+    g_autofree char *writes = rows(f, "SELECT tbl, op, what FROM temp.writes"
+                                      " ORDER BY tbl, op, what");
+    g_autofree char *whole = snapshot(f);
+    intake_fixture_free(f);
+    g_auto(GStrv) lines = g_strsplit(writes, "\n", -1);
+    assert_true(g_strv_length(lines) > 1);
+
+    for (char **l = lines; **l; l++) {
+      g_auto(GStrv) col = g_strsplit(*l, "|", -1);
+      const char *t = strchr(col[0], '=') + 1, *op = strchr(col[1], '=') + 1;
+      const char *what = strchr(col[2], '=') + 1;
+      f = prepare(s, &raw);
+      const char *d = discriminator(t);
+      g_autofree char *when = d ? g_strdup_printf("WHEN NEW.%s = '%s'", d, what)
+                                : g_strdup("");
+      g_autofree char *trigger = g_strdup_printf(
+          "CREATE TEMP TRIGGER refuse BEFORE %s ON main.%s %s"
+          " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", op, t, when);
+      exec(f, trigger);
+      g_autofree char *before = snapshot(f);
+      g_autofree char *error = NULL;
+      IgIntakeOutcome got = ingest(f, raw, &error);
+      g_autofree char *after = snapshot(f);
+      if (got != IG_INTAKE_FAILED || strcmp(before, after) != 0)
+        print_error("%s, refused %s %s %s: outcome %s (%s)\n", scenarios[s][0], op, t, what,
+                    intake_outcome_name(got), error ? error : "no error");
+      assert_int_equal(got, IG_INTAKE_FAILED);
+      assert_non_null(strstr(error, "refused by the test"));
+      assert_same_store(after, before, "after the refused write");
+      exec(f, "DROP TRIGGER temp.refuse");
+      assert_int_equal(ingest(f, raw, NULL), want);
+      g_autofree char *again = snapshot(f);
+      assert_same_store(again, whole, "offered again");
+      intake_fixture_free(f);
+    }
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_each_write_all_or_nothing),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
