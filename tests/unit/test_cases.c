@@ -11,6 +11,7 @@
 #include "gateway/config.h"
 #include "gateway/intake.h"
 #include "gateway/store.h"
+#include "parsers/mail.h"
 #include "tests/unit/intake_fixture.h"
 
 static int setup(void **state)
@@ -47,8 +48,9 @@ static char *open_incident(Fixture *f, const char *from, const char *message_id)
   return reference;
 }
 
-/* Every pending mail as "template>to" lines; bodies of the template
- * wanted are appended to *body. Each is marked sent on the way. */
+/* Every pending mail as "template>to" lines; mails of the template wanted
+ * are appended to *body as read back: Subject, In-Reply-To, References
+ * and the decoded text. Each is marked sent on the way. */
 static char *drain_outbox(Fixture *f, const char *template, GString *body)
 {
   GString *s = g_string_new(NULL);
@@ -56,8 +58,20 @@ static char *drain_outbox(Fixture *f, const char *template, GString *body)
   while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
                                  "2100-01-01T00:10:00Z", NULL))) {
     g_string_append_printf(s, "%s>%s\n", r->template_name, r->to);
-    if (body && template && strcmp(r->template_name, template) == 0 && r->body)
-      g_string_append_len(body, g_bytes_get_data(r->body, NULL), g_bytes_get_size(r->body));
+    if (body && template && strcmp(r->template_name, template) == 0 && r->body) {
+      gsize len = 0;
+      const char *data = g_bytes_get_data(r->body, &len);
+      g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
+      assert_non_null(mail);
+      g_string_append_printf(body, "Subject: %s\nIn-Reply-To: <%s>\nReferences:",
+                             mail->subject, mail->in_reply_to);
+      for (char **id = mail->references; id && *id; id++)   /* In-Reply-To's too */
+        g_string_append_printf(body, " <%s>", *id);
+      g_string_append(body, "\n\n");
+      for (const char *c = mail->body; *c; c++)   /* lines end CR LF on the wire */
+        if (*c != '\r')
+          g_string_append_c(body, *c);
+    }
     assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
     outbox_rec_free(r);
   }
@@ -158,6 +172,8 @@ static void test_reference_shape(void **state)
     { "Re: [INC-2026-00001] Lost phone", IG_INTAKE_NEW },
     /* Cut short at the end of the subject: nothing read past it. */
     { "Re: INC-2", IG_INTAKE_NEW },
+    { "Re: INC-", IG_INTAKE_NEW },
+    { "Re: INC-2026-00001", IG_INTAKE_NEW },
     { "Re: INC-2026-0000012 and INC-2026-000001", IG_INTAKE_ATTACHED },
     { "Re: [INC-2026-000001] Lost phone", IG_INTAKE_ATTACHED },
   };
@@ -213,6 +229,199 @@ static void test_no_form_reminder_past_rate_limit(void **state)
   intake_fixture_free(f);
 }
 
+/* A form report with these extra lines, from Ann; its reference. */
+static char *form_report(Fixture *f, const char *lines)
+{
+  g_autofree char *raw = g_strdup_printf(
+      "From: Ann Lee <ann.lee@justice.gov.uk>\nSubject: Security incident report\n"
+      "Message-ID: <form%d@x>\n\nFull name: Ann Lee\n%s"
+      "Description: my work laptop was stolen from the car.\n", ++f->sent, lines);
+  IgIntakeItem item = ingest(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  char *reference = g_strdup(item.reference);
+  intake_item_clear(&item);
+  return reference;
+}
+
+/* The incident's deadlines as "kind=due" lines, sorted. */
+static char *deadline_dues(Fixture *f, const char *reference)
+{
+  gint64 id = store_incident_id(f->store, reference, NULL);
+  g_autoptr(GPtrArray) deadlines = store_incident_deadlines(f->store, id, NULL);
+  assert_non_null(deadlines);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < deadlines->len; i++) {
+    IgDeadlineRec *d = g_ptr_array_index(deadlines, i);
+    g_ptr_array_add(lines, g_strdup_printf("%s=%s", d->kind, d->due_at));
+  }
+  g_ptr_array_sort(lines, compare_strings);
+  g_ptr_array_add(lines, NULL);
+  return g_strjoinv(" ", (char **)lines->pdata);
+}
+
+/* Triage is due by impact (SPEC 8 defaults: 1h, 4h, 24h; unassessed is
+ * chased as medium); a management report only for medium and high. The
+ * clock stands at 10:00. */
+static void test_deadlines_by_impact(void **state)
+{
+  Fixture *f = *state;
+  const struct {
+    const char *lines, *dues;
+  } cases[] = {
+    { "Impact: high\n", "form_reminder=2026-11-23T12:00:00Z "
+      "management_report=2026-12-03T10:00:00Z triage=2026-11-23T11:00:00Z" },
+    { "Impact: medium\n", "form_reminder=2026-11-23T12:00:00Z "
+      "management_report=2026-12-03T10:00:00Z triage=2026-11-23T14:00:00Z" },
+    { "Impact: low\n", "form_reminder=2026-11-23T12:00:00Z triage=2026-11-24T10:00:00Z" },
+    { "", "form_reminder=2026-11-23T12:00:00Z triage=2026-11-23T14:00:00Z" },
+  };
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    g_autofree char *ref = form_report(f, cases[c].lines);
+    g_autofree char *dues = deadline_dues(f, ref);
+    assert_string_equal(dues, cases[c].dues);
+  }
+}
+
+/* OST's notice of a late report says so, with the minutes and the policy;
+ * a near miss says so; neither line appears otherwise. */
+static void test_notice_late_near_miss(void **state)
+{
+  Fixture *f = *state;
+  g_free(form_report(f, "Date and time of detection: 23/11/2026 08:00\nNear miss: yes\n"));
+  g_autoptr(GString) late = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", late));
+  assert_non_null(strstr(late->str, "(REPORTED LATE)"));
+  assert_non_null(strstr(late->str, "REPORTED LATE: 120 minutes after detection "
+                                    "(policy: 60 minutes)."));
+  assert_non_null(strstr(late->str, "\nNear miss:         yes\n"));
+
+  g_free(form_report(f, "Date and time of detection: 23/11/2026 09:30\nNear miss: no\n"));
+  g_autoptr(GString) timely = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", timely));
+  assert_non_null(strstr(timely->str, "Detected:          23/11/2026 09:30 GMT"));
+  assert_null(strstr(timely->str, "LATE"));
+  assert_null(strstr(timely->str, "Near miss"));
+}
+
+/* n characters of text in lines of 64: the first starts "BEGIN", the last
+ * ends "END" without a line break, so the parser keeps every character. */
+static char *long_text(gsize n)
+{
+  GString *s = g_string_new("BEGIN");
+  while (s->len < n)
+    g_string_append_c(s, s->len % 64 == 63 ? '\n' : 'a');
+  g_string_overwrite(s, n - 3, "END");
+  return g_string_free(s, FALSE);
+}
+
+/* What a mail says is passed on to OST whole up to 16 KB of text and 1,000
+ * characters a field, and cut there, from its start, saying so. */
+static void test_notice_caps(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
+  g_free(drain_outbox(f, NULL, NULL));
+  for (int over = 0; over <= 1; over++) {
+    g_autofree char *text = long_text(16 * 1024 + over);
+    g_autofree char *raw = g_strdup_printf(
+        "From: ann.lee@justice.gov.uk\nSubject: Re: [%s] Lost phone\n"
+        "Message-ID: <cap%d@x>\n\n%s", ref, over, text);
+    IgIntakeItem item = ingest(f, raw);
+    assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+    intake_item_clear(&item);
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(drain_outbox(f, "correspondence", body));
+    assert_non_null(strstr(body->str, "\n\nBEGINaaa"));
+    assert_true((strstr(body->str, "END") != NULL) == !over);
+    assert_true((strstr(body->str, "[cut here: the rest is in the stored message]") != NULL)
+                == over);
+  }
+  for (int over = 0; over <= 1; over++) {
+    g_autofree char *area = g_strnfill(1000 + over, 'b');
+    area[0] = 'B';
+    g_autofree char *line = g_strdup_printf("Business area: %s\n", area);
+    g_free(form_report(f, line));
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(drain_outbox(f, "notify_ost", body));
+    g_autofree char *kept = g_strdup_printf("Business group:    B%.*s%s\n", 999, area + 1,
+                                            over ? "\u2026" : "");
+    if (!strstr(body->str, kept))
+      print_error("%s", body->str);
+    assert_non_null(strstr(body->str, kept));
+  }
+}
+
+/* A reply found by In-Reply-To or References alone joins its incident. */
+static void test_thread_by_message_id(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
+  const char *headers[] = { "In-Reply-To: <r1@x>", "References: <other@x> <r1@x>" };
+  for (gsize i = 0; i < G_N_ELEMENTS(headers); i++) {
+    g_autofree char *raw = g_strdup_printf(
+        "From: ann.lee@justice.gov.uk\nSubject: Re: Lost phone\nMessage-ID: <t%zu@x>\n%s\n\n"
+        "It was a Pixel 7.\n", i, headers[i]);
+    IgIntakeItem item = ingest(f, raw);
+    assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+    assert_string_equal(item.reference, ref);
+    intake_item_clear(&item);
+  }
+}
+
+/* OST's notices answer the mail they are about, so mail clients thread
+ * them: In-Reply-To and References name the report or the reply. */
+static void test_notices_threaded(void **state)
+{
+  Fixture *f = *state;
+  g_free(open_incident(f, "ann.lee@justice.gov.uk", "r1@x"));
+  g_autoptr(GString) first = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", first));
+  assert_non_null(strstr(first->str, "\nIn-Reply-To: <r1@x>"));
+  assert_non_null(strstr(first->str, "\nReferences: <r1@x> <r1@x>\n"));
+  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\n"
+                                "Subject: Re: [INC-2026-000001] Lost phone\n"
+                                "Message-ID: <r2@x>\n\nIt was a Pixel 7.\n");
+  intake_item_clear(&item);
+  g_autoptr(GString) reply = g_string_new(NULL);
+  g_free(drain_outbox(f, "correspondence", reply));
+  assert_non_null(strstr(reply->str, "\nIn-Reply-To: <r2@x>"));
+  assert_non_null(strstr(reply->str, "\nReferences: <r2@x> <r2@x>\n"));
+}
+
+/* Mailing-list mail is never filed on an incident, even when its subject
+ * names one. */
+static void test_bulk_not_attached(void **state)
+{
+  Fixture *f = *state;
+  g_free(open_incident(f, "ann.lee@justice.gov.uk", "r1@x"));
+  IgIntakeItem item = ingest(f, "From: list@lists.example.org\n"
+                                "Subject: Re: [INC-2026-000001] Lost phone\n"
+                                "List-Id: <security.lists.example.org>\n"
+                                "Message-ID: <l1@x>\n\nDigest of today's posts.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_UNMATCHED);
+  assert_string_equal(item.kind, "bulk");
+  intake_item_clear(&item);
+  assert_false(has_event(f, "INC-2026-000001", "bulk"));
+}
+
+/* With no OST address configured a reply is still filed, and the audit
+ * says OST was not told. */
+static void test_reply_without_ost(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
+  g_free(drain_outbox(f, NULL, NULL));
+  g_clear_pointer(&f->config->ost, g_free);
+  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\n"
+                                "Subject: Re: [INC-2026-000001] Lost phone\n"
+                                "Message-ID: <r2@x>\n\nIt was a Pixel 7.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  intake_item_clear(&item);
+  assert_true(has_event(f, ref, "rule_unrouted"));
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
+  assert_string_equal(mails, "");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -221,6 +430,13 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_reference_shape, setup, teardown),
     cmocka_unit_test_setup_teardown(test_form_reminder_only_when_acked, setup, teardown),
     cmocka_unit_test(test_no_form_reminder_past_rate_limit),
+    cmocka_unit_test_setup_teardown(test_deadlines_by_impact, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_notice_late_near_miss, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_notice_caps, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_thread_by_message_id, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_notices_threaded, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_bulk_not_attached, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reply_without_ost, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
