@@ -152,7 +152,7 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
       continue;
     g_autofree char *ref = g_strndup(p, plen + 12);
     gint64 id = store_incident_id(m->ctx->store, ref, error);
-    if (id)
+    if (id || (error && *error))
       return id;
   }
   gint64 id = store_incident_for_message_ids(m->ctx->store,

@@ -99,10 +99,12 @@ char *store_next_reference(IgStore *store, const char *prefix, int year,
 /* Inserts incident (its reference already allocated); sets incident->id. */
 gboolean store_add_incident(IgStore *store, IgIncident *incident, GError **error);
 
-/* The reference of incident id; caller frees; NULL if none. */
+/* The reference of incident id; caller frees; NULL with *error set if
+ * there is none or the store could not be read. */
 char *store_incident_reference(IgStore *store, gint64 id, GError **error);
 
-/* 0 when no such reference. */
+/* 0 when no such reference, without an error; 0 with *error set when the
+ * store could not be read (never taken for "no such incident"). */
 gint64 store_incident_id(IgStore *store, const char *reference, GError **error);
 
 /* NULL with no error when not found. */

@@ -130,10 +130,13 @@ char *store_incident_reference(IgStore *store, gint64 id, GError **error)
   if (!st)
     return NULL;
   sqlite3_bind_int64(st, 1, id);
-  char *ref = sqlite3_step(st) == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
-  sqlite3_reset(st);
-  if (!ref)
+  int rc = sqlite3_step(st);
+  char *ref = rc == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
+  if (rc == SQLITE_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no incident %" G_GINT64_FORMAT, id);
+  else if (rc != SQLITE_ROW)
+    sq_fail(store, error, "read incident reference");
+  sqlite3_reset(st);
   return ref;
 }
 
@@ -143,7 +146,10 @@ gint64 store_incident_id(IgStore *store, const char *reference, GError **error)
   if (!st)
     return 0;
   sq_bind_text(st, 1, reference);
-  gint64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  int rc = sqlite3_step(st);
+  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    sq_fail(store, error, "look up incident");
   sqlite3_reset(st);
   return id;
 }

@@ -58,10 +58,13 @@ GBytes *store_message_raw(IgStore *store, gint64 id, GError **error)
     return NULL;
   sqlite3_bind_int64(st, 1, id);
   GBytes *raw = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW)
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
     raw = g_bytes_new(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
-  else
+  else if (rc == SQLITE_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no stored message %" G_GINT64_FORMAT, id);
+  else
+    sq_fail(store, error, "read stored message");
   sqlite3_reset(st);
   return raw;
 }
