@@ -518,8 +518,8 @@ def run_phase(scratch, name, plan, args, sanitize):
 
 def report(files, plan, results, equivalent, seconds):
     print()
-    print("%-28s %7s %7s %8s %10s %10s %7s" % ("file", "mutants", "killed",
-          "survived", "equivalent", "stillborn", "score"))
+    print("%-28s %7s %7s %8s %10s %10s %7s %7s" % ("file", "mutants", "killed",
+          "survived", "equivalent", "stillborn", "score", "timeout"))
     survivors = []
     total_killed = total_scored = 0
     for f in files:
@@ -535,8 +535,11 @@ def report(files, plan, results, equivalent, seconds):
         total_killed += killed
         total_scored += scored
         score = "%.1f%%" % (100.0 * killed / scored) if scored else "-"
-        print("%-28s %7d %7d %8d %10d %10d %7s" % (f, len(ms), killed, len(live),
-              len(equiv), stillborn, score))
+        # Kills by timeout are shown apart: on a loaded machine a slow test
+        # can pass for a kill (raise --timeout to check them).
+        timeouts = sum(results[mu] == "timeout" for mu in ms)
+        print("%-28s %7d %7d %8d %10d %10d %7s %7d" % (f, len(ms), killed, len(live),
+              len(equiv), stillborn, score, timeouts))
     if total_scored:
         print("%-28s %7d %7d %8d %10s %10s %6.1f%%" % ("total", len(plan),
               total_killed, total_scored - total_killed, "", "",
