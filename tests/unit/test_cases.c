@@ -351,6 +351,28 @@ static void test_notice_caps(void **state)
   }
 }
 
+/* The acknowledgement echoes each value on one line, whole up to 200
+ * characters and cut there with an ellipsis. */
+static void test_ack_echo_cap(void **state)
+{
+  Fixture *f = *state;
+  for (int over = 0; over <= 1; over++) {
+    g_autofree char *systems = g_strnfill(200 + over, 'c');
+    systems[0] = 'S';
+    g_autofree char *line = g_strdup_printf("Systems affected: %s\n", systems);
+    g_free(form_report(f, line));
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(drain_outbox(f, "ack", body));
+    g_autofree char *echo = g_strdup_printf("  Systems affected: S%.*s\n", over ? 198 : 199,
+                                            systems + 1);
+    g_autofree char *cut = g_strdup_printf("  Systems affected: S%.*s\u2026\n", 198,
+                                           systems + 1);
+    if (!strstr(body->str, over ? cut : echo))
+      print_error("%s", body->str);
+    assert_non_null(strstr(body->str, over ? cut : echo));
+  }
+}
+
 /* A reply found by In-Reply-To or References alone joins its incident. */
 static void test_thread_by_message_id(void **state)
 {
@@ -433,6 +455,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_deadlines_by_impact, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_late_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_caps, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ack_echo_cap, setup, teardown),
     cmocka_unit_test_setup_teardown(test_thread_by_message_id, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notices_threaded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bulk_not_attached, setup, teardown),
