@@ -48,7 +48,7 @@ run: build
 test: test-deps build fuzz-build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz
-	@grep -h -E '^(crash test|ok: IDLE picked up)' $(BUILD)/Testing/Temporary/LastTest.log || true
+	@grep -h -E '^(crash test|IDLE latency: bare)' $(BUILD)/Testing/Temporary/LastTest.log || true
 	@$(MAKE) --no-print-directory sanitize
 	@tests/unit/valgrind.sh $(BUILD)
 

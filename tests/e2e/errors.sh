@@ -4,43 +4,64 @@
 source "$(dirname "$0")/lib.sh"
 write_config
 
-expect_status() { # description expected-status command...
-  local what=$1 want=$2 rc=0
-  shift 2
+# expect_error DESCRIPTION STATUS LINE COMMAND... - COMMAND exits with
+# STATUS and its stderr is LINE alone: the one line a user acts on.
+expect_error() {
+  local what=$1 want=$2 line=$3 rc=0
+  shift 3
   "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || rc=$?
   expect_eq "$what (exit status)" "$rc" "$want"
+  expect_eq "$what (stderr)" "$(cat "$WORK/err.txt")" "$line"
 }
 
 cp "$WORK/gateway.conf" "$WORK/bad.conf"
 sed -i 's/^report_within = .*/report_within = sixty/' "$WORK/bad.conf"
-expect_status "bad duration" 2 "$IG" -c "$WORK/bad.conf" check-config
-grep -q 'bad.conf.*report_within.*sixty' "$WORK/err.txt" && [ "$(wc -l < "$WORK/err.txt")" = 1 ] \
-  && ok "error names file, key and value on one line" || fail "message: $(cat "$WORK/err.txt")"
+# The line README.md shows for a bad value: file, section, key and value.
+bad_duration="incident-gateway: $WORK/bad.conf: [deadlines] report_within = \"sixty\": not a duration (use 90s, 60m, 2h or 10d)"
+expect_error "bad duration" 2 "$bad_duration" "$IG" -c "$WORK/bad.conf" check-config
 
 printf '[gatewy]\naddress = a@b.c\n' > "$WORK/bad2.conf"
-expect_status "unknown section" 2 "$IG" check-config -c "$WORK/bad2.conf"
-grep -q 'gatewy' "$WORK/err.txt" && ok "unknown section named" || fail "$(cat "$WORK/err.txt")"
+expect_error "unknown section" 2 "incident-gateway: $WORK/bad2.conf: unknown section [gatewy]" \
+  "$IG" check-config -c "$WORK/bad2.conf"
 
-expect_status "bad config stops ingest" 2 "$IG" -c "$WORK/bad.conf" ingest "$SRC/examples/01-form-phishing.eml"
-expect_status "missing config file" 2 "$IG" -c "$WORK/nope.conf" list
-expect_status "unknown command" 2 "$IG" frobnicate
-expect_status "option for another command" 2 "$IG" verify --pending
-expect_status "bad --now" 2 "$IG" list --now yesterday
-expect_status "bad --status" 2 "$IG" list --status sleeping
-expect_status "show without reference" 2 "$IG" show
-expect_status "show unknown reference" 1 "$IG" show INC-2026-999999
-expect_status "poll without --once" 2 "$IG" poll
+expect_error "bad config stops ingest" 2 "$bad_duration" \
+  "$IG" -c "$WORK/bad.conf" ingest "$SRC/examples/01-form-phishing.eml"
+expect_error "missing config file" 2 "incident-gateway: $WORK/nope.conf: cannot read: No such file or directory" \
+  "$IG" -c "$WORK/nope.conf" list
+expect_error "unknown command" 2 'incident-gateway: unknown command "frobnicate" (try --help)' \
+  "$IG" frobnicate
+expect_error "option for another command" 2 "incident-gateway: verify does not take --pending" \
+  "$IG" verify --pending
+expect_error "bad --now" 2 'incident-gateway: --now "yesterday": not an ISO-8601 time (e.g. 2026-11-22T14:40:00Z)' \
+  "$IG" list --now yesterday
+expect_error "bad --status" 2 \
+  'incident-gateway: --status "sleeping": use one of new, triaged, investigating, contained, resolved, closed, rejected' \
+  "$IG" list --status sleeping
+expect_error "show without reference" 2 "incident-gateway: show: give one reference, e.g. show INC-2026-000042" \
+  "$IG" show
+expect_error "show unknown reference" 1 "incident-gateway: show: no incident INC-2026-999999" \
+  "$IG" show INC-2026-999999
+expect_error "poll without --once" 2 "incident-gateway: poll: give --once (to keep watching the source, use run)" \
+  "$IG" poll
+"$IG" list --json | check_json "nothing recorded by the refused commands" 'd == []'
 
-# A missing file does not stop the others; the exit status says so.
-expect_status "ingest with a missing file" 1 "$IG" ingest "$WORK/missing.eml" "$SRC/examples/01-form-phishing.eml"
-grep -q 'missing.eml' "$WORK/err.txt" && ok "missing file named" || fail "$(cat "$WORK/err.txt")"
+# A missing file does not stop the others; the exit status says so, and
+# stderr names the file and, last, how many were not recorded.
+rc=0
+"$IG" ingest "$WORK/missing.eml" "$SRC/examples/01-form-phishing.eml" > /dev/null 2> "$WORK/err.txt" || rc=$?
+expect_eq "ingest with a missing file (exit status)" "$rc" 1
+grep -qx "$WORK/missing.eml: No such file or directory" "$WORK/err.txt" \
+  && ok "missing file named with the reason" || fail "$(cat "$WORK/err.txt")"
+expect_eq "ingest with a missing file: the last line counts what was not recorded" \
+  "$(tail -n 1 "$WORK/err.txt")" "incident-gateway: 1 of 2 messages were not recorded"
 "$IG" list --json | check_json "the good file was recorded" 'len(d) == 1'
 
 # Garbage, empty input and NUL bytes are stored and accounted for, never lost.
 : > "$WORK/empty.eml"
 head -c 3000 /dev/urandom > "$WORK/noise.eml"
 printf 'From: a@justice.gov.uk\nSubject: nul\nMessage-ID: <nul@x>\n\nbefore\0after\n' > "$WORK/nul.eml"
-expect_status "hostile input is accepted" 0 "$IG" ingest "$WORK/empty.eml" "$WORK/noise.eml" "$WORK/nul.eml"
+"$IG" ingest "$WORK/empty.eml" "$WORK/noise.eml" "$WORK/nul.eml" > /dev/null 2> "$WORK/err.txt" \
+  && ok "hostile input is accepted" || fail "hostile input: $(tail -n 3 "$WORK/err.txt")"
 "$IG" messages --json | check_json "every input stored" 'len(d) == 4'
 # random bytes may or may not read as a message, so find the NUL one by its id
 nul_ref=$("$IG" messages --json | python3 -c 'import json,sys; print([m["reference"] for m in json.load(sys.stdin) if m["message_id"] == "nul@x"][0])')

@@ -55,12 +55,27 @@ grep -q '07-out-of-office.eml: attached INC-2026-000001 auto-reply' "$WORK/inges
 "$IG" show INC-2026-000007 --json | check_json "auto-generated alert opens an incident without ack" \
   'any(e["type"] == "ack_suppressed" for e in d["events"]) and not any(m["kind"] == "ack" for m in d["messages"])'
 
+# Who got what: a line "REFERENCE ADDRESS" per mail written, from the file
+# name and its To: header. The checks that something was NOT sent read this
+# table, so first it must hold every mail, each with its recipient.
+sent_table() {
+  local f name
+  for f in "$out"/*.eml; do
+    name=$(basename "$f" .eml)
+    printf '%s %s\n' "${name#*-}" "$(sed -n 's/^To: \(.*\)\r$/\1/p' "$f" | head -n 1)"
+  done
+}
+sent_table > "$WORK/sent.txt"
+expect_eq "23 mails written, each with a reference and one recipient" \
+  "$(grep -cE '^INC-2026-00000[1-7] [^ @]+@[^ @]+$' "$WORK/sent.txt")" 23
+expect_eq "and nothing else in the outbox" "$(ls -A "$out" | wc -l)" 23
+
 # Acks: one per human report, none for the out-of-office or the alert.
 acks=$(grep -l '^Auto-Submitted: auto-replied' "$out"/*.eml | wc -l)
 expect_eq "six acknowledgements written" "$acks" 6
-grep -l '^To: ben.carter@justice.gov.uk' "$out"/*.eml >/dev/null 2>&1 \
+grep -q ' ben.carter@justice.gov.uk$' "$WORK/sent.txt" \
   && fail "out-of-office sender was answered" || ok "out-of-office sender not answered"
-grep -l '^To: no-reply@siem.justice.gov.uk' "$out"/*.eml >/dev/null 2>&1 \
+grep -q ' no-reply@siem.justice.gov.uk$' "$WORK/sent.txt" \
   && fail "no-reply sender was answered" || ok "no-reply sender not answered"
 
 ack=$(grep -l '^To: jane.smith@justice.gov.uk' "$out"/*.eml)
@@ -73,9 +88,12 @@ for h in '^Subject: \[INC-2026-000001\]' '^Message-ID: <INC-2026-000001\.ack\.' 
 done
 grep -q 'recorded as INC-2026-000001' "$ack" && ok "ack names the reference" || fail "ack body"
 
+# The form lines the reporter is asked to fill in: exactly what is missing
+# (the category was found, so it is not asked for).
 ack3=$(grep -l '^To: priya.patel@justice.gov.uk' "$out"/*.eml)
-grep -q 'Date and time of detection:' "$ack3" && grep -q 'Impact:' "$ack3" && ! grep -q 'Incident category:$' "$ack3" \
-  && ok "ack lists what is missing" || fail "ack of free text does not list missing fields"
+expect_eq "ack of free text asks for exactly the missing fields" \
+  "$(tr -d '\r' < "$ack3" | grep -E '^  [A-Z][^:]*:$')" \
+  "$(printf '  Date and time of detection:\n  Impact:\n  Personal data involved:')"
 
 # Routing: OST always; DACU+SIRO for personal data; SIRO for high; IAO;
 # Accreditor for medium/high; the supplier's contract owner.
@@ -87,8 +105,9 @@ done
 expect_eq "SIRO gets one mail for two rules" "$(grep -l '^To: siro@justice.gov.uk' "$out"/*INC-2026-000002.eml | wc -l)" 1
 grep -l '^To: contracts@justice.gov.uk' "$out"/*INC-2026-000004.eml >/dev/null \
   && ok "supplier contract owner told" || fail "supplier contract owner not told"
-grep -l '^To: siro@justice.gov.uk' "$out"/*INC-2026-000001.eml >/dev/null \
-  && fail "SIRO told of a medium incident without personal data" || ok "no SIRO for medium, no personal data"
+expect_eq "INC-1 (medium, no personal data): OST, Accreditor and the reporter; no SIRO" \
+  "$(grep '^INC-2026-000001 ' "$WORK/sent.txt" | cut -d' ' -f2 | sort | tr '\n' ' ')" \
+  "accreditation@justice.gov.uk jane.smith@justice.gov.uk ost@justice.gov.uk "
 
 # Every outgoing file is a complete message.
 for f in "$out"/*.eml; do
@@ -96,7 +115,8 @@ for f in "$out"/*.eml; do
     grep -q "$h" "$f" || { grep -q '^Subject: Incoming mail quarantined' "$f" || fail "$f lacks $h"; }
   done
 done
-ls -a "$out" | grep -q '\.tmp$' && fail "temporary file left in outbox" || ok "no temporary files in outbox"
+ls -A "$out" | grep -v '^[0-9]\{8\}-INC-2026-00000[1-7]\.eml$' && fail "other files in the outbox (above)" \
+  || ok "no temporary or other files beside the 23 mails"
 
 "$IG" outbox --json | check_json "outbox --json shape, all sent" \
   'all(set(r) >= {"id","kind","to","subject","message_id","reference","state","attempts","next_attempt_at","last_error"}
@@ -108,6 +128,7 @@ ls -a "$out" | grep -q '\.tmp$' && fail "temporary file left in outbox" || ok "n
 
 # Dedupe: the same files again, and the same Message-ID with other bytes.
 before=$(ls "$out" | wc -l)
+expect_eq "mails before the duplicates" "$before" 23
 "$IG" ingest "$SRC"/examples/*.eml --now $NOW > "$WORK/again.txt" 2>/dev/null || fail "second ingest exit $?"
 expect_eq "second ingest: all duplicates" "$(grep -c ': duplicate' "$WORK/again.txt")" 8
 sed 's/^Date: .*/Date: Mon, 23 Nov 2026 16:00:00 +0000/' "$SRC/examples/01-form-phishing.eml" > "$WORK/resent.eml"
@@ -157,6 +178,7 @@ Message-ID: <$ack_id>
 --b--
 DSN
 before=$(ls "$out" | wc -l)
+expect_eq "mails before the bounce: 23, and 10 acks and 11 OST notices for the flood" "$before" 44
 "$IG" ingest "$WORK/dsn.eml" --now $NOW 2>/dev/null | grep -q 'attached INC-2026-000001 bounce' \
   && ok "DSN attached to the incident of the bounced mail" || fail "DSN not attached"
 "$IG" outbox --json | check_json "bounced ack marked bounced" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end through the maildir: source: `poll --once` empties the inbox
 # into the Processed folder only after recording; `run` picks up new mail at
-# once (inotify), quarantines oversized mail, survives a bad reload, and
+# once (inotify), quarantines oversized mail, keeps its configuration when
+# a reload is refused and uses the new one after a good reload (SIGHUP), and
 # stops cleanly on SIGTERM.
 source "$(dirname "$0")/lib.sh"
 write_config "s/^max_message_size = .*/max_message_size = 4KB/"
@@ -50,17 +51,61 @@ expect_eq "oversized mail in Quarantine" "$(ls "$mail/.Quarantine/cur" | wc -l)"
 grep -l '^Subject: Incoming mail quarantined: larger than max_message_size' "$WORK/var/outbox"/*.eml > /dev/null \
   && ok "OST told of the quarantine" || fail "no quarantine notice"
 
-# SIGHUP with a broken config: refused, the service keeps running.
+# reference_of SUMMARY - waits up to 5 s for the incident with SUMMARY to be
+# recorded and its mail written; prints its reference. Reads the store
+# with good.conf, as gateway.conf may be the broken one.
+reference_of() {
+  local ref=""
+  for _ in $(seq 1 50); do
+    ref=$("$IG" -c "$WORK/good.conf" list --json | python3 -c 'import json,sys; print(" ".join(i["reference"] for i in json.load(sys.stdin) if i["summary"] == sys.argv[1]))' "$1")
+    [ -n "$ref" ] && [ -z "$(ls "$mail/new")" ] && ls "$WORK/var/outbox"/*"-$ref.eml" > /dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "$ref"
+}
+# wait_log TEXT - waits up to 5 s for TEXT in the service's log.
+wait_log() {
+  for _ in $(seq 1 50); do grep -q "$1" "$WORK/run.log" && return 0; sleep 0.1; done
+  return 1
+}
+live_report() { # n summary
+  printf 'From: Sam Lee <sam.lee@justice.gov.uk>\nTo: security@justice.gov.uk\nSubject: %s\nMessage-ID: <run-%s@justice.gov.uk>\n\nReporter name: Sam Lee\nIncident category: lost or stolen equipment\nDescription: %s.\n' "$2" "$1" "$2" > "$WORK/live-$1.eml"
+  deliver "live.$1" "$WORK/live-$1.eml"
+}
+
+# SIGHUP with a broken config (a new reference prefix and OST address, and
+# an unknown key): refused, the service keeps running on the old one, and
+# the next report is numbered and routed as before.
 cp "$WORK/gateway.conf" "$WORK/good.conf"
+sed -e 's/^reference_prefix = .*/reference_prefix = BAD/' \
+    -e 's/^ost = .*/ost = ost.refused@justice.gov.uk/' "$WORK/good.conf" > "$WORK/gateway.conf"
 echo "bogus_key = 1" >> "$WORK/gateway.conf"
 kill -HUP $pid
-sleep 0.5
+wait_log 'reload refused' && ok "bad reload refused" || fail "no refusal of the bad config: $(cat "$WORK/run.log")"
 kill -0 $pid 2>/dev/null && ok "bad reload keeps the service up" || fail "service died on a bad reload"
-grep -q 'reload refused' "$WORK/run.log" && ok "bad reload logged" || fail "no reload log line"
-cp "$WORK/good.conf" "$WORK/gateway.conf"
+live_report 2 "Tablet left on a train"
+ref=$(reference_of "Tablet left on a train")
+[[ $ref == INC-2026-* ]] && ok "after a refused reload: numbered with the old prefix ($ref)" \
+  || fail "after a refused reload: reference '$ref'"
+expect_eq "after a refused reload: OST told at the old address" \
+  "$(grep -l '^To: ost@justice.gov.uk' "$WORK/var/outbox"/*"-$ref.eml" 2>/dev/null | wc -l)" 1
+expect_eq "the refused address is never used" \
+  "$(grep -l 'ost.refused@' "$WORK/var/outbox"/*.eml | wc -l)" 0
+
+# A good reload (a new prefix and OST address): the next report is
+# numbered and routed by the new configuration.
+sed -e 's/^reference_prefix = .*/reference_prefix = SEC/' \
+    -e 's/^ost = .*/ost = ost.reloaded@justice.gov.uk/' "$WORK/good.conf" > "$WORK/gateway.conf"
 kill -HUP $pid
-sleep 0.5
-grep -q 'configuration reloaded' "$WORK/run.log" && ok "good reload applied" || fail "reload not applied"
+wait_log 'configuration reloaded' || fail "good reload not acted on: $(cat "$WORK/run.log")"
+live_report 3 "Badge lost in the car park"
+ref=$(reference_of "Badge lost in the car park")
+[[ $ref == SEC-2026-* ]] && ok "after a reload: numbered with the new prefix ($ref)" \
+  || fail "after a reload: reference '$ref', not SEC-2026-*"
+expect_eq "after a reload: OST told at the new address" \
+  "$(grep -l '^To: ost.reloaded@justice.gov.uk' "$WORK/var/outbox"/*"-$ref.eml" 2>/dev/null | wc -l)" 1
+expect_eq "after a reload: not at the old one" \
+  "$(grep -l '^To: ost@justice.gov.uk' "$WORK/var/outbox"/*"-$ref.eml" 2>/dev/null | wc -l)" 0
 
 kill -TERM $pid
 rc=0

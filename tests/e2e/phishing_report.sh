@@ -132,10 +132,14 @@ EOF
            and o["pattern"] == "[url:value = '"'"'http://payroll-update.example/form'"'"']" for o in d["objects"])
    and sorted(o["name"].split(":")[0] for o in d["objects"] if o["type"] == "report") == ["INC-2026-000001", "INC-2026-000002"]
    and [o["created"] for o in d["objects"] if o["type"] == "report"] == ["2026-11-23T10:05:00.000Z", "2026-11-23T11:05:00.000Z"]'
-rc=0; "$IG" observables --format xml > /dev/null 2>&1 || rc=$?
+rc=0; "$IG" observables --format xml > /dev/null 2> "$WORK/err.txt" || rc=$?
 expect_eq "observables: unknown format is a usage error" "$rc" 2
-"$IG" observables INC-2026-999999 > /dev/null 2>&1 && fail "observables of an unknown incident succeeded" \
-  || ok "observables: unknown incident refused"
+expect_eq "observables: unknown format named with the choices" "$(cat "$WORK/err.txt")" \
+  'incident-gateway: --format "xml": use one of text, json, csv, stix'
+rc=0; "$IG" observables INC-2026-999999 > /dev/null 2> "$WORK/err.txt" || rc=$?
+expect_eq "observables: unknown incident is a runtime failure" "$rc" 1
+expect_eq "observables: unknown incident named" "$(cat "$WORK/err.txt")" \
+  "incident-gateway: observables: no incident INC-2026-999999"
 
 # OST's notification lists the indicators defanged; nothing sent out holds
 # the attacker's live link.
@@ -144,8 +148,21 @@ grep -q 'hxxps://pay\[.\]invoices-online\[.\]example/login?id=7' "$ost" \
   && ok "OST notification lists the URL defanged" || fail "OST notification: $(cat "$ost")"
 grep -q 'REPORTED SUSPICIOUS MAIL' "$ost" && ok "OST notification names the evidence" \
   || fail "OST notification has no evidence section"
-grep -l 'https://pay.invoices-online.example\|http://payroll-update.example' "$WORK"/var/outbox/* \
-  && fail "a mail sent out holds a live attacker link" || ok "no live attacker link sent out"
+# Searched in each mail's decoded text, so no transfer encoding can hide a
+# link; the mails must be there to be searched.
+python3 - "$WORK"/var/outbox/* <<'EOF' && ok "no live attacker link in the 4 mails sent out" \
+  || fail "live attacker link sent out, or not the 4 mails expected"
+import email, email.policy, sys
+texts = []
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    texts.append("".join(p.get_content() for p in msg.walk() if p.get_content_maintype() == "text"))
+assert len(texts) == 4 and all("INC-2026-00000" in t for t in texts), [len(t) for t in texts]
+live = ("https://pay.invoices-online.example", "http://payroll-update.example")
+bad = [link for t in texts for link in live if link in t]
+assert not bad, bad
+EOF
 ack=$(grep -l '^To: jane.smith@' "$WORK"/var/outbox/*INC-2026-000001* | head -1)
 grep -q '^Dear Jane Smith,' "$ack" && ok "ack to the member of staff by name" \
   || fail "ack: $(grep Dear "$ack")"

@@ -3,7 +3,8 @@
 # both on loopback with TLS from a test CA: reports appended over IMAP
 # become incidents and leave INBOX for Processed, acknowledgements and
 # notifications arrive over SMTP; a wrong CA is refused; STARTTLS and
-# XOAUTH2 log in; IDLE picks up new mail at once; SMTP down keeps the
+# XOAUTH2 log in; IDLE picks up new mail at once (the gateway records a
+# report within 250 ms of a bare IDLE client's notice); SMTP down keeps the
 # outbox pending until it is back; webhooks are signed and retried.
 source "$(dirname "$0")/gateway_lib.sh"
 stack_tls
@@ -91,11 +92,24 @@ gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
 pid=$!
 wait_for "service connected" 10 grep -q 'connected (TLS verified, IDLE' "$WORK/run.log"
 sleep 0.3
-start=$(date +%s%N)
-imap_append "$(report 6)"
-if wait_for "IDLE pickup" 10 sh -c "\"$IG\" list --json | grep -q 'Test report 6'"; then
-  ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  ok "IDLE picked up a new message in $ms ms (poll_interval is 1h)"
+# Five reports, each timed from APPEND both to the server's IDLE notice to a
+# bare client of our own (the baseline) and to the gateway's commit of the
+# incident; medians of the five. The project's target is under 20 ms added;
+# here the allowance is 250 ms, because this machine has 2 cores shared by
+# Dovecot, the SMTP receiver, the probe, other tests (ctest -j) and other
+# people, and a scheduling stall of 100 ms or more is common. A gateway
+# that polled instead of IDLE (poll_interval is 1h here; even at 1 s) or
+# waited for anything before recording would still exceed it.
+for i in 6 14 15 16 17; do report $i > /dev/null; done
+if "$STACK_PYTHON" "$SRC/tests/integration/idle_latency.py" "$IMAPS_PORT" "$STACK/tls/ca.crt" \
+     "$STACK/imap.pass" "$WORK/var/gateway.db" "$WORK"/report-{6,14,15,16,17}.eml > "$WORK/idle.txt" 2>&1; then
+  sed -n 's/^report/IDLE latency: report/p' "$WORK/idle.txt"
+  read -r base gw < <(sed -n 's/^median //p' "$WORK/idle.txt")
+  echo "IDLE latency: bare IMAP IDLE notice $base ms, gateway recorded the incident $gw ms (medians of 5; added $((gw - base)) ms, allowed 250 ms)"
+  [ "$gw" -le $((base + 250)) ] && ok "IDLE: the gateway adds $((gw - base)) ms to the server's notice" \
+    || fail "IDLE: the gateway took $gw ms against the bare client's $base ms: $(cat "$WORK/idle.txt")"
+else
+  fail "IDLE latency probe: $(cat "$WORK/idle.txt")"
 fi
 wait_for "ack for the IDLE report sent" 10 sh -c "grep -lq '^X-Envelope-To: reporter6@justice.gov.uk' $STACK/smtp/*.eml" \
   && ok "ack for the IDLE report sent"
