@@ -61,12 +61,6 @@ TESTS = {
 }
 ALL_UNIT = r"^unit_"
 
-# The unit test run first for a file: the one named after its module, else
-# the one listed here.
-FIRST = {
-    "gateway/relay.c": "unit_report",
-}
-
 # Targets a mutant build needs: the unit test programs (they link ig_core).
 UNIT_TARGETS_RE = re.compile(r"foreach\(t ([a-z_ ]+)\)\s*\n\s*add_executable\(test_")
 
@@ -356,7 +350,7 @@ def first_test(path, pattern):
     """The unit test most likely to kill a mutant of path, or None."""
     stem = os.path.splitext(os.path.basename(path))[0]
     names = ["unit_" + t[len("test_"):] for t in unit_targets()]
-    for name in (FIRST.get(path), "unit_" + stem, "unit_" + stem.split("_")[0]):
+    for name in ("unit_" + stem, "unit_" + stem.split("_")[0]):
         if name in names and re.search(pattern, name):
             return name
     return None
