@@ -366,11 +366,15 @@ static char *ack_recipient(IgCaseMsg *m, const IgAutoVerdict *verdict, char **wh
   gint64 all = mine < 0 ? -1 : acks_within(m, NULL, c->rate_limit_total_window, error);
   if (all < 0)
     return NULL;
-  if (mine >= c->rate_limit_count)
+  if (mine >= c->rate_limit_count) {
     *why = g_strdup("rate_limit_per_sender reached");
-  else if (all >= c->rate_limit_total_count)
+    return NULL;
+  }
+  if (all >= c->rate_limit_total_count) {
     *why = g_strdup("rate_limit_total reached");
-  return *why ? NULL : g_steal_pointer(&to);
+    return NULL;
+  }
+  return g_steal_pointer(&to);
 }
 
 /* An acknowledgement echoes what was recorded, each value on one line and
