@@ -156,6 +156,25 @@ static void test_truncated_store_with_64k_pages_refused(void **state)
   f->store = open_store(f->path);
 }
 
+/* A store to be made in a directory the gateway may not write: refused
+ * with the reason, nothing left behind. (root writes anywhere: skipped.) */
+static void test_read_only_directory_refused(void **state)
+{
+  Fixture *f = *state;
+  if (geteuid() == 0)
+    skip();
+  g_autofree char *ro = g_build_filename(f->dir, "ro", NULL);
+  assert_int_equal(g_mkdir(ro, 0555), 0);
+  g_autofree char *path = g_build_filename(ro, "gateway.db", NULL);
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(path, &error));
+  g_autofree char *want = g_strdup_printf("%s: cannot create: Permission denied", ro);
+  assert_string_equal(error->message, want);
+  g_autoptr(GDir) dir = g_dir_open(ro, 0, NULL);
+  assert_null(g_dir_read_name(dir));
+  assert_int_equal(g_chmod(ro, 0750), 0); /* for teardown */
+}
+
 /* --- the run lock --- */
 
 /* The lock held by something that is not a gateway run (flock(1), a
@@ -376,6 +395,7 @@ int main(void)
     T(test_directory_refused),
     T(test_dangling_link_refused),
     T(test_truncated_store_with_64k_pages_refused),
+    T(test_read_only_directory_refused),
     T(test_lock_held_by_another_tool),
     T(test_lock_file_unusable),
     T(test_claim_on_busy_store),

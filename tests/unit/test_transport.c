@@ -2,8 +2,8 @@
  * transport_dir.c and the checks transport_smtp.c makes before it
  * connects: the dir: transport writes each mail once under its name and
  * never overwrites another file, re-sending the same mail counts as
- * delivered, and a target directory that is a file, has gone or is full
- * is an error naming it with no file left half-written; an SMTP row with
+ * delivered, and a target directory that is a file, has gone, may not be
+ * written or is full is an error naming it with no file left half-written; an SMTP row with
  * an address that is not one is refused for good before any connection,
  * and credentials that cannot be read fail the send, naming their file
  * or command, never their content. */
@@ -205,6 +205,28 @@ static void test_dir_removed_while_running(void **state)
   assert_true(t->send(t, a, &again));
 }
 
+/* A directory the gateway may not write: sending and checking fail with
+ * the reason. (root writes anywhere: skipped.) */
+static void test_dir_not_writable(void **state)
+{
+  if (geteuid() == 0)
+    skip();
+  g_autoptr(IgConfig) config = NULL;
+  g_autoptr(IgTransport) t = open_dir(&config, "ro");
+  g_autofree char *path = g_build_filename(dir, "ro", NULL);
+  assert_int_equal(g_chmod(path, 0555), 0);
+  g_autoptr(IgOutboxRec) a = row(5, "INC-2026-000001", "a@x.gov.uk", MAIL);
+  g_autoptr(GError) error = NULL;
+  assert_false(t->send(t, a, &error));
+  expect_message(error, "00000005-INC-2026-000001.eml: Permission denied");
+  g_autoptr(GError) check_error = NULL;
+  assert_false(t->check(t, &check_error));
+  g_autofree char *want = g_strdup_printf("transport dir:%s: Permission denied", path);
+  assert_string_equal(check_error->message, want);
+  g_autofree char *names = listing("ro");
+  assert_string_equal(names, "");
+}
+
 /* The disk fills while a mail is written (a file size limit stands in
  * for it): an error, and neither half a mail nor its temporary file is
  * left for a reader of the directory. */
@@ -304,6 +326,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_dir_never_overwrites, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_target_is_a_file, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_removed_while_running, make_dir, remove_dir),
+    cmocka_unit_test_setup_teardown(test_dir_not_writable, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_full_disk, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_smtp_refuses_bad_recipient, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_smtp_password_file_gone, make_dir, remove_dir),
