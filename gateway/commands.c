@@ -22,11 +22,10 @@ static IgConfig *load_config(const IgCli *cli, GError **error)
   return config_load(cli->config_path, error);
 }
 
-/* --now: ISO-8601; without a zone it is local time in the configured zone. */
+/* --now, when given: ISO-8601; without a zone it is local time in the
+ * configured zone. */
 static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **error)
 {
-  if (!cli->now)
-    return NULL;
   GDateTime *t = g_date_time_new_from_iso8601(cli->now, config->tz);
   if (!t)
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE,

@@ -124,29 +124,36 @@ static char *p_auth(IgConfig *c, void *f, const char *text)
   return syntax_one_of(text, words, f);
 }
 
-/* Stores a copy of text unless why says what is wrong with it. */
-static char *set_checked(void *f, const char *text, char *why)
+/* Stores a copy of the url text unless why says what is wrong with it,
+ * its scheme in lower case: schemes are case-insensitive (RFC 3986), and
+ * what picks a source or transport by its scheme compares them as such. */
+static char *set_url(void *f, const char *text, char *why)
 {
-  return why ? why : set_str(f, g_strdup(text));
+  if (why)
+    return why;
+  char *url = g_strdup(text);
+  for (char *p = url; *p && *p != ':'; p++)
+    *p = g_ascii_tolower(*p);
+  return set_str(f, url);
 }
 
 static char *p_source_url(IgConfig *c, void *f, const char *text)
 {
   static const char *const schemes[3] = {"maildir:", "imap://", "imaps://"};
-  return set_checked(f, text, syntax_check_url(text, schemes,
+  return set_url(f, text, syntax_check_url(text, schemes,
       "maildir:PATH, imaps://HOST/FOLDER or imap://HOST/FOLDER"));
 }
 
 static char *p_transport_url(IgConfig *c, void *f, const char *text)
 {
   static const char *const schemes[3] = {"dir:", "smtp://", "smtps://"};
-  return set_checked(f, text, syntax_check_url(text, schemes,
+  return set_url(f, text, syntax_check_url(text, schemes,
       "dir:PATH, smtps://HOST:465 or smtp://HOST:587"));
 }
 
 static char *p_webhook_url(IgConfig *c, void *f, const char *text)
 {
-  return set_checked(f, text, syntax_check_webhook_url(text));
+  return set_url(f, text, syntax_check_webhook_url(text));
 }
 
 static char *p_events(IgConfig *c, void *f, const char *text)

@@ -108,6 +108,10 @@ int main(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_auto(GStrv) args = g_strdupv(argv);
   dispatch(ctx, &args, &error);
+  /* Text goes out through stdout's buffer: a full disk shows only here,
+   * and output cut short must not pass for the whole of it. */
+  if (!error && fflush(stdout) != 0)
+    g_set_error(&error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
   if (!error)
     return 0;
   fprintf(stderr, "incident-gateway: %s\n", error->message);

@@ -92,11 +92,6 @@ gboolean observables_print(GPtrArray *rows, const char *format, GDateTime *now, 
     g_autofree char *out = csv(rows);
     return print_text(out, error);
   }
-  if (strcmp(format, "json") != 0 && strcmp(format, "stix") != 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "--format \"%s\": use json, csv or stix",
-                format);
-    return FALSE;
-  }
   json_t *doc = json(rows, now, strcmp(format, "stix") == 0);
   gboolean ok = doc && json_print(doc);
   json_decref(doc);

@@ -8,8 +8,9 @@
 #include <glib.h>
 
 /* Prints rows (IgObservable* with reference) to stdout in format: NULL
- * or "text", "json", "csv", "stix"; now dates the STIX objects. FALSE
- * with error when writing fails or the format is unknown. */
+ * or "text", "json", "csv", "stix" (the caller checks it is one of
+ * them); now dates the STIX objects. FALSE with error when writing
+ * fails. */
 gboolean observables_print(GPtrArray *rows, const char *format, GDateTime *now, GError **error);
 
 #endif

@@ -75,14 +75,10 @@ GBytes *source_read_message(int fd, gint64 max_size, gint64 *size, GError **erro
 
 IgSource *source_open(const IgConfig *config, GError **error)
 {
-  const char *url = config->source.url;
-  if (g_str_has_prefix(url, "maildir:"))
+  /* config.c lets only maildir:, imap:// and imaps:// through, in lower case. */
+  if (g_str_has_prefix(config->source.url, "maildir:"))
     return source_maildir_new(config, error);
-  if (g_str_has_prefix(url, "imap://") || g_str_has_prefix(url, "imaps://"))
-    return source_imap_new(config, error);
-  g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: [source] url = \"%s\": unknown scheme",
-              config->path, url);
-  return NULL;
+  return source_imap_new(config, error);
 }
 
 void source_free(IgSource *source)

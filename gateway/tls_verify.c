@@ -36,6 +36,13 @@ gboolean tls_verify_chain(GPtrArray *chain, const char *host, const char *ca_fil
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: out of memory", host);
     goto out;
   }
+  /* OpenSSL checks no name at all when given none: any certificate from a
+   * trusted CA would pass for this server. */
+  if (!host || !*host) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
+                "TLS: no host name to check the server's certificate against");
+    goto out;
+  }
   if (!chain || chain->len == 0 || !(leaf = from_der(g_ptr_array_index(chain, 0)))) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
                 "TLS %s: the server presented no readable certificate", host);
@@ -52,23 +59,18 @@ gboolean tls_verify_chain(GPtrArray *chain, const char *host, const char *ca_fil
                 host, ca_file ? " from " : "", ca_file ? ca_file : "");
     goto out;
   }
-  if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
+  /* The purpose: a certificate issued for clients or mail signing, under a
+   * CA we trust, must not let its holder pose as our server. Setting up
+   * fails only when OpenSSL runs out of memory. */
+  if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted) ||
+      !X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER) ||
+      !(param = X509_STORE_CTX_get0_param(ctx)) ||
+      (is_ip(host) ? !X509_VERIFY_PARAM_set1_ip_asc(param, host)
+                   : !X509_VERIFY_PARAM_set1_host(param, host, 0))) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: cannot set up verification", host);
     goto out;
   }
-  param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-  /* A certificate issued for clients or mail signing, under a CA we trust,
-   * must not let its holder pose as our server. */
-  if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: cannot set up verification", host);
-    goto out;
-  }
-  if (is_ip(host) ? !X509_VERIFY_PARAM_set1_ip_asc(param, host)
-                  : !X509_VERIFY_PARAM_set1_host(param, host, 0)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "TLS %s: not a host name", host);
-    goto out;
-  }
   if (X509_verify_cert(ctx) != 1) {
     int code = X509_STORE_CTX_get_error(ctx);
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,

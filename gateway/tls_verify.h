@@ -9,8 +9,10 @@
 
 #include <glib.h>
 
-/* chain: DER certificates, leaf first (GBytes*). ca_file may be NULL.
- * FALSE with IG_ERROR_RUNTIME naming the host and OpenSSL's reason. */
+/* chain: DER certificates, leaf first (GBytes*). host: the name or IP
+ * address the leaf must be for (an empty one is refused). ca_file may be
+ * NULL. FALSE with IG_ERROR_RUNTIME naming the host and OpenSSL's reason,
+ * or IG_ERROR_CONFIG when ca_file cannot be loaded. */
 gboolean tls_verify_chain(GPtrArray *chain, const char *host, const char *ca_file,
                           GError **error);
 

@@ -6,6 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 write_config
 expect_eq "list: an empty store says so" "$("$IG" list)" "no incidents"
+expect_eq "messages: an empty store says so" "$("$IG" messages)" "no messages"
+expect_eq "outbox: an empty outbox says so" "$("$IG" outbox)" "outbox empty"
 mkdir -p "$WORK/in"
 printf 'From: Jane Smith <jane.smith@justice.gov.uk>\r\nSubject: Laptop stolen\r\nMessage-ID: <t-1@justice.gov.uk>\r\n\r\nMy laptop was stolen.\r\n' > "$WORK/in/1.eml"
 # A folded quoted local part: GMime keeps the CR LF inside the address.
@@ -48,4 +50,32 @@ grep -qF 'hello\u{1B}[2Jworld' "$WORK/outbox.txt" && ok "outbox: the sender's ES
   || fail "outbox: $(cat -v "$WORK/outbox.txt")"
 grep -q $'[\e\r]' "$WORK/outbox.txt" && fail "outbox printed a raw control character" \
   || ok "outbox: no raw control characters"
+
+# A form report sent 90 minutes after detection, with a two-line
+# description and the actions taken, whose subject hides a file name
+# behind a right-to-left override; the first mail it queues meets a
+# different file of its name in the dir: transport, so it waits.
+printf 'From: Ann Lee <ann.lee@justice.gov.uk>\r\nSubject: =?utf-8?q?Invoice_=E2=80=AEfdp.exe?=\r\nMessage-ID: <t-3@justice.gov.uk>\r\nDate: Mon, 23 Nov 2026 10:30:00 +0000\r\n\r\nReporter name: Ann Lee\r\nDate and time of detection: 23/11/2026 09:00\r\nIncident category: malware\r\nImpact: low\r\nPersonal data involved: no\r\nDescription: A pop-up said my files were encrypted.\r\n  Then the PC restarted.\r\nActions taken: Unplugged the network cable.\r\n' > "$WORK/in/3.eml"
+next_row=$(printf '%08d' $((rows + 1)))
+printf 'an earlier mail\n' > "$WORK/var/outbox/$next_row-INC-2026-000002.eml"
+"$IG" ingest "$WORK/in/3.eml" > /dev/null 2>&1 || fail "ingest of the form report"
+
+"$IG" show INC-2026-000002 > "$WORK/show2.txt"
+grep -q '^Minutes to report: *90 (late)$' "$WORK/show2.txt" && ok "show: minutes to report, late" \
+  || fail "show: $(grep Minutes "$WORK/show2.txt")"
+grep -A3 '^Description:$' "$WORK/show2.txt" | grep -q '^Then the PC restarted.$' \
+  && ok "show: the description keeps its lines" || fail "show: $(cat "$WORK/show2.txt")"
+grep -A1 '^Actions taken:$' "$WORK/show2.txt" | grep -q '^Unplugged the network cable.$' \
+  && ok "show: actions taken" || fail "show: no actions taken in $(cat "$WORK/show2.txt")"
+"$IG" list | grep -q '^INC-2026-000002 .*  \[late\]$' && ok "list: a late report marked" \
+  || fail "list: $("$IG" list)"
+"$IG" messages | grep -qF 'Invoice \u{202E}fdp.exe' && ok "messages: a right-to-left override shown escaped" \
+  || fail "messages: $("$IG" messages | cat -v)"
+
+"$IG" outbox > "$WORK/outbox2.txt"
+grep -A1 "^$((rows + 1)) *pending *1 *INC-2026-000002 " "$WORK/outbox2.txt" \
+  | grep -q '^        last error: .*a different file already has this name; not overwritten (next attempt [0-9-]* [0-9:]*)$' \
+  && ok "outbox: a waiting row with its last error and next attempt" || fail "outbox: $(cat "$WORK/outbox2.txt")"
+expect_eq "outbox: one line per row, one more for each last error" "$(grep -vc '^        last error: ' "$WORK/outbox2.txt")" \
+  $(( $("$IG" outbox --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') + 1 ))
 finish

@@ -1,7 +1,8 @@
-/* store_fixture.h - test fixture for test_store.c: a fresh store in a
+/* store_fixture.h - test fixture for the store tests: a fresh store in a
  * temporary directory per test (removed afterwards), raw SQL behind the
  * store's back, and builders for incidents, messages and outbox rows.
- * Include after cmocka.h. */
+ * Include after cmocka.h. Shared by test_store.c and test_store_errors.c,
+ * which use different helpers: hence G_GNUC_UNUSED. */
 #ifndef IG_TEST_STORE_FIXTURE_H
 #define IG_TEST_STORE_FIXTURE_H
 
@@ -22,7 +23,7 @@ typedef struct {
 #define T0 "2026-01-01T10:00:00Z"
 #define BODY "Subject: x\r\n\r\nbody\r\n"
 
-static void check(gboolean ok, GError *error)
+G_GNUC_UNUSED static void check(gboolean ok, GError *error)
 {
   if (!ok)
     print_error("store error: %s\n", error ? error->message : "(no error set)");
@@ -30,7 +31,7 @@ static void check(gboolean ok, GError *error)
   assert_null(error);
 }
 
-static void remove_tree(const char *path)
+G_GNUC_UNUSED static void remove_tree(const char *path)
 {
   g_autoptr(GDir) dir = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? NULL
                         : g_dir_open(path, 0, NULL);
@@ -41,7 +42,7 @@ static void remove_tree(const char *path)
   g_remove(path);
 }
 
-static IgStore *open_store(const char *path)
+G_GNUC_UNUSED static IgStore *open_store(const char *path)
 {
   g_autoptr(GError) error = NULL;
   IgStore *s = store_open(path, &error);
@@ -49,7 +50,7 @@ static IgStore *open_store(const char *path)
   return s;
 }
 
-static int setup(void **state)
+G_GNUC_UNUSED static int setup(void **state)
 {
   Fixture *f = g_new0(Fixture, 1);
   f->dir = g_dir_make_tmp("ig-store-XXXXXX", NULL);
@@ -61,7 +62,7 @@ static int setup(void **state)
   return 0;
 }
 
-static int teardown(void **state)
+G_GNUC_UNUSED static int teardown(void **state)
 {
   Fixture *f = *state;
   store_close(f->store);
@@ -72,7 +73,7 @@ static int teardown(void **state)
   return 0;
 }
 
-static void reopen(Fixture *f)
+G_GNUC_UNUSED static void reopen(Fixture *f)
 {
   store_close(f->store);
   f->store = open_store(f->path);
@@ -81,7 +82,7 @@ static void reopen(Fixture *f)
 /* Runs one SQL statement on the database file through a second, raw
  * connection (behind the store's back); returns the first column of the
  * first row as text, or NULL. */
-static char *sql(Fixture *f, const char *query)
+G_GNUC_UNUSED static char *sql(Fixture *f, const char *query)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
@@ -98,7 +99,7 @@ static char *sql(Fixture *f, const char *query)
   return out;
 }
 
-static char *next_ref(Fixture *f, int year)
+G_GNUC_UNUSED static char *next_ref(Fixture *f, int year)
 {
   g_autoptr(GError) error = NULL;
   char *ref = store_next_reference(f->store, "INC", year, &error);
@@ -106,14 +107,14 @@ static char *next_ref(Fixture *f, int year)
   return ref;
 }
 
-static void set(char **field, const char *value)
+G_GNUC_UNUSED static void set(char **field, const char *value)
 {
   g_free(*field);
   *field = g_strdup(value);
 }
 
 /* A minimal valid incident; the caller frees. */
-static IgIncident *minimal_incident(const char *ref, const char *received_at)
+G_GNUC_UNUSED static IgIncident *minimal_incident(const char *ref, const char *received_at)
 {
   IgIncident *inc = incident_new();
   set(&inc->reference, ref); set(&inc->status, "new"); set(&inc->via, "direct");
@@ -122,7 +123,7 @@ static IgIncident *minimal_incident(const char *ref, const char *received_at)
   return inc;
 }
 
-static gint64 add_incident(Fixture *f, const char *ref, const char *status,
+G_GNUC_UNUSED static gint64 add_incident(Fixture *f, const char *ref, const char *status,
                            const char *impact, const char *received_at)
 {
   g_autoptr(GError) error = NULL;
@@ -135,7 +136,7 @@ static gint64 add_incident(Fixture *f, const char *ref, const char *status,
 }
 
 /* Stores raw as an incoming message; want_ok FALSE expects a refusal. */
-static gint64 put_message(Fixture *f, const char *message_id, const char *raw,
+G_GNUC_UNUSED static gint64 put_message(Fixture *f, const char *message_id, const char *raw,
                           gint64 incident_id, gboolean want_ok)
 {
   g_autoptr(GError) error = NULL;
@@ -155,7 +156,7 @@ static gint64 put_message(Fixture *f, const char *message_id, const char *raw,
   return id;
 }
 
-static gint64 add_outbox(Fixture *f, gint64 incident_id, const char *template_name,
+G_GNUC_UNUSED static gint64 add_outbox(Fixture *f, gint64 incident_id, const char *template_name,
                          const char *to, const char *message_id, const char *created_at)
 {
   g_autoptr(GError) error = NULL;
@@ -172,7 +173,7 @@ static gint64 add_outbox(Fixture *f, gint64 incident_id, const char *template_na
 
 /* Claims the next due row at now for owner, for ten minutes; asserts
  * there is one. */
-static IgOutboxRec *claim(Fixture *f, const char *now, const char *owner)
+G_GNUC_UNUSED static IgOutboxRec *claim(Fixture *f, const char *now, const char *owner)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) t = iso_parse(now);
@@ -183,7 +184,7 @@ static IgOutboxRec *claim(Fixture *f, const char *now, const char *owner)
   return row;
 }
 
-static void expect_no_claim(Fixture *f, const char *now)
+G_GNUC_UNUSED static void expect_no_claim(Fixture *f, const char *now)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IgOutboxRec) row = store_outbox_claim(f->store, now, "someone 1",
@@ -194,13 +195,13 @@ static void expect_no_claim(Fixture *f, const char *now)
   assert_null(row);
 }
 
-static void add_event(Fixture *f, gint64 incident_id, const char *type, const char *detail)
+G_GNUC_UNUSED static void add_event(Fixture *f, gint64 incident_id, const char *type, const char *detail)
 {
   g_autoptr(GError) error = NULL;
   check(store_add_event(f->store, incident_id, T0, "gateway", type, detail, &error), error);
 }
 
-static gboolean seen(Fixture *f, const char *sha, const char *message_id)
+G_GNUC_UNUSED static gboolean seen(Fixture *f, const char *sha, const char *message_id)
 {
   g_autoptr(GError) error = NULL;
   gboolean result = -1;

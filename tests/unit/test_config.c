@@ -329,6 +329,16 @@ static void test_urls(void **state)
   expect_error("[transport]\nurl = dir:\n", "[transport] url", NULL);
   expect_error("[source]\nca_file = /nonexistent/ca.pem\n", "[source] ca_file",
                "/nonexistent/ca.pem", NULL);
+
+  /* Schemes are case-insensitive; they are kept in lower case, the rest
+   * as written, so the source and transport they name are the ones used. */
+  g_autoptr(IgConfig) upper = load("[source]\nurl = IMAPS://Mail.Justice.gov.uk/INBOX\n"
+                                   "[transport]\nurl = Dir:var/Outbox\n"
+                                   "[webhook.siem]\nurl = HTTPS://siem.example.com/Hook\n");
+  assert_string_equal(upper->source.url, "imaps://Mail.Justice.gov.uk/INBOX");
+  assert_string_equal(upper->transport.url, "dir:var/Outbox");
+  assert_string_equal(((IgWebhook *)g_ptr_array_index(upper->webhooks, 0))->url,
+                      "https://siem.example.com/Hook");
 }
 
 static void test_addresses(void **state)

@@ -388,6 +388,118 @@ static void test_disk_full_names_the_cause(void **state)
   }
 }
 
+/* A message of no bytes at all (an empty file, an empty pipe) is stored
+ * and accounted for like any other, never dropped. */
+static void test_empty_message_recorded(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[1] = { g_bytes_new(NULL, 0) };
+  IgIntakeItem items[1];
+  run_batch(f, items, raws, 1);
+  assert_int_not_equal(items[0].outcome, IG_INTAKE_FAILED);
+  g_autofree char *empty = hash_sha256_hex("", 0);
+  g_autofree char *stored = query_text(f, "SELECT sha256 || ' ' || size FROM messages");
+  g_autofree char *want = g_strdup_printf("%s 0", empty);
+  assert_string_equal(stored, want);
+  intake_item_clear(&items[0]);
+  g_bytes_unref(raws[0]);
+}
+
+/* Another process holds the write lock (the 10 s wait cut short) */
+static sqlite3 *lock_store(Fixture *f)
+{
+  sqlite3_busy_timeout(f->store->db, 0);
+  sqlite3 *other = NULL;
+  assert_int_equal(sqlite3_open(f->config->database, &other), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  return other;
+}
+
+static void unlock_store(Fixture *f, sqlite3 *other)
+{
+  sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(other);
+  sqlite3_busy_timeout(f->store->db, 10000);
+}
+
+/* After a crash, a store busy with another process's write: nothing is
+ * recorded and the error is transient (ingest exits 75, the MTA retries);
+ * the death is not counted against the message, whose mark stays. */
+static void test_crash_recovery_on_busy_store(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raw = report(1);
+  g_autofree char *sha = sha_of(raw);
+  assert_true(store_in_flight_set(f->store, sha, TRUE, NULL));
+  sqlite3 *other = lock_store(f);
+  IgIntakeItem item = { .name = "one", .raw = raw };
+  g_autoptr(GError) error = NULL;
+  assert_false(intake_batch(&f->ctx, &item, 1, &error));
+  unlock_store(f, other);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error->message, "database is locked"));
+  assert_int_equal(item.outcome, IG_INTAKE_FAILED);
+  assert_int_equal(store_in_flight_get(f->store, sha, NULL), 1);
+  g_autofree char *failures = query_text(f, "SELECT count(*) FROM failures");
+  assert_string_equal(failures, "0");
+  g_autofree char *messages = query_text(f, "SELECT count(*) FROM messages");
+  assert_string_equal(messages, "0");
+  intake_item_clear(&item);
+  g_bytes_unref(raw);
+}
+
+/* Caps the store a few pages above what it holds (or lifts the cap). */
+static void cap_store(Fixture *f, gboolean full)
+{
+  g_autofree char *pages = query_text(f, "PRAGMA page_count");
+  g_autofree char *cap = g_strdup_printf("PRAGMA max_page_count = %d",
+                                         full ? atoi(pages) + 2 : 1000000);
+  assert_int_equal(sqlite3_exec(f->store->db, cap, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static GBytes *big_report(void)
+{
+  GString *big = g_string_new("From: r9@justice.gov.uk\nSubject: big\nMessage-ID: <big@x>\n\n");
+  for (int i = 0; i < 5000; i++)
+    g_string_append(big, "A line of a long report that will not fit.\n");
+  gsize len = big->len;
+  return g_bytes_new_take(g_string_free(big, FALSE), len);
+}
+
+/* A message that killed the gateway three times cannot be quarantined
+ * because the disk is full: it is not lost, its mark stays, and once
+ * there is room again it is quarantined unparsed. */
+static void test_poison_kept_when_disk_full(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raw = big_report();
+  g_autofree char *sha = sha_of(raw);
+  for (int i = 0; i < 2; i++)
+    store_note_failure(f->store, sha, "the gateway stopped", "2026-11-23T09:00:00Z", NULL);
+  assert_true(store_in_flight_set(f->store, sha, TRUE, NULL));
+  cap_store(f, TRUE);
+  IgIntakeItem item = { .name = "poison", .raw = raw };
+  g_autoptr(GError) error = NULL;
+  assert_false(intake_batch(&f->ctx, &item, 1, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error->message, "database or disk is full"));
+  assert_int_equal(item.outcome, IG_INTAKE_FAILED);
+  assert_null(item.reference);
+  g_autofree char *none = query_text(f, "SELECT count(*) FROM messages");
+  assert_string_equal(none, "0");
+  assert_int_equal(store_in_flight_get(f->store, sha, NULL), 1);
+
+  cap_store(f, FALSE);
+  IgIntakeItem again = { .name = "poison", .raw = raw };
+  assert_true(intake_batch(&f->ctx, &again, 1, NULL));
+  assert_int_equal(again.outcome, IG_INTAKE_QUARANTINED);
+  g_autofree char *note = query_text(f, "SELECT note FROM messages WHERE kind = 'quarantined'");
+  assert_non_null(strstr(note, "the gateway stopped 4 times while recording it"));
+  intake_item_clear(&item);
+  intake_item_clear(&again);
+  g_bytes_unref(raw);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -401,6 +513,9 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, teardown),
     cmocka_unit_test_setup_teardown(test_arrival_time, setup, teardown),
     cmocka_unit_test_setup_teardown(test_encrypted_report, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_empty_message_recorded, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_crash_recovery_on_busy_store, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_poison_kept_when_disk_full, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

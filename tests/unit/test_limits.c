@@ -227,6 +227,52 @@ static void test_long_text_cut_and_noted(void **state)
   assert_int_equal(s->skipped->len, 0);
 }
 
+/* An HTML part beyond 1 MiB of markup is converted from its first MiB,
+ * and the mail says how long it was. */
+static void test_long_html_cut_and_noted(void **state)
+{
+  g_autofree char *html = repeat("<html><body><p>start</p>",
+                                 "<div><span class=\"c\"><b>caf\xc3\xa9</b></span></div>", 1536 << 10);
+  g_autofree char *raw = html_mail(html);
+  g_autoptr(IgMail) m = mail_parse(raw, strlen(raw), NULL);
+  assert_non_null(m);
+  assert_true(m->body_from_html);
+  assert_true(g_str_has_prefix(m->body, "start"));
+  assert_true(g_utf8_validate(m->body, -1, NULL));
+  assert_int_equal(m->skipped->len, 1);
+  g_autofree char *max = g_format_size_full(1 << 20, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *longest = g_format_size_full(strlen(html) + 1, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *want = g_strdup_printf("1 HTML part cut to the first %s of markup"
+                                          " (longest %s)", max, longest);
+  assert_string_equal(g_ptr_array_index(m->skipped, 0), want);
+}
+
+/* Text attachments beyond the 4 MiB one message may use are not read,
+ * and counted: the body and the first attachments are. */
+static void test_text_budget_spent_noted(void **state)
+{
+  GString *s = g_string_new("From: a@example.org\nSubject: many\nMIME-Version: 1.0\n"
+                            "Content-Type: multipart/mixed; boundary=\"t\"\n\n"
+                            "--t\nContent-Type: text/plain\n\nthe report\n");
+  g_autofree char *chunk = repeat("", "log line of a text attachment\n", 200 << 10);
+  for (int i = 0; i < 24; i++)
+    g_string_append_printf(s, "--t\nContent-Type: text/plain\nContent-Disposition: attachment;"
+                              " filename=log%d.txt\n\n%s", i, chunk);
+  g_string_append(s, "--t--\n");
+  g_autofree char *raw = g_string_free(s, FALSE);
+  g_autoptr(IgMail) m = mail_parse(raw, strlen(raw), NULL);
+  assert_non_null(m);
+  assert_string_equal(m->body, "the report");
+  /* 4 MiB in parts of 200 KiB: 21 read (the one that crosses the line
+   * whole), 3 not */
+  assert_int_equal(m->attachments->len, 21);
+  assert_int_equal(m->skipped->len, 1);
+  g_autofree char *max = g_format_size_full(4 << 20, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *want = g_strdup_printf("3 text parts not read: the first %s of text was"
+                                          " all one message may use", max);
+  assert_string_equal(g_ptr_array_index(m->skipped, 0), want);
+}
+
 /* libxml2 stops at 256 levels and drops the rest of the document. */
 static void test_html_too_deep_noted(void **state)
 {
@@ -278,6 +324,8 @@ int main(void)
     cmocka_unit_test(test_header_encoded_words_unclosed),
     cmocka_unit_test(test_deep_nesting_noted),
     cmocka_unit_test(test_long_text_cut_and_noted),
+    cmocka_unit_test(test_long_html_cut_and_noted),
+    cmocka_unit_test(test_text_budget_spent_noted),
     cmocka_unit_test(test_html_too_deep_noted),
     cmocka_unit_test(test_empty_parts),
   };

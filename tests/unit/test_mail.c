@@ -286,6 +286,34 @@ static void test_delivery_report(void **state)
   assert_string_equal(m->report_type, "delivery-status");
   assert_string_equal(m->from_addr, "mailer-daemon@mx.example.org");
   assert_trimmed(m->body, "Delivery to x@example.org failed.");
+  assert_null(m->reported_message_id);
+}
+
+/* The mail a bounce reports on is named by the Message-ID of the message
+ * it returns, whole (message/rfc822) or its header alone
+ * (text/rfc822-headers); the first one returned counts. */
+static void test_delivery_report_names_our_mail(void **state)
+{
+  static const char *const returned[] = {
+    "Content-Type: message/rfc822\n\n"
+    "From: security@justice.gov.uk\nMessage-ID: <INC-2026-000001.ack.1@justice.gov.uk>\n"
+    "Subject: [INC-2026-000001] recorded\n\nYour report was recorded.\n",
+    "Content-Type: text/rfc822-headers\n\n"
+    "From: security@justice.gov.uk\nMessage-ID: <INC-2026-000001.ack.1@justice.gov.uk>\n"
+    "Subject: [INC-2026-000001] recorded\n",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(returned); i++) {
+    g_autofree char *raw = g_strdup_printf(
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n\n"
+        "--r\nContent-Type: text/plain\n\nDelivery to x@example.org failed.\n"
+        "--r\nContent-Type: message/delivery-status\n\nAction: failed\nStatus: 5.1.1\n"
+        "--r\n%s--r\nContent-Type: text/rfc822-headers\n\nMessage-ID: <other@example.org>\n"
+        "--r--\n", returned[i]);
+    g_autoptr(IgMail) m = parse(raw);
+    assert_string_equal(m->reported_message_id, "INC-2026-000001.ack.1@justice.gov.uk");
+  }
 }
 
 /* --- transfer encodings and charsets --- */
@@ -769,6 +797,7 @@ int main(void)
     cmocka_unit_test(test_deep_nesting),
     cmocka_unit_test(test_many_parts),
     cmocka_unit_test(test_huge_header_line),
+    cmocka_unit_test(test_delivery_report_names_our_mail),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

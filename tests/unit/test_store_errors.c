@@ -1,0 +1,407 @@
+/* test_store_errors.c - unit tests for the case store when things go
+ * wrong (gateway/store*.c): files that are not a usable store are refused
+ * and left as they are, the run lock when its holder is not a gateway, a
+ * store busy with another process's write, a full disk inside and outside
+ * a transaction, and a damaged table read as an error, never as empty.
+ * Every test runs on a fresh store in a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "gateway/store_sqlite.h"
+#include "tests/unit/store_fixture.h"
+
+/* --- helpers --- */
+
+/* store_open(path) must fail with an error holding needle. */
+static void expect_refused(const char *path, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgStore) store = store_open(path, &error);
+  assert_null(store);
+  assert_non_null(error);
+  if (!strstr(error->message, needle))
+    print_error("\"%s\" not in \"%s\"\n", needle, error->message);
+  assert_non_null(strstr(error->message, needle));
+  assert_non_null(strstr(error->message, path));
+}
+
+static char *file_sha(const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  assert_true(g_file_get_contents(path, &data, &len, NULL));
+  return hash_sha256_hex(data, len);
+}
+
+/* Runs statements on path through a raw connection of its own. */
+static void raw_exec(const char *path, const char *sql_text)
+{
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql_text, NULL, NULL, &msg) != SQLITE_OK)
+    print_error("%s: %s\n", sql_text, msg);
+  assert_null(msg);
+  sqlite3_close(db);
+}
+
+/* Caps the store's file a few pages above what it holds: the disk is
+ * then full for anything bigger than a few rows. */
+static void fill_disk(Fixture *f)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->store->db, "PRAGMA page_count", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  g_autofree char *cap = g_strdup_printf("PRAGMA max_page_count = %d",
+                                         sqlite3_column_int(st, 0) + 2);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_exec(f->store->db, cap, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A message too big for the capped store; caller frees. */
+static char *big_message(void)
+{
+  GString *s = g_string_new("Subject: big\n\n");
+  for (int i = 0; i < 4000; i++)
+    g_string_append(s, "A line of a long report that will not fit on the disk.\n");
+  return g_string_free(s, FALSE);
+}
+
+/* The error of a call that must have failed because the disk is full:
+ * transient (ingest exits 75 and the MTA retries), with SQLite's cause. */
+static void expect_full(gboolean failed, GError **error)
+{
+  assert_true(failed);
+  assert_non_null(*error);
+  if (!strstr((*error)->message, "database or disk is full"))
+    print_error("error: %s\n", (*error)->message);
+  assert_true(g_error_matches(*error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr((*error)->message, "database or disk is full"));
+  g_clear_error(error);
+}
+
+/* --- files that are not a store --- */
+
+/* Another program's SQLite database (its own application_id) is refused
+ * and not changed by a byte: no schema, no log mode. */
+static void test_foreign_database_refused(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "other.db", NULL);
+  raw_exec(path, "PRAGMA application_id = 1234; CREATE TABLE notes(x);"
+                 " INSERT INTO notes VALUES('keep me')");
+  g_autofree char *before = file_sha(path);
+  expect_refused(path, "another program's SQLite database (application_id 0x000004d2)");
+  g_autofree char *after = file_sha(path);
+  assert_string_equal(after, before);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+}
+
+/* database = a directory (a typo for its parent): refused by name. */
+static void test_directory_refused(void **state)
+{
+  Fixture *f = *state;
+  expect_refused(f->dir, "not a regular file; refusing to use it as the store");
+}
+
+/* A store path that is a link to a volume not mounted: refused, and no
+ * new empty store is made behind it where the real one should be. */
+static void test_dangling_link_refused(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *target = g_build_filename(f->dir, "unmounted", "gateway.db", NULL);
+  g_autofree char *link = g_build_filename(f->dir, "linked.db", NULL);
+  assert_int_equal(symlink(target, link), 0);
+  expect_refused(link, "No such file or directory");
+  assert_false(g_file_test(target, G_FILE_TEST_EXISTS));
+  assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+  g_autoptr(GDir) dir = g_dir_open(f->dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name(dir));)
+    assert_false(g_str_has_prefix(name, ".linked.db.new-")); /* nothing half-made left */
+}
+
+/* A store with 64 KiB pages (the header writes that size as 1) is opened,
+ * and refused once a page is cut off its end. */
+static void test_truncated_store_with_64k_pages_refused(void **state)
+{
+  Fixture *f = *state;
+  add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_clear_pointer(&f->store, store_close);
+  raw_exec(f->path, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 65536; VACUUM;"
+                    " PRAGMA journal_mode = WAL");
+  g_autofree char *size = sql(f, "PRAGMA page_size");
+  assert_string_equal(size, "65536");
+  f->store = open_store(f->path);
+  g_clear_pointer(&f->store, store_close);
+
+  GStatBuf st;
+  assert_int_equal(g_stat(f->path, &st), 0);
+  assert_int_equal(truncate(f->path, st.st_size - 65536), 0);
+  g_autofree char *before = file_sha(f->path);
+  expect_refused(f->path, "the file is truncated");
+  g_autofree char *after = file_sha(f->path);
+  assert_string_equal(after, before);
+  assert_int_equal(truncate(f->path, st.st_size), 0); /* for teardown */
+  f->store = open_store(f->path);
+}
+
+/* A store to be made in a directory the gateway may not write: refused
+ * with the reason, nothing left behind. (root writes anywhere: skipped.) */
+static void test_read_only_directory_refused(void **state)
+{
+  Fixture *f = *state;
+  if (geteuid() == 0)
+    skip();
+  g_autofree char *ro = g_build_filename(f->dir, "ro", NULL);
+  assert_int_equal(g_mkdir(ro, 0555), 0);
+  g_autofree char *path = g_build_filename(ro, "gateway.db", NULL);
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(path, &error));
+  g_autofree char *want = g_strdup_printf("%s: cannot create: Permission denied", ro);
+  assert_string_equal(error->message, want);
+  g_autoptr(GDir) dir = g_dir_open(ro, 0, NULL);
+  assert_null(g_dir_read_name(dir));
+  assert_int_equal(g_chmod(ro, 0750), 0); /* for teardown */
+}
+
+/* --- the run lock --- */
+
+/* The lock held by something that is not a gateway run (flock(1), a
+ * backup script): refused after a short wait for a PID, saying so. */
+static void test_lock_held_by_another_tool(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_strconcat(f->path, ".lock", NULL);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  assert_true(fd >= 0);
+  assert_int_equal(flock(fd, LOCK_EX), 0);
+  g_autoptr(GError) error = NULL;
+  assert_null(store_lock_service(f->path, &error));
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, path));
+  assert_non_null(strstr(error->message, "cannot lock: another incident-gateway run holds it"));
+
+  /* With a PID in the file, the refusal names it. */
+  assert_int_equal(pwrite(fd, "4242\n", 5, 0), 5);
+  g_autoptr(GError) named = NULL;
+  assert_null(store_lock_service(f->path, &named));
+  assert_non_null(strstr(named->message, "(PID 4242)"));
+
+  close(fd); /* released: the next run gets it, and writes its own PID */
+  IgStoreLock *lock = store_lock_service(f->path, NULL);
+  assert_non_null(lock);
+  g_autofree char *pid = NULL;
+  assert_true(g_file_get_contents(path, &pid, NULL, NULL));
+  g_autofree char *mine = g_strdup_printf("%ld\n", (long)getpid());
+  assert_string_equal(pid, mine);
+  store_unlock_service(lock);
+}
+
+/* A lock file that cannot be opened (here a directory in its place). */
+static void test_lock_file_unusable(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_strconcat(f->path, ".lock", NULL);
+  assert_int_equal(g_mkdir(path, 0750), 0);
+  g_autoptr(GError) error = NULL;
+  assert_null(store_lock_service(f->path, &error));
+  assert_non_null(error);
+  g_autofree char *want = g_strdup_printf("%s: Is a directory", path);
+  assert_string_equal(error->message, want);
+}
+
+/* --- a busy store --- */
+
+/* While another process holds the write lock, claiming an outbox row
+ * fails as transient ("locked"), and leaves the row to the next try and
+ * the connection syncing every commit again. */
+static void test_claim_on_busy_store(void **state)
+{
+  Fixture *f = *state;
+  gint64 id = add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  sqlite3_busy_timeout(f->store->db, 0); /* the 10 s wait, cut short */
+  sqlite3 *other = NULL;
+  assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgOutboxRec) none = store_outbox_claim(f->store, T0, "me 1",
+                                                   "2026-01-01T10:10:00Z", &error);
+  assert_null(none);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error->message, "database is locked"));
+  assert_true(sqlite3_get_autocommit(f->store->db)); /* no transaction left open */
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->store->db, "PRAGMA synchronous", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 2); /* FULL */
+  sqlite3_finalize(st);
+
+  assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(other);
+  g_autoptr(IgOutboxRec) row = claim(f, T0, "me 1");
+  assert_int_equal(row->id, id);
+}
+
+/* --- a full disk --- */
+
+/* Outside a transaction each write that does not fit fails on its own,
+ * as transient, and what was stored before stays: a bounce that cannot
+ * be recorded is an error, never "no mail of ours". */
+static void test_full_disk_outside_transaction(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_outbox(f, inc, "ack", "jane@example.org", "o1@gw", T0);
+  fill_disk(f);
+  g_autofree char *big = big_message();
+
+  gboolean found = -1;
+  gint64 incident = -1;
+  expect_full(!store_outbox_bounced(f->store, "o1@gw", big, &found, &incident, &error), &error);
+  expect_full(store_note_failure(f->store, "abc", big, T0, &error) == -1, &error);
+  g_autofree char *sha = hash_sha256_hex(big, strlen(big));
+  IgMessageIn in = { .sha256 = sha, .raw = big, .raw_len = strlen(big), .received_at = T0,
+                     .kind = "report" };
+  expect_full(store_add_message(f->store, &in, &error) == 0, &error);
+
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, &error);
+  check(rows != NULL, error);
+  assert_int_equal(rows->len, 1);
+  assert_string_equal(((IgOutboxRec *)g_ptr_array_index(rows, 0))->state, "pending");
+  assert_int_equal(store_note_failure(f->store, "abc", "short", T0, &error), 1);
+}
+
+/* When a write inside a transaction fills the disk, SQLite rolls the
+ * whole transaction back; every later call in it then fails with that
+ * first cause (not "no transaction is active", not an empty answer), and
+ * nothing of it is stored. */
+static void test_full_disk_loses_the_transaction(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  gint64 msg = put_message(f, "m1@x", "Subject: m\n\nm\n", inc, TRUE);
+  fill_disk(f);
+  g_autofree char *big = big_message();
+  g_autofree char *sha = hash_sha256_hex(big, strlen(big));
+  IgMessageIn in = { .sha256 = sha, .raw = big, .raw_len = strlen(big), .received_at = T0,
+                     .kind = "report" };
+
+  check(store_begin(f->store, &error), error);
+  add_incident(f, "INC-2026-000002", "new", "low", T0);
+  expect_full(store_add_message(f->store, &in, &error) == 0, &error);
+  assert_true(sqlite3_get_autocommit(f->store->db)); /* SQLite rolled it back */
+
+  gboolean seen_it = FALSE, first = FALSE, found = FALSE;
+  gint64 id = 0;
+  const char *ids[] = { "m1@x", NULL };
+  g_autoptr(IgIncident) inc2 = minimal_incident("INC-2026-000003", T0);
+  g_autoptr(GBytes) body = g_bytes_new_static(BODY, strlen(BODY));
+  IgOutboxIn out = { .kind = "mail", .to = "a@b.c", .body = body, .created_at = T0 };
+  /* Each in turn: the cause, whatever the call. */
+  expect_full(!store_message_seen(f->store, "x", NULL, &seen_it, &error), &error);
+  expect_full(store_add_message(f->store, &in, &error) == 0, &error);
+  expect_full(store_message_raw(f->store, msg, &error) == NULL, &error);
+  expect_full(store_list_messages(f->store, FALSE, &error) == NULL, &error);
+  expect_full(store_incident_for_message_ids(f->store, ids, &error) == 0, &error);
+  expect_full(store_note_failure(f->store, "x", "e", T0, &error) == -1, &error);
+  expect_full(store_in_flight_get(f->store, "x", &error) == -2, &error);
+  expect_full(!store_in_flight_set(f->store, "x", TRUE, &error), &error);
+  expect_full(!store_in_flight_clear(f->store, "x", &error), &error);
+  expect_full(store_next_reference(f->store, "INC", 2026, &error) == NULL, &error);
+  expect_full(!store_add_incident(f->store, inc2, &error), &error);
+  expect_full(store_incident_reference(f->store, inc, &error) == NULL, &error);
+  expect_full(store_incident_id(f->store, "INC-2026-000001", &error) == 0, &error);
+  expect_full(store_get_incident(f->store, "INC-2026-000001", &error) == NULL, &error);
+  expect_full(store_list_incidents(f->store, NULL, &error) == NULL, &error);
+  expect_full(store_incident_messages(f->store, inc, &error) == NULL, &error);
+  expect_full(store_incident_evidence(f->store, inc, &error) == NULL, &error);
+  expect_full(store_observables(f->store, NULL, NULL, &error) == NULL, &error);
+  expect_full(!store_add_event(f->store, inc, T0, "gateway", "note", "x", &error), &error);
+  expect_full(store_incident_events(f->store, inc, &error) == NULL, &error);
+  expect_full(!store_fire_rule(f->store, inc, "ost", T0, &first, &error), &error);
+  expect_full(!store_add_deadline(f->store, inc, "triage", T0, &error), &error);
+  expect_full(store_incident_deadlines(f->store, inc, &error) == NULL, &error);
+  expect_full(store_outbox_add(f->store, &out, &error) == 0, &error);
+  expect_full(store_outbox_claimers(f->store, &error) == NULL, &error);
+  expect_full(!store_outbox_release(f->store, "me 1", &error), &error);
+  expect_full(store_list_outbox(f->store, FALSE, &error) == NULL, &error);
+  expect_full(!store_outbox_sent(f->store, 1, T0, &error), &error);
+  expect_full(!store_outbox_retry(f->store, 1, T0, FALSE, "e", &error), &error);
+  expect_full(!store_outbox_bounced(f->store, "o@gw", "e", &found, &id, &error), &error);
+  expect_full(store_count_acks_since(f->store, NULL, T0, &error) == -1, &error);
+  expect_full(!store_savepoint(f->store, &error), &error);
+  expect_full(!store_release(f->store, &error), &error);
+  expect_full(!store_commit(f->store, &error), &error);
+  store_rollback(f->store);
+
+  /* The store works again, without what the lost transaction wrote. */
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000002", &error), 0);
+  assert_null(error);
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000001", &error), inc);
+}
+
+/* --- a damaged file --- */
+
+/* A table whose page was overwritten on disk: listing it fails with
+ * SQLite's reason instead of printing a partial or empty list. */
+static void test_damaged_table_is_an_error(void **state)
+{
+  Fixture *f = *state;
+  put_message(f, "m1@x", "Subject: m\n\nm\n", 0, TRUE);
+  g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'messages'");
+  g_autofree char *page_size = sql(f, "PRAGMA page_size");
+  g_clear_pointer(&f->store, store_close); /* writes the log back into the file */
+
+  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  char junk[512];
+  memset(junk, 0x5a, sizeof junk);
+  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
+  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
+  close(fd);
+
+  f->store = open_store(f->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = store_list_messages(f->store, FALSE, &error);
+  assert_null(list);
+  assert_non_null(error);
+  if (!strstr(error->message, "malformed"))
+    print_error("error: %s\n", error->message);
+  assert_non_null(strstr(error->message, "database disk image is malformed"));
+  assert_non_null(strstr(error->message, f->path));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    T(test_foreign_database_refused),
+    T(test_directory_refused),
+    T(test_dangling_link_refused),
+    T(test_truncated_store_with_64k_pages_refused),
+    T(test_read_only_directory_refused),
+    T(test_lock_held_by_another_tool),
+    T(test_lock_file_unusable),
+    T(test_claim_on_busy_store),
+    T(test_full_disk_outside_transaction),
+    T(test_full_disk_loses_the_transaction),
+    T(test_damaged_table_is_an_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
