@@ -182,8 +182,8 @@ def one_line(s):
     return " ".join(s.split())
 
 
-def mutants_of(path):
-    text = open(os.path.join(SRC, path), encoding="utf-8").read()
+def mutants_of(path, root=SRC):
+    text = open(os.path.join(root, path), encoding="utf-8").read()
     masked = mask(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -289,23 +289,21 @@ def run(cmd, cwd=None, timeout=None):
         return None, "timeout"
 
 
-def unit_targets():
-    cm = open(os.path.join(SRC, "CMakeLists.txt"), encoding="utf-8").read()
+def unit_targets(src=SRC):
+    cm = open(os.path.join(src, "CMakeLists.txt"), encoding="utf-8").read()
     m = UNIT_TARGETS_RE.search(cm)
     if not m:
         sys.exit("mutate.py: cannot find the unit test list in CMakeLists.txt")
     return ["test_" + t for t in m.group(1).split()]
 
 
-def prepare_base(scratch, jobs, sanitize):
-    """Copies the tree (without build dirs and var/) and builds the unit
-    tests in it once: -O1 without debug information, as compiles and links
-    are most of a mutant's cost; with ASan+UBSan when sanitize."""
+def prepare_base(snapshot, scratch, jobs, sanitize):
+    """Copies the snapshot of the tree and builds the unit tests in it
+    once: -O1 without debug information, as compiles and links are most
+    of a mutant's cost; with ASan+UBSan when sanitize."""
     base = os.path.join(scratch, "slot0")
     src = os.path.join(base, "src")
-    ignore = shutil.ignore_patterns("build", "build-*", "var", ".git",
-                                    "__pycache__")
-    shutil.copytree(SRC, src, ignore=ignore, symlinks=True)
+    shutil.copytree(snapshot, src, symlinks=True)
     build = os.path.join(base, "build")
     rc, log = run(["cmake", "-S", src, "-B", build, "-G", "Unix Makefiles",
                    "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1",
@@ -313,7 +311,7 @@ def prepare_base(scratch, jobs, sanitize):
     if rc != 0:
         sys.exit("mutate.py: cmake failed in the scratch copy:\n" + log)
     rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
-                  + unit_targets())
+                  + unit_targets(src))
     if rc != 0:
         sys.exit("mutate.py: the unmutated tree does not build:\n" + log[-4000:])
     return base
@@ -346,10 +344,10 @@ class Slot:
         self.build = os.path.join(root, "build")
 
 
-def first_test(path, pattern):
+def first_test(path, pattern, slot_src):
     """The unit test most likely to kill a mutant of path, or None."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    names = ["unit_" + t[len("test_"):] for t in unit_targets()]
+    names = ["unit_" + t[len("test_"):] for t in unit_targets(slot_src)]
     for name in ("unit_" + stem, "unit_" + stem.split("_")[0]):
         if name in names and re.search(pattern, name):
             return name
@@ -360,7 +358,9 @@ def test_mutant(slot, mutant, timeout):
     """Plants the mutant in the slot, builds, tests, puts the file back.
     Returns 'killed', 'survived', 'timeout' or 'stillborn'."""
     path = os.path.join(slot.src, mutant.path)
-    original = open(os.path.join(SRC, mutant.path), encoding="utf-8").read()
+    # The slot's own copy, as it was when the plan was made: the working
+    # tree may change while a long run goes on.
+    original = open(path, encoding="utf-8").read()
     mutated = original[:mutant.start] + mutant.replacement + original[mutant.end:]
     try:
         with open(path, "w", encoding="utf-8") as fh:
@@ -372,7 +372,7 @@ def test_mutant(slot, mutant, timeout):
                      "ig_core"], timeout=600)
         if rc != 0:
             return "stillborn"
-        first = first_test(mutant.path, pattern)
+        first = first_test(mutant.path, pattern, slot.src)
         runs = [["-R", pattern]]
         if first:
             runs = [["-R", "^%s$" % first], ["-R", pattern, "-E", "^%s$" % first]]
@@ -419,47 +419,52 @@ def main():
         if not os.path.exists(os.path.join(SRC, f)):
             sys.exit("mutate.py: no such file: %s (paths as in the tree, e.g. gateway/routing.c)" % f)
 
+    # One snapshot of the tree: the plan and every build come from it, so
+    # the working tree may change while a long run goes on.
+    scratch = tempfile.mkdtemp(prefix="ig-mutation-")
+    snapshot = os.path.join(scratch, "tree")
+    shutil.copytree(SRC, snapshot, symlinks=True,
+                    ignore=shutil.ignore_patterns("build", "build-*", "var", ".git",
+                                                  "__pycache__"))
     rng = random.Random(args.seed)
     plan = []
     for f in files:
-        ms = mutants_of(f)
+        ms = mutants_of(f, snapshot)
         if args.sample and len(ms) > args.sample:
             ms = sorted(rng.sample(ms, args.sample), key=lambda mu: mu.start)
         plan.extend(ms)
-    if args.list:
-        for mu in plan:
-            print(mu.key())
-        return 0
-
     if args.retest:
         wanted = {l.strip() for l in open(args.retest, encoding="utf-8")
                   if l.strip() and not l.startswith("#")}
         plan = [mu for mu in plan if mu.key() in wanted]
 
     started = time.time()
-    scratch = tempfile.mkdtemp(prefix="ig-mutation-")
     try:
-        results = run_phase(scratch, "plain", plan, args, sanitize=False)
+        if args.list:
+            for mu in plan:
+                print(mu.key())
+            return 0
+        results = run_phase(scratch, snapshot, "plain", plan, args, sanitize=False)
         # make test also runs the unit tests under ASan+UBSan (leaks too),
         # so a mutant they catch there is killed: only survivors of the
         # fast plain pass pay for the sanitizer build and run.
         survivors = [mu for mu in plan if results[mu] == "survived"]
         if survivors and not args.no_sanitize:
-            again = run_phase(scratch, "sanitize", survivors, args, sanitize=True)
+            again = run_phase(scratch, snapshot, "sanitize", survivors, args, sanitize=True)
             for mu, outcome in again.items():
                 if outcome in ("killed", "timeout"):
                     results[mu] = "killed by a sanitizer"
                     print("  killed under ASan/UBSan %s" % mu.key(), flush=True)
+        return report(files, plan, results, read_equivalent(), time.time() - started,
+                      snapshot)
     finally:
         if args.keep:
             print("mutate.py: scratch kept in %s" % scratch)
         else:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    return report(files, plan, results, read_equivalent(), time.time() - started)
 
-
-def run_phase(scratch, name, plan, args, sanitize):
+def run_phase(scratch, snapshot, name, plan, args, sanitize):
     """Builds the unmutated tree for this phase, checks its unit tests pass,
     then tests every mutant of plan on args.jobs slots. Returns
     {mutant: outcome}."""
@@ -468,7 +473,7 @@ def run_phase(scratch, name, plan, args, sanitize):
     root = os.path.join(scratch, name)
     os.makedirs(root)
     print("mutate.py: %s pass: building the unmutated tree in %s" % (name, root), flush=True)
-    base = prepare_base(root, jobs, sanitize)
+    base = prepare_base(snapshot, root, jobs, sanitize)
     slots = [Slot(base)]
     for k in range(1, jobs):
         slot = os.path.join(root, "slot%d" % k)
@@ -492,6 +497,7 @@ def run_phase(scratch, name, plan, args, sanitize):
         with lock:
             slot = free.pop()
         try:
+            outcome = "error"
             outcome = test_mutant(slot, mutant, args.timeout * (5 if sanitize else 1))
         finally:
             with lock:
@@ -510,7 +516,7 @@ def run_phase(scratch, name, plan, args, sanitize):
     return results
 
 
-def report(files, plan, results, equivalent, seconds):
+def report(files, plan, results, equivalent, seconds, snapshot):
     print()
     print("%-28s %7s %7s %8s %10s %10s %7s %7s" % ("file", "mutants", "killed",
           "survived", "equivalent", "stillborn", "score", "timeout"))
@@ -547,7 +553,7 @@ def report(files, plan, results, equivalent, seconds):
     stale = [e for e in equivalent
              if e.split(" - ")[0].split(":")[0] in files
              and not any(e == k or e.startswith(k + " - ") for k in keys)]
-    if stale and len(keys) == sum(len(mutants_of(f)) for f in files):
+    if stale and len(keys) == sum(len(mutants_of(f, snapshot)) for f in files):
         print("\nEntries of tests/mutation-equivalent.txt that match no mutant "
               "(line moved or code changed):")
         for e in stale:
