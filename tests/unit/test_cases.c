@@ -444,6 +444,38 @@ static void test_reply_without_ost(void **state)
   assert_string_equal(mails, "");
 }
 
+/* The detail of the incident's first event of type; caller frees. */
+static char *event_detail(Fixture *f, const char *reference, const char *type)
+{
+  gint64 id = store_incident_id(f->store, reference, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  for (guint i = 0; i < events->len; i++) {
+    IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0)
+      return g_strdup(e->detail);
+  }
+  return NULL;
+}
+
+/* An acknowledgement not sent says why: a sender address we cannot write
+ * to is named as such, whatever the rate limits say. */
+static void test_ack_suppressed_reason(void **state)
+{
+  (void)state;
+  Fixture *f = intake_fixture_new("rate_limit_per_sender = 1/h");
+  g_free(open_incident(f, "ann.lee@justice.gov.uk", "r1@x"));
+  g_autofree char *bad = open_incident(f, "\"ann lee\"@justice.gov.uk", "r2@x");
+  g_autofree char *detail = event_detail(f, bad, "ack_suppressed");
+  assert_non_null(detail);
+  if (!g_str_has_prefix(detail, "no acknowledgement: sender "))
+    print_error("%s\n", detail);
+  assert_true(g_str_has_prefix(detail, "no acknowledgement: sender "));
+  g_autofree char *again = open_incident(f, "ann.lee@justice.gov.uk", "r3@x");
+  g_autofree char *limited = event_detail(f, again, "ack_suppressed");
+  assert_string_equal(limited, "no acknowledgement: rate_limit_per_sender reached");
+  intake_fixture_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -452,6 +484,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_reference_shape, setup, teardown),
     cmocka_unit_test_setup_teardown(test_form_reminder_only_when_acked, setup, teardown),
     cmocka_unit_test(test_no_form_reminder_past_rate_limit),
+    cmocka_unit_test(test_ack_suppressed_reason),
     cmocka_unit_test_setup_teardown(test_deadlines_by_impact, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_late_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_caps, setup, teardown),
