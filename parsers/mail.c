@@ -338,6 +338,12 @@ static void walk_leaf(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     read_reported_id(w->mail, part);
     return;
   }
+  if (ct && (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+             g_mime_content_type_is_type(ct, "message", "global-delivery-status"))) {
+    if (!w->mail->delivery_status)
+      w->mail->delivery_status = part_text(part);
+    return;
+  }
   if (!ct || g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct) ?: "", "text") != 0)
     return;
   const char *filename = g_mime_part_get_filename(part);
@@ -588,6 +594,7 @@ void mail_free(IgMail *mail)
   g_free(mail->content_type);
   g_free(mail->report_type);
   g_free(mail->reported_message_id);
+  g_free(mail->delivery_status);
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
   g_ptr_array_unref(mail->files);

@@ -6,7 +6,8 @@
 # never opens an incident, is never acknowledged and tells nobody; it is
 # listed by `messages` as kind `bounce`. Recognised by its structure alone
 # (an Exchange-style NDR has neither a MAILER-DAEMON sender nor
-# Auto-Submitted). A DSN of mail we never sent (backscatter) stays unmatched.
+# Auto-Submitted). A DSN of mail we never sent (backscatter) stays unmatched;
+# a delay warning (Action: delayed) joins the incident but bounces nothing.
 source "$(dirname "$0")/lib.sh"
 write_config
 mkdir -p "$WORK/in"
@@ -34,7 +35,7 @@ ost_id=$(msgid "$ost")
 rows_before=$("$IG" outbox --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 
 # dsn FROM SUBJECT MESSAGE-ID ORIGINAL [HEADER] - a DSN with the whole
-# ORIGINAL (a file) as message/rfc822, on stdout.
+# ORIGINAL (a file) as message/rfc822, on stdout; its Action is $action.
 dsn() {
   printf 'From: %s\nTo: security@justice.gov.uk\nSubject: %s\n' "$1" "$2"
   printf 'Date: Mon, 23 Nov 2026 09:10:00 +0000\nMessage-ID: <%s>\n%s' "$3" "${5:+$5
@@ -44,7 +45,7 @@ dsn() {
   printf 'Delivery has failed to these recipients or groups.\n\n'
   printf -- '--=_dsn\nContent-Type: message/delivery-status\n\n'
   printf 'Reporting-MTA: dns; mx.justice.gov.uk\n\nFinal-Recipient: rfc822; someone@justice.gov.uk\n'
-  printf 'Action: failed\nStatus: 5.1.1\n\n--=_dsn\nContent-Type: message/rfc822\n\n'
+  printf 'Action: %s\nStatus: 5.1.1\n\n--=_dsn\nContent-Type: message/rfc822\n\n' "${action:-failed}"
   tr -d '\r' < "$4"
   printf -- '\n--=_dsn--\n'
 }
@@ -60,7 +61,17 @@ expect_eq "DSN of our ack: attached to its incident as a bounce" "$out" \
     for r in d if r["message_id"] == "'"$ack_id"'"] == [("bounced", True)]
    and all(r["state"] == "sent" for r in d if r["message_id"] != "'"$ack_id"'")'
 
-# 2. Exchange-style NDR of the OST notification: no MAILER-DAEMON, no
+# 2. A delay warning of the OST notification: not a bounce (the mail may
+# still arrive), so its row stays sent; the notice joins the incident.
+action=delayed dsn "Mail Delivery System <MAILER-DAEMON@mx.justice.gov.uk>" \
+  "Delayed Mail (still being retried)" dsn-0@mx.justice.gov.uk "$ost" > "$WORK/in/dsn0.eml"
+out=$("$IG" ingest --now 2026-11-23T09:10:30Z "$WORK/in/dsn0.eml" 2> /dev/null) || fail "ingest dsn0"
+expect_eq "delay warning: attached to its incident" "$out" \
+  "$WORK/in/dsn0.eml: attached INC-2026-000001 bounce"
+"$IG" outbox --json | check_json "delay warning: the notification is not marked bounced" \
+  '[r["state"] for r in d if r["message_id"] == "'"$ost_id"'"] == ["sent"]'
+
+# 3. Exchange-style NDR of the OST notification: no MAILER-DAEMON, no
 # Auto-Submitted, nothing but the report structure says what it is.
 dsn "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@justice.gov.uk>" \
   "Undeliverable: new incident" dsn-2@justice.gov.uk "$ost" > "$WORK/in/dsn2.eml"
@@ -70,7 +81,7 @@ expect_eq "NDR of the OST notification: attached as a bounce" "$out" \
 "$IG" outbox --json | check_json "NDR of the OST notification: that row bounced" \
   '[r["state"] for r in d if r["message_id"] == "'"$ost_id"'"] == ["bounced"]'
 
-# 3. Backscatter: a DSN of mail that forged our address.
+# 4. Backscatter: a DSN of mail that forged our address.
 cat > "$WORK/forged.eml" <<'EOF'
 From: security@justice.gov.uk
 To: victim@elsewhere.example
@@ -85,7 +96,7 @@ dsn "MAILER-DAEMON@elsewhere.example" "Returned mail: see transcript for details
 out=$("$IG" ingest --now 2026-11-23T09:12:00Z "$WORK/in/dsn3.eml" 2> /dev/null) || fail "ingest dsn3"
 expect_eq "backscatter: stored, unmatched" "$out" "$WORK/in/dsn3.eml: unmatched bounce"
 
-# 4. The same DSN again: a duplicate, nothing changes.
+# 5. The same DSN again: a duplicate, nothing changes.
 out=$("$IG" ingest --now 2026-11-23T09:13:00Z "$WORK/in/dsn1.eml" 2> /dev/null) || fail "ingest dsn1 again"
 expect_eq "the same DSN again: duplicate" "$out" "$WORK/in/dsn1.eml: duplicate"
 
@@ -95,7 +106,8 @@ expect_eq "the same DSN again: duplicate" "$out" "$WORK/in/dsn1.eml: duplicate"
   'len(d) == '"$rows_before"
 "$IG" messages --json | check_json "messages: the DSNs are kind bounce, matched or not" \
   'sorted((m["message_id"], m["kind"], m["reference"]) for m in d if m["message_id"].startswith("dsn-"))
-   == [("dsn-1@mx.justice.gov.uk", "bounce", "INC-2026-000001"),
+   == [("dsn-0@mx.justice.gov.uk", "bounce", "INC-2026-000001"),
+       ("dsn-1@mx.justice.gov.uk", "bounce", "INC-2026-000001"),
        ("dsn-2@justice.gov.uk", "bounce", "INC-2026-000001"),
        ("dsn-3@elsewhere.example", "bounce", None)]'
 "$IG" show INC-2026-000001 --json | check_json "the incident records which of our mails bounced" \
