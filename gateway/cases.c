@@ -537,6 +537,13 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
 gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error)
 {
   gboolean found = FALSE;
+  if (!autoreply_delivery_failed(m->mail)) {
+    /* A delay warning or a receipt: our mail may still arrive, or has, so
+     * its outbox row stays as it is; the notice joins its incident. */
+    const char *ids[] = { m->mail->reported_message_id, NULL };
+    *incident_id = store_incident_for_message_ids(m->ctx->store, ids, error);
+    return !(error && *error);
+  }
   g_autofree char *why = g_strdup_printf("%s: %s", m->mail->report_type,
                                          m->mail->subject ? m->mail->subject : "no subject");
   if (!store_outbox_bounced(m->ctx->store, m->mail->reported_message_id, why, &found,

@@ -28,8 +28,9 @@ typedef struct {
  * Message-ID it answers; 0 when none (check *error). */
 gint64 case_thread_of(IgCaseMsg *m, GError **error);
 
-/* A DSN or MDN about one of our mails: marks its outbox row bounced and
- * sets *incident_id to that mail's incident (0 when unknown). */
+/* A DSN or MDN about one of our mails: marks its outbox row bounced when
+ * it says the mail could not be delivered (autoreply_delivery_failed()),
+ * and sets *incident_id to that mail's incident (0 when unknown). */
 gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error);
 
 /* Opens an incident from a report: routing, acknowledgement, deadlines. */

@@ -17,6 +17,7 @@
 
 #include "gateway/config_syntax.h"
 #include "gateway/error.h"
+#include "gateway/secret.h"
 
 #ifndef IG_TEMPLATE_DIR
 #define IG_TEMPLATE_DIR "templates"
@@ -457,8 +458,11 @@ static gboolean check_endpoint(IgConfig *c, const char *group, const IgEndpoint 
     return FALSE;
   }
   if (ep->password_file && ep->oauth2_token_command) {
-    value_error(error, c, group, "oauth2_token_command", ep->oauth2_token_command,
-                "set password_file or oauth2_token_command, not both");
+    /* The command's arguments may hold a client secret: not repeated. */
+    g_autofree char *program = secret_command_program(ep->oauth2_token_command);
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                "%s: [%s] password_file and oauth2_token_command (%s) are both set: "
+                "set one, not both", c->path, group, program);
     return FALSE;
   }
   return TRUE;

@@ -1,15 +1,24 @@
-/* secret.c - reading passwords and fetching OAuth2 tokens (secret.h). */
+/* secret.c - reading passwords and fetching OAuth2 tokens (secret.h).
+ *
+ * The token command runs in a process group of its own, read until it
+ * exits or its time is up; then the whole group is killed, so neither a
+ * command that ignores SIGTERM nor a child it left behind holding its
+ * output can hold the service. */
 #include "gateway/secret.h"
 
 #include <errno.h>
+#include <glib-unix.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "gateway/error.h"
 
-/* A token command that hangs must not stop the service. */
-#define TOKEN_COMMAND_TIMEOUT_S 30
+/* A token is a few KiB; more output than this is not read. */
+#define TOKEN_OUTPUT_MAX (64 * 1024)
 
 void secret_free(char *secret)
 {
@@ -51,9 +60,7 @@ char *secret_read_file(const char *path, GError **error)
   return data;
 }
 
-/* The program a command line runs, without its arguments: what an error
- * may name, since the arguments often carry a client secret. Caller frees. */
-static char *command_program(const char *command)
+char *secret_command_program(const char *command)
 {
   g_auto(GStrv) argv = NULL;
   if (!g_shell_parse_argv(command, NULL, &argv, NULL) || !argv[0])
@@ -61,54 +68,126 @@ static char *command_program(const char *command)
   return g_path_get_basename(argv[0]);
 }
 
-/* "exited with status 3", "was killed by signal 9", "timed out after 30 s". */
+/* "exited with status 3", "was killed by signal 9", "was not found". */
 static char *describe_wait_status(int status)
 {
-  if (WIFEXITED(status)) {
-    /* timeout(1) exits 124 when it had to stop the command, and 128 + N
-     * when the command died of signal N. */
-    int code = WEXITSTATUS(status);
-    if (code == 124)
-      return g_strdup_printf("timed out after %d s", TOKEN_COMMAND_TIMEOUT_S);
-    if (code > 128)
-      return g_strdup_printf("was killed by signal %d", code - 128);
-    return g_strdup_printf("exited with status %d", code);
-  }
   if (WIFSIGNALED(status))
     return g_strdup_printf("was killed by signal %d", WTERMSIG(status));
-  return g_strdup("stopped abnormally");
+  if (!WIFEXITED(status))
+    return g_strdup("stopped abnormally");
+  /* what sh says when its program died of signal N, or when it cannot
+   * find or run it */
+  if (WEXITSTATUS(status) > 128)
+    return g_strdup_printf("was killed by signal %d", WEXITSTATUS(status) - 128);
+  if (WEXITSTATUS(status) == 127)
+    return g_strdup("was not found (exit status 127)");
+  if (WEXITSTATUS(status) == 126)
+    return g_strdup("could not be run (exit status 126)");
+  return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
 }
 
-char *secret_oauth2_token(const char *command, GError **error)
+/* In the child before exec: a process group of its own, for the kill at
+ * the deadline, and none of the signals the service blocks. */
+static void child_setup(gpointer unused)
 {
-  g_autofree char *limit = g_strdup_printf("%d", TOKEN_COMMAND_TIMEOUT_S);
-  const char *argv[] = { "timeout", limit, "/bin/sh", "-c", command, NULL };
-  char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  g_autoptr(GError) spawn = NULL;
-  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                    &status, &spawn)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "oauth2_token_command: %s", spawn->message);
-    return NULL;
+  sigset_t none;
+  (void)unused;
+  setpgid(0, 0);
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Reads what is there to read from fd into out (up to the cap); FALSE at
+ * end of file. */
+static gboolean drain(int fd, GString *out)
+{
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      if (out->len < TOKEN_OUTPUT_MAX)
+        g_string_append_len(out, buf, MIN((gsize)n, TOKEN_OUTPUT_MAX - out->len));
+      explicit_bzero(buf, sizeof buf);
+      continue;
+    }
+    return n < 0 && (errno == EAGAIN || errno == EINTR);
   }
-  g_autofree char *program = command_program(command);
+}
+
+/* Runs command through /bin/sh, its output in out, until it exits (*status
+ * set, TRUE) or timeout_s pass (its process group killed, FALSE). What
+ * children it leaves behind write later is not waited for. */
+static gboolean run_command(const char *command, int timeout_s, GString *out, int *status,
+                            GError **error)
+{
+  const char *argv[] = { "/bin/sh", "-c", command, NULL };
+  GPid pid = 0;
+  int fd = -1;
+  if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                child_setup, NULL, &pid, NULL, &fd, NULL, error))
+    return FALSE;
+  g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+  const gint64 deadline = g_get_monotonic_time() + (gint64)timeout_s * G_TIME_SPAN_SECOND;
+  gboolean open = TRUE, exited = FALSE;
+  while (!exited) {
+    if (open)
+      open = drain(fd, out);
+    const pid_t r = waitpid(pid, status, WNOHANG);
+    /* ECHILD: reaped by someone else (SIGCHLD ignored), status unknown */
+    exited = r == pid || (r < 0 && errno == ECHILD);
+    const gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
+    if (exited || left_ms <= 0)
+      break;
+    /* Output and end of file wake the poll; while children it left
+     * behind hold its output open, its exit is seen within a second. */
+    struct pollfd p = { fd, POLLIN, 0 };
+    poll(&p, open ? 1 : 0, (int)MIN(left_ms, open ? 1000 : 20));
+  }
+  if (exited)
+    drain(fd, out);
+  close(fd);
+  if (!exited) {
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+      ;
+  }
+  g_spawn_close_pid(pid);
+  return exited;
+}
+
+char *secret_oauth2_token(const char *command, int timeout_s, GError **error)
+{
+  g_autoptr(GError) spawn = NULL;
+  g_autofree char *program = secret_command_program(command);
+  GString *out = g_string_sized_new(8192); /* grown rarely: fewer stale copies */
+  int status = 0;
+  char *token = NULL;
+  if (!run_command(command, timeout_s, out, &status, &spawn)) {
+    if (spawn)
+      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "oauth2_token_command (%s): %s", program,
+                  spawn->message);
+    else
+      g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
+                  "oauth2_token_command (%s) timed out after %d s; run it by hand to see why",
+                  program, timeout_s);
+    goto out;
+  }
   if (!g_spawn_check_wait_status(status, NULL)) {
-    secret_free(out);
     g_autofree char *how = describe_wait_status(status);
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
                 "oauth2_token_command (%s) %s; run it by hand to see why", program, how);
-    return NULL;
+    goto out;
   }
-  char *nl = strpbrk(out, "\r\n");
-  if (nl)
-    *nl = '\0';
-  g_strstrip(out);
-  if (!*out) {
-    secret_free(out);
+  token = g_strstrip(g_strndup(out->str, strcspn(out->str, "\r\n")));
+  if (!*token) {
+    g_clear_pointer(&token, g_free);
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "oauth2_token_command (%s) printed no token",
                 program);
-    return NULL;
   }
-  return out;
+out:
+  explicit_bzero(out->str, out->len);
+  g_string_free(out, TRUE);
+  return token;
 }

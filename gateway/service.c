@@ -46,6 +46,10 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
     goto fail;
   if (store_only)
     return s;
+  /* Read now, so that a broken template stops the start (or a reload)
+   * instead of failing every message that needs it. */
+  if (!templates_check(s->templates, error))
+    goto fail;
   s->transport = transport_open(config, error);
   if (!s->transport)
     goto fail;

@@ -13,7 +13,8 @@ typedef struct IgService IgService;
 
 /* Takes ownership of config. now_override (may be NULL) is the --now
  * time: the clock starts there and runs on. With store_only, source and
- * transport are left closed (for commands that only read records). */
+ * transport are left closed (for commands that only read records);
+ * without, the templates are checked first (templates_check()). */
 IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
                        GError **error);
 void service_free(IgService *service);

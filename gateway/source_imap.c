@@ -90,9 +90,11 @@ static gboolean login(Imap *s, GError **error)
   const IgEndpoint *ep = &s->config->source;
   int r;
   if (ep->oauth2_token_command) {
-    char *token = secret_oauth2_token(ep->oauth2_token_command, error);
-    if (!token)
+    char *token = secret_oauth2_token(ep->oauth2_token_command, SECRET_TOKEN_TIMEOUT_S, error);
+    if (!token) {
+      g_prefix_error(error, "IMAP %s:%u: [source] ", s->host, s->port);
       return FALSE;
+    }
     r = mailimap_oauth2_authenticate(s->imap, ep->user, token);
     secret_free(token);
     if (!imap_ok(r)) {

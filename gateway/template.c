@@ -10,6 +10,14 @@ struct IgTemplates {
   GHashTable *cache;        /* name -> file text */
 };
 
+/* The mails the gateway sends (cases.c): a directory without one of them
+ * would fail every message that needs it, so templates_check() refuses. */
+static const char *const required[] = { "ack", "notify", "notify_ost", "correspondence",
+                                        "quarantine", NULL };
+
+/* Sections nest at most this deep. */
+#define MAX_DEPTH 8
+
 IgTemplates *templates_new(const char *dir)
 {
   IgTemplates *t = g_new0(IgTemplates, 1);
@@ -37,7 +45,11 @@ static const char *load(IgTemplates *t, const char *name, GError **error)
   char *contents = NULL;
   g_autoptr(GError) io = NULL;
   if (!g_file_get_contents(path, &contents, NULL, &io)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s: %s", path, io->message);
+    if (g_error_matches(io, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                  "template %s is missing: the gateway renders its %s mail from it", path, name);
+    else
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s: %s", path, io->message);
     return NULL;
   }
   if (!g_str_has_prefix(contents, "Subject:") || !strstr(contents, "\n\n")) {
@@ -56,9 +68,20 @@ static gboolean is_empty(GHashTable *vars, const char *name)
   return !v || !*v;
 }
 
-/* Renders text[0..len) into out; returns FALSE on a malformed tag. */
-static gboolean render(const char *text, gsize len, GHashTable *vars, GString *out,
-                       int depth, GError **error)
+/* The line of the file (which starts at file) that p is on, from 1. */
+static guint line_of(const char *file, const char *p)
+{
+  guint line = 1;
+  for (const char *c = file; c < p; c++)
+    line += *c == '\n';
+  return line;
+}
+
+/* Renders text[0..len), a piece of the template file, into out; returns
+ * FALSE on a malformed tag. A hidden section is checked all the same, so
+ * that a mistake in it is found whatever the values. */
+static gboolean render(const char *file, const char *text, gsize len, GHashTable *vars,
+                       GString *out, int depth, GError **error)
 {
   const char *p = text, *end = text + len;
   while (p < end) {
@@ -69,12 +92,21 @@ static gboolean render(const char *text, gsize len, GHashTable *vars, GString *o
     }
     g_string_append_len(out, p, open - p);
     const char *close = g_strstr_len(open, end - open, "}}");
-    if (!close) {
-      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "unclosed {{ in template");
+    /* A tag is one name on one line: "{{name" that runs on into the next
+     * tag would silently swallow it. */
+    if (!close || memchr(open + 2, '\n', close - open - 2) ||
+        g_strstr_len(open + 2, close - open - 2, "{{")) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: {{ without }}",
+                  line_of(file, open));
       return FALSE;
     }
     g_autofree char *tag = g_strstrip(g_strndup(open + 2, close - open - 2));
     p = close + 2;
+    if (tag[0] == '/') {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: {{%s}} without {{#%s}}",
+                  line_of(file, open), tag, tag + 1);
+      return FALSE;
+    }
     if (tag[0] != '#' && tag[0] != '^') {
       const char *v = g_hash_table_lookup(vars, tag);
       if (v)
@@ -83,8 +115,15 @@ static gboolean render(const char *text, gsize len, GHashTable *vars, GString *o
     }
     g_autofree char *end_tag = g_strdup_printf("{{/%s}}", tag + 1);
     const char *section_end = g_strstr_len(p, end - p, end_tag);
-    if (!section_end || depth > 8) {
-      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "section {{%s}} has no %s", tag, end_tag);
+    if (!section_end) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: section {{%s}} has no %s",
+                  line_of(file, open), tag, end_tag);
+      return FALSE;
+    }
+    if (depth >= MAX_DEPTH) {
+      g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
+                  "line %u: section {{%s}} is nested more than %d deep", line_of(file, open),
+                  tag, MAX_DEPTH);
       return FALSE;
     }
     gboolean show = (tag[0] == '#') != is_empty(vars, tag + 1);
@@ -92,8 +131,9 @@ static gboolean render(const char *text, gsize len, GHashTable *vars, GString *o
     /* A section tag alone on its line should not leave a blank line. */
     if (*content == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
       content++;
-    if (show && content < section_end &&
-        !render(content, section_end - content, vars, out, depth + 1, error))
+    g_autoptr(GString) hidden = show ? NULL : g_string_new(NULL);
+    if (content < section_end && !render(file, content, section_end - content, vars,
+                                         show ? out : hidden, depth + 1, error))
       return FALSE;
     p = section_end + strlen(end_tag);
     if (p < end && *p == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
@@ -110,7 +150,7 @@ gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
     return FALSE;
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) err = NULL;
-  if (!render(text, strlen(text), vars, out, 0, &err)) {
+  if (!render(text, text, strlen(text), vars, out, 0, &err)) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s/%s.txt: %s", t->dir, name,
                 err->message);
     return FALSE;
@@ -137,6 +177,11 @@ gboolean templates_check(IgTemplates *t, GError **error)
     return FALSE;
   }
   g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
+  for (const char *const *name = required; *name; name++) {
+    g_autofree char *subject = NULL, *body = NULL;
+    if (!templates_render(t, *name, none, &subject, &body, error))
+      return FALSE;
+  }
   const char *file;
   while ((file = g_dir_read_name(dir))) {
     if (!g_str_has_suffix(file, ".txt"))

@@ -24,7 +24,10 @@ gboolean templates_render(IgTemplates *templates, const char *name,
                           GHashTable *vars, char **subject, char **body,
                           GError **error);
 
-/* Reads every *.txt in the directory and checks that it is well formed. */
+/* Reads every template the gateway sends (ack, notify, notify_ost,
+ * correspondence, quarantine) and every other *.txt in the directory, and
+ * checks that each is well formed, hidden sections included.
+ * IG_ERROR_CONFIG naming the file (and the line) at fault. */
 gboolean templates_check(IgTemplates *templates, GError **error);
 
 #endif

@@ -63,9 +63,11 @@ static gboolean set_credentials(SmtpTransport *t, GError **error)
     gint64 now = g_get_monotonic_time();
     if (!t->token || now - t->token_at > TOKEN_REFRESH_S * G_TIME_SPAN_SECOND) {
       secret_free(t->token);
-      t->token = secret_oauth2_token(ep->oauth2_token_command, error);
-      if (!t->token)
+      t->token = secret_oauth2_token(ep->oauth2_token_command, SECRET_TOKEN_TIMEOUT_S, error);
+      if (!t->token) {
+        g_prefix_error(error, "SMTP %s: [transport] ", ep->url);
         return FALSE;
+      }
       t->token_at = now;
     }
     curl_easy_setopt(t->curl, CURLOPT_XOAUTH2_BEARER, t->token);

@@ -100,6 +100,30 @@ IgAutoVerdict autoreply_classify(const IgMail *mail, const char *our_address)
   return v;
 }
 
+gboolean autoreply_delivery_failed(const IgMail *mail)
+{
+  if (g_strcmp0(mail->report_type, "disposition-notification") == 0)
+    return FALSE;
+  if (!mail->delivery_status)
+    return TRUE;
+  /* RFC 3464: one "Action:" field per recipient (failed, delayed,
+   * delivered, relayed, expanded). */
+  gboolean any = FALSE;
+  for (const char *line = mail->delivery_status; line && *line;) {
+    const char *end = strchr(line, '\n');
+    if (g_ascii_strncasecmp(line, "Action:", 7) == 0) {
+      const char *v = line + 7;
+      while (*v == ' ' || *v == '\t')
+        v++;
+      if (g_ascii_strncasecmp(v, "failed", 6) == 0)
+        return TRUE;
+      any = TRUE;
+    }
+    line = end ? end + 1 : NULL;
+  }
+  return !any;
+}
+
 const char *autoreply_kind(IgAutoClass cls)
 {
   switch (cls) {

@@ -27,6 +27,13 @@ typedef struct {
 /* our_address is the gateway's own address (lower case). */
 IgAutoVerdict autoreply_classify(const IgMail *mail, const char *our_address);
 
+/* Whether a DSN or MDN (IG_AUTO_BOUNCE) says our mail could not be
+ * delivered: a DSN whose delivery-status names a recipient with Action:
+ * failed, or a bounce that says nothing per recipient (a mailer daemon's
+ * plain text). FALSE for a delay warning, a success notice or a read
+ * receipt: the mail may still arrive, or has. */
+gboolean autoreply_delivery_failed(const IgMail *mail);
+
 /* The messages kind for a class that never opens an incident
  * ("auto-reply", "bounce", "bulk"), or NULL for human/generated mail. */
 const char *autoreply_kind(IgAutoClass cls);

@@ -218,15 +218,23 @@ static gboolean is_tnef(GMimePart *part, GMimeContentType *ct)
          (filename && g_ascii_strcasecmp(filename, "winmail.dat") == 0);
 }
 
-/* Outlook's winmail.dat: its body and text attachments, unpacked. */
-static void read_tnef(Walk *w, GMimePart *part)
+/* Outlook's winmail.dat: its body and text attachments, unpacked, and
+ * its attachments listed beside the message's own (unless the walk is
+ * inside an attached message, which lists its own). */
+static void read_tnef(Walk *w, GMimePart *part, gboolean attached)
 {
   GMimeDataWrapper *content = g_mime_part_get_content(part);
   GMimeStream *out = g_mime_stream_mem_new();
   if (content)
     g_mime_data_wrapper_write_to_stream(content, out);
   GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
-  GPtrArray *parts = tnef_text_parts(bytes->data, bytes->len);
+  GPtrArray *files = attached ? NULL : g_ptr_array_new_with_free_func(mail_file_part_free);
+  GPtrArray *parts = tnef_text_parts(bytes->data, bytes->len, files);
+  if (files) {
+    g_ptr_array_extend_and_steal(w->mail->files, files);
+    if (w->mail->files->len > MAIL_FILES_MAX)
+      g_ptr_array_set_size(w->mail->files, MAIL_FILES_MAX);
+  }
   Budget *b = w->budget;
   for (guint i = 0; i < parts->len; i++) {
     IgTextPart *t = g_ptr_array_index(parts, i);
@@ -322,12 +330,18 @@ static void walk_leaf(Walk *w, GMimeObject *obj, int depth, gboolean attached)
     return;
   }
   if (is_tnef(part, ct)) {
-    read_tnef(w, part);
+    read_tnef(w, part, attached);
     return;
   }
   if (ct && (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
              g_mime_content_type_is_type(ct, "message", "rfc822-headers"))) {
     read_reported_id(w->mail, part);
+    return;
+  }
+  if (ct && (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+             g_mime_content_type_is_type(ct, "message", "global-delivery-status"))) {
+    if (!w->mail->delivery_status)
+      w->mail->delivery_status = part_text(part);
     return;
   }
   if (!ct || g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct) ?: "", "text") != 0)
@@ -580,6 +594,7 @@ void mail_free(IgMail *mail)
   g_free(mail->content_type);
   g_free(mail->report_type);
   g_free(mail->reported_message_id);
+  g_free(mail->delivery_status);
   g_free(mail->body);
   g_ptr_array_unref(mail->attachments);
   g_ptr_array_unref(mail->files);

@@ -61,6 +61,8 @@ typedef struct {
   char *content_type;       /* top-level "type/subtype", lower case */
   char *report_type;        /* report-type of multipart/report, lower case */
   char *reported_message_id;/* DSN/MDN: Message-ID of the mail it reports on */
+  char *delivery_status;    /* DSN: its message/delivery-status part (the
+                               per-recipient Action: fields), NULL if none */
   char *body;               /* the main text, UTF-8, never NULL */
   gboolean body_from_html;
   char *html;               /* the first inline text/html part's markup (within

@@ -296,7 +296,18 @@ static const char *text_type(const char *mime, const char *name)
   return NULL;
 }
 
-static void add_attachment(GPtrArray *out, Attachment *a, guint32 cp)
+static void add_file(GPtrArray *files, const char *name, const char *type, const guchar *data,
+                     gsize size)
+{
+  IgFilePart *f = g_new0(IgFilePart, 1);
+  f->filename = name && *name ? g_strdup(name) : NULL;
+  f->content_type = g_strdup(type ? type : "application/octet-stream");
+  f->size = size;
+  f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, size);
+  g_ptr_array_add(files, f);
+}
+
+static void add_attachment(GPtrArray *out, GPtrArray *files, Attachment *a, guint32 cp)
 {
   g_autofree char *name = string_prop(&a->MAPI, PR_ATTACH_LONG_FILENAME, cp);
   g_autofree char *mime_raw = string_prop(&a->MAPI, PR_ATTACH_MIME_TAG, cp);
@@ -311,6 +322,8 @@ static void add_attachment(GPtrArray *out, Attachment *a, guint32 cp)
   if ((!data || size == 0) && obj)
     data = obj->data, size = (gsize)obj->size;
   const char *type = text_type(mime, name);
+  if (files && data && size > 0)
+    add_file(files, name, mime && *mime ? mime : type, data, size);
   if (!data || size == 0 || !type)
     return;
   char *text;
@@ -325,7 +338,7 @@ static void add_attachment(GPtrArray *out, Attachment *a, guint32 cp)
   add_part(out, name && *name ? name : "attachment", type, text);
 }
 
-GPtrArray *tnef_text_parts(const void *data, gsize len)
+GPtrArray *tnef_text_parts(const void *data, gsize len, GPtrArray *files)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(mail_text_part_free);
   Walk w = { .clean = g_byte_array_new() };
@@ -336,7 +349,7 @@ GPtrArray *tnef_text_parts(const void *data, gsize len)
     const gboolean parsed = TNEFParseMemory(w.clean->data, (long)w.clean->len, &tnef) == 0;
     add_body(out, parsed ? &tnef.MapiProperties : NULL, &w);
     for (Attachment *a = parsed ? tnef.starting_attach.next : NULL; a; a = a->next)
-      add_attachment(out, a, w.codepage);
+      add_attachment(out, files, a, w.codepage);
   }
   TNEFFree(&tnef);
   g_byte_array_unref(w.clean);

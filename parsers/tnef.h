@@ -17,7 +17,12 @@
  * .md .xml .json name), filename never NULL, text as UTF-8 (HTML and RTF
  * converted). Empty array for anything that is not a readable TNEF stream
  * (or is over 32 MiB); never NULL. Caller frees the array, which owns its
- * parts (each freed with its filename, content_type and text). */
-GPtrArray *tnef_text_parts(const void *data, gsize len);
+ * parts (each freed with its filename, content_type and text).
+ * When files is not NULL, every attachment that carries data, text or not,
+ * is also appended to it as an IgFilePart* (name or NULL, MIME tag else a
+ * type by name else application/octet-stream, size, SHA-256 of the data):
+ * the attachments Outlook hid in winmail.dat, named as evidence. The
+ * caller owns files and gives it a free function (mail_file_part_free). */
+GPtrArray *tnef_text_parts(const void *data, gsize len, GPtrArray *files);
 
 #endif

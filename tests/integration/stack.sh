@@ -28,7 +28,9 @@
 #                   *.reserved (ports held for the stack, see _stack_reserve)
 #
 # Tunables (environment): STACK_PYTHON (default /usr/bin/python3, Debian's,
-# which has aiosmtpd), STACK_TIMEOUT (seconds to wait for a server, default 15).
+# which has aiosmtpd), STACK_TIMEOUT (seconds to wait for a server, default 15),
+# STACK_IMAP_CAPABILITY (when set, Dovecot's imap_capability: the CAPABILITY
+# it announces after login, e.g. without MOVE to play an older server).
 
 STACK_PYTHON=${STACK_PYTHON:-/usr/bin/python3}
 STACK_TIMEOUT=${STACK_TIMEOUT:-15}
@@ -375,6 +377,7 @@ auth_verbose = yes
 auth_failure_delay = 0
 mail_location = maildir:$d/mail/%u
 first_valid_uid = 1
+${STACK_IMAP_CAPABILITY:+imap_capability = $STACK_IMAP_CAPABILITY}
 
 # Bearer tokens (XOAUTH2, OAUTHBEARER): asked of the introspection endpoint.
 passdb {

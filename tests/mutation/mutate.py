@@ -62,7 +62,7 @@ TESTS = {
 ALL_UNIT = r"^unit_"
 
 # Targets a mutant build needs: the unit test programs (they link ig_core).
-UNIT_TARGETS_RE = re.compile(r"foreach\(t ([a-z_ ]+)\)\s*\n\s*add_executable\(test_")
+UNIT_TARGETS_RE = re.compile(r"foreach\(t ([a-z_\s]+)\)\s*\n\s*add_executable\(test_")
 
 
 # ---------------------------------------------------------------- mutants

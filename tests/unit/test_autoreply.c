@@ -322,6 +322,59 @@ static void test_kinds(void **state)
   assert_string_equal(autoreply_kind(IG_AUTO_BULK), "bulk");
 }
 
+/* A multipart/report of report_type with part as its second part and the
+ * original as message/rfc822. */
+static char *report_of(const char *report_type, const char *part)
+{
+  return g_strdup_printf(
+      "From: MAILER-DAEMON@mx.example.org\nTo: security@justice.gov.uk\n"
+      "Subject: Delivery report\nMessage-ID: <r@mx.example.org>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=%s; boundary=\"b\"\n\n"
+      "--b\nContent-Type: text/plain\n\nA report.\n--b\n%s\n"
+      "--b\nContent-Type: message/rfc822\n\nFrom: security@justice.gov.uk\n"
+      "Message-ID: <ours@justice.gov.uk>\nSubject: ack\n\nText.\n--b--\n",
+      report_type, part);
+}
+
+static gboolean failed(const char *raw)
+{
+  g_autoptr(IgMail) m = mail_parse(raw, strlen(raw), NULL);
+  assert_non_null(m);
+  assert_string_equal(m->reported_message_id, "ours@justice.gov.uk");
+  return autoreply_delivery_failed(m);
+}
+
+/* Only a DSN that says a recipient failed is a bounce: a delay warning, a
+ * success notice or a read receipt is not. */
+static void test_delivery_failed(void **state)
+{
+  static const char *const dsn_head =
+      "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n";
+  g_autofree char *fail = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
+                                          "Action: failed\nStatus: 5.1.1\n", dsn_head);
+  g_autofree char *delay = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
+                                           "Action: delayed\nStatus: 4.4.7\n", dsn_head);
+  g_autofree char *mixed = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
+                                           "Action: delayed\n\nFinal-Recipient: rfc822; "
+                                           "b@example.org\naction:  FAILED\n", dsn_head);
+  g_autofree char *success = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
+                                             "Action: delivered\nStatus: 2.0.0\n", dsn_head);
+  g_autofree char *r_fail = report_of("delivery-status", fail);
+  g_autofree char *r_delay = report_of("delivery-status", delay);
+  g_autofree char *r_mixed = report_of("delivery-status", mixed);
+  g_autofree char *r_success = report_of("delivery-status", success);
+  g_autofree char *r_text = report_of("delivery-status", "Content-Type: text/plain\n\nNo fields.\n");
+  g_autofree char *r_mdn = report_of("disposition-notification",
+                                  "Content-Type: message/disposition-notification\n\n"
+                                  "Disposition: manual-action/MDN-sent-manually; displayed\n");
+  assert_true(failed(r_fail));
+  assert_false(failed(r_delay));
+  assert_true(failed(r_mixed));
+  assert_false(failed(r_success));
+  assert_true(failed(r_text)); /* says nothing per recipient: a bounce */
+  assert_false(failed(r_mdn));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -340,6 +393,7 @@ int main(void)
     cmocka_unit_test(test_daemon_is_us),
     cmocka_unit_test(test_no_from),
     cmocka_unit_test(test_kinds),
+    cmocka_unit_test(test_delivery_failed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

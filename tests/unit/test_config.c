@@ -450,7 +450,8 @@ static void test_password_file_mode(void **state)
   g_autofree char *good = g_strdup_printf("[transport]\nurl = smtps://smtp.justice.gov.uk\n"
                                           "password_file = %s\n", tight);
   g_autofree char *both = g_strdup_printf("[transport]\npassword_file = %s\n"
-                                          "oauth2_token_command = tok\n", tight);
+                                          "oauth2_token_command = /opt/bin/tok --secret S3CR3T\n",
+                                          tight);
   g_autofree char *hook = g_strdup_printf("[webhook.a]\nurl = https://a.example/\n"
                                           "secret_file = %s\n", loose);
   g_autoptr(IgConfig) c = load(good);
@@ -459,7 +460,11 @@ static void test_password_file_mode(void **state)
   expect_error(bad, "[source] password_file", loose, "0644", "0600", NULL);
   expect_error("[source]\npassword_file = /nonexistent/imap.pass\n", "password_file",
                "/nonexistent/imap.pass", "No such file", NULL);
-  expect_error(both, "oauth2_token_command", "not both", NULL);
+  expect_error(both, "oauth2_token_command (tok)", "not both", NULL);
+  /* the command's arguments may hold a client secret: never repeated */
+  g_autoptr(GError) error = NULL;
+  assert_null(config_load_data(both, strlen(both), "x.conf", &error));
+  assert_null(strstr(error->message, "S3CR3T"));
   expect_error(hook, "[webhook.a] secret_file", "0644", NULL);
   assert_int_equal(g_unlink(loose), 0);
   assert_int_equal(g_unlink(tight), 0);

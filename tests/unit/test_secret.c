@@ -18,7 +18,7 @@
 static void expect_token_error(const char *command, const char *needle)
 {
   g_autoptr(GError) error = NULL;
-  char *token = secret_oauth2_token(command, &error);
+  char *token = secret_oauth2_token(command, SECRET_TOKEN_TIMEOUT_S, &error);
   assert_null(token);
   assert_non_null(error);
   if (!strstr(error->message, needle))
@@ -38,6 +38,14 @@ static void test_token_killed_by_signal(void **state)
   expect_token_error("sh -c 'kill -9 $$' S3CRET", "killed by signal 9");
 }
 
+static void test_token_command_not_found(void **state)
+{
+  expect_token_error("/nonexistent/get-token --client-secret=S3CRET",
+                     "oauth2_token_command (get-token) was not found");
+  g_autofree char *program = secret_command_program("'/opt/my tools/tok' --secret S3CRET");
+  assert_string_equal(program, "tok");
+}
+
 static void test_token_empty_output(void **state)
 {
   expect_token_error("printf '\\n' S3CRET", "printed no token");
@@ -46,9 +54,70 @@ static void test_token_empty_output(void **state)
 static void test_token_first_line(void **state)
 {
   g_autoptr(GError) error = NULL;
-  char *token = secret_oauth2_token("printf '  tok-123 \\nsecond\\n'", &error);
+  char *token = secret_oauth2_token("printf '  tok-123 \\nsecond\\n'", SECRET_TOKEN_TIMEOUT_S,
+                                    &error);
   assert_non_null(token);
   assert_string_equal(token, "tok-123");
+  secret_free(token);
+}
+
+/* secret_oauth2_token(command, 1 s) fails within two seconds with a
+ * "timed out" error naming the program alone. */
+static void expect_timeout(const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 start = g_get_monotonic_time();
+  assert_null(secret_oauth2_token(command, 1, &error));
+  assert_true(g_get_monotonic_time() - start < 2 * G_TIME_SPAN_SECOND);
+  assert_non_null(error);
+  if (!strstr(error->message, "(sh) timed out after 1 s"))
+    print_error("unexpected: %s\n", error->message);
+  assert_non_null(strstr(error->message, "(sh) timed out after 1 s"));
+  assert_null(strstr(error->message, "S3CRET"));
+}
+
+static void test_token_timeout(void **state)
+{
+  expect_timeout("sh -c 'sleep 30' S3CRET");
+  /* deaf to SIGTERM */
+  expect_timeout("sh -c 'trap \"\" TERM; sleep 30' S3CRET");
+  /* a script that leaves a child holding its output, then is killed */
+  expect_timeout("sh -c 'sleep 30 & sleep 30' S3CRET");
+
+  /* what it started is killed with it */
+  g_autofree char *dir = g_dir_make_tmp("ig-secret-XXXXXX", NULL);
+  g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+  g_autofree char *command = g_strdup_printf("sh -c 'sleep 30 & echo $! > %s; wait' S3CRET",
+                                             pidfile);
+  expect_timeout(command);
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents(pidfile, &text, NULL, NULL));
+  g_strstrip(text);
+  assert_true(g_ascii_strtoll(text, NULL, 10) > 0);
+  /* gone, or a zombie its new parent has yet to reap, within a second */
+  g_autofree char *stat_path = g_strdup_printf("/proc/%s/stat", text);
+  gboolean dead = FALSE;
+  for (int i = 0; i < 100 && !dead; i++) {
+    g_autofree char *stat = NULL;
+    dead = !g_file_get_contents(stat_path, &stat, NULL, NULL) || strstr(stat, ") Z ");
+    if (!dead)
+      g_usleep(10000);
+  }
+  assert_true(dead);
+  g_unlink(pidfile);
+  g_rmdir(dir);
+}
+
+/* A token helper that starts a background process (an agent) which keeps
+ * its output open: the token is taken when the helper exits. */
+static void test_token_helper_leaves_a_child(void **state)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 start = g_get_monotonic_time();
+  char *token = secret_oauth2_token("sleep 30 & echo tok-9", 10, &error);
+  assert_true(g_get_monotonic_time() - start < 3 * G_TIME_SPAN_SECOND);
+  assert_non_null(token);
+  assert_string_equal(token, "tok-9");
   secret_free(token);
 }
 
@@ -78,7 +147,10 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_token_failure_hides_arguments),
     cmocka_unit_test(test_token_killed_by_signal),
+    cmocka_unit_test(test_token_command_not_found),
     cmocka_unit_test(test_token_empty_output),
+    cmocka_unit_test(test_token_timeout),
+    cmocka_unit_test(test_token_helper_leaves_a_child),
     cmocka_unit_test(test_token_first_line),
     cmocka_unit_test(test_password_file_mode),
   };

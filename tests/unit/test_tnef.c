@@ -139,7 +139,7 @@ static void attr_mapi(GByteArray *b, guint8 level, guint32 id, guint32 count, GB
 
 static GPtrArray *parts_of(GByteArray *b)
 {
-  GPtrArray *parts = tnef_text_parts(b->data, b->len);
+  GPtrArray *parts = tnef_text_parts(b->data, b->len, NULL);
   assert_non_null(parts);
   for (guint i = 0; i < parts->len; i++) {
     const IgTextPart *t = g_ptr_array_index(parts, i);
@@ -195,6 +195,45 @@ static void test_plain_body_and_attachments(void **state)
   assert_string_equal(part(parts, 2)->filename, "notes.csv");
   assert_string_equal(part(parts, 2)->content_type, "text/csv");
   assert_string_equal(part(parts, 2)->text, "a,b\n1,2\n");
+}
+
+/* Every attachment with data is listed as a file, binary ones too: the
+ * evidence a phish hid in winmail.dat. */
+static void test_attachments_as_files(void **state)
+{
+  g_autoptr(GByteArray) b = tnef_new();
+  g_autoptr(GByteArray) props = g_byte_array_new();
+  preamble(b);
+  attr_str(b, 1, ATT_BODY, "See the invoice.");
+  attachment_start(b);
+  attr_str(b, 2, ATT_ATTACH_TITLE, "INVOIC~1.EXE");
+  attr(b, 2, ATT_ATTACH_DATA, "MZ\x90\x00", 4);
+  mapi_unicode(props, PR_ATTACH_LONG_FILENAME, "invoice.pdf.exe");
+  attr_mapi(b, 2, ATT_ATTACHMENT, 1, props);
+  attachment_start(b);
+  attr_str(b, 2, ATT_ATTACH_TITLE, "notes.csv");
+  attr(b, 2, ATT_ATTACH_DATA, "a,b\n", 4);
+  attachment_start(b); /* no data: nothing to name */
+  attr_str(b, 2, ATT_ATTACH_TITLE, "empty.bin");
+
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(mail_file_part_free);
+  g_autoptr(GPtrArray) parts = tnef_text_parts(b->data, b->len, files);
+  assert_int_equal(parts->len, 2); /* the body and notes.csv */
+  assert_int_equal(files->len, 2);
+  const IgFilePart *exe = g_ptr_array_index(files, 0), *csv = g_ptr_array_index(files, 1);
+  assert_string_equal(exe->filename, "invoice.pdf.exe");
+  assert_string_equal(exe->content_type, "application/octet-stream");
+  assert_int_equal(exe->size, 4);
+  g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                                      (const guchar *)"MZ\x90\x00", 4);
+  assert_string_equal(exe->sha256, want);
+  assert_string_equal(csv->filename, "notes.csv");
+  assert_string_equal(csv->content_type, "text/csv");
+  assert_int_equal(csv->size, 4);
+
+  g_autoptr(GPtrArray) none = g_ptr_array_new_with_free_func(mail_file_part_free);
+  g_autoptr(GPtrArray) nothing = tnef_text_parts("not a tnef stream at all", 24, none);
+  assert_int_equal(none->len, 0);
 }
 
 static void test_html_body(void **state)
@@ -415,9 +454,9 @@ static void test_damaged(void **state)
   g_autoptr(GByteArray) b = sample();
   g_autoptr(GPtrArray) whole = parts_of(b);
   assert_int_equal(whole->len, 2);
-  g_autoptr(GPtrArray) none = tnef_text_parts(NULL, 0);
+  g_autoptr(GPtrArray) none = tnef_text_parts(NULL, 0, NULL);
   assert_int_equal(none->len, 0);
-  g_autoptr(GPtrArray) text = tnef_text_parts("not a tnef stream at all", 24);
+  g_autoptr(GPtrArray) text = tnef_text_parts("not a tnef stream at all", 24, NULL);
   assert_int_equal(text->len, 0);
 
   /* libytnef prints to stdout on bad input; none of that may get through */
@@ -461,6 +500,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plain_body_and_attachments),
+    cmocka_unit_test(test_attachments_as_files),
     cmocka_unit_test(test_html_body),
     cmocka_unit_test(test_compressed_rtf_body),
     cmocka_unit_test(test_rtf_to_text),
