@@ -65,8 +65,10 @@ static const char *discriminator(const char *table)
     return "type";
   if (strcmp(table, "outbox") == 0)
     return "template";
-  if (strcmp(table, "messages") == 0)
+  if (strcmp(table, "messages") == 0 || strcmp(table, "deadlines") == 0)
     return "kind";
+  if (strcmp(table, "rules_fired") == 0)
+    return "rule";
   return NULL;
 }
 

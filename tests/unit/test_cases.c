@@ -175,6 +175,8 @@ static void test_reference_shape(void **state)
     { "Re: INC-", IG_INTAKE_NEW },
     { "Re: INC-2026-00001", IG_INTAKE_NEW },
     { "Re: INC-2026-0000012 and INC-2026-000001", IG_INTAKE_ATTACHED },
+    /* A well-made reference we do not know does not hide a later one. */
+    { "Re: INC-2026-000099 and INC-2026-000001", IG_INTAKE_ATTACHED },
     { "Re: [INC-2026-000001] Lost phone", IG_INTAKE_ATTACHED },
   };
   for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
