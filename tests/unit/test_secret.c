@@ -142,6 +142,50 @@ static void test_password_file_mode(void **state)
   g_rmdir(dir);
 }
 
+/* The shell itself killed, a program that cannot be run, a command line
+ * that does not parse: each named plainly. */
+static void test_token_other_failures(void **state)
+{
+  expect_token_error("kill -9 $$", "was killed by signal 9");
+  g_autofree char *dir = g_dir_make_tmp("ig-secret-XXXXXX", NULL);
+  g_autofree char *tool = g_build_filename(dir, "get-token", NULL);
+  assert_true(g_file_set_contents(tool, "#!/bin/sh\necho tok\n", -1, NULL));
+  assert_int_equal(g_chmod(tool, 0600), 0);
+  g_autofree char *command = g_strdup_printf("%s --client-secret=S3CRET", tool);
+  expect_token_error(command, "(get-token) could not be run (exit status 126)");
+  g_unlink(tool);
+  g_rmdir(dir);
+  g_autofree char *program = secret_command_program("\"unterminated --secret S3CRET");
+  assert_string_equal(program, "the command");
+}
+
+/* A password file that is empty, not text, or not a file is refused,
+ * naming the file. */
+static void test_password_file_unusable(void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp("ig-secret-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "pass", NULL);
+  const struct {
+    const char *data;
+    gssize len;
+  } cases[] = { { "\n", 1 }, { "hun\0ter2", 9 } };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    assert_true(g_file_set_contents(path, cases[i].data, cases[i].len, NULL));
+    assert_int_equal(g_chmod(path, 0600), 0);
+    g_autoptr(GError) error = NULL;
+    assert_null(secret_read_file(path, &error));
+    assert_non_null(strstr(error->message, "is empty or not text"));
+    assert_non_null(strstr(error->message, path));
+  }
+  g_unlink(path);
+  assert_int_equal(g_mkdir(path, 0700), 0);
+  g_autoptr(GError) error = NULL;
+  assert_null(secret_read_file(path, &error));
+  assert_true(g_str_has_prefix(error->message, "password file "));
+  g_rmdir(path);
+  g_rmdir(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -153,6 +197,8 @@ int main(void)
     cmocka_unit_test(test_token_helper_leaves_a_child),
     cmocka_unit_test(test_token_first_line),
     cmocka_unit_test(test_password_file_mode),
+    cmocka_unit_test(test_token_other_failures),
+    cmocka_unit_test(test_password_file_unusable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
