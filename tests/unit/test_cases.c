@@ -478,6 +478,56 @@ static void test_ack_suppressed_reason(void **state)
   intake_fixture_free(f);
 }
 
+/* The details of the incident's events of type, one a line. */
+static char *event_details(Fixture *f, const char *reference, const char *type)
+{
+  gint64 id = store_incident_id(f->store, reference, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < events->len; i++) {
+    IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0)
+      g_string_append_printf(out, "%s\n", e->detail);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The audit of a new report keeps why: each value that could not be read,
+ * each decision, each piece of evidence with its subject cut at 200
+ * characters from its start. */
+static void test_report_events(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *form = form_report(f, "Impact: severe\nPersonal data involved: perhaps\n");
+  g_autofree char *problems = event_details(f, form, "unreadable_value");
+  if (!strstr(problems, "Impact: ") || !strstr(problems, "Personal data involved: "))
+    print_error("%s", problems);
+  assert_non_null(strstr(problems, "Impact: "));
+  assert_non_null(strstr(problems, "Personal data involved: "));
+
+  g_autofree char *lure = g_strnfill(201, 'u');
+  lure[0] = 'L';
+  g_autofree char *raw = g_strdup_printf(
+      "From: Bob Kay <bob.kay@justice.gov.uk>\nSubject: FW: %s\nMessage-ID: <p1@x>\n\n"
+      "This looks like phishing, I did not click.\n\n"
+      "-----Original Message-----\nFrom: IT Support <support@mailbox-quota.example>\n"
+      "Sent: 23 November 2026 09:20\nTo: bob.kay@justice.gov.uk\nSubject: %s\n\n"
+      "Click http://mailbox-quota.example/login to keep your mail.\n", lure, lure);
+  IgIntakeItem item = ingest(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_autofree char *classified = event_details(f, ref, "classified");
+  assert_true(g_str_has_prefix(classified, "forwarded by bob.kay@justice.gov.uk: the mail "
+                                           "from support@mailbox-quota.example is evidence"));
+  g_autofree char *evidence = event_details(f, ref, "evidence");
+  g_autofree char *want = g_strdup_printf("suspicious mail from support@mailbox-quota.example,"
+                                          " subject \"%.200s\", sha256 ", lure);
+  if (!g_str_has_prefix(evidence, want))
+    print_error("%s", evidence);
+  assert_true(g_str_has_prefix(evidence, want));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -487,6 +537,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_form_reminder_only_when_acked, setup, teardown),
     cmocka_unit_test(test_no_form_reminder_past_rate_limit),
     cmocka_unit_test(test_ack_suppressed_reason),
+    cmocka_unit_test_setup_teardown(test_report_events, setup, teardown),
     cmocka_unit_test_setup_teardown(test_deadlines_by_impact, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_late_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_caps, setup, teardown),
