@@ -50,6 +50,7 @@ static const char *const scenarios[][2] = {
     "The police crime number is 4411.\n" },
   { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
   { "oversized", NULL },
+  { "truncated", NULL },   /* more attached messages than are read */
 };
 
 /* Tables whose rows record the attempt itself, not the message. */
@@ -200,6 +201,16 @@ static Fixture *prepare(gsize s, char **raw)
         "--b\nContent-Type: message/rfc822\n\nFrom: security@justice.gov.uk\n"
         "Message-ID: <%.*s>\nSubject: ack\n\nThank you.\n--b--\n",
         (int)(strchr(id, '|') - id), id);
+  } else if (strcmp(scenarios[s][0], "truncated") == 0) {
+    GString *mail = g_string_new("From: dan@justice.gov.uk\nSubject: Phishing mails\n"
+                                 "Message-ID: <t1@justice.gov.uk>\nMIME-Version: 1.0\n"
+                                 "Content-Type: multipart/mixed; boundary=\"m\"\n\n--m\n"
+                                 "Content-Type: text/plain\n\nTwelve phishing mails today.\n");
+    for (int i = 0; i < 12; i++)
+      g_string_append_printf(mail, "--m\nContent-Type: message/rfc822\n\n"
+                             "From: x%d@lure.example\nSubject: Invoice %d\n\nPay now.\n", i, i);
+    g_string_append(mail, "--m--\n");
+    *raw = g_string_free(mail, FALSE);
   } else {
     GString *big = g_string_new("From: carl@justice.gov.uk\nSubject: Big\n"
                                 "Message-ID: <o1@justice.gov.uk>\n\n");

@@ -284,6 +284,20 @@ static void test_deadlines_by_impact(void **state)
   }
 }
 
+/* The details of the incident's events of type, one a line. */
+static char *event_details(Fixture *f, const char *reference, const char *type)
+{
+  gint64 id = store_incident_id(f->store, reference, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < events->len; i++) {
+    IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0)
+      g_string_append_printf(out, "%s\n", e->detail);
+  }
+  return g_string_free(out, FALSE);
+}
+
 /* OST's notice of a late report says so, with the minutes and the policy;
  * a near miss says so; neither line appears otherwise. */
 static void test_notice_late_near_miss(void **state)
@@ -296,6 +310,8 @@ static void test_notice_late_near_miss(void **state)
   assert_non_null(strstr(late->str, "REPORTED LATE: 120 minutes after detection "
                                     "(policy: 60 minutes)."));
   assert_non_null(strstr(late->str, "\nNear miss:         yes\n"));
+  g_autofree char *late_event = event_details(f, "INC-2026-000001", "reported_late");
+  assert_string_equal(late_event, "reported 120 minutes after detection (policy: 60)\n");
 
   g_free(form_report(f, "Date and time of detection: 23/11/2026 09:30\nNear miss: no\n"));
   g_autoptr(GString) timely = g_string_new(NULL);
@@ -303,6 +319,8 @@ static void test_notice_late_near_miss(void **state)
   assert_non_null(strstr(timely->str, "Detected:          23/11/2026 09:30 GMT"));
   assert_null(strstr(timely->str, "LATE"));
   assert_null(strstr(timely->str, "Near miss"));
+  g_autofree char *no_event = event_details(f, "INC-2026-000002", "reported_late");
+  assert_string_equal(no_event, "");
 }
 
 /* n characters of text in lines of 64: the first starts "BEGIN", the last
@@ -476,20 +494,6 @@ static void test_ack_suppressed_reason(void **state)
   g_autofree char *limited = event_detail(f, again, "ack_suppressed");
   assert_string_equal(limited, "no acknowledgement: rate_limit_per_sender reached");
   intake_fixture_free(f);
-}
-
-/* The details of the incident's events of type, one a line. */
-static char *event_details(Fixture *f, const char *reference, const char *type)
-{
-  gint64 id = store_incident_id(f->store, reference, NULL);
-  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
-  GString *out = g_string_new(NULL);
-  for (guint i = 0; i < events->len; i++) {
-    IgEventRec *e = g_ptr_array_index(events, i);
-    if (strcmp(e->type, type) == 0)
-      g_string_append_printf(out, "%s\n", e->detail);
-  }
-  return g_string_free(out, FALSE);
 }
 
 /* The audit of a new report keeps why: each value that could not be read,
