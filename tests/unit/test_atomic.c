@@ -28,7 +28,7 @@
   "From: Ann Lee <ann.lee@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
   "Subject: Laptop stolen with case files\nMessage-ID: <r1@justice.gov.uk>\n" \
   "Date: Mon, 23 Nov 2026 09:30:00 +0000\n\n" \
-  "Full name: Ann Lee\nDate and time of detection: 23/11/2026 09:10\n" \
+  "Full name: Ann Lee\nDate and time of detection: 23/11/2026 08:10\n" \
   "Impact: high\nPersonal data involved: yes\nCategory: lost-or-stolen-equipment\n" \
   "Description: my laptop with case files on 40 people was stolen from my car.\n"
 
@@ -51,6 +51,11 @@ static const char *const scenarios[][2] = {
   { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
   { "oversized", NULL },
   { "truncated", NULL },   /* more attached messages than are read */
+  { "encrypted",
+    "From: Eve Ward <eve.ward@justice.gov.uk>\nTo: security@justice.gov.uk\n"
+    "Subject: Incident report\nMessage-ID: <e1@justice.gov.uk>\nMIME-Version: 1.0\n"
+    "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\n"
+    "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\n" },
 };
 
 /* Tables whose rows record the attempt itself, not the message. */
