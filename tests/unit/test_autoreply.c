@@ -357,12 +357,16 @@ static void test_delivery_failed(void **state)
   g_autofree char *mixed = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
                                            "Action: delayed\n\nFinal-Recipient: rfc822; "
                                            "b@example.org\naction:  FAILED\n", dsn_head);
+  /* The space after the colon is optional (RFC 5322 field syntax). */
+  g_autofree char *tight = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
+                                           "Action:failed\nStatus: 5.1.1\n", dsn_head);
   g_autofree char *success = g_strdup_printf("%sFinal-Recipient: rfc822; a@example.org\n"
                                              "Action: delivered\nStatus: 2.0.0\n", dsn_head);
   g_autofree char *r_fail = report_of("delivery-status", fail);
   g_autofree char *r_delay = report_of("delivery-status", delay);
   g_autofree char *r_mixed = report_of("delivery-status", mixed);
   g_autofree char *r_success = report_of("delivery-status", success);
+  g_autofree char *r_tight = report_of("delivery-status", tight);
   g_autofree char *r_text = report_of("delivery-status", "Content-Type: text/plain\n\nNo fields.\n");
   g_autofree char *r_mdn = report_of("disposition-notification",
                                   "Content-Type: message/disposition-notification\n\n"
@@ -371,6 +375,7 @@ static void test_delivery_failed(void **state)
   assert_false(failed(r_delay));
   assert_true(failed(r_mixed));
   assert_false(failed(r_success));
+  assert_true(failed(r_tight));
   assert_true(failed(r_text)); /* says nothing per recipient: a bounce */
   assert_false(failed(r_mdn));
 }
