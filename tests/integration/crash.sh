@@ -37,7 +37,11 @@ pending_count() {
 }
 
 kills=0 in_intake=0 in_sending=0 attempt=0
-while [ "$kills" -lt "$KILLS" ] && [ "$attempt" -lt $((KILLS * 3)) ]; do
+# Until CRASH_KILLS kills landed, among them one while recording and one
+# while sending: a slow (sanitizer) build may spend all the first kills
+# on recording.
+while { [ "$kills" -lt "$KILLS" ] || [ "$in_intake" = 0 ] || [ "$in_sending" = 0 ]; } &&
+      [ "$attempt" -lt $((KILLS * 4)) ]; do
   attempt=$((attempt + 1))
   log=$WORK/run-$attempt.log
   "$IG" run 2> "$log" &
@@ -67,7 +71,8 @@ while [ "$kills" -lt "$KILLS" ] && [ "$attempt" -lt $((KILLS * 3)) ]; do
   fi
 done
 cat "$WORK"/run-*.log > "$WORK/run.log"
-expect_eq "kills that landed while work was left" "$kills" "$KILLS"
+[ "$kills" -ge "$KILLS" ] && ok "$kills kills landed while work was left" \
+  || fail "only $kills of $KILLS kills landed while work was left"
 [ "$in_intake" -ge 1 ] && ok "$in_intake kill(s) while reports were still in INBOX" \
   || fail "no kill landed while reports were being recorded"
 [ "$in_sending" -ge 1 ] && ok "$in_sending kill(s) while mail was being sent" \
