@@ -216,11 +216,9 @@ GPtrArray *relay_observables(const IgRelay *r, const IgConfig *config, const IgM
   const IgForward *s = r->suspect;
   if (!s)
     return g_ptr_array_new_with_free_func(observable_free);
+  /* config->address is checked to have a domain when the config is read;
+   * a reporter without an address ends the list early. */
   const char *own[] = { address_domain(config->address), address_domain(r->from_addr), NULL };
-  if (!own[0]) {
-    own[0] = own[1];
-    own[1] = NULL;
-  }
   /* An attached mail holds its own attachments and links; an inline
    * forward's are in the message its text stands in (clients keep the
    * original's attachments when forwarding inline). */

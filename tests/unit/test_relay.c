@@ -147,6 +147,31 @@ static void test_helpdesk_chain_to_its_end(void **state)
   assert_null(r.suspect);
 }
 
+/* An inline forward's evidence is identified by the SHA-256 of its text;
+ * a mail with no suspicious part has no observables. */
+static void test_evidence_and_no_observables(void **state)
+{
+  (void)state;
+  IgConfig *c = config();
+  IgForward f = level(NULL, "it-support@mailbox-quota.example", FALSE);
+  IgMail mail = { .from_addr = "ann.lee@justice.gov.uk", .subject = "FW: x", .body = "x" };
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
+  IgRelay r;
+  relay_read(&r, c, &mail, &f, decisions);
+  IgEvidence *e = relay_evidence(&r);
+  g_autofree char *want = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
+                                                        "the level's text", -1);
+  assert_string_equal(e->sha256, want);
+  evidence_free(e);
+
+  IgForward colleague = level(NULL, "bob.kay@justice.gov.uk", FALSE);
+  relay_read(&r, c, &mail, &colleague, decisions);
+  assert_null(relay_evidence(&r));
+  g_autoptr(GPtrArray) none = relay_observables(&r, c, &mail);
+  assert_int_equal(none->len, 0);
+  config_free(c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -155,6 +180,7 @@ int main(void)
     cmocka_unit_test(test_report_button),
     cmocka_unit_test(test_attached_colleague_mail),
     cmocka_unit_test(test_helpdesk_chain_to_its_end),
+    cmocka_unit_test(test_evidence_and_no_observables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
