@@ -368,8 +368,11 @@ IgStore *store_open(const char *path, GError **error)
     return NULL;
   }
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-    /* SQLite would replay a log left beside a deleted store into the new one. */
-    if (g_file_test(wal, G_FILE_TEST_EXISTS)) {
+    /* SQLite would replay a log left beside a deleted store into the new one.
+     * A store another process has just linked into place gets its log as it
+     * is opened: look for the store again before taking the log for a
+     * leftover. */
+    if (g_file_test(wal, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_EXISTS)) {
       g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: missing, but its write-ahead log"
                   " %s is there; refusing to start a new store beside it", path, wal);
       return NULL;
