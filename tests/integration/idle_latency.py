@@ -5,10 +5,13 @@ Usage: idle_latency.py PORT CA_FILE PASSWORD_FILE DATABASE REPORT.eml...
 
 Run by gateway_mail.sh while `incident-gateway run` IDLEs on INBOX of the
 test Dovecot (IMAPS on PORT, user security). For each report: APPEND it to
-INBOX over a connection logged in beforehand, and from the moment the
-command is sent time two things side by side:
+a mailbox of its own, Baseline, and then to INBOX, over a connection logged
+in beforehand, and from the moment the commands are sent time two things
+side by side:
   - the baseline: the `* N EXISTS` that a bare IDLE client of our own,
-    idling on the same INBOX, is sent by the server;
+    idling on Baseline, is sent by the server (not on INBOX: a gateway that
+    moves the report before the server tells that client of it leaves
+    nothing to tell, and the server says nothing at all);
   - the gateway: the report's message row, with its incident, committed
     in DATABASE (read-only polls every 2 ms).
 Both include the server's own delay before it tells IDLE clients of new
@@ -100,8 +103,10 @@ def trial(idler, appender, db, path, n):
     idler.send(b"i IDLE\r\n")
     idler.wait_for(lambda l: l.startswith(b"+"), "IDLE continuation")
     t0 = time.monotonic()
-    # LITERAL+ (RFC 7888, Dovecot has it): the command in one send.
-    appender.send(b"p%d APPEND INBOX {%d+}\r\n" % (n, len(raw)) + raw + b"\r\n")
+    # LITERAL+ (RFC 7888, Dovecot has it): both commands in one send, the
+    # baseline's first so that any head start is the baseline's.
+    appender.send(b"b%d APPEND Baseline {%d+}\r\n" % (n, len(raw)) + raw + b"\r\n" +
+                  b"p%d APPEND INBOX {%d+}\r\n" % (n, len(raw)) + raw + b"\r\n")
     notice = gateway = None
     while notice is None or gateway is None:
         now = time.monotonic()
@@ -128,9 +133,10 @@ def main():
     port, ca, pwfile, dbpath = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     ctx = ssl.create_default_context(cafile=ca)
     password = open(pwfile, "rb").read().strip()
-    idler = login(port, ctx, password)
-    idler.command(b"s", b"SELECT INBOX")
     appender = login(port, ctx, password)
+    appender.command(b"c", b"CREATE Baseline")
+    idler = login(port, ctx, password)
+    idler.command(b"s", b"SELECT Baseline")
     db = sqlite3.connect("file:%s?mode=ro" % os.path.abspath(dbpath), uri=True,
                          isolation_level=None)
     base, gw = [], []
