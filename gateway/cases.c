@@ -132,6 +132,7 @@ static gint64 add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, co
     .kind = kind,
     .incident_id = incident_id,
     .note = note,
+    .recorded_at = m->at,
   };
   m->item->kind = kind;
   return store_add_message(m->ctx->store, &in, error);

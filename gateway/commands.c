@@ -415,11 +415,12 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
-  gint64 events = 0, messages = 0;
-  if (!store_verify(service_store(service), &events, &messages, error))
+  IgVerifyCounts n;
+  if (!store_verify(service_store(service), &n, error))
     return FALSE;
   printf("OK: %" G_GINT64_FORMAT " audit events chained, %" G_GINT64_FORMAT
-         " stored messages match their SHA-256\n", events, messages);
+         " stored messages match their SHA-256 and their events, %" G_GINT64_FORMAT
+         " incidents as their newest events left them\n", n.events, n.messages, n.incidents);
   return TRUE;
 }
 

@@ -92,7 +92,17 @@ static const char *const migrations[] = {
   " type TEXT NOT NULL, value TEXT NOT NULL, defanged TEXT NOT NULL, sha256 TEXT,"
   " recorded_at TEXT NOT NULL, UNIQUE(incident_id, type, value));"
   "CREATE INDEX observables_time ON observables(recorded_at);",
+
+  /* The audit chain covers each stored message and each incident's state
+   * (store_seal.c); what a store held before is sealed once on opening. */
+  "ALTER TABLE events ADD COLUMN message_row INTEGER;"
+  " ALTER TABLE events ADD COLUMN message_sha256 TEXT;"
+  " ALTER TABLE events ADD COLUMN state TEXT;"
+  " CREATE INDEX events_message ON events(message_row) WHERE message_row IS NOT NULL;",
 };
+
+/* The first schema version whose chain covers messages and incidents. */
+#define SEALED_VERSION 7
 
 /* "IGWY" in the header's application_id: this file is a gateway store. */
 #define APPLICATION_ID 0x49475759
@@ -292,6 +302,13 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
   for (int v = version; v < latest; v++)
     if (!exec(store, migrations[v], error))
       goto fail;
+  if (version > 0 && version < SEALED_VERSION) {
+    /* No --now reaches a migration: the seal carries the real time. */
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *at = iso_utc(now);
+    if (!sq_seal_unsealed(store, at, error))
+      goto fail;
+  }
   if (!exec(store, stamp, error) || !exec(store, "COMMIT", error))
     goto fail;
   return TRUE;

@@ -60,9 +60,11 @@ typedef struct {
   const char *kind;
   gint64 incident_id;       /* 0 = unmatched */
   const char *note;         /* why (quarantine reason, loop verdict) or NULL */
+  const char *recorded_at;  /* now, ISO: the time of its audit event */
 } IgMessageIn;
 
-/* Returns the new row id, or 0 on error. */
+/* Stores the message and the audit event that records it (its row and
+ * SHA-256). Returns the new row id, or 0 on error. */
 gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error);
 
 /* Raw bytes of a stored message; caller unrefs. */
@@ -142,6 +144,9 @@ GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id,
 
 /* --- audit events (hash-chained) --- */
 
+/* Every event of an incident records the incident's state after it: make
+ * the change first, then add its event. */
+
 gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
                          const char *actor, const char *type,
                          const char *detail, GError **error);
@@ -216,9 +221,18 @@ gint64 store_count_acks_since(IgStore *store, const char *address,
 
 /* --- integrity --- */
 
-/* Walks the event chain and every raw message hash. Returns FALSE with
- * IG_ERROR_INTEGRITY naming the first mismatch; *checked counts rows. */
-gboolean store_verify(IgStore *store, gint64 *events_checked,
-                      gint64 *messages_checked, GError **error);
+typedef struct {
+  gint64 events;            /* chained events */
+  gint64 messages;          /* raw messages matching their SHA-256 */
+  gint64 incidents;         /* incidents as their newest event left them */
+} IgVerifyCounts;
+
+/* Walks the event chain, rehashes every raw message, and checks that the
+ * chain accounts for every stored message (the event that recorded it,
+ * with its SHA-256) and for every incident's current state (fields,
+ * deadlines, rules fired, messages, evidence, as hashed in its newest
+ * event), so that nothing changed outside the audit trail passes. Returns
+ * FALSE with IG_ERROR_INTEGRITY naming the first mismatch. */
+gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error);
 
 #endif

@@ -5,7 +5,8 @@
  *
  * Every event is linked to the previous one by SHA-256 and audit_head
  * records the last, so a changed, deleted or truncated event breaks
- * verification. */
+ * verification; store_seal.c ties the chain to the messages and to each
+ * incident's state. */
 #include "gateway/store.h"
 
 #include <string.h>
@@ -14,14 +15,27 @@
 #include "gateway/hash.h"
 #include "gateway/store_sqlite.h"
 
+/* What an event's hash covers. Events from before the chain covered
+ * messages and incident states (all three NULL) keep their old text, so
+ * their hashes still verify. */
+typedef struct {
+  gint64 message_row;         /* 0 = none */
+  const char *message_sha256;
+  const char *state;
+} Seal;
+
 static char *event_hash(const char *prev, gint64 id, gint64 incident_id,
                         const char *at, const char *actor, const char *type,
-                        const char *detail)
+                        const char *detail, const Seal *seal)
 {
-  g_autofree char *text = g_strdup_printf(
-      "%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s\n%s\n%s\n%s", prev, id,
-      incident_id, at, actor, type, detail);
-  return hash_sha256_hex(text, strlen(text));
+  g_autoptr(GString) text = g_string_new(NULL);
+  g_string_printf(text, "%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n%s\n%s\n%s\n%s", prev,
+                  id, incident_id, at, actor, type, detail);
+  if (seal->message_row || seal->message_sha256 || seal->state)
+    g_string_append_printf(text, "\n%" G_GINT64_FORMAT "\n%s\n%s", seal->message_row,
+                           seal->message_sha256 ? seal->message_sha256 : "",
+                           seal->state ? seal->state : "");
+  return hash_sha256_hex(text->str, text->len);
 }
 
 static gboolean load_head(IgStore *store, GError **error)
@@ -42,20 +56,24 @@ static gboolean load_head(IgStore *store, GError **error)
   return TRUE;
 }
 
-gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
-                         const char *actor, const char *type, const char *detail,
-                         GError **error)
+static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
+                             const char *actor, const char *type, const char *detail,
+                             gint64 message_row, const char *message_sha256, GError **error)
 {
   /* Outside a transaction each statement commits alone, so another
    * process may have moved the head since. */
   if ((!store->head_known || sqlite3_get_autocommit(store->db)) && !load_head(store, error))
     return FALSE;
+  g_autofree char *state = incident_id ? sq_incident_state(store, incident_id, error) : NULL;
+  if (incident_id && !state)
+    return FALSE;
+  Seal seal = { message_row, message_sha256, state };
   gint64 id = store->head_id + 1;
   g_autofree char *hash = event_hash(store->head_hash, id, incident_id, at, actor, type,
-                                     detail);
+                                     detail, &seal);
   sqlite3_stmt *st = sq_prep(store,
-      "INSERT INTO events(id, incident_id, at, actor, type, detail, prev_hash, hash)"
-      " VALUES(?,?,?,?,?,?,?,?)", error);
+      "INSERT INTO events(id, incident_id, at, actor, type, detail, prev_hash, hash,"
+      " message_row, message_sha256, state) VALUES(?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!st)
     return FALSE;
   sqlite3_bind_int64(st, 1, id);
@@ -69,6 +87,12 @@ gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
   sq_bind_text(st, 6, detail);
   sq_bind_text(st, 7, store->head_hash);
   sq_bind_text(st, 8, hash);
+  if (message_row)
+    sqlite3_bind_int64(st, 9, message_row);
+  else
+    sqlite3_bind_null(st, 9);
+  sq_bind_text(st, 10, message_sha256);
+  sq_bind_text(st, 11, state);
   if (!sq_step_done(store, st, error))
     return FALSE;
   sqlite3_stmt *head = sq_prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);
@@ -82,6 +106,20 @@ gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
   g_free(store->head_hash);
   store->head_hash = g_steal_pointer(&hash);
   return TRUE;
+}
+
+gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
+                         const char *actor, const char *type, const char *detail,
+                         GError **error)
+{
+  return append_event(store, incident_id, at, actor, type, detail, 0, NULL, error);
+}
+
+gboolean sq_record_message(IgStore *store, gint64 row, gint64 incident_id, const char *at,
+                           const char *sha256, const char *detail, GError **error)
+{
+  return append_event(store, incident_id, at, "gateway", "stored", detail, row, sha256,
+                      error);
 }
 
 static IgEventRec *event_from_row(sqlite3_stmt *st)
@@ -109,13 +147,13 @@ GPtrArray *store_incident_events(IgStore *store, gint64 incident_id, GError **er
 
 /* --- integrity --- */
 
-gboolean store_verify(IgStore *store, gint64 *events_checked,
-                      gint64 *messages_checked, GError **error)
+gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
 {
-  *events_checked = *messages_checked = 0;
+  gint64 *events_checked = &counts->events, *messages_checked = &counts->messages;
+  *events_checked = *messages_checked = counts->incidents = 0;
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT id, coalesce(incident_id, 0), at, actor, type, detail, prev_hash, hash"
-      " FROM events ORDER BY id", error);
+      "SELECT id, coalesce(incident_id, 0), at, actor, type, detail, prev_hash, hash,"
+      " coalesce(message_row, 0), message_sha256, state FROM events ORDER BY id", error);
   if (!st)
     return FALSE;
   g_autofree char *prev = g_strdup(GENESIS_HASH);
@@ -126,9 +164,12 @@ gboolean store_verify(IgStore *store, gint64 *events_checked,
     gint64 id = sqlite3_column_int64(st, 0);
     const char *stored_prev = (const char *)sqlite3_column_text(st, 6);
     const char *stored = (const char *)sqlite3_column_text(st, 7);
+    Seal seal = { sqlite3_column_int64(st, 8), (const char *)sqlite3_column_text(st, 9),
+                  (const char *)sqlite3_column_text(st, 10) };
     g_autofree char *hash = event_hash(prev, id, sqlite3_column_int64(st, 1),
         (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-        (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
+        (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+        &seal);
     if (id != expect_id) {
       g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
                   "%s: audit event %" G_GINT64_FORMAT " is missing", store->path, expect_id);
@@ -183,6 +224,6 @@ gboolean store_verify(IgStore *store, gint64 *events_checked,
     }
   }
   sqlite3_reset(st);
-  return ok;
+  return ok && sq_verify_sealed(store, &counts->incidents, error);
 }
 

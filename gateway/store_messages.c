@@ -48,7 +48,13 @@ gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
   sq_bind_text(st, 10, in->note);
   if (!sq_step_done(store, st, error))
     return 0;
-  return sqlite3_last_insert_rowid(store->db);
+  gint64 row = sqlite3_last_insert_rowid(store->db);
+  g_autofree char *detail = g_strdup_printf("message %" G_GINT64_FORMAT " stored: %s, %"
+                                            G_GSIZE_FORMAT " bytes", row, in->kind, in->raw_len);
+  if (!sq_record_message(store, row, in->incident_id, in->recorded_at, in->sha256, detail,
+                         error))
+    return 0;
+  return row;
 }
 
 GBytes *store_message_raw(IgStore *store, gint64 id, GError **error)

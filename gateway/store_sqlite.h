@@ -64,4 +64,21 @@ gboolean sq_step_done(IgStore *store, sqlite3_stmt *st, GError **error);
 GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
                       GDestroyNotify free_fn, GError **error);
 
+/* SHA-256 of incident_id's state: its fields, deadlines, rules fired,
+ * messages, evidence and observables (store_seal.c). Caller frees. */
+char *sq_incident_state(IgStore *store, gint64 incident_id, GError **error);
+
+/* Adds the audit event that records stored message row with its SHA-256
+ * (store_audit.c). */
+gboolean sq_record_message(IgStore *store, gint64 row, gint64 incident_id, const char *at,
+                           const char *sha256, const char *detail, GError **error);
+
+/* FALSE with IG_ERROR_INTEGRITY unless every message has its recording
+ * event and every incident is as its newest event left it. */
+gboolean sq_verify_sealed(IgStore *store, gint64 *incidents_checked, GError **error);
+
+/* Records, once, what a store made before the chain covered messages and
+ * incident states holds: an event per message and per incident. */
+gboolean sq_seal_unsealed(IgStore *store, const char *at, GError **error);
+
 #endif

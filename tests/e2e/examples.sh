@@ -189,6 +189,30 @@ expect_eq "no mail answers a bounce" "$(ls "$out" | wc -l)" "$before"
 
 # Audit chain and raw message hashes.
 "$IG" verify > /dev/null && ok "verify passes" || fail "verify on a clean store"
+# What the chain vouches for, tampered with behind the gateway's back, one
+# way at a time on a copy of the store: each is caught and named.
+db="$WORK/var/gateway.db"
+sqlite3 "$db" ".backup '$WORK/clean.db'"
+tamper() { # what SQL expected-message
+  sqlite3 "$db" ".restore '$WORK/clean.db'"
+  sqlite3 "$db" "$2"
+  if "$IG" verify > /dev/null 2> "$WORK/verify.err"; then fail "verify missed: $1"
+  else grep -q "$3" "$WORK/verify.err" && ok "verify catches: $1" \
+    || fail "verify on $1: $(cat "$WORK/verify.err")"; fi
+}
+tamper "a raw message and its SHA-256 replaced together" \
+  "UPDATE messages SET raw = CAST('Subject: x' AS BLOB), sha256 = '$(printf 'Subject: x' | sha256sum | cut -c1-64)' WHERE id = 1" \
+  "stored message 1 is not the message its audit event recorded"
+tamper "a stored message deleted" "DELETE FROM messages WHERE id = 2" \
+  "stored message 2 recorded by the audit chain was deleted"
+tamper "an incident's fields edited" \
+  "UPDATE incidents SET impact = 'low', personal_data = 'no' WHERE id = 1" "incident 1 was changed"
+tamper "the newest events deleted and the head rewritten to match" \
+  "DELETE FROM events WHERE id > (SELECT max(id) - 3 FROM events);
+   UPDATE audit_head SET last_id = (SELECT max(id) FROM events),
+                         hash = (SELECT hash FROM events ORDER BY id DESC LIMIT 1)" \
+  "outside the audit trail\\|not recorded by any audit event"
+sqlite3 "$db" ".restore '$WORK/clean.db'"
 sqlite3 "$WORK/var/gateway.db" "UPDATE events SET detail = 'edited' WHERE id = 3"
 if "$IG" verify 2> "$WORK/verify.err"; then fail "verify missed a tampered event"; else
   grep -q 'audit event 3' "$WORK/verify.err" && ok "verify names the tampered event" || fail "verify message: $(cat "$WORK/verify.err")"

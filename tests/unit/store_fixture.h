@@ -144,7 +144,7 @@ G_GNUC_UNUSED static gint64 put_message(Fixture *f, const char *message_id, cons
   IgMessageIn in = {
     .message_id = message_id, .sha256 = sha, .raw = raw, .raw_len = strlen(raw),
     .from_addr = "jane@example.org", .subject = "s", .received_at = T0,
-    .kind = "report", .incident_id = incident_id,
+    .kind = "report", .incident_id = incident_id, .recorded_at = T0,
   };
   gint64 id = store_add_message(f->store, &in, &error);
   if (want_ok) {

@@ -65,17 +65,21 @@ static void populate_and_verify(Fixture *f)
   add_event(f, 0, "security", "failed authentication");
   put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
   put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
-  gint64 events = -1, messages = -1;
-  check(store_verify(f->store, &events, &messages, &error), error);
-  assert_int_equal(events, 3);
-  assert_int_equal(messages, 2);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events, 5); /* three, and one recording each message */
+  assert_int_equal(n.messages, 2);
+  assert_int_equal(n.incidents, 1);
 }
+
+/* The SHA-256 of "Subject: a\n\nforged\n". */
+#define FORGED_SHA "f5b884718c0bcd782a8091007d7c5efac4fa01a3ecaf83f29ec88ca70d2abad6"
 
 static void expect_verify_fails(Fixture *f, const char *needle)
 {
   g_autoptr(GError) error = NULL;
-  gint64 events = -1, messages = -1;
-  assert_false(store_verify(f->store, &events, &messages, &error));
+  IgVerifyCounts n;
+  assert_false(store_verify(f->store, &n, &error));
   assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_INTEGRITY));
   if (!strstr(error->message, needle))
     print_error("\"%s\" not in \"%s\"\n", needle, error->message);
@@ -98,9 +102,9 @@ static void test_open_creates_schema(void **state)
       " WHERE type = 'table' AND name IN ('incidents', 'messages', 'events', 'outbox',"
       " 'deadlines', 'rules_fired', 'ref_seq') ORDER BY name)");
   assert_string_equal(tables, "deadlines events incidents messages outbox ref_seq rules_fired");
-  gint64 events = -1, messages = -1; /* an empty store verifies */
-  check(store_verify(f->store, &events, &messages, &error), error);
-  assert_int_equal(events + messages, 0);
+  IgVerifyCounts n; /* an empty store verifies */
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events + n.messages + n.incidents, 0);
 
   /* Reopening keeps the data and migrates nothing again. */
   add_incident(f, "INC-2026-000001", "new", NULL, T0);
@@ -132,12 +136,34 @@ static void test_open_refuses_newer_schema_and_bad_path(void **state)
 }
 
 /* A store made before application_id was set is recognised by its
- * tables, stamped, and migrated; the outbox gains its claim columns. */
+ * tables, stamped, and migrated; the outbox gains its claim columns, and
+ * the audit chain comes to cover the messages and incidents it held
+ * (an event recording each), so that it verifies and stays verifiable. */
 static void test_open_stamps_older_store(void **state)
 {
   Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
   add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_event(f, inc, "created", "from the form");
+  put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
+  put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
   g_clear_pointer(&f->store, store_close);
+  /* As version 4 had it: events without seals, rehashed the old way. */
+  g_free(sql(f, "DELETE FROM events WHERE message_row IS NOT NULL"));
+  g_free(sql(f, "DROP INDEX events_message"));
+  g_free(sql(f, "ALTER TABLE events DROP COLUMN message_row"));
+  g_free(sql(f, "ALTER TABLE events DROP COLUMN message_sha256"));
+  g_free(sql(f, "ALTER TABLE events DROP COLUMN state"));
+  g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 1");
+  g_autofree char *text = g_strdup_printf("%s\n1\n%" G_GINT64_FORMAT "\n" T0
+                                          "\ngateway\ncreated\nfrom the form", prev, inc);
+  g_autofree char *old = hash_sha256_hex(text, strlen(text));
+  g_autofree char *rehash = g_strdup_printf("UPDATE events SET hash = '%s'; UPDATE audit_head"
+                                            " SET last_id = 1, hash = '%s'", old, old);
+  g_auto(GStrv) statements = g_strsplit(rehash, ";", -1);
+  for (char **one = statements; *one; one++)
+    g_free(sql(f, *one));
   g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_until"));
   g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_by"));
   g_free(sql(f, "DROP TABLE evidence"));
@@ -148,9 +174,19 @@ static void test_open_stamps_older_store(void **state)
   g_autofree char *app = sql(f, "PRAGMA application_id");
   assert_string_equal(app, "1229412185"); /* "IGWY" */
   g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_string_equal(version, "6");
+  assert_string_equal(version, "7");
   g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
   assert_string_equal(r->message_id, "o1@gw");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events, 4); /* created, two messages, the incident sealed */
+  assert_int_equal(n.messages, 2);
+  assert_int_equal(n.incidents, 1);
+  g_autofree char *sealed = sql(f, "SELECT group_concat(type, ' ') FROM events WHERE id > 1");
+  assert_string_equal(sealed, "stored stored sealed");
+  /* Covered from now on: an edit behind the store's back is caught. */
+  g_free(sql(f, "UPDATE incidents SET impact = 'high'"));
+  expect_verify_fails(f, "incident 1 was changed");
 }
 
 /* A log left where the store was deleted would be replayed into a new
@@ -226,7 +262,7 @@ static void test_message_unique(void **state)
   g_autoptr(GError) error = NULL;
   g_autofree char *sha = hash_sha256_hex(raw, sizeof raw - 1);
   IgMessageIn in = { .sha256 = sha, .raw = raw, .raw_len = sizeof raw - 1,
-                     .received_at = T0, .kind = "report" };
+                     .received_at = T0, .kind = "report", .recorded_at = T0 };
   gint64 id = store_add_message(f->store, &in, &error);
   check(id > 0, error);
   g_autoptr(GBytes) back = store_message_raw(f->store, id, &error);
@@ -565,6 +601,79 @@ static void test_verify_changed_raw_message(void **state)
   expect_verify_fails(f, "message 1");
 }
 
+/* The chain vouches for what lies outside it: a raw message replaced
+ * together with its SHA-256, a stored message deleted, an incident's
+ * fields, deadlines or rules edited in the file, an incident deleted. */
+static void test_verify_what_the_chain_covers(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "UPDATE messages SET raw = CAST('Subject: a\n\nforged\n' AS BLOB),"
+      " sha256 = '" FORGED_SHA "' WHERE id = 1", "message 1 is not the message its audit" },
+    { "DELETE FROM messages WHERE id = 2", "message 2 recorded by the audit chain was deleted" },
+    { "UPDATE incidents SET impact = 'high'", "incident 1 was changed" },
+    { "UPDATE incidents SET status = 'closed', updated_at = '2026-01-02T00:00:00Z'",
+      "incident 1 was changed" },
+    { "UPDATE deadlines SET state = 'done'", "incident 1 was changed" },
+    { "DELETE FROM deadlines", "incident 1 was changed" },
+    { "DELETE FROM rules_fired", "incident 1 was changed" },
+    { "UPDATE messages SET incident_id = NULL WHERE id = 1", "incident 1 was changed" },
+    { "INSERT INTO incidents(reference, status, via, source, received_at, created_at,"
+      " updated_at) VALUES('INC-2026-000009', 'new', 'direct', 'form', '" T0 "', '" T0 "',"
+      " '" T0 "')", "incident 2 was not recorded by any audit event" },
+    { "PRAGMA foreign_keys = OFF; DELETE FROM incidents",
+      "incident 1 named by the audit chain was deleted" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    g_autoptr(GError) error = NULL;
+    gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+    add_event(f, inc, "created", "from the form");
+    gboolean first = FALSE;
+    check(store_fire_rule(f->store, inc, "ost", T0, &first, &error), error);
+    check(store_add_deadline(f->store, inc, "triage", T0, &error), error);
+    add_event(f, inc, "deadline_set", "triage");
+    put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
+    put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
+    IgVerifyCounts n;
+    check(store_verify(f->store, &n, &error), error);
+    g_auto(GStrv) statements = g_strsplit(cases[c].change, ";", -1);
+    for (char **one = statements; *one; one++)
+      g_free(sql(f, *one));
+    expect_verify_fails(f, cases[c].needle);
+    teardown(&fresh);
+  }
+}
+
+/* The newest events deleted and the head rewritten to the new end: the
+ * chain is intact and short, and what those events recorded (a message,
+ * a change to an incident) is left unaccounted for. */
+static void test_verify_truncated_chain_with_head_rewritten(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  g_free(sql(f, "UPDATE audit_head SET last_id = 4,"
+                " hash = (SELECT hash FROM events WHERE id = 4)"));
+  expect_verify_fails(f, "stored message 2 was not recorded by any audit event");
+
+  g_free(sql(f, "DELETE FROM messages WHERE id = 2"));
+  check(store_add_deadline(f->store, 1, "triage", T0, &error), error);
+  add_event(f, 1, "deadline_set", "triage");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  g_free(sql(f, "UPDATE audit_head SET last_id = 4,"
+                " hash = (SELECT hash FROM events WHERE id = 4)"));
+  expect_verify_fails(f, "incident 1 was changed");
+}
+
 /* Every column of an event is under its hash: changing any one of them
  * in the file, or swapping two events, fails verification at that event. */
 static void test_verify_every_event_column(void **state)
@@ -598,7 +707,7 @@ static void test_verify_every_event_column(void **state)
     for (char **one = statements; *one; one++)
       g_free(sql(f, *one));
     g_autofree char *changed = sql(f, "SELECT count(*) FROM events");
-    assert_string_equal(changed, "3");
+    assert_string_equal(changed, "5");
     expect_verify_fails(f, cases[c].needle);
     teardown(&fresh);
   }
@@ -612,8 +721,9 @@ static void test_verify_rehashed_event(void **state)
   Fixture *f = *state;
   populate_and_verify(f);
   g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 2");
+  g_autofree char *seal = sql(f, "SELECT state FROM events WHERE id = 2");
   g_autofree char *text = g_strdup_printf("%s\n2\n1\n" T0 "\ngateway\nnotified\n"
-                                          "attacker@example.org", prev);
+                                          "attacker@example.org\n0\n\n%s", prev, seal);
   g_autofree char *forged = hash_sha256_hex(text, strlen(text));
   g_autofree char *update = g_strdup_printf(
       "UPDATE events SET detail = 'attacker@example.org', hash = '%s' WHERE id = 2",
@@ -685,6 +795,8 @@ int main(void)
     T(test_verify_deleted_newest_event),
     T(test_verify_changed_raw_message),
     cmocka_unit_test(test_verify_every_event_column),
+    cmocka_unit_test(test_verify_what_the_chain_covers),
+    T(test_verify_truncated_chain_with_head_rewritten),
     T(test_verify_rehashed_event),
     T(test_savepoints),
     T(test_note_failure),

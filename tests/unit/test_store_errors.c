@@ -275,7 +275,7 @@ static void test_full_disk_outside_transaction(void **state)
   expect_full(store_note_failure(f->store, "abc", big, T0, &error) == -1, &error);
   g_autofree char *sha = hash_sha256_hex(big, strlen(big));
   IgMessageIn in = { .sha256 = sha, .raw = big, .raw_len = strlen(big), .received_at = T0,
-                     .kind = "report" };
+                     .kind = "report", .recorded_at = T0 };
   expect_full(store_add_message(f->store, &in, &error) == 0, &error);
 
   g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, &error);
@@ -299,7 +299,7 @@ static void test_full_disk_loses_the_transaction(void **state)
   g_autofree char *big = big_message();
   g_autofree char *sha = hash_sha256_hex(big, strlen(big));
   IgMessageIn in = { .sha256 = sha, .raw = big, .raw_len = strlen(big), .received_at = T0,
-                     .kind = "report" };
+                     .kind = "report", .recorded_at = T0 };
 
   check(store_begin(f->store, &error), error);
   add_incident(f, "INC-2026-000002", "new", "low", T0);
