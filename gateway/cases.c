@@ -143,7 +143,10 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
   const IgConfig *config = m->ctx->config;
   const char *subject = m->mail->subject;
   gsize plen = strlen(config->reference_prefix);
-  for (const char *p = subject; p && (p = strstr(p, config->reference_prefix)); p += plen) {
+  /* Any case: mail clients and people retype subjects ("[inc-2026-000042]"). */
+  for (const char *p = subject; p && *p; p++) {
+    if (g_ascii_strncasecmp(p, config->reference_prefix, plen) != 0)
+      continue;
     const char *r = p + plen;
     /* Left to right, so a subject that ends early stops the scan. */
     gboolean shaped = r[0] == '-';
@@ -151,7 +154,7 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
       shaped = i == 5 ? r[i] == '-' : g_ascii_isdigit(r[i]);
     if (!shaped || g_ascii_isdigit(r[12]))
       continue;
-    g_autofree char *ref = g_strndup(p, plen + 12);
+    g_autofree char *ref = g_strdup_printf("%s%.12s", config->reference_prefix, r);
     gint64 id = store_incident_id(m->ctx->store, ref, error);
     if (id || (error && *error))
       return id;

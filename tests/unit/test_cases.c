@@ -178,6 +178,10 @@ static void test_reference_shape(void **state)
     /* A well-made reference we do not know does not hide a later one. */
     { "Re: INC-2026-000099 and INC-2026-000001", IG_INTAKE_ATTACHED },
     { "Re: [INC-2026-000001] Lost phone", IG_INTAKE_ATTACHED },
+    /* Retyped or rewritten by a mail client: any case, any prefixes. */
+    { "RE: AW: SV: Fwd: [inc-2026-000001] Lost phone", IG_INTAKE_ATTACHED },
+    { "Re: Inc-2026-000001", IG_INTAKE_ATTACHED },
+    { "Re: inc-2026-0000012", IG_INTAKE_NEW },
   };
   for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
     g_autofree char *raw = g_strdup_printf(
@@ -393,16 +397,24 @@ static void test_ack_echo_cap(void **state)
   }
 }
 
-/* A reply found by In-Reply-To or References alone joins its incident. */
+/* A reply found by In-Reply-To or References alone joins its incident:
+ * naming the report or our own mail about it (the acknowledgement). A
+ * reference in the subject that names no incident does not stop it. */
 static void test_thread_by_message_id(void **state)
 {
   Fixture *f = *state;
   g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
-  const char *headers[] = { "In-Reply-To: <r1@x>", "References: <other@x> <r1@x>" };
-  for (gsize i = 0; i < G_N_ELEMENTS(headers); i++) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) out = store_list_outbox(f->store, FALSE, &error);
+  assert_non_null(out);
+  const char *ours = ((IgOutboxRec *)g_ptr_array_index(out, 0))->message_id;
+  g_autofree char *to_ours = g_strdup_printf("In-Reply-To: <%s>", ours);
+  const char *headers[] = { "In-Reply-To: <r1@x>", "References: <other@x> <r1@x>", to_ours };
+  const char *subjects[] = { "Re: Lost phone", "Re: [INC-2026-000777] Lost phone" };
+  for (gsize i = 0; i < G_N_ELEMENTS(headers) * G_N_ELEMENTS(subjects); i++) {
     g_autofree char *raw = g_strdup_printf(
-        "From: ann.lee@justice.gov.uk\nSubject: Re: Lost phone\nMessage-ID: <t%zu@x>\n%s\n\n"
-        "It was a Pixel 7.\n", i, headers[i]);
+        "From: ann.lee@justice.gov.uk\nSubject: %s\nMessage-ID: <t%zu@x>\n%s\n\n"
+        "It was a Pixel 7.\n", subjects[i % 2], i, headers[i / 2]);
     IgIntakeItem item = ingest(f, raw);
     assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
     assert_string_equal(item.reference, ref);
