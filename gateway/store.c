@@ -98,7 +98,13 @@ static const char *const migrations[] = {
   "ALTER TABLE events ADD COLUMN message_row INTEGER;"
   " ALTER TABLE events ADD COLUMN message_sha256 TEXT;"
   " ALTER TABLE events ADD COLUMN state TEXT;"
-  " CREATE INDEX events_message ON events(message_row) WHERE message_row IS NOT NULL;",
+  " CREATE INDEX events_message ON events(message_row) WHERE message_row IS NOT NULL;"
+  /* What OST writes after the investigation (policy 001), as sent. */
+  " CREATE TABLE management_reports("
+  "  id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+  "  at TEXT NOT NULL, author TEXT NOT NULL, text TEXT NOT NULL);"
+  " CREATE INDEX management_reports_incident ON management_reports(incident_id);"
+  " CREATE INDEX outbox_incident ON outbox(incident_id, template);",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

@@ -109,6 +109,9 @@ char *store_incident_reference(IgStore *store, gint64 id, GError **error);
  * store could not be read (never taken for "no such incident"). */
 gint64 store_incident_id(IgStore *store, const char *reference, GError **error);
 
+/* Writes every field of incident (found by its id) back. */
+gboolean store_update_incident(IgStore *store, const IgIncident *incident, GError **error);
+
 /* NULL with no error when not found. */
 IgIncident *store_get_incident(IgStore *store, const char *reference,
                                GError **error);
@@ -166,6 +169,19 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id,
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id,
                                     GError **error);
 
+/* Ends incident_id's pending deadline of kind with state ("done", ...);
+ * *changed is FALSE when there was none pending. */
+gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char *kind,
+                                  const char *state, gboolean *changed, GError **error);
+
+/* --- management reports (policy 001) --- */
+
+gboolean store_add_management_report(IgStore *store, gint64 incident_id, const char *at,
+                                     const char *author, const char *text, GError **error);
+
+/* The newest report's text; NULL when none (check *error). Caller frees. */
+char *store_management_report(IgStore *store, gint64 incident_id, GError **error);
+
 /* --- outbox --- */
 
 typedef struct {
@@ -208,6 +224,11 @@ gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
                             gboolean give_up, const char *error_text,
                             GError **error);
+
+/* The newest mail rendered from template_name about incident_id: its
+ * recipient and when it was queued (both NULL when none; caller frees). */
+gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *template_name,
+                           char **to, char **created_at, GError **error);
 
 /* Marks the mail with this Message-ID bounced; *incident_id is its
  * incident (0 when none). *found is FALSE when no row has that ID. */

@@ -1,6 +1,6 @@
 /* store_incidents.c - incidents in the case store: reference allocation,
- * the incident rows and their listings, the policy rules that fired and
- * the deadlines. Part of the SQLite implementation of store.h. */
+ * the incident rows and their listings, the policy rules that fired, the
+ * deadlines and the management reports. Part of the SQLite implementation of store.h. */
 #include "gateway/store.h"
 
 #include "gateway/error.h"
@@ -32,13 +32,9 @@ char *store_next_reference(IgStore *store, const char *prefix, int year, GError 
   " asset_owner, summary, description, actions_taken, missing_fields, owner," \
   " created_at, updated_at"
 
-gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
+/* Binds the fields of INCIDENT_COLUMNS after id, from index 1. */
+static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "INSERT INTO incidents(" INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
-      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  if (!st)
-    return FALSE;
   int i = 1;
   sq_bind_text(st, i++, inc->reference);
   sq_bind_text(st, i++, inc->status);
@@ -76,9 +72,38 @@ gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
   sq_bind_text(st, i++, inc->owner);
   sq_bind_text(st, i++, inc->created_at);
   sq_bind_text(st, i++, inc->updated_at);
+}
+
+gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO incidents(" INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
+      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  if (!st)
+    return FALSE;
+  bind_incident(st, inc);
   if (!sq_step_done(store, st, error))
     return FALSE;
   inc->id = sqlite3_last_insert_rowid(store->db);
+  return TRUE;
+}
+
+gboolean store_update_incident(IgStore *store, const IgIncident *inc, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE incidents SET (" INCIDENT_COLUMNS ") = (id,?,?,?,?,?,?,?,?,?,"
+      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?30", error);
+  if (!st)
+    return FALSE;
+  bind_incident(st, inc);
+  sqlite3_bind_int64(st, 30, inc->id);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  if (sqlite3_changes(store->db) != 1) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: no incident %s to update",
+                store->path, inc->reference);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -233,6 +258,23 @@ static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
   return d;
 }
 
+gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char *kind,
+                                  const char *state, gboolean *changed, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE deadlines SET state = ?3 WHERE incident_id = ?1 AND kind = ?2"
+      " AND state = 'pending'", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, kind);
+  sq_bind_text(st, 3, state);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  *changed = sqlite3_changes(store->db) == 1;
+  return TRUE;
+}
+
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
@@ -245,3 +287,34 @@ GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError *
                     (GDestroyNotify)deadline_rec_free, error);
 }
 
+
+/* --- management reports --- */
+
+gboolean store_add_management_report(IgStore *store, gint64 incident_id, const char *at,
+                                     const char *author, const char *text, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "INSERT INTO management_reports(incident_id, at, author, text) VALUES(?,?,?,?)", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, at);
+  sq_bind_text(st, 3, author);
+  sq_bind_text(st, 4, text);
+  return sq_step_done(store, st, error);
+}
+
+char *store_management_report(IgStore *store, gint64 incident_id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT text FROM management_reports"
+                             " WHERE incident_id = ? ORDER BY id DESC LIMIT 1", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, incident_id);
+  int rc = sqlite3_step(st);
+  char *text = rc == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    sq_fail(store, error, "read management report");
+  sqlite3_reset(st);
+  return text;
+}

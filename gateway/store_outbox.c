@@ -214,3 +214,22 @@ gint64 store_count_acks_since(IgStore *store, const char *address, const char *s
     sq_fail(store, error, "count acknowledgements");
   return n;
 }
+
+gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *template_name,
+                           char **to, char **created_at, GError **error)
+{
+  *to = *created_at = NULL;
+  sqlite3_stmt *st = sq_prep(store, "SELECT to_addr, created_at FROM outbox"
+      " WHERE incident_id = ? AND template = ? ORDER BY id DESC LIMIT 1", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, template_name);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *to = sq_col_text(st, 0);
+    *created_at = sq_col_text(st, 1);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || sq_fail(store, error, "read outbox");
+}

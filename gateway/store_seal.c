@@ -62,6 +62,8 @@ static const char *const state_queries[][2] = {
                 " relays FROM evidence WHERE incident_id = ? ORDER BY id" },
   { "observables", "SELECT type, value, defanged, sha256, recorded_at FROM observables"
                    " WHERE incident_id = ? ORDER BY id" },
+  { "reports", "SELECT at, author, text FROM management_reports WHERE incident_id = ?"
+               " ORDER BY id" },
 };
 
 char *sq_incident_state(IgStore *store, gint64 incident_id, GError **error)

@@ -65,7 +65,8 @@ GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_
                       GDestroyNotify free_fn, GError **error);
 
 /* SHA-256 of incident_id's state: its fields, deadlines, rules fired,
- * messages, evidence and observables (store_seal.c). Caller frees. */
+ * messages, evidence, observables and management reports (store_seal.c).
+ * Caller frees. */
 char *sq_incident_state(IgStore *store, gint64 incident_id, GError **error);
 
 /* Adds the audit event that records stored message row with its SHA-256

@@ -152,6 +152,8 @@ static void test_open_stamps_older_store(void **state)
   /* As version 4 had it: events without seals, rehashed the old way. */
   g_free(sql(f, "DELETE FROM events WHERE message_row IS NOT NULL"));
   g_free(sql(f, "DROP INDEX events_message"));
+  g_free(sql(f, "DROP INDEX outbox_incident"));
+  g_free(sql(f, "DROP TABLE management_reports"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_row"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_sha256"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN state"));

@@ -1,0 +1,138 @@
+/* test_store_cases.c - unit tests for what the store keeps of a case as
+ * OST runs it: an incident's fields written back (and refused for an
+ * incident that is not there), a pending deadline ended once, management
+ * reports (the newest counts), and the newest mail of a template about an
+ * incident; each change is covered by the audit chain once its event is
+ * added, and not before. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "tests/unit/store_fixture.h"
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+static void expect_verified(Fixture *f, gboolean want)
+{
+  g_autoptr(GError) error = NULL;
+  IgVerifyCounts n;
+  gboolean ok = store_verify(f->store, &n, &error);
+  if (ok != want)
+    print_error("verify: %s\n", error ? error->message : "passed");
+  assert_int_equal(ok, want);
+}
+
+static void test_update_incident(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_incident(f, "INC-2026-000002", "new", "low", T0);
+  add_event(f, id, "created", "x");
+  add_event(f, id + 1, "created", "y");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, "INC-2026-000001", &error);
+  check(inc != NULL, error);
+  set(&inc->status, "triaged");
+  set(&inc->impact, "high");
+  set(&inc->owner, "bob@justice.gov.uk");
+  inc->near_miss = 1;
+  g_strfreev(inc->missing_fields);
+  inc->missing_fields = g_strsplit("description,impact", ",", -1);
+  check(store_update_incident(f->store, inc, &error), error);
+  expect_verified(f, FALSE); /* changed, and no event says so yet */
+  add_event(f, id, "status_changed", "new -> triaged");
+  expect_verified(f, TRUE);
+
+  g_autoptr(IgIncident) back = store_get_incident(f->store, "INC-2026-000001", &error);
+  check(back != NULL, error);
+  assert_int_equal(back->id, id);
+  assert_string_equal(back->status, "triaged");
+  assert_string_equal(back->impact, "high");
+  assert_string_equal(back->owner, "bob@justice.gov.uk");
+  assert_int_equal(back->near_miss, 1);
+  assert_string_equal(back->missing_fields[1], "impact");
+  assert_null(back->missing_fields[2]);
+  g_autoptr(IgIncident) other = store_get_incident(f->store, "INC-2026-000002", &error);
+  assert_string_equal(other->status, "new"); /* only the one named by its id */
+
+  inc->id = 999;
+  assert_false(store_update_incident(f->store, inc, &error));
+  assert_non_null(strstr(error->message, "no incident INC-2026-000001"));
+}
+
+static void test_deadline_state(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_add_deadline(f->store, id, "form_reminder", T0, &error), error);
+  check(store_add_deadline(f->store, id, "triage", T0, &error), error);
+  gboolean changed = FALSE;
+  check(store_set_deadline_state(f->store, id, "form_reminder", "done", &changed, &error),
+        error);
+  assert_true(changed);
+  check(store_set_deadline_state(f->store, id, "form_reminder", "cancelled", &changed,
+                                 &error), error);
+  assert_false(changed); /* no longer pending: left as it ended */
+  check(store_set_deadline_state(f->store, id + 1, "triage", "done", &changed, &error), error);
+  assert_false(changed);
+  g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, &error);
+  check(rows != NULL, error);
+  g_autofree char *states = sql(f, "SELECT group_concat(kind || '=' || state, ' ')"
+                                   " FROM (SELECT * FROM deadlines ORDER BY kind)");
+  assert_string_equal(states, "form_reminder=done triage=pending");
+}
+
+static void test_management_reports(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_incident(f, "INC-2026-000001", "new", "medium", T0);
+  add_event(f, id, "created", "x");
+  g_autofree char *none = store_management_report(f->store, id, &error);
+  assert_null(none);
+  assert_null(error);
+  check(store_add_management_report(f->store, id, T0, "bob@justice.gov.uk", "first", &error),
+        error);
+  check(store_add_management_report(f->store, id, T0, "bob@justice.gov.uk", "second", &error),
+        error);
+  add_event(f, id, "management_report", "two");
+  g_autofree char *text = store_management_report(f->store, id, &error);
+  assert_string_equal(text, "second");
+  expect_verified(f, TRUE);
+  g_free(sql(f, "UPDATE management_reports SET text = 'rewritten' WHERE id = 1"));
+  expect_verified(f, FALSE);
+}
+
+static void test_outbox_last(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_autofree char *to = NULL, *at = NULL;
+  check(store_outbox_last(f->store, id, "ack", &to, &at, &error), error);
+  assert_null(to);
+  assert_null(at);
+  add_outbox(f, id, "ack", "jane@example.org", "a1@gw", T0);
+  add_outbox(f, id, "notify_ost", "ost@example.org", "a2@gw", "2026-01-01T11:00:00Z");
+  add_outbox(f, id, "ack", "john@example.org", "a3@gw", "2026-01-01T12:00:00Z");
+  add_outbox(f, 0, "ack", "other@example.org", "a4@gw", "2026-01-01T13:00:00Z");
+  check(store_outbox_last(f->store, id, "ack", &to, &at, &error), error);
+  assert_string_equal(to, "john@example.org");
+  assert_string_equal(at, "2026-01-01T12:00:00Z");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    T(test_update_incident),
+    T(test_deadline_state),
+    T(test_management_reports),
+    T(test_outbox_last),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
