@@ -6,6 +6,7 @@
  * the sender's address fails validation or a rate limit is reached, and
  * the deadlines are set. */
 #include "gateway/cases.h"
+#include "gateway/cases_shared.h"
 
 #include <string.h>
 
@@ -17,27 +18,22 @@
 #include "gateway/routing.h"
 #include "gateway/webhook.h"
 
-static GHashTable *vars_new(void)
+GHashTable *case_vars_new(void)
 {
   return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 }
 
-static void var(GHashTable *vars, const char *name, const char *value)
+void case_var(GHashTable *vars, const char *name, const char *value)
 {
   g_hash_table_replace(vars, (gpointer)name, g_strdup(value ? value : ""));
 }
 
-/* What a mail said, passed on to OST and stakeholders: enough to act on,
- * never so much that one report makes every notification huge. The
- * stored raw message keeps it all. */
-#define NOTICE_FIELD_MAX 1000
-#define NOTICE_TEXT_MAX (16 * 1024)
 
 /* value cut at max characters, saying so when it is. */
-static void var_capped(GHashTable *vars, const char *name, const char *value, glong max)
+void case_var_capped(GHashTable *vars, const char *name, const char *value, glong max)
 {
   if (!value || g_utf8_strlen(value, -1) <= max) {
-    var(vars, name, value);
+    case_var(vars, name, value);
     return;
   }
   g_autofree char *cut = g_utf8_substring(value, 0, max);
@@ -56,47 +52,47 @@ static char *local_time(const IgConfig *config, const char *iso)
   return g_date_time_format(local, "%d/%m/%Y %H:%M %Z");
 }
 
-static GHashTable *incident_vars(const IgConfig *config, const IgIncident *inc)
+GHashTable *case_incident_vars(const IgConfig *config, const IgIncident *inc)
 {
-  GHashTable *v = vars_new();
+  GHashTable *v = case_vars_new();
   g_autofree char *detected = local_time(config, inc->detected_at);
   g_autofree char *received = local_time(config, inc->received_at);
-  var(v, "reference", inc->reference);
-  var_capped(v, "summary", inc->summary, NOTICE_FIELD_MAX);
-  var_capped(v, "reporter_name", inc->reporter_name, NOTICE_FIELD_MAX);
-  var_capped(v, "reporter_email", inc->reporter_email, NOTICE_FIELD_MAX);
-  var_capped(v, "reporter_phone", inc->reporter_phone, NOTICE_FIELD_MAX);
-  var_capped(v, "business_area", inc->business_area, NOTICE_FIELD_MAX);
-  var(v, "category", inc->category);
-  var(v, "impact", inc->impact);
-  var(v, "personal_data", inc->personal_data);
-  var(v, "near_miss", inc->near_miss == 1 ? "yes" : "");
-  var(v, "detected_at", detected);
-  var(v, "received_at", received);
-  var_capped(v, "systems_affected", inc->systems_affected, NOTICE_FIELD_MAX);
-  var_capped(v, "information_asset", inc->information_asset, NOTICE_FIELD_MAX);
-  var_capped(v, "supplier", inc->supplier, NOTICE_FIELD_MAX);
-  var_capped(v, "description", inc->description, NOTICE_TEXT_MAX);
-  var_capped(v, "actions_taken", inc->actions_taken, NOTICE_TEXT_MAX);
-  var(v, "source", inc->source);
-  var(v, "via", inc->via);
-  var(v, "our_address", config->address);
+  case_var(v, "reference", inc->reference);
+  case_var_capped(v, "summary", inc->summary, NOTICE_FIELD_MAX);
+  case_var_capped(v, "reporter_name", inc->reporter_name, NOTICE_FIELD_MAX);
+  case_var_capped(v, "reporter_email", inc->reporter_email, NOTICE_FIELD_MAX);
+  case_var_capped(v, "reporter_phone", inc->reporter_phone, NOTICE_FIELD_MAX);
+  case_var_capped(v, "business_area", inc->business_area, NOTICE_FIELD_MAX);
+  case_var(v, "category", inc->category);
+  case_var(v, "impact", inc->impact);
+  case_var(v, "personal_data", inc->personal_data);
+  case_var(v, "near_miss", inc->near_miss == 1 ? "yes" : "");
+  case_var(v, "detected_at", detected);
+  case_var(v, "received_at", received);
+  case_var_capped(v, "systems_affected", inc->systems_affected, NOTICE_FIELD_MAX);
+  case_var_capped(v, "information_asset", inc->information_asset, NOTICE_FIELD_MAX);
+  case_var_capped(v, "supplier", inc->supplier, NOTICE_FIELD_MAX);
+  case_var_capped(v, "description", inc->description, NOTICE_TEXT_MAX);
+  case_var_capped(v, "actions_taken", inc->actions_taken, NOTICE_TEXT_MAX);
+  case_var(v, "source", inc->source);
+  case_var(v, "via", inc->via);
+  case_var(v, "our_address", config->address);
   g_autofree char *minutes = inc->minutes_to_report >= 0
       ? g_strdup_printf("%" G_GINT64_FORMAT, inc->minutes_to_report) : NULL;
-  var(v, "minutes_to_report", minutes);
+  case_var(v, "minutes_to_report", minutes);
   g_autofree char *within = g_strdup_printf("%" G_GINT64_FORMAT, config->report_within / 60);
-  var(v, "report_within_minutes", within);
-  var(v, "late", inc->reported_late == 1 ? "yes" : "");
+  case_var(v, "report_within_minutes", within);
+  case_var(v, "late", inc->reported_late == 1 ? "yes" : "");
 
   GString *missing = g_string_new(NULL);
   for (char **f = inc->missing_fields; *f; f++)
     g_string_append_printf(missing, "  %s:\n", report_field_label(*f));
-  var(v, "missing_fields", missing->str);
+  case_var(v, "missing_fields", missing->str);
   g_string_free(missing, TRUE);
   return v;
 }
 
-static gboolean event(IgCaseMsg *m, gint64 incident_id, const char *actor, const char *type,
+gboolean case_event(IgCaseMsg *m, gint64 incident_id, const char *actor, const char *type,
                       const char *detail, GError **error)
 {
   return store_add_event(m->ctx->store, incident_id, m->at, actor, type, detail, error);
@@ -116,7 +112,7 @@ static GDateTime *arrival(const IgCaseMsg *m)
   return g_date_time_ref(when);
 }
 
-static gint64 add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, const char *note,
+gint64 case_add_message(IgCaseMsg *m, const char *kind, gint64 incident_id, const char *note,
                           GError **error)
 {
   g_autoptr(GDateTime) arrived = arrival(m);
@@ -168,12 +164,12 @@ gint64 case_thread_of(IgCaseMsg *m, GError **error)
   return quoted ? store_incident_id(m->ctx->store, quoted, error) : 0;
 }
 
-static gboolean notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference,
+gboolean case_notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference,
                            const char *template_name, GHashTable *vars, GError **error)
 {
   const IgConfig *config = m->ctx->config;
   if (!config->ost)
-    return event(m, incident_id, "gateway", "rule_unrouted",
+    return case_event(m, incident_id, "gateway", "rule_unrouted",
                  "no [stakeholders] ost address: OST not notified", error);
   const char *to[] = { config->ost, NULL };
   const char *refs[] = { m->mail ? m->mail->message_id : NULL, NULL };
@@ -192,21 +188,21 @@ static gboolean notify_ost(IgCaseMsg *m, gint64 incident_id, const char *referen
 
 gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error)
 {
-  if (!add_message(m, "quarantined", 0, reason, error))
+  if (!case_add_message(m, "quarantined", 0, reason, error))
     return FALSE;
   g_autofree char *detail = g_strdup_printf("message %s (%" G_GSIZE_FORMAT " bytes, sha256 %s)"
                                             " quarantined: %s", m->item->name, m->len,
                                             m->sha256, reason);
-  if (!event(m, 0, "gateway", "quarantined", detail, error))
+  if (!case_event(m, 0, "gateway", "quarantined", detail, error))
     return FALSE;
-  g_autoptr(GHashTable) vars = vars_new();
-  var(vars, "name", m->item->name);
-  var(vars, "reason", reason);
-  var(vars, "sha256", m->sha256);
-  var_capped(vars, "from", m->mail ? m->mail->from_addr : NULL, NOTICE_FIELD_MAX);
-  var_capped(vars, "subject", m->mail ? m->mail->subject : NULL, NOTICE_FIELD_MAX);
-  var(vars, "message_id", m->mail ? m->mail->message_id : NULL);
-  if (!notify_ost(m, 0, NULL, "quarantine", vars, error))
+  g_autoptr(GHashTable) vars = case_vars_new();
+  case_var(vars, "name", m->item->name);
+  case_var(vars, "reason", reason);
+  case_var(vars, "sha256", m->sha256);
+  case_var_capped(vars, "from", m->mail ? m->mail->from_addr : NULL, NOTICE_FIELD_MAX);
+  case_var_capped(vars, "subject", m->mail ? m->mail->subject : NULL, NOTICE_FIELD_MAX);
+  case_var(vars, "message_id", m->mail ? m->mail->message_id : NULL);
+  if (!case_notify_ost(m, 0, NULL, "quarantine", vars, error))
     return FALSE;
   m->item->outcome = IG_INTAKE_QUARANTINED;
   return TRUE;
@@ -223,7 +219,7 @@ gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident
     kind = "correspondence";
   if (verdict->cls == IG_AUTO_BULK)
     incident_id = 0;
-  if (!add_message(m, kind, incident_id, verdict->reason, error))
+  if (!case_add_message(m, kind, incident_id, verdict->reason, error))
     return FALSE;
   m->item->outcome = incident_id ? IG_INTAKE_ATTACHED : IG_INTAKE_UNMATCHED;
   if (!incident_id)
@@ -234,20 +230,20 @@ gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident
   g_autofree char *detail = g_strdup_printf("%s from %s: %s", kind,
       m->mail->from_addr ? m->mail->from_addr : "(no sender)",
       m->mail->subject ? m->mail->subject : "(no subject)");
-  if (!event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
+  if (!case_event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
              kind, detail, error))
     return FALSE;
   if (!human)
     return TRUE;
-  g_autoptr(GHashTable) vars = vars_new();
-  var(vars, "reference", m->item->reference);
-  var_capped(vars, "from", m->mail->from_addr, NOTICE_FIELD_MAX);
-  var_capped(vars, "subject", m->mail->subject, NOTICE_FIELD_MAX);
-  var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
-  return notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
+  g_autoptr(GHashTable) vars = case_vars_new();
+  case_var(vars, "reference", m->item->reference);
+  case_var_capped(vars, "from", m->mail->from_addr, NOTICE_FIELD_MAX);
+  case_var_capped(vars, "subject", m->mail->subject, NOTICE_FIELD_MAX);
+  case_var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
+  return case_notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
 }
 
-static gboolean fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error)
+gboolean case_fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error)
 {
   IgIntake *ctx = m->ctx;
   g_autoptr(GPtrArray) routes = routing_decide(ctx->config, inc);
@@ -264,7 +260,7 @@ static gboolean fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GEr
       continue;
     g_autofree char *detail = g_strdup_printf("%s: %s %s (%s)", r->rule, r->role,
         r->address ? r->address : "not configured", r->reason);
-    if (!event(m, inc->id, "gateway", r->address ? "rule_fired" : "rule_unrouted", detail,
+    if (!case_event(m, inc->id, "gateway", r->address ? "rule_fired" : "rule_unrouted", detail,
                error))
       goto out;
     if (!r->address)
@@ -281,8 +277,8 @@ static gboolean fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GEr
   for (guint i = 0; ok && i < order->len; i++) {
     IgRoute *r = g_ptr_array_index(order, i);
     GString *list = g_hash_table_lookup(reasons, r->address);
-    var(vars, "reasons", list->str);
-    var(vars, "role", r->role);
+    case_var(vars, "reasons", list->str);
+    case_var(vars, "role", r->role);
     const char *to[] = { r->address, NULL };
     const char *refs[] = { m->mail->message_id, NULL };
     IgMailRequest req = {
@@ -305,7 +301,7 @@ out:
   return ok;
 }
 
-static gboolean add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind, gint64 seconds,
+gboolean case_add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind, gint64 seconds,
                              GError **error)
 {
   g_autoptr(GDateTime) due = g_date_time_add_seconds(m->ctx->now, (gdouble)seconds);
@@ -313,7 +309,7 @@ static gboolean add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *ki
   if (!store_add_deadline(m->ctx->store, inc->id, kind, due_at, error))
     return FALSE;
   g_autofree char *detail = g_strdup_printf("%s due %s", kind, due_at);
-  return event(m, inc->id, "gateway", "deadline_set", detail, error);
+  return case_event(m, inc->id, "gateway", "deadline_set", detail, error);
 }
 
 /* ask_reporter: the reporter can be written to and was not hidden from
@@ -328,13 +324,13 @@ static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean ask_
     triage = c->triage_within_high;
   else if (g_strcmp0(inc->impact, "low") == 0)
     triage = c->triage_within_low;
-  if (!add_deadline(m, inc, "triage", triage, error))
+  if (!case_add_deadline(m, inc, "triage", triage, error))
     return FALSE;
   if (inc->missing_fields[0] && ask_reporter &&
-      !add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
+      !case_add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
     return FALSE;
   if ((g_strcmp0(inc->impact, "medium") == 0 || g_strcmp0(inc->impact, "high") == 0) &&
-      !add_deadline(m, inc, "management_report", c->management_report_within, error))
+      !case_add_deadline(m, inc, "management_report", c->management_report_within, error))
     return FALSE;
   return TRUE;
 }
@@ -387,15 +383,15 @@ static char *ack_recipient(IgCaseMsg *m, const IgAutoVerdict *verdict, char **wh
 #define ACK_ECHO_MAX 200
 static const char *const ack_multiline_vars[] = { "missing_fields", NULL };
 
-static GHashTable *ack_vars(GHashTable *vars)
+GHashTable *case_echo_vars(GHashTable *vars)
 {
-  GHashTable *out = vars_new();
+  GHashTable *out = case_vars_new();
   GHashTableIter it;
   gpointer name, value;
   g_hash_table_iter_init(&it, vars);
   while (g_hash_table_iter_next(&it, &name, &value)) {
     if (g_strv_contains(ack_multiline_vars, name)) {
-      var(out, name, value);
+      case_var(out, name, value);
       continue;
     }
     g_autofree char *line = g_strstrip(g_strdelimit(g_strdup(value), "\r\n\t\v\f", ' '));
@@ -403,7 +399,7 @@ static GHashTable *ack_vars(GHashTable *vars)
       g_autofree char *cut = g_utf8_substring(line, 0, ACK_ECHO_MAX - 1);
       g_hash_table_replace(out, name, g_strconcat(cut, "\u2026", NULL));
     } else {
-      var(out, name, line);
+      case_var(out, name, line);
     }
   }
   return out;
@@ -438,7 +434,7 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   inc->updated_at = g_strdup(m->at);
   if (!store_add_incident(ctx->store, inc, error) || !store_add_evidence(ctx->store, inc, error))
     return FALSE;
-  if (!add_message(m, "report", inc->id, verdict->reason, error))
+  if (!case_add_message(m, "report", inc->id, verdict->reason, error))
     return FALSE;
   m->item->outcome = IG_INTAKE_NEW;
   m->item->reference = g_strdup(inc->reference);
@@ -450,15 +446,15 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
   g_autofree char *created = g_strdup_printf("%s recorded from %s (%s)%s%s",
       inc->reference, inc->source, inc->via, *missing ? "; missing: " : "", missing);
-  if (!event(m, inc->id, actor, "received", received, error) ||
-      !event(m, inc->id, "gateway", "created", created, error))
+  if (!case_event(m, inc->id, actor, "received", received, error) ||
+      !case_event(m, inc->id, "gateway", "created", created, error))
     return FALSE;
   for (guint i = 0; i < problems->len; i++)
-    if (!event(m, inc->id, "gateway", "unreadable_value", g_ptr_array_index(problems, i),
+    if (!case_event(m, inc->id, "gateway", "unreadable_value", g_ptr_array_index(problems, i),
                error))
       return FALSE;
   for (guint i = 0; i < decisions->len; i++)
-    if (!event(m, inc->id, "gateway", "classified", g_ptr_array_index(decisions, i), error))
+    if (!case_event(m, inc->id, "gateway", "classified", g_ptr_array_index(decisions, i), error))
       return FALSE;
   for (guint i = 0; i < inc->evidence->len; i++) {
     const IgEvidence *ev = g_ptr_array_index(inc->evidence, i);
@@ -470,18 +466,18 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
     g_autofree char *detail = g_strdup_printf("suspicious mail from %s, subject \"%s\", "
         "sha256 %s", ev->from_addr ? ev->from_addr : "an unknown sender",
         subject ? subject : "", ev->sha256);
-    if (!event(m, inc->id, "gateway", "evidence", detail, error))
+    if (!case_event(m, inc->id, "gateway", "evidence", detail, error))
       return FALSE;
   }
   for (guint i = 0; i < m->mail->skipped->len; i++)
-    if (!event(m, inc->id, "gateway", "truncated", g_ptr_array_index(m->mail->skipped, i),
+    if (!case_event(m, inc->id, "gateway", "truncated", g_ptr_array_index(m->mail->skipped, i),
                error))
       return FALSE;
   if (inc->reported_late == 1) {
     g_autofree char *late = g_strdup_printf("reported %" G_GINT64_FORMAT
         " minutes after detection (policy: %" G_GINT64_FORMAT ")", inc->minutes_to_report,
         c->report_within / 60);
-    if (!event(m, inc->id, "gateway", "reported_late", late, error))
+    if (!case_event(m, inc->id, "gateway", "reported_late", late, error))
       return FALSE;
   }
 
@@ -489,18 +485,18 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   if (sealed) {
     g_autofree char *detail = g_strdup_printf("the report is %s: the gateway cannot read it, "
                                               "OST must", sealed);
-    if (!event(m, inc->id, "gateway", "encrypted", detail, error))
+    if (!case_event(m, inc->id, "gateway", "encrypted", detail, error))
       return FALSE;
   }
-  g_autoptr(GHashTable) vars = incident_vars(c, inc);
+  g_autoptr(GHashTable) vars = case_incident_vars(c, inc);
   g_autofree char *skipped = skipped_lines(m->mail);
-  var(vars, "skipped", skipped);
-  var(vars, "sealed", sealed);
+  case_var(vars, "skipped", skipped);
+  case_var(vars, "sealed", sealed);
   g_autofree char *evidence = evidence_notice(inc);
   g_autofree char *observables = evidence_notice_observables(inc);
-  var(vars, "evidence", evidence);
-  var(vars, "observables", observables);
-  if (!fire_routes(m, inc, vars, error) ||
+  case_var(vars, "evidence", evidence);
+  case_var(vars, "observables", observables);
+  if (!case_fire_routes(m, inc, vars, error) ||
       !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
     return FALSE;
 
@@ -514,10 +510,10 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
     /* The Message-ID is echoed too: threaded only when it is short. */
     const char *id = m->mail->message_id;
     const char *refs[] = { id && strlen(id) <= ACK_ECHO_MAX ? id : NULL, NULL };
-    g_autoptr(GHashTable) echo = ack_vars(vars);
+    g_autoptr(GHashTable) echo = case_echo_vars(vars);
     /* What encryption hid is OST's to read, not the reporter's to re-type. */
     if (sealed)
-      var(echo, "missing_fields", NULL);
+      case_var(echo, "missing_fields", NULL);
     IgMailRequest req = {
       .incident_id = inc->id,
       .reference = inc->reference,
@@ -533,7 +529,7 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   }
   g_autofree char *ack_detail = ack ? g_strdup_printf("acknowledgement to %s", ack_to)
                                     : g_strdup_printf("no acknowledgement: %s", why);
-  if (!event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
+  if (!case_event(m, inc->id, "gateway", ack ? "ack_queued" : "ack_suppressed", ack_detail, error))
     return FALSE;
   return set_deadlines(m, inc, ack && !sealed, error);
 }
@@ -557,5 +553,5 @@ gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error)
     return TRUE;
   g_autofree char *detail = g_strdup_printf("our mail <%s> bounced (%s)",
                                             m->mail->reported_message_id, why);
-  return event(m, *incident_id, "gateway", "bounced", detail, error);
+  return case_event(m, *incident_id, "gateway", "bounced", detail, error);
 }
