@@ -48,7 +48,8 @@ CORE = [
     "gateway/store.c", "gateway/store_audit.c", "gateway/store_evidence.c",
     "gateway/store_file.c", "gateway/store_incidents.c",
     "gateway/store_messages.c", "gateway/store_outbox.c",
-    "parsers/autoreply.c", "parsers/form.c", "parsers/forward.c",
+    "parsers/autoreply.c", "parsers/form.c", "parsers/form_convert.c",
+    "parsers/forward.c",
 ]
 
 # The unit tests that exercise each file, as a ctest -R pattern. A file not
@@ -56,6 +57,7 @@ CORE = [
 # the gateway modules are reached through intake, so they keep them all.
 TESTS = {
     "parsers/form.c": r"^unit_(form|limits|intake|mailout|report)$",
+    "parsers/form_convert.c": r"^unit_(form|limits|intake|mailout|report)$",
     "parsers/forward.c": r"^unit_(forward|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
 }
