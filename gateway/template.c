@@ -77,11 +77,19 @@ static guint line_of(const char *file, const char *p)
   return line;
 }
 
+/* One rendering of a template file. */
+typedef struct {
+  const char *file;         /* the whole file, for line numbers */
+  GHashTable *vars;
+  gboolean check;           /* read hidden sections too (templates_check) */
+} Render;
+
 /* Renders text[0..len), a piece of the template file, into out; returns
- * FALSE on a malformed tag. A hidden section is checked all the same, so
+ * FALSE on a malformed tag. A hidden section is skipped, as every mail
+ * would otherwise pay for reading it; only a check renders it aside, so
  * that a mistake in it is found whatever the values. */
-static gboolean render(const char *file, const char *text, gsize len, GHashTable *vars,
-                       GString *out, int depth, GError **error)
+static gboolean render(const Render *r, const char *text, gsize len, GString *out, int depth,
+                       GError **error)
 {
   const char *p = text, *end = text + len;
   while (p < end) {
@@ -97,18 +105,18 @@ static gboolean render(const char *file, const char *text, gsize len, GHashTable
     if (!close || memchr(open + 2, '\n', close - open - 2) ||
         g_strstr_len(open + 2, close - open - 2, "{{")) {
       g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: {{ without }}",
-                  line_of(file, open));
+                  line_of(r->file, open));
       return FALSE;
     }
     g_autofree char *tag = g_strstrip(g_strndup(open + 2, close - open - 2));
     p = close + 2;
     if (tag[0] == '/') {
       g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: {{%s}} without {{#%s}}",
-                  line_of(file, open), tag, tag + 1);
+                  line_of(r->file, open), tag, tag + 1);
       return FALSE;
     }
     if (tag[0] != '#' && tag[0] != '^') {
-      const char *v = g_hash_table_lookup(vars, tag);
+      const char *v = g_hash_table_lookup(r->vars, tag);
       if (v)
         g_string_append(out, v);
       continue;
@@ -117,24 +125,26 @@ static gboolean render(const char *file, const char *text, gsize len, GHashTable
     const char *section_end = g_strstr_len(p, end - p, end_tag);
     if (!section_end) {
       g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "line %u: section {{%s}} has no %s",
-                  line_of(file, open), tag, end_tag);
+                  line_of(r->file, open), tag, end_tag);
       return FALSE;
     }
     if (depth >= MAX_DEPTH) {
       g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
-                  "line %u: section {{%s}} is nested more than %d deep", line_of(file, open),
+                  "line %u: section {{%s}} is nested more than %d deep", line_of(r->file, open),
                   tag, MAX_DEPTH);
       return FALSE;
     }
-    gboolean show = (tag[0] == '#') != is_empty(vars, tag + 1);
+    gboolean show = (tag[0] == '#') != is_empty(r->vars, tag + 1);
     const char *content = p;
     /* A section tag alone on its line should not leave a blank line. */
     if (*content == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
       content++;
-    g_autoptr(GString) hidden = show ? NULL : g_string_new(NULL);
-    if (content < section_end && !render(file, content, section_end - content, vars,
-                                         show ? out : hidden, depth + 1, error))
-      return FALSE;
+    if (show || r->check) {
+      g_autoptr(GString) hidden = show ? NULL : g_string_new(NULL);
+      if (content < section_end &&
+          !render(r, content, section_end - content, show ? out : hidden, depth + 1, error))
+        return FALSE;
+    }
     p = section_end + strlen(end_tag);
     if (p < end && *p == '\n' && (out->len == 0 || out->str[out->len - 1] == '\n'))
       p++;
@@ -142,15 +152,17 @@ static gboolean render(const char *file, const char *text, gsize len, GHashTable
   return TRUE;
 }
 
-gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
-                          char **subject, char **body, GError **error)
+/* templates_render(), reading hidden sections too when check. */
+static gboolean render_file(IgTemplates *t, const char *name, GHashTable *vars, gboolean check,
+                            char **subject, char **body, GError **error)
 {
   const char *text = load(t, name, error);
   if (!text)
     return FALSE;
+  const Render r = { text, vars, check };
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) err = NULL;
-  if (!render(text, text, strlen(text), vars, out, 0, &err)) {
+  if (!render(&r, text, strlen(text), out, 0, &err)) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s/%s.txt: %s", t->dir, name,
                 err->message);
     return FALSE;
@@ -168,6 +180,12 @@ gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
   return TRUE;
 }
 
+gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
+                          char **subject, char **body, GError **error)
+{
+  return render_file(t, name, vars, FALSE, subject, body, error);
+}
+
 gboolean templates_check(IgTemplates *t, GError **error)
 {
   g_autoptr(GError) io = NULL;
@@ -179,7 +197,7 @@ gboolean templates_check(IgTemplates *t, GError **error)
   g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
   for (const char *const *name = required; *name; name++) {
     g_autofree char *subject = NULL, *body = NULL;
-    if (!templates_render(t, *name, none, &subject, &body, error))
+    if (!render_file(t, *name, none, TRUE, &subject, &body, error))
       return FALSE;
   }
   const char *file;
@@ -188,7 +206,7 @@ gboolean templates_check(IgTemplates *t, GError **error)
       continue;
     g_autofree char *name = g_strndup(file, strlen(file) - 4);
     g_autofree char *subject = NULL, *body = NULL;
-    if (!templates_render(t, name, none, &subject, &body, error))
+    if (!render_file(t, name, none, TRUE, &subject, &body, error))
       return FALSE;
   }
   return TRUE;

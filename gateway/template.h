@@ -19,7 +19,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTemplates, templates_free)
 
 /* Renders templates/name.txt with vars (char* -> char*). Fills *subject
  * and *body (caller frees). IG_ERROR_CONFIG when the file is missing or
- * malformed. */
+ * malformed; a section vars hide is not read, so a mistake inside one is
+ * for templates_check() to find. */
 gboolean templates_render(IgTemplates *templates, const char *name,
                           GHashTable *vars, char **subject, char **body,
                           GError **error);

@@ -1,8 +1,8 @@
 /* form_labels.h - the words of the incident report form (SPEC section 4):
  * the fields and the labels that name them, the values of the enumerated
- * fields, and the lines that end a value. Included by form.c and its unit
- * test only; every table is const, so the parser stays pure and
- * thread-safe. */
+ * fields, and the lines that end a value. Included by form.c,
+ * form_convert.c and the unit test only; every table is const, so the
+ * parser stays pure and thread-safe. */
 #ifndef IG_FORM_LABELS_H
 #define IG_FORM_LABELS_H
 

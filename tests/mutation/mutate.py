@@ -48,15 +48,17 @@ CORE = [
     "gateway/store.c", "gateway/store_audit.c", "gateway/store_evidence.c",
     "gateway/store_file.c", "gateway/store_incidents.c",
     "gateway/store_messages.c", "gateway/store_outbox.c",
-    "parsers/autoreply.c", "parsers/form.c", "parsers/forward.c",
+    "parsers/autoreply.c", "parsers/form.c", "parsers/form_convert.c",
+    "parsers/forward.c",
 ]
 
 # The unit tests that exercise each file, as a ctest -R pattern. A file not
 # listed gets every unit test. Narrow only where a wider set cannot kill more:
 # the gateway modules are reached through intake, so they keep them all.
 TESTS = {
-    "parsers/form.c": r"^unit_(form|limits|intake|mailout|report)$",
-    "parsers/forward.c": r"^unit_(forward|intake|mailout|report)$",
+    "parsers/form.c": r"^unit_(form|form_convert|limits|intake|mailout|report)$",
+    "parsers/form_convert.c": r"^unit_(form_convert|form|limits|intake|mailout|report)$",
+    "parsers/forward.c": r"^unit_(forward|forward_chains|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
 }
 ALL_UNIT = r"^unit_"
@@ -289,7 +291,8 @@ def run(cmd, cwd=None, timeout=None):
         return None, "timeout"
 
 
-def unit_targets(src=SRC):
+def unit_targets(src):
+    """The unit test programs CMakeLists.txt in src builds, as targets."""
     cm = open(os.path.join(src, "CMakeLists.txt"), encoding="utf-8").read()
     m = UNIT_TARGETS_RE.search(cm)
     if not m:
@@ -297,10 +300,10 @@ def unit_targets(src=SRC):
     return ["test_" + t for t in m.group(1).split()]
 
 
-def prepare_base(snapshot, scratch, jobs, sanitize):
-    """Copies the snapshot of the tree and builds the unit tests in it
-    once: -O1 without debug information, as compiles and links are most
-    of a mutant's cost; with ASan+UBSan when sanitize."""
+def prepare_base(snapshot, scratch, jobs, sanitize, targets):
+    """Copies the snapshot of the tree and builds the unit tests (targets)
+    in it once: -O1 without debug information, as compiles and links are
+    most of a mutant's cost; with ASan+UBSan when sanitize."""
     base = os.path.join(scratch, "slot0")
     src = os.path.join(base, "src")
     shutil.copytree(snapshot, src, symlinks=True)
@@ -310,8 +313,7 @@ def prepare_base(snapshot, scratch, jobs, sanitize):
                    "-DIG_SHARED_CORE=ON", "-DIG_SANITIZE=%s" % ("ON" if sanitize else "OFF")])
     if rc != 0:
         sys.exit("mutate.py: cmake failed in the scratch copy:\n" + log)
-    rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
-                  + unit_targets(src))
+    rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"] + targets)
     if rc != 0:
         sys.exit("mutate.py: the unmutated tree does not build:\n" + log[-4000:])
     return base
@@ -344,17 +346,17 @@ class Slot:
         self.build = os.path.join(root, "build")
 
 
-def first_test(path, pattern, slot_src):
+def first_test(path, pattern, targets):
     """The unit test most likely to kill a mutant of path, or None."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    names = ["unit_" + t[len("test_"):] for t in unit_targets(slot_src)]
+    names = ["unit_" + t[len("test_"):] for t in targets]
     for name in ("unit_" + stem, "unit_" + stem.split("_")[0]):
         if name in names and re.search(pattern, name):
             return name
     return None
 
 
-def test_mutant(slot, mutant, timeout):
+def test_mutant(slot, mutant, timeout, targets):
     """Plants the mutant in the slot, builds, tests, puts the file back.
     Returns 'killed', 'survived', 'timeout' or 'stillborn'."""
     path = os.path.join(slot.src, mutant.path)
@@ -372,7 +374,7 @@ def test_mutant(slot, mutant, timeout):
                      "ig_core"], timeout=600)
         if rc != 0:
             return "stillborn"
-        first = first_test(mutant.path, pattern, slot.src)
+        first = first_test(mutant.path, pattern, targets)
         runs = [["-R", pattern]]
         if first:
             runs = [["-R", "^%s$" % first], ["-R", pattern, "-E", "^%s$" % first]]
@@ -444,13 +446,17 @@ def main():
             for mu in plan:
                 print(mu.key())
             return 0
-        results = run_phase(scratch, snapshot, "plain", plan, args, sanitize=False)
+        # The unit test list, read once: every slot builds the snapshot.
+        targets = unit_targets(snapshot)
+        results = run_phase(scratch, snapshot, "plain", plan, args, targets,
+                            sanitize=False)
         # make test also runs the unit tests under ASan+UBSan (leaks too),
         # so a mutant they catch there is killed: only survivors of the
         # fast plain pass pay for the sanitizer build and run.
         survivors = [mu for mu in plan if results[mu] == "survived"]
         if survivors and not args.no_sanitize:
-            again = run_phase(scratch, snapshot, "sanitize", survivors, args, sanitize=True)
+            again = run_phase(scratch, snapshot, "sanitize", survivors, args, targets,
+                              sanitize=True)
             for mu, outcome in again.items():
                 if outcome in ("killed", "timeout"):
                     results[mu] = "killed by a sanitizer"
@@ -464,16 +470,16 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_phase(scratch, snapshot, name, plan, args, sanitize):
-    """Builds the unmutated tree for this phase, checks its unit tests pass,
-    then tests every mutant of plan on args.jobs slots. Returns
-    {mutant: outcome}."""
+def run_phase(scratch, snapshot, name, plan, args, targets, sanitize):
+    """Builds the unmutated tree for this phase (its unit test programs,
+    targets), checks its unit tests pass, then tests every mutant of plan
+    on args.jobs slots. Returns {mutant: outcome}."""
     started = time.time()
     jobs = max(1, min(args.jobs, len(plan)))
     root = os.path.join(scratch, name)
     os.makedirs(root)
     print("mutate.py: %s pass: building the unmutated tree in %s" % (name, root), flush=True)
-    base = prepare_base(snapshot, root, jobs, sanitize)
+    base = prepare_base(snapshot, root, jobs, sanitize, targets)
     slots = [Slot(base)]
     for k in range(1, jobs):
         slot = os.path.join(root, "slot%d" % k)
@@ -498,7 +504,8 @@ def run_phase(scratch, snapshot, name, plan, args, sanitize):
             slot = free.pop()
         try:
             outcome = "error"
-            outcome = test_mutant(slot, mutant, args.timeout * (5 if sanitize else 1))
+            outcome = test_mutant(slot, mutant, args.timeout * (5 if sanitize else 1),
+                                  targets)
         finally:
             with lock:
                 free.append(slot)

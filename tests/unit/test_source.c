@@ -20,22 +20,7 @@
 #include "gateway/config.h"
 #include "gateway/error.h"
 #include "gateway/source.h"
-
-static char *dir;
-
-static int make_dir(void **state)
-{
-  dir = g_dir_make_tmp("ig-source-XXXXXX", NULL);
-  return dir ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-  g_clear_pointer(&dir, g_free);
-  return 0;
-}
+#include "tests/unit/tmpdir_fixture.h"
 
 /* A configuration whose [source] url is scheme + dir/sub. */
 static IgConfig *config_for(const char *scheme, const char *sub)

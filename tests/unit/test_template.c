@@ -1,5 +1,6 @@
-/* test_template.c - unit tests for gateway/template.c: rendering, and the
- * errors that name the file and line of a broken template. */
+/* test_template.c - unit tests for gateway/template.c: rendering, hidden
+ * sections skipped by it but read by the check, and the errors that name
+ * the file and line of a broken template. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +89,28 @@ static void test_render(void **state)
   remove_dir(dir);
 }
 
+/* A section the values hide is not read when rendering (every mail would
+ * pay for it), but templates_check() reads it to find its mistakes. */
+static void test_hidden_sections(void **state)
+{
+  char *dir = fixture_dir();
+  put(dir, "notify.txt",
+      "Subject: x\n\nBefore\n{{#late}}\nLate by {{minutes\n{{/late}}\nAfter\n");
+  g_autoptr(IgTemplates) t = templates_new(dir);
+  g_autoptr(GHashTable) vars = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autofree char *subject = NULL, *body = NULL;
+  g_autoptr(GError) error = NULL;
+  assert_true(templates_render(t, "notify", vars, &subject, &body, &error));
+  assert_string_equal(body, "Before\nAfter\n");
+  check_fails(dir, "notify.txt: line 5: {{ without }}");
+
+  /* shown, the same section is read, mistake and all */
+  g_hash_table_insert(vars, "late", "yes");
+  assert_false(templates_render(t, "notify", vars, &subject, &body, &error));
+  assert_non_null(strstr(error->message, "notify.txt: line 5: {{ without }}"));
+  remove_dir(dir);
+}
+
 static void test_well_formed_directory(void **state)
 {
   char *dir = fixture_dir();
@@ -159,6 +182,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_render),
+    cmocka_unit_test(test_hidden_sections),
     cmocka_unit_test(test_well_formed_directory),
     cmocka_unit_test(test_missing_and_unreadable),
     cmocka_unit_test(test_syntax_errors),

@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -24,24 +23,9 @@
 #include "gateway/error.h"
 #include "gateway/records.h"
 #include "gateway/transport.h"
+#include "tests/unit/tmpdir_fixture.h"
 
 #define MAIL "From: security@justice.gov.uk\r\nSubject: [INC-2026-000001] x\r\n\r\nbody\r\n"
-
-static char *dir;
-
-static int make_dir(void **state)
-{
-  dir = g_dir_make_tmp("ig-transport-XXXXXX", NULL);
-  return dir ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-  g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-  g_clear_pointer(&dir, g_free);
-  return 0;
-}
 
 /* A configuration with these [transport] lines. */
 static IgConfig *config_with(const char *transport)
