@@ -10,12 +10,15 @@
  * moved (MOVE, else COPY + \Deleted + UID EXPUNGE) to processed_folder or
  * quarantine_folder. Waiting uses IDLE when offered, else the poll
  * interval. Any failure drops the connection; the next attempt waits
- * with exponential backoff, capped. */
+ * with exponential backoff, capped, reset once a poll cycle goes through
+ * (an empty fetch or a finish). */
 #include "gateway/source.h"
 
 #include <errno.h>
 #include <libetpan/libetpan.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 #include "gateway/error.h"
@@ -35,6 +38,10 @@ typedef struct {
   gboolean implicit_tls;
   char *mailbox;
   mailimap *imap;           /* NULL while disconnected */
+  /* The connection's stream driver as libetpan made it, and the copy the
+   * stream runs on (guard_stream). */
+  const mailstream_low_driver *libetpan_driver;
+  mailstream_low_driver driver;
   guint32 uidvalidity;
   guint32 exists_after_finish;
   gint64 retry_at;          /* monotonic µs: no connection attempt before */
@@ -65,6 +72,68 @@ static void disconnect(Imap *s)
     return;
   mailimap_free(s->imap);
   s->imap = NULL;
+}
+
+/* After any failure: a server that keeps refusing a command (or a MOVE,
+ * or IDLE) after a good login is not hammered with reconnections and
+ * refetched batches; the wait grows until a poll cycle goes through. */
+static void drop(Imap *s)
+{
+  disconnect(s);
+  s->backoff_s = s->backoff_s ? MIN(s->backoff_s * 2, BACKOFF_MAX_S) : BACKOFF_FIRST_S;
+  s->retry_at = g_get_monotonic_time() + s->backoff_s * G_TIME_SPAN_SECOND;
+}
+
+/* The stream runs on a copy of the driver libetpan gave it (kept in Imap,
+ * found from the stream by its address) that makes up for two faults of
+ * libetpan 1.9.4 when the server goes away. */
+static const Imap *imap_of(const mailstream_low *low)
+{
+  return (const Imap *)((const char *)low->driver - G_STRUCT_OFFSET(Imap, driver));
+}
+
+/* libetpan reads a literal in a loop that takes the 0 of a read at the
+ * end of the stream for "nothing yet": a server gone in the middle of a
+ * message would have the service spin at full CPU for ever, past any
+ * timeout. The end of the stream is made an error. */
+static ssize_t read_or_fail_at_end(mailstream_low *low, void *buf, size_t count)
+{
+  ssize_t n = imap_of(low)->libetpan_driver->mailstream_read(low, buf, count);
+  return n == 0 && count > 0 ? -1 : n;
+}
+
+/* libetpan writes with send(2) without MSG_NOSIGNAL: a server gone away
+ * would kill the service with SIGPIPE at the next command, or at the
+ * LOGOUT that mailimap_free() sends. The write runs with SIGPIPE blocked,
+ * and a SIGPIPE it raised is taken back before the mask is restored. */
+static ssize_t write_without_sigpipe(mailstream_low *low, const void *buf, size_t count)
+{
+  sigset_t pipe_only, pending, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  sigpending(&pending);
+  gboolean pending_before = sigismember(&pending, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  ssize_t n = imap_of(low)->libetpan_driver->mailstream_write(low, buf, count);
+  int saved_errno = errno;
+  if (n < 0 && saved_errno == EPIPE && !pending_before) {
+    const struct timespec now = { 0, 0 };
+    sigtimedwait(&pipe_only, NULL, &now);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  errno = saved_errno;
+  return n;
+}
+
+/* After each change of the stream's driver (connect, STARTTLS). */
+static void guard_stream(Imap *s)
+{
+  mailstream_low *low = mailstream_get_low(s->imap->imap_stream);
+  s->libetpan_driver = low->driver;
+  s->driver = *low->driver;
+  s->driver.mailstream_read = read_or_fail_at_end;
+  s->driver.mailstream_write = write_without_sigpipe;
+  low->driver = &s->driver;
 }
 
 static void set_sni(struct mailstream_ssl_context *ctx, void *host)
@@ -136,12 +205,14 @@ static gboolean connect_and_select(Imap *s, GError **error)
     fail(s, error, s->implicit_tls ? "TLS connection" : "connection", r);
     return FALSE;
   }
+  guard_stream(s);
   if (!s->implicit_tls && tls) {
     r = mailimap_socket_starttls_with_callback(s->imap, set_sni, s->host);
     if (!imap_ok(r)) {
       fail(s, error, "STARTTLS", r);
       return FALSE;
     }
+    guard_stream(s);
   }
   if (tls && !verify_peer(s, error))
     return FALSE;
@@ -182,13 +253,9 @@ static gboolean ensure_connected(Imap *s, GError **error)
     return TRUE;
   if (g_get_monotonic_time() < s->retry_at)
     return FALSE;
-  if (connect_and_select(s, error)) {
-    s->backoff_s = 0;
+  if (connect_and_select(s, error))
     return TRUE;
-  }
-  disconnect(s);
-  s->backoff_s = s->backoff_s ? MIN(s->backoff_s * 2, BACKOFF_MAX_S) : BACKOFF_FIRST_S;
-  s->retry_at = g_get_monotonic_time() + s->backoff_s * G_TIME_SPAN_SECOND;
+  drop(s);
   return FALSE;
 }
 
@@ -212,6 +279,9 @@ static GArray *list_messages(Imap *s, GError **error)
   mailimap_search_key_free(all);
   if (!imap_ok(r)) {
     fail(s, error, "UID SEARCH", r);
+    /* A refusal after "* SEARCH" lines still hands them over. */
+    if (found)
+      mailimap_search_result_free(found);
     return NULL;
   }
   out = g_array_new(FALSE, FALSE, sizeof(UidSize));
@@ -228,6 +298,8 @@ static GArray *list_messages(Imap *s, GError **error)
   mailimap_set_free(set);
   if (!imap_ok(r)) {
     fail(s, error, "UID FETCH RFC822.SIZE", r);
+    /* libetpan has freed the list on a refusal but left the pointer. */
+    fetched = NULL;
     g_clear_pointer(&out, g_array_unref);
     goto out;
   }
@@ -374,8 +446,10 @@ static GPtrArray *imap_fetch(IgSource *self, guint max, GError **error)
   g_array_unref(whole);
   g_array_unref(heads);
   if (!ok) {
-    disconnect(s);
+    drop(s);
     g_clear_pointer(&out, g_ptr_array_unref);
+  } else if (!out->len) {
+    s->backoff_s = 0;
   }
   return out;
 }
@@ -429,10 +503,11 @@ static gboolean imap_finish(IgSource *self, GPtrArray *messages, GError **error)
   }
   if (!move_uids(s, processed, s->config->processed_folder, error) ||
       !move_uids(s, quarantine, s->config->quarantine_folder, error)) {
-    disconnect(s);
+    drop(s);
     return FALSE;
   }
   s->exists_after_finish = s->imap->imap_selection_info->sel_exists;
+  s->backoff_s = 0;
   return TRUE;
 }
 
@@ -446,7 +521,9 @@ static gboolean imap_wait(IgSource *self, int wake_fd, int timeout_ms, GError **
 {
   Imap *s = (Imap *)self;
   if (!s->imap) {
-    gint64 until_retry = (s->retry_at - g_get_monotonic_time()) / 1000;
+    /* Rounded up: a wait that ended a moment early would find the next
+     * fetch still in the backoff. */
+    gint64 until_retry = (s->retry_at - g_get_monotonic_time() + 999) / 1000;
     poll_fds(wake_fd, -1, (int)CLAMP(until_retry, 0, timeout_ms));
     return TRUE;
   }
@@ -458,7 +535,7 @@ static gboolean imap_wait(IgSource *self, int wake_fd, int timeout_ms, GError **
   if (!imap_ok(r)) {
     log_msg(IG_LOG_WARN, NULL, NULL, "IMAP %s:%u: IDLE failed (%d), reconnecting", s->host,
             s->port, r);
-    disconnect(s);
+    drop(s);
     return TRUE;
   }
   /* Mail that came in since the last command is announced as IDLE starts,
@@ -471,7 +548,7 @@ static gboolean imap_wait(IgSource *self, int wake_fd, int timeout_ms, GError **
   if (!imap_ok(r)) {
     log_msg(IG_LOG_WARN, NULL, NULL, "IMAP %s:%u: IDLE ended badly (%d), reconnecting",
             s->host, s->port, r);
-    disconnect(s);
+    drop(s);
   }
   return TRUE;
 }
@@ -491,7 +568,10 @@ IgSource *source_imap_new(const IgConfig *config, GError **error)
 {
   const char *url = config->source.url;
   g_autoptr(GError) parse = NULL;
-  g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, &parse);
+  /* ";STARTTLS" and the like are URL options, after the mailbox or right
+   * after the host ("imap://127.0.0.1;STARTTLS"): neither is part of them. */
+  g_autofree char *bare = g_strndup(url, strcspn(url, ";"));
+  g_autoptr(GUri) uri = g_uri_parse(bare, G_URI_FLAGS_NONE, &parse);
   if (!uri || !g_uri_get_host(uri)) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: [source] url = \"%s\": %s",
                 config->path, url, parse ? parse->message : "no host");
@@ -503,10 +583,7 @@ IgSource *source_imap_new(const IgConfig *config, GError **error)
   s->implicit_tls = g_str_equal(g_uri_get_scheme(uri), "imaps");
   s->host = g_strdup(g_uri_get_host(uri));
   s->port = g_uri_get_port(uri) > 0 ? (guint16)g_uri_get_port(uri) : (s->implicit_tls ? 993 : 143);
-  /* "/INBOX;STARTTLS": the mailbox, then URL options. */
   const char *path = g_uri_get_path(uri);
-  g_autofree char *box = g_strdup(path && path[0] == '/' ? path + 1 : "");
-  box[strcspn(box, ";")] = '\0';
-  s->mailbox = g_strdup(*box ? box : "INBOX");
+  s->mailbox = g_strdup(path && path[0] == '/' && path[1] ? path + 1 : "INBOX");
   return &s->base;
 }
