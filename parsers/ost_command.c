@@ -336,7 +336,10 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   IgCommandKey key;
   const char *ks, *ke;
 
-  g_string_append_len(text, vs, ve - vs);
+  if (ve - vs > OST_TEXT_MAX)
+    cut = TRUE;
+  else
+    g_string_append_len(text, vs, ve - vs);
   keep = text->len;
   for (Cursor look = *cur; next_line(&look, &s, &e); *cur = look) {
     if (read_key(s, e, &key, &ks, &ke))
