@@ -362,7 +362,8 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   }
   g_string_truncate(text, keep);
   if (cut)
-    g_string_append(text, "\n[the rest of this text, beyond 64 KiB, was left out]");
+    g_string_append(text, text->len ? "\n[the rest of this text, beyond 64 KiB, was left out]"
+                                    : "[this text, beyond 64 KiB, was left out]");
   return g_string_free(text, FALSE);
 }
 

@@ -513,6 +513,19 @@ static void test_limits(void **state)
     assert_int_equal(c->errors->len, 0);
   }
   g_string_free(s, TRUE);
+
+  /* so is a report whose first line alone is beyond it */
+  s = g_string_new("Report: ");
+  while (s->len < 100 * 1024)
+    g_string_append(s, "word ");
+  g_string_append(s, "\nStatus: closed\n");
+  {
+    g_autoptr(IgCommands) c = commands(s->str);
+    assert_int_equal(c->commands->len, 2);
+    assert_string_equal(((IgCommand *)g_ptr_array_index(c->commands, 0))->value,
+                        "[this text, beyond 64 KiB, was left out]");
+  }
+  g_string_free(s, TRUE);
 }
 
 /* --- linear time --- */
