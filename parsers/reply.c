@@ -233,9 +233,20 @@ static gboolean is_rule(const char *s, const char *e)
   return p == e && e - s >= 10;
 }
 
+/* [s, e) ends with one of words, ASCII case ignored. */
+static gboolean ends_any(const char *s, const char *e, const char *const *words)
+{
+  for (const char *const *w = words; *w; w++) {
+    const gsize n = strlen(*w);
+    if (span_len(s, e) >= n && g_ascii_strncasecmp(e - n, *w, n) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* One line of an attribution (or the whole of it): ends with a colon and
- * names a verb of writing; starts with "On", "Am", "Le", ... or holds an
- * address. */
+ * names a verb of writing; starts with "On", "Am", "Le", ... and holds a
+ * date or an address, or is "Name <address> wrote:". */
 static gboolean is_attribution(const char *s, const char *e)
 {
   const char *t = e;
@@ -245,8 +256,11 @@ static gboolean is_attribution(const char *s, const char *e)
     return FALSE;
   if (!contains_any(s, e, attribution_verbs))
     return FALSE;
-  return (starts_any(s, e, attribution_starts) && has_any(s, e, "0123456789@")) ||
-         memchr(s, '@', span_len(s, e));
+  if (starts_any(s, e, attribution_starts) && has_any(s, e, "0123456789@"))
+    return TRUE;
+  for (t--; t > s && t[-1] == ' ';)
+    t--;
+  return memchr(s, '@', span_len(s, e)) && ends_any(s, t, attribution_verbs);
 }
 
 static Kind classify(const char *s, const char *e)

@@ -165,6 +165,8 @@ static void test_attributions(void **state)
          "On Monday the user wrote:\nImpact: low");
   own_is("On reflection.\nShe wrote:\nImpact: low\n",
          "On reflection.\nShe wrote:\nImpact: low");
+  own_is("Jane (jane@example.org) wrote to us twice about it:\nImpact: low\n",
+         "Jane (jane@example.org) wrote to us twice about it:\nImpact: low");
 }
 
 static void test_header_blocks(void **state)
