@@ -107,12 +107,33 @@ static gboolean is_marker(char c)
   return c == '*' || c == '_';
 }
 
+/* The command named by [s, e), at most KEY_MAX bytes: lower case, with
+ * "-", "_" and runs of white space folded to one space. */
+static gboolean lookup_key(const char *s, const char *e, IgCommandKey *key)
+{
+  char name[KEY_MAX + 1];
+  gsize n = 0;
+  for (const char *p = s; p < e && n < KEY_MAX; p++) {
+    const char c = (*p == '-' || *p == '_' || *p == '\t') ? ' ' : g_ascii_tolower(*p);
+    if (c == ' ' && (n == 0 || name[n - 1] == ' '))
+      continue;
+    name[n++] = c;
+  }
+  name[n] = '\0';
+  for (gsize k = 0; k < G_N_ELEMENTS(key_names); k++)
+    if (strcmp(name, key_names[k].name) == 0) {
+      *key = key_names[k].key;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* When [s, e) is a command line, its key and the span of its value (bold
  * markers and white space around it removed). */
 static gboolean read_key(const char *s, const char *e, IgCommandKey *key, const char **vs,
                          const char **ve)
 {
-  const char *colon, *ks, *ke;
+  const char *colon, *ke;
   gboolean bold;
   trim(&s, &e);
   if (e - s >= 2 && (*s == '-' || *s == '+') && s[1] == ' ')
@@ -125,27 +146,10 @@ static gboolean read_key(const char *s, const char *e, IgCommandKey *key, const 
   colon = memchr(s, ':', MIN((gsize)(e - s), (gsize)KEY_MAX));
   if (!colon)
     return FALSE;
-  for (ks = s, ke = colon; ke > ks && (is_marker(ke[-1]) || ke[-1] == ' '); ke--)
+  for (ke = colon; ke > s && (is_marker(ke[-1]) || ke[-1] == ' '); ke--)
     ;
-  {
-    /* lower case, "-", "_" and runs of spaces folded to one space */
-    char name[KEY_MAX + 1];
-    gsize n = 0;
-    for (const char *p = ks; p < ke; p++) {
-      const char c = (*p == '-' || *p == '_' || *p == '\t') ? ' ' : g_ascii_tolower(*p);
-      if (c == ' ' && (n == 0 || name[n - 1] == ' '))
-        continue;
-      name[n++] = c;
-    }
-    name[n] = '\0';
-    gsize k = 0;
-    for (; k < G_N_ELEMENTS(key_names); k++)
-      if (strcmp(name, key_names[k].name) == 0)
-        break;
-    if (k == G_N_ELEMENTS(key_names))
-      return FALSE;
-    *key = key_names[k].key;
-  }
+  if (!lookup_key(s, ke, key))
+    return FALSE;
   for (s = colon + 1; s < e && (is_marker(*s) || g_ascii_isspace(*s)); s++)
     ;
   if (bold)
@@ -332,9 +336,8 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   GString *text = g_string_new(NULL);
   gsize keep = 0; /* length without the trailing blank lines */
   gboolean cut = FALSE;
-  const char *s, *e;
+  const char *s, *e, *ks, *ke;
   IgCommandKey key;
-  const char *ks, *ke;
 
   if (ve - vs > OST_TEXT_MAX)
     cut = TRUE;
@@ -344,12 +347,10 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   for (Cursor look = *cur; next_line(&look, &s, &e); *cur = look) {
     if (read_key(s, e, &key, &ks, &ke))
       break;
-    {
-      const char *ts = s;
-      trim(&ts, &e);
-      if (ts == e)
-        e = s;
-    }
+    const char *ts = s;
+    trim(&ts, &e);
+    if (ts == e)
+      e = s; /* blank: nothing of it is kept */
     if (cut || text->len + 1 + (gsize)(e - s) > OST_TEXT_MAX) {
       cut = TRUE;
       continue;
