@@ -29,19 +29,30 @@ static void newline(GString *out)
     g_string_append_c(out, '\n');
 }
 
+/* Text inside a <blockquote> is the message replied to: its lines start
+ * with "> " as a plain-text client quotes them, so that readers of the
+ * text (reply.c) can tell it from the reply's own lines. One mark at any
+ * depth keeps the output linear in the markup. */
+static void quote_mark(GString *out, gboolean quote)
+{
+  if (quote && (!out->len || out->str[out->len - 1] == '\n'))
+    g_string_append(out, "> ");
+}
+
 /* Appends text with runs of whitespace folded to one space, as a browser
  * renders it; inside <pre> the text is kept as written. */
-static void append_text(GString *out, const char *text, gboolean pre)
+static void append_text(GString *out, const char *text, gboolean pre, gboolean quote)
 {
-  if (pre) {
-    g_string_append(out, text);
-    return;
-  }
   for (const char *p = text; *p; p++) {
-    if (g_ascii_isspace(*p)) {
+    if (pre) {
+      if (*p != '\n')
+        quote_mark(out, quote);
+      g_string_append_c(out, *p);
+    } else if (g_ascii_isspace(*p)) {
       if (out->len && !g_ascii_isspace(out->str[out->len - 1]))
         g_string_append_c(out, ' ');
     } else {
+      quote_mark(out, quote);
       g_string_append_c(out, *p);
     }
   }
@@ -82,7 +93,8 @@ static void cell_separator(int index, int count, GString *out)
  * caller is told). */
 #define MAX_DEPTH 200
 
-static void walk(xmlNode *node, GString *out, int depth, gboolean pre, gboolean *cut)
+static void walk(xmlNode *node, GString *out, int depth, gboolean pre, gboolean quote,
+                 gboolean *cut)
 {
   int cells, cell = 0;
   if (depth > MAX_DEPTH) {
@@ -93,7 +105,7 @@ static void walk(xmlNode *node, GString *out, int depth, gboolean pre, gboolean 
   for (; node; node = node->next) {
     if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
       if (node->content)
-        append_text(out, (const char *)node->content, pre);
+        append_text(out, (const char *)node->content, pre, quote);
       continue;
     }
     if (node->type != XML_ELEMENT_NODE)
@@ -105,12 +117,15 @@ static void walk(xmlNode *node, GString *out, int depth, gboolean pre, gboolean 
     gboolean block = is_block(name);
     if (block)
       newline(out);
-    if (!g_ascii_strcasecmp(name, "li"))
+    if (!g_ascii_strcasecmp(name, "li")) {
+      quote_mark(out, quote);
       g_string_append(out, "- ");
+    }
     if (is_cell(node))
       cell_separator(cell++, cells, out);
     gsize before = out->len;
-    walk(node->children, out, depth + 1, pre || !g_ascii_strcasecmp(name, "pre"), cut);
+    walk(node->children, out, depth + 1, pre || !g_ascii_strcasecmp(name, "pre"),
+         quote || !g_ascii_strcasecmp(name, "blockquote"), cut);
     if (!g_ascii_strcasecmp(name, "a")) {
       xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
       if (href && (g_str_has_prefix((char *)href, "http") ||
@@ -176,7 +191,7 @@ char *html_to_text_cut(const char *html, gsize len, gboolean *cut)
    * and keeps only what came before: the rest is lost, so say so. */
   deep = ctxt->errNo == XML_ERR_INTERNAL_ERROR;
   out = g_string_new(NULL);
-  walk(xmlDocGetRootElement(doc), out, 0, FALSE, &deep);
+  walk(xmlDocGetRootElement(doc), out, 0, FALSE, FALSE, &deep);
   text = tidy(out->str);
   g_string_free(out, TRUE);
 out:

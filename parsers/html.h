@@ -1,7 +1,8 @@
 /* html.h - HTML to readable plain text with libxml2's HTML parser.
  *
  * Block elements become line breaks, list items get "- ", table cells are
- * separated by " | ", links keep their target ("text <url>"); scripts,
+ * separated by " | ", links keep their target ("text <url>"), lines inside
+ * a <blockquote> (the quoted message of a reply) start with "> "; scripts,
  * styles and comments are dropped. Linear in the markup. Pure. */
 #ifndef IG_HTML_H
 #define IG_HTML_H

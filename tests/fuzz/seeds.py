@@ -2,7 +2,8 @@
 """Writes the seed corpora of the fuzz targets:
 seeds.py SOURCE_DIR OUT_DIR [MSG_SEEDS].
 
-Mail targets get every .eml of tests/fixtures/corpus and examples/; the
+Mail targets get every .eml of tests/fixtures/corpus and examples/, the
+reply target those and every .eml of tests/fixtures/replies/; the
 text targets get the decoded text/plain bodies, the HTML target the
 text/html bodies, ukdate the lines that hold a digit, observables each
 mail's fields in its input form (see fuzz_observables.c). Config, RTF and
@@ -23,7 +24,7 @@ import struct
 import subprocess
 import sys
 
-MAIL_TARGETS = ("mail", "forward", "report")
+MAIL_TARGETS = ("mail", "forward", "report", "reply")
 TEXT_TARGETS = ("form", "freetext", "textparts", "classify")
 
 
@@ -69,6 +70,8 @@ def mail_seeds(seeds, src):
                          if any(c.isdigit() for c in line) and len(line) < 120)
     for line in sorted(dates):
         seeds.add("ukdate", line)
+    for path in sorted((src / "tests/fixtures/replies").glob("*.eml")):
+        seeds.add("reply", path.read_bytes())
     for path in emls:
         seeds.add("observables", suspect(path.read_bytes()))
 

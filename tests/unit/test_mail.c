@@ -511,6 +511,22 @@ static void test_html_to_text(void **state)
   assert_string_equal(only_script, "");
 }
 
+/* A reply's quoted message in <blockquote> keeps its quoting as "> "
+ * lines, nested ones and list items and <pre> lines included; the reply's
+ * own lines around it get no mark. */
+static void test_html_blockquote(void **state)
+{
+  static const char html[] =
+      "<div>Status: resolved</div><div>On Mon, 23 Nov 2026, Sec &lt;s@x.uk&gt; wrote:</div>"
+      "<blockquote><div>Status: new<br>Impact:   low</div><ul><li>item</li></ul>"
+      "<blockquote>inner<p>para</p></blockquote><pre>one\ntwo</pre>after</blockquote>"
+      "<p>Thanks</p>";
+  g_autofree char *t = html_to_text(html, sizeof html - 1);
+  assert_string_equal(t, "Status: resolved\nOn Mon, 23 Nov 2026, Sec <s@x.uk> wrote:\n"
+                         "> Status: new\n> Impact: low\n> - item\n> inner\n> para\n\n"
+                         "> one\n> two\n> after\nThanks");
+}
+
 static void test_text_attachment(void **state)
 {
   g_autoptr(IgMail) m = parse(
@@ -789,6 +805,7 @@ int main(void)
     cmocka_unit_test(test_alternative_prefers_plain),
     cmocka_unit_test(test_html_only),
     cmocka_unit_test(test_html_to_text),
+    cmocka_unit_test(test_html_blockquote),
     cmocka_unit_test(test_text_attachment),
     cmocka_unit_test(test_attached_message),
     cmocka_unit_test(test_not_a_message),
