@@ -162,8 +162,9 @@ static GPtrArray *ar_tokens(const char *s)
       tok_add(toks, c == ';' ? T_SEMI : c == '=' ? T_EQ : T_SLASH, NULL);
       i++;
     } else {
+      /* A stray ')' is part of a word: every character must move i on. */
       gsize start = i;
-      while (s[i] && !g_ascii_isspace(s[i]) && !strchr("();=/\"", s[i]))
+      while (s[i] && !g_ascii_isspace(s[i]) && !strchr("(;=/\"", s[i]))
         i++;
       tok_add(toks, T_WORD, g_strndup(s + start, i - start));
     }

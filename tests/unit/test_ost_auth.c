@@ -360,6 +360,10 @@ static void test_results_syntax(void **state)
               "Authentication-Results: mx.justice.gov.uk;\r\n dkim=pass\r\n"
               "  header.d=justice.gov.uk\r\nFrom: alice@justice.gov.uk\r\n\r\nhi\r\n",
               "alice@justice.gov.uk");
+  /* A stray ')' (once hung the tokenizer). */
+  expect_pass(IG_AUTH_RESULTS,
+              "Authentication-Results: mx.justice.gov.uk x) 1; dkim=pass header.d=justice.gov.uk\n"
+              AUTHOR, "alice@justice.gov.uk");
   expect_fail(IG_AUTH_RESULTS, "Authentication-Results:\n" AUTHOR, "alice@justice.gov.uk",
               "no Authentication-Results");
   expect_fail(IG_AUTH_RESULTS, "", "alice@justice.gov.uk", "no Authentication-Results");
