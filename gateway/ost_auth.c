@@ -201,8 +201,11 @@ static const char *pvalue_domain(const char *v)
 
 /* One resinfo, "method[/version]=result prop.erty=value ...", from token
  * *i up to the next ';' (moving *i there). Returns TRUE when it
- * authenticates from_domain; else sets *fault (once: the first one) to
- * why a dkim or dmarc result does not. */
+ * authenticates from_domain: dkim=pass with a header.d (or header.i
+ * domain) aligned with it as in the dkim mode (ost_auth_aligned), or
+ * dmarc=pass with header.from the From domain itself (DMARC has already
+ * applied its alignment). Else sets *fault (once: the first one) to why a
+ * dkim or dmarc result does not. */
 static gboolean ar_resinfo(GPtrArray *toks, guint *i, const char *from_domain,
                            const char *authserv_id, char **fault)
 {

@@ -30,7 +30,9 @@ typedef struct {
  * "no DKIM signature", "body altered since signing", "no
  * Authentication-Results from mx.justice.gov.uk", "not marked internal by
  * Exchange", and no error; FALSE with *error (and *why NULL) only when the
- * check itself could not run (a library failure). opts may be NULL. */
+ * check itself could not run (a library failure). opts may be NULL.
+ * config->trusted_authserv_id must be set in the authentication-results
+ * mode (config_load makes sure of it). */
 gboolean ost_auth_check(const IgConfig *config, const char *raw, gsize len, const char *from_addr,
                         const IgOstAuthOptions *opts, char **why, GError **error);
 
