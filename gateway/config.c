@@ -120,8 +120,9 @@ static char *p_tls(IgConfig *c, void *f, const char *text)
 
 static char *p_auth(IgConfig *c, void *f, const char *text)
 {
-  static const char *const words[] = {"dkim", "authentication-results", "none", NULL};
-  G_STATIC_ASSERT(IG_AUTH_NONE == 2 && sizeof(IgAuthMode) == sizeof(int));
+  static const char *const words[] = {"dkim", "authentication-results", "exchange-internal",
+                                      "none", NULL};
+  G_STATIC_ASSERT(IG_AUTH_NONE == 3 && sizeof(IgAuthMode) == sizeof(int));
   return syntax_one_of(text, words, f);
 }
 

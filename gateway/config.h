@@ -10,7 +10,8 @@
 #include <glib.h>
 
 typedef enum { IG_TLS_REQUIRED, IG_TLS_STARTTLS, IG_TLS_NONE } IgTls;
-typedef enum { IG_AUTH_DKIM, IG_AUTH_RESULTS, IG_AUTH_NONE } IgAuthMode;
+/* [ost] require_authentication: how ost_auth.c checks an OST member's mail. */
+typedef enum { IG_AUTH_DKIM, IG_AUTH_RESULTS, IG_AUTH_EXCHANGE_INTERNAL, IG_AUTH_NONE } IgAuthMode;
 
 /* A mail server connection: [source] or [transport]. Strings may be NULL
  * when the key is absent or empty. */

@@ -219,7 +219,7 @@ static void test_value_errors_name_file_key_value(void **state)
   expect_error("[digest]\ndaily_at = 08:60\n", "daily_at", NULL);
   expect_error("[digest]\ndaily_at = 8am\n", "daily_at", NULL);
   expect_error("[ost]\nrequire_authentication = spf\n", "require_authentication", "\"spf\"",
-               "dkim, authentication-results, none", NULL);
+               "dkim, authentication-results, exchange-internal, none", NULL);
   expect_error("[ost]\nrequire_authentication = authentication-results\n",
                "trusted_authserv_id", "required", NULL);
 }
@@ -255,6 +255,9 @@ static void test_good_values(void **state)
   assert_int_equal(c->rate_limit_window, 1800);
   assert_string_equal(c->from, "alerts@justice.gov.uk");
   assert_int_equal(c->require_authentication, IG_AUTH_RESULTS);
+
+  g_autoptr(IgConfig) exchange = load("[ost]\nrequire_authentication = exchange-internal\n");
+  assert_int_equal(exchange->require_authentication, IG_AUTH_EXCHANGE_INTERNAL);
 }
 
 static void test_rates(void **state)
