@@ -140,7 +140,7 @@ int main(int argc, char **argv)
     return 1;
   }
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-  IgIntake ctx = { config, store, templates, now };
+  IgIntake ctx = { config, store, templates, now, NULL };
   IgIntakeItem items[BATCH];
   long rss_first = 0;
   gint64 t0 = g_get_monotonic_time();

@@ -208,15 +208,14 @@ gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error)
   return TRUE;
 }
 
-/* Automatic mail and replies to a known incident: stored, never a new
- * incident. Correspondence from people is passed on to OST. */
+/* Automatic mail (attached to the incident it threads to, if any) and a
+ * person's reply to a known incident: stored, never a new incident. */
 gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident_id,
                      GError **error)
 {
   const char *kind = autoreply_kind(verdict->cls);
-  gboolean human = kind == NULL;
-  if (human)
-    kind = "correspondence";
+  if (!kind)
+    return case_reply(m, incident_id, error);
   if (verdict->cls == IG_AUTO_BULK)
     incident_id = 0;
   if (!case_add_message(m, kind, incident_id, verdict->reason, error))
@@ -230,17 +229,8 @@ gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident
   g_autofree char *detail = g_strdup_printf("%s from %s: %s", kind,
       m->mail->from_addr ? m->mail->from_addr : "(no sender)",
       m->mail->subject ? m->mail->subject : "(no subject)");
-  if (!case_event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
-             kind, detail, error))
-    return FALSE;
-  if (!human)
-    return TRUE;
-  g_autoptr(GHashTable) vars = case_vars_new();
-  case_var(vars, "reference", m->item->reference);
-  case_var_capped(vars, "from", m->mail->from_addr, NOTICE_FIELD_MAX);
-  case_var_capped(vars, "subject", m->mail->subject, NOTICE_FIELD_MAX);
-  case_var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
-  return case_notify_ost(m, incident_id, m->item->reference, "correspondence", vars, error);
+  return case_event(m, incident_id, m->mail->from_addr ? m->mail->from_addr : "unknown",
+                    kind, detail, error);
 }
 
 gboolean case_fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error)

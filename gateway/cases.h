@@ -36,10 +36,17 @@ gboolean case_note_bounce(IgCaseMsg *m, gint64 *incident_id, GError **error);
 /* Opens an incident from a report: routing, acknowledgement, deadlines. */
 gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **error);
 
-/* Stores mail that never opens an incident (automatic, or a reply to
- * incident_id, which may be 0), telling OST of human correspondence. */
+/* Stores mail that never opens an incident: automatic mail (attached to
+ * incident_id, which may be 0), or a person's reply to incident_id
+ * (case_reply()). */
 gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident_id,
                      GError **error);
+
+/* A person's mail to incident_id (case_reply.c): an OST member's
+ * commands, applied when the mail passes [ost] require_authentication
+ * and reported to OST as a security event when it does not; anyone
+ * else's correspondence, the reporter's filling in missing fields. */
+gboolean case_reply(IgCaseMsg *m, gint64 incident_id, GError **error);
 
 /* Stores the message as quarantined with reason and tells OST. */
 gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error);

@@ -118,12 +118,19 @@ static char *p_tls(IgConfig *c, void *f, const char *text)
   return syntax_one_of(text, words, f);
 }
 
+/* The require_authentication values, in IgAuthMode order. */
+static const char *const auth_words[] = {"dkim", "authentication-results", "exchange-internal",
+                                         "none", NULL};
+
 static char *p_auth(IgConfig *c, void *f, const char *text)
 {
-  static const char *const words[] = {"dkim", "authentication-results", "exchange-internal",
-                                      "none", NULL};
   G_STATIC_ASSERT(IG_AUTH_NONE == 3 && sizeof(IgAuthMode) == sizeof(int));
-  return syntax_one_of(text, words, f);
+  return syntax_one_of(text, auth_words, f);
+}
+
+const char *config_auth_mode_name(IgAuthMode mode)
+{
+  return auth_words[mode];
 }
 
 /* Stores a copy of the url text unless why says what is wrong with it,

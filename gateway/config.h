@@ -111,6 +111,9 @@ const char *config_asset_owner(const IgConfig *config, const char *asset);
 gboolean config_is_helpdesk_domain(const IgConfig *config, const char *domain);
 gboolean config_is_ost_member(const IgConfig *config, const char *address);
 
+/* The require_authentication value that names mode ("dkim", ...); static. */
+const char *config_auth_mode_name(IgAuthMode mode);
+
 /* Parsers for value syntaxes, exposed for tests: "90s", "60m", "2h",
  * "10d" (a bare number is seconds); "25MB", "512KB", "1GB", bytes. */
 gboolean config_parse_duration(const char *text, gint64 *seconds);

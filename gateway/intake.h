@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include "gateway/config.h"
+#include "gateway/ost_auth.h"
 #include "gateway/store.h"
 #include "gateway/template.h"
 
@@ -18,6 +19,7 @@ typedef struct {
   IgStore *store;
   IgTemplates *templates;
   GDateTime *now;           /* the clock (--now); drives every timestamp */
+  const IgOstAuthOptions *auth; /* tests only (a DKIM key file); NULL */
 } IgIntake;
 
 typedef enum {

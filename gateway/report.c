@@ -113,8 +113,7 @@ static char *dup_or_null(const char *s)
   return s && *s ? g_strdup(s) : NULL;
 }
 
-/* Which form fields a complete report needs, in SPEC order. */
-static void set_missing(IgIncident *inc)
+void report_set_missing(IgIncident *inc)
 {
   GPtrArray *missing = g_ptr_array_new();
   const char *values[] = { inc->reporter_name, inc->detected_at, inc->category,
@@ -414,6 +413,20 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   inc->summary = report_clean_subject(o.subject);
   if (!inc->summary)
     inc->summary = first_line(inc->description, 100);
-  set_missing(inc);
+  report_set_missing(inc);
+  return inc;
+}
+
+IgIncident *report_form_fields(const IgConfig *config, const char *text, GDateTime *sent,
+                               GDateTime *received, GPtrArray *problems)
+{
+  g_autoptr(IgForm) form = form_parse(text, config->tz);
+  if (form->labels_found == 0)
+    return NULL;
+  IgIncident *inc = incident_new();
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
+  fill_from_form(inc, config, form, sent, received, problems, decisions);
+  if (inc->information_asset)
+    inc->asset_owner = dup_or_null(config_asset_owner(config, inc->information_asset));
   return inc;
 }

@@ -23,6 +23,17 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail,
                          GDateTime *received, GPtrArray *problems,
                          GPtrArray *decisions);
 
+/* The fields a reporter's reply gives as form lines ("Impact: high",
+ * indented or not), read as report_build() reads a form; times relative
+ * to sent, lateness against received (the report's arrival). NULL when
+ * text has no form line. Notes on unreadable values go to problems. */
+IgIncident *report_form_fields(const IgConfig *config, const char *text, GDateTime *sent,
+                               GDateTime *received, GPtrArray *problems);
+
+/* Sets missing_fields: which fields a complete report needs and inc
+ * lacks, in SPEC order. */
+void report_set_missing(IgIncident *inc);
+
 /* The form label of a missing_fields name ("detected_at" -> "Date and time
  * of detection"); static. */
 const char *report_field_label(const char *field);

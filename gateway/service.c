@@ -108,7 +108,7 @@ gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **err
 {
   for (gsize start = 0; start < n; start += BATCH_SIZE) {
     g_autoptr(GDateTime) now = service_now(s);
-    IgIntake ctx = { s->config, s->store, s->templates, now };
+    IgIntake ctx = { s->config, s->store, s->templates, now, NULL };
     if (!intake_batch(&ctx, items + start, MIN(BATCH_SIZE, n - start), error))
       return FALSE;
   }
@@ -134,7 +134,7 @@ static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GErro
     items[i].arrived = m->arrived;
   }
   g_autoptr(GDateTime) now = service_now(s);
-  IgIntake ctx = { s->config, s->store, s->templates, now };
+  IgIntake ctx = { s->config, s->store, s->templates, now, NULL };
   gboolean ok = intake_batch(&ctx, items, batch->len, error);
   for (guint i = 0; i < batch->len; i++) {
     IgSourceMessage *m = g_ptr_array_index(batch, i);

@@ -24,15 +24,17 @@ typedef struct {
   int sent;                 /* for tests that number the mail they make */
 } Fixture;
 
-/* transport_extra: lines added to [transport] (rate limits), or "". */
-static Fixture *intake_fixture_new(const char *transport_extra)
+/* transport_extra: lines added to [transport] (rate limits), or "";
+ * sections: more configuration after [stakeholders] ("[ost]\n..."), or "". */
+G_GNUC_UNUSED static Fixture *intake_fixture_new_with(const char *transport_extra,
+                                                      const char *sections)
 {
   Fixture *f = g_new0(Fixture, 1);
   f->dir = g_dir_make_tmp("ig-intake-XXXXXX", NULL);
   assert_non_null(f->dir);
   g_autofree char *conf = g_strdup_printf(
       "[gateway]\ndatabase = %s/g.db\n[transport]\nurl = dir:%s/out\n%s\n"
-      "[stakeholders]\nost = ost@x.gov.uk\n", f->dir, f->dir, transport_extra);
+      "[stakeholders]\nost = ost@x.gov.uk\n%s", f->dir, f->dir, transport_extra, sections);
   g_autoptr(GError) error = NULL;
   f->config = config_load_data(conf, strlen(conf), "test.conf", &error);
   if (!f->config)
@@ -43,9 +45,14 @@ static Fixture *intake_fixture_new(const char *transport_extra)
   g_autofree char *templates = g_build_filename(src ? src : ".", "templates", NULL);
   f->templates = templates_new(templates);
   f->now = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
-  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now };
+  f->ctx = (IgIntake){ f->config, f->store, f->templates, f->now, NULL };
   log_set_level(IG_LOG_ERROR);
   return f;
+}
+
+G_GNUC_UNUSED static Fixture *intake_fixture_new(const char *transport_extra)
+{
+  return intake_fixture_new_with(transport_extra, "");
 }
 
 static void intake_fixture_free(Fixture *f)

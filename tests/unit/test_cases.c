@@ -109,8 +109,8 @@ static char *deadline_kinds(Fixture *f, const char *reference)
   return g_strjoinv(" ", (char **)kinds->pdata);
 }
 
-/* A person's reply to an incident joins it as correspondence and is
- * passed on to OST with what they wrote; it is not acknowledged. */
+/* The reporter's reply to an incident joins it and is passed on to OST
+ * with what they wrote; it is not acknowledged. */
 static void test_reply_passed_to_ost(void **state)
 {
   Fixture *f = *state;
@@ -124,10 +124,10 @@ static void test_reply_passed_to_ost(void **state)
                                 "Message-ID: <r2@x>\n\n"
                                 "Found the case but not the phone: it was a Pixel 7.\n");
   assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
-  assert_string_equal(item.kind, "correspondence");
+  assert_string_equal(item.kind, "reply");
   assert_string_equal(item.reference, "INC-2026-000001");
   intake_item_clear(&item);
-  assert_true(has_event(f, ref, "correspondence"));
+  assert_true(has_event(f, ref, "reply"));
 
   g_autoptr(GString) body = g_string_new(NULL);
   g_autofree char *mails = drain_outbox(f, "correspondence", body);
@@ -343,9 +343,11 @@ static char *long_text(gsize n)
 static void test_notice_caps(void **state)
 {
   Fixture *f = *state;
-  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
-  g_free(drain_outbox(f, NULL, NULL));
   for (int over = 0; over <= 1; over++) {
+    /* One incident each: OST hears of one incident's mail once an hour. */
+    g_autofree char *id = g_strdup_printf("r%d@x", over);
+    g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", id);
+    g_free(drain_outbox(f, NULL, NULL));
     g_autofree char *text = long_text(16 * 1024 + over);
     g_autofree char *raw = g_strdup_printf(
         "From: ann.lee@justice.gov.uk\nSubject: Re: [%s] Lost phone\n"

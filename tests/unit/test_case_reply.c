@@ -1,0 +1,449 @@
+/* test_case_reply.c - unit tests for gateway/case_reply.c and
+ * case_command.c: an OST member takes an incident from new to closed by
+ * replying, each step applied, audited with before and after, and
+ * confirmed; a mail's commands apply all or none (closing a medium
+ * incident without a management report, rejecting without a reason, a
+ * Duplicate-of naming nothing); raising impact fires the rules not yet
+ * fired; the reporter hears of each new status; quoted commands are never
+ * obeyed; a member's mail that fails authentication changes nothing,
+ * alerts OST and is not answered; the reporter's reply fills what the
+ * form lacked (never what it held) and ends the form reminders; and OST
+ * hears of outsiders' correspondence at most once an hour per incident,
+ * later mail gathered into the next notice. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "gateway/outbox.h"
+#include "parsers/mail.h"
+#include "tests/unit/intake_fixture.h"
+
+#define STAKEHOLDERS "siro = siro@x.gov.uk\ndacu = dacu@x.gov.uk\n" \
+                     "accreditor = acc@x.gov.uk\n"
+#define MEMBERS "[ost]\nmembers = alice@x.gov.uk, bob@x.gov.uk\n"
+
+static int setup(void **state)
+{
+  *state = intake_fixture_new_with("", STAKEHOLDERS MEMBERS "require_authentication = none\n");
+  return 0;
+}
+
+static int setup_exchange(void **state)
+{
+  *state = intake_fixture_new_with("", STAKEHOLDERS MEMBERS
+                                   "require_authentication = exchange-internal\n");
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  intake_fixture_free(*state);
+  return 0;
+}
+
+static IgIntakeItem ingest(Fixture *f, const char *raw)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
+  IgIntakeItem item = { .name = "test", .raw = bytes };
+  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
+  return item;
+}
+
+/* Every pending mail as "template>to" lines, marked sent; the bodies of
+ * template's mails appended to *body (when both are given). */
+static char *drain(Fixture *f, const char *template, GString *body)
+{
+  GString *s = g_string_new(NULL);
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
+                                 "2100-01-01T00:10:00Z", NULL))) {
+    g_string_append_printf(s, "%s>%s\n", r->template_name, r->to);
+    if (body && template && strcmp(r->template_name, template) == 0 && r->body) {
+      gsize len = 0;
+      const char *data = g_bytes_get_data(r->body, &len);
+      g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
+      assert_non_null(mail);
+      g_string_append_printf(body, "Subject: %s\n%s\n", mail->subject, mail->body);
+    }
+    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
+    outbox_rec_free(r);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* A report from jane (acknowledged), medium impact unless impact says. */
+static char *open_report(Fixture *f, const char *impact, const char *extra)
+{
+  g_autofree char *raw = g_strdup_printf(
+      "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\nMessage-ID: <r%d@x>\n\n"
+      "Reporter name: Jane Smith\nDate and time of detection: 23/11/2026 09:30\n"
+      "Incident category: lost-or-stolen-equipment\nImpact: %s\n%s"
+      "Description: I left my laptop on the train.\n", f->sent++, impact, extra);
+  IgIntakeItem item = ingest(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_free(drain(f, NULL, NULL));
+  return ref;
+}
+
+/* A reply from `from` to ref with body (headers may add lines). */
+static IgIntakeItem reply(Fixture *f, const char *from, const char *ref, const char *headers,
+                          const char *body)
+{
+  g_autofree char *raw = g_strdup_printf("From: %s\nSubject: RE: [%s] Lost laptop\n"
+                                         "Message-ID: <m%d@x>\n%s\n%s", from, ref, f->sent++,
+                                         headers, body);
+  return ingest(f, raw);
+}
+
+static IgIncident *get(Fixture *f, const char *ref)
+{
+  IgIncident *inc = store_get_incident(f->store, ref, NULL);
+  assert_non_null(inc);
+  return inc;
+}
+
+/* The incident's events of type, "actor: detail" one a line. */
+static char *events_of(Fixture *f, const char *ref, const char *type)
+{
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < events->len; i++) {
+    const IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0)
+      g_string_append_printf(s, "%s: %s\n", e->actor, e->detail);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static char *deadline_state(Fixture *f, const char *ref, const char *kind)
+{
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, NULL);
+  for (guint i = 0; i < rows->len; i++) {
+    const IgDeadlineRec *d = g_ptr_array_index(rows, i);
+    if (strcmp(d->kind, kind) == 0)
+      return g_strdup(d->state);
+  }
+  return NULL;
+}
+
+static void expect_contains(const char *haystack, const char *needle)
+{
+  if (!strstr(haystack, needle))
+    print_error("\"%s\" not in:\n%s\n", needle, haystack);
+  assert_non_null(strstr(haystack, needle));
+}
+
+static void expect_verifies(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  IgVerifyCounts n;
+  if (!store_verify(f->store, &n, &error))
+    fail_msg("verify: %s", error->message);
+}
+
+/* New to closed by replying alone: every step applied, confirmed to the
+ * member, audited with before and after, and the reporter told. */
+static void test_new_to_closed_by_reply(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "medium", "");
+  IgIntakeItem item = reply(f, "Alice <alice@x.gov.uk>", ref, "",
+                            "Status: triaged\nOwner: bob@x.gov.uk\n\nTaking this one.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  assert_string_equal(item.kind, "command");
+  intake_item_clear(&item);
+  g_autoptr(GString) confirm = g_string_new(NULL);
+  g_autofree char *mails = drain(f, "confirmation", confirm);
+  assert_string_equal(mails, "confirmation>alice@x.gov.uk\nstatus_changed>jane@x.gov.uk\n");
+  expect_contains(confirm->str, "status: new -> triaged");
+  expect_contains(confirm->str, "owner: (none) -> bob@x.gov.uk");
+  expect_contains(confirm->str, "Taking this one.");
+  g_autoptr(IgIncident) triaged = get(f, ref);
+  assert_string_equal(triaged->status, "triaged");
+  assert_string_equal(triaged->owner, "bob@x.gov.uk");
+  g_autofree char *changes = events_of(f, ref, "status_changed");
+  assert_string_equal(changes, "alice@x.gov.uk: status: new -> triaged\n");
+  g_autofree char *triage = deadline_state(f, ref, "triage");
+  assert_string_equal(triage, "done");
+
+  item = reply(f, "alice@x.gov.uk", ref, "", "Status: investigating\n");
+  intake_item_clear(&item);
+  g_autoptr(GString) told = g_string_new(NULL);
+  g_free(drain(f, "status_changed", told));
+  expect_contains(told->str, "is now being investigated");
+
+  item = reply(f, "bob@x.gov.uk", ref, "",
+               "Status: closed\nReport: Laptop was encrypted; wiped remotely.\n"
+               "Actions: staff reminded. Owner: Bob.\n");
+  intake_item_clear(&item);
+  g_autoptr(GString) closed = g_string_new(NULL);
+  g_free(drain(f, "confirmation", closed));
+  expect_contains(closed->str, "management report recorded");
+  g_autoptr(IgIncident) done = get(f, ref);
+  assert_string_equal(done->status, "closed");
+  g_autofree char *report = store_management_report(f->store, done->id, NULL);
+  assert_string_equal(report, "Laptop was encrypted; wiped remotely.\n"
+                              "Actions: staff reminded. Owner: Bob.");
+  g_autofree char *due = deadline_state(f, ref, "management_report");
+  assert_string_equal(due, "done");
+  expect_verifies(f);
+}
+
+/* One refused command refuses the mail: nothing applied, the member told
+ * why, the refusal audited. */
+static void test_all_or_nothing(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  const struct {
+    const char *body, *why;
+  } cases[] = {
+    { "Impact: medium\nStatus: closed\n", "a medium impact incident needs a management report" },
+    { "Owner: carol@x.gov.uk\nStatus: rejected\n", "Status: rejected needs a reason" },
+    { "Duplicate-of: INC-2026-000777\n", "Duplicate-of: INC-2026-000777: no such incident" },
+    { "Category: phishing\nImpact: severe\n", "Impact" },
+  };
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "", cases[c].body);
+    intake_item_clear(&item);
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_autofree char *mails = drain(f, "confirmation", body);
+    assert_string_equal(mails, "confirmation>alice@x.gov.uk\n");
+    expect_contains(body->str, "Nothing in your mail was applied");
+    expect_contains(body->str, cases[c].why);
+    g_autoptr(IgIncident) inc = get(f, ref);
+    assert_string_equal(inc->status, "new");
+    assert_string_equal(inc->impact, "low");
+    assert_string_equal(inc->category, "lost-or-stolen-equipment");
+    assert_null(inc->owner);
+  }
+  g_autofree char *refused = events_of(f, ref, "commands_refused");
+  gsize lines = 0;
+  for (const char *c = refused; *c; c++)
+    lines += *c == '\n';
+  assert_int_equal(lines, G_N_ELEMENTS(cases));
+  expect_verifies(f);
+}
+
+/* A reason makes rejected acceptable; Duplicate-of an existing incident
+ * rejects this one as its duplicate. */
+static void test_rejected_and_duplicate(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *first = open_report(f, "low", "");
+  g_autofree char *second = open_report(f, "low", "");
+  g_autofree char *third = open_report(f, "low", "");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", second, "",
+                            "Status: rejected - a test mail, not an incident\n");
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) rejected = get(f, second);
+  assert_string_equal(rejected->status, "rejected");
+  g_autofree char *notes = events_of(f, second, "note");
+  expect_contains(notes, "a test mail, not an incident");
+
+  g_autofree char *dup = g_strdup_printf("Duplicate-of: %s\n", g_ascii_strdown(first, -1));
+  item = reply(f, "alice@x.gov.uk", third, "", dup);
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) duplicate = get(f, third);
+  assert_string_equal(duplicate->status, "rejected");
+  g_autofree char *dups = events_of(f, third, "duplicate");
+  g_autofree char *want = g_strdup_printf("alice@x.gov.uk: duplicate of %s\n", first);
+  assert_string_equal(dups, want);
+
+  g_autofree char *self = g_strdup_printf("Duplicate-of: %s\n", first);
+  item = reply(f, "alice@x.gov.uk", first, "", self);
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) kept = get(f, first);
+  assert_string_equal(kept->status, "new");
+}
+
+/* Raised impact and personal data fire the rules not yet fired, once;
+ * a management report falls due. */
+static void test_raised_impact_fires_rules(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "Personal data involved: no\n");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "",
+                            "Impact: high\nPersonal-data: yes\n");
+  intake_item_clear(&item);
+  g_autofree char *mails = drain(f, NULL, NULL);
+  expect_contains(mails, "notify>siro@x.gov.uk\n");
+  expect_contains(mails, "notify>dacu@x.gov.uk\n");
+  expect_contains(mails, "notify>acc@x.gov.uk\n");
+  expect_contains(mails, "confirmation>alice@x.gov.uk\n");
+  g_autofree char *due = deadline_state(f, ref, "management_report");
+  assert_string_equal(due, "pending");
+
+  item = reply(f, "alice@x.gov.uk", ref, "", "Impact: medium\n");
+  intake_item_clear(&item);
+  item = reply(f, "alice@x.gov.uk", ref, "", "Impact: high\n");
+  intake_item_clear(&item);
+  g_autofree char *again = drain(f, NULL, NULL);
+  assert_string_equal(again, "confirmation>alice@x.gov.uk\nconfirmation>alice@x.gov.uk\n");
+}
+
+/* Only the member's own lines count: a quoted "Status: closed" is the
+ * original, and lines that are no command are prose, listed, not
+ * refused. */
+static void test_quoted_commands_ignored(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "",
+                            "Thanks, looking now.\n\nOn Mon, 23 Nov 2026 at 10:00, Gateway"
+                            " <security@x.gov.uk> wrote:\n> Status: closed\n> Impact: high\n");
+  assert_string_equal(item.kind, "reply");
+  intake_item_clear(&item);
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *mails = drain(f, "confirmation", body);
+  assert_string_equal(mails, "confirmation>alice@x.gov.uk\n");
+  expect_contains(body->str, "Your mail had no commands");
+  expect_contains(body->str, "Thanks, looking now.");
+  g_autoptr(IgIncident) inc = get(f, ref);
+  assert_string_equal(inc->status, "new");
+  assert_string_equal(inc->impact, "low");
+}
+
+/* A member's address without the mark Exchange gives mail from inside
+ * the tenant: nothing applied, a security event, OST alerted, the sender
+ * not answered. With the mark, the same commands apply. */
+static void test_failed_authentication(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "", "Status: closed\nImpact: low\n");
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  assert_string_equal(item.kind, "command");
+  intake_item_clear(&item);
+  g_autoptr(GString) alert = g_string_new(NULL);
+  g_autofree char *mails = drain(f, "security_alert", alert);
+  assert_string_equal(mails, "security_alert>ost@x.gov.uk\n");
+  expect_contains(alert->str, "alice@x.gov.uk");
+  expect_contains(alert->str, "exchange-internal");
+  g_autoptr(IgIncident) inc = get(f, ref);
+  assert_string_equal(inc->status, "new");
+  g_autofree char *security = events_of(f, ref, "security");
+  expect_contains(security, "alice@x.gov.uk: mail from alice@x.gov.uk claims OST membership");
+
+  item = reply(f, "alice@x.gov.uk", ref, "X-MS-Exchange-Organization-AuthAs: Internal\n",
+               "Status: triaged\n");
+  intake_item_clear(&item);
+  g_autofree char *applied = drain(f, NULL, NULL);
+  expect_contains(applied, "confirmation>alice@x.gov.uk\n");
+  g_autoptr(IgIncident) triaged = get(f, ref);
+  assert_string_equal(triaged->status, "triaged");
+}
+
+/* Someone outside OST writing command lines changes nothing. */
+static void test_outsider_cannot_command(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  IgIntakeItem item = reply(f, "mallory@evil.example", ref, "", "Status: closed\n");
+  assert_string_equal(item.kind, "correspondence");
+  intake_item_clear(&item);
+  g_autofree char *mails = drain(f, NULL, NULL);
+  assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
+  g_autoptr(IgIncident) inc = get(f, ref);
+  assert_string_equal(inc->status, "new");
+}
+
+/* The reporter answers the acknowledgement with the missing lines, as it
+ * shows them (indented): they fill the record, each audited; what the
+ * record held stays; complete, the form reminders end and the rules the
+ * new values call for fire. */
+static void test_reporter_completes_report(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
+                                "Message-ID: <r@x>\n\n"
+                                "Reporter name: Jane Smith\nIncident category: "
+                                "lost-or-stolen-equipment\nDescription: left on the train.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_free(drain(f, NULL, NULL));
+  g_autofree char *pending = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(pending, "pending");
+
+  item = reply(f, "jane@x.gov.uk", ref, "", "  Impact: high\n  Incident category: phishing\n"
+               "\n> Some details are still missing.\n");
+  assert_string_equal(item.kind, "reply");
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) part = get(f, ref);
+  assert_string_equal(part->impact, "high");
+  assert_string_equal(part->category, "lost-or-stolen-equipment");
+  g_autofree char *still = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(still, "pending");
+  g_autofree char *first = drain(f, NULL, NULL);
+  expect_contains(first, "notify>siro@x.gov.uk\n");
+
+  item = reply(f, "jane@x.gov.uk", ref, "",
+               "Date and time of detection: 23/11/2026 08:15\n"
+               "Personal data involved: yes\n");
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) full = get(f, ref);
+  assert_null(full->missing_fields[0]);
+  assert_string_equal(full->detected_at, "2026-11-23T08:15:00Z");
+  assert_true(full->minutes_to_report > 60);
+  g_autofree char *done = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(done, "done");
+  g_autofree char *filled = events_of(f, ref, "field_filled");
+  assert_string_equal(filled, "jane@x.gov.uk: impact filled in by the reporter\n"
+                              "jane@x.gov.uk: detected_at filled in by the reporter\n"
+                              "jane@x.gov.uk: personal_data filled in by the reporter\n");
+  g_autofree char *second = drain(f, NULL, NULL);
+  expect_contains(second, "notify>dacu@x.gov.uk\n");
+  expect_verifies(f);
+}
+
+/* Thirty strangers guessing a reference in one hour: OST hears once; the
+ * next mail after the hour brings a notice listing what was held. */
+static void test_correspondence_gathered_hourly(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  for (int i = 0; i < 30; i++) {
+    g_autofree char *from = g_strdup_printf("stranger%d@example.org", i);
+    IgIntakeItem item = reply(f, from, ref, "", "Is this about me?\n");
+    intake_item_clear(&item);
+  }
+  g_autofree char *mails = drain(f, NULL, NULL);
+  assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
+  g_autofree char *held = deadline_state(f, ref, "correspondence_notice");
+  assert_string_equal(held, "pending");
+
+  g_date_time_unref(f->now);
+  f->now = g_date_time_new_utc(2026, 11, 23, 11, 0, 1);
+  f->ctx.now = f->now;
+  IgIntakeItem item = reply(f, "late@example.org", ref, "", "One more.\n");
+  intake_item_clear(&item);
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *later = drain(f, "correspondence", body);
+  assert_string_equal(later, "correspondence>ost@x.gov.uk\n");
+  expect_contains(body->str, "stranger29@example.org");
+  expect_contains(body->str, "One more.");
+  g_autofree char *sent = deadline_state(f, ref, "correspondence_notice");
+  assert_string_equal(sent, "done");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_new_to_closed_by_reply, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rejected_and_duplicate, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_raised_impact_fires_rules, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_quoted_commands_ignored, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_failed_authentication, setup_exchange, teardown),
+    cmocka_unit_test_setup_teardown(test_outsider_cannot_command, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reporter_completes_report, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_correspondence_gathered_hourly, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
