@@ -16,10 +16,10 @@
 #include "gateway/webhook.h"
 
 /* The command of key in cmds, or NULL. */
-static const IgCommand *find(const IgCommands *cmds, IgCommandKey key)
+static const IgOstCommand *find(const IgOstCommands *cmds, IgOstCommandKey key)
 {
   for (guint i = 0; i < cmds->commands->len; i++) {
-    const IgCommand *c = g_ptr_array_index(cmds->commands, i);
+    const IgOstCommand *c = g_ptr_array_index(cmds->commands, i);
     if (c->key == key)
       return c;
   }
@@ -33,15 +33,15 @@ static gboolean serious(const char *impact)
 
 /* Why the commands may not be applied, one line each into refused;
  * *error only when the store could not be read. */
-static gboolean check(IgCaseMsg *m, const IgIncident *inc, const IgCommands *cmds,
+static gboolean check(IgCaseMsg *m, const IgIncident *inc, const IgOstCommands *cmds,
                       GPtrArray *refused, GError **error)
 {
   for (guint i = 0; i < cmds->errors->len; i++)
     g_ptr_array_add(refused, g_strdup(g_ptr_array_index(cmds->errors, i)));
-  const IgCommand *status = find(cmds, IG_CMD_STATUS);
-  const IgCommand *impact = find(cmds, IG_CMD_IMPACT);
-  const IgCommand *dup = find(cmds, IG_CMD_DUPLICATE_OF);
-  const IgCommand *note = find(cmds, IG_CMD_NOTE);
+  const IgOstCommand *status = find(cmds, IG_CMD_STATUS);
+  const IgOstCommand *impact = find(cmds, IG_CMD_IMPACT);
+  const IgOstCommand *dup = find(cmds, IG_CMD_DUPLICATE_OF);
+  const IgOstCommand *note = find(cmds, IG_CMD_NOTE);
   if (dup) {
     gint64 other = store_incident_id(m->ctx->store, dup->value, error);
     if (error && *error)
@@ -120,16 +120,16 @@ static gboolean settle_deadlines(IgCaseMsg *m, const IgIncident *inc, GError **e
 
 /* Writes the changes to inc and the store; then the events, so that each
  * records the incident's state after them all. */
-static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgCommands *cmds, const char *actor,
+static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds, const char *actor,
                       GPtrArray *applied, gboolean *status_changed, GError **error)
 {
   const IgConfig *c = m->ctx->config;
   g_autofree char *was_status = g_strdup(inc->status);
   gboolean was_serious = serious(inc->impact);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);
-  const IgCommand *report = NULL, *note = NULL, *dup = NULL;
+  const IgOstCommand *report = NULL, *note = NULL, *dup = NULL;
   for (guint i = 0; i < cmds->commands->len; i++) {
-    const IgCommand *cmd = g_ptr_array_index(cmds->commands, i);
+    const IgOstCommand *cmd = g_ptr_array_index(cmds->commands, i);
     switch (cmd->key) {
     case IG_CMD_STATUS:
       change(changes, "status", &inc->status, cmd->value);
@@ -186,7 +186,7 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgCommands *cmds, con
       return FALSE;
     g_ptr_array_add(applied, g_strdup(what));
   }
-  const IgCommand *status = find(cmds, IG_CMD_STATUS);
+  const IgOstCommand *status = find(cmds, IG_CMD_STATUS);
   if (status && status->reason) {
     g_autofree char *detail = g_strdup_printf("reason for %s: %s", inc->status, status->reason);
     if (!case_event(m, inc->id, actor, "note", detail, error))
@@ -224,7 +224,7 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgCommands *cmds, con
   return case_fire_routes(m, inc, vars, error);
 }
 
-gboolean case_commands_apply(IgCaseMsg *m, IgIncident *inc, const IgCommands *cmds,
+gboolean case_commands_apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds,
                              const char *actor, GPtrArray *applied, GPtrArray *refused,
                              gboolean *status_changed, GError **error)
 {

@@ -18,7 +18,7 @@
  * the policy rules the new state calls for and settles the deadlines;
  * *status_changed says whether the status moved. FALSE only on a store
  * error. */
-gboolean case_commands_apply(IgCaseMsg *m, IgIncident *inc, const IgCommands *cmds,
+gboolean case_commands_apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds,
                              const char *actor, GPtrArray *applied, GPtrArray *refused,
                              gboolean *status_changed, GError **error);
 

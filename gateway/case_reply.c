@@ -110,7 +110,7 @@ static gboolean tell_reporter(IgCaseMsg *m, const IgIncident *inc, GError **erro
          case_event(m, inc->id, "gateway", "reporter_told", detail, error);
 }
 
-static gboolean confirm(IgCaseMsg *m, const IgIncident *inc, const IgCommands *cmds,
+static gboolean confirm(IgCaseMsg *m, const IgIncident *inc, const IgOstCommands *cmds,
                         GPtrArray *applied, GPtrArray *refused, GError **error)
 {
   g_autoptr(GError) invalid = NULL;
@@ -168,7 +168,7 @@ static gboolean from_member(IgCaseMsg *m, gint64 incident_id, GError **error)
   if (!ost_auth_check(c, m->raw, m->len, m->mail->from_addr, m->ctx->auth, &why, error))
     return why ? forged(m, incident_id, why, error) : FALSE;
   g_autofree char *own = reply_own_text(m->mail->body);
-  g_autoptr(IgCommands) cmds = ost_commands_parse(own, c->reference_prefix);
+  g_autoptr(IgOstCommands) cmds = ost_commands_parse(own, c->reference_prefix);
   gboolean any = cmds->commands->len || cmds->errors->len;
   if (!case_add_message(m, any ? "command" : "reply", incident_id, NULL, error))
     return FALSE;

@@ -19,7 +19,7 @@
 
 static const struct {
   const char *name; /* lower case, separators folded to one space */
-  IgCommandKey key;
+  IgOstCommandKey key;
 } key_names[] = {
   { "status", IG_CMD_STATUS },
   { "impact", IG_CMD_IMPACT },
@@ -47,21 +47,21 @@ static const char *const key_titles[IG_CMD_COUNT] = {
 static const char *const statuses[] = {
   "new", "triaged", "investigating", "contained", "resolved", "closed", "rejected", NULL };
 
-const char *ost_command_key_name(IgCommandKey key)
+const char *ost_command_key_name(IgOstCommandKey key)
 {
   return key < IG_CMD_COUNT ? key_titles[key] : "?";
 }
 
 static void command_free(gpointer data)
 {
-  IgCommand *c = data;
+  IgOstCommand *c = data;
   g_free(c->value);
   g_free(c->reason);
   g_free(c->line);
   g_free(c);
 }
 
-void ost_commands_free(IgCommands *c)
+void ost_commands_free(IgOstCommands *c)
 {
   if (!c)
     return;
@@ -109,7 +109,7 @@ static gboolean is_marker(char c)
 
 /* The command named by [s, e), at most KEY_MAX bytes: lower case, with
  * "-", "_" and runs of white space folded to one space. */
-static gboolean lookup_key(const char *s, const char *e, IgCommandKey *key)
+static gboolean lookup_key(const char *s, const char *e, IgOstCommandKey *key)
 {
   char name[KEY_MAX + 1];
   gsize n = 0;
@@ -130,7 +130,7 @@ static gboolean lookup_key(const char *s, const char *e, IgCommandKey *key)
 
 /* When [s, e) is a command line, its key and the span of its value (bold
  * markers and white space around it removed). */
-static gboolean read_key(const char *s, const char *e, IgCommandKey *key, const char **vs,
+static gboolean read_key(const char *s, const char *e, IgOstCommandKey *key, const char **vs,
                          const char **ve)
 {
   const char *colon, *ke;
@@ -265,7 +265,7 @@ static char *read_reference(const char *s, const char *e, const char *prefix)
 
 /* Checks the value of a one-line command; fills c or returns the reason
  * it is refused (what the value should be). */
-static const char *read_value(IgCommand *c, const char *s, const char *e, const char *prefix)
+static const char *read_value(IgOstCommand *c, const char *s, const char *e, const char *prefix)
 {
   g_autofree char *v = g_strndup(s, (gsize)(e - s));
   const char *norm = NULL;
@@ -337,7 +337,7 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   gsize keep = 0; /* length without the trailing blank lines */
   gboolean cut = FALSE;
   const char *s, *e, *ks, *ke;
-  IgCommandKey key;
+  IgOstCommandKey key;
 
   if (ve - vs > OST_TEXT_MAX)
     cut = TRUE;
@@ -368,7 +368,7 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
   return g_string_free(text, FALSE);
 }
 
-static void refuse(IgCommands *c, IgCommandKey key, const char *vs, const char *ve,
+static void refuse(IgOstCommands *c, IgOstCommandKey key, const char *vs, const char *ve,
                    const char *why)
 {
   g_autofree char *quoted = cut_chars(vs, ve, QUOTE_MAX);
@@ -379,15 +379,15 @@ static void refuse(IgCommands *c, IgCommandKey key, const char *vs, const char *
     g_ptr_array_add(c->errors, g_strdup_printf("%s: %s: %s", key_titles[key], quoted, why));
 }
 
-IgCommands *ost_commands_parse(const char *own_text, const char *reference_prefix)
+IgOstCommands *ost_commands_parse(const char *own_text, const char *reference_prefix)
 {
-  IgCommands *c = g_new0(IgCommands, 1);
+  IgOstCommands *c = g_new0(IgOstCommands, 1);
   gboolean seen[IG_CMD_COUNT] = { FALSE };
   guint tried = 0;
   const char *text = own_text ? own_text : "";
   Cursor cur = { text, text + strlen(text) };
   const char *s, *e, *vs, *ve;
-  IgCommandKey key;
+  IgOstCommandKey key;
 
   c->commands = g_ptr_array_new_with_free_func(command_free);
   c->prose = g_ptr_array_new_with_free_func(g_free);
@@ -407,7 +407,7 @@ IgCommands *ost_commands_parse(const char *own_text, const char *reference_prefi
                                                    "not read", OST_COMMANDS_MAX));
       continue;
     }
-    IgCommand *cmd = g_new0(IgCommand, 1);
+    IgOstCommand *cmd = g_new0(IgOstCommand, 1);
     const char *why = NULL;
     cmd->key = key;
     cmd->line = cut_chars(s, e, OST_COMMAND_LINE_MAX);

@@ -18,10 +18,10 @@ typedef enum {
   IG_CMD_STATUS, IG_CMD_IMPACT, IG_CMD_CATEGORY, IG_CMD_OWNER, IG_CMD_NEAR_MISS,
   IG_CMD_PERSONAL_DATA, IG_CMD_DUPLICATE_OF, IG_CMD_REPORT, IG_CMD_NOTE,
   IG_CMD_COUNT
-} IgCommandKey;
+} IgOstCommandKey;
 
 typedef struct {
-  IgCommandKey key;
+  IgOstCommandKey key;
   char *value;   /* normalised: status, impact, category, personal data:
                     the canonical lower-case word ("investigating",
                     "medium", "data-breach", "unknown"); near miss "yes" or
@@ -32,17 +32,17 @@ typedef struct {
                     rejected - not ours" gives "not ours"), else NULL */
   char *line;    /* the line as written, trimmed, cut to
                     OST_COMMAND_LINE_MAX characters */
-} IgCommand;
+} IgOstCommand;
 
 typedef struct {
-  GPtrArray *commands; /* IgCommand*, in the order given; each key once */
+  GPtrArray *commands; /* IgOstCommand*, in the order given; each key once */
   GPtrArray *prose;    /* char*: the other non-blank lines, trimmed, each cut
                           to OST_COMMAND_LINE_MAX characters, at most
                           OST_PROSE_MAX of them */
   GPtrArray *errors;   /* char*: one line per refused command, for the
                           sender ("Impact: severe: not one of low, medium,
                           high", "Impact given twice") */
-} IgCommands;
+} IgOstCommands;
 
 /* Lines kept for the confirmation are cut to this many characters. */
 #define OST_COMMAND_LINE_MAX 200
@@ -59,12 +59,12 @@ typedef struct {
 /* own_text: the reply's own text (NULL taken as ""). reference_prefix:
  * the gateway's reference prefix, which a Duplicate-of reference must
  * carry (NULL taken as "INC", the default of the configuration). Never NULL; caller frees with ost_commands_free(). */
-IgCommands *ost_commands_parse(const char *own_text, const char *reference_prefix);
-void ost_commands_free(IgCommands *c);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgCommands, ost_commands_free)
+IgOstCommands *ost_commands_parse(const char *own_text, const char *reference_prefix);
+void ost_commands_free(IgOstCommands *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOstCommands, ost_commands_free)
 
 /* The key as the confirmation names it: "Status", "Near-miss",
  * "Personal-data", "Duplicate-of", ... Static. */
-const char *ost_command_key_name(IgCommandKey key);
+const char *ost_command_key_name(IgOstCommandKey key);
 
 #endif

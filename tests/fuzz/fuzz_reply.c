@@ -14,12 +14,12 @@ static void check(const char *body)
   if (!own || strlen(own) > strlen(body))
     abort();
   fuzz_check_utf8("own text", own);
-  g_autoptr(IgCommands) c = ost_commands_parse(own, "INC");
+  g_autoptr(IgOstCommands) c = ost_commands_parse(own, "INC");
   gboolean seen[IG_CMD_COUNT] = { FALSE };
   if (c->prose->len > OST_PROSE_MAX || c->errors->len > OST_COMMANDS_MAX + 1)
     abort();
   for (guint i = 0; i < c->commands->len; i++) {
-    const IgCommand *cmd = g_ptr_array_index(c->commands, i);
+    const IgOstCommand *cmd = g_ptr_array_index(c->commands, i);
     if (cmd->key >= IG_CMD_COUNT || seen[cmd->key] || !cmd->value || !cmd->line ||
         g_utf8_strlen(cmd->line, -1) > OST_COMMAND_LINE_MAX ||
         (cmd->reason && cmd->key != IG_CMD_STATUS) ||

@@ -40,11 +40,11 @@ static void append_escaped(GString *out, const char *name, const char *value)
 /* The parse as the .expected files write it: "key=value" per command
  * ("status.reason=" after a Status with a reason), then "prose=" and
  * "error=" lines; newlines in values as "\n". */
-static char *listing(const IgCommands *c)
+static char *listing(const IgOstCommands *c)
 {
   GString *out = g_string_new(NULL);
   for (guint i = 0; i < c->commands->len; i++) {
-    const IgCommand *cmd = g_ptr_array_index(c->commands, i);
+    const IgOstCommand *cmd = g_ptr_array_index(c->commands, i);
     g_autofree char *key = g_ascii_strdown(ost_command_key_name(cmd->key), -1);
     append_escaped(out, key, cmd->value);
     if (cmd->reason) {
@@ -59,7 +59,7 @@ static char *listing(const IgCommands *c)
   return g_string_free(out, FALSE);
 }
 
-static IgCommands *parse_mail(const char *raw, gsize len, char **own)
+static IgOstCommands *parse_mail(const char *raw, gsize len, char **own)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IgMail) mail = mail_parse(raw, len, &error);
@@ -90,7 +90,7 @@ static void test_fixtures(void **state)
     gsize len;
     assert_true(g_file_get_contents(eml, &raw, &len, NULL));
     assert_true(g_file_get_contents(exp, &want, NULL, NULL));
-    g_autoptr(IgCommands) c = parse_mail(raw, len, &own);
+    g_autoptr(IgOstCommands) c = parse_mail(raw, len, &own);
     got = listing(c);
     if (strcmp(got, want) != 0) {
       print_error("%s:\n--- own text\n%s\n--- got\n%s--- want\n%s", base, own, got, want);
@@ -301,14 +301,14 @@ static void test_html_replies(void **state)
 
 /* --- ost_commands_parse --- */
 
-static IgCommands *commands(const char *text)
+static IgOstCommands *commands(const char *text)
 {
   return ost_commands_parse(text, "INC");
 }
 
 static void parsed_is(const char *text, const char *want)
 {
-  g_autoptr(IgCommands) c = commands(text);
+  g_autoptr(IgOstCommands) c = commands(text);
   g_autofree char *got = listing(c);
   if (strcmp(got, want) != 0) {
     print_error("text:\n%s\n--- got\n%s--- want\n%s", text, got, want);
@@ -344,7 +344,7 @@ static void test_keys(void **state)
   parsed_is("", "");
   parsed_is("\n \n\t\n", "");
   {
-    g_autoptr(IgCommands) c = ost_commands_parse(NULL, NULL);
+    g_autoptr(IgOstCommands) c = ost_commands_parse(NULL, NULL);
     assert_int_equal(c->commands->len + c->prose->len + c->errors->len, 0);
   }
   assert_string_equal(ost_command_key_name(IG_CMD_DUPLICATE_OF), "Duplicate-of");
@@ -357,9 +357,9 @@ static void test_values(void **state)
     "new", "triaged", "investigating", "contained", "resolved", "closed", "rejected", NULL };
   for (int i = 0; statuses[i]; i++) {
     g_autofree char *line = g_strdup_printf("Status: %s\n", statuses[i]);
-    g_autoptr(IgCommands) c = commands(line);
+    g_autoptr(IgOstCommands) c = commands(line);
     assert_int_equal(c->commands->len, 1);
-    IgCommand *cmd = g_ptr_array_index(c->commands, 0);
+    IgOstCommand *cmd = g_ptr_array_index(c->commands, 0);
     assert_int_equal(cmd->key, IG_CMD_STATUS);
     assert_string_equal(cmd->value, statuses[i]);
     assert_null(cmd->reason);
@@ -422,9 +422,9 @@ static void test_values(void **state)
     parsed_is(line, want);
   }
   {
-    g_autoptr(IgCommands) c = ost_commands_parse("Duplicate of: sec-2026-000041", "SEC");
+    g_autoptr(IgOstCommands) c = ost_commands_parse("Duplicate of: sec-2026-000041", "SEC");
     assert_int_equal(c->commands->len, 1);
-    assert_string_equal(((IgCommand *)g_ptr_array_index(c->commands, 0))->value,
+    assert_string_equal(((IgOstCommand *)g_ptr_array_index(c->commands, 0))->value,
                         "SEC-2026-000041");
   }
 }
@@ -455,9 +455,9 @@ static void test_report_and_note(void **state)
   parsed_is("Report:\n\nStatus: closed\n", "status=closed\nerror=Report: no text given\n");
   parsed_is("Note:   \n", "error=Note: no text given\n");
   {
-    g_autoptr(IgCommands) c = commands("Report: a\r\nb  \r\nStatus: closed\r\n");
+    g_autoptr(IgOstCommands) c = commands("Report: a\r\nb  \r\nStatus: closed\r\n");
     assert_int_equal(c->commands->len, 2);
-    IgCommand *r = g_ptr_array_index(c->commands, 0);
+    IgOstCommand *r = g_ptr_array_index(c->commands, 0);
     assert_string_equal(r->value, "a\nb");
     assert_string_equal(r->line, "Report: a");
   }
@@ -474,8 +474,8 @@ static void test_limits(void **state)
   for (int i = 0; i < 80; i++)
     g_string_append_printf(s, "prose line %d\n", i);
   {
-    g_autoptr(IgCommands) c = commands(s->str);
-    IgCommand *cmd = g_ptr_array_index(c->commands, 0);
+    g_autoptr(IgOstCommands) c = commands(s->str);
+    IgOstCommand *cmd = g_ptr_array_index(c->commands, 0);
     assert_int_equal(g_utf8_strlen(cmd->line, -1), OST_COMMAND_LINE_MAX);
     assert_true(g_utf8_validate(cmd->line, -1, NULL));
     assert_int_equal(g_utf8_strlen(cmd->reason, -1), OST_REASON_MAX);
@@ -489,7 +489,7 @@ static void test_limits(void **state)
   for (int i = 0; i < 200; i++)
     g_string_append(s, "Impact: low\n");
   {
-    g_autoptr(IgCommands) c = commands(s->str);
+    g_autoptr(IgOstCommands) c = commands(s->str);
     assert_int_equal(c->commands->len, 1);
     assert_int_equal(c->errors->len, OST_COMMANDS_MAX);
     assert_string_equal(g_ptr_array_index(c->errors, OST_COMMANDS_MAX - 1),
@@ -505,13 +505,13 @@ static void test_limits(void **state)
     g_string_append(s, "a line of the management report\n");
   g_string_append(s, "Status: closed\n");
   {
-    g_autoptr(IgCommands) c = commands(s->str);
+    g_autoptr(IgOstCommands) c = commands(s->str);
     assert_int_equal(c->commands->len, 2);
-    IgCommand *r = g_ptr_array_index(c->commands, 0);
+    IgOstCommand *r = g_ptr_array_index(c->commands, 0);
     assert_true(strlen(r->value) <= OST_TEXT_MAX + 100);
     assert_true(strlen(r->value) > OST_TEXT_MAX - 100);
     assert_true(g_str_has_suffix(r->value, "beyond 64 KiB, was left out]"));
-    assert_int_equal(((IgCommand *)g_ptr_array_index(c->commands, 1))->key, IG_CMD_STATUS);
+    assert_int_equal(((IgOstCommand *)g_ptr_array_index(c->commands, 1))->key, IG_CMD_STATUS);
     assert_int_equal(c->errors->len, 0);
   }
   g_string_free(s, TRUE);
@@ -522,9 +522,9 @@ static void test_limits(void **state)
     g_string_append(s, "word ");
   g_string_append(s, "\nStatus: closed\n");
   {
-    g_autoptr(IgCommands) c = commands(s->str);
+    g_autoptr(IgOstCommands) c = commands(s->str);
     assert_int_equal(c->commands->len, 2);
-    assert_string_equal(((IgCommand *)g_ptr_array_index(c->commands, 0))->value,
+    assert_string_equal(((IgOstCommand *)g_ptr_array_index(c->commands, 0))->value,
                         "[this text, beyond 64 KiB, was left out]");
   }
   g_string_free(s, TRUE);
@@ -554,7 +554,7 @@ static void parse_within_budget(const char *unit)
     g_string_append(s, unit);
   const gint64 start = cpu_now();
   g_autofree char *own = reply_own_text(s->str);
-  g_autoptr(IgCommands) c = commands(own);
+  g_autoptr(IgOstCommands) c = commands(own);
   const gint64 spent = cpu_now() - start;
   const gint64 budget = RUNNING_ON_VALGRIND ? 50 * BUDGET_US : BUDGET_US;
   if (spent > budget)
