@@ -161,6 +161,13 @@ static gboolean read_key(const char *s, const char *e, IgOstCommandKey *key, con
   return TRUE;
 }
 
+gboolean ost_command_line(const char *line, gsize len)
+{
+  IgOstCommandKey key;
+  const char *vs, *ve;
+  return read_key(line, line + len, &key, &vs, &ve);
+}
+
 /* Leading white space, punctuation and dashes (ASCII, en and em). */
 static const char *skip_separators(const char *s, const char *e)
 {

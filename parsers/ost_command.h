@@ -63,6 +63,10 @@ IgOstCommands *ost_commands_parse(const char *own_text, const char *reference_pr
 void ost_commands_free(IgOstCommands *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOstCommands, ost_commands_free)
 
+/* TRUE when the len bytes at line are a command line ("Status: closed",
+ * "*Impact:* high"), whatever its value. */
+gboolean ost_command_line(const char *line, gsize len);
+
 /* The key as the confirmation names it: "Status", "Near-miss",
  * "Personal-data", "Duplicate-of", ... Static. */
 const char *ost_command_key_name(IgOstCommandKey key);

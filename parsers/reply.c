@@ -8,6 +8,7 @@
  * measures what follows each sign-off. Every look-ahead is bounded by a
  * constant, so the work stays linear in the body. */
 #include "parsers/reply.h"
+#include "parsers/ost_command.h"
 
 #include <string.h>
 
@@ -22,7 +23,8 @@
 /* A rule of underscores stands this many lines above the block at most. */
 #define RULE_WINDOW 3
 /* A sign-off is a signature when at most this many lines, none longer
- * than SIG_LINE_MAX bytes, follow it: a name, a title, a phone number. */
+ * than SIG_LINE_MAX bytes and none a command, follow it: a name, a
+ * title, a phone number. */
 #define SIG_MAX_LINES 6
 #define SIG_LINE_MAX 80
 
@@ -378,7 +380,8 @@ static guint find_boundary(Line *lines, guint n)
 
 /* Drops the signature among lines [0, limit): everything from the first
  * "-- " line or footer, and each sign-off that has words of the sender's
- * above it and no more than a short block below it before a quote. */
+ * above it and no more than a short block below it, without a command,
+ * before a quote. */
 static void drop_signatures(Line *lines, guint limit)
 {
   g_autofree guint *after = g_new0(guint, limit + 1);
@@ -404,7 +407,10 @@ static void drop_signatures(Line *lines, guint limit)
     if (i + 1 < block_end[i]) {
       const gboolean counts = lines[i + 1].kind != L_BLANK;
       after[i] = after[i + 1] + (counts ? 1 : 0);
-      long_after[i] = long_after[i + 1] || (counts && lines[i + 1].len > SIG_LINE_MAX);
+      /* "Thanks!" above "Status: closed" is a greeting, not a signature. */
+      long_after[i] = long_after[i + 1] ||
+                      (counts && (lines[i + 1].len > SIG_LINE_MAX ||
+                                  ost_command_line(lines[i + 1].p, lines[i + 1].len)));
     }
   }
   for (guint i = 0; i < stop; i++) {

@@ -248,6 +248,10 @@ static void test_signatures(void **state)
          "mailboxes across three sites before it was pulled.");
   /* with nothing of the sender's above it, "Thanks!" opens the message */
   own_is("Thanks!\nStatus: closed\n", "Thanks!\nStatus: closed");
+  /* and with a command below it, it is a greeting, not a signature */
+  own_is("Hi all,\nThanks!\nStatus: closed\n", "Hi all,\nThanks!\nStatus: closed");
+  own_is("Hi,\nThanks, Jane\n*Impact:* high\n> Status: new\n",
+         "Hi,\nThanks, Jane\n*Impact:* high");
   /* sign-off words that are part of a sentence */
   own_is("Status: closed\nThanks for the quick report.\nJane\n",
          "Status: closed\nThanks for the quick report.\nJane");
