@@ -99,8 +99,10 @@ static char *signature_fault(DKIM_SIGINFO *sig, const char *from_domain)
 
 /* Whether any one signature authenticates from_domain; else *why is the
  * fault of the first signature of an aligned domain, which says most about
- * what went wrong, or else the first signature's. */
-static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **why)
+ * what went wrong, or else the first signature's, and *dns_failed says
+ * whether an aligned signature's key could not be fetched. */
+static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **why,
+                                   gboolean *dns_failed)
 {
   DKIM_SIGINFO **sigs = NULL;
   int n = 0;
@@ -114,6 +116,9 @@ static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **w
     const char *domain = (const char *)dkim_sig_getdomain(sigs[i]);
     if (!fault)
       return TRUE;
+    if (domain && ost_auth_aligned(from_domain, domain) &&
+        dkim_sig_geterror(sigs[i]) == DKIM_SIGERROR_KEYFAIL)
+      *dns_failed = TRUE;
     if (!first_aligned && domain && ost_auth_aligned(from_domain, domain))
       first_aligned = fault;
     else if (!first)
@@ -128,7 +133,7 @@ static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **w
 gboolean ost_auth_dkim(const char *raw, gsize len, const char *from_domain, const char *key_file,
                        char **why, GError **error)
 {
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, dns_failed = FALSE;
   DKIM *dkim = NULL;
   DKIM_STAT status;
   DKIM_LIB *lib = open_library(key_file, error);
@@ -163,7 +168,13 @@ gboolean ost_auth_dkim(const char *raw, gsize len, const char *from_domain, cons
     goto out;
   }
 
-  ok = any_signature_good(dkim, from_domain, why);
+  ok = any_signature_good(dkim, from_domain, why, &dns_failed);
+  /* The member's mail may well be genuine: try it again later rather
+   * than take a DNS outage for a forgery. */
+  if (!ok && dns_failed) {
+    g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s; will try again", *why);
+    g_clear_pointer(why, g_free);
+  }
 
 out:
   if (dkim)

@@ -11,7 +11,9 @@ gboolean ost_auth_aligned(const char *from_domain, const char *signer);
 
 /* TRUE when the raw message carries at least one valid DKIM signature,
  * over the whole body, whose d= aligns with from_domain. Else FALSE with
- * *why (caller frees), or with *error when libopendkim failed. key_file:
+ * *why (caller frees), or with *error when libopendkim failed or (with
+ * IG_ERROR_TRANSIENT) the key of an aligned signature could not be
+ * fetched, which may pass. key_file:
  * see IgOstAuthOptions; NULL to ask DNS. */
 gboolean ost_auth_dkim(const char *raw, gsize len, const char *from_domain, const char *key_file,
                        char **why, GError **error);

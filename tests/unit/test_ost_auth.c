@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 #include <opendkim/dkim.h>
 
+#include "gateway/error.h"
 #include "gateway/ost_auth.h"
 #include "gateway/ost_auth_dkim.h"
 
@@ -222,6 +223,24 @@ static void test_dkim_key_missing(void **state)
               "DKIM key gone._domainkey.justice.gov.uk not found");
 }
 
+/* A key that cannot be fetched (DNS down; here its key file unreadable)
+ * is no proof of forgery: an error that may pass, and no verdict. */
+static void test_dkim_key_unreachable(void **state)
+{
+  g_autofree char *raw = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "sel",
+                              "justice.gov.uk", -1);
+  IgConfig config = { .require_authentication = IG_AUTH_DKIM };
+  g_autofree char *gone = g_build_filename(dir, "no-such-keys", NULL);
+  IgOstAuthOptions opts = { .dkim_key_file = gone };
+  g_autoptr(GError) error = NULL;
+  char *why = NULL;
+  assert_false(ost_auth_check(&config, raw, strlen(raw), "alice@justice.gov.uk", &opts, &why,
+                              &error));
+  assert_null(why);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error->message, "could not be fetched"));
+}
+
 static void test_dkim_any_good_signature(void **state)
 {
   g_autofree char *good = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "sel",
@@ -415,6 +434,7 @@ int main(void)
     cmocka_unit_test(test_dkim_no_signature),
     cmocka_unit_test(test_dkim_subdomain_alignment),
     cmocka_unit_test(test_dkim_key_missing),
+    cmocka_unit_test(test_dkim_key_unreachable),
     cmocka_unit_test(test_dkim_any_good_signature),
     cmocka_unit_test(test_dkim_tricks),
     cmocka_unit_test(test_results_trusted),
