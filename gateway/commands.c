@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gateway/case_record.h"
 #include "gateway/config.h"
 #include "gateway/error.h"
+#include "gateway/export.h"
 #include "gateway/log.h"
 #include "gateway/render_json.h"
 #include "gateway/render_observables.h"
@@ -279,32 +281,17 @@ static gboolean cmd_show(const IgCli *cli, GError **error)
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
-  IgStore *store = service_store(service);
-  g_autoptr(GError) lookup = NULL;
-  g_autoptr(IgIncident) inc = store_get_incident(store, cli->args[0], &lookup);
-  if (!inc) {
-    if (lookup)
-      g_propagate_error(error, g_steal_pointer(&lookup));
-    else
-      g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "show: no incident %s", cli->args[0]);
+  g_autoptr(IgCaseRecord) r = case_record_load(service_store(service), cli->args[0], error);
+  if (!r) {
+    g_prefix_error(error, "show: ");
     return FALSE;
   }
-  g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
-  if (!incident_details(store, inc, &d, &m, &e, error))
-    return FALSE;
-  g_autoptr(GPtrArray) evidence = store_incident_evidence(store, inc->id, error);
-  g_autoptr(GPtrArray) observables =
-      evidence ? store_observables(store, inc->reference, NULL, error) : NULL;
-  if (!observables)
-    return FALSE;
-  g_ptr_array_extend_and_steal(inc->evidence, g_steal_pointer(&evidence));
-  g_ptr_array_extend_and_steal(inc->observables, g_steal_pointer(&observables));
   if (!cli->json) {
-    text_incident(inc, d, m, e, service_config(service)->tz);
+    text_incident(r->incident, r->deadlines, r->messages, r->events,
+                  service_config(service)->tz);
     return TRUE;
   }
-  json_t *record = json_incident(inc, d, m, e);
-  json_add_evidence(record, inc);
+  json_t *record = case_record_json(r);
   gboolean ok = json_print(record);
   json_decref(record);
   if (!ok)
@@ -424,6 +411,23 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
   return TRUE;
 }
 
+static gboolean cmd_export(const IgCli *cli, GError **error)
+{
+  if (!cli->args || !cli->args[0] || !cli->args[1] || cli->args[2]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "export: give a reference and a directory, e.g. export INC-2026-000042 bundle");
+    return FALSE;
+  }
+  g_autoptr(IgService) service = open_records(cli, error);
+  if (!service)
+    return FALSE;
+  guint files = 0;
+  if (!export_incident(service_store(service), cli->args[0], cli->args[1], &files, error))
+    return FALSE;
+  printf("%s: %u files and SHA256SUMS written to %s\n", cli->args[0], files, cli->args[1]);
+  return TRUE;
+}
+
 const IgCommand commands[] = {
   { "run", "[--syslog]", "syslog", cmd_run },
   { "poll", "--once", "once", cmd_poll },
@@ -435,6 +439,7 @@ const IgCommand commands[] = {
     cmd_observables },
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
+  { "export", "REF DIR", "", cmd_export },
   { "verify", "", "", cmd_verify },
   { "check-config", "[--connect]", "connect", cmd_check_config },
   { NULL, NULL, NULL, NULL },

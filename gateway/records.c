@@ -72,6 +72,10 @@ void event_rec_free(IgEventRec *e)
   g_free(e->actor);
   g_free(e->type);
   g_free(e->detail);
+  g_free(e->prev_hash);
+  g_free(e->hash);
+  g_free(e->message_sha256);
+  g_free(e->state);
   g_free(e);
 }
 

@@ -76,6 +76,12 @@ typedef struct {
   char *actor;
   char *type;
   char *detail;
+  /* What its place in the audit chain rests on (SPEC 9), for export: */
+  char *prev_hash;
+  char *hash;
+  gint64 message_row;      /* the stored message it records, 0 = none */
+  char *message_sha256;    /* and that message's SHA-256, or NULL */
+  char *state;             /* SHA-256 of the incident's state after it, or NULL */
 } IgEventRec;
 
 typedef struct {

@@ -153,6 +153,7 @@ GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id,
 gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,
                          const char *actor, const char *type,
                          const char *detail, GError **error);
+/* IgEventRec* of one incident, oldest first, with their chain fields. */
 GPtrArray *store_incident_events(IgStore *store, gint64 incident_id,
                                  GError **error);
 
@@ -224,6 +225,9 @@ gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
                             gboolean give_up, const char *error_text,
                             GError **error);
+
+/* The complete message (or webhook body) of outbox row id; caller unrefs. */
+GBytes *store_outbox_body(IgStore *store, gint64 id, GError **error);
 
 /* The newest mail rendered from template_name about incident_id: its
  * recipient and when it was queued (both NULL when none; caller frees). */

@@ -130,14 +130,19 @@ static IgEventRec *event_from_row(sqlite3_stmt *st)
   e->actor = sq_col_text(st, 2);
   e->type = sq_col_text(st, 3);
   e->detail = sq_col_text(st, 4);
+  e->prev_hash = sq_col_text(st, 5);
+  e->hash = sq_col_text(st, 6);
+  e->message_row = sqlite3_column_int64(st, 7);
+  e->message_sha256 = sq_col_text(st, 8);
+  e->state = sq_col_text(st, 9);
   return e;
 }
 
 GPtrArray *store_incident_events(IgStore *store, gint64 incident_id, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT id, at, actor, type, detail FROM events WHERE incident_id = ?"
-      " ORDER BY id", error);
+      "SELECT id, at, actor, type, detail, prev_hash, hash, coalesce(message_row, 0),"
+      " message_sha256, state FROM events WHERE incident_id = ? ORDER BY id", error);
   if (!st)
     return NULL;
   sqlite3_bind_int64(st, 1, incident_id);

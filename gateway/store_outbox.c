@@ -3,6 +3,7 @@
  * behind the rate limit. Part of the SQLite implementation of store.h. */
 #include "gateway/store.h"
 
+#include "gateway/error.h"
 #include "gateway/store_sqlite.h"
 
 gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error)
@@ -232,4 +233,22 @@ gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *templ
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE || sq_fail(store, error, "read outbox");
+}
+
+GBytes *store_outbox_body(IgStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT body FROM outbox WHERE id = ?", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, id);
+  GBytes *body = NULL;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    body = g_bytes_new(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no outbox row %" G_GINT64_FORMAT, id);
+  else
+    sq_fail(store, error, "read outbox row");
+  sqlite3_reset(st);
+  return body;
 }
