@@ -1,10 +1,11 @@
 /* test_intake_faults.c - unit tests for gateway/intake.c when the store
  * refuses a step (an SQLite authorizer stands in for the fault, no mocks):
- * a transaction that cannot begin, a failure count that cannot be
- * written. The batch fails with the store's error and records nothing,
- * and the in-flight marks left behind are what a restart needs: every
- * message of a batch is marked before its filing starts, and a message
- * left marked by a batch is then recorded alone, marked alone. */
+ * in-flight marks that cannot be read or written, a transaction that
+ * cannot begin, a failure count that cannot be written. The batch fails
+ * with the store's error and records nothing, and the in-flight marks
+ * left behind are what a restart needs: every message of a batch is
+ * marked before its filing starts, and a message left marked by a batch
+ * is then recorded alone, marked alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +31,8 @@ static int teardown(void **state)
 }
 
 /* The deny_at-th statement of this action on what (a table, or "BEGIN"
- * for a transaction) is refused. */
+ * for a transaction) is refused: SQLite then fails it as "not authorized",
+ * or a read of a column as "prohibited". */
 typedef struct {
   int action;
   const char *what;
@@ -74,7 +76,8 @@ static gboolean run_batch(Fixture *f, IgIntakeItem *items, GBytes **raws, gsize 
   sqlite3_set_authorizer(f->store->db, NULL, NULL);
   assert_true(ok == (error == NULL));
   if (error)
-    assert_non_null(strstr(error->message, "not authorized"));
+    assert_true(strstr(error->message, "not authorized") ||
+                strstr(error->message, "prohibited"));
   return ok;
 }
 
@@ -98,6 +101,19 @@ static void assert_nothing_recorded(Fixture *f, IgIntakeItem *items, gsize n)
   }
   assert_int_equal(count_rows(f, "messages"), 0);
   assert_int_equal(count_rows(f, "incidents"), 0);
+}
+
+/* The in-flight marks cannot be read: nothing is marked or recorded. */
+static void test_marks_unreadable(void **state)
+{
+  Fixture *f = *state;
+  GBytes *raws[1] = { report(1) };
+  IgIntakeItem items[1];
+  Refusal read = { SQLITE_READ, "in_flight", 0, 1 };
+  assert_false(run_batch(f, items, raws, 1, &read));
+  assert_nothing_recorded(f, items, 1);
+  assert_int_equal(count_rows(f, "in_flight"), 0);
+  g_bytes_unref(raws[0]);
 }
 
 /* The marking transaction cannot begin: nothing is marked or recorded. */
@@ -201,6 +217,7 @@ static void test_quarantine_cannot_begin(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_marks_unreadable, setup, teardown),
     cmocka_unit_test_setup_teardown(test_mark_cannot_begin, setup, teardown),
     cmocka_unit_test_setup_teardown(test_mark_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(test_batch_marks_then_alone, setup, teardown),
