@@ -565,42 +565,6 @@ static void test_report_events(void **state)
   assert_true(g_str_has_prefix(evidence, want));
 }
 
-/* A delivery failure of our acknowledgement joins its incident: the row
- * is marked bounced, the audit says which mail and why. */
-static void test_bounce_recorded(void **state)
-{
-  Fixture *f = *state;
-  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
-  g_autofree char *ack_id = NULL;
-  IgOutboxRec *r;
-  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
-                                 "2100-01-01T00:10:00Z", NULL))) {
-    if (strcmp(r->template_name, "ack") == 0)
-      ack_id = g_strdup(r->message_id);
-    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
-    outbox_rec_free(r);
-  }
-  assert_non_null(ack_id);
-  g_autofree char *dsn = g_strdup_printf(
-      "From: Mail Delivery System <mailer-daemon@mx.justice.gov.uk>\n"
-      "Subject: Undelivered Mail Returned to Sender\nMessage-ID: <b1@x>\nMIME-Version: 1.0\n"
-      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
-      "--b\nContent-Type: text/plain\n\nMailbox full.\n"
-      "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
-      "Final-Recipient: rfc822; ann.lee@justice.gov.uk\nAction: failed\nStatus: 5.2.2\n"
-      "--b\nContent-Type: message/rfc822\n\nFrom: security@justice.gov.uk\n"
-      "Message-ID: <%s>\nSubject: ack\n\nThank you.\n--b--\n", ack_id);
-  IgIntakeItem item = ingest(f, dsn);
-  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
-  assert_string_equal(item.kind, "bounce");
-  assert_string_equal(item.reference, ref);
-  intake_item_clear(&item);
-  g_autofree char *bounced = event_details(f, ref, "bounced");
-  g_autofree char *want = g_strdup_printf("our mail <%s> bounced (delivery-status: "
-                                          "Undelivered Mail Returned to Sender)\n", ack_id);
-  assert_string_equal(bounced, want);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -611,7 +575,6 @@ int main(void)
     cmocka_unit_test(test_no_form_reminder_past_rate_limit),
     cmocka_unit_test(test_ack_suppressed_reason),
     cmocka_unit_test_setup_teardown(test_report_events, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_bounce_recorded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_deadlines_by_impact, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_late_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notice_caps, setup, teardown),

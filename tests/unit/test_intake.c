@@ -3,12 +3,17 @@
  * messages it interrupted are recorded one at a time, and a message that
  * was alone in the gateway's hands when it died three times is
  * quarantined unparsed while the rest go on; what the parser's limits
- * left unread is recorded and told to OST. */
+ * left unread is recorded and told to OST; a message over
+ * max_message_size, and not one at it, is quarantined; each outcome is
+ * logged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "gateway/config.h"
 #include "gateway/error.h"
@@ -500,6 +505,60 @@ static void test_poison_kept_when_disk_full(void **state)
   g_bytes_unref(raw);
 }
 
+/* A message of exactly max_message_size is recorded; a byte more and it
+ * is quarantined unparsed. */
+static void test_size_limit_boundary(void **state)
+{
+  (void)state;
+  Fixture *f = intake_fixture_new("\n[gateway]\nmax_message_size = 2000\n");
+  for (int over = 0; over <= 1; over++) {
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, "From: r1@justice.gov.uk\nSubject: big\nMessage-ID: <size%d@x>\n\n",
+                    over);
+    while (s->len < 2000 + (gsize)over - 1)
+      g_string_append_c(s, s->len % 64 == 63 ? '\n' : 'a');
+    g_string_append_c(s, '\n');
+    gsize len = s->len;
+    assert_int_equal(len, 2000 + over);
+    GBytes *raws[1] = { g_bytes_new_take(g_string_free(s, FALSE), len) };
+    IgIntakeItem items[1];
+    run_batch(f, items, raws, 1);
+    assert_int_equal(items[0].outcome, over ? IG_INTAKE_QUARANTINED : IG_INTAKE_NEW);
+    intake_item_clear(&items[0]);
+    g_bytes_unref(raws[0]);
+  }
+  intake_fixture_free(f);
+}
+
+/* Each message recorded leaves a log line naming it and its outcome. */
+static void test_outcome_logged(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp("ig-log-XXXXXX", &path, NULL);
+  assert_true(fd >= 0);
+  fflush(stderr);
+  int saved = dup(STDERR_FILENO);
+  assert_true(saved >= 0 && dup2(fd, STDERR_FILENO) >= 0);
+  close(fd);
+  log_set_level(IG_LOG_INFO);
+  GBytes *raws[1] = { report(1) };
+  IgIntakeItem items[1];
+  run_batch(f, items, raws, 1);
+  log_set_level(IG_LOG_ERROR);
+  fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  g_autofree char *logged = NULL;
+  assert_true(g_file_get_contents(path, &logged, NULL, NULL));
+  g_unlink(path);
+  if (!strstr(logged, " info INC-2026-000001 <r1@x> test: new report\n"))
+    print_error("%s", logged);
+  assert_non_null(strstr(logged, " info INC-2026-000001 <r1@x> test: new report\n"));
+  intake_item_clear(&items[0]);
+  g_bytes_unref(raws[0]);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -516,6 +575,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_empty_message_recorded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crash_recovery_on_busy_store, setup, teardown),
     cmocka_unit_test_setup_teardown(test_poison_kept_when_disk_full, setup, teardown),
+    cmocka_unit_test(test_size_limit_boundary),
+    cmocka_unit_test_setup_teardown(test_outcome_logged, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

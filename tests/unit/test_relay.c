@@ -1,8 +1,10 @@
 /* test_relay.c - unit tests for gateway/relay.c: who is a colleague (our
  * domain and its subdomains, the reporter's, an Outlook directory name),
  * the Report button's subject forms, a forward's own subject prefixes,
- * and a help desk's chain read to its end. Levels are built by hand, as
- * forward_find() would leave them, so each rule is tried alone. */
+ * a help desk's chain read to its end, a forward from a mail without a
+ * sender, and links taken from the message that holds the suspect. Levels
+ * are built by hand, as forward_find() would leave them, so each rule is
+ * tried alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,6 +174,60 @@ static void test_evidence_and_no_observables(void **state)
   config_free(c);
 }
 
+/* A forward whose mail has no From: has no reporter's domain to compare:
+ * a mail from outside is evidence, our own domain's a colleague's. */
+static void test_forward_without_sender(void **state)
+{
+  (void)state;
+  IgForward outside = level(NULL, "it-support@mailbox-quota.example", FALSE);
+  IgRelay r = read_one(NULL, "FW: Your mailbox is full", &outside);
+  assert_ptr_equal(r.suspect, &outside);
+  IgForward colleague = level(NULL, "bob.kay@justice.gov.uk", FALSE);
+  r = read_one(NULL, "FW: Your mailbox is full", &colleague);
+  assert_null(r.suspect);
+}
+
+/* The observables as "type=value" lines. */
+static char *observables_of(const IgForward *innermost, const IgMail *mail)
+{
+  IgConfig *c = config();
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func(g_free);
+  IgRelay r;
+  relay_read(&r, c, mail, innermost, decisions);
+  g_autoptr(GPtrArray) found = relay_observables(&r, c, mail);
+  config_free(c);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < found->len; i++) {
+    const IgObservable *o = g_ptr_array_index(found, i);
+    g_string_append_printf(out, "%s=%s\n", o->type, o->value);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* A suspicious mail's links are in the message that holds it: an inline
+ * forward's in the mail forwarding it, an attached mail's in itself. */
+static void test_links_from_the_holder(void **state)
+{
+  (void)state;
+  IgMail mail = { .from_addr = "ann.lee@justice.gov.uk", .subject = "FW: x", .body = "x",
+                  .html = "<a href=\"http://outer.example/login\">log in</a>" };
+  IgForward inline_fwd = level(NULL, "it-support@mailbox-quota.example", FALSE);
+  g_autofree char *from_inline = observables_of(&inline_fwd, &mail);
+  if (!strstr(from_inline, "url=http://outer.example/login\n"))
+    print_error("%s", from_inline);
+  assert_non_null(strstr(from_inline, "url=http://outer.example/login\n"));
+
+  IgMail lure = { .from_addr = "it-support@mailbox-quota.example", .body = "the level's text",
+                  .html = "<a href=\"http://inner.example/login\">log in</a>" };
+  IgForward attached = level(NULL, "it-support@mailbox-quota.example", TRUE);
+  attached.mail = &lure;
+  g_autofree char *from_attached = observables_of(&attached, &mail);
+  if (!strstr(from_attached, "url=http://inner.example/login\n"))
+    print_error("%s", from_attached);
+  assert_non_null(strstr(from_attached, "url=http://inner.example/login\n"));
+  assert_null(strstr(from_attached, "outer.example"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -181,6 +237,8 @@ int main(void)
     cmocka_unit_test(test_attached_colleague_mail),
     cmocka_unit_test(test_helpdesk_chain_to_its_end),
     cmocka_unit_test(test_evidence_and_no_observables),
+    cmocka_unit_test(test_forward_without_sender),
+    cmocka_unit_test(test_links_from_the_holder),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
