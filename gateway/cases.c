@@ -58,6 +58,7 @@ GHashTable *case_incident_vars(const IgConfig *config, const IgIncident *inc)
   g_autofree char *detected = local_time(config, inc->detected_at);
   g_autofree char *received = local_time(config, inc->received_at);
   case_var(v, "reference", inc->reference);
+  case_var(v, "status", inc->status);
   case_var_capped(v, "summary", inc->summary, NOTICE_FIELD_MAX);
   case_var_capped(v, "reporter_name", inc->reporter_name, NOTICE_FIELD_MAX);
   case_var_capped(v, "reporter_email", inc->reporter_email, NOTICE_FIELD_MAX);

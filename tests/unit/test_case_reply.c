@@ -175,6 +175,8 @@ static void test_new_to_closed_by_reply(void **state)
   intake_item_clear(&item);
   g_autoptr(GString) told = g_string_new(NULL);
   g_free(drain(f, "status_changed", told));
+  expect_contains(told->str, "Subject: [INC-2026-000001] Your security incident report is"
+                             " investigating\n");
   expect_contains(told->str, "is now being investigated");
 
   item = reply(f, "bob@x.gov.uk", ref, "",
