@@ -13,7 +13,8 @@ struct IgTemplates {
 /* The mails the gateway sends (cases.c): a directory without one of them
  * would fail every message that needs it, so templates_check() refuses. */
 static const char *const required[] = { "ack", "notify", "notify_ost", "correspondence",
-                                        "quarantine", NULL };
+                                        "quarantine", "confirmation", "status_changed",
+                                        "security_alert", NULL };
 
 /* Sections nest at most this deep. */
 #define MAX_DEPTH 8

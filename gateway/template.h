@@ -26,7 +26,8 @@ gboolean templates_render(IgTemplates *templates, const char *name,
                           GError **error);
 
 /* Reads every template the gateway sends (ack, notify, notify_ost,
- * correspondence, quarantine) and every other *.txt in the directory, and
+ * correspondence, quarantine, confirmation, status_changed,
+ * security_alert) and every other *.txt in the directory, and
  * checks that each is well formed, hidden sections included.
  * IG_ERROR_CONFIG naming the file (and the line) at fault. */
 gboolean templates_check(IgTemplates *templates, GError **error);

@@ -14,7 +14,8 @@
 #include "gateway/template.h"
 
 static const char *const sent[] = { "ack", "notify", "notify_ost", "correspondence",
-                                    "quarantine", NULL };
+                                    "quarantine", "confirmation", "status_changed",
+                                    "security_alert", NULL };
 
 /* A directory with a well-formed template for each mail the gateway sends. */
 static char *fixture_dir(void)
