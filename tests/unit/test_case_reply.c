@@ -248,7 +248,8 @@ static void test_rejected_and_duplicate(void **state)
   g_autofree char *notes = events_of(f, second, "note");
   expect_contains(notes, "a test mail, not an incident");
 
-  g_autofree char *dup = g_strdup_printf("Duplicate-of: %s\n", g_ascii_strdown(first, -1));
+  g_autofree char *lower = g_ascii_strdown(first, -1);
+  g_autofree char *dup = g_strdup_printf("Duplicate-of: %s\n", lower);
   item = reply(f, "alice@x.gov.uk", third, "", dup);
   intake_item_clear(&item);
   g_autoptr(IgIncident) duplicate = get(f, third);
