@@ -332,10 +332,27 @@ static IgStore *store_new(const char *path)
   return store;
 }
 
+/* A write to a table an incident's state covers (store_seal.c) ends the
+ * cached state hash. */
+static void state_written(void *arg, int op, const char *db, const char *table,
+                          sqlite3_int64 rowid)
+{
+  static const char *const covered[] = { "incidents", "deadlines", "rules_fired", "messages",
+                                         "evidence", "observables", "management_reports",
+                                         NULL };
+  IgStore *store = arg;
+  (void)op;
+  (void)db;
+  (void)rowid;
+  if (store->state_id && g_strv_contains(covered, table))
+    store->state_id = 0;
+}
+
 static gboolean connect_db(IgStore *store, int flags, gboolean fresh, GError **error)
 {
   if (sqlite3_open_v2(store->path, &store->db, flags, NULL) != SQLITE_OK)
     return sq_fail(store, error, "open");
+  sqlite3_update_hook(store->db, state_written, store);
   sqlite3_busy_timeout(store->db, 10000);
   sqlite3_extended_result_codes(store->db, 1);
   return migrate(store, fresh, error);
@@ -422,6 +439,7 @@ void store_close(IgStore *store)
     sqlite3_close(store->db);
   g_free(store->path);
   g_free(store->head_hash);
+  g_free(store->state_hash);
   g_free(store->last_error);
   g_free(store);
 }
@@ -429,6 +447,7 @@ void store_close(IgStore *store)
 gboolean store_begin(IgStore *store, GError **error)
 {
   store->head_known = FALSE;
+  store->state_id = 0;
   store->in_txn = exec(store, "BEGIN IMMEDIATE", error);
   return store->in_txn;
 }
@@ -444,6 +463,7 @@ gboolean store_commit(IgStore *store, GError **error)
 void store_rollback(IgStore *store)
 {
   store->head_known = FALSE;
+  store->state_id = 0;
   store->in_txn = FALSE;
   if (!sqlite3_get_autocommit(store->db))
     exec(store, "ROLLBACK", NULL);
@@ -462,6 +482,7 @@ gboolean store_release(IgStore *store, GError **error)
 void store_rollback_to(IgStore *store)
 {
   store->head_known = FALSE;
+  store->state_id = 0;
   if (!txn_lost(store, NULL))
     exec(store, "ROLLBACK TO msg; RELEASE msg", NULL);
 }

@@ -64,10 +64,16 @@ static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
    * process may have moved the head since. */
   if ((!store->head_known || sqlite3_get_autocommit(store->db)) && !load_head(store, error))
     return FALSE;
-  g_autofree char *state = incident_id ? sq_incident_state(store, incident_id, error) : NULL;
-  if (incident_id && !state)
-    return FALSE;
-  Seal seal = { message_row, message_sha256, state };
+  /* Outside a transaction another process may have written since. */
+  if (incident_id && (incident_id != store->state_id || sqlite3_get_autocommit(store->db))) {
+    char *state = sq_incident_state(store, incident_id, error);
+    if (!state)
+      return FALSE;
+    g_free(store->state_hash);
+    store->state_hash = state;
+    store->state_id = incident_id;
+  }
+  Seal seal = { message_row, message_sha256, incident_id ? store->state_hash : NULL };
   gint64 id = store->head_id + 1;
   g_autofree char *hash = event_hash(store->head_hash, id, incident_id, at, actor, type,
                                      detail, &seal);
@@ -92,7 +98,7 @@ static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
   else
     sqlite3_bind_null(st, 9);
   sq_bind_text(st, 10, message_sha256);
-  sq_bind_text(st, 11, state);
+  sq_bind_text(st, 11, seal.state);
   if (!sq_step_done(store, st, error))
     return FALSE;
   sqlite3_stmt *head = sq_prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);

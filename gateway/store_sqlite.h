@@ -22,6 +22,11 @@ struct IgStore {
   gboolean head_known;
   gint64 head_id;
   char *head_hash;
+  /* The state hash of incident state_id (sq_incident_state()), kept
+   * while nothing it covers is written (an update hook watches) inside
+   * one transaction: most events of a mail follow no change at all. */
+  gint64 state_id;
+  char *state_hash;
   /* store_begin() was called and neither commit nor rollback since. */
   gboolean in_txn;
   /* SQLite's message for the last failed statement: when SQLite has
