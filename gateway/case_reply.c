@@ -232,14 +232,14 @@ static gboolean fill_fields(IgCaseMsg *m, IgIncident *inc, GError **error)
   g_autoptr(IgIncident) got = report_form_fields(c, own, sent, received, problems);
   if (!got)
     return TRUE;
-  g_autoptr(GPtrArray) filled = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) filled = g_ptr_array_new(); /* const Field* */
   for (gsize i = 0; i < G_N_ELEMENTS(fillable); i++) {
     char **mine = G_STRUCT_MEMBER_P(inc, fillable[i].offset);
     char **theirs = G_STRUCT_MEMBER_P(got, fillable[i].offset);
     if (*mine || !*theirs)
       continue;
     *mine = g_steal_pointer(theirs);
-    g_ptr_array_add(filled, g_strdup(fillable[i].name));
+    g_ptr_array_add(filled, (gpointer)&fillable[i]);
     /* Lateness counts from the report's arrival, as report_build() does. */
     if (strcmp(fillable[i].name, "detected_at") == 0) {
       inc->minutes_to_report = got->minutes_to_report;
@@ -259,8 +259,13 @@ static gboolean fill_fields(IgCaseMsg *m, IgIncident *inc, GError **error)
   if (!store_update_incident(m->ctx->store, inc, error))
     return FALSE;
   for (guint i = 0; i < filled->len; i++) {
-    g_autofree char *detail = g_strdup_printf("%s filled in by the reporter",
-                                              (const char *)g_ptr_array_index(filled, i));
+    const Field *field = g_ptr_array_index(filled, i);
+    const char *value = G_STRUCT_MEMBER(const char *, inc, field->offset);
+    g_autofree char *cut = g_utf8_strlen(value, -1) > ECHO_LINE_MAX
+                               ? g_utf8_substring(value, 0, ECHO_LINE_MAX) : NULL;
+    g_autofree char *detail = g_strdup_printf("%s: (none) -> %s%s (the reporter's reply)",
+                                              field->name, cut ? cut : value,
+                                              cut ? "\u2026" : "");
     if (!case_event(m, inc->id, actor, "field_filled", detail, error))
       return FALSE;
   }

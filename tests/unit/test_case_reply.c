@@ -397,9 +397,11 @@ static void test_reporter_completes_report(void **state)
   g_autofree char *done = deadline_state(f, ref, "form_reminder");
   assert_string_equal(done, "done");
   g_autofree char *filled = events_of(f, ref, "field_filled");
-  assert_string_equal(filled, "jane@x.gov.uk: impact filled in by the reporter\n"
-                              "jane@x.gov.uk: detected_at filled in by the reporter\n"
-                              "jane@x.gov.uk: personal_data filled in by the reporter\n");
+  assert_string_equal(filled,
+                      "jane@x.gov.uk: impact: (none) -> high (the reporter's reply)\n"
+                      "jane@x.gov.uk: detected_at: (none) -> 2026-11-23T08:15:00Z (the reporter's"
+                      " reply)\n"
+                      "jane@x.gov.uk: personal_data: (none) -> yes (the reporter's reply)\n");
   g_autofree char *second = drain(f, NULL, NULL);
   expect_contains(second, "notify>dacu@x.gov.uk\n");
   expect_verifies(f);
