@@ -11,6 +11,7 @@
 #include "gateway/config.h"
 #include "gateway/error.h"
 #include "gateway/export.h"
+#include "gateway/hash.h"
 #include "gateway/log.h"
 #include "gateway/render_json.h"
 #include "gateway/render_observables.h"
@@ -399,15 +400,25 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "verify", error))
     return FALSE;
+  if (cli->anchor && !hash_is_sha256_hex(cli->anchor)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "verify: --anchor \"%s\": not a SHA-256"
+                " (64 hex digits, as the digest prints the chain head)", cli->anchor);
+    return FALSE;
+  }
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   IgVerifyCounts n;
   if (!store_verify(service_store(service), &n, error))
     return FALSE;
+  gint64 at = 0;
+  if (cli->anchor && !store_verify_anchor(service_store(service), cli->anchor, &at, error))
+    return FALSE;
   printf("OK: %" G_GINT64_FORMAT " audit events chained, %" G_GINT64_FORMAT
          " stored messages match their SHA-256 and their events, %" G_GINT64_FORMAT
          " incidents as their newest events left them\n", n.events, n.messages, n.incidents);
+  if (cli->anchor)
+    printf("OK: the anchor is event %" G_GINT64_FORMAT " of the chain\n", at);
   return TRUE;
 }
 
@@ -440,7 +451,7 @@ const IgCommand commands[] = {
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
   { "export", "REF DIR", "", cmd_export },
-  { "verify", "", "", cmd_verify },
+  { "verify", "[--anchor HASH]", "anchor", cmd_verify },
   { "check-config", "[--connect]", "connect", cmd_check_config },
   { NULL, NULL, NULL, NULL },
 };

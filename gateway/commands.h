@@ -21,6 +21,7 @@ typedef struct {
   gboolean connect;         /* check-config --connect */
   const char *since;        /* observables --since */
   const char *format;       /* observables --format */
+  const char *anchor;       /* verify --anchor */
   char **args;              /* positional arguments after the command */
 } IgCli;
 

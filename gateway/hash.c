@@ -49,3 +49,12 @@ char *hash_hmac_sha256_hex(const void *key, gsize key_len, const void *data,
     g_error("OpenSSL HMAC-SHA256 failed");
   return to_hex(md, md_len);
 }
+
+gboolean hash_is_sha256_hex(const char *text)
+{
+  gsize n = 0;
+  for (; text[n]; n++)
+    if (n >= 64 || !g_ascii_isxdigit(text[n]))
+      return FALSE;
+  return n == 64;
+}

@@ -10,4 +10,7 @@ char *hash_sha256_hex(const void *data, gsize len);
 char *hash_hmac_sha256_hex(const void *key, gsize key_len, const void *data,
                            gsize len);
 
+/* TRUE when text is 64 hex digits (either case). */
+gboolean hash_is_sha256_hex(const char *text);
+
 #endif

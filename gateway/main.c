@@ -30,6 +30,8 @@ static GOptionEntry entries[] = {
   { "since", 0, 0, G_OPTION_ARG_STRING, &cli.since,
     "observables: only those recorded since this date or time", "DATE" },
   { "format", 0, 0, G_OPTION_ARG_STRING, &cli.format, "observables: json, csv or stix", "F" },
+  { "anchor", 0, 0, G_OPTION_ARG_STRING, &cli.anchor,
+    "verify: a chain head published earlier (the digest's) must still be in the chain", "HASH" },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -44,7 +46,7 @@ static const char *stray_option(const IgCommand *cmd)
     { "open", cli.open_only }, { "overdue", cli.overdue }, { "pending", cli.pending },
     { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
     { "connect", cli.connect }, { "since", cli.since != NULL },
-    { "format", cli.format != NULL },
+    { "format", cli.format != NULL }, { "anchor", cli.anchor != NULL },
   };
   g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS(used); i++)

@@ -260,4 +260,11 @@ typedef struct {
  * FALSE with IG_ERROR_INTEGRITY naming the first mismatch. */
 gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error);
 
+/* A chain head published earlier (SPEC 8: the digest's) is still in the
+ * chain: *event_id is the event whose hash it is. Call after a
+ * store_verify() that passed. IG_ERROR_INTEGRITY when it is not: the
+ * history up to it was rewritten. */
+gboolean store_verify_anchor(IgStore *store, const char *hash, gint64 *event_id,
+                             GError **error);
+
 #endif

@@ -238,3 +238,22 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
   return ok && sq_verify_sealed(store, &counts->incidents, error);
 }
 
+
+gboolean store_verify_anchor(IgStore *store, const char *hash, gint64 *event_id,
+                             GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown(hash, -1);
+  sqlite3_stmt *st = sq_prep(store, "SELECT id FROM events WHERE hash = ?", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, lower);
+  int rc = sqlite3_step(st);
+  *event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE)
+    g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY, "%s: the anchor %s is not in the audit"
+                " chain: the history up to it was rewritten", store->path, lower);
+  else if (rc != SQLITE_ROW)
+    sq_fail(store, error, "read events");
+  return rc == SQLITE_ROW;
+}
