@@ -281,7 +281,8 @@ static gboolean fill_fields(IgCaseMsg *m, IgIncident *inc, GError **error)
 }
 
 /* The correspondence OST has not heard of since its last notice at since
- * (NULL: ever), this message apart, as "  - from, subject" lines. */
+ * (NULL: ever), message row apart (0: none), as "  - from, subject"
+ * lines. */
 static char *held_since(IgCaseMsg *m, const IgIncident *inc, gint64 row, const char *since,
                         GError **error)
 {
@@ -362,4 +363,38 @@ gboolean case_reply(IgCaseMsg *m, gint64 incident_id, GError **error)
   if (from && config_is_ost_member(m->ctx->config, from))
     return from_member(m, incident_id, error);
   return from_outside(m, incident_id, error);
+}
+
+static gboolean send_held(IgCaseMsg *m, gint64 incident_id, GError **error)
+{
+  g_autoptr(IgIncident) inc = load(m, incident_id, error);
+  if (!inc)
+    return FALSE;
+  g_autofree char *to = NULL, *last = NULL;
+  if (!store_outbox_last(m->ctx->store, incident_id, "correspondence", &to, &last, error))
+    return FALSE;
+  g_autofree char *earlier = held_since(m, inc, 0, last, error);
+  if (!earlier)
+    return FALSE;
+  g_autoptr(GHashTable) vars = case_vars_new();
+  case_var(vars, "reference", inc->reference);
+  case_var_capped(vars, "earlier", earlier, NOTICE_TEXT_MAX);
+  gboolean changed = FALSE;
+  return (!*earlier || case_notify_ost(m, inc->id, inc->reference, "correspondence", vars,
+                                       error)) &&
+         store_set_deadline_state(m->ctx->store, inc->id, "correspondence_notice", "done",
+                                  &changed, error) &&
+         case_event(m, inc->id, "gateway", "correspondence_sent",
+                    *earlier ? "held correspondence passed on to OST"
+                             : "no correspondence was held", error);
+}
+
+gboolean case_send_held(IgIntake *ctx, gint64 incident_id, GError **error)
+{
+  g_autofree char *at = iso_utc(ctx->now);
+  IgIntakeItem item = { .name = "scheduler" };
+  IgCaseMsg m = { .ctx = ctx, .item = &item, .at = at };
+  gboolean ok = send_held(&m, incident_id, error);
+  intake_item_clear(&item);
+  return ok;
 }

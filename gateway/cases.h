@@ -48,6 +48,11 @@ gboolean case_attach(IgCaseMsg *m, const IgAutoVerdict *verdict, gint64 incident
  * else's correspondence, the reporter's filling in missing fields. */
 gboolean case_reply(IgCaseMsg *m, gint64 incident_id, GError **error);
 
+/* The correspondence held back from OST for incident_id (at most one
+ * notice an hour, case_reply()) passed on now that its
+ * correspondence_notice deadline is due. */
+gboolean case_send_held(IgIntake *ctx, gint64 incident_id, GError **error);
+
 /* Stores the message as quarantined with reason and tells OST. */
 gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error);
 

@@ -16,6 +16,7 @@
 #include "gateway/error.h"
 #include "gateway/log.h"
 #include "gateway/outbox.h"
+#include "gateway/scheduler.h"
 #include "gateway/source.h"
 #include "gateway/template.h"
 #include "gateway/transport.h"
@@ -100,8 +101,10 @@ gboolean service_check_connections(IgService *s, GError **error)
 gboolean service_deliver(IgService *s, GError **error)
 {
   g_autoptr(GDateTime) now = service_now(s);
-  guint sent = 0, failed = 0;
-  return outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
+  IgIntake ctx = { s->config, s->store, s->templates, now, NULL };
+  guint due = 0, sent = 0, failed = 0;
+  return scheduler_run_due(&ctx, &due, error) &&
+         outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
 }
 
 gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **error)

@@ -44,7 +44,8 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
  * mail. */
 gboolean service_check_connections(IgService *service, GError **error);
 
-/* Sends due outbox rows now. */
+/* Does the scheduler's due work (scheduler.h), then sends due outbox
+ * rows. */
 gboolean service_deliver(IgService *service, GError **error);
 
 #endif

@@ -104,7 +104,8 @@ static const char *const migrations[] = {
   "  id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id),"
   "  at TEXT NOT NULL, author TEXT NOT NULL, text TEXT NOT NULL);"
   " CREATE INDEX management_reports_incident ON management_reports(incident_id);"
-  " CREATE INDEX outbox_incident ON outbox(incident_id, template);",
+  " CREATE INDEX outbox_incident ON outbox(incident_id, template);"
+  " CREATE INDEX deadlines_due ON deadlines(state, kind, due_at);",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

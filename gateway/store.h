@@ -164,11 +164,17 @@ GPtrArray *store_incident_events(IgStore *store, gint64 incident_id,
 gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,
                          const char *at, gboolean *first, GError **error);
 
+/* Sets incident_id's deadline of kind, pending, due at due_at: a new one,
+ * or the one it had moved (and pending again if it had ended). */
 gboolean store_add_deadline(IgStore *store, gint64 incident_id,
                             const char *kind, const char *due_at,
                             GError **error);
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id,
                                     GError **error);
+
+/* The incidents (gint64 ids) whose pending deadline of kind is due at or
+ * before now (ISO), the earliest first. Caller unrefs. */
+GArray *store_due_deadlines(IgStore *store, const char *kind, const char *now, GError **error);
 
 /* Ends incident_id's pending deadline of kind with state ("done", ...);
  * *changed is FALSE when there was none pending. */

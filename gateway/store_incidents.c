@@ -240,7 +240,8 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
 {
   sqlite3_stmt *st = sq_prep(store,
       "INSERT INTO deadlines(incident_id, kind, due_at) VALUES(?,?,?)"
-      " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at", error);
+      " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at,"
+      " state = 'pending'", error);
   if (!st)
     return FALSE;
   sqlite3_bind_int64(st, 1, incident_id);
@@ -273,6 +274,29 @@ gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char
     return FALSE;
   *changed = sqlite3_changes(store->db) == 1;
   return TRUE;
+}
+
+GArray *store_due_deadlines(IgStore *store, const char *kind, const char *now, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT incident_id FROM deadlines WHERE kind = ?"
+                             " AND state = 'pending' AND due_at <= ? ORDER BY due_at, id", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, kind);
+  sq_bind_text(st, 2, now);
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64(st, 0);
+    g_array_append_val(ids, id);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    g_array_unref(ids);
+    sq_fail(store, error, "read deadlines");
+    return NULL;
+  }
+  return ids;
 }
 
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "gateway/outbox.h"
+#include "gateway/scheduler.h"
 #include "parsers/mail.h"
 #include "tests/unit/intake_fixture.h"
 
@@ -408,7 +409,8 @@ static void test_reporter_completes_report(void **state)
 }
 
 /* Thirty strangers guessing a reference in one hour: OST hears once; the
- * next mail after the hour brings a notice listing what was held. */
+ * next mail after the hour brings a notice listing what was held, and
+ * with no next mail the scheduler sends it when the hour is up. */
 static void test_correspondence_gathered_hourly(void **state)
 {
   Fixture *f = *state;
@@ -435,6 +437,32 @@ static void test_correspondence_gathered_hourly(void **state)
   expect_contains(body->str, "One more.");
   g_autofree char *sent = deadline_state(f, ref, "correspondence_notice");
   assert_string_equal(sent, "done");
+
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *from = g_strdup_printf("again%d@example.org", i);
+    item = reply(f, from, ref, "", "Any news?\n");
+    intake_item_clear(&item);
+  }
+  g_autofree char *quiet = drain(f, NULL, NULL);
+  assert_string_equal(quiet, "");
+  guint done = 0;
+  assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+  assert_int_equal(done, 0); /* not yet due */
+  g_date_time_unref(f->now);
+  f->now = g_date_time_new_utc(2026, 11, 23, 12, 0, 1);
+  f->ctx.now = f->now;
+  assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+  assert_int_equal(done, 1);
+  g_autoptr(GString) notice = g_string_new(NULL);
+  g_autofree char *flushed = drain(f, "correspondence", notice);
+  assert_string_equal(flushed, "correspondence>ost@x.gov.uk\n");
+  expect_contains(notice->str, "Correspondence of the last hour");
+  expect_contains(notice->str, "again0@example.org");
+  expect_contains(notice->str, "again2@example.org");
+  assert_null(strstr(notice->str, "stranger29@example.org"));
+  assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+  assert_int_equal(done, 0); /* sent once */
+  expect_verifies(f);
 }
 
 int main(void)

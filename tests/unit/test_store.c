@@ -153,6 +153,7 @@ static void test_open_stamps_older_store(void **state)
   g_free(sql(f, "DELETE FROM events WHERE message_row IS NOT NULL"));
   g_free(sql(f, "DROP INDEX events_message"));
   g_free(sql(f, "DROP INDEX outbox_incident"));
+  g_free(sql(f, "DROP INDEX deadlines_due"));
   g_free(sql(f, "DROP TABLE management_reports"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_row"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_sha256"));

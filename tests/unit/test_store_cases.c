@@ -85,6 +85,22 @@ static void test_deadline_state(void **state)
   g_autofree char *states = sql(f, "SELECT group_concat(kind || '=' || state, ' ')"
                                    " FROM (SELECT * FROM deadlines ORDER BY kind)");
   assert_string_equal(states, "form_reminder=done triage=pending");
+
+  /* Set again, an ended deadline is pending again, at its new time. */
+  check(store_add_deadline(f->store, id, "form_reminder", "2026-01-02T10:00:00Z", &error),
+        error);
+  g_autofree char *again = sql(f, "SELECT state || ' ' || due_at FROM deadlines"
+                                  " WHERE kind = 'form_reminder'");
+  assert_string_equal(again, "pending 2026-01-02T10:00:00Z");
+  g_autoptr(GArray) due = store_due_deadlines(f->store, "form_reminder", "2026-01-02T09:59:59Z",
+                                              &error);
+  check(due != NULL, error);
+  assert_int_equal(due->len, 0);
+  g_autoptr(GArray) now_due = store_due_deadlines(f->store, "form_reminder",
+                                                  "2026-01-02T10:00:00Z", &error);
+  check(now_due != NULL, error);
+  assert_int_equal(now_due->len, 1);
+  assert_int_equal(g_array_index(now_due, gint64, 0), id);
 }
 
 static void test_management_reports(void **state)
