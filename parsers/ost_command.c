@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parsers/form.h"
+#include "parsers/text_span.h"
 
 /* A key is at most this many bytes before its colon ("Personal data
  * involved"), so "Hi team, about yesterday: ..." is never read as one. */
@@ -80,28 +81,6 @@ static char *cut_chars(const char *s, const char *e, gsize max)
   return g_strndup(s, (gsize)(MIN(p, e) - s));
 }
 
-/* White space at either end: ASCII, and no-break spaces (U+00A0), which
- * HTML mail puts in empty paragraphs and after bold labels. */
-static void trim(const char **s, const char **e)
-{
-  for (;;) {
-    if (*s < *e && g_ascii_isspace(**s))
-      (*s)++;
-    else if (*e - *s >= 2 && (guchar)(*s)[0] == 0xC2 && (guchar)(*s)[1] == 0xA0)
-      *s += 2;
-    else
-      break;
-  }
-  for (;;) {
-    if (*e > *s && g_ascii_isspace((*e)[-1]))
-      (*e)--;
-    else if (*e - *s >= 2 && (guchar)(*e)[-2] == 0xC2 && (guchar)(*e)[-1] == 0xA0)
-      *e -= 2;
-    else
-      break;
-  }
-}
-
 static gboolean is_marker(char c)
 {
   return c == '*' || c == '_';
@@ -135,7 +114,7 @@ static gboolean read_key(const char *s, const char *e, IgOstCommandKey *key, con
 {
   const char *colon, *ke;
   gboolean bold;
-  trim(&s, &e);
+  span_trim(&s, &e);
   if (e - s >= 2 && (*s == '-' || *s == '+') && s[1] == ' ')
     s += 2;
   else if (e - s >= 4 && memcmp(s, "\xE2\x80\xA2 ", 4) == 0) /* "• " */
@@ -155,7 +134,7 @@ static gboolean read_key(const char *s, const char *e, IgOstCommandKey *key, con
   if (bold)
     while (e > s && is_marker(e[-1]))
       e--;
-  trim(&s, &e);
+  span_trim(&s, &e);
   *vs = s;
   *ve = e;
   return TRUE;
@@ -196,7 +175,7 @@ static gboolean read_status(const char *s, const char *e, char **value, char **r
     const char *r = skip_separators(w, e), *re = e;
     if (r < re && re[-1] == ')' && memchr(w, '(', (gsize)(r - w)))
       re--;
-    trim(&r, &re);
+    span_trim(&r, &re);
     *value = g_strdup(*st);
     *reason = r < re ? cut_chars(r, re, OST_REASON_MAX) : NULL;
     return TRUE;
@@ -222,7 +201,7 @@ static char *read_owner(const char *s, const char *e)
     e = gt;
     if (e - s > 7 && g_ascii_strncasecmp(s, "mailto:", 7) == 0)
       s += 7;
-    trim(&s, &e);
+    span_trim(&s, &e);
   }
   if (e - s < 3 || e - s > 254)
     return NULL;
@@ -261,7 +240,7 @@ static char *read_reference(const char *s, const char *e, const char *prefix)
   } else if (e > s && e[-1] == '.') {
     e--;
   }
-  trim(&s, &e);
+  span_trim(&s, &e);
   if ((gsize)(e - s) != plen + 12 || g_ascii_strncasecmp(s, prefix, plen) != 0)
     return NULL;
   s += plen;
@@ -355,7 +334,7 @@ static char *read_text(const char *vs, const char *ve, Cursor *cur)
     if (read_key(s, e, &key, &ks, &ke))
       break;
     const char *ts = s;
-    trim(&ts, &e);
+    span_trim(&ts, &e);
     if (ts == e)
       e = s; /* blank: nothing of it is kept */
     if (cut || text->len + 1 + (gsize)(e - s) > OST_TEXT_MAX) {
@@ -400,7 +379,7 @@ IgOstCommands *ost_commands_parse(const char *own_text, const char *reference_pr
   c->prose = g_ptr_array_new_with_free_func(g_free);
   c->errors = g_ptr_array_new_with_free_func(g_free);
   while (next_line(&cur, &s, &e)) {
-    trim(&s, &e);
+    span_trim(&s, &e);
     if (s == e)
       continue;
     if (!read_key(s, e, &key, &vs, &ve)) {

@@ -9,6 +9,7 @@
  * constant, so the work stays linear in the body. */
 #include "parsers/reply.h"
 #include "parsers/ost_command.h"
+#include "parsers/text_span.h"
 
 #include <string.h>
 
@@ -91,28 +92,6 @@ static const char *const sent_names[] = {
   "sent", "date", "envoyé", "gesendet", "datum", "enviado", "fecha",
   "verzonden", "inviato", "data", "skickat", "sendt", "dato", NULL };
 
-/* White space at either end of a line: ASCII, and the no-break spaces
- * (U+00A0) that HTML mail uses for its empty paragraphs. */
-static void trim(const char **s, const char **e)
-{
-  for (;;) {
-    if (*s < *e && g_ascii_isspace(**s))
-      (*s)++;
-    else if (*e - *s >= 2 && (guchar)(*s)[0] == 0xC2 && (guchar)(*s)[1] == 0xA0)
-      *s += 2;
-    else
-      break;
-  }
-  for (;;) {
-    if (*e > *s && g_ascii_isspace((*e)[-1]))
-      (*e)--;
-    else if (*e - *s >= 2 && (guchar)(*e)[-2] == 0xC2 && (guchar)(*e)[-1] == 0xA0)
-      *e -= 2;
-    else
-      break;
-  }
-}
-
 static gsize span_len(const char *s, const char *e)
 {
   return (gsize)(e - s);
@@ -122,12 +101,6 @@ static gboolean span_is(const char *s, const char *e, const char *word)
 {
   const gsize n = strlen(word);
   return span_len(s, e) == n && g_ascii_strncasecmp(s, word, n) == 0;
-}
-
-static gboolean span_starts(const char *s, const char *e, const char *word)
-{
-  const gsize n = strlen(word);
-  return span_len(s, e) >= n && g_ascii_strncasecmp(s, word, n) == 0;
 }
 
 static gboolean starts_any(const char *s, const char *e, const char *const *words)
@@ -180,40 +153,6 @@ static gboolean is_header(const char *s, const char *e, const char *const *names
   for (colon++; colon < e && (*colon == '*' || g_ascii_isspace(*colon)); colon++)
     ;
   return colon < e && is_any(s, k, names);
-}
-
-/* "Thanks," "Kind regards" "Cheers!" "Thanks, Jane" "Many thanks Jane
- * Smith": a sign-off alone or with up to three capitalised words, so that
- * "Thanks for your help" is not one. */
-static gboolean is_sign_off(const char *s, const char *e)
-{
-  while (e > s && strchr(",.!", e[-1]))
-    e--;
-  for (const char *const *w = sign_offs; *w; w++) {
-    const char *p = s + strlen(*w);
-    int words = 0;
-    if (!span_starts(s, e, *w))
-      continue;
-    if (p == e)
-      return TRUE;
-    if (*p != ',' && *p != ' ')
-      continue;
-    while (p < e) {
-      while (p < e && (*p == ' ' || *p == ','))
-        p++;
-      if (p == e)
-        break;
-      /* a capital or a non-ASCII letter ("Åsa") starts each word */
-      if (!g_ascii_isupper(*p) && (guchar)*p < 0x80)
-        break;
-      while (p < e && *p != ' ')
-        p++;
-      words++;
-    }
-    if (p == e && words <= 3)
-      return TRUE;
-  }
-  return FALSE;
 }
 
 /* A line of dashes around words that start an earlier message. */
@@ -285,7 +224,7 @@ static Kind classify(const char *s, const char *e)
     return L_REST;
   if (is_attribution(s, e))
     return L_ATTRIBUTION;
-  if (is_sign_off(s, e))
+  if (span_sign_off(s, e, sign_offs))
     return L_SIGN_OFF;
   if (starts_any(s, e, device_lines))
     return L_DEVICE;
@@ -302,7 +241,7 @@ static GArray *split_lines(const char *body)
       l.len--;
     l.s = p;
     l.e = p + l.len;
-    trim(&l.s, &l.e);
+    span_trim(&l.s, &l.e);
     l.kind = classify(l.s, l.e);
     g_array_append_val(lines, l);
     if (!nl)

@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "parsers/text_span.h"
+
 /* A sign-off is followed by at most this many non-blank lines, each at
  * most SIG_LINE_MAX bytes: a name, a title, a phone number. More, or
  * longer, and the "Thanks," was part of the message. */
@@ -81,52 +83,16 @@ static gboolean span_is(const char *s, const char *e, const char *word)
   return (gsize)(e - s) == n && g_ascii_strncasecmp(s, word, n) == 0;
 }
 
-static gboolean span_starts(const char *s, const char *e, const char *word)
-{
-  const gsize n = strlen(word);
-  return (gsize)(e - s) >= n && g_ascii_strncasecmp(s, word, n) == 0;
-}
-
 static gboolean span_ends(const char *s, const char *e, const char *word)
 {
   const gsize n = strlen(word);
   return (gsize)(e - s) >= n && g_ascii_strncasecmp(e - n, word, n) == 0;
 }
 
-/* "Kind regards," "Thanks!" "Thanks, Jane" "Many thanks Jane Smith": a
- * sign-off alone, or followed by a name of up to three capitalised words,
- * so that "Thanks for your help" is not one. */
+/* A sign-off (text_span.h) on a short line. */
 static gboolean is_sign_off(const char *s, const char *e)
 {
-  if (e - s > SIGN_OFF_MAX)
-    return FALSE;
-  while (e > s && strchr(",.!", e[-1]))
-    e--;
-  for (const char *const *w = sign_offs; *w; w++) {
-    const char *p = s + strlen(*w);
-    int words = 0;
-    if (!span_starts(s, e, *w))
-      continue;
-    if (p == e)
-      return TRUE;
-    if (*p != ',' && *p != ' ')
-      continue;
-    while (p < e) {
-      while (p < e && (*p == ' ' || *p == ','))
-        p++;
-      if (p == e)
-        break;
-      /* a capital or a non-ASCII letter ("Åsa") starts each word */
-      if (!g_ascii_isupper(*p) && (guchar)*p < 0x80)
-        break;
-      while (p < e && *p != ' ')
-        p++;
-      words++;
-    }
-    if (p == e && words >= 1 && words <= 3)
-      return TRUE;
-  }
-  return FALSE;
+  return e - s <= SIGN_OFF_MAX && span_sign_off(s, e, sign_offs);
 }
 
 static gboolean is_disclaimer(const char *s, const char *e)
