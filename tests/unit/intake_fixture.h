@@ -1,7 +1,8 @@
 /* intake_fixture.h - test fixture for the tests that run mail through
  * intake: a configuration with a store and a dir: outbox in a fresh
  * temporary directory (removed afterwards), the templates of the source
- * tree, and the clock at 2026-11-23 10:00 UTC. Include after cmocka.h. */
+ * tree, and the clock at 2026-11-23 10:00 UTC; and mail recorded one at
+ * a time and the outbox read back. Include after cmocka.h. */
 #ifndef IG_TEST_INTAKE_FIXTURE_H
 #define IG_TEST_INTAKE_FIXTURE_H
 
@@ -13,6 +14,7 @@
 #include "gateway/log.h"
 #include "gateway/store.h"
 #include "gateway/template.h"
+#include "parsers/mail.h"
 
 typedef struct {
   char *dir;
@@ -65,6 +67,45 @@ static void intake_fixture_free(Fixture *f)
   assert_int_equal(system(cmd), 0);
   g_free(f->dir);
   g_free(f);
+}
+
+/* Records raw alone; the item is the caller's to clear. */
+G_GNUC_UNUSED static IgIntakeItem ingest_one(Fixture *f, const char *raw)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
+  IgIntakeItem item = { .name = "test", .raw = bytes };
+  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
+  return item;
+}
+
+/* Every pending mail as "template>to" lines; mails of the template wanted
+ * are appended to *body as read back: Subject, In-Reply-To, References
+ * and the decoded text. Each is marked sent on the way. */
+G_GNUC_UNUSED static char *drain_outbox(Fixture *f, const char *template, GString *body)
+{
+  GString *s = g_string_new(NULL);
+  IgOutboxRec *r;
+  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
+                                 "2100-01-01T00:10:00Z", NULL))) {
+    g_string_append_printf(s, "%s>%s\n", r->template_name, r->to);
+    if (body && template && strcmp(r->template_name, template) == 0 && r->body) {
+      gsize len = 0;
+      const char *data = g_bytes_get_data(r->body, &len);
+      g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
+      assert_non_null(mail);
+      g_string_append_printf(body, "Subject: %s\nIn-Reply-To: <%s>\nReferences:",
+                             mail->subject, mail->in_reply_to ? mail->in_reply_to : "none");
+      for (char **id = mail->references; id && *id; id++)   /* In-Reply-To's too */
+        g_string_append_printf(body, " <%s>", *id);
+      g_string_append(body, "\n\n");
+      for (const char *c = mail->body; *c; c++)   /* lines end CR LF on the wire */
+        if (*c != '\r')
+          g_string_append_c(body, *c);
+    }
+    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
+    outbox_rec_free(r);
+  }
+  return g_string_free(s, FALSE);
 }
 
 #endif

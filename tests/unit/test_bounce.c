@@ -26,15 +26,6 @@ static int teardown(void **state)
   return 0;
 }
 
-/* Records raw alone; the item is the caller's to clear. */
-static IgIntakeItem ingest(Fixture *f, const char *raw)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
-  IgIntakeItem item = { .name = "test", .raw = bytes };
-  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
-  return item;
-}
-
 /* Sends every pending mail; the Message-ID of the one of template. */
 static char *send_all(Fixture *f, const char *template)
 {
@@ -55,7 +46,7 @@ static char *send_all(Fixture *f, const char *template)
  * sent. */
 static char *report_acked(Fixture *f)
 {
-  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\nSubject: Lost phone\n"
+  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\nSubject: Lost phone\n"
                                 "Message-ID: <r1@x>\n\n"
                                 "I lost my work phone on the train this morning.\n");
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
@@ -110,7 +101,7 @@ static void test_bounce_recorded(void **state)
   Fixture *f = *state;
   g_autofree char *ack_id = report_acked(f);
   g_autofree char *raw = dsn("failed", ack_id);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
   assert_string_equal(item.kind, "bounce");
   assert_string_equal(item.reference, "INC-2026-000001");
@@ -130,7 +121,7 @@ static void test_delay_joins_incident(void **state)
   Fixture *f = *state;
   g_autofree char *ack_id = report_acked(f);
   g_autofree char *raw = dsn("delayed", ack_id);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
   assert_string_equal(item.reference, "INC-2026-000001");
   intake_item_clear(&item);
@@ -147,7 +138,7 @@ static void test_backscatter_files_nothing(void **state)
   Fixture *f = *state;
   g_free(report_acked(f));
   g_autofree char *raw = dsn("failed", "forged@elsewhere.example");
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_UNMATCHED);
   intake_item_clear(&item);
   g_autofree char *bounced = bounced_events(f);
@@ -162,12 +153,12 @@ static void test_bounce_of_mail_without_incident(void **state)
   Fixture *f = intake_fixture_new("\n[gateway]\nmax_message_size = 1000\n");
   g_autofree char *big = g_strnfill(1200, 'a');
   g_autofree char *raw = g_strdup_printf("From: carl@justice.gov.uk\nSubject: Big\n\n%s\n", big);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_QUARANTINED);
   intake_item_clear(&item);
   g_autofree char *notice_id = send_all(f, "quarantine");
   g_autofree char *bounce = dsn("failed", notice_id);
-  IgIntakeItem dsn_item = ingest(f, bounce);
+  IgIntakeItem dsn_item = ingest_one(f, bounce);
   assert_int_equal(dsn_item.outcome, IG_INTAKE_UNMATCHED);
   intake_item_clear(&dsn_item);
   g_autofree char *state_now = outbox_state(f, notice_id);

@@ -43,36 +43,6 @@ static int teardown(void **state)
   return 0;
 }
 
-static IgIntakeItem ingest(Fixture *f, const char *raw)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
-  IgIntakeItem item = { .name = "test", .raw = bytes };
-  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
-  return item;
-}
-
-/* Every pending mail as "template>to" lines, marked sent; the bodies of
- * template's mails appended to *body (when both are given). */
-static char *drain(Fixture *f, const char *template, GString *body)
-{
-  GString *s = g_string_new(NULL);
-  IgOutboxRec *r;
-  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
-                                 "2100-01-01T00:10:00Z", NULL))) {
-    g_string_append_printf(s, "%s>%s\n", r->template_name, r->to);
-    if (body && template && strcmp(r->template_name, template) == 0 && r->body) {
-      gsize len = 0;
-      const char *data = g_bytes_get_data(r->body, &len);
-      g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
-      assert_non_null(mail);
-      g_string_append_printf(body, "Subject: %s\n%s\n", mail->subject, mail->body);
-    }
-    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
-    outbox_rec_free(r);
-  }
-  return g_string_free(s, FALSE);
-}
-
 /* A report from jane (acknowledged), medium impact unless impact says. */
 static char *open_report(Fixture *f, const char *impact, const char *extra)
 {
@@ -81,11 +51,11 @@ static char *open_report(Fixture *f, const char *impact, const char *extra)
       "Reporter name: Jane Smith\nDate and time of detection: 23/11/2026 09:30\n"
       "Incident category: lost-or-stolen-equipment\nImpact: %s\n%s"
       "Description: I left my laptop on the train.\n", f->sent++, impact, extra);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   char *ref = g_strdup(item.reference);
   intake_item_clear(&item);
-  g_free(drain(f, NULL, NULL));
+  g_free(drain_outbox(f, NULL, NULL));
   return ref;
 }
 
@@ -96,7 +66,7 @@ static IgIntakeItem reply(Fixture *f, const char *from, const char *ref, const c
   g_autofree char *raw = g_strdup_printf("From: %s\nSubject: RE: [%s] Lost laptop\n"
                                          "Message-ID: <m%d@x>\n%s\n%s", from, ref, f->sent++,
                                          headers, body);
-  return ingest(f, raw);
+  return ingest_one(f, raw);
 }
 
 static IgIncident *get(Fixture *f, const char *ref)
@@ -159,7 +129,7 @@ static void test_new_to_closed_by_reply(void **state)
   assert_string_equal(item.kind, "command");
   intake_item_clear(&item);
   g_autoptr(GString) confirm = g_string_new(NULL);
-  g_autofree char *mails = drain(f, "confirmation", confirm);
+  g_autofree char *mails = drain_outbox(f, "confirmation", confirm);
   assert_string_equal(mails, "confirmation>alice@x.gov.uk\nstatus_changed>jane@x.gov.uk\n");
   expect_contains(confirm->str, "status: new -> triaged");
   expect_contains(confirm->str, "owner: (none) -> bob@x.gov.uk");
@@ -175,7 +145,7 @@ static void test_new_to_closed_by_reply(void **state)
   item = reply(f, "alice@x.gov.uk", ref, "", "Status: investigating\n");
   intake_item_clear(&item);
   g_autoptr(GString) told = g_string_new(NULL);
-  g_free(drain(f, "status_changed", told));
+  g_free(drain_outbox(f, "status_changed", told));
   expect_contains(told->str, "Subject: [INC-2026-000001] Your security incident report is"
                              " investigating\n");
   expect_contains(told->str, "is now being investigated");
@@ -185,7 +155,7 @@ static void test_new_to_closed_by_reply(void **state)
                "Actions: staff reminded. Owner: Bob.\n");
   intake_item_clear(&item);
   g_autoptr(GString) closed = g_string_new(NULL);
-  g_free(drain(f, "confirmation", closed));
+  g_free(drain_outbox(f, "confirmation", closed));
   expect_contains(closed->str, "management report recorded");
   g_autoptr(IgIncident) done = get(f, ref);
   assert_string_equal(done->status, "closed");
@@ -215,7 +185,7 @@ static void test_all_or_nothing(void **state)
     IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "", cases[c].body);
     intake_item_clear(&item);
     g_autoptr(GString) body = g_string_new(NULL);
-    g_autofree char *mails = drain(f, "confirmation", body);
+    g_autofree char *mails = drain_outbox(f, "confirmation", body);
     assert_string_equal(mails, "confirmation>alice@x.gov.uk\n");
     expect_contains(body->str, "Nothing in your mail was applied");
     expect_contains(body->str, cases[c].why);
@@ -275,7 +245,7 @@ static void test_raised_impact_fires_rules(void **state)
   IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "",
                             "Impact: high\nPersonal-data: yes\n");
   intake_item_clear(&item);
-  g_autofree char *mails = drain(f, NULL, NULL);
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
   expect_contains(mails, "notify>siro@x.gov.uk\n");
   expect_contains(mails, "notify>dacu@x.gov.uk\n");
   expect_contains(mails, "notify>acc@x.gov.uk\n");
@@ -287,7 +257,7 @@ static void test_raised_impact_fires_rules(void **state)
   intake_item_clear(&item);
   item = reply(f, "alice@x.gov.uk", ref, "", "Impact: high\n");
   intake_item_clear(&item);
-  g_autofree char *again = drain(f, NULL, NULL);
+  g_autofree char *again = drain_outbox(f, NULL, NULL);
   assert_string_equal(again, "confirmation>alice@x.gov.uk\nconfirmation>alice@x.gov.uk\n");
 }
 
@@ -304,7 +274,7 @@ static void test_quoted_commands_ignored(void **state)
   assert_string_equal(item.kind, "reply");
   intake_item_clear(&item);
   g_autoptr(GString) body = g_string_new(NULL);
-  g_autofree char *mails = drain(f, "confirmation", body);
+  g_autofree char *mails = drain_outbox(f, "confirmation", body);
   assert_string_equal(mails, "confirmation>alice@x.gov.uk\n");
   expect_contains(body->str, "Your mail had no commands");
   expect_contains(body->str, "Thanks, looking now.");
@@ -325,7 +295,7 @@ static void test_failed_authentication(void **state)
   assert_string_equal(item.kind, "command");
   intake_item_clear(&item);
   g_autoptr(GString) alert = g_string_new(NULL);
-  g_autofree char *mails = drain(f, "security_alert", alert);
+  g_autofree char *mails = drain_outbox(f, "security_alert", alert);
   assert_string_equal(mails, "security_alert>ost@x.gov.uk\n");
   expect_contains(alert->str, "alice@x.gov.uk");
   expect_contains(alert->str, "exchange-internal");
@@ -337,7 +307,7 @@ static void test_failed_authentication(void **state)
   item = reply(f, "alice@x.gov.uk", ref, "X-MS-Exchange-Organization-AuthAs: Internal\n",
                "Status: triaged\n");
   intake_item_clear(&item);
-  g_autofree char *applied = drain(f, NULL, NULL);
+  g_autofree char *applied = drain_outbox(f, NULL, NULL);
   expect_contains(applied, "confirmation>alice@x.gov.uk\n");
   g_autoptr(IgIncident) triaged = get(f, ref);
   assert_string_equal(triaged->status, "triaged");
@@ -351,7 +321,7 @@ static void test_outsider_cannot_command(void **state)
   IgIntakeItem item = reply(f, "mallory@evil.example", ref, "", "Status: closed\n");
   assert_string_equal(item.kind, "correspondence");
   intake_item_clear(&item);
-  g_autofree char *mails = drain(f, NULL, NULL);
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
   assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
   g_autoptr(IgIncident) inc = get(f, ref);
   assert_string_equal(inc->status, "new");
@@ -364,14 +334,14 @@ static void test_outsider_cannot_command(void **state)
 static void test_reporter_completes_report(void **state)
 {
   Fixture *f = *state;
-  IgIntakeItem item = ingest(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
+  IgIntakeItem item = ingest_one(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
                                 "Message-ID: <r@x>\n\n"
                                 "Reporter name: Jane Smith\nIncident category: "
                                 "lost-or-stolen-equipment\nDescription: left on the train.\n");
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   g_autofree char *ref = g_strdup(item.reference);
   intake_item_clear(&item);
-  g_free(drain(f, NULL, NULL));
+  g_free(drain_outbox(f, NULL, NULL));
   g_autofree char *pending = deadline_state(f, ref, "form_reminder");
   assert_string_equal(pending, "pending");
 
@@ -384,7 +354,7 @@ static void test_reporter_completes_report(void **state)
   assert_string_equal(part->category, "lost-or-stolen-equipment");
   g_autofree char *still = deadline_state(f, ref, "form_reminder");
   assert_string_equal(still, "pending");
-  g_autofree char *first = drain(f, NULL, NULL);
+  g_autofree char *first = drain_outbox(f, NULL, NULL);
   expect_contains(first, "notify>siro@x.gov.uk\n");
 
   item = reply(f, "jane@x.gov.uk", ref, "",
@@ -403,7 +373,7 @@ static void test_reporter_completes_report(void **state)
                       "jane@x.gov.uk: detected_at: (none) -> 2026-11-23T08:15:00Z (the reporter's"
                       " reply)\n"
                       "jane@x.gov.uk: personal_data: (none) -> yes (the reporter's reply)\n");
-  g_autofree char *second = drain(f, NULL, NULL);
+  g_autofree char *second = drain_outbox(f, NULL, NULL);
   expect_contains(second, "notify>dacu@x.gov.uk\n");
   expect_verifies(f);
 }
@@ -420,7 +390,7 @@ static void test_correspondence_gathered_hourly(void **state)
     IgIntakeItem item = reply(f, from, ref, "", "Is this about me?\n");
     intake_item_clear(&item);
   }
-  g_autofree char *mails = drain(f, NULL, NULL);
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
   assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
   g_autofree char *held = deadline_state(f, ref, "correspondence_notice");
   assert_string_equal(held, "pending");
@@ -431,7 +401,7 @@ static void test_correspondence_gathered_hourly(void **state)
   IgIntakeItem item = reply(f, "late@example.org", ref, "", "One more.\n");
   intake_item_clear(&item);
   g_autoptr(GString) body = g_string_new(NULL);
-  g_autofree char *later = drain(f, "correspondence", body);
+  g_autofree char *later = drain_outbox(f, "correspondence", body);
   assert_string_equal(later, "correspondence>ost@x.gov.uk\n");
   expect_contains(body->str, "stranger29@example.org");
   expect_contains(body->str, "One more.");
@@ -443,7 +413,7 @@ static void test_correspondence_gathered_hourly(void **state)
     item = reply(f, from, ref, "", "Any news?\n");
     intake_item_clear(&item);
   }
-  g_autofree char *quiet = drain(f, NULL, NULL);
+  g_autofree char *quiet = drain_outbox(f, NULL, NULL);
   assert_string_equal(quiet, "");
   guint done = 0;
   assert_true(scheduler_run_due(&f->ctx, &done, NULL));
@@ -454,7 +424,7 @@ static void test_correspondence_gathered_hourly(void **state)
   assert_true(scheduler_run_due(&f->ctx, &done, NULL));
   assert_int_equal(done, 1);
   g_autoptr(GString) notice = g_string_new(NULL);
-  g_autofree char *flushed = drain(f, "correspondence", notice);
+  g_autofree char *flushed = drain_outbox(f, "correspondence", notice);
   assert_string_equal(flushed, "correspondence>ost@x.gov.uk\n");
   expect_contains(notice->str, "Correspondence of the last hour");
   expect_contains(notice->str, "again0@example.org");

@@ -26,56 +26,17 @@ static int teardown(void **state)
   return 0;
 }
 
-/* Records raw alone; the item is the caller's to clear. */
-static IgIntakeItem ingest(Fixture *f, const char *raw)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
-  IgIntakeItem item = { .name = "test", .raw = bytes };
-  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
-  return item;
-}
-
 /* A report that opens an incident, whose reference is returned. */
 static char *open_incident(Fixture *f, const char *from, const char *message_id)
 {
   g_autofree char *raw = g_strdup_printf(
       "From: %s\nSubject: Lost phone\nMessage-ID: <%s>\n\n"
       "I lost my work phone on the train this morning.\n", from, message_id);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   char *reference = g_strdup(item.reference);
   intake_item_clear(&item);
   return reference;
-}
-
-/* Every pending mail as "template>to" lines; mails of the template wanted
- * are appended to *body as read back: Subject, In-Reply-To, References
- * and the decoded text. Each is marked sent on the way. */
-static char *drain_outbox(Fixture *f, const char *template, GString *body)
-{
-  GString *s = g_string_new(NULL);
-  IgOutboxRec *r;
-  while ((r = store_outbox_claim(f->store, "2100-01-01T00:00:00Z", "test",
-                                 "2100-01-01T00:10:00Z", NULL))) {
-    g_string_append_printf(s, "%s>%s\n", r->template_name, r->to);
-    if (body && template && strcmp(r->template_name, template) == 0 && r->body) {
-      gsize len = 0;
-      const char *data = g_bytes_get_data(r->body, &len);
-      g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
-      assert_non_null(mail);
-      g_string_append_printf(body, "Subject: %s\nIn-Reply-To: <%s>\nReferences:",
-                             mail->subject, mail->in_reply_to ? mail->in_reply_to : "none");
-      for (char **id = mail->references; id && *id; id++)   /* In-Reply-To's too */
-        g_string_append_printf(body, " <%s>", *id);
-      g_string_append(body, "\n\n");
-      for (const char *c = mail->body; *c; c++)   /* lines end CR LF on the wire */
-        if (*c != '\r')
-          g_string_append_c(body, *c);
-    }
-    assert_true(store_outbox_sent(f->store, r->id, "2026-11-23T10:00:00Z", NULL));
-    outbox_rec_free(r);
-  }
-  return g_string_free(s, FALSE);
 }
 
 static gboolean has_event(Fixture *f, const char *reference, const char *type)
@@ -119,7 +80,7 @@ static void test_reply_passed_to_ost(void **state)
   g_autofree char *first = drain_outbox(f, NULL, NULL);
   assert_non_null(strstr(first, "ack>ann.lee@justice.gov.uk\n"));
 
-  IgIntakeItem item = ingest(f, "From: Ann Lee <ann.lee@justice.gov.uk>\n"
+  IgIntakeItem item = ingest_one(f, "From: Ann Lee <ann.lee@justice.gov.uk>\n"
                                 "Subject: Re: [INC-2026-000001] Lost phone\n"
                                 "Message-ID: <r2@x>\n\n"
                                 "Found the case but not the phone: it was a Pixel 7.\n");
@@ -146,7 +107,7 @@ static void test_auto_reply_not_passed_on(void **state)
   Fixture *f = *state;
   g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
   g_free(drain_outbox(f, NULL, NULL));
-  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\n"
+  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\n"
                                 "Subject: Automatic reply: [INC-2026-000001] Lost phone\n"
                                 "Auto-Submitted: auto-replied\nMessage-ID: <r2@x>\n\n"
                                 "I am out of the office.\n");
@@ -187,7 +148,7 @@ static void test_reference_shape(void **state)
     g_autofree char *raw = g_strdup_printf(
         "From: bob.kay@justice.gov.uk\nSubject: %s\nMessage-ID: <c%zu@x>\n\n"
         "My laptop was stolen from my car (%zu).\n", cases[c].subject, c, c);
-    IgIntakeItem item = ingest(f, raw);
+    IgIntakeItem item = ingest_one(f, raw);
     if (item.outcome != cases[c].outcome)
       print_error("subject \"%s\": outcome %s\n", cases[c].subject,
                   intake_outcome_name(item.outcome));
@@ -210,7 +171,7 @@ static void test_form_reminder_only_when_acked(void **state)
   g_autofree char *with = deadline_kinds(f, asked);
   assert_string_equal(with, "form_reminder triage");
 
-  IgIntakeItem item = ingest(f, "From: alerts@justice.gov.uk\nSubject: Lost phone\n"
+  IgIntakeItem item = ingest_one(f, "From: alerts@justice.gov.uk\nSubject: Lost phone\n"
                                 "Auto-Submitted: auto-generated\nMessage-ID: <a1@x>\n\n"
                                 "A work phone was reported lost on the train.\n");
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
@@ -242,7 +203,7 @@ static char *form_report(Fixture *f, const char *lines)
       "From: Ann Lee <ann.lee@justice.gov.uk>\nSubject: Security incident report\n"
       "Message-ID: <form%d@x>\n\nFull name: Ann Lee\n%s"
       "Description: my work laptop was stolen from the car.\n", ++f->sent, lines);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   char *reference = g_strdup(item.reference);
   intake_item_clear(&item);
@@ -352,7 +313,7 @@ static void test_notice_caps(void **state)
     g_autofree char *raw = g_strdup_printf(
         "From: ann.lee@justice.gov.uk\nSubject: Re: [%s] Lost phone\n"
         "Message-ID: <cap%d@x>\n\n%s", ref, over, text);
-    IgIntakeItem item = ingest(f, raw);
+    IgIntakeItem item = ingest_one(f, raw);
     assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
     intake_item_clear(&item);
     g_autoptr(GString) body = g_string_new(NULL);
@@ -417,7 +378,7 @@ static void test_thread_by_message_id(void **state)
     g_autofree char *raw = g_strdup_printf(
         "From: ann.lee@justice.gov.uk\nSubject: %s\nMessage-ID: <t%zu@x>\n%s\n\n"
         "It was a Pixel 7.\n", subjects[i % 2], i, headers[i / 2]);
-    IgIntakeItem item = ingest(f, raw);
+    IgIntakeItem item = ingest_one(f, raw);
     assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
     assert_string_equal(item.reference, ref);
     intake_item_clear(&item);
@@ -434,7 +395,7 @@ static void test_notices_threaded(void **state)
   g_free(drain_outbox(f, "notify_ost", first));
   assert_non_null(strstr(first->str, "\nIn-Reply-To: <r1@x>"));
   assert_non_null(strstr(first->str, "\nReferences: <r1@x> <r1@x>\n"));
-  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\n"
+  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\n"
                                 "Subject: Re: [INC-2026-000001] Lost phone\n"
                                 "Message-ID: <r2@x>\n\nIt was a Pixel 7.\n");
   intake_item_clear(&item);
@@ -447,7 +408,7 @@ static void test_notices_threaded(void **state)
     g_autofree char *raw = g_strdup_printf(
         "From: bob.kay@justice.gov.uk\nSubject: Lost badge\nMessage-ID: <%s@x>\n\n"
         "I lost my building pass this morning.\n", id);
-    IgIntakeItem lost = ingest(f, raw);
+    IgIntakeItem lost = ingest_one(f, raw);
     assert_int_equal(lost.outcome, IG_INTAKE_NEW);
     intake_item_clear(&lost);
     g_autoptr(GString) ack = g_string_new(NULL);
@@ -469,7 +430,7 @@ static void test_bulk_not_attached(void **state)
 {
   Fixture *f = *state;
   g_free(open_incident(f, "ann.lee@justice.gov.uk", "r1@x"));
-  IgIntakeItem item = ingest(f, "From: list@lists.example.org\n"
+  IgIntakeItem item = ingest_one(f, "From: list@lists.example.org\n"
                                 "Subject: Re: [INC-2026-000001] Lost phone\n"
                                 "List-Id: <security.lists.example.org>\n"
                                 "Message-ID: <l1@x>\n\nDigest of today's posts.\n");
@@ -487,7 +448,7 @@ static void test_reply_without_ost(void **state)
   g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
   g_free(drain_outbox(f, NULL, NULL));
   g_clear_pointer(&f->config->ost, g_free);
-  IgIntakeItem item = ingest(f, "From: ann.lee@justice.gov.uk\n"
+  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\n"
                                 "Subject: Re: [INC-2026-000001] Lost phone\n"
                                 "Message-ID: <r2@x>\n\nIt was a Pixel 7.\n");
   assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
@@ -550,7 +511,7 @@ static void test_report_events(void **state)
       "-----Original Message-----\nFrom: IT Support <support@mailbox-quota.example>\n"
       "Sent: 23 November 2026 09:20\nTo: bob.kay@justice.gov.uk\nSubject: %s\n\n"
       "Click http://mailbox-quota.example/login to keep your mail.\n", lure, lure);
-  IgIntakeItem item = ingest(f, raw);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   g_autofree char *ref = g_strdup(item.reference);
   intake_item_clear(&item);
