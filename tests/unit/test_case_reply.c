@@ -236,6 +236,36 @@ static void test_rejected_and_duplicate(void **state)
   assert_string_equal(kept->status, "new");
 }
 
+/* Category, Near-miss and Note in one mail, keys in any case, values as
+ * people write them: each applied and audited; a Note is a note event;
+ * a reason in a Note makes rejected acceptable. */
+static void test_category_near_miss_note(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "",
+                            "CATEGORY: Phishing\nnear miss: yes\n"
+                            "note: user clicked nothing; mail purged.\n");
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) inc = get(f, ref);
+  assert_string_equal(inc->category, "phishing");
+  assert_int_equal(inc->near_miss, 1);
+  g_autofree char *changed = events_of(f, ref, "changed");
+  assert_string_equal(changed, "alice@x.gov.uk: category: lost-or-stolen-equipment -> phishing\n"
+                               "alice@x.gov.uk: near miss: no -> yes\n");
+  g_autofree char *notes = events_of(f, ref, "note");
+  assert_string_equal(notes, "alice@x.gov.uk: user clicked nothing; mail purged.\n");
+
+  item = reply(f, "alice@x.gov.uk", ref, "", "Status: rejected\nNote: a simulation.\n");
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) rejected = get(f, ref);
+  assert_string_equal(rejected->status, "rejected");
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
+  assert_string_equal(mails, "confirmation>alice@x.gov.uk\nconfirmation>alice@x.gov.uk\n"
+                             "status_changed>jane@x.gov.uk\n");
+  expect_verifies(f);
+}
+
 /* Raised impact and personal data fire the rules not yet fired, once;
  * a management report falls due. */
 static void test_raised_impact_fires_rules(void **state)
@@ -441,6 +471,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_new_to_closed_by_reply, setup, teardown),
     cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rejected_and_duplicate, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_category_near_miss_note, setup, teardown),
     cmocka_unit_test_setup_teardown(test_raised_impact_fires_rules, setup, teardown),
     cmocka_unit_test_setup_teardown(test_quoted_commands_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(test_failed_authentication, setup_exchange, teardown),
