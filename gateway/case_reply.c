@@ -14,8 +14,8 @@
 
 #include "gateway/address.h"
 #include "gateway/case_command.h"
-#include "gateway/error.h"
 #include "gateway/cases_shared.h"
+#include "gateway/error.h"
 #include "gateway/outbox.h"
 #include "gateway/ost_auth.h"
 #include "gateway/report.h"
@@ -34,7 +34,7 @@ static IgIncident *load(IgCaseMsg *m, gint64 incident_id, GError **error)
     return NULL;
   m->item->outcome = IG_INTAKE_ATTACHED;
   IgIncident *inc = store_get_incident(m->ctx->store, m->item->reference, error);
-  if (!inc && !*error)
+  if (!inc && (!error || !*error))
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "incident %s vanished",
                 m->item->reference);
   return inc;
@@ -157,7 +157,7 @@ static gboolean forged(IgCaseMsg *m, gint64 incident_id, const char *why, GError
   case_var_capped(vars, "message_id", m->mail->message_id, NOTICE_FIELD_MAX);
   case_var(vars, "sha256", m->sha256);
   case_var(vars, "mode", mode);
-  case_var(vars, "why", why);
+  case_var_capped(vars, "why", why, NOTICE_FIELD_MAX);
   return case_notify_ost(m, inc->id, inc->reference, "security_alert", vars, error);
 }
 
