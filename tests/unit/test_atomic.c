@@ -1,7 +1,8 @@
 /* test_atomic.c - filing a message is all or nothing (SPEC section 9:
  * nothing is lost, nothing is half-recorded). For each kind of mail (a new
  * report that tells stakeholders and has a value that cannot be read, a
- * reported phish with evidence, a reply, a bounce of our acknowledgement,
+ * reported phish with evidence, a reply, an OST member's commands applied,
+ * refused, and forged, a bounce of our acknowledgement,
  * an oversized message) a first run logs every write intake makes to the
  * store. Then, for each of those writes in
  * turn, a fresh store refuses that one write (a SQLite trigger stands in
@@ -23,7 +24,17 @@
 
 /* Stakeholders for the routing rules, and a size limit for quarantine. */
 #define EXTRA "\n[stakeholders]\ndacu = dacu@x.gov.uk\nsiro = siro@x.gov.uk\n" \
-              "accreditor = accreditor@x.gov.uk\n[gateway]\nmax_message_size = 8KB\n"
+              "accreditor = accreditor@x.gov.uk\n[gateway]\nmax_message_size = 8KB\n" \
+              "[ost]\nmembers = carl@justice.gov.uk\n" \
+              "require_authentication = exchange-internal\n"
+
+/* A reply of OST member Carl to the report's incident: body, and whether
+ * Exchange marked it as from inside the organisation. */
+#define OST_REPLY(internal, id, body) \
+  "From: Carl Ode <carl@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
+  "Subject: RE: [INC-2026-000001] Laptop stolen with case files\n" \
+  "Message-ID: <" id "@justice.gov.uk>\n" \
+  internal "\n" body
 
 #define REPORT \
   "From: Ann Lee <ann.lee@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
@@ -50,6 +61,13 @@ static const char *const scenarios[][2] = {
     "Subject: Re: [INC-2026-000001] Laptop stolen with case files\n"
     "Message-ID: <r2@justice.gov.uk>\nIn-Reply-To: <r1@justice.gov.uk>\n\n"
     "The police crime number is 4411.\n" },
+  { "command", OST_REPLY("X-MS-Exchange-Organization-AuthAs: Internal\n", "c1",
+                         "Status: closed\nImpact: medium\nOwner: carl@justice.gov.uk\n"
+                         "Category: data-breach\nNear-miss: no\nNote: wiped remotely.\n"
+                         "Report: The laptop was wiped remotely; staff reminded.\n") },
+  { "refused command", OST_REPLY("X-MS-Exchange-Organization-AuthAs: Internal\n", "c2",
+                                 "Status: closed\nOwner: nobody at all\n") },
+  { "forged command", OST_REPLY("", "c3", "Status: closed\n") },
   { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
   { "oversized", NULL },
   { "truncated", NULL },   /* more attached messages than are read */
@@ -328,8 +346,14 @@ static void test_each_write_all_or_nothing(void **state)
     drop_log(f);
     g_auto(GStrv) lines = g_strsplit(writes, "\n", -1);
     assert_true(g_strv_length(lines) > 1);
-    if (s == 0)
-      assert_non_null(strstr(writes, "what=unreadable_value|"));
+    /* Each scenario does what it is named for. */
+    static const char *const marks[][2] = {
+      { "new report", "what=unreadable_value|" }, { "command", "what=status_changed|" },
+      { "refused command", "what=commands_refused|" }, { "forged command", "what=security|" },
+    };
+    for (gsize m = 0; m < G_N_ELEMENTS(marks); m++)
+      if (strcmp(scenarios[s][0], marks[m][0]) == 0 && !strstr(writes, marks[m][1]))
+        fail_msg("%s: no %s among the writes:\n%s", marks[m][0], marks[m][1], writes);
     FirstRun run = { scenarios[s][0], raw, before, whole, want };
 
     for (char **l = lines; **l; l++) {
