@@ -66,7 +66,8 @@ static const char *const scenarios[][2] = {
                          "Category: data-breach\nNear-miss: no\nNote: wiped remotely.\n"
                          "Report: The laptop was wiped remotely; staff reminded.\n") },
   { "refused command", OST_REPLY("X-MS-Exchange-Organization-AuthAs: Internal\n", "c2",
-                                 "Status: closed\nOwner: nobody at all\n") },
+                                 "Status: closed\nOwner: nobody at all\n"
+                                 "Duplicate-of: INC-2026-000099\n") },
   { "forged command", OST_REPLY("", "c3", "Status: closed\n") },
   { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
   { "oversized", NULL },

@@ -229,6 +229,23 @@ static void test_rejected_and_duplicate(void **state)
   g_autofree char *want = g_strdup_printf("alice@x.gov.uk: duplicate of %s\n", first);
   assert_string_equal(dups, want);
 
+  /* Duplicate-of closes as rejected: another status contradicts it,
+   * closed agrees (and needs no management report). */
+  g_autofree char *fourth = open_report(f, "medium", "");
+  g_autofree char *contra = g_strdup_printf("Duplicate-of: %s\nStatus: investigating\n", first);
+  item = reply(f, "alice@x.gov.uk", fourth, "", contra);
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) still = get(f, fourth);
+  assert_string_equal(still->status, "new");
+  g_autofree char *refusal = events_of(f, fourth, "commands_refused");
+  expect_contains(refusal, "Duplicate-of closes the incident as rejected;"
+                           " Status: investigating says otherwise");
+  g_autofree char *agree = g_strdup_printf("Duplicate-of: %s\nStatus: closed\n", first);
+  item = reply(f, "alice@x.gov.uk", fourth, "", agree);
+  intake_item_clear(&item);
+  g_autoptr(IgIncident) closed = get(f, fourth);
+  assert_string_equal(closed->status, "closed");
+
   g_autofree char *self = g_strdup_printf("Duplicate-of: %s\n", first);
   item = reply(f, "alice@x.gov.uk", first, "", self);
   intake_item_clear(&item);
