@@ -64,7 +64,8 @@ CORE = [
 TESTS = {
     "parsers/form.c": r"^unit_(form|form_convert|limits|intake|mailout|report)$",
     "parsers/form_convert.c": r"^unit_(form_convert|form|limits|intake|mailout|report)$",
-    "parsers/forward.c": r"^unit_(forward|forward_chains|forward_limits|intake|mailout|report)$",
+    "parsers/forward.c":
+        r"^unit_(forward|forward_chains|forward_limits|forward_markers|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
 }
 ALL_UNIT = r"^unit_"
