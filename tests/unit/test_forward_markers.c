@@ -81,6 +81,8 @@ static void test_dashed_markers(void **state)
     "----- Forwarded message from -----",
     "-------- Original Messages --------",
     "----------",
+    "----- Ende der weitergeleiteten Nachricht -----",
+    "----- Forwarded message from:Jane -----", /* mutt's form only */
   };
   for (gsize i = 0; i < G_N_ELEMENTS(markers); i++) {
     g_autofree char *body = g_strconcat(markers[i],
@@ -115,6 +117,11 @@ static void test_attributions(void **state)
     "Please see what the scammer wrote:", /* no "On " */
     "On Monday I scanned this on the Xerox.", /* no "wrote:" */
     "Oh, and Phil wrote:",
+    "FYI,\nsee what the scammer wrote:", /* "wrote:" under a line without "On " */
+    "Am Montag kam diese E-Mail.",
+    "Ich habe sie nicht geöffnet, schrieb:",
+    "Le lundi, ce courriel est arrivé.",
+    "Voici ce qu'il a écrit :",
   };
   for (gsize i = 0; i < G_N_ELEMENTS(replies); i++) {
     g_autofree char *body = g_strconcat("Thanks.\n\n", replies[i], GMAIL, NULL);
@@ -123,11 +130,92 @@ static void test_attributions(void **state)
       print_error("reply %zu read as a forward\n", i);
     assert_null(f);
   }
+  /* "On " on the last line: no next line to look at */
+  g_autoptr(IgForward) last = find_exact("Fwd: Phishing", "On Monday it arrived.");
+  assert_null(last);
+
   for (gsize i = 0; i < G_N_ELEMENTS(notes); i++) {
     g_autofree char *body = g_strconcat(notes[i], "\n\n", GMAIL, NULL);
     g_autoptr(IgForward) f = find_exact("Fwd: Phishing", body);
     expect(f, "Jane Doe", "jane.doe@example.org", NULL, "Phishing", "Text", notes[i], 1,
            FALSE);
+  }
+}
+
+/* --- header blocks --- */
+
+/* Where a header block ends: a blank line, or a line that is no key and
+ * no continuation. Continuations are indented, follow a To/Cc value that
+ * ends in ',' or ';', or stand between two keys. */
+static void test_block_continuations(void **state)
+{
+  /* an incident form in the original, its first line key-like */
+  g_autoptr(IgForward) f = find_exact("FW: Phishing",
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\n"
+      "To: IT\nSubject: Phishing\n\n"
+      "Date: 22/11/2026\nLocation: Leeds office\n");
+  expect(f, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", "Phishing",
+         "Date: 22/11/2026\nLocation: Leeds office", NULL, 1, FALSE);
+
+  /* a recipient list wrapped over four lines, each ending in ';' but the
+   * last */
+  g_autoptr(IgForward) g = find_exact("FW: Phishing",
+      "-----Original Message-----\n"
+      "From: Jane Doe <jane.doe@example.org>\n"
+      "To: a@example.org;\nb@example.org;\nc@example.org;\nd@example.org\n"
+      "Subject: Phishing\n\nText\n");
+  expect(g, "Jane Doe", "jane.doe@example.org", NULL, "Phishing", "Text", NULL, 1, FALSE);
+
+  /* HTML turned into text can lose the blank line under the block: a
+   * line that is no key ends it, after a To value or its wrapped end */
+  static const char *const tails[] = {
+    "To: <it@example.org>\n",
+    "To: a@example.org;\nb@example.org\n",
+    "Subject: Phishing,\n",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(tails); i++) {
+    g_autofree char *body = g_strconcat("---------- Forwarded message ---------\n"
+                                        "From: Jane Doe <jane.doe@example.org>\n",
+                                        tails[i], "Click the link.\n", NULL);
+    g_autoptr(IgForward) h = find_exact("Fwd: Phishing", body);
+    assert_non_null(h);
+    expect_str("body", h->body, "Click the link.");
+  }
+
+  /* the block starts right below the marker: text there means none */
+  g_autoptr(IgForward) j = find_exact("Fwd: Phishing",
+      "---------- Forwarded message ---------\nSee below\n"
+      "From: Jane Doe <jane.doe@example.org>\nSubject: Phishing\n\nText\n");
+  expect(j, NULL, NULL, NULL, NULL,
+         "See below\nFrom: Jane Doe <jane.doe@example.org>\nSubject: Phishing\n\nText",
+         NULL, 1, FALSE);
+
+  /* a subject wrapped without indenting goes on only up to a key */
+  g_autoptr(IgForward) k = find_exact("Fwd: Phishing",
+      "-------- Forwarded Message --------\n"
+      "Subject: Your mailbox is almost\nfull\nFrom: jane.doe@example.org\n\nText\n");
+  expect(k, NULL, "jane.doe@example.org", NULL, "Your mailbox is almost full", "Text", NULL,
+         1, FALSE);
+  g_autoptr(IgForward) m = find_exact("Fwd: Phishing",
+      "-------- Forwarded Message --------\n"
+      "From: jane.doe@example.org\nSubject: Your mailbox is almost\nfull");
+  expect(m, NULL, "jane.doe@example.org", NULL, "Your mailbox is almost", "full", NULL, 1,
+         FALSE);
+}
+
+/* A From value that holds no plausible address is all name. */
+static void test_implausible_addresses(void **state)
+{
+  static const char *const names[] = {
+    "jane.doe@", "@example.org", "jane@doe@example.org", "Help Desk (helpdesk@example.org)",
+    "Jane Doe [mailtojane.doe@example.org]", /* Outlook's form has the colon */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *body = g_strconcat("---------- Forwarded message ---------\nFrom: ",
+                                        names[i], "\nSubject: Phishing\n\nText\n", NULL);
+    g_autoptr(IgForward) f = find_exact("Fwd: Phishing", body);
+    expect(f, names[i], NULL, NULL, "Phishing", "Text", NULL, 1, FALSE);
   }
 }
 
@@ -240,6 +328,8 @@ int main(void)
     cmocka_unit_test(test_rules),
     cmocka_unit_test(test_dashed_markers),
     cmocka_unit_test(test_attributions),
+    cmocka_unit_test(test_block_continuations),
+    cmocka_unit_test(test_implausible_addresses),
     cmocka_unit_test(test_subject_prefixes),
     cmocka_unit_test(test_quoted_blank_lines),
     cmocka_unit_test(test_reply_above_forward),
