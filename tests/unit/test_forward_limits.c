@@ -3,7 +3,8 @@
  * lines, the bytes before a key's colon, marker lines, date values), the
  * no-break spaces Outlook writes around header keys and values (U+00A0,
  * U+202F) in every place white space is trimmed or tells a continuation,
- * and values that are only white space. The message text is given to
+ * values that are only white space, quoted names, implausible addresses
+ * and the repairs made to dates. The message text is given to
  * forward_find() byte for byte (no mail_parse, which would normalise the
  * very bytes under test). */
 #include <setjmp.h>
@@ -294,6 +295,49 @@ static void test_white_space_values(void **state)
   }
 }
 
+/* --- values --- */
+
+/* The sender's name without the quotes around it, in pairs; the
+ * address only when plausible, else the whole value is the name. */
+static void test_from_values(void **state)
+{
+  static const char *const cases[][3] = {
+    { "'Jane Doe' <jane.doe@example.org>", "Jane Doe", "jane.doe@example.org" },
+    { "\"'Jane Doe'\" <jane.doe@example.org>", "Jane Doe", "jane.doe@example.org" },
+    { "Anna <anna@example.org>", "Anna", "anna@example.org" },
+    { "\"\" <jane.doe@example.org>", NULL, "jane.doe@example.org" },
+    { "\" <jane.doe@example.org>", "\"", "jane.doe@example.org" },
+    { "Jane Doe <mailto jane.doe@example.org>", "Jane Doe <mailto jane.doe@example.org>", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *body = g_strconcat("---------- Forwarded message ---------\nFrom: ",
+                                        cases[i][0], "\nSubject: Phishing\n\nText\n", NULL);
+    g_autoptr(IgForward) f = find_exact("Fwd: Phishing", body);
+    assert_non_null(f);
+    expect_str(cases[i][0], f->from_name, cases[i][1]);
+    expect_str(cases[i][0], f->from_addr, cases[i][2]);
+  }
+}
+
+/* Comments anywhere in a date are dropped; the zone names ukdate lacks
+ * become offsets, the first and last of the table included. */
+static void test_date_repairs(void **state)
+{
+  static const char *const cases[][2] = {
+    { "Mon, 23 Nov 2026 (Monday) 09:14:05 +0000", "2026-11-23T09:14:05Z" },
+    { "Mon, 23 Nov 2026 09:14:05 CET", "2026-11-23T08:14:05Z" },
+    { "Mon, 15 Jun 2026 09:14:05 CEST", "2026-06-15T07:14:05Z" },
+    { "Mon, 15 Jun 2026 09:14:05 PDT", "2026-06-15T16:14:05Z" },
+    { "Mon, 23 Nov 2026 09:14:05 XYZ", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(IgForward) f = find_dated(cases[i][0]);
+    assert_non_null(f);
+    g_autofree char *iso = f->date ? g_date_time_format(f->date, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+    expect_str(cases[i][0], iso, cases[i][1]);
+  }
+}
+
 /* Lines of one and two bytes at the very start of the text: trimming
  * them reads nothing before the text (ASan checks under make test). */
 static void test_short_lines(void **state)
@@ -319,6 +363,8 @@ int main(void)
     cmocka_unit_test(test_date_length),
     cmocka_unit_test(test_no_break_spaces),
     cmocka_unit_test(test_white_space_values),
+    cmocka_unit_test(test_from_values),
+    cmocka_unit_test(test_date_repairs),
     cmocka_unit_test(test_short_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

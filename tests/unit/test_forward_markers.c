@@ -204,6 +204,33 @@ static void test_block_continuations(void **state)
          FALSE);
 }
 
+/* Which blocks count: under a rule, a From with a Sent or a Subject;
+ * with no line above, a From and a Sent with a To or a Subject. */
+static void test_block_contents(void **state)
+{
+  static const char *const ruled[] = {
+    "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\n",
+    "From: Jane Doe <jane.doe@example.org>\nSubject: Phishing\n",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(ruled); i++) {
+    g_autofree char *body = g_strconcat("________________________________\n", ruled[i],
+                                        "\nText\n", NULL);
+    g_autoptr(IgForward) f = find_exact("FW: Phishing", body);
+    assert_non_null(f);
+    expect_str("from_addr", f->from_addr, "jane.doe@example.org");
+  }
+  g_autoptr(IgForward) g = find_exact("FW: Phishing",
+      "________________________________\nSent: 23 November 2026 09:14\n"
+      "Subject: Phishing\n\nText\n");
+  assert_null(g);
+
+  g_autoptr(IgForward) h = find_exact("FW: Phishing",
+      "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\nTo: IT\n\n"
+      "Text\n");
+  expect(h, "Jane Doe", "jane.doe@example.org", "2026-11-23T09:14:00Z", NULL, "Text", NULL, 1,
+         FALSE);
+}
+
 /* A From value that holds no plausible address is all name. */
 static void test_implausible_addresses(void **state)
 {
@@ -329,6 +356,7 @@ int main(void)
     cmocka_unit_test(test_dashed_markers),
     cmocka_unit_test(test_attributions),
     cmocka_unit_test(test_block_continuations),
+    cmocka_unit_test(test_block_contents),
     cmocka_unit_test(test_implausible_addresses),
     cmocka_unit_test(test_subject_prefixes),
     cmocka_unit_test(test_quoted_blank_lines),
