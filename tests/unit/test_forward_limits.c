@@ -329,6 +329,8 @@ static void test_date_repairs(void **state)
     { "Mon, 15 Jun 2026 09:14:05 CEST", "2026-06-15T07:14:05Z" },
     { "Mon, 15 Jun 2026 09:14:05 PDT", "2026-06-15T16:14:05Z" },
     { "Mon, 23 Nov 2026 09:14:05 XYZ", NULL },
+    { "Mon, 23 Nov 2026 09:14:05 GMT CET", NULL }, /* two zones contradict */
+    { "Mon, 23 Nov 2026 09:14:05 +00)00", NULL },  /* a ')' closing nothing stays */
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(IgForward) f = find_dated(cases[i][0]);

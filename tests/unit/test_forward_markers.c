@@ -197,6 +197,11 @@ static void test_block_continuations(void **state)
       "Subject: Your mailbox is almost\nfull\nFrom: jane.doe@example.org\n\nText\n");
   expect(k, NULL, "jane.doe@example.org", NULL, "Your mailbox is almost full", "Text", NULL,
          1, FALSE);
+  g_autoptr(IgForward) last = find_exact("Fwd: Phishing",
+      "-------- Forwarded Message --------\n"
+      "From: jane.doe@example.org\nSubject: Your mailbox is almost\nfull\nTo: it@example.org");
+  expect(last, NULL, "jane.doe@example.org", NULL, "Your mailbox is almost full", "", NULL, 1,
+         FALSE);
   g_autoptr(IgForward) m = find_exact("Fwd: Phishing",
       "-------- Forwarded Message --------\n"
       "From: jane.doe@example.org\nSubject: Your mailbox is almost\nfull");
@@ -235,7 +240,8 @@ static void test_block_contents(void **state)
 static void test_implausible_addresses(void **state)
 {
   static const char *const names[] = {
-    "jane.doe@", "@example.org", "jane@doe@example.org", "Help Desk (helpdesk@example.org)",
+    "jane.doe@", "@example.org", "jane@doe@example.org", "jane@@example.org",
+    "Help Desk (helpdesk@example.org)",
     "Jane Doe [mailtojane.doe@example.org]", /* Outlook's form has the colon */
   };
   for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
