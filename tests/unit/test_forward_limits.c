@@ -23,23 +23,6 @@
 #define NNBSP "\xe2\x80\xaf" /* U+202F NARROW NO-BREAK SPACE */
 #define BAD "\xef\xbf\xbd"   /* U+FFFD: a byte that is no UTF-8, made valid */
 
-/* forward_find() on a message with this subject and exactly this body. */
-static IgForward *find_exact(const char *subject, const char *body)
-{
-  g_autoptr(IgMail) mail = g_new0(IgMail, 1);
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
-  assert_non_null(tz); /* needs tzdata */
-  mail->subject = g_strdup(subject);
-  mail->body = g_strdup(body);
-  mail->attachments = g_ptr_array_new();
-  mail->files = g_ptr_array_new();
-  mail->embedded = g_ptr_array_new();
-  mail->skipped = g_ptr_array_new();
-  mail->x_loop = g_new0(char *, 1);
-  mail->received = g_new0(char *, 1);
-  return forward_find(mail, tz);
-}
-
 /* --- length limits --- */
 
 /* "-----Original Message-----" over a block of n key lines: From, Cc

@@ -17,23 +17,6 @@
 #include "parsers/mail.h"
 #include "tests/unit/forward_fixture.h"
 
-/* forward_find() on a message with this subject and exactly this body. */
-static IgForward *find_exact(const char *subject, const char *body)
-{
-  g_autoptr(IgMail) mail = g_new0(IgMail, 1);
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
-  assert_non_null(tz); /* needs tzdata */
-  mail->subject = g_strdup(subject);
-  mail->body = g_strdup(body);
-  mail->attachments = g_ptr_array_new();
-  mail->files = g_ptr_array_new();
-  mail->embedded = g_ptr_array_new();
-  mail->skipped = g_ptr_array_new();
-  mail->x_loop = g_new0(char *, 1);
-  mail->received = g_new0(char *, 1);
-  return forward_find(mail, tz);
-}
-
 #define BLOCK                                                                    \
   "From: Jane Doe <jane.doe@example.org>\nSent: 23 November 2026 09:14\nTo: IT\n" \
   "Subject: Phishing\n\nText\n"
