@@ -21,7 +21,13 @@ build with ASan+UBSan, as make test runs the unit tests: an overread or a
 leak a mutant causes is a bug make test catches.
 
 Survivors that cannot change behaviour are listed in
-tests/mutation-equivalent.txt and left out of the score.
+tests/mutation-equivalent.txt and left out of the score. An entry names a
+mutant by its exact key; failing that, by its file and text (`original ->
+mutant`) with the line number ignored, so that an edit above a listed line
+does not unlist it, but only when no other mutant of that file has the same
+text (an equivalent mutant must not hide a live twin elsewhere in the
+file). A full run lists the entries matched only that way, to have their
+line numbers updated, and those that match nothing.
 
 Python 3 standard library only. Run from anywhere: paths are relative to
 the source tree this file lives in.
@@ -60,7 +66,8 @@ CORE = [
 TESTS = {
     "parsers/form.c": r"^unit_(form|form_convert|limits|intake|mailout|report)$",
     "parsers/form_convert.c": r"^unit_(form_convert|form|limits|intake|mailout|report)$",
-    "parsers/forward.c": r"^unit_(forward|forward_chains|intake|mailout|report)$",
+    "parsers/forward.c":
+        r"^unit_(forward|forward_chains|forward_limits|forward_markers|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
 }
 ALL_UNIT = r"^unit_"
@@ -90,6 +97,10 @@ class Mutant:
 
     def key(self):
         return "%s:%d: %s -> %s" % (self.path, self.line, self.original, self.mutated)
+
+    def text(self):
+        """The key without its line number."""
+        return "%s: %s -> %s" % (self.path, self.original, self.mutated)
 
 
 def mask(text):
@@ -284,9 +295,34 @@ def read_equivalent():
     return entries
 
 
-def is_listed(mutant, entries):
+def is_listed(mutant, entries, counts):
+    """Whether an entry of tests/mutation-equivalent.txt names mutant: its
+    exact key, or else its file and text (`original -> mutant`) under
+    another line number, so an edit above a listed line does not unlist
+    it. The second only when that text is unique among the file's mutants
+    (counts, from text_counts): an equivalent mutant must not hide a live
+    twin elsewhere in the file."""
     key = mutant.key()
-    return any(e == key or e.startswith(key + " - ") for e in entries)
+    if any(e == key or e.startswith(key + " - ") for e in entries):
+        return True
+    text = mutant.text()
+    return counts.get(text, 0) == 1 and any(
+        t == text or t.startswith(text + " - ") for t in map(without_line, entries))
+
+
+def without_line(entry):
+    """An entry or key with its line number dropped: `file: original ->
+    mutant[ - why]`."""
+    return re.sub(r"^([^:\s]+):\d+: ", r"\1: ", entry, count=1)
+
+
+def text_counts(files, root):
+    """How many mutants of files have each text (Mutant.text)."""
+    counts = {}
+    for f in files:
+        for mu in mutants_of(f, root):
+            counts[mu.text()] = counts.get(mu.text(), 0) + 1
+    return counts
 
 
 # ---------------------------------------------------------------- builds
@@ -538,13 +574,14 @@ def report(files, plan, results, equivalent, seconds, snapshot):
           "survived", "equivalent", "stillborn", "score", "timeout"))
     survivors = []
     total_killed = total_scored = 0
+    counts = text_counts(files, snapshot)
     for f in files:
         ms = [mu for mu in plan if mu.path == f]
         killed = sum(results[mu] in ("killed", "timeout", "killed by a sanitizer")
                      for mu in ms)
         stillborn = sum(results[mu] == "stillborn" for mu in ms)
         surv = [mu for mu in ms if results[mu] == "survived"]
-        equiv = [mu for mu in surv if is_listed(mu, equivalent)]
+        equiv = [mu for mu in surv if is_listed(mu, equivalent, counts)]
         live = [mu for mu in surv if mu not in equiv]
         survivors.extend(live)
         scored = killed + len(live)
@@ -565,15 +602,24 @@ def report(files, plan, results, equivalent, seconds, snapshot):
               "tests/mutation-equivalent.txt with why):")
         for mu in survivors:
             print(mu.key())
+    # An entry matched only by its text is not stale, but its line number
+    # is: it is listed for updating.
     keys = {mu.key() for mu in plan}
-    stale = [e for e in equivalent
-             if e.split(" - ")[0].split(":")[0] in files
-             and not any(e == k or e.startswith(k + " - ") for k in keys)]
-    if stale and len(keys) == sum(len(mutants_of(f, snapshot)) for f in files):
-        print("\nEntries of tests/mutation-equivalent.txt that match no mutant "
-              "(line moved or code changed):")
-        for e in stale:
-            print(e)
+    texts = {mu.text() for mu in plan if counts.get(mu.text()) == 1}
+    ours = [e for e in equivalent if e.split(":")[0] in files
+            and not any(e == k or e.startswith(k + " - ") for k in keys)]
+    moved = [e for e in ours if any(without_line(e) == t or
+                                    without_line(e).startswith(t + " - ") for t in texts)]
+    stale = [e for e in ours if e not in moved]
+    if len(keys) == sum(counts.values()):
+        for title, entries in (("match no mutant (code changed, or the text is no "
+                                "longer unique in its file)", stale),
+                               ("match a mutant on another line (update the line "
+                                "number)", moved)):
+            if entries:
+                print("\nEntries of tests/mutation-equivalent.txt that %s:" % title)
+                for e in entries:
+                    print(e)
     print("\nmutate.py: %d mutants in %dm%02ds" % (len(plan), seconds // 60, seconds % 60))
     return 1 if survivors else 0
 

@@ -1,7 +1,8 @@
 /* forward_fixture.h - test helpers for the forward tests: forward_find()
- * on a raw message read by mail_parse(), as intake reads it, and the
- * fields of the forward found checked one by one. Include after cmocka.h.
- * Shared by test_forward.c and test_forward_chains.c. */
+ * on a raw message read by mail_parse(), as intake reads it, or on a body
+ * given byte for byte, and the fields of the forward found checked one by
+ * one. Include after cmocka.h. Shared by test_forward.c,
+ * test_forward_chains.c, test_forward_limits.c and test_forward_markers.c. */
 #ifndef IG_TEST_FORWARD_FIXTURE_H
 #define IG_TEST_FORWARD_FIXTURE_H
 
@@ -17,6 +18,24 @@ G_GNUC_UNUSED static IgForward *find_raw(const char *raw)
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
   assert_non_null(mail);
   assert_non_null(tz); /* needs tzdata */
+  return forward_find(mail, tz);
+}
+
+/* forward_find() on a message with this subject and exactly this body,
+ * built by hand: mail_parse would normalise the bytes under test. */
+G_GNUC_UNUSED static IgForward *find_exact(const char *subject, const char *body)
+{
+  g_autoptr(IgMail) mail = g_new0(IgMail, 1);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
+  assert_non_null(tz); /* needs tzdata */
+  mail->subject = g_strdup(subject);
+  mail->body = g_strdup(body);
+  mail->attachments = g_ptr_array_new();
+  mail->files = g_ptr_array_new();
+  mail->embedded = g_ptr_array_new();
+  mail->skipped = g_ptr_array_new();
+  mail->x_loop = g_new0(char *, 1);
+  mail->received = g_new0(char *, 1);
   return forward_find(mail, tz);
 }
 

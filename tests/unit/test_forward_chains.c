@@ -2,7 +2,8 @@
  * of forwards: nested inline forwards (the innermost wins), a forwarded
  * reply whose history is not another forward, every level of a chain
  * kept, attached message/rfc822 originals, forwards inside them and
- * attached messages inside attached ones. Each message is a raw string
+ * attached messages inside attached ones, read receipts and nesting
+ * beyond the depth bound. Each message is a raw string
  * read by mail_parse, as intake reads it. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -225,6 +226,54 @@ static void test_attached_in_attached(void **state)
          "Forwarded as attachment.", 2, TRUE);
 }
 
+/* A read receipt carries the message it reports on: not a forward. */
+static void test_read_receipt_is_not_forward(void **state)
+{
+  g_autoptr(IgForward) f = find_raw(
+      "From: jane.doe@example.org\nSubject: Read: Phishing\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=disposition-notification; "
+      "boundary=\"r\"\n\n"
+      "--r\nContent-Type: text/plain\n\nYour message was read.\n"
+      "--r\nContent-Type: message/disposition-notification\n\n"
+      "Disposition: manual-action/MDN-sent-manually; displayed\n"
+      "--r\nContent-Type: message/rfc822\n\nFrom: helpdesk@example.org\n"
+      "Subject: Phishing\n\nbody\n--r--\n");
+  assert_null(f);
+}
+
+/* A message of this subject with one attached message, or none. */
+static IgMail *mail_around(char *subject, IgMail *attached)
+{
+  IgMail *m = g_new0(IgMail, 1);
+  m->subject = subject;
+  m->from_addr = g_strdup_printf("sender@%s.example", subject);
+  m->body = g_strdup("");
+  m->attachments = g_ptr_array_new();
+  m->files = g_ptr_array_new();
+  m->embedded = g_ptr_array_new_with_free_func((GDestroyNotify)mail_free);
+  m->skipped = g_ptr_array_new();
+  m->x_loop = g_new0(char *, 1);
+  m->received = g_new0(char *, 1);
+  if (attached)
+    g_ptr_array_add(m->embedded, attached);
+  return m;
+}
+
+/* Attached messages nested deeper than any real forward (mail_parse
+ * reads eight; a caller may build more): eight levels are unwrapped. */
+static void test_attached_depth(void **state)
+{
+  IgMail *inner = NULL;
+  for (int i = 11; i >= 0; i--)
+    inner = mail_around(g_strdup_printf("m%d", i), inner);
+  g_autoptr(IgMail) top = inner;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc();
+  g_autoptr(IgForward) f = forward_find(top, tz);
+  assert_non_null(f);
+  assert_int_equal(f->depth, 8);
+  expect_str("innermost", f->from_addr, "sender@m8.example");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -236,6 +285,8 @@ int main(void)
     cmocka_unit_test(test_chain_levels),
     cmocka_unit_test(test_attached_level_mail),
     cmocka_unit_test(test_attached_in_attached),
+    cmocka_unit_test(test_read_receipt_is_not_forward),
+    cmocka_unit_test(test_attached_depth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
