@@ -273,13 +273,23 @@ static void test_category_near_miss_note(void **state)
   g_autofree char *notes = events_of(f, ref, "note");
   assert_string_equal(notes, "alice@x.gov.uk: user clicked nothing; mail purged.\n");
 
+  /* A value the incident already has is confirmed as unchanged, and no
+   * change is audited. */
+  item = reply(f, "alice@x.gov.uk", ref, "", "Impact: low\nNear-miss: yes\n");
+  intake_item_clear(&item);
+  g_autoptr(GString) same = g_string_new(NULL);
+  g_free(drain_outbox(f, "confirmation", same));
+  expect_contains(same->str, "impact: low (unchanged)");
+  expect_contains(same->str, "near miss: yes (unchanged)");
+  g_autofree char *still = events_of(f, ref, "changed");
+  assert_string_equal(still, changed);
+
   item = reply(f, "alice@x.gov.uk", ref, "", "Status: rejected\nNote: a simulation.\n");
   intake_item_clear(&item);
   g_autoptr(IgIncident) rejected = get(f, ref);
   assert_string_equal(rejected->status, "rejected");
   g_autofree char *mails = drain_outbox(f, NULL, NULL);
-  assert_string_equal(mails, "confirmation>alice@x.gov.uk\nconfirmation>alice@x.gov.uk\n"
-                             "status_changed>jane@x.gov.uk\n");
+  assert_string_equal(mails, "confirmation>alice@x.gov.uk\nstatus_changed>jane@x.gov.uk\n");
   expect_verifies(f);
 }
 
