@@ -35,7 +35,11 @@ static gboolean put(Bundle *b, const char *name, const void *data, gsize len, GE
     left -= ok ? (gsize)n : 0;
   }
   int saved = errno;
-  if (fd >= 0 && (fsync(fd) != 0 || close(fd) != 0) && ok) {
+  if (ok && fsync(fd) != 0) {
+    saved = errno;
+    ok = FALSE;
+  }
+  if (fd >= 0 && close(fd) != 0 && ok) {
     saved = errno;
     ok = FALSE;
   }
