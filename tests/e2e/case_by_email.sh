@@ -178,4 +178,9 @@ rc=0
 "$IG" export INC-2026-000001 "$WORK/bundle" 2> "$WORK/export.err" || rc=$?
 expect_eq "export refuses a non-empty directory" "$rc" 1
 grep -q "is not empty" "$WORK/export.err" && ok "and says so" || fail "$(cat "$WORK/export.err")"
+rc=0
+"$IG" export INC-2026-000099 "$WORK/none" 2> "$WORK/export.err" || rc=$?
+expect_eq "export of no such incident" "$rc:$(cat "$WORK/export.err")" \
+  "1:incident-gateway: export: no incident INC-2026-000099"
+[ ! -e "$WORK/none" ] && ok "and makes no directory" || fail "a directory was made"
 finish
