@@ -330,9 +330,13 @@ static gboolean tell_ost(IgCaseMsg *m, const IgIncident *inc, gint64 row, GError
   case_var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
   case_var_capped(vars, "earlier", earlier, NOTICE_TEXT_MAX);
   gboolean changed = FALSE;
-  return case_notify_ost(m, inc->id, inc->reference, "correspondence", vars, error) &&
-         store_set_deadline_state(m->ctx->store, inc->id, "correspondence_notice", "done",
-                                  &changed, error);
+  if (!case_notify_ost(m, inc->id, inc->reference, "correspondence", vars, error) ||
+      !store_set_deadline_state(m->ctx->store, inc->id, "correspondence_notice", "done",
+                                &changed, error))
+    return FALSE;
+  /* Every change of the incident's state has its event (store_seal.c). */
+  return !changed || case_event(m, inc->id, "gateway", "correspondence_sent",
+                                "held correspondence passed on to OST with this mail", error);
 }
 
 static gboolean from_outside(IgCaseMsg *m, gint64 incident_id, GError **error)

@@ -293,6 +293,58 @@ static void test_category_near_miss_note(void **state)
   expect_verifies(f);
 }
 
+/* The status settles the deadlines: looked at, triage is done; closed,
+ * the form reminders stop; while open they stay. An hour to the second
+ * after OST's last notice, correspondence is passed on at once. */
+static void test_status_settles_deadlines(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest_one(f, "From: jane@x.gov.uk\nSubject: Odd mail\nMessage-ID: <o@x>\n\n"
+                                    "Impact: low\nDescription: an odd mail.\n");
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_free(drain_outbox(f, NULL, NULL));
+  item = reply(f, "alice@x.gov.uk", ref, "", "Status: investigating\n");
+  intake_item_clear(&item);
+  g_autofree char *triage = deadline_state(f, ref, "triage");
+  g_autofree char *open = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(triage, "done");
+  assert_string_equal(open, "pending");
+  item = reply(f, "alice@x.gov.uk", ref, "", "Status: closed\n");
+  intake_item_clear(&item);
+  g_autofree char *closed = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(closed, "cancelled");
+  g_autofree char *ended = events_of(f, ref, "deadline_ended");
+  assert_string_equal(ended, "gateway: triage done: status investigating\n"
+                             "gateway: form_reminder cancelled: status closed\n");
+
+  g_free(drain_outbox(f, NULL, NULL));
+  item = reply(f, "a@example.org", ref, "", "First.\n");
+  intake_item_clear(&item);
+  const int seconds[] = { 59 * 60 + 59, 60 * 60 };
+  const char *const want[] = { "correspondence>ost@x.gov.uk\n",
+                               "correspondence>ost@x.gov.uk\ncorrespondence>ost@x.gov.uk\n" };
+  for (gsize i = 0; i < G_N_ELEMENTS(seconds); i++) {
+    g_autoptr(GDateTime) ten = g_date_time_new_utc(2026, 11, 23, 10, 0, 0);
+    g_date_time_unref(f->now);
+    f->now = g_date_time_add_seconds(ten, seconds[i]);
+    f->ctx.now = f->now;
+    g_autofree char *from = g_strdup_printf("b%zu@example.org", i);
+    item = reply(f, from, ref, "", "Later.\n");
+    intake_item_clear(&item);
+    GString *got = g_string_new(NULL);
+    g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, NULL);
+    for (guint j = rows->len; j-- > 0;) {
+      const IgOutboxRec *r = g_ptr_array_index(rows, j);
+      if (strcmp(r->template_name, "correspondence") == 0)
+        g_string_append_printf(got, "%s>%s\n", r->template_name, r->to);
+    }
+    g_autofree char *sent = g_string_free(got, FALSE);
+    assert_string_equal(sent, want[i]);
+  }
+  expect_verifies(f);
+}
+
 /* Raised impact and personal data fire the rules not yet fired, once;
  * a management report falls due. */
 static void test_raised_impact_fires_rules(void **state)
@@ -499,6 +551,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rejected_and_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown(test_category_near_miss_note, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_status_settles_deadlines, setup, teardown),
     cmocka_unit_test_setup_teardown(test_raised_impact_fires_rules, setup, teardown),
     cmocka_unit_test_setup_teardown(test_quoted_commands_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(test_failed_authentication, setup_exchange, teardown),
