@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every unit test binary of a build under valgrind's memcheck: any
 # invalid read or write, use of uninitialised memory or definite leak fails.
+# Binaries run side by side, one per core (VALGRIND_JOBS to change it).
 # Usage: tests/unit/valgrind.sh BUILD_DIR
 set -uo pipefail
 build=${1:?usage: valgrind.sh BUILD_DIR}
@@ -8,12 +9,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 export IG_SOURCE_DIR=${IG_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 # GLib's slice allocator and cached type data look like leaks otherwise.
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
+export here
 
-failed=()
-for t in "$build"/test_*; do
-  [ -x "$t" ] || continue
+# run_one BINARY - prints "valgrind: NAME clean" or "... FAILED (see LOG)".
+run_one() {
+  local t=$1 name log
   name=$(basename "$t")
-  log="$build/valgrind-$name.log"
+  log="$(dirname "$t")/valgrind-$name.log"
   if valgrind --quiet --error-exitcode=99 --leak-check=full \
        --errors-for-leak-kinds=definite --show-leak-kinds=definite \
        --suppressions="$here/valgrind.supp" --log-file="$log" \
@@ -21,7 +23,12 @@ for t in "$build"/test_*; do
     echo "valgrind: $name clean"
   else
     echo "valgrind: $name FAILED (see $log)"
-    failed+=("$name")
   fi
-done
-[ ${#failed[@]} -eq 0 ] || { echo "valgrind found errors in: ${failed[*]}" >&2; exit 1; }
+}
+export -f run_one
+
+results=$(for t in "$build"/test_*; do [ -x "$t" ] && echo "$t"; done |
+          xargs -P "${VALGRIND_JOBS:-$(nproc)}" -n 1 bash -c 'run_one "$0"' | sort)
+echo "$results"
+failed=$(echo "$results" | sed -n 's/^valgrind: \(.*\) FAILED.*/\1/p' | tr '\n' ' ')
+[ -z "$failed" ] || { echo "valgrind found errors in: $failed" >&2; exit 1; }
