@@ -76,7 +76,7 @@ ALL_UNIT = r"^unit_"
 FIRST = {
     "gateway/case_command.c": "unit_case_reply",
     "gateway/case_reply.c": "unit_case_reply",
-    "gateway/store_seal.c": "unit_store",
+    "gateway/store_seal.c": "unit_store_verify",
 }
 
 # Targets a mutant build needs: the unit test programs (they link ig_core).

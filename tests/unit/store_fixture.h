@@ -209,4 +209,15 @@ G_GNUC_UNUSED static gboolean seen(Fixture *f, const char *sha, const char *mess
   return result;
 }
 
+G_GNUC_UNUSED static void expect_verify_fails(Fixture *f, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  IgVerifyCounts n;
+  assert_false(store_verify(f->store, &n, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_INTEGRITY));
+  if (!strstr(error->message, needle))
+    print_error("\"%s\" not in \"%s\"\n", needle, error->message);
+  assert_non_null(strstr(error->message, needle));
+}
+
 #endif

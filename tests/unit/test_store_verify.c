@@ -1,0 +1,221 @@
+/* test_store_verify.c - unit tests for store_verify(): the audit chain
+ * against tampering done behind the store's back with raw SQLite (an
+ * edited, deleted, swapped or rehashed event, a truncated chain) and what
+ * the chain vouches for beyond its events (raw messages and their
+ * SHA-256, deleted messages, incident fields, deadlines, rules). Every
+ * test runs on a fresh store in a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/store_fixture.h"
+
+/* Three events and two messages; verify must pass on it. */
+static void populate_and_verify(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_event(f, inc, "created", "from the form");
+  add_event(f, inc, "notified", "ost@justice.gov.uk");
+  add_event(f, 0, "security", "failed authentication");
+  put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
+  put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events, 5); /* three, and one recording each message */
+  assert_int_equal(n.messages, 2);
+  assert_int_equal(n.incidents, 1);
+}
+
+/* The SHA-256 of "Subject: a\n\nforged\n". */
+#define FORGED_SHA "f5b884718c0bcd782a8091007d7c5efac4fa01a3ecaf83f29ec88ca70d2abad6"
+
+static void test_verify_good_then_changed_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "UPDATE events SET detail = 'x' WHERE id = 2"));
+  expect_verify_fails(f, "event 2");
+}
+
+static void test_verify_deleted_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = 2"));
+  expect_verify_fails(f, "event 2");
+}
+
+/* Removing the newest events leaves a chain that is intact but short. */
+static void test_verify_deleted_newest_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = (SELECT max(id) FROM events)"));
+  expect_verify_fails(f, "events were removed");
+}
+
+static void test_verify_changed_raw_message(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "UPDATE messages SET raw = CAST('Subject: a\n\nforged\n' AS BLOB)"
+                " WHERE id = 1"));
+  expect_verify_fails(f, "message 1");
+}
+
+/* The chain vouches for what lies outside it: a raw message replaced
+ * together with its SHA-256, a stored message deleted, an incident's
+ * fields, deadlines or rules edited in the file, an incident deleted. */
+static void test_verify_what_the_chain_covers(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "UPDATE messages SET raw = CAST('Subject: a\n\nforged\n' AS BLOB),"
+      " sha256 = '" FORGED_SHA "' WHERE id = 1", "message 1 is not the message its audit" },
+    { "DELETE FROM messages WHERE id = 2", "message 2 recorded by the audit chain was deleted" },
+    { "UPDATE incidents SET impact = 'high'", "incident 1 was changed" },
+    { "UPDATE incidents SET status = 'closed', updated_at = '2026-01-02T00:00:00Z'",
+      "incident 1 was changed" },
+    { "UPDATE deadlines SET state = 'done'", "incident 1 was changed" },
+    { "DELETE FROM deadlines", "incident 1 was changed" },
+    { "DELETE FROM rules_fired", "incident 1 was changed" },
+    { "UPDATE messages SET incident_id = NULL WHERE id = 1", "incident 1 was changed" },
+    { "INSERT INTO incidents(reference, status, via, source, received_at, created_at,"
+      " updated_at) VALUES('INC-2026-000009', 'new', 'direct', 'form', '" T0 "', '" T0 "',"
+      " '" T0 "')", "incident 2 was not recorded by any audit event" },
+    { "PRAGMA foreign_keys = OFF; DELETE FROM incidents",
+      "incident 1 named by the audit chain was deleted" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    g_autoptr(GError) error = NULL;
+    gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+    add_event(f, inc, "created", "from the form");
+    gboolean first = FALSE;
+    check(store_fire_rule(f->store, inc, "ost", T0, &first, &error), error);
+    check(store_add_deadline(f->store, inc, "triage", T0, &error), error);
+    add_event(f, inc, "deadline_set", "triage");
+    put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
+    put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
+    IgVerifyCounts n;
+    check(store_verify(f->store, &n, &error), error);
+    g_auto(GStrv) statements = g_strsplit(cases[c].change, ";", -1);
+    for (char **one = statements; *one; one++)
+      g_free(sql(f, *one));
+    expect_verify_fails(f, cases[c].needle);
+    teardown(&fresh);
+  }
+}
+
+/* The newest events deleted and the head rewritten to the new end: the
+ * chain is intact and short, and what those events recorded (a message,
+ * a change to an incident) is left unaccounted for. */
+static void test_verify_truncated_chain_with_head_rewritten(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  g_free(sql(f, "UPDATE audit_head SET last_id = 4,"
+                " hash = (SELECT hash FROM events WHERE id = 4)"));
+  expect_verify_fails(f, "stored message 2 was not recorded by any audit event");
+
+  g_free(sql(f, "DELETE FROM messages WHERE id = 2"));
+  check(store_add_deadline(f->store, 1, "triage", T0, &error), error);
+  add_event(f, 1, "deadline_set", "triage");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  g_free(sql(f, "UPDATE audit_head SET last_id = 4,"
+                " hash = (SELECT hash FROM events WHERE id = 4)"));
+  expect_verify_fails(f, "incident 1 was changed");
+}
+
+/* Every column of an event is under its hash: changing any one of them
+ * in the file, or swapping two events, fails verification at that event. */
+static void test_verify_every_event_column(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "UPDATE events SET at = '2026-01-01T10:00:01Z' WHERE id = 2", "event 2" },
+    { "UPDATE events SET actor = actor || 'x' WHERE id = 2", "event 2" },
+    { "UPDATE events SET type = 'closed' WHERE id = 2", "event 2" },
+    { "UPDATE events SET detail = detail || ' ' WHERE id = 2", "event 2" },
+    { "UPDATE events SET incident_id = NULL WHERE id = 2", "event 2" },
+    { "UPDATE events SET incident_id = 1 WHERE id = 3", "event 3" },
+    { "UPDATE events SET prev_hash = (SELECT hash FROM events WHERE id = 2)"
+      " WHERE id = 2", "event 2" },
+    { "UPDATE events SET hash = (SELECT prev_hash FROM events WHERE id = 3)"
+      " WHERE id = 3", "event 3" },
+    /* Two events trade places, their ids swapped through a free one. */
+    { "UPDATE events SET id = -1 WHERE id = 1;"
+      "UPDATE events SET id = 1 WHERE id = 2;"
+      "UPDATE events SET id = 2 WHERE id = -1", "event 1" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_auto(GStrv) statements = g_strsplit(cases[c].change, ";", -1);
+    for (char **one = statements; *one; one++)
+      g_free(sql(f, *one));
+    g_autofree char *changed = sql(f, "SELECT count(*) FROM events");
+    assert_string_equal(changed, "5");
+    expect_verify_fails(f, cases[c].needle);
+    teardown(&fresh);
+  }
+}
+
+/* An event rewritten with its own hash recomputed, and the next event's
+ * link patched to match, still fails: each hash covers the one before,
+ * so the whole rest of the chain would have to be rewritten. */
+static void test_verify_rehashed_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 2");
+  g_autofree char *seal = sql(f, "SELECT state FROM events WHERE id = 2");
+  g_autofree char *text = g_strdup_printf("%s\n2\n1\n" T0 "\ngateway\nnotified\n"
+                                          "attacker@example.org\n0\n\n%s", prev, seal);
+  g_autofree char *forged = hash_sha256_hex(text, strlen(text));
+  g_autofree char *update = g_strdup_printf(
+      "UPDATE events SET detail = 'attacker@example.org', hash = '%s' WHERE id = 2",
+      forged);
+  g_free(sql(f, update));
+  g_autofree char *link = g_strdup_printf(
+      "UPDATE events SET prev_hash = '%s' WHERE id = 3", forged);
+  g_free(sql(f, link));
+  expect_verify_fails(f, "event 3");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    T(test_verify_good_then_changed_event),
+    T(test_verify_deleted_event),
+    T(test_verify_deleted_newest_event),
+    T(test_verify_changed_raw_message),
+    cmocka_unit_test(test_verify_what_the_chain_covers),
+    T(test_verify_truncated_chain_with_head_rewritten),
+    cmocka_unit_test(test_verify_every_event_column),
+    T(test_verify_rehashed_event),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
