@@ -453,14 +453,6 @@ gboolean store_begin(IgStore *store, GError **error)
   return store->in_txn;
 }
 
-gboolean store_commit(IgStore *store, GError **error)
-{
-  if (txn_lost(store, error) || !exec(store, "COMMIT", error))
-    return FALSE;
-  store->in_txn = FALSE;
-  return TRUE;
-}
-
 void store_rollback(IgStore *store)
 {
   store->head_known = FALSE;
@@ -468,6 +460,18 @@ void store_rollback(IgStore *store)
   store->in_txn = FALSE;
   if (!sqlite3_get_autocommit(store->db))
     exec(store, "ROLLBACK", NULL);
+}
+
+gboolean store_commit(IgStore *store, GError **error)
+{
+  if (txn_lost(store, error) || !exec(store, "COMMIT", error)) {
+    /* A COMMIT that fails (busy, interrupted, I/O) leaves the transaction
+     * open; rolled back here, no caller can leave the next BEGIN failing. */
+    store_rollback(store);
+    return FALSE;
+  }
+  store->in_txn = FALSE;
+  return TRUE;
 }
 
 gboolean store_savepoint(IgStore *store, GError **error)

@@ -33,7 +33,8 @@ void store_unlock_service(IgStoreLock *lock);
 
 /* When a statement fails because the disk is full or on an I/O error,
  * the database may have rolled the whole transaction back; every later
- * call in it then fails with that first cause. */
+ * call in it then fails with that first cause. A failed store_commit()
+ * has rolled the transaction back. */
 gboolean store_begin(IgStore *store, GError **error);
 gboolean store_commit(IgStore *store, GError **error);
 void store_rollback(IgStore *store);

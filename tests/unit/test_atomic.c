@@ -2,13 +2,14 @@
  * nothing is lost, nothing is half-recorded). For each kind of mail (a new
  * report that tells stakeholders and has a value that cannot be read, a
  * reported phish with evidence, a reply, an OST member's commands applied,
- * refused, and forged, a bounce of our acknowledgement,
- * an oversized message) a first run logs every write intake makes to the
- * store. Then, for each of those writes in
- * turn, a fresh store refuses that one write (a SQLite trigger stands in
- * for the fault, no mocks): the message must fail with the store's error,
- * leave every table as it was, and when offered again be recorded exactly
- * as in the first run.
+ * refused, forged, rejecting a duplicate, and raising impact, a bounce of
+ * our acknowledgement, an oversized message) a first run logs every write
+ * intake makes to the store. Then, for each of those writes in turn, a
+ * fresh store refuses that one write (a SQLite trigger stands in for the
+ * fault, no mocks); and likewise each statement prepared, and each
+ * statement run: the message must fail with the store's error, leave
+ * every table as it was, and when offered again be recorded exactly as in
+ * the first run.
  * A step whose failure is ignored, or that writes outside the message's
  * savepoint, fails this test. */
 #include <setjmp.h>
@@ -30,9 +31,10 @@
 
 /* A reply of OST member Carl to the report's incident: body, and whether
  * Exchange marked it as from inside the organisation. */
-#define OST_REPLY(internal, id, body) \
+#define OST_REPLY(internal, id, body) OST_REPLY_TO("000001", internal, id, body)
+#define OST_REPLY_TO(ref, internal, id, body) \
   "From: Carl Ode <carl@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
-  "Subject: RE: [INC-2026-000001] Laptop stolen with case files\n" \
+  "Subject: RE: [INC-2026-" ref "] Laptop stolen with case files\n" \
   "Message-ID: <" id "@justice.gov.uk>\n" \
   internal "\n" body
 
@@ -44,6 +46,11 @@
   "Impact: high\nPersonal data involved: yes\nCategory: lost-or-stolen-equipment\n" \
   "Date and time of incident: last week sometime\n" \
   "Description: my laptop with case files on 40 people was stolen from my car.\n"
+
+#define SECOND \
+  "From: Dan Ray <dan.ray@justice.gov.uk>\nTo: security@justice.gov.uk\n" \
+  "Subject: Laptop stolen with case files\nMessage-ID: <s1@justice.gov.uk>\n\n" \
+  "Impact: low\nDescription: the same theft, reported by a colleague.\n"
 
 static const char *const scenarios[][2] = {
   { "new report", REPORT },
@@ -69,6 +76,14 @@ static const char *const scenarios[][2] = {
                                  "Status: closed\nOwner: nobody at all\n"
                                  "Duplicate-of: INC-2026-000099\n") },
   { "forged command", OST_REPLY("", "c3", "Status: closed\n") },
+  { "closed without report", OST_REPLY("X-MS-Exchange-Organization-AuthAs: Internal\n", "c6",
+                                       "Status: closed\n") },
+  /* These two are about a second, low impact incident (SECOND). */
+  { "duplicate command", OST_REPLY_TO("000002", "X-MS-Exchange-Organization-AuthAs: Internal\n",
+                                      "c4", "Status: rejected - reported twice\n"
+                                      "Duplicate-of: INC-2026-000001\n") },
+  { "raised impact", OST_REPLY_TO("000002", "X-MS-Exchange-Organization-AuthAs: Internal\n",
+                                  "c5", "Impact: medium\n") },
   { "bounce", NULL },   /* made from the acknowledgement's Message-ID */
   { "oversized", NULL },
   { "truncated", NULL },   /* more attached messages than are read */
@@ -211,6 +226,8 @@ static Fixture *prepare(gsize s, char **raw)
   }
   assert_int_equal(ingest(f, REPORT, NULL), IG_INTAKE_NEW);
   g_autofree char *ack = rows(f, "SELECT message_id FROM outbox WHERE template = 'ack'");
+  if (strstr(scenarios[s][1] ? scenarios[s][1] : "", "[INC-2026-000002]"))
+    assert_int_equal(ingest(f, SECOND, NULL), IG_INTAKE_NEW);
   drain(f);
   if (scenarios[s][1]) {
     *raw = g_strdup(scenarios[s][1]);
@@ -323,9 +340,14 @@ static void assert_refused_cleanly(Fixture *f, const FirstRun *run, const char *
     print_error("%s, %s: outcome %s (%s)\n", run->scenario, what, intake_outcome_name(got),
                 error ? error : "no error");
   assert_int_equal(got, IG_INTAKE_FAILED);
-  assert_non_null(strstr(error, cause));
+  if (!strstr(error, cause))
+    fail_msg("%s, %s: \"%s\" is not the store's error (%s)", run->scenario, what, error, cause);
   assert_same_store(after, run->before, "after the refusal");
-  assert_int_equal(ingest(f, run->raw, NULL), run->want);
+  g_autofree char *why = NULL;
+  IgIntakeOutcome second = ingest(f, run->raw, &why);
+  if (second != run->want)
+    fail_msg("%s, %s: offered again: %s (%s), not %s", run->scenario, what,
+             intake_outcome_name(second), why ? why : "no error", intake_outcome_name(run->want));
   g_autofree char *again = snapshot(f);
   assert_same_store(again, run->whole, "offered again");
 }
@@ -339,8 +361,10 @@ static void test_each_write_all_or_nothing(void **state)
     sqlite3 *start = save(f);
     g_autofree char *before = snapshot(f);
     log_writes(f);
-    IgIntakeOutcome want = ingest(f, raw, NULL);
-    assert_int_not_equal(want, IG_INTAKE_FAILED);
+    g_autofree char *why = NULL;
+    IgIntakeOutcome want = ingest(f, raw, &why);
+    if (want == IG_INTAKE_FAILED)
+      fail_msg("%s: %s", scenarios[s][0], why);
     g_autofree char *writes = rows(f, "SELECT tbl, op, what FROM temp.writes"
                                       " ORDER BY tbl, op, what");
     g_autofree char *whole = snapshot(f);
@@ -351,6 +375,8 @@ static void test_each_write_all_or_nothing(void **state)
     static const char *const marks[][2] = {
       { "new report", "what=unreadable_value|" }, { "command", "what=status_changed|" },
       { "refused command", "what=commands_refused|" }, { "forged command", "what=security|" },
+      { "closed without report", "what=commands_refused|" },
+      { "duplicate command", "what=duplicate|" }, { "raised impact", "what=management_report|" },
     };
     for (gsize m = 0; m < G_N_ELEMENTS(marks); m++)
       if (strcmp(scenarios[s][0], marks[m][0]) == 0 && !strstr(writes, marks[m][1]))
@@ -435,11 +461,91 @@ static void test_each_statement_all_or_nothing(void **state)
   }
 }
 
+/* Counts the statements run, each time one starts (a cached statement
+ * as often as it runs), and interrupts the fail_at-th through the progress
+ * handler, which SQLite calls only where a statement can stop; a
+ * statement with no such point (SAVEPOINT, RELEASE) cannot be failed this
+ * way, and `interrupted` says whether the fault landed. A failed rollback
+ * is the one fault the store cannot mend in-process, so rollbacks run. */
+typedef struct {
+  int seen, fail_at;
+  gboolean interrupted;
+} Runs;
+
+static int count_runs(unsigned type, void *data, void *stmt, void *sql)
+{
+  Runs *r = data;
+  (void)stmt;
+  if (type == SQLITE_TRACE_STMT && !g_str_has_prefix(sql, "ROLLBACK"))
+    r->seen++;
+  return 0;
+}
+
+static int interrupt_run(void *data)
+{
+  Runs *r = data;
+  if (r->seen != r->fail_at || r->interrupted)
+    return 0;
+  r->interrupted = TRUE;
+  return 1;
+}
+
+/* The same for every statement run: a lookup made first for one purpose
+ * and again, from the cache, for another fails at each of its uses.
+ * IG_FAULT_STRIDE=k (valgrind.sh sets it) tries every k-th run only, a
+ * different residue for each scenario. */
+static void test_each_run_all_or_nothing(void **state)
+{
+  (void)state;
+  const char *env = g_getenv("IG_FAULT_STRIDE");
+  int stride = env ? MAX(1, atoi(env)) : 1;
+  for (gsize s = 0; s < G_N_ELEMENTS(scenarios); s++) {
+    g_autofree char *raw = NULL;
+    Fixture *f = prepare(s, &raw);
+    sqlite3 *start = save(f);
+    g_autofree char *before = snapshot(f);
+    IgIntakeOutcome want = ingest(f, raw, NULL);
+    g_autofree char *whole = snapshot(f);
+    FirstRun run = { scenarios[s][0], raw, before, whole, want };
+    int n = 1 + (int)s % stride, landed = 0, tried = 0;
+    for (;; n += stride, tried++) {
+      restore(f, start);
+      Runs runs = { 0, n, FALSE };
+      sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_runs, &runs);
+      sqlite3_progress_handler(f->store->db, 1, interrupt_run, &runs);
+      g_autofree char *error = NULL;
+      IgIntakeOutcome got = ingest(f, raw, &error);
+      sqlite3_progress_handler(f->store->db, 0, NULL, NULL);
+      sqlite3_trace_v2(f->store->db, 0, NULL, NULL);
+      if (runs.seen < n) {
+        assert_int_equal(got, want);
+        break;
+      }
+      if (!runs.interrupted) {
+        restore(f, start);
+        continue;
+      }
+      landed++;
+      /* restore() changed the schema cookie, so a cached statement is
+       * prepared again on its first run, and a fault there reads so. */
+      const char *cause = error && strstr(error, "schema has changed") ? "schema has changed"
+                                                                       : "interrupted";
+      g_autofree char *refused = g_strdup_printf("run %d interrupted", n);
+      assert_refused_cleanly(f, &run, refused, got, error, cause);
+    }
+    if (landed * stride < 10 || landed * 2 < tried)
+      fail_msg("%s: %d of %d runs interrupted", scenarios[s][0], landed, tried);
+    sqlite3_close(start);
+    intake_fixture_free(f);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_each_write_all_or_nothing),
     cmocka_unit_test(test_each_statement_all_or_nothing),
+    cmocka_unit_test(test_each_run_all_or_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -544,6 +544,87 @@ static void test_correspondence_gathered_hourly(void **state)
   expect_verifies(f);
 }
 
+/* Rejected, a medium incident owes no management report: every deadline
+ * still open ends. */
+static void test_rejected_ends_report_deadline(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "medium", "");
+  g_autofree char *due = deadline_state(f, ref, "management_report");
+  assert_string_equal(due, "pending");
+  IgIntakeItem item = reply(f, "alice@x.gov.uk", ref, "",
+                            "Status: rejected - a drill, announced last week\n");
+  intake_item_clear(&item);
+  g_autofree char *ended = deadline_state(f, ref, "management_report");
+  assert_string_equal(ended, "cancelled");
+  g_autofree char *events = events_of(f, ref, "deadline_ended");
+  expect_contains(events, "management_report cancelled: status rejected");
+  expect_verifies(f);
+}
+
+/* A confirmation is not threaded under a Message-ID too long to be real
+ * (over 200 characters); one of 200 is. */
+static void test_confirmation_thread_bounded(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f, "low", "");
+  const gsize lengths[] = { 201, 200 };
+  for (gsize i = 0; i < G_N_ELEMENTS(lengths); i++) {
+    g_autofree char *local = g_strnfill(lengths[i] - strlen("@x"), 'i');
+    g_autofree char *raw = g_strdup_printf(
+        "From: alice@x.gov.uk\nSubject: RE: [%s] Lost laptop\nMessage-ID: <%s@x>\n\n"
+        "Status: %s\n", ref, local, i ? "contained" : "investigating");
+    IgIntakeItem item = ingest_one(f, raw);
+    intake_item_clear(&item);
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(drain_outbox(f, "confirmation", body));
+    g_autofree char *threaded = g_strdup_printf("In-Reply-To: <%s@x>\n", local);
+    expect_contains(body->str, i ? threaded : "In-Reply-To: <none>\nReferences:\n");
+  }
+}
+
+static void set_now(Fixture *f, int hour, int minute)
+{
+  g_date_time_unref(f->now);
+  f->now = g_date_time_new_utc(2026, 11, 23, hour, minute, 0);
+  f->ctx.now = f->now;
+}
+
+/* OST's hourly notice of correspondence lists each mail on one line, cut
+ * at 300 characters, whatever the length of its subject. */
+static void test_correspondence_line_bounded(void **state)
+{
+  Fixture *f = *state;
+  const gsize lengths[] = { 300, 301 };
+  for (gsize i = 0; i < G_N_ELEMENTS(lengths); i++) {
+    set_now(f, 10 + 2 * (int)i, 0);
+    g_autofree char *ref = open_report(f, "low", "");
+    IgIntakeItem item = reply(f, "s@example.org", ref, "", "Who is this?\n");
+    intake_item_clear(&item);
+    set_now(f, 10 + 2 * (int)i, 5);
+    g_autofree char *head = g_strdup_printf("%s, s@example.org: RE: [%s] ",
+                                            i ? "2026-11-23T12:05:00Z" : "2026-11-23T10:05:00Z",
+                                            ref);
+    g_autofree char *tail = g_strnfill(lengths[i] - strlen(head), 'y');
+    g_autofree char *raw = g_strdup_printf("From: s@example.org\nSubject: RE: [%s] %s\n"
+                                           "Message-ID: <s%zu@example.org>\n\nHello?\n",
+                                           ref, tail, i);
+    item = ingest_one(f, raw);
+    intake_item_clear(&item);
+    g_free(drain_outbox(f, NULL, NULL));
+    set_now(f, 11 + 2 * (int)i, 1);
+    guint done = 0;
+    assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+    assert_int_equal(done, 1);
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(drain_outbox(f, "correspondence", body));
+    g_autofree char *line = g_strdup_printf("%s%s", head, tail);
+    line[MIN(strlen(line), 300)] = '\0';
+    g_autofree char *want = g_strdup_printf("  - %s%s\n", line, i ? "\u2026" : "");
+    expect_contains(body->str, want);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -558,6 +639,9 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_outsider_cannot_command, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reporter_completes_report, setup, teardown),
     cmocka_unit_test_setup_teardown(test_correspondence_gathered_hourly, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rejected_ends_report_deadline, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_confirmation_thread_bounded, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_correspondence_line_bounded, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
