@@ -94,28 +94,50 @@ static const char *near_miss_word(int near_miss)
   return near_miss == 1 ? "yes" : near_miss == 0 ? "no" : NULL;
 }
 
-static gboolean end_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind,
-                             const char *state, GError **error)
+static gboolean ended(const char *status)
 {
-  gboolean changed = FALSE;
-  if (!store_set_deadline_state(m->ctx->store, inc->id, kind, state, &changed, error))
-    return FALSE;
-  if (!changed)
-    return TRUE;
-  g_autofree char *detail = g_strdup_printf("%s %s: status %s", kind, state, inc->status);
-  return case_event(m, inc->id, "gateway", "deadline_ended", detail, error);
+  return strcmp(status, "closed") == 0 || strcmp(status, "rejected") == 0;
 }
 
 /* Ends the deadlines the new status settles: triage once someone has
  * looked, and the rest when the case ends. */
 static gboolean settle_deadlines(IgCaseMsg *m, const IgIncident *inc, GError **error)
 {
-  if (strcmp(inc->status, "new") != 0 && !end_deadline(m, inc, "triage", "done", error))
+  if (strcmp(inc->status, "new") != 0 && !case_end_deadline(m, inc, "triage", "done", error))
     return FALSE;
-  if (strcmp(inc->status, "closed") != 0 && strcmp(inc->status, "rejected") != 0)
+  if (!ended(inc->status))
     return TRUE;
-  return end_deadline(m, inc, "form_reminder", "cancelled", error) &&
-         end_deadline(m, inc, "management_report", "cancelled", error);
+  return case_end_deadline(m, inc, "form_reminder", "cancelled", error) &&
+         case_end_deadline(m, inc, "management_report", "cancelled", error);
+}
+
+/* The webhooks' events for what one mail changed: status_changed (and
+ * closed when the case ends), impact_changed, and one updated for the
+ * rest (added: a note, a report or a duplicate recorded). */
+static gboolean tell_webhooks(IgCaseMsg *m, const IgIncident *inc, GPtrArray *changes,
+                              gboolean added, GError **error)
+{
+  IgStore *store = m->ctx->store;
+  const IgConfig *c = m->ctx->config;
+  gboolean updated = added;
+  for (guint i = 0; i < changes->len; i++) {
+    const char *what = g_ptr_array_index(changes, i);
+    if (g_str_has_suffix(what, "(unchanged)"))
+      continue;
+    gboolean ok = TRUE;
+    if (g_str_has_prefix(what, "status:")) {
+      ok = webhook_queue(store, c, m->ctx->now, "status_changed", inc, inc->status, error) &&
+           (!ended(inc->status) ||
+            webhook_queue(store, c, m->ctx->now, "closed", inc, inc->status, error));
+    } else if (g_str_has_prefix(what, "impact:")) {
+      ok = webhook_queue(store, c, m->ctx->now, "impact_changed", inc, what, error);
+    } else {
+      updated = TRUE;
+    }
+    if (!ok)
+      return FALSE;
+  }
+  return !updated || webhook_queue(store, c, m->ctx->now, "updated", inc, NULL, error);
 }
 
 /* Writes the changes to inc and the store; then the events, so that each
@@ -207,14 +229,13 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds, 
     g_autofree char *detail = g_strdup_printf("management report (%" G_GSIZE_FORMAT
                                               " characters)", strlen(report->value));
     if (!case_event(m, inc->id, actor, "management_report", detail, error) ||
-        !end_deadline(m, inc, "management_report", "done", error))
+        !case_end_deadline(m, inc, "management_report", "done", error))
       return FALSE;
     g_ptr_array_add(applied, g_strdup("management report recorded"));
   }
   *status_changed = strcmp(was_status, inc->status) != 0;
-  if (*status_changed && (!settle_deadlines(m, inc, error) ||
-                          !webhook_queue(m->ctx->store, c, m->ctx->now, "status_changed", inc,
-                                         inc->status, error)))
+  if ((*status_changed && !settle_deadlines(m, inc, error)) ||
+      !tell_webhooks(m, inc, changes, note || report || dup, error))
     return FALSE;
   /* Raised to medium or high: the report policy 001 asks for is due. */
   if (!was_serious && serious(inc->impact) && !report &&

@@ -19,6 +19,7 @@
 #include "gateway/outbox.h"
 #include "gateway/ost_auth.h"
 #include "gateway/report.h"
+#include "gateway/webhook.h"
 #include "parsers/reply.h"
 
 /* OST hears of correspondence on one incident at most this often. */
@@ -98,7 +99,7 @@ static const char *status_words(const char *status)
 static gboolean tell_reporter(IgCaseMsg *m, const IgIncident *inc, GError **error)
 {
   g_autofree char *to = NULL, *at = NULL;
-  if (!store_outbox_last(m->ctx->store, inc->id, "ack", &to, &at, error))
+  if (!store_outbox_last(m->ctx->store, inc->id, "ack", &to, &at, NULL, error))
     return FALSE;
   if (!to || g_ascii_strcasecmp(to, m->mail->from_addr) == 0)
     return TRUE;
@@ -199,7 +200,7 @@ static gboolean is_reporter(IgCaseMsg *m, const IgIncident *inc, GError **error)
   if (inc->reporter_email && g_ascii_strcasecmp(inc->reporter_email, from) == 0)
     return TRUE;
   g_autofree char *to = NULL, *at = NULL;
-  if (!store_outbox_last(m->ctx->store, inc->id, "ack", &to, &at, error))
+  if (!store_outbox_last(m->ctx->store, inc->id, "ack", &to, &at, NULL, error))
     return FALSE;
   return to && g_ascii_strcasecmp(to, from) == 0;
 }
@@ -277,7 +278,9 @@ static gboolean fill_fields(IgCaseMsg *m, IgIncident *inc, GError **error)
                                "form_reminder done: the form is complete", error))))
     return FALSE;
   g_autoptr(GHashTable) vars = case_incident_vars(c, inc);
-  return case_fire_routes(m, inc, vars, error);
+  return webhook_queue(m->ctx->store, c, m->ctx->now, "updated", inc,
+                       "fields filled by the reporter", error) &&
+         case_fire_routes(m, inc, vars, error);
 }
 
 /* The correspondence OST has not heard of since its last notice at since
@@ -306,7 +309,7 @@ static char *held_since(IgCaseMsg *m, const IgIncident *inc, gint64 row, const c
 static gboolean tell_ost(IgCaseMsg *m, const IgIncident *inc, gint64 row, GError **error)
 {
   g_autofree char *to = NULL, *last = NULL;
-  if (!store_outbox_last(m->ctx->store, inc->id, "correspondence", &to, &last, error))
+  if (!store_outbox_last(m->ctx->store, inc->id, "correspondence", &to, &last, NULL, error))
     return FALSE;
   g_autoptr(GDateTime) last_at = last ? iso_parse(last) : NULL;
   if (last_at && g_date_time_difference(m->ctx->now, last_at) <
@@ -375,7 +378,7 @@ static gboolean send_held(IgCaseMsg *m, gint64 incident_id, GError **error)
   if (!inc)
     return FALSE;
   g_autofree char *to = NULL, *last = NULL;
-  if (!store_outbox_last(m->ctx->store, incident_id, "correspondence", &to, &last, error))
+  if (!store_outbox_last(m->ctx->store, incident_id, "correspondence", &to, &last, NULL, error))
     return FALSE;
   g_autofree char *earlier = held_since(m, inc, 0, last, error);
   if (!earlier)

@@ -303,19 +303,35 @@ gboolean case_add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind
   return case_event(m, inc->id, "gateway", "deadline_set", detail, error);
 }
 
+gboolean case_end_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind,
+                           const char *state, GError **error)
+{
+  gboolean changed = FALSE;
+  if (!store_set_deadline_state(m->ctx->store, inc->id, kind, state, &changed, error))
+    return FALSE;
+  if (!changed)
+    return TRUE;
+  g_autofree char *detail = g_strdup_printf("%s %s: status %s", kind, state, inc->status);
+  return case_event(m, inc->id, "gateway", "deadline_ended", detail, error);
+}
+
+gint64 case_triage_within(const IgConfig *config, const char *impact)
+{
+  /* An incident nobody has assessed yet is chased as medium. */
+  if (g_strcmp0(impact, "high") == 0)
+    return config->triage_within_high;
+  if (g_strcmp0(impact, "low") == 0)
+    return config->triage_within_low;
+  return config->triage_within_medium;
+}
+
 /* ask_reporter: the reporter can be written to and was not hidden from
  * us by encryption, so missing fields may be asked for. */
 static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean ask_reporter,
                               GError **error)
 {
   const IgConfig *c = m->ctx->config;
-  /* An incident nobody has assessed yet is chased as medium. */
-  gint64 triage = c->triage_within_medium;
-  if (g_strcmp0(inc->impact, "high") == 0)
-    triage = c->triage_within_high;
-  else if (g_strcmp0(inc->impact, "low") == 0)
-    triage = c->triage_within_low;
-  if (!case_add_deadline(m, inc, "triage", triage, error))
+  if (!case_add_deadline(m, inc, "triage", case_triage_within(c, inc->impact), error))
     return FALSE;
   if (inc->missing_fields[0] && ask_reporter &&
       !case_add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))

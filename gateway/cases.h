@@ -53,6 +53,12 @@ gboolean case_reply(IgCaseMsg *m, gint64 incident_id, GError **error);
  * correspondence_notice deadline is due. */
 gboolean case_send_held(IgIntake *ctx, gint64 incident_id, GError **error);
 
+/* Acts on a deadline fallen due at ctx->now (SPEC 8): a reminder or an
+ * escalation queued, the deadline moved on or ended, audited; a deadline
+ * whose wait is over (triaged, form complete, report in) just ends. In
+ * the caller's transaction. */
+gboolean case_deadline_due(IgIntake *ctx, const IgDeadlineRec *deadline, GError **error);
+
 /* Stores the message as quarantined with reason and tells OST. */
 gboolean case_quarantine(IgCaseMsg *m, const char *reason, GError **error);
 

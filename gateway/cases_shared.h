@@ -46,6 +46,14 @@ gboolean case_notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference
  * fired yet: each audited, one mail per recipient. */
 gboolean case_fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error);
 
+/* Ends inc's pending deadline of kind with state, audited; nothing when
+ * none is pending. */
+gboolean case_end_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind,
+                           const char *state, GError **error);
+
+/* Seconds OST has to triage an incident of impact (NULL: not assessed). */
+gint64 case_triage_within(const IgConfig *config, const char *impact);
+
 /* Sets (or moves) inc's deadline of kind to seconds from now, audited. */
 gboolean case_add_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind,
                            gint64 seconds, GError **error);

@@ -120,3 +120,32 @@ GDateTime *iso_parse(const char *text)
     return NULL;
   return g_date_time_new_from_iso8601(text, NULL);
 }
+
+char *time_words(const char *iso, GDateTime *now, GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = iso_parse(iso);
+  if (!utc)
+    return NULL;
+  g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, tz);
+  g_autoptr(GDateTime) local_now = g_date_time_to_timezone(now, tz);
+  /* Days apart by the calendar, not by 24 hours: 23:00 and 01:00 the
+   * next morning are "tomorrow". */
+  g_autoptr(GDate) a = g_date_new_dmy((GDateDay)g_date_time_get_day_of_month(local_now),
+                                      (GDateMonth)g_date_time_get_month(local_now),
+                                      (GDateYear)g_date_time_get_year(local_now));
+  g_autoptr(GDate) b = g_date_new_dmy((GDateDay)g_date_time_get_day_of_month(t),
+                                      (GDateMonth)g_date_time_get_month(t),
+                                      (GDateYear)g_date_time_get_year(t));
+  int days = g_date_days_between(a, b);
+  g_autofree char *clock = g_date_time_format(t, "%H:%M");
+  if (days == 0)
+    return g_strdup_printf("%s today", clock);
+  if (days == 1)
+    return g_strdup_printf("%s tomorrow", clock);
+  if (days == -1)
+    return g_strdup_printf("%s yesterday", clock);
+  g_autofree char *day = g_date_time_format(t, g_date_time_get_year(t) ==
+                                                   g_date_time_get_year(local_now)
+                                                   ? "%a %-d %b" : "%a %-d %b %Y");
+  return g_strdup_printf("%s %s", day, clock);
+}

@@ -85,9 +85,13 @@ typedef struct {
 } IgEventRec;
 
 typedef struct {
-  char *kind;              /* triage, form_reminder, management_report */
-  char *due_at;
-  char *state;             /* pending, done, ... */
+  gint64 incident_id;
+  char *kind;              /* triage, form_reminder, management_report,
+                              correspondence_notice */
+  char *due_at;            /* when it next acts */
+  char *state;             /* pending, done (what it waited for came),
+                              cancelled (the case ended), escalated */
+  int reminders;           /* reminders sent so far */
 } IgDeadlineRec;
 
 typedef struct {
@@ -120,5 +124,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 char *iso_utc(GDateTime *when);
 /* Parses what iso_utc() writes (and any ISO-8601 with a zone); NULL if bad. */
 GDateTime *iso_parse(const char *text);
+/* A time as people say it, in tz, seen from now: "14:05 today", "09:00
+ * tomorrow", "Tue 1 Dec 14:05" (the year added when not now's). NULL
+ * when iso is not a time. Caller frees. */
+char *time_words(const char *iso, GDateTime *now, GTimeZone *tz);
 
 #endif

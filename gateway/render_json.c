@@ -19,8 +19,8 @@ static json_t *list(GPtrArray *items, json_t *(*one)(gconstpointer))
 static json_t *deadline(gconstpointer p)
 {
   const IgDeadlineRec *d = p;
-  return json_pack("{s:o, s:o, s:o}", "kind", str(d->kind), "due_at", str(d->due_at),
-                   "state", str(d->state));
+  return json_pack("{s:o, s:o, s:o, s:i}", "kind", str(d->kind), "due_at", str(d->due_at),
+                   "state", str(d->state), "reminders_sent", d->reminders);
 }
 
 static json_t *incident_message(gconstpointer p)

@@ -161,7 +161,10 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   for (guint i = 0; i < deadlines->len; i++) {
     const IgDeadlineRec *d = g_ptr_array_index(deadlines, i);
     g_autofree char *due = local(d->due_at, tz);
-    printf("  %-18s %s  %s\n", d->kind, due, d->state);
+    printf("  %-21s %s  %s", d->kind, due, d->state);
+    if (d->reminders)
+      printf(" (%d reminder%s sent)", d->reminders, d->reminders == 1 ? "" : "s");
+    putchar('\n');
   }
   printf("\nMessages:\n");
   for (guint i = 0; i < messages->len; i++) {

@@ -11,12 +11,12 @@ gboolean scheduler_run_due(IgIntake *ctx, guint *done, GError **error)
   g_autofree char *now = iso_utc(ctx->now);
   if (!store_begin(ctx->store, error))
     return FALSE;
-  g_autoptr(GArray) held = store_due_deadlines(ctx->store, "correspondence_notice", now, error);
-  gboolean ok = held != NULL;
-  for (guint i = 0; ok && i < held->len; i++)
-    ok = case_send_held(ctx, g_array_index(held, gint64, i), error);
+  g_autoptr(GPtrArray) due = store_due_deadlines(ctx->store, now, error);
+  gboolean ok = due != NULL;
+  for (guint i = 0; ok && i < due->len; i++)
+    ok = case_deadline_due(ctx, g_ptr_array_index(due, i), error);
   if (ok && store_commit(ctx->store, error)) {
-    *done = held->len;
+    *done = due->len;
     return TRUE;
   }
   store_rollback(ctx->store);

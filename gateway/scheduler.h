@@ -1,6 +1,7 @@
 /* scheduler.h - the work that falls due with time rather than with mail
  * (SPEC 8): what `poll` and `run` do on every pass before sending the
- * outbox. Today: correspondence held back from OST for an hour. */
+ * outbox. Each due deadline acts once a pass: reminders, escalations and
+ * correspondence held back from OST for an hour. */
 #ifndef IG_SCHEDULER_H
 #define IG_SCHEDULER_H
 

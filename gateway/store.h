@@ -166,16 +166,24 @@ gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,
                          const char *at, gboolean *first, GError **error);
 
 /* Sets incident_id's deadline of kind, pending, due at due_at: a new one,
- * or the one it had moved (and pending again if it had ended). */
+ * or the one it had moved (pending again, no reminders sent, if it had
+ * ended). */
 gboolean store_add_deadline(IgStore *store, gint64 incident_id,
                             const char *kind, const char *due_at,
                             GError **error);
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id,
                                     GError **error);
 
-/* The incidents (gint64 ids) whose pending deadline of kind is due at or
- * before now (ISO), the earliest first. Caller unrefs. */
-GArray *store_due_deadlines(IgStore *store, const char *kind, const char *now, GError **error);
+/* The pending deadlines (IgDeadlineRec*) of every kind due at or before
+ * now (ISO), the earliest first. Caller unrefs. */
+GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error);
+
+/* Counts a reminder sent for incident_id's pending deadline of kind and
+ * moves it to next_due; with next_due NULL, ends it with state instead.
+ * *changed is FALSE when none was pending (another process acted). */
+gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *kind,
+                                const char *next_due, const char *state, gboolean *changed,
+                                GError **error);
 
 /* Ends incident_id's pending deadline of kind with state ("done", ...);
  * *changed is FALSE when there was none pending. */
@@ -237,9 +245,10 @@ gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
 GBytes *store_outbox_body(IgStore *store, gint64 id, GError **error);
 
 /* The newest mail rendered from template_name about incident_id: its
- * recipient and when it was queued (both NULL when none; caller frees). */
+ * recipient, when it was queued and (message_id may be NULL) its
+ * Message-ID without <>; all NULL when none. Caller frees. */
 gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *template_name,
-                           char **to, char **created_at, GError **error);
+                           char **to, char **created_at, char **message_id, GError **error);
 
 /* Marks the mail with this Message-ID bounced; *incident_id is its
  * incident (0 when none). *found is FALSE when no row has that ID. */

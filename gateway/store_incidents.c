@@ -241,7 +241,7 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
   sqlite3_stmt *st = sq_prep(store,
       "INSERT INTO deadlines(incident_id, kind, due_at) VALUES(?,?,?)"
       " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at,"
-      " state = 'pending'", error);
+      " state = 'pending', reminders_sent = 0", error);
   if (!st)
     return FALSE;
   sqlite3_bind_int64(st, 1, incident_id);
@@ -250,12 +250,16 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
   return sq_step_done(store, st, error);
 }
 
+#define DEADLINE_COLUMNS "incident_id, kind, due_at, state, reminders_sent"
+
 static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
 {
   IgDeadlineRec *d = g_new0(IgDeadlineRec, 1);
-  d->kind = sq_col_text(st, 0);
-  d->due_at = sq_col_text(st, 1);
-  d->state = sq_col_text(st, 2);
+  d->incident_id = sqlite3_column_int64(st, 0);
+  d->kind = sq_col_text(st, 1);
+  d->due_at = sq_col_text(st, 2);
+  d->state = sq_col_text(st, 3);
+  d->reminders = sqlite3_column_int(st, 4);
   return d;
 }
 
@@ -276,33 +280,41 @@ gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char
   return TRUE;
 }
 
-GArray *store_due_deadlines(IgStore *store, const char *kind, const char *now, GError **error)
+gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *kind,
+                                const char *next_due, const char *state, gboolean *changed,
+                                GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT incident_id FROM deadlines WHERE kind = ?"
-                             " AND state = 'pending' AND due_at <= ? ORDER BY due_at, id", error);
+  sqlite3_stmt *st = sq_prep(store,
+      "UPDATE deadlines SET reminders_sent = reminders_sent + 1,"
+      " due_at = coalesce(?3, due_at), state = CASE WHEN ?3 IS NULL THEN ?4 ELSE state END"
+      " WHERE incident_id = ?1 AND kind = ?2 AND state = 'pending'", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, kind);
+  sq_bind_text(st, 3, next_due);
+  sq_bind_text(st, 4, state);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  *changed = sqlite3_changes(store->db) == 1;
+  return TRUE;
+}
+
+GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "SELECT " DEADLINE_COLUMNS " FROM deadlines"
+                             " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id", error);
   if (!st)
     return NULL;
-  sq_bind_text(st, 1, kind);
-  sq_bind_text(st, 2, now);
-  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
-    g_array_append_val(ids, id);
-  }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    g_array_unref(ids);
-    sq_fail(store, error, "read deadlines");
-    return NULL;
-  }
-  return ids;
+  sq_bind_text(st, 1, now);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+                    (GDestroyNotify)deadline_rec_free, error);
 }
 
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT kind, due_at, state FROM deadlines WHERE incident_id = ?"
+      "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE incident_id = ?"
       " ORDER BY due_at, id", error);
   if (!st)
     return NULL;

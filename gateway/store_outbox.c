@@ -217,10 +217,12 @@ gint64 store_count_acks_since(IgStore *store, const char *address, const char *s
 }
 
 gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *template_name,
-                           char **to, char **created_at, GError **error)
+                           char **to, char **created_at, char **message_id, GError **error)
 {
   *to = *created_at = NULL;
-  sqlite3_stmt *st = sq_prep(store, "SELECT to_addr, created_at FROM outbox"
+  if (message_id)
+    *message_id = NULL;
+  sqlite3_stmt *st = sq_prep(store, "SELECT to_addr, created_at, message_id FROM outbox"
       " WHERE incident_id = ? AND template = ? ORDER BY id DESC LIMIT 1", error);
   if (!st)
     return FALSE;
@@ -230,6 +232,8 @@ gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *templ
   if (rc == SQLITE_ROW) {
     *to = sq_col_text(st, 0);
     *created_at = sq_col_text(st, 1);
+    if (message_id)
+      *message_id = sq_col_text(st, 2);
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE || sq_fail(store, error, "read outbox");

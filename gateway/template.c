@@ -14,7 +14,15 @@ struct IgTemplates {
  * would fail every message that needs it, so templates_check() refuses. */
 static const char *const required[] = { "ack", "notify", "notify_ost", "correspondence",
                                         "quarantine", "confirmation", "status_changed",
-                                        "security_alert", NULL };
+                                        "security_alert", "triage_reminder",
+                                        "triage_escalation", "form_reminder",
+                                        "form_escalation", "report_reminder",
+                                        "report_escalation", NULL };
+
+const char *const *templates_required(void)
+{
+  return required;
+}
 
 /* Sections nest at most this deep. */
 #define MAX_DEPTH 8

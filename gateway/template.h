@@ -25,11 +25,16 @@ gboolean templates_render(IgTemplates *templates, const char *name,
                           GHashTable *vars, char **subject, char **body,
                           GError **error);
 
-/* Reads every template the gateway sends (ack, notify, notify_ost,
- * correspondence, quarantine, confirmation, status_changed,
- * security_alert) and every other *.txt in the directory, and
- * checks that each is well formed, hidden sections included.
- * IG_ERROR_CONFIG naming the file (and the line) at fault. */
+/* The names of the templates the gateway sends mail from, NULL-ended:
+ * ack, notify, notify_ost, correspondence, quarantine, confirmation,
+ * status_changed, security_alert, and the deadlines' triage_reminder,
+ * triage_escalation, form_reminder, form_escalation, report_reminder,
+ * report_escalation. Static. */
+const char *const *templates_required(void);
+
+/* Reads every template templates_required() names and every other *.txt
+ * in the directory, and checks that each is well formed, hidden sections
+ * included. IG_ERROR_CONFIG naming the file (and the line) at fault. */
 gboolean templates_check(IgTemplates *templates, GError **error);
 
 #endif

@@ -132,7 +132,7 @@ expect_eq "mails before the duplicates" "$before" 23
 "$IG" ingest "$SRC"/examples/*.eml --now $NOW > "$WORK/again.txt" 2>/dev/null || fail "second ingest exit $?"
 expect_eq "second ingest: all duplicates" "$(grep -c ': duplicate' "$WORK/again.txt")" 8
 sed 's/^Date: .*/Date: Mon, 23 Nov 2026 16:00:00 +0000/' "$SRC/examples/01-form-phishing.eml" > "$WORK/resent.eml"
-"$IG" ingest < "$WORK/resent.eml" 2>/dev/null | grep -q 'stdin: duplicate' \
+"$IG" ingest --now $NOW < "$WORK/resent.eml" 2>/dev/null | grep -q 'stdin: duplicate' \
   && ok "same Message-ID from stdin is a duplicate" || fail "Message-ID dedupe"
 expect_eq "no mail for duplicates" "$(ls "$out" | wc -l)" "$before"
 "$IG" list --json | check_json "still seven incidents" 'len(d) == 7'

@@ -43,6 +43,10 @@ static int teardown(void **state)
   return 0;
 }
 
+/* What open_report() leaves out for the form to ask: with it, no form
+ * reminder falls due among the scheduler's work a test counts. */
+#define COMPLETE "Personal data involved: no\n"
+
 /* A report from jane (acknowledged), medium impact unless impact says. */
 static char *open_report(Fixture *f, const char *impact, const char *extra)
 {
@@ -493,7 +497,7 @@ static void test_reporter_completes_report(void **state)
 static void test_correspondence_gathered_hourly(void **state)
 {
   Fixture *f = *state;
-  g_autofree char *ref = open_report(f, "low", "");
+  g_autofree char *ref = open_report(f, "low", COMPLETE);
   for (int i = 0; i < 30; i++) {
     g_autofree char *from = g_strdup_printf("stranger%d@example.org", i);
     IgIntakeItem item = reply(f, from, ref, "", "Is this about me?\n");
@@ -598,7 +602,7 @@ static void test_correspondence_line_bounded(void **state)
   const gsize lengths[] = { 300, 301 };
   for (gsize i = 0; i < G_N_ELEMENTS(lengths); i++) {
     set_now(f, 10 + 2 * (int)i, 0);
-    g_autofree char *ref = open_report(f, "low", "");
+    g_autofree char *ref = open_report(f, "low", COMPLETE);
     IgIntakeItem item = reply(f, "s@example.org", ref, "", "Who is this?\n");
     intake_item_clear(&item);
     set_now(f, 10 + 2 * (int)i, 5);

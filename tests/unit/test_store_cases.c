@@ -92,15 +92,50 @@ static void test_deadline_state(void **state)
   g_autofree char *again = sql(f, "SELECT state || ' ' || due_at FROM deadlines"
                                   " WHERE kind = 'form_reminder'");
   assert_string_equal(again, "pending 2026-01-02T10:00:00Z");
-  g_autoptr(GArray) due = store_due_deadlines(f->store, "form_reminder", "2026-01-02T09:59:59Z",
-                                              &error);
+  /* Due: every kind pending at or before the time, the earliest first. */
+  g_autoptr(GPtrArray) due = store_due_deadlines(f->store, "2026-01-02T09:59:59Z", &error);
   check(due != NULL, error);
-  assert_int_equal(due->len, 0);
-  g_autoptr(GArray) now_due = store_due_deadlines(f->store, "form_reminder",
-                                                  "2026-01-02T10:00:00Z", &error);
+  assert_int_equal(due->len, 1);
+  assert_string_equal(((const IgDeadlineRec *)g_ptr_array_index(due, 0))->kind, "triage");
+  g_autoptr(GPtrArray) now_due = store_due_deadlines(f->store, "2026-01-02T10:00:00Z", &error);
   check(now_due != NULL, error);
-  assert_int_equal(now_due->len, 1);
-  assert_int_equal(g_array_index(now_due, gint64, 0), id);
+  assert_int_equal(now_due->len, 2);
+  const IgDeadlineRec *d = g_ptr_array_index(now_due, 1);
+  assert_int_equal(d->incident_id, id);
+  assert_string_equal(d->kind, "form_reminder");
+  assert_int_equal(d->reminders, 0);
+}
+
+/* A reminder moves a deadline on and counts; an escalation ends it; a
+ * deadline set again starts its count afresh. */
+static void test_deadline_advance(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_add_deadline(f->store, id, "triage", "2026-01-01T10:00:00Z", &error), error);
+  gboolean changed = FALSE;
+  check(store_advance_deadline(f->store, id, "triage", "2026-01-01T11:00:00Z", "escalated",
+                               &changed, &error), error);
+  assert_true(changed);
+  g_autofree char *moved = sql(f, "SELECT due_at || ' ' || state || ' ' || reminders_sent"
+                                  " FROM deadlines");
+  assert_string_equal(moved, "2026-01-01T11:00:00Z pending 1");
+  check(store_advance_deadline(f->store, id, "triage", NULL, "escalated", &changed, &error),
+        error);
+  assert_true(changed);
+  g_autofree char *ended = sql(f, "SELECT due_at || ' ' || state || ' ' || reminders_sent"
+                                  " FROM deadlines");
+  assert_string_equal(ended, "2026-01-01T11:00:00Z escalated 2");
+  check(store_advance_deadline(f->store, id, "triage", NULL, "escalated", &changed, &error),
+        error);
+  assert_false(changed); /* ended: another process got there first */
+  check(store_add_deadline(f->store, id, "triage", "2026-01-03T10:00:00Z", &error), error);
+  g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, &error);
+  check(rows != NULL, error);
+  const IgDeadlineRec *d = g_ptr_array_index(rows, 0);
+  assert_string_equal(d->state, "pending");
+  assert_int_equal(d->reminders, 0);
 }
 
 static void test_management_reports(void **state)
@@ -130,14 +165,14 @@ static void test_outbox_last(void **state)
   g_autoptr(GError) error = NULL;
   gint64 id = add_incident(f, "INC-2026-000001", "new", "low", T0);
   g_autofree char *to = NULL, *at = NULL;
-  check(store_outbox_last(f->store, id, "ack", &to, &at, &error), error);
+  check(store_outbox_last(f->store, id, "ack", &to, &at, NULL, &error), error);
   assert_null(to);
   assert_null(at);
   add_outbox(f, id, "ack", "jane@example.org", "a1@gw", T0);
   add_outbox(f, id, "notify_ost", "ost@example.org", "a2@gw", "2026-01-01T11:00:00Z");
   add_outbox(f, id, "ack", "john@example.org", "a3@gw", "2026-01-01T12:00:00Z");
   add_outbox(f, 0, "ack", "other@example.org", "a4@gw", "2026-01-01T13:00:00Z");
-  check(store_outbox_last(f->store, id, "ack", &to, &at, &error), error);
+  check(store_outbox_last(f->store, id, "ack", &to, &at, NULL, &error), error);
   assert_string_equal(to, "john@example.org");
   assert_string_equal(at, "2026-01-01T12:00:00Z");
 }
@@ -147,6 +182,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     T(test_update_incident),
     T(test_deadline_state),
+    T(test_deadline_advance),
     T(test_management_reports),
     T(test_outbox_last),
   };

@@ -13,16 +13,12 @@
 #include "gateway/error.h"
 #include "gateway/template.h"
 
-static const char *const sent[] = { "ack", "notify", "notify_ost", "correspondence",
-                                    "quarantine", "confirmation", "status_changed",
-                                    "security_alert", NULL };
-
 /* A directory with a well-formed template for each mail the gateway sends. */
 static char *fixture_dir(void)
 {
   char *dir = g_dir_make_tmp("test_template_XXXXXX", NULL);
   assert_non_null(dir);
-  for (const char *const *n = sent; *n; n++) {
+  for (const char *const *n = templates_required(); *n; n++) {
     g_autofree char *file = g_strdup_printf("%s/%s.txt", dir, *n);
     assert_true(g_file_set_contents(file, "Subject: [{{reference}}] hello\n\nBody\n", -1, NULL));
   }
