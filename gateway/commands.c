@@ -13,6 +13,7 @@
 #include "gateway/export.h"
 #include "gateway/hash.h"
 #include "gateway/log.h"
+#include "gateway/quarterly.h"
 #include "gateway/render_json.h"
 #include "gateway/render_observables.h"
 #include "gateway/render_text.h"
@@ -36,17 +37,22 @@ static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **e
   return t;
 }
 
-static IgService *open_mode(const IgCli *cli, gboolean store_only, GError **error)
+/* Takes config, and frees it on failure. */
+static IgService *open_config(const IgCli *cli, IgConfig *config, gboolean store_only,
+                              GError **error)
 {
-  IgConfig *config = load_config(cli, error);
-  if (!config)
-    return NULL;
   g_autoptr(GDateTime) now = NULL;
   if (cli->now && !(now = parse_now(cli, config, error))) {
     config_free(config);
     return NULL;
   }
   return service_new(config, now, store_only, error);
+}
+
+static IgService *open_mode(const IgCli *cli, gboolean store_only, GError **error)
+{
+  IgConfig *config = load_config(cli, error);
+  return config ? open_config(cli, config, store_only, error) : NULL;
 }
 
 /* For commands that receive or send mail. */
@@ -439,6 +445,71 @@ static gboolean cmd_export(const IgCli *cli, GError **error)
   return TRUE;
 }
 
+/* Arguments are checked before the store is opened: a mistyped quarter
+ * must not make a database where there was none. */
+static gboolean report_quarterly(const IgCli *cli, GError **error)
+{
+  static const char *const formats[] = { "csv", "json", NULL };
+  const char *name = cli->args[1];
+  if (!name) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "report quarterly: give a quarter, e.g. report quarterly 2026Q4");
+    return FALSE;
+  }
+  if (cli->args[2]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report quarterly: unexpected argument \"%s\"",
+                cli->args[2]);
+    return FALSE;
+  }
+  if (!check_choice("--format", cli->format, formats, error))
+    return FALSE;
+  IgConfig *config = load_config(cli, error);
+  if (!config)
+    return FALSE;
+  g_auto(IgQuarter) quarter = { NULL, NULL, NULL };
+  if (!quarter_parse(name, config->tz, &quarter, error)) {
+    config_free(config);
+    g_prefix_error(error, "report quarterly ");
+    return FALSE;
+  }
+  g_autoptr(IgService) service = open_config(cli, config, TRUE, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GPtrArray) incidents =
+      store_incidents_received(service_store(service), quarter.from, quarter.to, error);
+  if (!incidents)
+    return FALSE;
+  gboolean ok;
+  if (g_strcmp0(cli->format, "json") == 0) {
+    json_t *doc = quarterly_json(&quarter, incidents);
+    ok = json_print(doc);
+    json_decref(doc);
+  } else {
+    g_autofree char *csv = quarterly_csv(incidents);
+    ok = fputs(csv, stdout) != EOF;
+  }
+  if (!ok)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+  return ok;
+}
+
+/* report KIND ...: the returns made from the records (SPEC 2). */
+static gboolean cmd_report(const IgCli *cli, GError **error)
+{
+  const char *kind = cli->args ? cli->args[0] : NULL;
+  if (!kind) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "report: give a kind, e.g. report quarterly 2026Q4");
+    return FALSE;
+  }
+  if (strcmp(kind, "quarterly") != 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "report: unknown kind \"%s\" (use report quarterly YYYYQN)", kind);
+    return FALSE;
+  }
+  return report_quarterly(cli, error);
+}
+
 const IgCommand commands[] = {
   { "run", "[--syslog]", "syslog", cmd_run },
   { "poll", "--once", "once", cmd_poll },
@@ -450,6 +521,7 @@ const IgCommand commands[] = {
     cmd_observables },
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
+  { "report", "quarterly YYYYQN [--format csv|json]", "format", cmd_report },
   { "export", "REF DIR", "", cmd_export },
   { "verify", "[--anchor HASH]", "anchor", cmd_verify },
   { "check-config", "[--connect]", "connect", cmd_check_config },

@@ -142,6 +142,12 @@ typedef struct {
 GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *filter,
                                 GError **error);
 
+/* IgIncident* received at or after from and before to (ISO-8601 UTC),
+ * oldest first, in one query: the rows of a period's return. Caller
+ * unrefs. */
+GPtrArray *store_incidents_received(IgStore *store, const char *from, const char *to,
+                                    GError **error);
+
 /* IgMessageRec* of one incident, incoming then outgoing, oldest first. */
 GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id,
                                    GError **error);

@@ -216,6 +216,22 @@ GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *f, GErro
                     (GDestroyNotify)incident_free, error);
 }
 
+/* received_at is always written by iso_utc(), one width and one zone, so
+ * comparing the text compares the times. */
+GPtrArray *store_incidents_received(IgStore *store, const char *from, const char *to,
+                                    GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " INCIDENT_COLUMNS " FROM incidents"
+      " WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, id", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, from);
+  sq_bind_text(st, 2, to);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))incident_from_row,
+                    (GDestroyNotify)incident_free, error);
+}
+
 /* --- rules and deadlines --- */
 
 gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,

@@ -4,16 +4,6 @@
 source "$(dirname "$0")/lib.sh"
 write_config
 
-# expect_error DESCRIPTION STATUS LINE COMMAND... - COMMAND exits with
-# STATUS and its stderr is LINE alone: the one line a user acts on.
-expect_error() {
-  local what=$1 want=$2 line=$3 rc=0
-  shift 3
-  "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || rc=$?
-  expect_eq "$what (exit status)" "$rc" "$want"
-  expect_eq "$what (stderr)" "$(cat "$WORK/err.txt")" "$line"
-}
-
 cp "$WORK/gateway.conf" "$WORK/bad.conf"
 sed -i 's/^report_within = .*/report_within = sixty/' "$WORK/bad.conf"
 # The line README.md shows for a bad value: file, section, key and value.

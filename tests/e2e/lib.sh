@@ -20,5 +20,15 @@ write_config() {
   export INCIDENT_GATEWAY_CONFIG=$WORK/gateway.conf
 }
 
+# expect_error DESCRIPTION STATUS LINE COMMAND... - COMMAND exits with
+# STATUS and its stderr is LINE alone: the one line a user acts on.
+expect_error() {
+  local what=$1 want=$2 line=$3 rc=0
+  shift 3
+  "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || rc=$?
+  expect_eq "$what (exit status)" "$rc" "$want"
+  expect_eq "$what (stderr)" "$(cat "$WORK/err.txt")" "$line"
+}
+
 # shellcheck source=tests/checks.sh
 source "$SRC/tests/checks.sh"
