@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Twelve days stepped with `poll --once --now` (SPEC 8), an hour at a time
+# where anything falls due (six hours at a time between): every reminder
+# and escalation appears at the hour the deadlines say and once, although each hour two processes poll the same store side by side
+# and, every few hours, a first poll is killed with SIGKILL wherever it
+# happens to be (deciding, committing, sending) before they run. The
+# reporter who completes the form hears no more; `show` says how each
+# deadline ended.
+source "$(dirname "$0")/lib.sh"
+write_config
+mkdir -p "$WORK/in"
+out="$WORK/var/outbox"
+seen="$WORK/seen"
+timeline="$WORK/timeline"
+: > "$seen"
+: > "$timeline"
+
+# log NOW - appends "NOW | To | Subject" for each mail written since the
+# last call, in the order the outbox queued them (files are named by row).
+log() {
+  python3 - "$out" "$seen" "$1" >> "$timeline" <<'PY'
+import email, email.policy, glob, os, sys
+out, seen_file, now = sys.argv[1:]
+seen = set(open(seen_file).read().split())
+new = sorted(p for p in glob.glob(out + "/*.eml") if os.path.basename(p) not in seen)
+for path in new:
+    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    print("%s | %s | %s" % (now, m["To"], m["Subject"]))
+with open(seen_file, "a") as f:
+    for path in new:
+        f.write(os.path.basename(path) + "\n")
+PY
+}
+
+# report N FROM IMPACT PERSONAL-DATA-LINE
+report() {
+  cat > "$WORK/in/$1.eml" <<EOF
+From: $2
+To: security@justice.gov.uk
+Subject: Report $1
+Message-ID: <week-$1@justice.gov.uk>
+Date: Mon, 23 Nov 2026 08:55:00 +0000
+
+Reporter name: Reporter $1
+Date and time of detection: 23/11/2026 08:30
+Incident category: lost-or-stolen-equipment
+Impact: $3
+$4
+Description: Incident number $1 of the week.
+EOF
+}
+report 1 "Ann Lee <ann.lee@justice.gov.uk>" high "Personal data involved: no"
+report 2 "Ben Cole <ben.cole@justice.gov.uk>" low ""
+report 3 "Cat Dunn <cat.dunn@justice.gov.uk>" medium "Personal data involved: no"
+report 4 "Dee Fox <dee.fox@justice.gov.uk>" low ""
+"$IG" ingest --now 2026-11-23T09:00:00Z "$WORK"/in/*.eml > /dev/null 2>&1 || fail "ingest"
+log start
+: > "$timeline"
+
+# steps FROM TO HOURS - the times from FROM to TO, HOURS apart.
+steps() {
+  local t end
+  t=$(date -u -d "$1" +%s)
+  end=$(date -u -d "$2" +%s)
+  while [ "$t" -le "$end" ]; do
+    date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ
+    t=$((t + $3 * 3600))
+  done
+}
+kills=0
+step=0
+for now in $(steps 2026-11-23T10:00:00Z 2026-11-26T12:00:00Z 1) \
+           $(steps 2026-11-26T15:00:00Z 2026-12-02T21:00:00Z 6) \
+           $(steps 2026-12-02T22:00:00Z 2026-12-04T10:00:00Z 1); do
+  if [ "$now" = 2026-11-24T15:00:00Z ]; then
+    # Dee completes her form: her reminders stop.
+    cat > "$WORK/in/reply.eml" <<'EOF'
+From: Dee Fox <dee.fox@justice.gov.uk>
+To: security@justice.gov.uk
+Subject: RE: [INC-2026-000004] Your security incident report has been recorded
+Message-ID: <week-reply@justice.gov.uk>
+
+  Personal data involved: no
+EOF
+    "$IG" ingest --now "$now" "$WORK/in/reply.eml" > /dev/null 2>&1 || fail "reply"
+  fi
+  step=$((step + 1))
+  if [ $((step % 5)) = 0 ]; then
+    "$IG" poll --once --now "$now" > /dev/null 2>&1 & victim=$!
+    sleep "0.0$((RANDOM % 4))"
+    kill -9 "$victim" 2>/dev/null || true
+    wait "$victim" 2>/dev/null && true
+    [ $? = 137 ] && kills=$((kills + 1))
+  fi
+  "$IG" poll --once --now "$now" > /dev/null 2>> "$WORK/poll.err" & a=$!
+  "$IG" poll --once --now "$now" > /dev/null 2>> "$WORK/poll.err" & b=$!
+  wait "$a" || fail "poll at $now"
+  wait "$b" || fail "second poll at $now"
+  log "$now"
+done
+
+[ "$kills" -gt 0 ] && ok "$kills polls killed mid-way" || fail "no poll was killed mid-way"
+expect_eq "every reminder and escalation at its hour, once" "$(cat "$timeline")" \
+"2026-11-23T10:00:00Z | ost@justice.gov.uk | [INC-2026-000001] Triage overdue: Report 1
+2026-11-23T11:00:00Z | siro@justice.gov.uk | [INC-2026-000001] Not triaged: Report 1
+2026-11-23T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
+2026-11-23T11:00:00Z | dee.fox@justice.gov.uk | [INC-2026-000004] Reminder: details missing from your incident report
+2026-11-23T13:00:00Z | ost@justice.gov.uk | [INC-2026-000003] Triage overdue: Report 3
+2026-11-23T17:00:00Z | siro@justice.gov.uk | [INC-2026-000003] Not triaged: Report 3
+2026-11-24T09:00:00Z | ost@justice.gov.uk | [INC-2026-000002] Triage overdue: Report 2
+2026-11-24T09:00:00Z | ost@justice.gov.uk | [INC-2026-000004] Triage overdue: Report 4
+2026-11-24T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
+2026-11-24T11:00:00Z | dee.fox@justice.gov.uk | [INC-2026-000004] Reminder: details missing from your incident report
+2026-11-24T15:00:00Z | ost@justice.gov.uk | [INC-2026-000004] New correspondence from dee.fox@justice.gov.uk: RE: [INC-2026-000004] Your security incident report has been recorded
+2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000002] Not triaged: Report 2
+2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000004] Not triaged: Report 4
+2026-11-25T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
+2026-11-26T11:00:00Z | ost@justice.gov.uk | [INC-2026-000002] Report form still incomplete: Report 2
+2026-12-03T09:00:00Z | ost@justice.gov.uk | [INC-2026-000001] Management report due: Report 1
+2026-12-03T09:00:00Z | ost@justice.gov.uk | [INC-2026-000003] Management report due: Report 3
+2026-12-04T09:00:00Z | siro@justice.gov.uk | [INC-2026-000001] Management report overdue: Report 1
+2026-12-04T09:00:00Z | siro@justice.gov.uk | [INC-2026-000003] Management report overdue: Report 3"
+
+deadlines() {
+  "$IG" show "$1" --json | python3 -c '
+import json, sys
+print(" ".join("%s=%s/%d" % (d["kind"], d["state"], d["reminders_sent"])
+               for d in sorted(json.load(sys.stdin)["deadlines"], key=lambda d: d["kind"])))'
+}
+expect_eq "show: triage and management report escalated" "$(deadlines INC-2026-000001)" \
+  "management_report=escalated/2 triage=escalated/2"
+expect_eq "show: form reminders then OST" "$(deadlines INC-2026-000002)" \
+  "form_reminder=escalated/4 triage=escalated/2"
+expect_eq "show: management report escalated" "$(deadlines INC-2026-000003)" \
+  "management_report=escalated/2 triage=escalated/2"
+expect_eq "show: form completed by the reporter" "$(deadlines INC-2026-000004)" \
+  "form_reminder=done/2 triage=escalated/2"
+"$IG" verify > /dev/null 2>&1 && ok "verify passes" || fail "verify"
+finish
