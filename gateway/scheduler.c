@@ -4,6 +4,7 @@
 #include "gateway/scheduler.h"
 
 #include "gateway/cases.h"
+#include "gateway/digest.h"
 
 gboolean scheduler_run_due(IgIntake *ctx, guint *done, GError **error)
 {
@@ -15,8 +16,10 @@ gboolean scheduler_run_due(IgIntake *ctx, guint *done, GError **error)
   gboolean ok = held != NULL;
   for (guint i = 0; ok && i < held->len; i++)
     ok = case_send_held(ctx, g_array_index(held, gint64, i), error);
+  guint digests = 0;
+  ok = ok && digest_run_due(ctx, &digests, error);
   if (ok && store_commit(ctx->store, error)) {
-    *done = held->len;
+    *done = held->len + digests;
     return TRUE;
   }
   store_rollback(ctx->store);

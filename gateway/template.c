@@ -14,7 +14,9 @@ struct IgTemplates {
  * would fail every message that needs it, so templates_check() refuses. */
 static const char *const required[] = { "ack", "notify", "notify_ost", "correspondence",
                                         "quarantine", "confirmation", "status_changed",
-                                        "security_alert", NULL };
+                                        "security_alert", "digest", NULL };
+/* Mails with an HTML alternative (the digest, digest.c). */
+static const char *const required_html[] = { "digest", NULL };
 
 /* Sections nest at most this deep. */
 #define MAX_DEPTH 8
@@ -239,6 +241,12 @@ gboolean templates_check(IgTemplates *t, GError **error)
   for (const char *const *name = required; *name; name++) {
     g_autofree char *subject = NULL, *body = NULL;
     if (!render_text(t, *name, none, TRUE, &subject, &body, error))
+      return FALSE;
+  }
+  for (const char *const *name = required_html; *name; name++) {
+    g_autofree char *file = g_strdup_printf("%s.html", *name);
+    g_autoptr(GString) out = render_file(t, file, none, TRUE, error);
+    if (!out)
       return FALSE;
   }
   const char *file;

@@ -40,7 +40,7 @@ char *templates_escape_html(const char *text);
 
 /* Reads every template the gateway sends (ack, notify, notify_ost,
  * correspondence, quarantine, confirmation, status_changed,
- * security_alert) and every other *.txt and
+ * security_alert, digest and digest.html) and every other *.txt and
  * *.html in the directory, and checks that each is well formed, hidden
  * sections included.
  * IG_ERROR_CONFIG naming the file (and the line) at fault. */

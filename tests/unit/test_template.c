@@ -15,7 +15,7 @@
 
 static const char *const sent[] = { "ack", "notify", "notify_ost", "correspondence",
                                     "quarantine", "confirmation", "status_changed",
-                                    "security_alert", NULL };
+                                    "security_alert", "digest", NULL };
 
 /* A directory with a well-formed template for each mail the gateway sends. */
 static char *fixture_dir(void)
@@ -26,6 +26,8 @@ static char *fixture_dir(void)
     g_autofree char *file = g_strdup_printf("%s/%s.txt", dir, *n);
     assert_true(g_file_set_contents(file, "Subject: [{{reference}}] hello\n\nBody\n", -1, NULL));
   }
+  g_autofree char *html = g_strdup_printf("%s/digest.html", dir);
+  assert_true(g_file_set_contents(html, "<p>{{reference}}</p>\n", -1, NULL));
   return dir;
 }
 
