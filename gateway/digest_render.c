@@ -31,7 +31,7 @@ static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "J
 static const char *const bar_colours[] = { "#1d70b8", "#d4351c", "#00703c", "#f47738",
                                            "#4c2c92", "#28a197", "#b58840", "#d53880",
                                            "#5694ca", "#85994b", "#912b88", "#6f777b" };
-#define NOT_STATED_COLOUR "#0b0c0c"
+#define NOT_STATED_COLOUR "#949494"
 
 /* "Tue 1 Dec 08:00" in zone tz, with the year ("Tue 1 Dec 2025 08:00")
  * when it is not the year of ref; with_time FALSE: "Tue 1 Dec 2026".
@@ -160,6 +160,14 @@ static void html_cell(GString *s, const char *text)
   g_string_append_printf(s, TD "%s</td>", e);
 }
 
+/* A reference or a time, kept on one line. */
+static void html_cell_nowrap(GString *s, const char *text)
+{
+  g_autofree char *e = esc(text);
+  g_string_append_printf(s, "<td valign=\"top\" nowrap style=\"border-bottom:1px solid #e5e5e5;"
+                         "white-space:nowrap\">%s</td>", e);
+}
+
 static char *html_none(void)
 {
   return g_strdup("<p style=\"color:#505a5f\">None.</p>\n");
@@ -180,8 +188,8 @@ static char *html_incidents(GPtrArray *items, const char *css_class, GTimeZone *
     g_autofree char *at = iso_words(it->at, tz, now);
     g_autofree char *summary = one_line(it->summary);
     g_string_append(s, "<tr>");
-    html_cell(s, it->reference);
-    html_cell(s, at);
+    html_cell_nowrap(s, it->reference);
+    html_cell_nowrap(s, at);
     html_cell(s, or_not_stated(it->impact));
     html_cell(s, or_not_stated(it->category));
     html_cell(s, summary);
@@ -202,9 +210,9 @@ static char *html_overdue(GPtrArray *items, GTimeZone *tz, GDateTime *now)
     const IgDigestItem *it = g_ptr_array_index(items, i);
     g_autofree char *due = iso_words(it->at, tz, now);
     g_string_append(s, "<tr>");
-    html_cell(s, it->reference);
+    html_cell_nowrap(s, it->reference);
     html_cell(s, it->kind);
-    html_cell(s, due);
+    html_cell_nowrap(s, due);
     g_string_append(s, "</tr>\n");
   }
   g_string_append(s, "</table>\n");
