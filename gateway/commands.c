@@ -9,6 +9,7 @@
 
 #include "gateway/case_record.h"
 #include "gateway/config.h"
+#include "gateway/digest.h"
 #include "gateway/error.h"
 #include "gateway/export.h"
 #include "gateway/hash.h"
@@ -20,6 +21,9 @@
 #include "gateway/service.h"
 #include "gateway/source.h"
 #include "gateway/template.h"
+
+/* The line between the text and the HTML part of `digest --print`. */
+#define DIGEST_HTML_LINE "-----8<----- text/html -----8<-----"
 
 static IgConfig *load_config(const IgCli *cli, GError **error)
 {
@@ -428,6 +432,35 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
   return TRUE;
 }
 
+/* --print writes the text part, then the HTML part after a line of its
+ * own, as the managers get them; --send queues the mail and sends it. */
+static gboolean cmd_digest(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "digest", error))
+    return FALSE;
+  g_autoptr(IgService) service = cli->send ? open_service(cli, error) : open_records(cli, error);
+  if (!service)
+    return FALSE;
+  const IgConfig *config = service_config(service);
+  if (cli->print || !cli->send) {
+    g_autoptr(GDateTime) now = service_now(service);
+    g_autoptr(IgDigest) d = digest_build(service_store(service), config->tz, now, error);
+    g_autofree char *subject = NULL, *text = NULL, *html = NULL;
+    if (!d || !digest_render(d, service_templates(service), config->tz, &subject, &text,
+                             &html, error))
+      return FALSE;
+    printf("Subject: %s\n\n%s%s" DIGEST_HTML_LINE "\n%s", subject, text,
+           g_str_has_suffix(text, "\n") ? "" : "\n", html);
+  }
+  if (!cli->send)
+    return TRUE;
+  if (!service_send_digest(service, error))
+    return FALSE;
+  g_autofree char *to = g_strjoinv(", ", config->managers);
+  fprintf(cli->print ? stderr : stdout, "digest queued for %s; due mail sent\n", to);
+  return TRUE;
+}
+
 static gboolean cmd_export(const IgCli *cli, GError **error)
 {
   if (!cli->args || !cli->args[0] || !cli->args[1] || cli->args[2]) {
@@ -523,6 +556,7 @@ const IgCommand commands[] = {
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
   { "report", "quarterly YYYYQN [--format csv|json]", "format", cmd_report },
   { "export", "REF DIR", "", cmd_export },
+  { "digest", "[--send] [--print]", "send print", cmd_digest },
   { "verify", "[--anchor HASH]", "anchor", cmd_verify },
   { "check-config", "[--connect]", "connect", cmd_check_config },
   { NULL, NULL, NULL, NULL },

@@ -22,6 +22,8 @@ typedef struct {
   const char *since;        /* observables --since */
   const char *format;       /* observables --format */
   const char *anchor;       /* verify --anchor */
+  gboolean send;            /* digest --send */
+  gboolean print;           /* digest --print */
   char **args;              /* positional arguments after the command */
 } IgCli;
 

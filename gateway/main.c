@@ -32,6 +32,9 @@ static GOptionEntry entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, &cli.format, "observables: json, csv or stix; report: csv or json", "F" },
   { "anchor", 0, 0, G_OPTION_ARG_STRING, &cli.anchor,
     "verify: a chain head published earlier (the digest's) must still be in the chain", "HASH" },
+  { "send", 0, 0, G_OPTION_ARG_NONE, &cli.send, "digest: send it to the managers now", NULL },
+  { "print", 0, 0, G_OPTION_ARG_NONE, &cli.print, "digest: write it to stdout (the default)",
+    NULL },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -47,6 +50,7 @@ static const char *stray_option(const IgCommand *cmd)
     { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
     { "connect", cli.connect }, { "since", cli.since != NULL },
     { "format", cli.format != NULL }, { "anchor", cli.anchor != NULL },
+    { "send", cli.send }, { "print", cli.print },
   };
   g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS(used); i++)

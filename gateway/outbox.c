@@ -23,6 +23,17 @@
  * well beyond the longest send (SMTP gives up after 135 s). */
 #define CLAIM_SECONDS (10 * 60)
 
+/* The HTML part carries the mark too: a reply may quote that part alone. */
+static char *html_with_mark(const char *html, const char *mark)
+{
+  g_autofree char *escaped = g_markup_escape_text(mark, -1);
+  const char *end = g_strrstr(html, "</body>");
+  GString *out = g_string_new_len(html, end ? end - html : (gssize)strlen(html));
+  g_string_append_printf(out, "<p style=\"color:#888888;font-size:11px\">-- <br>%s</p>\n%s",
+                         escaped, end ? end : "");
+  return g_string_free(out, FALSE);
+}
+
 gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
                            IgTemplates *templates, GDateTime *now,
                            const IgMailRequest *req, GError **error)
@@ -46,6 +57,7 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
   g_autofree char *mark = loopmark_line(req->reference, config->address);
   g_autofree char *marked = g_strdup_printf("%s%s-- \n%s\n", text,
                                             g_str_has_suffix(text, "\n") ? "" : "\n", mark);
+  g_autofree char *html = req->html ? html_with_mark(req->html, mark) : NULL;
   g_autofree char *message_id = compose_message_id(req->reference, req->template_name,
                                                    config->address);
   IgOutMail out = {
@@ -53,6 +65,7 @@ gboolean outbox_queue_mail(IgStore *store, const IgConfig *config,
     .to = (const char *const *)to_list->pdata,
     .subject = subject,
     .text = marked,
+    .html = html,
     .message_id = message_id,
     .in_reply_to = req->in_reply_to,
     .references = req->references,

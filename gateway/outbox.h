@@ -22,6 +22,9 @@ typedef struct {
   const char *reference;          /* for the Message-ID, may be NULL */
   const char *template_name;      /* templates/NAME.txt */
   GHashTable *vars;               /* char* -> char* */
+  const char *html;               /* an HTML alternative already rendered
+                                     (templates/NAME.html), or NULL: the
+                                     mail is then multipart/alternative */
   const char *const *to;          /* NULL-terminated */
   const char *in_reply_to;        /* without <>, or NULL */
   const char *const *references;  /* without <>, or NULL */

@@ -108,6 +108,30 @@ void outbox_rec_free(IgOutboxRec *o)
   g_free(o);
 }
 
+void digest_item_free(gpointer p)
+{
+  IgDigestItem *d = p;
+  if (!d)
+    return;
+  g_free(d->reference);
+  g_free(d->at);
+  g_free(d->impact);
+  g_free(d->category);
+  g_free(d->summary);
+  g_free(d->kind);
+  g_free(d);
+}
+
+void count_row_free(gpointer p)
+{
+  IgCountRow *c = p;
+  if (!c)
+    return;
+  g_free(c->key);
+  g_free(c->key2);
+  g_free(c);
+}
+
 char *iso_utc(GDateTime *when)
 {
   g_autoptr(GDateTime) utc = g_date_time_to_utc(when);

@@ -110,6 +110,24 @@ typedef struct {
   GBytes *body;            /* complete message or JSON body; may be NULL in listings */
 } IgOutboxRec;
 
+/* One line of the manager digest (store.h, digest.c): an incident, or
+ * one pending deadline of it. */
+typedef struct {
+  char *reference;
+  char *at;                /* an incident: received_at; a deadline: due_at */
+  char *impact;
+  char *category;
+  char *summary;
+  char *kind;              /* a deadline's kind (triage, ...); NULL for an incident */
+} IgDigestItem;
+
+/* One group of an aggregate count. */
+typedef struct {
+  char *key;               /* the value grouped by (a status, a category); NULL when unset */
+  char *key2;              /* the second value grouped by (an impact), or NULL */
+  gint64 count;
+} IgCountRow;
+
 IgIncident *incident_new(void);
 void incident_free(IgIncident *incident);
 void message_rec_free(IgMessageRec *rec);
@@ -117,6 +135,8 @@ void event_rec_free(IgEventRec *rec);
 void deadline_rec_free(IgDeadlineRec *rec);
 void outbox_rec_free(IgOutboxRec *rec);
 void evidence_free(gpointer evidence);
+void digest_item_free(gpointer item);
+void count_row_free(gpointer row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgIncident, incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 

@@ -4,6 +4,7 @@
 #include "gateway/scheduler.h"
 
 #include "gateway/cases.h"
+#include "gateway/digest.h"
 
 gboolean scheduler_run_due(IgIntake *ctx, guint *done, GError **error)
 {
@@ -15,8 +16,10 @@ gboolean scheduler_run_due(IgIntake *ctx, guint *done, GError **error)
   gboolean ok = due != NULL;
   for (guint i = 0; ok && i < due->len; i++)
     ok = case_deadline_due(ctx, g_ptr_array_index(due, i), error);
+  guint digests = 0;
+  ok = ok && digest_run_due(ctx, &digests, error);
   if (ok && store_commit(ctx->store, error)) {
-    *done = due->len;
+    *done = due->len + digests;
     return TRUE;
   }
   store_rollback(ctx->store);

@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "gateway/digest.h"
 #include "gateway/error.h"
 #include "gateway/log.h"
 #include "gateway/outbox.h"
@@ -85,6 +86,11 @@ const IgConfig *service_config(IgService *s)
   return s->config;
 }
 
+IgTemplates *service_templates(IgService *s)
+{
+  return s->templates;
+}
+
 GDateTime *service_now(IgService *s)
 {
   g_autoptr(GDateTime) real = g_date_time_new_now_utc();
@@ -105,6 +111,19 @@ gboolean service_deliver(IgService *s, GError **error)
   guint due = 0, sent = 0, failed = 0;
   return scheduler_run_due(&ctx, &due, error) &&
          outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
+}
+
+gboolean service_send_digest(IgService *s, GError **error)
+{
+  g_autoptr(GDateTime) now = service_now(s);
+  IgIntake ctx = { s->config, s->store, s->templates, now, NULL };
+  if (!store_begin(s->store, error))
+    return FALSE;
+  if (!digest_send(&ctx, error) || !store_commit(s->store, error)) {
+    store_rollback(s->store);
+    return FALSE;
+  }
+  return service_deliver(s, error);
 }
 
 gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **error)

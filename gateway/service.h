@@ -8,6 +8,7 @@
 #include "gateway/config.h"
 #include "gateway/intake.h"
 #include "gateway/store.h"
+#include "gateway/template.h"
 
 typedef struct IgService IgService;
 
@@ -22,6 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgService, service_free)
 
 IgStore *service_store(IgService *service);
 const IgConfig *service_config(IgService *service);
+IgTemplates *service_templates(IgService *service);
 
 /* The service clock; caller unrefs. */
 GDateTime *service_now(IgService *service);
@@ -47,5 +49,10 @@ gboolean service_check_connections(IgService *service, GError **error);
 /* Does the scheduler's due work (scheduler.h), then sends due outbox
  * rows. */
 gboolean service_deliver(IgService *service, GError **error);
+
+/* Queues the manager digest at the service clock and records it sent
+ * (digest_send(), in a transaction of its own), then does what
+ * service_deliver() does. */
+gboolean service_send_digest(IgService *service, GError **error);
 
 #endif

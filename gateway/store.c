@@ -6,7 +6,8 @@
  * move a message out of the source. Statements are prepared once per
  * connection and cached by their SQL text. The rest of store.h lives in
  * store_messages.c, store_incidents.c, store_evidence.c, store_outbox.c,
- * store_audit.c and store_file.c (checks of the file before SQLite opens it, the run lock). */
+ * store_audit.c, store_digest.c and store_file.c (checks of the file before SQLite opens it,
+ * the run lock). */
 #include "gateway/store.h"
 
 #include <errno.h>
@@ -106,6 +107,15 @@ static const char *const migrations[] = {
   " CREATE INDEX management_reports_incident ON management_reports(incident_id);"
   " CREATE INDEX outbox_incident ON outbox(incident_id, template);"
   " CREATE INDEX deadlines_due ON deadlines(state, kind, due_at);",
+
+  /* Manager digests sent (digest.c): where "since the last digest"
+   * starts, and the daily one at most once per local date, whichever
+   * process gets there first. day is NULL for one sent on demand. */
+  "CREATE TABLE digests(id INTEGER PRIMARY KEY, at TEXT NOT NULL, day TEXT UNIQUE,"
+  " kind TEXT NOT NULL, head_hash TEXT NOT NULL);"
+  " CREATE INDEX digests_at ON digests(at);"
+  " CREATE INDEX incidents_created ON incidents(created_at);"
+  " CREATE INDEX incidents_received ON incidents(received_at);",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

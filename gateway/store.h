@@ -266,6 +266,47 @@ gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char
 gint64 store_count_acks_since(IgStore *store, const char *address,
                               const char *since, GError **error);
 
+/* --- manager digest (SPEC 8, digest.c) --- */
+
+/* Incidents recorded after since (ISO UTC; NULL: from the first) and at
+ * or before until, oldest first, as IgDigestItem* (kind NULL);
+ * late_only keeps those reported late. Caller unrefs. */
+GPtrArray *store_digest_incidents(IgStore *store, const char *since, const char *until,
+                                  gboolean late_only, GError **error);
+
+/* Incidents recorded at or before until and open (status neither closed
+ * nor rejected) counted by status (key) and impact (key2, NULL when not
+ * set), as IgCountRow*. */
+GPtrArray *store_digest_open_counts(IgStore *store, const char *until, GError **error);
+
+/* Incidents received from from to until (ISO UTC, both included)
+ * counted by category (key, NULL when none), as IgCountRow*. */
+GPtrArray *store_digest_category_counts(IgStore *store, const char *from, const char *until,
+                                        GError **error);
+
+/* Pending deadlines due before now (ISO UTC) of incidents recorded by
+ * then, earliest first, as
+ * IgDigestItem* with kind and at (its due time). Held correspondence is
+ * the gateway's own timer, not a deadline anyone can miss: left out. */
+GPtrArray *store_digest_overdue(IgStore *store, const char *now, GError **error);
+
+/* The head of the audit chain: the newest event's hash and time (caller
+ * frees both); with no events yet, the chain's genesis hash and NULL. */
+gboolean store_audit_head(IgStore *store, char **hash, char **at, GError **error);
+
+/* When the newest digest recorded at or before now was sent (ISO UTC;
+ * NULL when none; caller frees). */
+gboolean store_digest_last(IgStore *store, const char *now, char **at, GError **error);
+
+/* *sent: the daily digest of day (a local date, YYYY-MM-DD) is recorded. */
+gboolean store_digest_sent_on(IgStore *store, const char *day, gboolean *sent, GError **error);
+
+/* Records a digest sent at at with the chain head it showed: day is the
+ * local date of a daily one (one per day: *recorded is FALSE when that day
+ * has its digest already), NULL for one sent on demand. */
+gboolean store_digest_record(IgStore *store, const char *at, const char *day,
+                             const char *head_hash, gboolean *recorded, GError **error);
+
 /* --- integrity --- */
 
 typedef struct {

@@ -7,7 +7,7 @@
 
 struct IgTemplates {
   char *dir;
-  GHashTable *cache;        /* name -> file text */
+  GHashTable *cache;        /* file name (ack.txt, digest.html) -> file text */
 };
 
 /* The mails the gateway sends (cases.c): a directory without one of them
@@ -17,7 +17,9 @@ static const char *const required[] = { "ack", "notify", "notify_ost", "correspo
                                         "security_alert", "triage_reminder",
                                         "triage_escalation", "form_reminder",
                                         "form_escalation", "report_reminder",
-                                        "report_escalation", NULL };
+                                        "report_escalation", "digest", NULL };
+/* Mails with an HTML alternative (the digest, digest.c). */
+static const char *const required_html[] = { "digest", NULL };
 
 const char *const *templates_required(void)
 {
@@ -44,13 +46,14 @@ void templates_free(IgTemplates *t)
   g_free(t);
 }
 
-static const char *load(IgTemplates *t, const char *name, GError **error)
+/* The text of templates/file; a .txt must open with its Subject line. */
+static const char *load(IgTemplates *t, const char *file, GError **error)
 {
-  const char *text = g_hash_table_lookup(t->cache, name);
+  const char *text = g_hash_table_lookup(t->cache, file);
   if (text)
     return text;
-  g_autofree char *file = g_strdup_printf("%s.txt", name);
   g_autofree char *path = g_build_filename(t->dir, file, NULL);
+  g_autofree char *name = g_strndup(file, strcspn(file, "."));
   char *contents = NULL;
   g_autoptr(GError) io = NULL;
   if (!g_file_get_contents(path, &contents, NULL, &io)) {
@@ -61,14 +64,24 @@ static const char *load(IgTemplates *t, const char *name, GError **error)
       g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s: %s", path, io->message);
     return NULL;
   }
-  if (!g_str_has_prefix(contents, "Subject:") || !strstr(contents, "\n\n")) {
+  if (g_str_has_suffix(file, ".txt") &&
+      (!g_str_has_prefix(contents, "Subject:") || !strstr(contents, "\n\n"))) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
                 "template %s: must start with a Subject: line and a blank line", path);
     g_free(contents);
     return NULL;
   }
-  g_hash_table_insert(t->cache, g_strdup(name), contents);
+  g_hash_table_insert(t->cache, g_strdup(file), contents);
   return contents;
+}
+
+char *templates_escape_html(const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text(text, -1);
+  if (!strstr(escaped, "&apos;"))
+    return g_steal_pointer(&escaped);
+  g_auto(GStrv) pieces = g_strsplit(escaped, "&apos;", -1);
+  return g_strjoinv("&#39;", pieces);
 }
 
 static gboolean is_empty(GHashTable *vars, const char *name)
@@ -91,6 +104,7 @@ typedef struct {
   const char *file;         /* the whole file, for line numbers */
   GHashTable *vars;
   gboolean check;           /* read hidden sections too (templates_check) */
+  gboolean html;            /* values are HTML-escaped, but {{&name}} */
 } Render;
 
 /* Renders text[0..len), a piece of the template file, into out; returns
@@ -124,10 +138,18 @@ static gboolean render(const Render *r, const char *text, gsize len, GString *ou
                   line_of(r->file, open), tag, tag + 1);
       return FALSE;
     }
-    if (tag[0] != '#' && tag[0] != '^') {
-      const char *v = g_hash_table_lookup(r->vars, tag);
+    if (tag[0] == '&') {
+      /* Markup the caller built and escaped itself (digest tables). */
+      const char *v = g_hash_table_lookup(r->vars, g_strstrip(tag + 1));
       if (v)
         g_string_append(out, v);
+      continue;
+    }
+    if (tag[0] != '#' && tag[0] != '^') {
+      const char *v = g_hash_table_lookup(r->vars, tag);
+      g_autofree char *escaped = v && r->html ? templates_escape_html(v) : NULL;
+      if (v)
+        g_string_append(out, escaped ? escaped : v);
       continue;
     }
     g_autofree char *end_tag = g_strdup_printf("{{/%s}}", tag + 1);
@@ -161,25 +183,38 @@ static gboolean render(const Render *r, const char *text, gsize len, GString *ou
   return TRUE;
 }
 
-/* templates_render(), reading hidden sections too when check. */
-static gboolean render_file(IgTemplates *t, const char *name, GHashTable *vars, gboolean check,
-                            char **subject, char **body, GError **error)
+/* Renders templates/file into out (caller unrefs), reading hidden
+ * sections too when check. */
+static GString *render_file(IgTemplates *t, const char *file, GHashTable *vars, gboolean check,
+                            GError **error)
 {
-  const char *text = load(t, name, error);
+  const char *text = load(t, file, error);
   if (!text)
-    return FALSE;
-  const Render r = { text, vars, check };
-  g_autoptr(GString) out = g_string_new(NULL);
+    return NULL;
+  const Render r = { text, vars, check, g_str_has_suffix(file, ".html") };
+  GString *out = g_string_new(NULL);
   g_autoptr(GError) err = NULL;
   if (!render(&r, text, strlen(text), out, 0, &err)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s/%s.txt: %s", t->dir, name,
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "template %s/%s: %s", t->dir, file,
                 err->message);
-    return FALSE;
+    g_string_free(out, TRUE);
+    return NULL;
   }
+  return out;
+}
+
+/* templates_render() of name.txt, reading hidden sections too when check. */
+static gboolean render_text(IgTemplates *t, const char *name, GHashTable *vars, gboolean check,
+                            char **subject, char **body, GError **error)
+{
+  g_autofree char *file = g_strdup_printf("%s.txt", name);
+  g_autoptr(GString) out = render_file(t, file, vars, check, error);
+  if (!out)
+    return FALSE;
   char *split = strstr(out->str, "\n\n");
   if (!g_str_has_prefix(out->str, "Subject:") || !split) {
     g_set_error(error, IG_ERROR, IG_ERROR_CONFIG,
-                "template %s/%s.txt: rendered text lost its Subject: line", t->dir, name);
+                "template %s/%s: rendered text lost its Subject: line", t->dir, file);
     return FALSE;
   }
   g_autofree char *subj = g_strndup(out->str + strlen("Subject:"),
@@ -192,7 +227,14 @@ static gboolean render_file(IgTemplates *t, const char *name, GHashTable *vars, 
 gboolean templates_render(IgTemplates *t, const char *name, GHashTable *vars,
                           char **subject, char **body, GError **error)
 {
-  return render_file(t, name, vars, FALSE, subject, body, error);
+  return render_text(t, name, vars, FALSE, subject, body, error);
+}
+
+char *templates_render_html(IgTemplates *t, const char *name, GHashTable *vars, GError **error)
+{
+  g_autofree char *file = g_strdup_printf("%s.html", name);
+  GString *out = render_file(t, file, vars, FALSE, error);
+  return out ? g_string_free(out, FALSE) : NULL;
 }
 
 gboolean templates_check(IgTemplates *t, GError **error)
@@ -206,16 +248,28 @@ gboolean templates_check(IgTemplates *t, GError **error)
   g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
   for (const char *const *name = required; *name; name++) {
     g_autofree char *subject = NULL, *body = NULL;
-    if (!render_file(t, *name, none, TRUE, &subject, &body, error))
+    if (!render_text(t, *name, none, TRUE, &subject, &body, error))
+      return FALSE;
+  }
+  for (const char *const *name = required_html; *name; name++) {
+    g_autofree char *file = g_strdup_printf("%s.html", *name);
+    g_autoptr(GString) out = render_file(t, file, none, TRUE, error);
+    if (!out)
       return FALSE;
   }
   const char *file;
   while ((file = g_dir_read_name(dir))) {
+    if (g_str_has_suffix(file, ".html")) {
+      g_autoptr(GString) out = render_file(t, file, none, TRUE, error);
+      if (!out)
+        return FALSE;
+      continue;
+    }
     if (!g_str_has_suffix(file, ".txt"))
       continue;
     g_autofree char *name = g_strndup(file, strlen(file) - 4);
     g_autofree char *subject = NULL, *body = NULL;
-    if (!render_file(t, name, none, TRUE, &subject, &body, error))
+    if (!render_text(t, name, none, TRUE, &subject, &body, error))
       return FALSE;
   }
   return TRUE;

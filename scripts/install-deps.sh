@@ -10,7 +10,8 @@ packages=(
   sqlite3 openssl python3
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr)
+  packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr
+             chromium python3-pil)
 fi
 
 missing=()

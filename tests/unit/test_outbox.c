@@ -4,6 +4,7 @@
  * claims left by dead processes of this host are released, those of
  * other hosts kept until they lapse; a busy store stops delivery with
  * its cause; a recipient that is no address is refused when queued; a
+ * mail with an HTML part is multipart/alternative, marked in both; a
  * webhook row goes only to the hooks subscribed to its event, and one
  * whose hook or secret has gone fails naming it. */
 #include <setjmp.h>
@@ -278,6 +279,37 @@ static void test_queue_refuses_bad_recipient(void **state)
   assert_int_equal(rows->len, 0);
 }
 
+/* A mail with an HTML part goes as multipart/alternative, the loop mark
+ * in both parts (a reply may quote either), the same Message-ID at every
+ * retry: the row holds the composed message. */
+static void test_queue_html_alternative(void **state)
+{
+  Fixture *f = *state;
+  const char *src = g_getenv("IG_SOURCE_DIR");
+  g_autofree char *dir = g_build_filename(src ? src : ".", "templates", NULL);
+  g_autoptr(IgTemplates) templates = templates_new(dir);
+  g_autoptr(GDateTime) now = iso_parse(T0);
+  const char *to[] = { "m1@x.gov.uk", "m2@x.gov.uk", NULL };
+  g_autoptr(GHashTable) vars = g_hash_table_new(g_str_hash, g_str_equal);
+  IgMailRequest req = { .template_name = "notify_ost", .vars = vars, .to = to,
+                        .html = "<html><body><p>Hello</p></body></html>" };
+  g_autoptr(GError) error = NULL;
+  assert_true(outbox_queue_mail(f->store, f->config, templates, now, &req, &error));
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, &error);
+  assert_int_equal(rows->len, 1);
+  const IgOutboxRec *r = g_ptr_array_index(rows, 0);
+  assert_string_equal(r->to, "m1@x.gov.uk, m2@x.gov.uk");
+  g_autoptr(GBytes) body = store_outbox_body(f->store, r->id, &error);
+  g_autofree char *raw = g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body));
+  const char *alt = strstr(raw, "Content-Type: multipart/alternative");
+  const char *plain = strstr(raw, "Content-Type: text/plain");
+  const char *html = strstr(raw, "Content-Type: text/html");
+  assert_true(alt && plain && html && alt < plain && plain < html);
+  assert_non_null(strstr(plain, "Incident-Gateway: security@justice.gov.uk\r\n"));
+  assert_non_null(strstr(html, "<p>Hello</p><p style=\"color:#888888;font-size:11px\">-- <br>"
+                               "Incident-Gateway: security@justice.gov.uk</p>\r\n</body></html>"));
+}
+
 /* --- webhooks --- */
 
 /* An event queues one row per hook subscribed to it, none for others. */
@@ -338,6 +370,7 @@ int main(void)
     T(test_claims_of_dead_and_remote_processes),
     T(test_busy_store_stops_delivery),
     T(test_queue_refuses_bad_recipient),
+    T(test_queue_html_alternative),
     T(test_webhook_queued_for_subscribers),
     T(test_webhook_gone_or_secret_gone),
   };

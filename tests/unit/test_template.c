@@ -22,6 +22,8 @@ static char *fixture_dir(void)
     g_autofree char *file = g_strdup_printf("%s/%s.txt", dir, *n);
     assert_true(g_file_set_contents(file, "Subject: [{{reference}}] hello\n\nBody\n", -1, NULL));
   }
+  g_autofree char *html = g_strdup_printf("%s/digest.html", dir);
+  assert_true(g_file_set_contents(html, "<p>{{reference}}</p>\n", -1, NULL));
   return dir;
 }
 
@@ -83,6 +85,38 @@ static void test_render(void **state)
   assert_true(templates_render(t2, "ack", vars, &subject, &body, &error));
   assert_string_equal(subject, "[INC-2026-000001] LATE recorded");
   assert_string_equal(body, "Hello Jane,\nMissing: Impact\nBye\n");
+  remove_dir(dir);
+}
+
+/* In an .html template every value is escaped, but {{&name}}: markup
+ * the caller built (and escaped) itself. */
+static void test_render_html(void **state)
+{
+  char *dir = fixture_dir();
+  put(dir, "page.html", "<p title=\"{{v}}\">{{v}}</p>{{&table}}{{#v}}<b>{{ v }}</b>{{/v}}"
+                        "{{&missing}}\n");
+  g_autoptr(IgTemplates) t = templates_new(dir);
+  g_autoptr(GHashTable) vars = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_insert(vars, "v", "<script>O'Neil & \"co\"</script>");
+  g_hash_table_insert(vars, "table", "<table><tr><td>1</td></tr></table>");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = templates_render_html(t, "page", vars, &error);
+  assert_non_null(html);
+  assert_string_equal(html,
+      "<p title=\"&lt;script&gt;O&#39;Neil &amp; &quot;co&quot;&lt;/script&gt;\">"
+      "&lt;script&gt;O&#39;Neil &amp; &quot;co&quot;&lt;/script&gt;</p>"
+      "<table><tr><td>1</td></tr></table>"
+      "<b>&lt;script&gt;O&#39;Neil &amp; &quot;co&quot;&lt;/script&gt;</b>\n");
+  /* the text templates insert values as they are */
+  put(dir, "notify.txt", "Subject: {{v}}\n\n{{v}} {{&v}}\n");
+  g_autofree char *subject = NULL, *body = NULL;
+  assert_true(templates_render(t, "notify", vars, &subject, &body, &error));
+  assert_string_equal(body, "<script>O'Neil & \"co\"</script> <script>O'Neil & \"co\"</script>\n");
+  /* a missing .html template is named; a broken one is found by the check */
+  assert_null(templates_render_html(t, "absent", vars, &error));
+  assert_non_null(strstr(error->message, "absent.html is missing"));
+  put(dir, "page.html", "<p>{{v</p>\n");
+  check_fails(dir, "page.html: line 1: {{ without }}");
   remove_dir(dir);
 }
 
@@ -179,6 +213,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_render),
+    cmocka_unit_test(test_render_html),
     cmocka_unit_test(test_hidden_sections),
     cmocka_unit_test(test_well_formed_directory),
     cmocka_unit_test(test_missing_and_unreadable),
