@@ -126,10 +126,6 @@ static gboolean triage(Due *x, GError **error)
     return send(x, c->ost, "triage_reminder", "notify_ost", x->vars, error) &&
            acted(x, next, "triage reminder to OST", TRUE, error);
   }
-  /* due_at moved on to now at the reminder: the deadline was one
-   * triage time before. */
-  g_autofree char *was_due = iso_plus(x->d->due_at, -within);
-  var_time(x, "due_words", was_due);
   return send(x, siro(c), "triage_escalation", "notify_ost", x->vars, error) &&
          acted(x, NULL, "triage overdue: the SIRO told", TRUE, error);
 }
@@ -186,8 +182,6 @@ static gboolean report(Due *x, GError **error)
     return send(x, owner, "report_reminder", "notify_ost", x->vars, error) &&
            acted(x, next, what, TRUE, error);
   }
-  g_autofree char *was_due = iso_plus(x->d->due_at, -REPORT_GRACE);
-  var_time(x, "due_words", was_due);
   case_var(x->vars, "owner_words", x->inc->owner ? x->inc->owner : "OST");
   return send(x, siro(c), "report_escalation", "notify_ost", x->vars, error) &&
          acted(x, NULL, "management report overdue: the SIRO told", TRUE, error);

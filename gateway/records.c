@@ -85,6 +85,7 @@ void deadline_rec_free(IgDeadlineRec *d)
     return;
   g_free(d->kind);
   g_free(d->due_at);
+  g_free(d->next_at);
   g_free(d->state);
   g_free(d);
 }

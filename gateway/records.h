@@ -88,10 +88,12 @@ typedef struct {
   gint64 incident_id;
   char *kind;              /* triage, form_reminder, management_report,
                               correspondence_notice */
-  char *due_at;            /* when it next acts */
-  char *state;             /* pending, done (what it waited for came),
-                              cancelled (the case ended), escalated */
-  int reminders;           /* reminders sent so far */
+  char *due_at;            /* when it was due */
+  char *next_at;           /* when the scheduler acts on it next */
+  char *state;             /* pending, escalated (still waiting, no more
+                              reminders), done (what it waited for came),
+                              cancelled (the case ended) */
+  int reminders;           /* reminders and escalations sent so far */
 } IgDeadlineRec;
 
 typedef struct {

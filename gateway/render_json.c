@@ -2,6 +2,7 @@
 #include "gateway/render_json.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static json_t *str(const char *s)
 {
@@ -19,8 +20,9 @@ static json_t *list(GPtrArray *items, json_t *(*one)(gconstpointer))
 static json_t *deadline(gconstpointer p)
 {
   const IgDeadlineRec *d = p;
-  return json_pack("{s:o, s:o, s:o, s:i}", "kind", str(d->kind), "due_at", str(d->due_at),
-                   "state", str(d->state), "reminders_sent", d->reminders);
+  return json_pack("{s:o, s:o, s:o, s:i, s:o}", "kind", str(d->kind), "due_at", str(d->due_at),
+                   "state", str(d->state), "reminders_sent", d->reminders,
+                   "next_at", str(strcmp(d->state, "pending") == 0 ? d->next_at : NULL));
 }
 
 static json_t *incident_message(gconstpointer p)

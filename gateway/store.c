@@ -116,6 +116,15 @@ static const char *const migrations[] = {
   " CREATE INDEX digests_at ON digests(at);"
   " CREATE INDEX incidents_created ON incidents(created_at);"
   " CREATE INDEX incidents_received ON incidents(received_at);",
+
+  /* A deadline keeps the time it was due (shown, and overdue from then);
+   * next_at is when the scheduler acts on it next, moved on by each
+   * reminder. An escalated deadline still waits: it ends done when what
+   * it waited for comes. */
+  "ALTER TABLE deadlines ADD COLUMN next_at TEXT;"
+  " UPDATE deadlines SET next_at = due_at;"
+  " DROP INDEX deadlines_due;"
+  " CREATE INDEX deadlines_next ON deadlines(state, next_at);",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

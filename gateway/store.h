@@ -180,19 +180,20 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id,
 GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id,
                                     GError **error);
 
-/* The pending deadlines (IgDeadlineRec*) of every kind due at or before
- * now (ISO), the earliest first. Caller unrefs. */
+/* The pending deadlines (IgDeadlineRec*) of every kind whose next act is
+ * due at or before now (ISO), the earliest first. Caller unrefs. */
 GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error);
 
 /* Counts a reminder sent for incident_id's pending deadline of kind and
- * moves it to next_due; with next_due NULL, ends it with state instead.
+ * moves its next act to next_due; with next_due NULL, ends it with state
+ * instead.
  * *changed is FALSE when none was pending (another process acted). */
 gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *kind,
                                 const char *next_due, const char *state, gboolean *changed,
                                 GError **error);
 
-/* Ends incident_id's pending deadline of kind with state ("done", ...);
- * *changed is FALSE when there was none pending. */
+/* Ends incident_id's pending or escalated deadline of kind with state
+ * ("done", ...); *changed is FALSE when there was none. */
 gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char *kind,
                                   const char *state, gboolean *changed, GError **error);
 

@@ -90,7 +90,8 @@ GPtrArray *store_digest_overdue(IgStore *store, const char *now, GError **error)
   sqlite3_stmt *st = sq_prep(store,
       "SELECT i.reference, d.due_at, i.impact, i.category, i.summary, d.kind"
       " FROM deadlines d JOIN incidents i ON i.id = d.incident_id"
-      " WHERE d.state = 'pending' AND d.due_at < ?1 AND d.kind <> 'correspondence_notice'"
+      " WHERE d.state IN ('pending', 'escalated') AND d.due_at < ?1"
+      " AND d.kind <> 'correspondence_notice'"
       " AND i.created_at <= ?1"
       " ORDER BY d.due_at, d.id", error);
   if (!st)

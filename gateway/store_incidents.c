@@ -203,7 +203,8 @@ GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *f, GErro
       " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR impact = ?2)"
       " AND (?3 = 0 OR status NOT IN ('resolved', 'closed', 'rejected'))"
       " AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.incident_id = i.id"
-      "      AND d.state = 'pending' AND d.due_at < ?5))"
+      "      AND d.state IN ('pending', 'escalated') AND d.due_at < ?5"
+      "      AND d.kind <> 'correspondence_notice'))"
       " ORDER BY received_at DESC, id DESC", error);
   if (!st)
     return NULL;
@@ -255,9 +256,9 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
                             const char *due_at, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "INSERT INTO deadlines(incident_id, kind, due_at) VALUES(?,?,?)"
+      "INSERT INTO deadlines(incident_id, kind, due_at, next_at) VALUES(?1, ?2, ?3, ?3)"
       " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at,"
-      " state = 'pending', reminders_sent = 0", error);
+      " next_at = excluded.next_at, state = 'pending', reminders_sent = 0", error);
   if (!st)
     return FALSE;
   sqlite3_bind_int64(st, 1, incident_id);
@@ -266,7 +267,7 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
   return sq_step_done(store, st, error);
 }
 
-#define DEADLINE_COLUMNS "incident_id, kind, due_at, state, reminders_sent"
+#define DEADLINE_COLUMNS "incident_id, kind, due_at, state, reminders_sent, next_at"
 
 static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
 {
@@ -276,6 +277,7 @@ static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
   d->due_at = sq_col_text(st, 2);
   d->state = sq_col_text(st, 3);
   d->reminders = sqlite3_column_int(st, 4);
+  d->next_at = sq_col_text(st, 5);
   return d;
 }
 
@@ -284,7 +286,7 @@ gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char
 {
   sqlite3_stmt *st = sq_prep(store,
       "UPDATE deadlines SET state = ?3 WHERE incident_id = ?1 AND kind = ?2"
-      " AND state = 'pending'", error);
+      " AND state IN ('pending', 'escalated')", error);
   if (!st)
     return FALSE;
   sqlite3_bind_int64(st, 1, incident_id);
@@ -302,7 +304,7 @@ gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *
 {
   sqlite3_stmt *st = sq_prep(store,
       "UPDATE deadlines SET reminders_sent = reminders_sent + 1,"
-      " due_at = coalesce(?3, due_at), state = CASE WHEN ?3 IS NULL THEN ?4 ELSE state END"
+      " next_at = coalesce(?3, next_at), state = CASE WHEN ?3 IS NULL THEN ?4 ELSE state END"
       " WHERE incident_id = ?1 AND kind = ?2 AND state = 'pending'", error);
   if (!st)
     return FALSE;
@@ -319,7 +321,8 @@ gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *
 GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store, "SELECT " DEADLINE_COLUMNS " FROM deadlines"
-                             " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id", error);
+                             " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id",
+                             error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, now);

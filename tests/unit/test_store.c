@@ -122,7 +122,8 @@ static void test_open_stamps_older_store(void **state)
   g_free(sql(f, "DELETE FROM events WHERE message_row IS NOT NULL"));
   g_free(sql(f, "DROP INDEX events_message"));
   g_free(sql(f, "DROP INDEX outbox_incident"));
-  g_free(sql(f, "DROP INDEX deadlines_due"));
+  g_free(sql(f, "DROP INDEX deadlines_next"));
+  g_free(sql(f, "ALTER TABLE deadlines DROP COLUMN next_at"));
   g_free(sql(f, "DROP TABLE management_reports"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_row"));
   g_free(sql(f, "ALTER TABLE events DROP COLUMN message_sha256"));
@@ -149,7 +150,7 @@ static void test_open_stamps_older_store(void **state)
   g_autofree char *app = sql(f, "PRAGMA application_id");
   assert_string_equal(app, "1229412185"); /* "IGWY" */
   g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_string_equal(version, "8");
+  assert_string_equal(version, "9");
   g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
   assert_string_equal(r->message_id, "o1@gw");
   IgVerifyCounts n;

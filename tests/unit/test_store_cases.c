@@ -118,18 +118,21 @@ static void test_deadline_advance(void **state)
   check(store_advance_deadline(f->store, id, "triage", "2026-01-01T11:00:00Z", "escalated",
                                &changed, &error), error);
   assert_true(changed);
-  g_autofree char *moved = sql(f, "SELECT due_at || ' ' || state || ' ' || reminders_sent"
-                                  " FROM deadlines");
-  assert_string_equal(moved, "2026-01-01T11:00:00Z pending 1");
+  g_autofree char *moved = sql(f, "SELECT due_at || ' ' || next_at || ' ' || state || ' ' ||"
+                                  " reminders_sent FROM deadlines");
+  assert_string_equal(moved, "2026-01-01T10:00:00Z 2026-01-01T11:00:00Z pending 1");
   check(store_advance_deadline(f->store, id, "triage", NULL, "escalated", &changed, &error),
         error);
   assert_true(changed);
-  g_autofree char *ended = sql(f, "SELECT due_at || ' ' || state || ' ' || reminders_sent"
-                                  " FROM deadlines");
-  assert_string_equal(ended, "2026-01-01T11:00:00Z escalated 2");
+  g_autofree char *ended = sql(f, "SELECT due_at || ' ' || next_at || ' ' || state || ' ' ||"
+                                  " reminders_sent FROM deadlines");
+  assert_string_equal(ended, "2026-01-01T10:00:00Z 2026-01-01T11:00:00Z escalated 2");
   check(store_advance_deadline(f->store, id, "triage", NULL, "escalated", &changed, &error),
         error);
   assert_false(changed); /* ended: another process got there first */
+  /* Escalated, it still waits: what it waited for ends it. */
+  check(store_set_deadline_state(f->store, id, "triage", "done", &changed, &error), error);
+  assert_true(changed);
   check(store_add_deadline(f->store, id, "triage", "2026-01-03T10:00:00Z", &error), error);
   g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, &error);
   check(rows != NULL, error);
