@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Twelve days stepped with `poll --once --now` (SPEC 8), an hour at a time
-# where anything falls due (six hours at a time between): every reminder
-# and escalation appears at the hour the deadlines say and once, although each hour two processes poll the same store side by side
-# and, every few hours, a first poll is killed with SIGKILL wherever it
-# happens to be (deciding, committing, sending) before they run. The
-# reporter who completes the form hears no more; `show` says how each
-# deadline ended.
+# where anything falls due and six hours at a time between: every reminder
+# and escalation appears at the hour the deadlines say, and the managers'
+# digest at the first pass after 08:00 each day, each once, although every
+# step two processes poll the same store side by side and, every fifth, a
+# first poll is killed with SIGKILL wherever it happens to be (deciding,
+# committing, sending) before they run. The reporter who completes the
+# form hears no more; `show` says how each deadline ended.
 source "$(dirname "$0")/lib.sh"
-write_config
+write_config "s|^managers =.*|managers = a@justice.gov.uk|"
 mkdir -p "$WORK/in"
 out="$WORK/var/outbox"
 seen="$WORK/seen"
@@ -100,24 +101,35 @@ EOF
 done
 
 [ "$kills" -gt 0 ] && ok "$kills polls killed mid-way" || fail "no poll was killed mid-way"
-expect_eq "every reminder and escalation at its hour, once" "$(cat "$timeline")" \
+expect_eq "every reminder, escalation and digest at its hour, once" "$(cat "$timeline")" \
 "2026-11-23T10:00:00Z | ost@justice.gov.uk | [INC-2026-000001] Triage overdue: Report 1
 2026-11-23T11:00:00Z | siro@justice.gov.uk | [INC-2026-000001] Not triaged: Report 1
 2026-11-23T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
 2026-11-23T11:00:00Z | dee.fox@justice.gov.uk | [INC-2026-000004] Reminder: details missing from your incident report
 2026-11-23T13:00:00Z | ost@justice.gov.uk | [INC-2026-000003] Triage overdue: Report 3
 2026-11-23T17:00:00Z | siro@justice.gov.uk | [INC-2026-000003] Not triaged: Report 3
+2026-11-24T08:00:00Z | a@justice.gov.uk | Security incidents digest: Tue 24 Nov 2026
 2026-11-24T09:00:00Z | ost@justice.gov.uk | [INC-2026-000002] Triage overdue: Report 2
 2026-11-24T09:00:00Z | ost@justice.gov.uk | [INC-2026-000004] Triage overdue: Report 4
 2026-11-24T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
 2026-11-24T11:00:00Z | dee.fox@justice.gov.uk | [INC-2026-000004] Reminder: details missing from your incident report
 2026-11-24T15:00:00Z | ost@justice.gov.uk | [INC-2026-000004] New correspondence from dee.fox@justice.gov.uk: RE: [INC-2026-000004] Your security incident report has been recorded
+2026-11-25T08:00:00Z | a@justice.gov.uk | Security incidents digest: Wed 25 Nov 2026
 2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000002] Not triaged: Report 2
 2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000004] Not triaged: Report 4
 2026-11-25T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
+2026-11-26T08:00:00Z | a@justice.gov.uk | Security incidents digest: Thu 26 Nov 2026
 2026-11-26T11:00:00Z | ost@justice.gov.uk | [INC-2026-000002] Report form still incomplete: Report 2
+2026-11-27T09:00:00Z | a@justice.gov.uk | Security incidents digest: Fri 27 Nov 2026
+2026-11-28T09:00:00Z | a@justice.gov.uk | Security incidents digest: Sat 28 Nov 2026
+2026-11-29T09:00:00Z | a@justice.gov.uk | Security incidents digest: Sun 29 Nov 2026
+2026-11-30T09:00:00Z | a@justice.gov.uk | Security incidents digest: Mon 30 Nov 2026
+2026-12-01T09:00:00Z | a@justice.gov.uk | Security incidents digest: Tue 1 Dec 2026
+2026-12-02T09:00:00Z | a@justice.gov.uk | Security incidents digest: Wed 2 Dec 2026
+2026-12-03T08:00:00Z | a@justice.gov.uk | Security incidents digest: Thu 3 Dec 2026
 2026-12-03T09:00:00Z | ost@justice.gov.uk | [INC-2026-000001] Management report due: Report 1
 2026-12-03T09:00:00Z | ost@justice.gov.uk | [INC-2026-000003] Management report due: Report 3
+2026-12-04T08:00:00Z | a@justice.gov.uk | Security incidents digest: Fri 4 Dec 2026
 2026-12-04T09:00:00Z | siro@justice.gov.uk | [INC-2026-000001] Management report overdue: Report 1
 2026-12-04T09:00:00Z | siro@justice.gov.uk | [INC-2026-000003] Management report overdue: Report 3"
 

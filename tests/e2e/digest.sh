@@ -13,9 +13,10 @@ pil_python=
 for py in python3 /usr/bin/python3; do
   if "$py" -c 'import PIL' 2> /dev/null; then pil_python=$py; break; fi
 done
+# make test installs both: a browser test that cannot run fails.
 if ! command -v chromium > /dev/null || [ -z "$pil_python" ]; then
-  echo "skipped: needs chromium and python3-pil (scripts/install-deps.sh --test)"
-  exit 77
+  echo "FAIL: needs chromium and python3-pil (scripts/install-deps.sh --test)"
+  exit 1
 fi
 write_config "s|^managers =.*|managers = a@justice.gov.uk, b@justice.gov.uk|;s|^daily_at = .*|daily_at = 09:30|"
 out=$WORK/var/outbox
