@@ -21,11 +21,6 @@
 #define TEXT_BAR 30
 #define HTML_BAR 360
 
-/* English names whatever the process locale: the mail is in English. */
-static const char *const day_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
 /* One colour per category's bar, told apart at a glance; NOT_STATED_COLOUR
  * for incidents without one. */
 static const char *const bar_colours[] = { "#1d70b8", "#d4351c", "#00703c", "#f47738",
@@ -33,29 +28,10 @@ static const char *const bar_colours[] = { "#1d70b8", "#d4351c", "#00703c", "#f4
                                            "#5694ca", "#85994b", "#912b88", "#6f777b" };
 #define NOT_STATED_COLOUR "#949494"
 
-/* "Tue 1 Dec 08:00" in zone tz, with the year ("Tue 1 Dec 2025 08:00")
- * when it is not the year of ref; with_time FALSE: "Tue 1 Dec 2026".
- * "unknown" when when is NULL. Caller frees. */
-static char *words(GDateTime *when, GTimeZone *tz, GDateTime *ref, gboolean with_time)
-{
-  if (!when)
-    return g_strdup("unknown");
-  g_autoptr(GDateTime) l = g_date_time_to_timezone(when, tz);
-  g_autoptr(GDateTime) r = g_date_time_to_timezone(ref, tz);
-  GString *s = g_string_new(NULL);
-  g_string_printf(s, "%s %d %s", day_names[g_date_time_get_day_of_week(l) - 1],
-                  g_date_time_get_day_of_month(l), month_names[g_date_time_get_month(l) - 1]);
-  if (!with_time || g_date_time_get_year(l) != g_date_time_get_year(r))
-    g_string_append_printf(s, " %d", g_date_time_get_year(l));
-  if (with_time)
-    g_string_append_printf(s, " %02d:%02d", g_date_time_get_hour(l), g_date_time_get_minute(l));
-  return g_string_free(s, FALSE);
-}
-
 static char *iso_words(const char *iso, GTimeZone *tz, GDateTime *ref)
 {
   g_autoptr(GDateTime) t = iso_parse(iso);
-  return words(t, tz, ref, TRUE);
+  return date_words(t, tz, ref, TRUE);
 }
 
 /* The summary on one line, control characters as spaces, cut after
@@ -273,8 +249,8 @@ GHashTable *digest_vars(const IgDigest *d, GTimeZone *tz)
 {
   GHashTable *v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   GDateTime *now = d->now;
-  put(v, "date", words(now, tz, now, FALSE));
-  put(v, "now", words(now, tz, now, TRUE));
+  put(v, "date", date_words(now, tz, now, FALSE));
+  put(v, "now", date_words(now, tz, now, TRUE));
   put(v, "timezone", g_strdup(g_time_zone_get_identifier(tz)));
   if (d->since)
     put(v, "since", iso_words(d->since, tz, now));
@@ -293,7 +269,7 @@ GHashTable *digest_vars(const IgDigest *d, GTimeZone *tz)
   put(v, "late_list", text_incidents(d->late, tz, now));
   put(v, "late_table", html_incidents(d->late, "late", tz, now));
   put(v, "quarter", g_strdup(d->quarter));
-  put(v, "quarter_from", words(d->quarter_start, tz, now, FALSE));
+  put(v, "quarter_from", date_words(d->quarter_start, tz, now, FALSE));
   put(v, "quarter_total", count_text(d->quarter_total));
   put(v, "chart_text", text_counts(d->by_category, TRUE));
   put(v, "chart", html_counts(d->by_category, "chart", "Category", TRUE));

@@ -146,6 +146,27 @@ GDateTime *iso_parse(const char *text)
   return g_date_time_new_from_iso8601(text, NULL);
 }
 
+/* English names whatever the process locale: the mail is in English. */
+static const char *const day_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+char *date_words(GDateTime *when, GTimeZone *tz, GDateTime *ref, gboolean with_time)
+{
+  if (!when)
+    return g_strdup("unknown");
+  g_autoptr(GDateTime) l = g_date_time_to_timezone(when, tz);
+  g_autoptr(GDateTime) r = g_date_time_to_timezone(ref, tz);
+  GString *s = g_string_new(NULL);
+  g_string_printf(s, "%s %d %s", day_names[g_date_time_get_day_of_week(l) - 1],
+                  g_date_time_get_day_of_month(l), month_names[g_date_time_get_month(l) - 1]);
+  if (!with_time || g_date_time_get_year(l) != g_date_time_get_year(r))
+    g_string_append_printf(s, " %d", g_date_time_get_year(l));
+  if (with_time)
+    g_string_append_printf(s, " %02d:%02d", g_date_time_get_hour(l), g_date_time_get_minute(l));
+  return g_string_free(s, FALSE);
+}
+
 char *time_words(const char *iso, GDateTime *now, GTimeZone *tz)
 {
   g_autoptr(GDateTime) utc = iso_parse(iso);
@@ -162,15 +183,9 @@ char *time_words(const char *iso, GDateTime *now, GTimeZone *tz)
                                       (GDateMonth)g_date_time_get_month(t),
                                       (GDateYear)g_date_time_get_year(t));
   int days = g_date_days_between(a, b);
-  g_autofree char *clock = g_date_time_format(t, "%H:%M");
-  if (days == 0)
-    return g_strdup_printf("%s today", clock);
-  if (days == 1)
-    return g_strdup_printf("%s tomorrow", clock);
-  if (days == -1)
-    return g_strdup_printf("%s yesterday", clock);
-  g_autofree char *day = g_date_time_format(t, g_date_time_get_year(t) ==
-                                                   g_date_time_get_year(local_now)
-                                                   ? "%a %-d %b" : "%a %-d %b %Y");
-  return g_strdup_printf("%s %s", day, clock);
+  if (days < -1 || days > 1)
+    return date_words(t, tz, now, TRUE);
+  static const char *const near[] = { "yesterday", "today", "tomorrow" };
+  return g_strdup_printf("%02d:%02d %s", g_date_time_get_hour(t), g_date_time_get_minute(t),
+                         near[days + 1]);
 }

@@ -146,9 +146,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 char *iso_utc(GDateTime *when);
 /* Parses what iso_utc() writes (and any ISO-8601 with a zone); NULL if bad. */
 GDateTime *iso_parse(const char *text);
+/* when in zone tz as people write it, in English whatever the locale:
+ * "Tue 1 Dec 08:00", with the year when it is not ref's ("Tue 1 Dec 2025
+ * 08:00"); with_time FALSE: "Tue 1 Dec 2026". "unknown" for NULL. Caller
+ * frees. */
+char *date_words(GDateTime *when, GTimeZone *tz, GDateTime *ref, gboolean with_time);
 /* A time as people say it, in tz, seen from now: "14:05 today", "09:00
- * tomorrow", "Tue 1 Dec 14:05" (the year added when not now's). NULL
- * when iso is not a time. Caller frees. */
+ * tomorrow", "08:30 yesterday", else as date_words(). NULL when iso is
+ * not a time. Caller frees. */
 char *time_words(const char *iso, GDateTime *now, GTimeZone *tz);
 
 #endif

@@ -26,6 +26,29 @@ static int setup(void **state)
   return 0;
 }
 
+/* Times in words: near days by name, others by date (the year when not
+ * now's), in English whatever the locale, in local time. */
+static void test_time_words(void **state)
+{
+  (void)state;
+  g_autoptr(GTimeZone) london = g_time_zone_new_identifier("Europe/London");
+  assert_non_null(london);
+  g_autoptr(GDateTime) now = iso_parse("2026-11-23T23:10:00Z");
+  const char *const cases[][2] = {
+    { "2026-11-23T23:30:00Z", "23:30 today" },
+    { "2026-11-24T00:30:00Z", "00:30 tomorrow" },
+    { "2026-11-22T08:00:00Z", "08:00 yesterday" },
+    { "2026-11-21T09:05:00Z", "Sat 21 Nov 09:05" },
+    { "2026-07-01T12:00:00Z", "Wed 1 Jul 13:00" },
+    { "2025-12-31T23:30:00Z", "Wed 31 Dec 2025 23:30" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *got = time_words(cases[i][0], now, london);
+    assert_string_equal(got, cases[i][1]);
+  }
+  assert_null(time_words("not a time", now, london));
+}
+
 /* A webhook subscribed to every event (the default). */
 static int setup_all_events(void **state)
 {
@@ -340,6 +363,7 @@ static void test_webhook_events(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_time_words),
     cmocka_unit_test_setup_teardown(test_triage_reminded_then_escalated, setup, teardown),
     cmocka_unit_test_setup_teardown(test_triage_stops_when_triaged, setup, teardown),
     cmocka_unit_test_setup_teardown(test_form_reminders_then_ost, setup, teardown),
