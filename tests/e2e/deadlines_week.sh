@@ -1,35 +1,38 @@
 #!/usr/bin/env bash
-# Twelve days stepped with `poll --once --now` (SPEC 8), an hour at a time
-# where anything falls due and six hours at a time between: every reminder
-# and escalation appears at the hour the deadlines say, and the managers'
-# digest at the first pass after 08:00 each day, each once, although every
-# step two processes poll the same store side by side and, every fifth, a
-# first poll is killed with SIGKILL wherever it happens to be (deciding,
-# committing, sending) before they run. The reporter who completes the
-# form hears no more; `show` says how each deadline ended.
+# Twelve days stepped with `poll --once --now` (SPEC 8), at every hour
+# something falls due, the hour before and the hour after, and a few
+# between: every reminder and escalation appears at the hour the deadlines
+# say, and the managers' digest at the first pass after 08:00 each day,
+# each once, although every step two processes poll the same store side
+# by side and, every fifth, a first poll is killed with SIGKILL wherever
+# it happens to be (deciding, committing, sending) before they run. The
+# reporter who completes the form hears no more; `show` says how each
+# deadline ended.
 source "$(dirname "$0")/lib.sh"
 write_config "s|^managers =.*|managers = a@justice.gov.uk|"
 mkdir -p "$WORK/in"
 out="$WORK/var/outbox"
-seen="$WORK/seen"
-timeline="$WORK/timeline"
-: > "$seen"
-: > "$timeline"
+new="$WORK/new"
+: > "$new"
+: > "$WORK/listed"
 
-# log NOW - appends "NOW | To | Subject" for each mail written since the
-# last call, in the order the outbox queued them (files are named by row).
+# log NOW - notes each mail written since the last call as "NOW FILE"
+# (files are named by outbox row, so in the order they were queued).
 log() {
-  python3 - "$out" "$seen" "$1" >> "$timeline" <<'PY'
-import email, email.policy, glob, os, sys
-out, seen_file, now = sys.argv[1:]
-seen = set(open(seen_file).read().split())
-new = sorted(p for p in glob.glob(out + "/*.eml") if os.path.basename(p) not in seen)
-for path in new:
-    m = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+  ls "$out" > "$WORK/listing"
+  comm -13 "$WORK/listed" "$WORK/listing" | sed "s|^|$1 |" >> "$new"
+  mv "$WORK/listing" "$WORK/listed"
+}
+
+# timeline - "NOW | To | Subject" for each mail noted.
+timeline() {
+  python3 - "$out" "$new" <<'PY'
+import email, email.policy, sys
+out, new = sys.argv[1:]
+for line in open(new):
+    now, name = line.split()
+    m = email.message_from_binary_file(open(out + "/" + name, "rb"), policy=email.policy.default)
     print("%s | %s | %s" % (now, m["To"], m["Subject"]))
-with open(seen_file, "a") as f:
-    for path in new:
-        f.write(os.path.basename(path) + "\n")
 PY
 }
 
@@ -56,23 +59,26 @@ report 3 "Cat Dunn <cat.dunn@justice.gov.uk>" medium "Personal data involved: no
 report 4 "Dee Fox <dee.fox@justice.gov.uk>" low ""
 "$IG" ingest --now 2026-11-23T09:00:00Z "$WORK"/in/*.eml > /dev/null 2>&1 || fail "ingest"
 log start
-: > "$timeline"
+: > "$new"
 
-# steps FROM TO HOURS - the times from FROM to TO, HOURS apart.
-steps() {
-  local t end
-  t=$(date -u -d "$1" +%s)
-  end=$(date -u -d "$2" +%s)
-  while [ "$t" -le "$end" ]; do
-    date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ
-    t=$((t + $3 * 3600))
+# The hours stepped through: each due time, the hour before it (nothing
+# early) and after it (nothing twice), and a few between.
+hours() {
+  local day h
+  for h in 10 11 12 13 14 15 16 17 18; do echo "2026-11-23T$h:00:00Z"; done
+  for day in 24 25 26; do
+    for h in 07 08 09 10 11 12 15 21; do echo "2026-11-${day}T$h:00:00Z"; done
+  done
+  for day in 11-27 11-28 11-29 11-30 12-01 12-02; do
+    for h in 03 09 15 21; do echo "2026-${day}T$h:00:00Z"; done
+  done
+  for day in 03 04; do
+    for h in 07 08 09 10; do echo "2026-12-${day}T$h:00:00Z"; done
   done
 }
 kills=0
 step=0
-for now in $(steps 2026-11-23T10:00:00Z 2026-11-26T12:00:00Z 1) \
-           $(steps 2026-11-26T15:00:00Z 2026-12-02T21:00:00Z 6) \
-           $(steps 2026-12-02T22:00:00Z 2026-12-04T10:00:00Z 1); do
+for now in $(hours); do
   if [ "$now" = 2026-11-24T15:00:00Z ]; then
     # Dee completes her form: her reminders stop.
     cat > "$WORK/in/reply.eml" <<'EOF'
@@ -101,7 +107,7 @@ EOF
 done
 
 [ "$kills" -gt 0 ] && ok "$kills polls killed mid-way" || fail "no poll was killed mid-way"
-expect_eq "every reminder, escalation and digest at its hour, once" "$(cat "$timeline")" \
+expect_eq "every reminder, escalation and digest at its hour, once" "$(timeline)" \
 "2026-11-23T10:00:00Z | ost@justice.gov.uk | [INC-2026-000001] Triage overdue: Report 1
 2026-11-23T11:00:00Z | siro@justice.gov.uk | [INC-2026-000001] Not triaged: Report 1
 2026-11-23T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
