@@ -49,7 +49,8 @@ SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 EQUIVALENT = os.path.join(SRC, "tests", "mutation-equivalent.txt")
 
 CORE = [
-    "gateway/cases.c", "gateway/case_command.c", "gateway/case_reply.c",
+    "gateway/cases.c", "gateway/case_command.c", "gateway/case_deadline.c",
+    "gateway/case_reply.c",
     "gateway/relay.c", "gateway/report.c",
     "gateway/routing.c", "gateway/intake.c",
     "gateway/store.c", "gateway/store_audit.c", "gateway/store_evidence.c",
@@ -76,6 +77,7 @@ ALL_UNIT = r"^unit_"
 FIRST = {
     "gateway/case_command.c": "unit_case_reply",
     "gateway/case_reply.c": "unit_case_reply",
+    "gateway/case_deadline.c": "unit_deadlines",
     "gateway/store_seal.c": "unit_store_verify",
 }
 
