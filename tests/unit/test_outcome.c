@@ -3,9 +3,9 @@
  * (DACU, SIRO, IAO, Accreditor, contract owner) gets one outcome mail,
  * threaded under our notice to them, with the reason given with the
  * status, OST's notes and the management report (capped, or said to be
- * not yet recorded); OST and the reporter get none; resolving then
- * closing, or closing again after a reopen, sends nothing more; a
- * rejected incident tells nobody. */
+ * not yet recorded), a stakeholder told twice hearing once; OST and
+ * the reporter get none; resolving then closing, or closing again after
+ * a reopen, sends nothing more; a rejected incident tells nobody. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,13 +148,20 @@ static void test_closed_tells_stakeholders(void **state)
   /* Each under our notice to that stakeholder. */
   gint64 id = store_incident_id(f->store, ref, NULL);
   g_autoptr(GPtrArray) notices = store_outbox_of(f->store, id, "notify", NULL);
+  g_autoptr(GPtrArray) outcomes = store_outbox_of(f->store, id, "outcome", NULL);
   assert_int_equal(notices->len, G_N_ELEMENTS(told));
-  for (guint i = 0; i < notices->len; i++) {
+  assert_int_equal(outcomes->len, G_N_ELEMENTS(told));
+  for (guint i = 0; i < outcomes->len; i++) {
     const IgOutboxRec *n = g_ptr_array_index(notices, i);
-    /* drain_outbox() lists In-Reply-To among the References. */
-    g_autofree char *threaded = g_strdup_printf("In-Reply-To: <%s>\nReferences: <%s> <%s>\n",
-                                                n->message_id, n->message_id, n->message_id);
-    assert_int_equal(count(body->str, threaded), 1);
+    const IgOutboxRec *o = g_ptr_array_index(outcomes, i);
+    assert_string_equal(o->to, n->to);
+    g_autoptr(GBytes) raw = store_outbox_body(f->store, o->id, NULL);
+    gsize len = 0;
+    const char *data = g_bytes_get_data(raw, &len);
+    g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
+    assert_non_null(mail);
+    assert_string_equal(mail->in_reply_to, n->message_id);
+    assert_string_equal(mail->references[0], n->message_id);
   }
   g_autofree char *shared = events_of(f, ref, "outcome_shared");
   assert_int_equal(count(shared, "outcome (closed) to "), G_N_ELEMENTS(told));
@@ -200,6 +207,35 @@ static void test_resolved_then_closed_once(void **state)
   expect_verifies(f);
 }
 
+/* The SIRO, told again when the impact rose to high, hears the outcome
+ * once, under the newer notice. */
+static void test_told_twice_hears_once(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  g_autofree char *raised = reply(f, ref, "Impact: high\n", NULL);
+  assert_string_equal(raised, "notify>siro@x.gov.uk\nconfirmation>alice@x.gov.uk\n");
+  g_autofree char *resolved = reply(f, ref, "Status: resolved\n", NULL);
+  g_autofree char *all = with_outcome(TRUE);
+  assert_string_equal(resolved, all);
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) notices = store_outbox_of(f->store, id, "notify", NULL);
+  assert_int_equal(notices->len, G_N_ELEMENTS(told) + 1);
+  const IgOutboxRec *newer = g_ptr_array_index(notices, notices->len - 1);
+  assert_string_equal(newer->to, "siro@x.gov.uk");
+  g_autoptr(GPtrArray) outcomes = store_outbox_of(f->store, id, "outcome", NULL);
+  const IgOutboxRec *siro = g_ptr_array_index(outcomes, 1);
+  assert_string_equal(siro->to, "siro@x.gov.uk");
+  g_autoptr(GBytes) raw = store_outbox_body(f->store, siro->id, NULL);
+  gsize len = 0;
+  const char *data = g_bytes_get_data(raw, &len);
+  g_autoptr(IgMail) mail = mail_parse(data, len, NULL);
+  assert_non_null(mail);
+  assert_string_equal(mail->in_reply_to, newer->message_id);
+  expect_contains(mail->body, "Status: resolved (no reason was given with the status)");
+  expect_verifies(f);
+}
+
 /* Not an incident: nobody told of an outcome. */
 static void test_rejected_tells_nobody(void **state)
 {
@@ -235,6 +271,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_closed_tells_stakeholders, setup, teardown),
     cmocka_unit_test_setup_teardown(test_resolved_then_closed_once, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_told_twice_hears_once, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rejected_tells_nobody, setup, teardown),
     cmocka_unit_test_setup_teardown(test_long_report_capped, setup, teardown),
   };
