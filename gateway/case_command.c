@@ -6,8 +6,9 @@
  * medium or high incident without a management report, rejecting without
  * a reason), a Duplicate-of naming no other incident. Then every change
  * is written, each audited with its before and after, the rules that the
- * new impact or personal data call for fire, and the deadlines follow the
- * status. */
+ * new impact or personal data call for fire, the deadlines follow the
+ * status, and a case first resolved or closed has its outcome told to
+ * the stakeholders (case_outcome.c). */
 #include "gateway/case_command.h"
 
 #include <string.h>
@@ -24,11 +25,6 @@ static const IgOstCommand *find(const IgOstCommands *cmds, IgOstCommandKey key)
       return c;
   }
   return NULL;
-}
-
-static gboolean serious(const char *impact)
-{
-  return g_strcmp0(impact, "medium") == 0 || g_strcmp0(impact, "high") == 0;
 }
 
 /* Why the commands may not be applied, one line each into refused;
@@ -63,7 +59,7 @@ static gboolean check(IgCaseMsg *m, const IgIncident *inc, const IgOstCommands *
                                       " status (\"Status: rejected - not a security"
                                       " incident\") or in a Note: line"));
   const char *will_be = impact ? impact->value : inc->impact;
-  if (strcmp(status->value, "closed") == 0 && !dup && serious(will_be) &&
+  if (strcmp(status->value, "closed") == 0 && !dup && case_serious(will_be) &&
       !find(cmds, IG_CMD_REPORT)) {
     g_autofree char *report = store_management_report(m->ctx->store, inc->id, error);
     if (error && *error)
@@ -147,7 +143,7 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds, 
 {
   const IgConfig *c = m->ctx->config;
   g_autofree char *was_status = g_strdup(inc->status);
-  gboolean was_serious = serious(inc->impact);
+  gboolean was_serious = case_serious(inc->impact);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);
   const IgOstCommand *report = NULL, *note = NULL, *dup = NULL;
   for (guint i = 0; i < cmds->commands->len; i++) {
@@ -238,11 +234,15 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds, 
       !tell_webhooks(m, inc, changes, note || report || dup, error))
     return FALSE;
   /* Raised to medium or high: the report policy 001 asks for is due. */
-  if (!was_serious && serious(inc->impact) && !report &&
+  if (!was_serious && case_serious(inc->impact) && !report &&
       !case_add_deadline(m, inc, "management_report", c->management_report_within, error))
     return FALSE;
   g_autoptr(GHashTable) vars = case_incident_vars(c, inc);
-  return case_fire_routes(m, inc, vars, error);
+  if (!case_fire_routes(m, inc, vars, error))
+    return FALSE;
+  /* After the routes, so that a stakeholder the same mail brought in
+   * (impact raised as the case closes) hears the outcome too. */
+  return !*status_changed || case_share_outcome(m, inc, status ? status->reason : NULL, error);
 }
 
 gboolean case_commands_apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds,

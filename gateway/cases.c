@@ -315,6 +315,11 @@ gboolean case_end_deadline(IgCaseMsg *m, const IgIncident *inc, const char *kind
   return case_event(m, inc->id, "gateway", "deadline_ended", detail, error);
 }
 
+gboolean case_serious(const char *impact)
+{
+  return g_strcmp0(impact, "medium") == 0 || g_strcmp0(impact, "high") == 0;
+}
+
 gint64 case_triage_within(const IgConfig *config, const char *impact)
 {
   /* An incident nobody has assessed yet is chased as medium. */
@@ -336,7 +341,7 @@ static gboolean set_deadlines(IgCaseMsg *m, const IgIncident *inc, gboolean ask_
   if (inc->missing_fields[0] && ask_reporter &&
       !case_add_deadline(m, inc, "form_reminder", c->form_reminder_after, error))
     return FALSE;
-  if ((g_strcmp0(inc->impact, "medium") == 0 || g_strcmp0(inc->impact, "high") == 0) &&
+  if (case_serious(inc->impact) &&
       !case_add_deadline(m, inc, "management_report", c->management_report_within, error))
     return FALSE;
   return TRUE;

@@ -1,5 +1,5 @@
 /* cases_shared.h - what the case logic files (cases.c, case_reply.c,
- * case_command.c) share: template variables, audit events, stored
+ * case_command.c, case_outcome.c) share: template variables, audit events, stored
  * messages, mail to OST and the policy rules. Internal to the case logic;
  * everything happens inside the caller's transaction. */
 #ifndef IG_CASES_SHARED_H
@@ -45,6 +45,15 @@ gboolean case_notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference
 /* Fires the SPEC 5 rules that apply to inc as it stands and have not
  * fired yet: each audited, one mail per recipient. */
 gboolean case_fire_routes(IgCaseMsg *m, IgIncident *inc, GHashTable *vars, GError **error);
+
+/* Medium or high: policy 001's management report is due. */
+gboolean case_serious(const char *impact);
+
+/* Once inc is resolved or closed (the first time of either), tells
+ * whoever a SPEC 5 rule notified of it its outcome (case_outcome.c):
+ * reason is the one given with the status, or NULL. */
+gboolean case_share_outcome(IgCaseMsg *m, const IgIncident *inc, const char *reason,
+                            GError **error);
 
 /* Ends inc's pending deadline of kind with state, audited; nothing when
  * none is pending. */

@@ -239,6 +239,11 @@ gboolean store_outbox_release(IgStore *store, const char *owner, GError **error)
 GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only,
                              GError **error);
 
+/* The mails rendered from template_name about incident_id (IgOutboxRec*,
+ * every state, without bodies), oldest first. Caller unrefs. */
+GPtrArray *store_outbox_of(IgStore *store, gint64 incident_id, const char *template_name,
+                           GError **error);
+
 /* Marks the row sent, whoever holds its claim: it has left. */
 gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
                            GError **error);

@@ -146,6 +146,21 @@ GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only, GError **err
                     (GDestroyNotify)outbox_rec_free, error);
 }
 
+GPtrArray *store_outbox_of(IgStore *store, gint64 incident_id, const char *template_name,
+                           GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " OUTBOX_COLUMNS " FROM outbox o"
+      " LEFT JOIN incidents i ON i.id = o.incident_id"
+      " WHERE o.incident_id = ? AND o.template = ? ORDER BY o.id", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, incident_id);
+  sq_bind_text(st, 2, template_name);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
+                    (GDestroyNotify)outbox_rec_free, error);
+}
+
 gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,

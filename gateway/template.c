@@ -17,7 +17,8 @@ static const char *const required[] = { "ack", "notify", "notify_ost", "correspo
                                         "security_alert", "triage_reminder",
                                         "triage_escalation", "form_reminder",
                                         "form_escalation", "report_reminder",
-                                        "report_escalation", "digest", NULL };
+                                        "report_escalation", "outcome", "digest",
+                                        NULL };
 /* Mails with an HTML alternative (the digest, digest.c). */
 static const char *const required_html[] = { "digest", NULL };
 

@@ -42,7 +42,8 @@ char *templates_escape_html(const char *text);
  * ack, notify, notify_ost, correspondence, quarantine, confirmation,
  * status_changed, security_alert, the deadlines' triage_reminder,
  * triage_escalation, form_reminder, form_escalation, report_reminder,
- * report_escalation, and digest (with digest.html). Static. */
+ * report_escalation, the stakeholders' outcome, and digest (with
+ * digest.html). Static. */
 const char *const *templates_required(void);
 
 /* Reads every template templates_required() names and every other *.txt
