@@ -6,10 +6,9 @@
  * rule notified (the recipients of the incident's notify mails: DACU,
  * SIRO, IAO, Accreditor, contract owner) gets one mail when the case is
  * first resolved or closed, threaded under our last notice to them: the
- * status and when, the reason given with it, the notes OST recorded and
- * the management report when there is one (a medium or high incident may
- * be resolved before it exists: the mail then says it is not yet
- * recorded). Not OST, which ran the case, and not the reporter as such,
+ * status and when, the reason given with it, the notes OST recorded and,
+ * for medium and high impact, the management report (one resolved before
+ * its report is shared at its closing, which needs the report). Not OST, which ran the case, and not the reporter as such,
  * who hears of every status. Once per incident: the outcome_shared rule
  * fires with the first mail, so closing after resolving, or closing again
  * after a reopen, tells nobody twice. */
@@ -119,17 +118,21 @@ gboolean case_share_outcome(IgCaseMsg *m, const IgIncident *inc, const char *rea
    * Accreditor in, a later closing tells them. */
   if (!told->len)
     return TRUE;
-  gboolean first = FALSE;
-  if (!store_fire_rule(ctx->store, inc->id, "outcome_shared", m->at, &first, error))
-    return FALSE;
-  if (!first)
-    return TRUE;
   g_autoptr(GError) read = NULL;
   g_autofree char *report = store_management_report(ctx->store, inc->id, &read);
   if (read) {
     g_propagate_error(error, g_steal_pointer(&read));
     return FALSE;
   }
+  /* A medium or high incident resolved before its report waits for its
+   * closing, which needs the report: the stakeholders get both at once. */
+  if (!report && case_serious(inc->impact) && strcmp(inc->status, "resolved") == 0)
+    return TRUE;
+  gboolean first = FALSE;
+  if (!store_fire_rule(ctx->store, inc->id, "outcome_shared", m->at, &first, error))
+    return FALSE;
+  if (!first)
+    return TRUE;
   g_autofree char *said = notes(m, inc, error);
   if (!said)
     return FALSE;
