@@ -20,6 +20,7 @@
 #include "gateway/render_text.h"
 #include "gateway/service.h"
 #include "gateway/source.h"
+#include "gateway/system_report.h"
 #include "gateway/template.h"
 
 /* The line between the text and the HTML part of `digest --print`. */
@@ -494,6 +495,11 @@ static gboolean report_quarterly(const IgCli *cli, GError **error)
                 cli->args[2]);
     return FALSE;
   }
+  if (cli->since) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "report quarterly does not take --since (the quarter is the period)");
+    return FALSE;
+  }
   if (!check_choice("--format", cli->format, formats, error))
     return FALSE;
   IgConfig *config = load_config(cli, error);
@@ -526,6 +532,56 @@ static gboolean report_quarterly(const IgCli *cli, GError **error)
   return ok;
 }
 
+/* Like report quarterly, every argument is checked before the store is
+ * opened. */
+static gboolean report_system(const IgCli *cli, GError **error)
+{
+  static const char *const formats[] = { "csv", "json", NULL };
+  const char *name = cli->args[1];
+  g_autofree char *norm = name ? system_name_norm(name) : NULL;
+  if (!name || !*norm) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report system: give the name of an IT system"
+                " (letters or digits), e.g. report system NOMIS");
+    return FALSE;
+  }
+  if (cli->args[2]) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report system: unexpected argument \"%s\""
+                " (quote a name of several words)", cli->args[2]);
+    return FALSE;
+  }
+  if (!check_choice("--format", cli->format, formats, error))
+    return FALSE;
+  IgConfig *config = load_config(cli, error);
+  if (!config)
+    return FALSE;
+  g_autofree char *since = NULL;
+  if (!parse_since(cli, config, &since, error)) {
+    config_free(config);
+    return FALSE;
+  }
+  g_autoptr(IgService) service = open_config(cli, config, TRUE, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GPtrArray) candidates = store_system_candidates(service_store(service), since, error);
+  if (!candidates)
+    return FALSE;
+  const IgConfig *c = service_config(service);
+  g_autoptr(IgSystemReport) report = system_report_new(name, since, c->assets, candidates);
+  gboolean ok;
+  if (g_strcmp0(cli->format, "json") == 0) {
+    json_t *doc = system_report_json(report);
+    ok = json_print(doc);
+    json_decref(doc);
+  } else {
+    g_autofree char *out = cli->format ? system_report_csv(report)
+                                       : system_report_text(report, c->tz);
+    ok = fputs(out, stdout) != EOF;
+  }
+  if (!ok)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+  return ok;
+}
+
 /* report KIND ...: the returns made from the records (SPEC 2). */
 static gboolean cmd_report(const IgCli *cli, GError **error)
 {
@@ -535,12 +591,13 @@ static gboolean cmd_report(const IgCli *cli, GError **error)
                 "report: give a kind, e.g. report quarterly 2026Q4");
     return FALSE;
   }
-  if (strcmp(kind, "quarterly") != 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
-                "report: unknown kind \"%s\" (use report quarterly YYYYQN)", kind);
-    return FALSE;
-  }
-  return report_quarterly(cli, error);
+  if (strcmp(kind, "quarterly") == 0)
+    return report_quarterly(cli, error);
+  if (strcmp(kind, "system") == 0)
+    return report_system(cli, error);
+  g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report: unknown kind \"%s\""
+              " (use report quarterly YYYYQN or report system NAME)", kind);
+  return FALSE;
 }
 
 const IgCommand commands[] = {
@@ -554,7 +611,8 @@ const IgCommand commands[] = {
     cmd_observables },
   { "outbox", "[--pending] [--json]", "pending json", cmd_outbox },
   { "messages", "[--unmatched] [--json]", "unmatched json", cmd_messages },
-  { "report", "quarterly YYYYQN [--format csv|json]", "format", cmd_report },
+  { "report", "quarterly YYYYQN [--format csv|json] | system NAME [--since DATE]"
+    " [--format csv|json]", "format since", cmd_report },
   { "export", "REF DIR", "", cmd_export },
   { "digest", "[--send] [--print]", "send print", cmd_digest },
   { "verify", "[--anchor HASH]", "anchor", cmd_verify },

@@ -28,7 +28,7 @@ static GOptionEntry entries[] = {
   { "connect", 0, 0, G_OPTION_ARG_NONE, &cli.connect,
     "check-config: also log in to the source and the transport", NULL },
   { "since", 0, 0, G_OPTION_ARG_STRING, &cli.since,
-    "observables: only those recorded since this date or time", "DATE" },
+    "observables: only those recorded since this date or time; report system: received since", "DATE" },
   { "format", 0, 0, G_OPTION_ARG_STRING, &cli.format, "observables: json, csv or stix; report: csv or json", "F" },
   { "anchor", 0, 0, G_OPTION_ARG_STRING, &cli.anchor,
     "verify: a chain head published earlier (the digest's) must still be in the chain", "HASH" },

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "gateway/csv.h"
 #include "gateway/error.h"
 #include "gateway/render_json.h"
 
@@ -151,39 +152,6 @@ static json_t *row(const IgIncident *inc)
 }
 
 /* --- CSV --- */
-
-/* One text cell: quoted when it holds a comma, quote, CR or LF, quotes
- * doubled (RFC 4180); one that a spreadsheet would run as a formula (= +
- * - @, or a tab or CR before one) starts with an apostrophe instead, as
- * OWASP advises for CSV injection. */
-static void csv_text(GString *out, const char *value)
-{
-  g_autofree char *guarded = strchr("=+-@\t\r", value[0]) && value[0]
-                             ? g_strconcat("'", value, NULL) : NULL;
-  const char *v = guarded ? guarded : value;
-  if (!v[strcspn(v, ",\"\r\n")]) {
-    g_string_append(out, v);
-    return;
-  }
-  g_string_append_c(out, '"');
-  for (const char *p = v; *p; p++) {
-    if (*p == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
-
-/* A JSON value as a cell: null empty, booleans true/false. */
-static void csv_cell(GString *out, json_t *value)
-{
-  if (json_is_string(value))
-    csv_text(out, json_string_value(value));
-  else if (json_is_integer(value))
-    g_string_append_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-  else if (json_is_boolean(value))
-    g_string_append(out, json_is_true(value) ? "true" : "false");
-}
 
 static void csv_total(GString *out, const char *group, const char *key, gint64 n)
 {

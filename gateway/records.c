@@ -123,6 +123,18 @@ void digest_item_free(gpointer p)
   g_free(d);
 }
 
+void system_row_free(gpointer p)
+{
+  IgSystemRow *r = p;
+  if (!r)
+    return;
+  incident_free(r->incident);
+  g_free(r->closing_reason);
+  g_free(r->last_note);
+  g_free(r->management_report);
+  g_free(r);
+}
+
 void count_row_free(gpointer p)
 {
   IgCountRow *c = p;

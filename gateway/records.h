@@ -130,6 +130,16 @@ typedef struct {
   gint64 count;
 } IgCountRow;
 
+/* One incident of an IT system's report for its Accreditor (store.h,
+ * system_report.c): the incident with what the case records say of its
+ * outcome. */
+typedef struct {
+  IgIncident *incident;
+  char *closing_reason;    /* the newest "reason for resolved|closed|rejected: ..." note */
+  char *last_note;         /* the newest note of any kind */
+  char *management_report; /* the newest management report's text */
+} IgSystemRow;             /* each NULL when there is none */
+
 IgIncident *incident_new(void);
 void incident_free(IgIncident *incident);
 void message_rec_free(IgMessageRec *rec);
@@ -139,6 +149,7 @@ void outbox_rec_free(IgOutboxRec *rec);
 void evidence_free(gpointer evidence);
 void digest_item_free(gpointer item);
 void count_row_free(gpointer row);
+void system_row_free(gpointer row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgIncident, incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 

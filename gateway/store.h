@@ -148,6 +148,12 @@ GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *filter,
 GPtrArray *store_incidents_received(IgStore *store, const char *from, const char *to,
                                     GError **error);
 
+/* IgSystemRow* of every incident received at or after since (ISO-8601
+ * UTC; NULL: all) that has systems_affected or information_asset, oldest
+ * first, in one query: the candidates of `report system`, which
+ * system_report.c matches against the system's name. Caller unrefs. */
+GPtrArray *store_system_candidates(IgStore *store, const char *since, GError **error);
+
 /* IgMessageRec* of one incident, incoming then outgoing, oldest first. */
 GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id,
                                    GError **error);

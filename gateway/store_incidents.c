@@ -233,6 +233,40 @@ GPtrArray *store_incidents_received(IgStore *store, const char *from, const char
                     (GDestroyNotify)incident_free, error);
 }
 
+static IgSystemRow *system_row_from_row(sqlite3_stmt *st)
+{
+  IgSystemRow *r = g_new0(IgSystemRow, 1);
+  r->incident = incident_from_row(st);
+  r->closing_reason = sq_col_text(st, 30);
+  r->last_note = sq_col_text(st, 31);
+  r->management_report = sq_col_text(st, 32);
+  return r;
+}
+
+/* case_command.c writes the reason given with a status as the note
+ * "reason for STATUS: ...". */
+GPtrArray *store_system_candidates(IgStore *store, const char *since, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT " INCIDENT_COLUMNS ","
+      " (SELECT detail FROM events e WHERE e.incident_id = i.id AND e.type = 'note'"
+      "   AND (detail LIKE 'reason for resolved: %' OR detail LIKE 'reason for closed: %'"
+      "        OR detail LIKE 'reason for rejected: %') ORDER BY e.id DESC LIMIT 1),"
+      " (SELECT detail FROM events e WHERE e.incident_id = i.id AND e.type = 'note'"
+      "   ORDER BY e.id DESC LIMIT 1),"
+      " (SELECT text FROM management_reports m WHERE m.incident_id = i.id"
+      "   ORDER BY m.id DESC LIMIT 1)"
+      " FROM incidents i"
+      " WHERE (?1 IS NULL OR received_at >= ?1)"
+      " AND (systems_affected IS NOT NULL OR information_asset IS NOT NULL)"
+      " ORDER BY received_at, id", error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, since);
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))system_row_from_row,
+                    system_row_free, error);
+}
+
 /* --- rules and deadlines --- */
 
 gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,

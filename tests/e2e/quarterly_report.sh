@@ -14,7 +14,7 @@ expect_error "a two-digit year" 2 \
   "$IG" report quarterly 26Q1
 expect_error "no quarter" 2 'incident-gateway: report quarterly: give a quarter, e.g. report quarterly 2026Q4' \
   "$IG" report quarterly
-expect_error "an unknown kind" 2 'incident-gateway: report: unknown kind "unknown" (use report quarterly YYYYQN)' \
+expect_error "an unknown kind" 2 'incident-gateway: report: unknown kind "unknown" (use report quarterly YYYYQN or report system NAME)' \
   "$IG" report unknown
 expect_error "no kind" 2 'incident-gateway: report: give a kind, e.g. report quarterly 2026Q4' "$IG" report
 expect_error "a second quarter" 2 'incident-gateway: report quarterly: unexpected argument "2026Q3"' \
