@@ -49,6 +49,14 @@ static void test_time_words(void **state)
   assert_null(time_words("not a time", now, london));
 }
 
+/* Other deadlines, to see them said in words. */
+static int setup_minutes(void **state)
+{
+  *state = intake_fixture_new_with("", SECTIONS "[deadlines]\ntriage_within_medium = 90m\n"
+                                   "triage_within_high = 2h\n");
+  return 0;
+}
+
 /* A webhook subscribed to every event (the default). */
 static int setup_all_events(void **state)
 {
@@ -165,7 +173,7 @@ static void test_triage_reminded_then_escalated(void **state)
   g_autofree char *at_due = step(f, "2026-11-23T11:00:00Z", "triage_reminder", body);
   assert_string_equal(at_due, "triage_reminder>ost@x.gov.uk\nsiem>http://127.0.0.1:9/hook\n");
   expect_contains(body->str, "it was due 11:00 today");
-  expect_contains(body->str, "within 1 hour");
+  expect_contains(body->str, "within 1 hour;");
   expect_contains(body->str, "If it is still new at 12:00 today, the SIRO will be told.");
   expect_contains(body->str, "In-Reply-To: <INC-2026-000001.notify_ost.");
   expect_deadline(f, ref, "triage", "pending", 1);
@@ -359,6 +367,42 @@ static void test_webhook_events(void **state)
   expect_events(f, "status_changed:closed\nclosed:closed\nupdated:\n");
 }
 
+/* Each triage time in words, as policy states it. */
+static void test_triage_time_words(void **state)
+{
+  Fixture *f = *state;
+  const char *const impacts[][2] = { { "medium", "within 90 minutes;" },
+                                     { "high", "within 2 hours;" },
+                                     { "low", "within 1 day;" } };
+  for (gsize i = 0; i < G_N_ELEMENTS(impacts); i++) {
+    g_autofree char *at = g_strdup_printf("2026-11-%02zuT10:00:00Z", 23 + 2 * i);
+    g_autofree char *ref = report(f, at, impacts[i][0], TRUE);
+    g_autofree char *later = g_strdup_printf("2026-11-%02zuT10:00:00Z", 24 + 2 * i);
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_free(step(f, later, "triage_reminder", body));
+    expect_contains(body->str, impacts[i][1]);
+  }
+}
+
+/* Impact raised on a case already ended sets a report deadline that ends
+ * unsent: nobody is reminded of a closed or rejected case. */
+static void test_ended_case_not_chased(void **state)
+{
+  Fixture *f = *state;
+  const char *const endings[] = { "Status: closed\n", "Status: rejected - a drill\n" };
+  for (gsize i = 0; i < G_N_ELEMENTS(endings); i++) {
+    g_autofree char *at = g_strdup_printf("2026-11-%02zuT10:00:00Z", 2 + 12 * i);
+    g_autofree char *ref = report(f, at, "low", FALSE);
+    member_says(f, ref, endings[i]);
+    member_says(f, ref, "Impact: medium\n");
+    expect_deadline(f, ref, "management_report", "pending", 0);
+    g_autofree char *due = g_strdup_printf("2026-11-%02zuT10:00:00Z", 12 + 12 * i);
+    expect_step(f, due, "");
+    expect_deadline(f, ref, "management_report", "cancelled", 0);
+    expect_deadline(f, ref, "form_reminder", "cancelled", 0);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -370,6 +414,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_management_report, setup, teardown),
     cmocka_unit_test_setup_teardown(test_local_words_across_clock_change, setup, teardown),
     cmocka_unit_test_setup_teardown(test_webhook_events, setup_all_events, teardown),
+    cmocka_unit_test_setup_teardown(test_triage_time_words, setup_minutes, teardown),
+    cmocka_unit_test_setup_teardown(test_ended_case_not_chased, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
