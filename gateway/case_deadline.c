@@ -134,10 +134,9 @@ static gboolean form(Due *x, GError **error)
 {
   IgCaseMsg *m = x->m;
   const IgConfig *c = m->ctx->config;
+  /* A case that ends cancels its form reminders (case_command.c). */
   if (!x->inc->missing_fields[0])
     return case_end_deadline(m, x->inc, "form_reminder", "done", error);
-  if (ended(x->inc))
-    return case_end_deadline(m, x->inc, "form_reminder", "cancelled", error);
   g_autofree char *to = NULL, *at = NULL;
   if (!store_outbox_last(m->ctx->store, x->inc->id, "ack", &to, &at, NULL, error))
     return FALSE;

@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "gateway/scheduler.h"
 #include "gateway/store_sqlite.h"
 #include "tests/unit/intake_fixture.h"
 
@@ -540,12 +541,77 @@ static void test_each_run_all_or_nothing(void **state)
   }
 }
 
+/* One scheduler pass at iso; its error (caller frees) when it failed. */
+static char *schedule(Fixture *f, const char *iso)
+{
+  g_date_time_unref(f->now);
+  f->now = iso_parse(iso);
+  f->ctx.now = f->now;
+  guint done = 0;
+  g_autoptr(GError) error = NULL;
+  if (scheduler_run_due(&f->ctx, &done, &error))
+    return NULL;
+  return g_strdup(error->message);
+}
+
+/* The scheduler's pass is all or nothing too: with each statement run in
+ * turn interrupted, a pass that reminds, escalates and tells OST of an
+ * incomplete form fails with the store's error and leaves the store as
+ * it was, and done again acts as the pass that was never interrupted. */
+static void test_scheduler_all_or_nothing(void **state)
+{
+  (void)state;
+  g_autofree char *raw = NULL;
+  Fixture *f = prepare(2, &raw);   /* the report's incident, acknowledged */
+  assert_int_equal(ingest(f, SECOND, NULL), IG_INTAKE_NEW);
+  drain(f);
+  g_free(schedule(f, "2026-11-23T11:00:00Z"));  /* triage reminded: next, escalation */
+  drain(f);
+  sqlite3 *start = save(f);
+  g_autofree char *before = snapshot(f);
+  const char *later = "2026-11-26T12:00:00Z";
+  g_autofree char *clean = schedule(f, later);
+  assert_null(clean);
+  g_autofree char *whole = snapshot(f);
+  assert_string_not_equal(whole, before);
+  int n = 1, landed = 0;
+  for (;; n++) {
+    restore(f, start);
+    Runs runs = { 0, n, FALSE };
+    sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_runs, &runs);
+    sqlite3_progress_handler(f->store->db, 1, interrupt_run, &runs);
+    g_autofree char *error = schedule(f, later);
+    sqlite3_progress_handler(f->store->db, 0, NULL, NULL);
+    sqlite3_trace_v2(f->store->db, 0, NULL, NULL);
+    if (runs.seen < n) {
+      assert_null(error);
+      break;
+    }
+    if (!runs.interrupted)
+      continue;
+    landed++;
+    if (!error || (!strstr(error, "interrupted") && !strstr(error, "schema has changed")))
+      fail_msg("run %d interrupted: the pass %s", n, error ? error : "succeeded");
+    g_autofree char *after = snapshot(f);
+    assert_same_store(after, before, "after the interrupted pass");
+    g_autofree char *again = schedule(f, later);
+    assert_null(again);
+    g_autofree char *redone = snapshot(f);
+    assert_same_store(redone, whole, "the pass done again");
+  }
+  if (landed < 10)
+    fail_msg("%d of %d runs interrupted", landed, n);
+  sqlite3_close(start);
+  intake_fixture_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_each_write_all_or_nothing),
     cmocka_unit_test(test_each_statement_all_or_nothing),
     cmocka_unit_test(test_each_run_all_or_nothing),
+    cmocka_unit_test(test_scheduler_all_or_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
