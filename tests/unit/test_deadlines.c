@@ -403,6 +403,19 @@ static void test_ended_case_not_chased(void **state)
   }
 }
 
+/* A report recorded while the impact was low answers the deadline the
+ * raised impact sets: it ends done, nobody reminded. */
+static void test_report_already_in(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = report(f, "2026-11-23T10:00:00Z", "low", TRUE);
+  member_says(f, ref, "Status: investigating\nReport: Wiped remotely; nothing lost.\n");
+  member_says(f, ref, "Impact: medium\n");
+  expect_deadline(f, ref, "management_report", "pending", 0);
+  expect_step(f, "2026-12-03T10:00:00Z", "");
+  expect_deadline(f, ref, "management_report", "done", 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -416,6 +429,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_webhook_events, setup_all_events, teardown),
     cmocka_unit_test_setup_teardown(test_triage_time_words, setup_minutes, teardown),
     cmocka_unit_test_setup_teardown(test_ended_case_not_chased, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_report_already_in, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
