@@ -91,8 +91,11 @@ text_part() {
 print(email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
       .get_body(("plain",)).get_content())' "$1"
 }
-text_part "$next" | grep -q '^New incidents since the last digest (Mon 23 Nov 09:35): 0$' \
-  && ok "it starts where the last was sent" || fail "next digest: $(text_part "$next" | grep '^New')"
+# Read whole before grep: grep -q stops at the match, and a writer cut
+# off fails the pipeline under pipefail.
+next_text=$(text_part "$next")
+grep -q '^New incidents since the last digest (Mon 23 Nov 09:35): 0$' <<< "$next_text" \
+  && ok "it starts where the last was sent" || fail "next digest: $(grep '^New' <<< "$next_text")"
 
 write_config
 code=0

@@ -291,13 +291,13 @@ static void test_management_report(void **state)
 static void test_local_words_across_clock_change(void **state)
 {
   Fixture *f = *state;
-  report(f, "2026-10-24T10:00:00Z", "low", TRUE);
+  g_free(report(f, "2026-10-24T10:00:00Z", "low", TRUE));
   g_autoptr(GString) autumn = g_string_new(NULL);
   g_free(step(f, "2026-10-25T10:00:00Z", "triage_reminder", autumn));
   expect_contains(autumn->str, "it was due 10:00 today");
   expect_contains(autumn->str, "still new at 10:00 tomorrow");
 
-  report(f, "2027-03-27T10:00:00Z", "low", TRUE);
+  g_free(report(f, "2027-03-27T10:00:00Z", "low", TRUE));
   g_autoptr(GString) spring = g_string_new(NULL);
   g_free(step(f, "2027-03-28T10:00:00Z", "triage_reminder", spring));
   expect_contains(spring->str, "it was due 11:00 today");
