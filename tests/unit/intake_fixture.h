@@ -69,6 +69,15 @@ static void intake_fixture_free(Fixture *f)
   g_free(f);
 }
 
+/* The store passes `verify`, or the test fails naming why. */
+G_GNUC_UNUSED static void expect_verifies(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  IgVerifyCounts n;
+  if (!store_verify(f->store, &n, &error))
+    fail_msg("verify: %s", error->message);
+}
+
 /* Records raw alone; the item is the caller's to clear. */
 G_GNUC_UNUSED static IgIntakeItem ingest_one(Fixture *f, const char *raw)
 {

@@ -113,14 +113,6 @@ static void expect_contains(const char *haystack, const char *needle)
   assert_non_null(strstr(haystack, needle));
 }
 
-static void expect_verifies(Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  IgVerifyCounts n;
-  if (!store_verify(f->store, &n, &error))
-    fail_msg("verify: %s", error->message);
-}
-
 /* New to closed by replying alone: every step applied, confirmed to the
  * member, audited with before and after, and the reporter told. */
 static void test_new_to_closed_by_reply(void **state)

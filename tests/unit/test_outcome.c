@@ -107,14 +107,6 @@ static char *events_of(Fixture *f, const char *ref, const char *type)
   return g_string_free(s, FALSE);
 }
 
-static void expect_verifies(Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  IgVerifyCounts n;
-  if (!store_verify(f->store, &n, &error))
-    fail_msg("verify: %s", error->message);
-}
-
 /* Closed with a report: each stakeholder once, threaded under our notice
  * to them, with the reason, the notes and the report; nothing before;
  * nothing again when the case is reopened and closed again. */
