@@ -114,9 +114,8 @@ static const char *siro(const IgConfig *c)
 
 static gboolean triage(Due *x, GError **error)
 {
+  /* Still new: a status that leaves new ends triage (case_command.c). */
   const IgConfig *c = x->m->ctx->config;
-  if (strcmp(x->inc->status, "new") != 0)
-    return case_end_deadline(x->m, x->inc, "triage", "done", error);
   gint64 within = case_triage_within(c, x->inc->impact);
   g_autofree char *words = duration_words(within);
   case_var(x->vars, "within_words", words);
