@@ -222,6 +222,8 @@ static void test_form_reminders_then_ost(void **state)
     assert_string_equal(sent, "form_reminder>jane@x.gov.uk\n");
     g_autofree char *nth = g_strdup_printf("This is reminder %zu of 3.", i + 1);
     expect_contains(body->str, nth);
+    /* The last one says what comes next. */
+    assert_int_equal(strstr(body->str, "After it, the Operational Security") != NULL, i == 2);
     expect_contains(body->str, "In-Reply-To: <INC-2026-000001.ack.");
     expect_contains(body->str, "\n  Personal data involved:\n");
     expect_deadline(f, ref, "form_reminder", "pending", (int)i + 1);
