@@ -9,9 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 export IG_SOURCE_DIR=${IG_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 # GLib's slice allocator and cached type data look like leaks otherwise.
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
-# test_atomic fails each statement run in turn; a quarter of them is
-# enough to find a leak on an error path, and keeps this pass short.
-export IG_FAULT_STRIDE=${IG_FAULT_STRIDE:-4}
+# test_atomic fails each write and statement in turn; every eighth (a
+# different eighth for each scenario) is enough to find a leak on an
+# error path, and keeps this pass short.
+export IG_FAULT_STRIDE=${IG_FAULT_STRIDE:-8}
 export here
 
 # run_one BINARY - prints "valgrind: NAME clean" or "... FAILED (see LOG)".
