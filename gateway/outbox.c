@@ -23,6 +23,10 @@
  * well beyond the longest send (SMTP gives up after 135 s). */
 #define CLAIM_SECONDS (10 * 60)
 
+/* Rows claimed, sent and (with a flushing transport) synced and marked
+ * together: as many as a batch of incoming mail gives about. */
+#define DELIVER_GROUP 64
+
 /* The HTML part carries the mark too: a reply may quote that part alone. */
 static char *html_with_mark(const char *html, const char *mark)
 {
@@ -117,6 +121,87 @@ static gboolean release_dead_claims(IgStore *store, GError **error)
   return TRUE;
 }
 
+/* Counts a failed attempt of row: retried later with backoff, or handed
+ * to an operator when no retry can mend it. */
+static gboolean note_failure(IgStore *store, const IgOutboxRec *row, GDateTime *now,
+                             const GError *why, GError **error)
+{
+  gint64 delay = RETRY_FIRST_SECONDS << MIN(row->attempts, 20);
+  delay = MIN(delay, RETRY_MAX_SECONDS);
+  g_autoptr(GDateTime) next = g_date_time_add_seconds(now, (gdouble)delay);
+  g_autofree char *next_at = iso_utc(next);
+  /* A row no retry can mend (an invalid recipient) goes to an operator now. */
+  gboolean give_up = row->attempts + 1 >= RETRY_GIVE_UP_ATTEMPTS ||
+                     g_error_matches(why, IG_ERROR, IG_ERROR_INPUT);
+  if (!store_outbox_retry(store, row->id, next_at, give_up, why->message, error))
+    return FALSE;
+  log_msg(IG_LOG_WARN, row->reference, row->message_id, "%s to %s: %s",
+          give_up ? "gave up sending" : "will retry sending", row->to, why->message);
+  return TRUE;
+}
+
+/* Marks the rows sent together, then logs them. */
+static gboolean mark_sent(IgStore *store, GPtrArray *rows, const char *at, GError **error)
+{
+  g_autofree gint64 *ids = g_new(gint64, rows->len + 1);
+  for (guint i = 0; i < rows->len; i++)
+    ids[i] = ((IgOutboxRec *)g_ptr_array_index(rows, i))->id;
+  if (!store_outbox_sent_many(store, ids, rows->len, at, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++) {
+    const IgOutboxRec *row = g_ptr_array_index(rows, i);
+    log_msg(IG_LOG_INFO, row->reference, row->message_id, "sent to %s", row->to);
+  }
+  return TRUE;
+}
+
+/* Sends one claimed group. A transport that flushes gets the group's
+ * mails, then one flush, then one mark of them all; webhooks and other
+ * transports (SMTP: the server's reply is its durability) are marked one
+ * by one as they go, so a crash repeats at most one of them. */
+static gboolean deliver_group(IgStore *store, const IgConfig *config, IgTransport *transport,
+                              GDateTime *now, const char *at, GPtrArray *rows, guint *sent,
+                              guint *failed, GError **error)
+{
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new();
+  for (guint i = 0; i < rows->len; i++) {
+    IgOutboxRec *row = g_ptr_array_index(rows, i);
+    gboolean mail = g_strcmp0(row->kind, "webhook") != 0;
+    g_autoptr(GError) send_error = NULL;
+    gboolean ok = mail ? transport->send(transport, row, &send_error)
+                       : webhook_post(config, row, &send_error);
+    if (!ok) {
+      if (!note_failure(store, row, now, send_error, error))
+        return FALSE;
+      (*failed)++;
+      continue;
+    }
+    if (mail && transport->flush) {
+      g_ptr_array_add(accepted, row);
+      continue;
+    }
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    g_ptr_array_add(one, row);
+    if (!mark_sent(store, one, at, error))
+      return FALSE;
+    (*sent)++;
+  }
+  if (!accepted->len)
+    return TRUE;
+  g_autoptr(GError) flush_error = NULL;
+  if (!transport->flush(transport, &flush_error)) {
+    for (guint i = 0; i < accepted->len; i++)
+      if (!note_failure(store, g_ptr_array_index(accepted, i), now, flush_error, error))
+        return FALSE;
+    *failed += accepted->len;
+    return TRUE;
+  }
+  if (!mark_sent(store, accepted, at, error))
+    return FALSE;
+  *sent += accepted->len;
+  return TRUE;
+}
+
 gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *transport,
                         GDateTime *now, guint *sent, guint *failed, GError **error)
 {
@@ -128,37 +213,13 @@ gboolean outbox_deliver(IgStore *store, const IgConfig *config, IgTransport *tra
   if (!release_dead_claims(store, error))
     return FALSE;
   for (;;) {
-    g_autoptr(GError) claim_error = NULL;
-    g_autoptr(IgOutboxRec) row = store_outbox_claim(store, at, owner, until, &claim_error);
-    if (!row) {
-      if (!claim_error)
-        return TRUE;
-      g_propagate_error(error, g_steal_pointer(&claim_error));
+    g_autoptr(GPtrArray) rows = store_outbox_claim_many(store, at, owner, until,
+                                                        DELIVER_GROUP, error);
+    if (!rows)
       return FALSE;
-    }
-    g_autoptr(GError) send_error = NULL;
-    gboolean ok = g_strcmp0(row->kind, "webhook") == 0
-                      ? webhook_post(config, row, &send_error)
-                      : transport->send(transport, row, &send_error);
-    if (ok) {
-      if (!store_outbox_sent(store, row->id, at, error))
-        return FALSE;
-      (*sent)++;
-      log_msg(IG_LOG_INFO, row->reference, row->message_id, "sent to %s", row->to);
-      continue;
-    }
-    gint64 delay = RETRY_FIRST_SECONDS << MIN(row->attempts, 20);
-    delay = MIN(delay, RETRY_MAX_SECONDS);
-    g_autoptr(GDateTime) next = g_date_time_add_seconds(now, (gdouble)delay);
-    g_autofree char *next_at = iso_utc(next);
-    /* A row no retry can mend (an invalid recipient) goes to an operator now. */
-    gboolean give_up = row->attempts + 1 >= RETRY_GIVE_UP_ATTEMPTS ||
-                       g_error_matches(send_error, IG_ERROR, IG_ERROR_INPUT);
-    if (!store_outbox_retry(store, row->id, next_at, give_up, send_error->message, error))
+    if (!rows->len)
+      return TRUE;
+    if (!deliver_group(store, config, transport, now, at, rows, sent, failed, error))
       return FALSE;
-    (*failed)++;
-    log_msg(IG_LOG_WARN, row->reference, row->message_id, "%s to %s: %s",
-            give_up ? "gave up sending" : "will retry sending", row->to,
-            send_error->message);
   }
 }

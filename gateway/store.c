@@ -307,9 +307,12 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
       !query_int(store, "PRAGMA user_version", &version, error) ||
       !check_identity(store, app_id, version, fresh, error))
     return FALSE;
-  /* Only now that the file is known to be ours may anything be written. */
+  /* Only now that the file is known to be ours may anything be written.
+   * Statement journals (each recorded message is a savepoint) stay in
+   * memory: they are never needed after a crash, and as files they were
+   * most of the bytes written. */
   if (!exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                   "PRAGMA foreign_keys=ON;", error))
+                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", error))
     return FALSE;
   if (app_id == APPLICATION_ID && version == latest)
     return TRUE;
@@ -443,7 +446,10 @@ IgStore *store_open(const char *path, GError **error)
   if (!sq_check_file(path, error))
     return NULL;
   store = store_new(path);
-  if (!connect_db(store, SQLITE_OPEN_READWRITE, FALSE, error)) {
+  /* The log is written back by SQLite's automatic checkpoints as it grows,
+   * not by every process at its exit: an MTA runs one per message. */
+  if (!connect_db(store, SQLITE_OPEN_READWRITE, FALSE, error) ||
+      sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK) {
     store_close(store);
     return NULL;
   }

@@ -235,6 +235,10 @@ gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error);
  * store_outbox_retry() end the claim. */
 IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *owner,
                                 const char *until, GError **error);
+/* The same for up to max rows, oldest first, in one transaction: an empty
+ * array when nothing is due, NULL on error. Caller unrefs. */
+GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *owner,
+                                   const char *until, guint max, GError **error);
 
 /* Owners of claims on pending rows (char*), so that claims left by a
  * process known to be dead can be released at once instead of lapsing. */
@@ -253,6 +257,11 @@ GPtrArray *store_outbox_of(IgStore *store, gint64 incident_id, const char *templ
 /* Marks the row sent, whoever holds its claim: it has left. */
 gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at,
                            GError **error);
+/* Marks the n rows ids sent in one transaction of its own (call it
+ * outside one), not synced: a power cut before the store's next synced
+ * commit leaves them to be sent again. */
+gboolean store_outbox_sent_many(IgStore *store, const gint64 *ids, guint n, const char *at,
+                                GError **error);
 /* Counts a failed attempt of a row still pending; a row sent meanwhile
  * by another process stays sent. */
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,

@@ -57,54 +57,61 @@ static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
   return o;
 }
 
-IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *owner,
-                                const char *until, GError **error)
+GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *owner,
+                                   const char *until, guint max, GError **error)
 {
-  IgOutboxRec *row = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
   sqlite3_stmt *st = NULL;
   int rc;
-  /* IMMEDIATE: the write lock is taken before the row is chosen, so two
-   * processes cannot both choose it. A claim need not survive a power cut
-   * (the row is then sent again, as after any crash before the mark), so
-   * its commit is not synced: the mark that follows syncs it. */
+  /* IMMEDIATE: the write lock is taken before the rows are chosen, so two
+   * processes cannot both choose one. A claim need not survive a power
+   * cut (the row is then sent again, as after any crash before the mark),
+   * so its commit is not synced: the mark that follows syncs it. */
   if (!sq_synchronous(store, FALSE, error))
-    return NULL;
+    goto fail;
   if (!store_begin(store, error))
     goto fail;
   st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
       " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1"
-      " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT 1", error);
+      " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT ?2", error);
   if (!st)
     goto fail;
   sq_bind_text(st, 1, now);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    row = outbox_from_row(st);
+  sqlite3_bind_int64(st, 2, max);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    g_ptr_array_add(rows, outbox_from_row(st));
   sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+  if (rc != SQLITE_DONE) {
     sq_fail(store, error, "read the outbox");
     goto fail;
   }
-  if (row) {
+  for (guint i = 0; i < rows->len; i++) {
     st = sq_prep(store, "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?",
                  error);
     if (!st)
       goto fail;
     sq_bind_text(st, 1, owner);
     sq_bind_text(st, 2, until);
-    sqlite3_bind_int64(st, 3, row->id);
+    sqlite3_bind_int64(st, 3, ((IgOutboxRec *)g_ptr_array_index(rows, i))->id);
     if (!sq_step_done(store, st, error))
       goto fail;
   }
   if (store_commit(store, error) && sq_synchronous(store, TRUE, error))
-    return row;
+    return rows;
 fail:
   store_rollback(store);
   sq_synchronous(store, TRUE, NULL);
-  outbox_rec_free(row);
+  g_ptr_array_unref(rows);
   return NULL;
+}
+
+IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *owner,
+                                const char *until, GError **error)
+{
+  g_autoptr(GPtrArray) rows = store_outbox_claim_many(store, now, owner, until, 1, error);
+  return rows && rows->len ? g_ptr_array_steal_index(rows, 0) : NULL;
 }
 
 static gpointer owner_from_row(sqlite3_stmt *st)
@@ -171,6 +178,23 @@ gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at, GError **e
   sq_bind_text(st, 1, at);
   sqlite3_bind_int64(st, 2, id);
   return sq_step_done(store, st, error);
+}
+
+gboolean store_outbox_sent_many(IgStore *store, const gint64 *ids, guint n, const char *at,
+                                GError **error)
+{
+  /* Not synced, as the claim: a power cut before the next synced commit
+   * only sends these again, the same bytes under the same Message-ID. */
+  if (!sq_synchronous(store, FALSE, error))
+    return FALSE;
+  gboolean ok = store_begin(store, error);
+  for (guint i = 0; ok && i < n; i++)
+    ok = store_outbox_sent(store, ids[i], at, error);
+  if (ok)
+    ok = store_commit(store, error);
+  else
+    store_rollback(store);
+  return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
 }
 
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,

@@ -10,8 +10,13 @@
 typedef struct IgTransport IgTransport;
 struct IgTransport {
   /* Delivers row (its body is the complete message); FALSE with error
-   * when it should be retried later. */
+   * when it should be retried later. With flush set, a mail sent is only
+   * accepted: it is delivered once flush returns TRUE. */
   gboolean (*send)(IgTransport *self, const IgOutboxRec *row, GError **error);
+  /* NULL, or makes every mail accepted since the last flush delivered
+   * and durable together; FALSE with error when it could not: then none
+   * of them counts as delivered (sending them again is safe). */
+  gboolean (*flush)(IgTransport *self, GError **error);
   /* Connects and logs in (or checks the directory) without sending. */
   gboolean (*check)(IgTransport *self, GError **error);
   void (*free)(IgTransport *self);
@@ -30,9 +35,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgTransport, transport_free)
 IgTransport *transport_smtp_new(const IgConfig *config, GError **error);
 
 /* dir:PATH - each mail becomes PATH/<id>-<reference>.eml, written to a
- * temporary name, synced and linked to its name, so readers never see half
- * a file and an existing file is never overwritten (a different one with
- * that name is an error; the same bytes count as delivered). */
+ * temporary name, synced and renamed to its name at the flush, so readers
+ * never see half a file and an existing file is never overwritten (a
+ * different one with that name is an error; the same bytes count as
+ * delivered). */
 IgTransport *transport_dir_new(const char *dir, GError **error);
 
 #endif

@@ -32,12 +32,31 @@
 #define T0 "2026-11-23T10:00:00Z"
 #define MAIL "Subject: x\r\n\r\nbody\r\n"
 
-/* A transport that fails with error_code (0: succeeds) and counts. */
+/* A transport that fails with error_code (0: succeeds) and counts; as a
+ * flushing one (base.flush set) its flush fails with flush_code, and it
+ * notes how many rows were still pending in the store at each flush. */
 typedef struct {
   IgTransport base;
   int error_code;
   int calls;
+  int flush_code;
+  int flushes;
+  IgStore *store;
+  GArray *pending_at_flush;   /* guint */
 } FakeTransport;
+
+static gboolean fake_flush(IgTransport *self, GError **error)
+{
+  FakeTransport *t = (FakeTransport *)self;
+  t->flushes++;
+  g_autoptr(GPtrArray) pending = store_list_outbox(t->store, TRUE, NULL);
+  assert_non_null(pending);
+  g_array_append_val(t->pending_at_flush, pending->len);
+  if (!t->flush_code)
+    return TRUE;
+  g_set_error(error, IG_ERROR, t->flush_code, "disk gone");
+  return FALSE;
+}
 
 static gboolean fake_send(IgTransport *self, const IgOutboxRec *row, GError **error)
 {
@@ -76,6 +95,8 @@ static int setup(void **state)
   f->store = store_open(f->config->database, &error);
   assert_non_null(f->store);
   f->transport.base.send = fake_send;
+  f->transport.store = f->store;
+  f->transport.pending_at_flush = g_array_new(FALSE, FALSE, sizeof(guint));
   log_set_level(IG_LOG_ERROR);
   *state = f;
   return 0;
@@ -84,6 +105,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
   Fixture *f = *state;
+  g_array_unref(f->transport.pending_at_flush);
   store_close(f->store);
   config_free(f->config);
   g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
@@ -184,6 +206,51 @@ static void test_input_error_gives_up_at_once(void **state)
   g_autoptr(IgOutboxRec) r = only_row(f);
   assert_string_equal(r->state, "failed");
   assert_int_equal(r->attempts, 1);
+}
+
+/* --- groups --- */
+
+/* A flushing transport gets the due rows in groups of 64: each group
+ * sent, flushed once, and only then marked sent, all at once. */
+static void test_groups_marked_after_their_flush(void **state)
+{
+  Fixture *f = *state;
+  f->transport.base.flush = fake_flush;
+  for (int i = 0; i < 70; i++)
+    queue_row(f, "mail", "ack", "jane@x.gov.uk");
+  assert_int_equal(deliver_at(f, T0), 0);
+  assert_int_equal(f->transport.calls, 70);
+  assert_int_equal(f->transport.flushes, 2);
+  assert_int_equal(g_array_index(f->transport.pending_at_flush, guint, 0), 70);
+  assert_int_equal(g_array_index(f->transport.pending_at_flush, guint, 1), 6);
+  g_autoptr(GPtrArray) pending = store_list_outbox(f->store, TRUE, NULL);
+  assert_int_equal(pending->len, 0);
+}
+
+/* A failed flush: none of its group counts as sent; each row is retried
+ * with its backoff and the flush's error, and goes at the retry. */
+static void test_failed_flush_retries_the_group(void **state)
+{
+  Fixture *f = *state;
+  f->transport.base.flush = fake_flush;
+  f->transport.flush_code = IG_ERROR_RUNTIME;
+  for (int i = 0; i < 3; i++)
+    queue_row(f, "mail", "ack", "jane@x.gov.uk");
+  assert_int_equal(deliver_at(f, T0), 3);
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, TRUE, NULL);
+  assert_int_equal(rows->len, 3);
+  for (guint i = 0; i < rows->len; i++) {
+    IgOutboxRec *r = g_ptr_array_index(rows, i);
+    assert_int_equal(r->attempts, 1);
+    assert_string_equal(r->next_attempt_at, "2026-11-23T10:01:00Z");
+    assert_string_equal(r->last_error, "disk gone");
+  }
+  f->transport.flush_code = 0;
+  assert_int_equal(deliver_at(f, "2026-11-23T10:00:59Z"), 0);
+  assert_int_equal(f->transport.flushes, 1);
+  assert_int_equal(deliver_at(f, "2026-11-23T10:01:00Z"), 0);
+  g_autoptr(GPtrArray) left = store_list_outbox(f->store, TRUE, NULL);
+  assert_int_equal(left->len, 0);
 }
 
 /* --- claims --- */
@@ -367,6 +434,8 @@ int main(void)
     T(test_backoff_then_give_up),
     T(test_retry_then_sent),
     T(test_input_error_gives_up_at_once),
+    T(test_groups_marked_after_their_flush),
+    T(test_failed_flush_retries_the_group),
     T(test_claims_of_dead_and_remote_processes),
     T(test_busy_store_stops_delivery),
     T(test_queue_refuses_bad_recipient),

@@ -61,6 +61,12 @@ static IgOutboxRec *row(gint64 id, const char *reference, const char *to, const 
   return r;
 }
 
+/* A mail sent and flushed: delivered. */
+static gboolean deliver(IgTransport *t, const IgOutboxRec *r, GError **error)
+{
+  return t->send(t, r, error) && t->flush(t, error);
+}
+
 static gint by_name(gconstpointer a, gconstpointer b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -99,7 +105,8 @@ static void expect_message(GError *error, const char *want)
 /* --- dir: --- */
 
 /* Each mail lands under <id>-<reference>.eml (the directory made on the
- * way), byte for byte, with no temporary file left beside it. */
+ * way), byte for byte, with no temporary file left beside it; mails sent
+ * take their names together at the flush, not before. */
 static void test_dir_writes_each_mail(void **state)
 {
   g_autoptr(IgConfig) config = NULL;
@@ -110,6 +117,11 @@ static void test_dir_writes_each_mail(void **state)
   g_autoptr(IgOutboxRec) b = row(12, NULL, "b@x.gov.uk", "Subject: digest\r\n\r\nd\r\n");
   assert_true(t->send(t, a, &error));
   assert_true(t->send(t, b, &error));
+  g_autofree char *before = listing("var/outbox");
+  assert_null(strstr(before, " 0"));
+  assert_false(g_str_has_prefix(before, "0"));
+  assert_true(t->flush(t, &error));
+  assert_true(t->flush(t, &error));
   assert_null(error);
   g_autofree char *names = listing("var/outbox");
   assert_string_equal(names, "00000007-INC-2026-000001.eml 00000012-gateway.eml");
@@ -127,8 +139,8 @@ static void test_dir_never_overwrites(void **state)
   g_autoptr(IgTransport) t = open_dir(&config, "out");
   g_autoptr(IgOutboxRec) a = row(1, "INC-2026-000001", "a@x.gov.uk", MAIL);
   g_autoptr(GError) error = NULL;
-  assert_true(t->send(t, a, &error));
-  assert_true(t->send(t, a, &error));
+  assert_true(deliver(t, a, &error));
+  assert_true(deliver(t, a, &error));
   assert_null(error);
 
   g_autofree char *same_size = g_strdup(MAIL);
@@ -186,7 +198,56 @@ static void test_dir_removed_while_running(void **state)
 
   assert_int_equal(g_mkdir(path, 0750), 0);
   g_autoptr(GError) again = NULL;
-  assert_true(t->send(t, a, &again));
+  assert_true(deliver(t, a, &again));
+  g_autofree char *names = listing("gone");
+  assert_string_equal(names, "00000003-INC-2026-000001.eml");
+}
+
+/* The directory removed between a send and its flush: the flush fails
+ * naming the mail, and once the directory is back the same rows go. */
+static void test_dir_removed_before_flush(void **state)
+{
+  g_autoptr(IgConfig) config = NULL;
+  g_autoptr(IgTransport) t = open_dir(&config, "gone");
+  g_autofree char *path = g_build_filename(dir, "gone", NULL);
+  g_autoptr(IgOutboxRec) a = row(3, "INC-2026-000001", "a@x.gov.uk", MAIL);
+  g_autoptr(GError) error = NULL;
+  assert_true(t->send(t, a, &error));
+  g_autofree char *tmp = g_build_filename(path, listing("gone"), NULL);
+  assert_int_equal(g_unlink(tmp), 0);
+  assert_int_equal(g_rmdir(path), 0);
+  assert_false(t->flush(t, &error));
+  g_autofree char *want = g_strdup_printf("%s/00000003-INC-2026-000001.eml: No such file or"
+                                          " directory", path);
+  assert_string_equal(error->message, want);
+  assert_int_equal(g_mkdir(path, 0750), 0);
+  g_autoptr(GError) again = NULL;
+  assert_true(deliver(t, a, &again));
+  g_autofree char *names = listing("gone");
+  assert_string_equal(names, "00000003-INC-2026-000001.eml");
+}
+
+/* Another file takes a mail's name between its send and the flush: it is
+ * kept, the flush fails saying so, and no temporary file is left for any
+ * mail of the group. */
+static void test_dir_name_taken_before_flush(void **state)
+{
+  g_autoptr(IgConfig) config = NULL;
+  g_autoptr(IgTransport) t = open_dir(&config, "out");
+  g_autoptr(IgOutboxRec) a = row(1, "INC-2026-000001", "a@x.gov.uk", MAIL);
+  g_autoptr(IgOutboxRec) b = row(2, "INC-2026-000002", "b@x.gov.uk", MAIL);
+  g_autoptr(GError) error = NULL;
+  assert_true(t->send(t, a, &error));
+  assert_true(t->send(t, b, &error));
+  g_autofree char *other = g_build_filename(dir, "out", "00000002-INC-2026-000002.eml", NULL);
+  assert_true(g_file_set_contents(other, "someone else's", -1, NULL));
+  assert_false(t->flush(t, &error));
+  expect_message(error, "00000002-INC-2026-000002.eml: a different file already has this"
+                        " name; not overwritten");
+  g_autofree char *kept = contents("out", "00000002-INC-2026-000002.eml");
+  assert_string_equal(kept, "someone else's");
+  g_autofree char *names = listing("out");
+  assert_string_equal(names, "00000001-INC-2026-000001.eml 00000002-INC-2026-000002.eml");
 }
 
 /* A directory the gateway may not write: sending and checking fail with
@@ -234,7 +295,7 @@ static void test_dir_full_disk(void **state)
   g_autofree char *names = listing("full");
   assert_string_equal(names, "");
   g_autoptr(GError) later = NULL;
-  assert_true(t->send(t, a, &later));
+  assert_true(deliver(t, a, &later));
 }
 
 /* --- smtp:// before it connects --- */
@@ -310,6 +371,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_dir_never_overwrites, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_target_is_a_file, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_removed_while_running, make_dir, remove_dir),
+    cmocka_unit_test_setup_teardown(test_dir_removed_before_flush, make_dir, remove_dir),
+    cmocka_unit_test_setup_teardown(test_dir_name_taken_before_flush, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_not_writable, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_dir_full_disk, make_dir, remove_dir),
     cmocka_unit_test_setup_teardown(test_smtp_refuses_bad_recipient, make_dir, remove_dir),
