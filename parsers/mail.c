@@ -167,19 +167,26 @@ static void note_file(Walk *w, GMimeObject *obj)
 {
   if (w->mail->files->len >= MAIL_FILES_MAX)
     return;
+  /* Decoded through a checksum into nothing: an attachment of any size
+   * costs no memory of its size. */
   GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
-  GMimeStream *out = g_mime_stream_mem_new();
+  GMimeStream *null = g_mime_stream_null_new();
+  GMimeStream *out = g_mime_stream_filter_new(null);
+  GMimeFilter *sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
+  g_mime_stream_filter_add(GMIME_STREAM_FILTER(out), sum);
   if (content)
     g_mime_data_wrapper_write_to_stream(content, out);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+  g_mime_stream_flush(out);
   IgFilePart *f = g_new0(IgFilePart, 1);
   const char *name = g_mime_part_get_filename(GMIME_PART(obj));
   f->filename = name && *name ? g_strdup(name) : NULL;
   f->content_type = mime_type_of(obj);
-  f->size = bytes->len;
-  f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
+  f->size = GMIME_STREAM_NULL(null)->written;
+  f->sha256 = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
   g_ptr_array_add(w->mail->files, f);
+  g_object_unref(sum);
   g_object_unref(out);
+  g_object_unref(null);
 }
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
