@@ -178,19 +178,6 @@ fail:
   return FALSE;
 }
 
-/* Commits in-flight marks for items before any work on them starts. */
-static gboolean mark(IgIntake *ctx, char **shas, gsize n, gboolean single, GError **error)
-{
-  if (!store_begin(ctx->store, error))
-    return FALSE;
-  for (gsize i = 0; i < n; i++)
-    if (!store_in_flight_set(ctx->store, shas[i], single, error)) {
-      store_rollback(ctx->store);
-      return FALSE;
-    }
-  return store_commit(ctx->store, error);
-}
-
 /* A message marked alone and still marked was being recorded when the
  * process died: it is the likely cause, and it counts as a failure. */
 static gboolean record_alone(IgIntake *ctx, IgIntakeItem *item, char *sha, const char *at,
@@ -208,7 +195,8 @@ static gboolean record_alone(IgIntake *ctx, IgIntakeItem *item, char *sha, const
     }
   }
   if (count < FAILURES_BEFORE_QUARANTINE)
-    return mark(ctx, &sha, 1, TRUE, error) && record(ctx, item, 1, &sha, at, error);
+    return store_in_flight_mark(ctx->store, &sha, 1, TRUE, error) &&
+           record(ctx, item, 1, &sha, at, error);
 
   /* Quarantined unparsed: parsing it is what stopped the gateway. */
   gsize len = 0;
@@ -253,7 +241,8 @@ gboolean intake_batch(IgIntake *ctx, IgIntakeItem *items, gsize n, GError **erro
   /* After a crash the messages it interrupted are recorded one by one,
    * so a message that kills the process is found and put aside. */
   if (!suspects) {
-    ok = mark(ctx, shas, n, FALSE, error) && record(ctx, items, n, shas, at, error);
+    ok = store_in_flight_mark(ctx->store, shas, n, FALSE, error) &&
+         record(ctx, items, n, shas, at, error);
     goto out;
   }
   for (gsize i = 0; ok && i < n; i++)

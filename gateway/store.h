@@ -91,6 +91,11 @@ int store_in_flight_get(IgStore *store, const char *sha256, GError **error);
 gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single,
                              GError **error);
 gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error);
+/* Sets the marks of n messages in one transaction of its own (call it
+ * outside one), not synced: a mark lost in a power cut only loses one
+ * count towards quarantine, never a message. */
+gboolean store_in_flight_mark(IgStore *store, char *const *shas, gsize n, gboolean single,
+                              GError **error);
 
 /* --- incidents --- */
 

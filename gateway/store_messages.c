@@ -178,6 +178,21 @@ gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single
   return sq_step_done(store, st, error);
 }
 
+gboolean store_in_flight_mark(IgStore *store, char *const *shas, gsize n, gboolean single,
+                              GError **error)
+{
+  if (!sq_synchronous(store, FALSE, error))
+    return FALSE;
+  gboolean ok = store_begin(store, error);
+  for (gsize i = 0; ok && i < n; i++)
+    ok = store_in_flight_set(store, shas[i], single, error);
+  if (ok)
+    ok = store_commit(store, error);
+  else
+    store_rollback(store);
+  return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
+}
+
 gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store, "DELETE FROM in_flight WHERE sha256 = ?", error);
