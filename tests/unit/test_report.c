@@ -11,13 +11,18 @@
 #include "tests/unit/msg_writer.h"
 #include "tests/unit/report_fixture.h"
 
+/* "Surname, Forename" is one comma with a name either side; a department
+ * is in brackets after some of the name. Anything else stays as written. */
 static void test_person_name(void **state)
 {
   const char *cases[][2] = {
     { "Okafor, David", "David Okafor" }, { "Dr Helen Morrow", "Helen Morrow" },
     { "Ó Floinn, Seán", "Seán Ó Floinn" }, { "Jane Smith", "Jane Smith" },
-    { "  ", NULL }, { "Mrs. Ann Lee", "Ann Lee" },
+    { "  ", NULL }, { "Mrs. Ann Lee", "Ann Lee" }, { "Okafor,David", "David Okafor" },
     { "Sharma, Priya (HMPPS)", "Priya Sharma" }, { "Ann Lee (OPG)", "Ann Lee" },
+    { "Sharma (HMPPS), Priya", "Priya Sharma" }, { "Ann Lee (OPG", "Ann Lee (OPG" },
+    { "(Ann Lee)", "(Ann Lee)" }, { "Smith, Jane, HMPPS", "Smith, Jane, HMPPS" },
+    { "Lee,, Ann", "Lee,, Ann" }, { "Lee,", "Lee," }, { ", Ann", ", Ann" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *got = report_person_name(cases[i][0]);
