@@ -137,10 +137,11 @@ typedef struct {
   const char *note;         /* a forwarder's words above the original, or NULL */
 } Origin;
 
+/* Every value read by rule comes with the words it was read from. */
 static void decided(GPtrArray *decisions, const char *field, const char *value,
                     const char *words)
 {
-  if (value && words)
+  if (value)
     g_ptr_array_add(decisions, g_strdup_printf("%s = %s, from \"%s\"", field, value, words));
 }
 
