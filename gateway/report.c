@@ -58,14 +58,14 @@ char *report_clean_subject(const char *subject)
   return clean;
 }
 
-/* The text attachment with the most form labels, when it has more than
- * best (the body's reading), which it then replaces. */
+/* The first text attachment that is a form, in place of best (the body's
+ * reading) when that is none; else best. */
 static IgForm *form_from_attachments(const IgMail *mail, GTimeZone *tz, IgForm *best)
 {
   for (guint i = 0; i < mail->attachments->len && !form_is_form(best); i++) {
     const IgTextPart *part = g_ptr_array_index(mail->attachments, i);
     IgForm *candidate = form_parse(part->text, tz);
-    if (candidate->labels_found > best->labels_found) {
+    if (form_is_form(candidate)) {
       form_free(best);
       best = candidate;
     } else {
