@@ -304,7 +304,7 @@ char *report_person_name(const char *display)
     g_strstrip(name);
   }
   const char *comma = strchr(name, ',');
-  if (comma && !strchr(comma + 1, ',') && comma > name && comma[1]) {
+  if (comma && !strchr(comma + 1, ',')) {
     g_autofree char *surname = g_strstrip(g_strndup(name, comma - name));
     g_autofree char *forename = g_strstrip(g_strdup(comma + 1));
     if (*surname && *forename) {
