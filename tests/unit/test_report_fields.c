@@ -47,6 +47,41 @@ static void test_summary_first_line(void **state)
   done(&none);
 }
 
+/* Outlook's HTML mail writes an empty line as &nbsp;: a phish passed on
+ * with only such lines above it has no description, which is then asked
+ * for, as is a form's description of blanks; the summary of a mail
+ * without a subject is its first line with words. */
+static void test_blank_html_lines(void **state)
+{
+  (void)state;
+  Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\n"
+                  "Subject: FW: Your invoice is overdue\nMIME-Version: 1.0\n"
+                  "Content-Type: text/html; charset=utf-8\n\n"
+                  "<html><body><p>&nbsp;</p><p>&nbsp;</p>\n"
+                  "<div><p><b>From:</b> Accounts &lt;accounts@invoices-online.example&gt;<br>"
+                  "<b>Sent:</b> 23 November 2026 09:41<br><b>To:</b> Smith, Jane "
+                  "&lt;Jane.Smith@justice.gov.uk&gt;<br><b>Subject:</b> Your invoice is "
+                  "overdue</p></div>\n<p>Your account has been compromised.</p></body></html>\n");
+  assert_int_equal(b.inc->evidence->len, 1);
+  assert_null(b.inc->description);
+  assert_true(g_strv_contains((const char *const *)b.inc->missing_fields, "description"));
+  done(&b);
+  b = build("From: a@justice.gov.uk\nMIME-Version: 1.0\n"
+            "Content-Type: text/html; charset=utf-8\n\n"
+            "<html><body><p>&nbsp;</p><p>&nbsp;&nbsp;My laptop was stolen.</p>"
+            "<p>It held case files.</p></body></html>\n");
+  assert_string_equal(b.inc->summary, "My laptop was stolen.");
+  done(&b);
+  /* an em space is no more a description than &nbsp; */
+  b = build("From: a@justice.gov.uk\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n\n"
+            "Reporter name: Ann Lee\nImpact: Low\nDescription: \u2003\n");
+  assert_string_equal(b.inc->source, "form");
+  assert_null(b.inc->description);
+  assert_null(b.inc->summary);
+  done(&b);
+}
+
 /* The summary keeps 100 characters (not bytes) of a longer line and says
  * it was cut; a line of exactly 100 is whole. */
 static void test_summary_cut_at_100(void **state)
@@ -235,6 +270,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_summary_first_line),
     cmocka_unit_test(test_summary_cut_at_100),
+    cmocka_unit_test(test_blank_html_lines),
     cmocka_unit_test(test_missing_fields),
     cmocka_unit_test(test_impact_and_personal_data),
     cmocka_unit_test(test_note_gives_the_time),
