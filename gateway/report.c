@@ -311,10 +311,12 @@ char *report_person_name(const char *display)
   /* "Sharma, Priya (HMPPS)": a department or team in brackets is not
    * part of the name. */
   char *bracket = strchr(name, '(');
-  if (bracket && bracket > name && strchr(bracket, ')')) {
-    char *close = strchr(bracket, ')');
-    memmove(bracket, close + 1, strlen(close + 1) + 1);
-    g_strstrip(name);
+  const char *close = bracket ? strchr(bracket, ')') : NULL;
+  if (close && bracket > name) {
+    *bracket = '\0';
+    char *joined = g_strstrip(g_strconcat(g_strchomp(name), close + 1, NULL));
+    g_free(name);
+    name = joined;
   }
   const char *comma = strchr(name, ',');
   if (comma && !strchr(comma + 1, ',')) {

@@ -23,6 +23,7 @@ static void test_person_name(void **state)
     { "Sharma (HMPPS), Priya", "Priya Sharma" }, { "Ann Lee (OPG", "Ann Lee (OPG" },
     { "(Ann Lee)", "(Ann Lee)" }, { "Smith, Jane, HMPPS", "Smith, Jane, HMPPS" },
     { "Lee,, Ann", "Lee,, Ann" }, { "Lee,", "Lee," }, { ", Ann", ", Ann" },
+    { "Ann (OPG) Lee", "Ann Lee" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *got = report_person_name(cases[i][0]);
