@@ -58,14 +58,14 @@ char *report_clean_subject(const char *subject)
   return clean;
 }
 
-/* The text attachment with the most form labels, when it has more than
- * best (the body's reading), which it then replaces. */
+/* The first text attachment that is a form, in place of best (the body's
+ * reading) when that is none; else best. */
 static IgForm *form_from_attachments(const IgMail *mail, GTimeZone *tz, IgForm *best)
 {
   for (guint i = 0; i < mail->attachments->len && !form_is_form(best); i++) {
     const IgTextPart *part = g_ptr_array_index(mail->attachments, i);
     IgForm *candidate = form_parse(part->text, tz);
-    if (candidate->labels_found > best->labels_found) {
+    if (form_is_form(candidate)) {
       form_free(best);
       best = candidate;
     } else {
@@ -75,17 +75,30 @@ static IgForm *form_from_attachments(const IgMail *mail, GTimeZone *tz, IgForm *
   return best;
 }
 
+/* text (valid UTF-8) past its leading blanks, Unicode's too: Outlook's
+ * HTML mail writes an empty line as &nbsp;, which the parsers' ASCII
+ * trimming leaves. */
+static const char *skip_blanks(const char *text)
+{
+  while (*text && g_unichar_isspace(g_utf8_get_char(text)))
+    text = g_utf8_next_char(text);
+  return text;
+}
+
+/* A copy of a description that has words; NULL for one of blanks only. */
+static char *words_or_null(const char *text)
+{
+  return text && *skip_blanks(text) ? g_strdup(text) : NULL;
+}
+
+/* The first line of text with words, cut at max_chars characters; text
+ * is NULL or has words (words_or_null()). */
 static char *first_line(const char *text, gsize max_chars)
 {
   if (!text)
     return NULL;
-  const char *p = text;
-  while (*p && g_ascii_isspace(*p))
-    p++;
-  const char *nl = strchr(p, '\n');
-  g_autofree char *line = g_strstrip(nl ? g_strndup(p, nl - p) : g_strdup(p));
-  if (!*line)
-    return NULL;
+  const char *p = skip_blanks(text);
+  g_autofree char *line = g_strchomp(g_strndup(p, strcspn(p, "\n")));
   if (g_utf8_strlen(line, -1) <= (glong)max_chars)
     return g_steal_pointer(&line);
   g_autofree char *cut = g_utf8_substring(line, 0, (glong)max_chars);
@@ -137,10 +150,11 @@ typedef struct {
   const char *note;         /* a forwarder's words above the original, or NULL */
 } Origin;
 
+/* Every value read by rule comes with the words it was read from. */
 static void decided(GPtrArray *decisions, const char *field, const char *value,
                     const char *words)
 {
-  if (value && words)
+  if (value)
     g_ptr_array_add(decisions, g_strdup_printf("%s = %s, from \"%s\"", field, value, words));
 }
 
@@ -178,7 +192,7 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   inc->systems_affected = dup_or_null(form->systems_affected);
   inc->information_asset = dup_or_null(form->information_asset);
   inc->supplier = dup_or_null(form->supplier);
-  inc->description = dup_or_null(form->description);
+  inc->description = words_or_null(form->description);
   inc->actions_taken = dup_or_null(form->actions_taken);
   set_timing(inc, config, detected, received, problems);
 }
@@ -239,7 +253,7 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
                                                      (const char *const *)assets,
                                                      (const char *const *)suppliers)
                                   : NULL;
-  inc->description = dup_or_null(parts->own);
+  inc->description = words_or_null(parts->own);
   /* A bulletin passed on "for information, no action needed" reports
    * nothing, whatever incidents its text tells of. */
   const char *nothing = ft->not_report_words ? ft->not_report_words
@@ -297,13 +311,15 @@ char *report_person_name(const char *display)
   /* "Sharma, Priya (HMPPS)": a department or team in brackets is not
    * part of the name. */
   char *bracket = strchr(name, '(');
-  if (bracket && bracket > name && strchr(bracket, ')')) {
-    char *close = strchr(bracket, ')');
-    memmove(bracket, close + 1, strlen(close + 1) + 1);
-    g_strstrip(name);
+  const char *close = bracket ? strchr(bracket, ')') : NULL;
+  if (close && bracket > name) {
+    *bracket = '\0';
+    char *joined = g_strstrip(g_strconcat(g_strchomp(name), close + 1, NULL));
+    g_free(name);
+    name = joined;
   }
   const char *comma = strchr(name, ',');
-  if (comma && !strchr(comma + 1, ',') && comma > name && comma[1]) {
+  if (comma && !strchr(comma + 1, ',')) {
     g_autofree char *surname = g_strstrip(g_strndup(name, comma - name));
     g_autofree char *forename = g_strstrip(g_strdup(comma + 1));
     if (*surname && *forename) {

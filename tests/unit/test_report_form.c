@@ -1,17 +1,17 @@
 /* test_report_form.c - unit tests for gateway/report.c's form helpers:
  * each form field's label as notices name it, a subject cleaned of reply
- * and forward prefixes, and the form read from a text attachment when the
+ * and forward prefixes, the form read from a text attachment when the
  * body holds none (the first attachment that is a form, none read past
- * the last). test_report.c covers the rest of report_build(). */
+ * the last), a form's detection time, a form filled in for a colleague,
+ * and the form lines of a reply. test_report.c covers the rest of
+ * report_build(). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <string.h>
 
-#include "gateway/config.h"
-#include "gateway/report.h"
-#include "parsers/mail.h"
+#include "tests/unit/report_fixture.h"
 
 /* Every field a complete report needs is named as the form names it; any
  * other name is its own label. */
@@ -56,9 +56,8 @@ static void test_clean_subject(void **state)
 
 /* The incident read from a mail whose body says little, with these text
  * attachments (NULL-terminated). */
-static IgIncident *build(const char *const *attachments)
+static IgIncident *with_attachments(const char *const *attachments)
 {
-  static const char conf[] = "[gateway]\naddress = security@justice.gov.uk\n";
   g_autoptr(IgConfig) config = config_load_data(conf, strlen(conf), "t.conf", NULL);
   assert_non_null(config);
   GString *raw = g_string_new("From: Jane Smith <jane.smith@justice.gov.uk>\n"
@@ -90,17 +89,89 @@ static void test_form_from_attachment(void **state)
     "Personal data involved: Yes\nDescription: a second form\n",
     NULL,
   };
-  IgIncident *inc = build(two_forms);
+  IgIncident *inc = with_attachments(two_forms);
   assert_string_equal(inc->source, "form");
   assert_string_equal(inc->impact, "low");
   assert_string_equal(inc->category, "malware");
   incident_free(inc);
 
   const char *const notes[] = { "Some notes of mine, no form here.\n", NULL };
-  inc = build(notes);
+  inc = with_attachments(notes);
   assert_string_equal(inc->source, "free_text");
   assert_null(inc->impact);
   incident_free(inc);
+}
+
+/* A form detected at this time ("Detected at: when"), sent at 10:29. */
+static Built detected(const char *when)
+{
+  g_autofree char *raw = g_strdup_printf(
+      "From: Chloe Barker <chloe.barker@justice.gov.uk>\n"
+      "Subject: Phishing form\nDate: Mon, 23 Nov 2026 10:29:00 +0000\n\n"
+      "Reporter name: Chloe Barker\nDetected at: %s\n"
+      "Incident category: Phishing\nImpact: Low\n", when);
+  return build(raw);
+}
+
+/* A detection time the form gives whole is taken as written, not decided
+ * by rule; one that no rule reads either stays a problem to ask about. */
+static void test_form_detection(void **state)
+{
+  (void)state;
+  Built whole = detected("23/11/2026 09:30");
+  assert_string_equal(whole.inc->detected_at, "2026-11-23T09:30:00Z");
+  assert_int_equal(whole.inc->minutes_to_report, 60);
+  assert_int_equal(whole.problems->len, 0);
+  assert_int_equal(whole.decisions->len, 0);
+  done(&whole);
+  Built vague = detected("sometime last week");
+  assert_null(vague.inc->detected_at);
+  assert_int_equal(vague.inc->minutes_to_report, -1);
+  assert_true(has_problem(&vague, "Date and time of detection: could not read 'sometime last "
+                                  "week' (need a date and a time)"));
+  done(&vague);
+}
+
+/* A member of staff filling the form in for a colleague: the colleague is
+ * the reporter, and nobody relayed it (only a help desk or supplier
+ * does). */
+static void test_form_for_a_colleague(void **state)
+{
+  (void)state;
+  Built b = build("From: Chloe Barker <chloe.barker@justice.gov.uk>\n"
+                  "Subject: Form for a colleague\n\nReporter name: Ann Lee\n"
+                  "Reporter email: ann.lee@justice.gov.uk\nIncident category: Phishing\n"
+                  "Impact: Low\n");
+  assert_string_equal(b.inc->source, "form");
+  assert_string_equal(b.inc->reporter_email, "ann.lee@justice.gov.uk");
+  assert_string_equal(b.inc->via, "direct");
+  assert_null(b.inc->forwarded_by);
+  done(&b);
+}
+
+/* A reply's form lines: one line is enough, an information asset gets
+ * its owner; a reply with none gives nothing. */
+static void test_form_fields_of_a_reply(void **state)
+{
+  (void)state;
+  g_autoptr(IgConfig) config = config_load_data(conf, strlen(conf), "t.conf", NULL);
+  assert_non_null(config);
+  g_autoptr(GDateTime) sent = g_date_time_new_utc(2026, 11, 23, 11, 0, 0);
+  g_autoptr(GDateTime) received = g_date_time_new_utc(2026, 11, 23, 10, 30, 0);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  IgIncident *inc = report_form_fields(config, "Impact: high\n", sent, received, problems);
+  assert_non_null(inc);
+  assert_string_equal(inc->impact, "high");
+  incident_free(inc);
+  inc = report_form_fields(config, "Information asset: Prison NOMIS\nImpact: low\n", sent,
+                           received, problems);
+  assert_non_null(inc);
+  assert_string_equal(inc->information_asset, "Prison NOMIS");
+  assert_string_equal(inc->asset_owner, "nomis.iao@justice.gov.uk");
+  incident_free(inc);
+  assert_null(report_form_fields(config, "Thanks, nothing to add.\n", sent, received,
+                                 problems));
+  assert_int_equal(problems->len, 0);
 }
 
 int main(void)
@@ -109,6 +180,9 @@ int main(void)
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_clean_subject),
     cmocka_unit_test(test_form_from_attachment),
+    cmocka_unit_test(test_form_detection),
+    cmocka_unit_test(test_form_for_a_colleague),
+    cmocka_unit_test(test_form_fields_of_a_reply),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
