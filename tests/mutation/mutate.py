@@ -66,9 +66,9 @@ CORE = [
 # the gateway modules are reached through intake, so they keep them all.
 TESTS = {
     "parsers/form.c":
-        r"^unit_(form|form_convert|form_labels|limits|intake|mailout|report)$",
+        r"^unit_(form|form_convert|form_labels|form_markers|limits|intake|mailout|report)$",
     "parsers/form_convert.c":
-        r"^unit_(form_convert|form|form_labels|limits|intake|mailout|report)$",
+        r"^unit_(form_convert|form|form_labels|form_markers|limits|intake|mailout|report)$",
     "parsers/forward.c":
         r"^unit_(forward|forward_chains|forward_limits|forward_markers|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
