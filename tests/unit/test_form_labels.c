@@ -77,8 +77,10 @@ static void test_markup(void **state)
   expect_field("** Reporter name **: Jane Smith", NAME, "Jane Smith");
   expect_field("**Reporter name: Jane Smith**", NAME, "Jane Smith");
   expect_field("__Reporter name: Jane Smith__", NAME, "Jane Smith");
-  /* bold left empty is no value */
+  /* bold left empty is no value; the line under it may be */
   expect_field("**Reporter name:** **\nImpact: low\n", NAME, NULL);
+  expect_field("**Reporter name:**\nImpact: low\n", NAME, NULL);
+  expect_field("**Reporter name:**\nJane Smith\n", NAME, "Jane Smith");
   expect_field("**Reporter name:** __\nImpact: low\n", IMPACT, "low");
 }
 
