@@ -344,18 +344,23 @@ static gboolean is_multiline(Field f)
   return f == F_DESCRIPTION || f == F_ACTIONS_TAKEN || f == F_SYSTEMS_AFFECTED;
 }
 
+static gboolean is_markup_or_space(char c)
+{
+  return c == '*' || c == '_' || g_ascii_isspace(c);
+}
+
 /* The value on the label line itself, without the markdown that closed
- * the label ("**Name:** Jane"): sets *len and returns where it starts, in
- * the line. */
+ * the label or wraps the value ("**Name:** Jane", "**Name:** **Jane**"):
+ * sets *len and returns where it starts, in the line. */
 static const char *label_line_value(const Line *l, gsize *len)
 {
   const char *s = l->p + l->value_off, *e = l->p + l->len;
-  strip_span(&s, &e);
   if (l->markup) {
-    while (s < e && (*s == '*' || *s == '_'))
+    while (s < e && is_markup_or_space(*s))
       s++;
-    while (e > s && (e[-1] == '*' || e[-1] == '_'))
+    while (e > s && is_markup_or_space(e[-1]))
       e--;
+  } else {
     strip_span(&s, &e);
   }
   *len = (gsize)(e - s);

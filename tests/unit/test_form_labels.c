@@ -77,6 +77,15 @@ static void test_markup(void **state)
   expect_field("** Reporter name **: Jane Smith", NAME, "Jane Smith");
   expect_field("**Reporter name: Jane Smith**", NAME, "Jane Smith");
   expect_field("__Reporter name: Jane Smith__", NAME, "Jane Smith");
+  expect_field("**Reporter name: Jane Smith **", NAME, "Jane Smith");
+  /* bold label, bold value */
+  expect_field("**Reporter name:** **Jane Smith**", NAME, "Jane Smith");
+  expect_field("__Reporter name:__ __Jane Smith__", NAME, "Jane Smith");
+  {
+    g_autoptr(IgForm) f = parse("**Impact:** **High**\n");
+    assert_string_equal(f->impact, "high");
+    expect_problems(f, no_problems);
+  }
   /* bold left empty is no value; the line under it may be */
   expect_field("**Reporter name:** **\nImpact: low\n", NAME, NULL);
   expect_field("**Reporter name:**\nImpact: low\n", NAME, NULL);
