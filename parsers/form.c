@@ -20,9 +20,8 @@
 #include "parsers/form_labels.h"
 #include "parsers/form_table.h"
 
-/* A label is at most this many characters once normalised; the separator
- * must come within LABEL_SCAN bytes (room for bullets and markdown). */
-#define LABEL_MAX 60
+/* The separator ending a label must come within LABEL_SCAN bytes (room
+ * for bullets, markdown and a hint in brackets). */
 #define LABEL_SCAN 80
 /* Longest line that may be a forward marker or a sign-off. */
 #define MARKER_MAX 100
@@ -82,9 +81,10 @@ static gboolean in_list(const char *s, gsize len, const char *const *words)
   return FALSE;
 }
 
-/* Skips one leading bullet, number or heading mark ("- ", "* ", "• ",
- * "1. ", "2) ", "## ") and the spaces after it; 0 if there is none. A mark
- * must be followed by a space, so "**Name" and "1.5" are not bullets. */
+/* The length of one leading bullet, number or heading mark ("- ", "* ",
+ * "• ", "1. ", "2) ", "## "); 0 if there is none. A mark must be followed
+ * by white space, so "**Name" and "1.5" are not bullets; that space is
+ * left to the caller. */
 static gsize skip_bullet(const char *p, gsize len)
 {
   gsize i = 0;
@@ -107,16 +107,14 @@ static gsize skip_bullet(const char *p, gsize len)
   }
   if (i >= len || (p[i] != ' ' && p[i] != '\t'))
     return 0;
-  while (i < len && (p[i] == ' ' || p[i] == '\t'))
-    i++;
   return i;
 }
 
 /* Room for a normalised label: the text before the separator is shorter
  * than LABEL_SCAN, and at most three bytes are written per byte read ("&"
  * becomes "and"; a space is written for white space read before). All of
- * it is kept, even past LABEL_MAX: dropping a hint in brackets may bring
- * it back under. */
+ * it is kept, however long: dropping a hint in brackets may leave a known
+ * label. */
 #define LABEL_BUF (3 * LABEL_SCAN + 1)
 
 /* Normalises the text before a separator into table form, in out (of
@@ -169,11 +167,9 @@ static gboolean find_label(char *label, gsize len, Field *field)
 {
   for (int pass = 0; pass < 2; pass++) {
     const LabelEntry key = { label, F_COUNT };
-    const LabelEntry *e = NULL;
+    const LabelEntry *e = bsearch(&key, label_table, G_N_ELEMENTS(label_table),
+                                  sizeof label_table[0], compare_labels);
     const char *open;
-    if (len <= LABEL_MAX)
-      e = bsearch(&key, label_table, G_N_ELEMENTS(label_table),
-                  sizeof label_table[0], compare_labels);
     if (e) {
       *field = e->field;
       return TRUE;
@@ -198,7 +194,7 @@ static gboolean is_label_cell(const char *p, gsize len)
   if (len >= LABEL_SCAN)
     return FALSE;
   n = normalize_label(p, len, label, &markup);
-  return n > 0 && find_label(label, n, &field);
+  return find_label(label, n, &field);
 }
 
 /* Narrows [*s, *e) to exclude leading and trailing white space. */
@@ -221,13 +217,14 @@ static LineKind marker_kind(const char *p, gsize len)
   const char *s = p, *e = p + len, *t;
   if (len > MARKER_MAX)
     return L_TEXT;
+  /* classify_line() passes no blank line, so s < e */
   strip_span(&s, &e);
-  if (s < e && *s == '_') {
+  if (*s == '_') {
     for (t = s; t < e && *t == '_'; t++)
       ;
     return t == e && e - s >= 10 ? L_FORWARD : L_TEXT;
   }
-  if (s < e && *s == '-') {
+  if (*s == '-') {
     /* dashes, the words, then dashes and perhaps more: only the words
      * count, and one dash is not a marker (nor a sign-off) */
     for (t = s; t < e && *t == '-'; t++)
@@ -290,13 +287,17 @@ static gboolean line_at(const char *p, Line *l)
 }
 
 /* Normalises the text before a line's separator into label (of
- * LABEL_BUF bytes); returns its length, 0 when the line has no label. */
+ * LABEL_BUF bytes); returns its length, 0 (and "") when the line has no
+ * label. */
 static gsize line_label(const Line *l, char *label, gsize *sep,
                         gboolean *markup)
 {
   const gsize scan = MIN(l->len, LABEL_SCAN);
   *sep = find_separator(l->p, scan);
-  return *sep < scan ? normalize_label(l->p, *sep, label, markup) : 0;
+  if (*sep < scan)
+    return normalize_label(l->p, *sep, label, markup);
+  *label = '\0';
+  return 0;
 }
 
 static void classify_line(Line *l)
@@ -321,7 +322,7 @@ static void classify_line(Line *l)
   /* A known label wins, so it is tried first; no marker normalises to
    * one (markers start with "--", "__" or "begin", or have no separator). */
   len = line_label(l, label, &sep, &l->markup);
-  if (len > 0 && find_label(label, len, &l->field)) {
+  if (find_label(label, len, &l->field)) {
     l->kind = L_LABEL;
     l->value_off = sep + 1;
     return;
@@ -329,11 +330,11 @@ static void classify_line(Line *l)
   l->kind = marker_kind(l->p, l->len);
   /* Outlook starts a quoted message with a From: line then Sent: (the
    * label as find_label() left it, so "From (work):" counts) */
-  if (len > 0 && strcmp(label, "from") == 0 && line_at(l->next, &next)) {
+  if (strcmp(label, "from") == 0 && line_at(l->next, &next)) {
     char next_label[LABEL_BUF];
     gboolean unused;
     len = line_label(&next, next_label, &sep, &unused);
-    if (len > 0 && in_list(next_label, len, WORDS("sent", "date")))
+    if (in_list(next_label, len, WORDS("sent", "date")))
       l->kind = L_FORWARD;
   }
 }
@@ -343,18 +344,23 @@ static gboolean is_multiline(Field f)
   return f == F_DESCRIPTION || f == F_ACTIONS_TAKEN || f == F_SYSTEMS_AFFECTED;
 }
 
+static gboolean is_markup_or_space(char c)
+{
+  return c == '*' || c == '_' || g_ascii_isspace(c);
+}
+
 /* The value on the label line itself, without the markdown that closed
- * the label ("**Name:** Jane"): sets *len and returns where it starts, in
- * the line. */
+ * the label or wraps the value ("**Name:** Jane", "**Name:** **Jane**"):
+ * sets *len and returns where it starts, in the line. */
 static const char *label_line_value(const Line *l, gsize *len)
 {
   const char *s = l->p + l->value_off, *e = l->p + l->len;
-  strip_span(&s, &e);
   if (l->markup) {
-    while (s < e && (*s == '*' || *s == '_'))
+    while (s < e && is_markup_or_space(*s))
       s++;
-    while (e > s && (e[-1] == '*' || e[-1] == '_'))
+    while (e > s && is_markup_or_space(e[-1]))
       e--;
+  } else {
     strip_span(&s, &e);
   }
   *len = (gsize)(e - s);
@@ -417,10 +423,11 @@ static gboolean collect_value(Line *l, const char **p, char **out)
        q = c.next) {
     gsize len = c.len;
     if (is_blank(c.p, c.len)) {
-      pending_break = v->len > 0;
+      pending_break = TRUE;
       continue;
     }
-    while (len > 0 && g_ascii_isspace(c.p[len - 1]))
+    /* not blank, so a character that is not a space stops this */
+    while (g_ascii_isspace(c.p[len - 1]))
       len--;
     if (!multi) {
       const gsize ind = indent_of(c.p, len);

@@ -45,7 +45,8 @@ static char *extract_email(const char *value)
     for (end = at; *end && !g_ascii_isspace(*end) && !strchr(">)]\"',;", *end);
          end++)
       ;
-    while (end > at && end[-1] == '.')
+    /* the '@' stops this */
+    while (end[-1] == '.')
       end--;
   } else {
     return NULL;

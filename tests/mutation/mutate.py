@@ -65,8 +65,10 @@ CORE = [
 # listed gets every unit test. Narrow only where a wider set cannot kill more:
 # the gateway modules are reached through intake, so they keep them all.
 TESTS = {
-    "parsers/form.c": r"^unit_(form|form_convert|limits|intake|mailout|report)$",
-    "parsers/form_convert.c": r"^unit_(form_convert|form|limits|intake|mailout|report)$",
+    "parsers/form.c":
+        r"^unit_(form|form_convert|form_labels|form_markers|limits|intake|mailout|report)$",
+    "parsers/form_convert.c":
+        r"^unit_(form_convert|form|form_labels|form_markers|limits|intake|mailout|report)$",
     "parsers/forward.c":
         r"^unit_(forward|forward_chains|forward_limits|forward_markers|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",

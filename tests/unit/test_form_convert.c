@@ -1,8 +1,9 @@
 /* test_form_convert.c - unit tests for parsers/form_convert.c and
  * form_values.c, through form_parse(): what the values of a form become
  * (the category, impact and yes/no/unknown tables, the reporter's
- * address, a near miss left blank or unsure), and the problems reported
- * for values that cannot be read, a long one shortened. */
+ * address among other words and at the edges of its rules and lengths, a
+ * near miss left blank or unsure), and the problems reported for values
+ * that cannot be read, a long one shortened to 60 bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -176,6 +177,42 @@ static void test_long_bad_value_is_shortened(void **state)
   }
 }
 
+/* A bad value is quoted whole up to 60 bytes; a longer one is cut to 60,
+ * or less so as not to split a character. */
+static void test_quote_length(void **state)
+{
+  static const char why[] = "' is not low, medium or high";
+  g_autofree char *x60 = g_strnfill(60, 'x'), *x61 = g_strnfill(61, 'x');
+  g_autoptr(GString) e = g_string_new("x");
+  g_autoptr(GString) e29 = g_string_new("x");
+  for (int i = 0; i < 40; i++)
+    g_string_append(e, "\xC3\xA9"); /* byte 60 is inside an é */
+  for (int i = 0; i < 29; i++)
+    g_string_append(e29, "\xC3\xA9");
+  {
+    g_autofree char *text = g_strdup_printf("Impact: %s\n", x60);
+    g_autofree char *want = g_strdup_printf("Impact: '%s%s", x60, why);
+    const char *const wants[] = { want, NULL };
+    g_autoptr(IgForm) f = parse(text);
+    expect_problems(f, wants);
+  }
+  {
+    g_autofree char *text = g_strdup_printf("Impact: %s\n", x61);
+    g_autofree char *want = g_strdup_printf("Impact: '%s...%s", x60, why);
+    const char *const wants[] = { want, NULL };
+    g_autoptr(IgForm) f = parse(text);
+    expect_problems(f, wants);
+  }
+  {
+    g_autofree char *text = g_strdup_printf("Impact: %s\n", e->str);
+    g_autofree char *want =
+        g_strdup_printf("Impact: '%s...%s", e29->str, why);
+    const char *const wants[] = { want, NULL };
+    g_autoptr(IgForm) f = parse(text);
+    expect_problems(f, wants);
+  }
+}
+
 static void test_email_extraction(void **state)
 {
   expect_field("Email: jane.smith@justice.gov.uk\n", EMAIL,
@@ -189,6 +226,55 @@ static void test_email_extraction(void **state)
   expect_field("Email: jane@@justice.gov.uk\n", EMAIL, NULL);
   expect_field("Email: jane@localhost\n", EMAIL, NULL);
   expect_field("Email: <>\n", EMAIL, NULL);
+}
+
+/* The address among other words, and the edges of what is an address. */
+static void test_email_edges(void **state)
+{
+  static const Pair pairs[] = {
+    { "Jane <jane@justice.gov.uk", "jane@justice.gov.uk" },
+    { "Jane Smith jane.smith@justice.gov.uk",
+      "jane.smith@justice.gov.uk" },
+    { "It is jane@justice.gov.uk.", "jane@justice.gov.uk" },
+    { "j.smith@justice.gov.uk", "j.smith@justice.gov.uk" },
+    { "smith.j@justice.gov.uk", "smith.j@justice.gov.uk" },
+    { "@justice.gov.uk", NULL },
+    { ".jane@justice.gov.uk", NULL },
+    { "jane.@justice.gov.uk", NULL },
+    { "jane..smith@justice.gov.uk", NULL },
+    { "jane@.justice.gov.uk", NULL },
+    { "jane@-justice.gov.uk", NULL },
+    { "jane@justice.gov.uk-", NULL },
+    { "<jane smith@justice.gov.uk>", NULL },
+    { "jane@justice_gov.uk", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(pairs); i++) {
+    g_autofree char *text = g_strdup_printf("Email: %s\n", pairs[i].in);
+    expect_field(text, EMAIL, pairs[i].out);
+  }
+}
+
+/* An address is at most 254 bytes, the part before the @ at most 64. */
+static void test_email_length(void **state)
+{
+  g_autofree char *l64 = g_strnfill(64, 'a'), *l65 = g_strnfill(65, 'a');
+  /* 64 + "@" + 185 + ".com" = 254 */
+  g_autofree char *d185 = g_strnfill(185, 'b'), *d186 = g_strnfill(186, 'b');
+  g_autofree char *a254 = g_strdup_printf("%s@%s.com", l64, d185);
+  g_autofree char *a255 = g_strdup_printf("%s@%s.com", l64, d186);
+  g_autofree char *local64 = g_strdup_printf("%s@justice.gov.uk", l64);
+  g_autofree char *local65 = g_strdup_printf("%s@justice.gov.uk", l65);
+  const char *const ok[] = { a254, local64 };
+  const char *const bad[] = { a255, local65 };
+  assert_int_equal(strlen(a254), 254);
+  for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+    g_autofree char *text = g_strdup_printf("Email: %s\n", ok[i]);
+    expect_field(text, EMAIL, ok[i]);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autofree char *text = g_strdup_printf("Email: %s\n", bad[i]);
+    expect_field(text, EMAIL, NULL);
+  }
 }
 
 /* Class: a near miss left blank or unsure is unknown (-1), not "no". */
@@ -216,7 +302,10 @@ int main(void)
     cmocka_unit_test(test_impact_and_yes_no_tables),
     cmocka_unit_test(test_problems),
     cmocka_unit_test(test_long_bad_value_is_shortened),
+    cmocka_unit_test(test_quote_length),
     cmocka_unit_test(test_email_extraction),
+    cmocka_unit_test(test_email_edges),
+    cmocka_unit_test(test_email_length),
     cmocka_unit_test(test_near_miss_unknown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
