@@ -11,6 +11,9 @@ corpus=("$here/examples")
 echo "== parse + extract vs bare GMime parse-and-walk"
 "$build/bench_parse" "${corpus[@]}"
 echo
+echo "== free-text analysis vs GMime decoding the same text"
+"$build/bench_freetext" "${corpus[@]}"
+echo
 echo "== durable ingest (synchronous=FULL) and memory over 10,000 messages"
 "$build/bench_ingest" "$here/examples" 10000
 echo
