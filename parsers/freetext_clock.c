@@ -5,16 +5,15 @@
  * freetext_time.c to say, from the words around it. Pure. */
 #include "parsers/freetext_clock.h"
 
-static gboolean is_sentence_end(const char *text, gsize i, const GArray *out)
+static gboolean is_sentence_end(const char *low, gsize i, const GArray *out)
 {
-  const char c = text[i];
+  const char c = low[i];
   const Tok *prev = out->len ? &g_array_index(out, Tok, out->len - 1) : NULL;
-  if (!strchr(".!?;", c) || (text[i + 1] && !g_ascii_isspace(text[i + 1])))
+  if (!strchr(".!?;", c) || (low[i + 1] && !g_ascii_isspace(low[i + 1])))
     return FALSE;
   /* "a.m.", "approx." are not the end of a sentence */
   return !(c == '.' && prev && prev->kind == TOK_WORD &&
-           (prev->len == 1 ||
-            g_ascii_strncasecmp(text + prev->start, "approx", 6) == 0));
+           (prev->len == 1 || strncmp(low + prev->start, "approx", 6) == 0));
 }
 
 /* No-break spaces, curly apostrophes and dashes: the characters besides
@@ -27,7 +26,7 @@ static gboolean special(const guchar *u)
            u[2] == 0x94));
 }
 
-GArray *clock_tokenize(const char *text)
+GArray *clock_tokenize(const char *text, const char *low)
 {
   GArray *out = g_array_new(FALSE, TRUE, sizeof(Tok));
   gboolean space = TRUE, new_sentence = FALSE, new_paragraph = FALSE;
@@ -79,7 +78,7 @@ GArray *clock_tokenize(const char *text)
     t.sentence = sentence;
     t.paragraph = paragraph;
     t.space_before = space;
-    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(text, t.start, out);
+    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(low, t.start, out);
     g_array_append_val(out, t);
     space = FALSE;
     newlines = 0;
@@ -131,12 +130,12 @@ static char read_meridiem(const Toks *x, guint *pos)
   guint i = *pos;
   char m;
   if (is_word(x, i, "am") || is_word(x, i, "pm")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
+    m = x->low[x->t[i].start];
     i++;
   } else if ((is_word(x, i, "a") || is_word(x, i, "p")) &&
              is_punct(x, i + 1, '.', TRUE) && is_glued(x, i + 2) &&
              is_word(x, i + 2, "m")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
+    m = x->low[x->t[i].start];
     i += 3;
   } else {
     return 0;

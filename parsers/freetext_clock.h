@@ -21,6 +21,7 @@ typedef struct {
 
 typedef struct {
   const char *text;
+  const char *low; /* text with ASCII letters lower-cased, same offsets */
   const Tok *t;
   guint n;
 } Toks;
@@ -37,8 +38,9 @@ typedef struct {
 } Clock;
 
 /* Numbers, words and punctuation of text, each knowing whether a space
- * preceded it and which sentence it is in. Caller unrefs. */
-GArray *clock_tokenize(const char *text);
+ * preceded it and which sentence it is in; low is text lower-cased.
+ * Caller unrefs. */
+GArray *clock_tokenize(const char *text, const char *low);
 /* A clock time at *pos ("14:05", "9.30", "2pm", "half past eight");
  * moves *pos past it. */
 gboolean clock_read(const Toks *x, guint *pos, Clock *k);
@@ -69,17 +71,18 @@ static inline gboolean is_glued(const Toks *x, guint i)
   return t && !t->space_before;
 }
 
-/* Index of the token's word in a NULL-terminated lower-case list, or -1. */
+/* Index of the token's word in a NULL-terminated lower-case list, or -1.
+ * Called many times a token: the first byte settles most entries. */
 static inline int word_index(const Toks *x, guint i, const char *const *list)
 {
   const Tok *t = tok(x, i);
-  char c0;
+  const char *w;
   if (!t || t->kind != TOK_WORD)
     return -1;
-  c0 = g_ascii_tolower(x->text[t->start]);
+  w = x->low + t->start;
   for (int k = 0; list[k]; k++)
-    if (g_ascii_tolower(list[k][0]) == c0 && strlen(list[k]) == t->len &&
-        g_ascii_strncasecmp(list[k], x->text + t->start, t->len) == 0)
+    if (list[k][0] == w[0] && strncmp(list[k], w, t->len) == 0 &&
+        list[k][t->len] == '\0')
       return k;
   return -1;
 }

@@ -464,14 +464,14 @@ typedef struct {
   gboolean noticing, today, first, third;
 } SentenceFacts;
 
-GArray *freetext_time_scan(const char *text)
+GArray *freetext_time_scan(const FtInput *in)
 {
-  g_autoptr(GArray) toks = clock_tokenize(text ? text : "");
+  g_autoptr(GArray) toks = clock_tokenize(in->text, in->low);
   g_autoptr(GArray) facts = g_array_new(FALSE, TRUE, sizeof(SentenceFacts));
   g_autoptr(GArray) sentence_of = g_array_new(FALSE, FALSE, sizeof(guint));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
-  Toks x = { .text = text ? text : "", .t = (const Tok *)(void *)toks->data,
-             .n = toks->len };
+  Toks x = { .text = in->text, .low = in->low,
+             .t = (const Tok *)(void *)toks->data, .n = toks->len };
   FtDay carry = { 0 };        /* the last day named, with its paragraph */
   guint carry_paragraph = 0;
   gboolean have_carry = FALSE, other_day = FALSE;
