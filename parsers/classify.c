@@ -73,11 +73,12 @@ static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
   g_autoptr(GString) norm = g_string_new(NULL);
   for (guint i = 0; parts[i]; i++) {
+    g_autofree char *low = g_ascii_strdown(parts[i], -1);
     GStrv run;
     guint8 brk;
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
-    brk = words_scan(parts[i], strlen(parts[i]), words, norm);
+    brk = words_scan(parts[i], low, strlen(parts[i]), words, norm);
     *after = MAX(*after, brk);
     if (words->len == 0)
       return NULL;
@@ -131,6 +132,7 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     const char *piece = pieces[p];
     gsize len = strlen(piece);
     gboolean prefix = FALSE;
+    char *low;
     PTok t = { .allow = pending };
     if (len == 0)
       continue;
@@ -162,7 +164,9 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     }
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
-    pending = words_scan(piece, len, words, norm);
+    low = g_ascii_strdown(piece, (gssize)len);
+    pending = words_scan(piece, low, len, words, norm);
+    g_free(low);
     for (guint k = 0; k < words->len; k++) {
       const Word *x = &g_array_index(words, Word, k);
       PTok wt = { .kind = prefix && k + 1 == words->len ? PT_PREFIX : PT_WORD,
@@ -442,9 +446,15 @@ static void walk(const Scan *sc, const Index *ix, const guint *sentence,
 
 GPtrArray *classify_text(const char *text)
 {
+  g_autoptr(FtInput) in = freetext_input_new(text);
+  return classify_input(in);
+}
+
+GPtrArray *classify_input(const FtInput *in)
+{
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)decision_free);
   const Table *tb = table_get();
-  Scan sc = { .text = text ? text : "" };
+  Scan sc = { .text = in->text };
   Best best[N_FIELDS] = { { 0 } };
   g_autofree guint *sentence = NULL;
   g_autofree gboolean *boilerplate = NULL, *para_start = NULL;
@@ -452,7 +462,7 @@ GPtrArray *classify_text(const char *text)
 
   sc.words = g_array_new(FALSE, FALSE, sizeof(Word));
   sc.norm = g_string_new(NULL);
-  words_scan(sc.text, strlen(sc.text), sc.words, sc.norm);
+  words_scan(in->text, in->low, in->len, sc.words, sc.norm);
   words_mark_links(sc.text, sc.words);
   sentence = g_new(guint, sc.words->len + 1);
   /* once per word, not once per "*" that might skip it */

@@ -48,21 +48,21 @@ static gboolean word_byte(const char *s, gsize left)
   return g_ascii_isalnum(c) || (c >= 0x80 && special_at(s, left, &kind) == 0);
 }
 
-static void add_word(GArray *words, GString *norm, gsize start, gsize end,
-                     const char *lower, gsize len, guint8 brk, guint newlines)
+/* Ends the word whose lower-cased copy was appended to norm from at. */
+static void add_word(GArray *words, GString *norm, gsize at, gsize start,
+                     gsize end, guint8 brk, guint newlines)
 {
-  Word w = { .start = start, .end = end, .norm = norm->len, .len = len,
+  Word w = { .start = start, .end = end, .norm = at, .len = norm->len - at,
              .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
-  g_string_append_len(norm, lower, (gssize)len);
   g_string_append_c(norm, '\0');
   g_array_append_val(words, w);
 }
 
-/* Cuts s into words; returns the punctuation left after the last one. */
-guint8 words_scan(const char *s, gsize len, GArray *words,
-                         GString *norm)
+/* Cuts s into words, copying each from low (s lower-cased); returns the
+ * punctuation left after the last one. */
+guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
+                  GString *norm)
 {
-  g_autoptr(GString) w = g_string_new(NULL);
   guint8 brk = BRK_NONE;
   guint newlines = 0;
   gsize i = 0;
@@ -72,24 +72,26 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
     char kind = 0;
     gsize n;
     if (word_byte(s + i, len - i)) {
-      const gsize start = i;
-      g_string_truncate(w, 0);
+      const gsize start = i, at = norm->len;
       while (i < len) {
         if (word_byte(s + i, len - i)) {
-          g_string_append_c(w, g_ascii_tolower(s[i]));
-          i++;
+          gsize run = i + 1;
+          while (run < len && word_byte(s + run, len - run))
+            run++;
+          g_string_append_len(norm, low + i, (gssize)(run - i));
+          i = run;
         } else if ((s[i] == '\'' || (special_at(s + i, len - i, &kind) &&
                                      kind == '\'')) &&
                    i + (s[i] == '\'' ? 1 : 3) < len &&
                    g_ascii_isalnum(s[i + (s[i] == '\'' ? 1 : 3)])) {
           /* didn't, someone's: one word, whichever apostrophe */
-          g_string_append_c(w, '\'');
+          g_string_append_c(norm, '\'');
           i += s[i] == '\'' ? 1 : 3;
         } else {
           break;
         }
       }
-      add_word(words, norm, start, i, w->str, w->len, brk, newlines);
+      add_word(words, norm, at, start, i, brk, newlines);
       brk = BRK_NONE;
       newlines = 0;
       continue;
@@ -104,7 +106,9 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
     }
     if (c == '&') {
       /* "names & addresses" reads as "names and addresses" */
-      add_word(words, norm, i, i + 1, "and", 3, brk, newlines);
+      const gsize at = norm->len;
+      g_string_append(norm, "and");
+      add_word(words, norm, at, i, i + 1, brk, newlines);
       brk = BRK_NONE;
       newlines = 0;
     } else if (c == '\n') {

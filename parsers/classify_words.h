@@ -41,9 +41,11 @@ static inline const char *norm_at(const Scan *sc, guint i)
   return sc->norm->str + word_at(sc, i)->norm;
 }
 
-/* Appends the words of s[0..len) to words (their copies to norm); returns
- * the punctuation left after the last one. */
-guint8 words_scan(const char *s, gsize len, GArray *words, GString *norm);
+/* Appends the words of s[0..len) to words, their copies to norm taken
+ * from low (s with ASCII letters lower-cased); returns the punctuation
+ * left after the last one. */
+guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
+                  GString *norm);
 /* Marks the words of text that stand in addresses, domains and links. */
 void words_mark_links(const char *text, GArray *words);
 gboolean words_in_list(const char *word, const char *const *list);

@@ -286,7 +286,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   g_autoptr(FtInput) in = freetext_input_new(text);
   const char *t = in->text;
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
-  g_autoptr(GPtrArray) decisions = classify_text(t);
+  g_autoptr(GPtrArray) decisions = classify_input(in);
   g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
   const IgDecision *nothing = decision_for(decisions, "not_a_report"), *d;
   FtNames names = { 0 };
