@@ -284,7 +284,6 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
 {
   IgFreeText *ft = g_new0(IgFreeText, 1);
   g_autoptr(FtInput) in = freetext_input_new(text);
-  const char *t = in->text;
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
   g_autoptr(GPtrArray) decisions = classify_input(in);
   g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
@@ -309,7 +308,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   take(&ft->impact, &ft->impact_words, decision_for(decisions, "impact"));
   take(&ft->personal_data, &ft->personal_data_words,
        decision_for(decisions, "personal_data"));
-  freetext_names(t, assets, suppliers, &names);
+  freetext_names(in, assets, suppliers, &names);
   ft->systems_affected = names.systems;
   ft->information_asset = names.asset;
   ft->supplier = names.supplier;
