@@ -70,6 +70,8 @@ GArray *clock_tokenize(const char *text, const char *low)
     t.len = i - t.start;
     if (t.kind == TOK_NUM)
       t.num = t.len <= 9 ? (int)g_ascii_strtoll(text + t.start, NULL, 10) : -1;
+    if (t.kind == TOK_WORD)
+      t.lists = freetext_word_lists(low + t.start, t.len);
     if (new_sentence)
       sentence++;
     if (new_paragraph)
@@ -86,13 +88,6 @@ GArray *clock_tokenize(const char *text, const char *low)
   return out;
 }
 
-static const char *const small_numbers[] = {
-  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-  "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-  "seventeen", "eighteen", "nineteen", NULL };
-static const char *const tens[] = { "twenty", "thirty", "forty", "fifty",
-                                    "sixty", NULL };
-
 /* "ten", "forty-five", "45", "a": a count, or -1. */
 int clock_read_count(const Toks *x, guint *pos)
 {
@@ -104,17 +99,18 @@ int clock_read_count(const Toks *x, guint *pos)
   } else if (is_word(x, i, "a") || is_word(x, i, "an")) {
     n = 1;
     i++;
-  } else if ((k = word_index(x, i, small_numbers)) >= 0) {
+  } else if ((k = word_index(x, i, FT_SMALL_NUMBERS)) >= 0) {
     n = k + 1;
     i++;
-  } else if ((k = word_index(x, i, tens)) >= 0) {
+  } else if ((k = word_index(x, i, FT_TENS)) >= 0) {
     n = 20 + 10 * k;
     i++;
-    if (is_punct(x, i, '-', TRUE) && word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 9) {
-      n += word_index(x, i + 1, small_numbers) + 1;
+    if (is_punct(x, i, '-', TRUE) &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) >= 0 &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) < 9) {
+      n += word_index(x, i + 1, FT_SMALL_NUMBERS) + 1;
       i += 2;
-    } else if ((k = word_index(x, i, small_numbers)) >= 0 && k < 9) {
+    } else if ((k = word_index(x, i, FT_SMALL_NUMBERS)) >= 0 && k < 9) {
       n += k + 1;
       i++;
     }
@@ -149,9 +145,8 @@ static char read_meridiem(const Toks *x, guint *pos)
 /* GMT, UTC, BST, Z, +01:00, +0100 after a time. */
 static void read_zone(const Toks *x, guint *pos, Clock *k)
 {
-  static const char *const zones[] = { "z", "utc", "gmt", "bst", NULL };
   guint i = *pos;
-  const int z = word_index(x, i, zones);
+  const int z = word_index(x, i, FT_ZONES);
   if (z >= 0) {
     k->c.have_zone = TRUE;
     k->c.offset = z == 3 ? 3600 : 0;
@@ -180,10 +175,11 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
       ((is_num(x, i + 1, 1, 2) && x->t[i + 1].num >= 1 &&
         x->t[i + 1].num <= 12 && !is_punct(x, i + 2, ':', TRUE) &&
         !is_punct(x, i + 2, '.', TRUE)) ||
-       (word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 12))) {
-    k->c.hour = is_num(x, i + 1, 1, 2) ? x->t[i + 1].num
-                                       : word_index(x, i + 1, small_numbers) + 1;
+       (word_index(x, i + 1, FT_SMALL_NUMBERS) >= 0 &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) < 12))) {
+    k->c.hour = is_num(x, i + 1, 1, 2)
+                    ? x->t[i + 1].num
+                    : word_index(x, i + 1, FT_SMALL_NUMBERS) + 1;
     k->c.minute = 30;
     k->c.dial = TRUE;
     k->c.words = TRUE;
@@ -205,8 +201,8 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
   i++;
   if (is_num(x, i, 1, 2))
     hour = x->t[i].num;
-  else if (word_index(x, i, small_numbers) >= 0)
-    hour = word_index(x, i, small_numbers) + 1;
+  else if (word_index(x, i, FT_SMALL_NUMBERS) >= 0)
+    hour = word_index(x, i, FT_SMALL_NUMBERS) + 1;
   else
     return FALSE;
   if (hour < 1 || hour > 12 || (to && minutes == 30))
@@ -222,8 +218,6 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
 
 gboolean clock_read(const Toks *x, guint *pos, Clock *k)
 {
-  static const char *const hour_words[] = { "h", "hr", "hrs", "hours",
-                                            NULL };
   guint i = *pos;
   gboolean dial = is_num(x, i, 1, 2) && x->text[x->t[i].start] != '0';
   *k = (Clock){ 0 };
@@ -240,7 +234,7 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
       i += 2;
     }
     k->meridiem = read_meridiem(x, &i);
-    if (k->meridiem || word_index(x, i, hour_words) >= 0) {
+    if (k->meridiem || word_index(x, i, FT_HOUR_WORDS) >= 0) {
       k->weak = FALSE;
       if (!k->meridiem) {
         dial = FALSE; /* 0930hrs, 9.30 hrs: a 24-hour clock */
@@ -249,7 +243,7 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
     }
   } else if (read_word_clock(x, &i, k)) {
     /* half past eight, ten to nine */
-  } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, hour_words) >= 0) {
+  } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, FT_HOUR_WORDS) >= 0) {
     k->c.hour = x->t[i].num / 100; /* 1405hrs */
     k->c.minute = x->t[i].num % 100;
     i += 2;
@@ -258,20 +252,19 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
     k->c.minute = x->t[i].num % 100;
     k->four = TRUE;
     i++;
-  } else if (word_index(x, i, (const char *const[]){ "noon", "midday",
-                                                     NULL }) >= 0) {
+  } else if (word_index(x, i, FT_NOON) >= 0) {
     k->c.hour = 12;
     i++;
   } else if (is_word(x, i, "midnight")) {
     k->c.midnight = TRUE;
     i++;
   } else if (is_num(x, i, 1, 2) ||
-             (word_index(x, i, small_numbers) >= 0 &&
-              word_index(x, i, small_numbers) < 12)) {
+             (word_index(x, i, FT_SMALL_NUMBERS) >= 0 &&
+              word_index(x, i, FT_SMALL_NUMBERS) < 12)) {
     /* 2pm, "at 2", "at nine", "nine o'clock" */
     k->c.words = !is_num(x, i, 1, 2);
     k->c.hour = is_num(x, i, 1, 2) ? x->t[i].num
-                                   : word_index(x, i, small_numbers) + 1;
+                                   : word_index(x, i, FT_SMALL_NUMBERS) + 1;
     dial = TRUE;
     i++;
     k->meridiem = read_meridiem(x, &i);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parsers/freetext_time.h"
+#include "parsers/freetext_words.h"
 
 typedef enum { TOK_NUM, TOK_WORD, TOK_PUNCT } TokKind;
 
@@ -15,6 +16,7 @@ typedef struct {
   gboolean space_before;
   gsize start, len; /* bytes in the text */
   int num;          /* TOK_NUM (len <= 9), TOK_PUNCT: the character */
+  guint32 lists;    /* TOK_WORD: bit l set when list l holds the word */
   guint sentence;
   guint paragraph;  /* blank lines between paragraphs */
 } Tok;
@@ -71,25 +73,28 @@ static inline gboolean is_glued(const Toks *x, guint i)
   return t && !t->space_before;
 }
 
-/* Index of the token's word in a NULL-terminated lower-case list, or -1.
- * Called many times a token: the first byte settles most entries. */
-static inline int word_index(const Toks *x, guint i, const char *const *list)
+/* Index of the token's word in a list (freetext_words.h), or -1. Asked
+ * many times a token: the token's bits answer most at once. */
+static inline int word_index(const Toks *x, guint i, FtList list)
 {
   const Tok *t = tok(x, i);
-  const char *w;
-  if (!t || t->kind != TOK_WORD)
+  const char *const *words = freetext_lists[list];
+  if (!t || !(t->lists & 1u << list))
     return -1;
-  w = x->low + t->start;
-  for (int k = 0; list[k]; k++)
-    if (list[k][0] == w[0] && strncmp(list[k], w, t->len) == 0 &&
-        list[k][t->len] == '\0')
+  for (int k = 0; words[k]; k++)
+    if (strncmp(words[k], x->low + t->start, t->len) == 0 &&
+        words[k][t->len] == '\0')
       return k;
   return -1;
 }
 
+/* TRUE when the token is the word, a lower-case literal. */
 static inline gboolean is_word(const Toks *x, guint i, const char *word)
 {
-  return word_index(x, i, (const char *const[]){ word, NULL }) == 0;
+  const Tok *t = tok(x, i);
+  return t && t->kind == TOK_WORD && strlen(word) == t->len &&
+         x->low[t->start] == word[0] &&
+         strncmp(x->low + t->start, word, t->len) == 0;
 }
 
 /* TRUE when token i stands apart from the one before ("at 9", not
