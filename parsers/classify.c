@@ -32,12 +32,28 @@ typedef enum {
   PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_LONG_GAP, PT_DATE, PT_TIME, PT_NI
 } PTokKind;
 
+/* What the table knows of a word (classify_words.h): its spelling, the
+ * phrases that start with it, for each walk over a text in table order,
+ * and whether it is a negation or a gap stop. Every word of the table's
+ * phrases has one, so a word of a text without one matches no word of a
+ * phrase, and one that has one matches a phrase's word when they share
+ * it. */
+enum { WALK_BOILERPLATE, WALK_FIELDS, WALKS };
+struct ClassifyEntry {
+  char *word;
+  GPtrArray *starts[WALKS]; /* Phrase, or NULL */
+  gboolean negation, gap_stop;
+};
+typedef ClassifyEntry Entry;
+
 typedef struct {
   PTokKind kind;
-  char *word;   /* PT_WORD, PT_PREFIX */
-  GPtrArray *alts; /* PT_ALT: "laptop|sign-in", one of these runs of words
-                      (each a GStrv: "sign", "in") */
-  guint8 allow; /* the strongest punctuation allowed before it */
+  char *word;          /* PT_WORD, PT_PREFIX */
+  const Entry *entry;  /* PT_WORD: the table's for word */
+  GPtrArray *alts;     /* PT_ALT: "laptop|sign-in", one of these runs of
+                          words (each a NULL-terminated array of Entry*:
+                          "sign", "in") */
+  guint8 allow;        /* the strongest punctuation allowed before it */
 } PTok;
 
 typedef struct {
@@ -54,6 +70,37 @@ static const char *const field_names[] = { "category", "impact",
 /* Rows of this field mark sentences, and make no decision. */
 #define FIELD_BOILERPLATE 5
 
+/* The table, compiled once (at first use) and immutable afterwards: every
+ * phrase, indexed by its first word, so that each word of a text is
+ * looked up once; phrases that start with a pattern or a prefix are tried
+ * at every word. */
+typedef struct {
+  GPtrArray *phrases;         /* Phrase, owned */
+  GPtrArray *anywhere[WALKS]; /* Phrase */
+  GHashTable *words;          /* word -> Entry, owned */
+} Table;
+
+static void entry_free(gpointer p)
+{
+  Entry *e = p;
+  for (int k = 0; k < WALKS; k++)
+    if (e->starts[k])
+      g_ptr_array_unref(e->starts[k]);
+  g_free(e->word);
+  g_free(e);
+}
+
+static Entry *entry_of(Table *table, const char *word)
+{
+  Entry *e = g_hash_table_lookup(table->words, word);
+  if (!e) {
+    e = g_new0(Entry, 1);
+    e->word = g_strdup(word);
+    g_hash_table_insert(table->words, e->word, e);
+  }
+  return e;
+}
+
 /* ---- phrases ---- */
 
 static void ptok_clear(gpointer p)
@@ -66,15 +113,16 @@ static void ptok_clear(gpointer p)
 /* "laptop|sign-in|iPad": each alternative cut into words as the text is
  * ("sign-in" is "sign" "in"), lower-cased; NULL if one is empty. *after:
  * the punctuation written after them ("data|information:"). */
-static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
+static GPtrArray *compile_alternatives(Table *table, const char *piece,
+                                       guint8 *after)
 {
   g_auto(GStrv) parts = g_strsplit(piece, "|", -1);
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
   g_autoptr(GString) norm = g_string_new(NULL);
   for (guint i = 0; parts[i]; i++) {
     g_autofree char *low = g_ascii_strdown(parts[i], -1);
-    GStrv run;
+    const Entry **run;
     guint8 brk;
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
@@ -82,9 +130,9 @@ static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
     *after = MAX(*after, brk);
     if (words->len == 0)
       return NULL;
-    run = g_new0(char *, words->len + 1);
+    run = g_new0(const Entry *, words->len + 1);
     for (guint k = 0; k < words->len; k++)
-      run[k] = g_strdup(norm->str + g_array_index(words, Word, k).norm);
+      run[k] = entry_of(table, norm->str + g_array_index(words, Word, k).norm);
     g_ptr_array_add(out, run);
   }
   return g_steal_pointer(&out);
@@ -92,14 +140,13 @@ static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
 
 /* Words of the text from w that are the run of an alternative (joined as
  * in "sign-in": no punctuation but a hyphen inside); the count, or 0. */
-static guint match_run(const Scan *sc, guint w, char *const *run)
+static guint match_run(const Scan *sc, guint w, const Entry *const *run)
 {
   guint k = 0;
   for (; run[k]; k++) {
     const guint i = w + k;
-    if (i >= sc->words->len || word_at(sc, i)->link ||
-        (k > 0 && word_at(sc, i)->brk != BRK_NONE) ||
-        strcmp(norm_at(sc, i), run[k]) != 0)
+    if (i >= sc->words->len || word_at(sc, i)->entry != run[k] ||
+        word_at(sc, i)->link || (k > 0 && word_at(sc, i)->brk != BRK_NONE))
       return 0;
   }
   return k;
@@ -114,8 +161,8 @@ static void phrase_free(gpointer p)
 
 /* Cuts a phrase of the table into tokens (syntax in classify_rules.c);
  * NULL for a phrase that could never match. */
-static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
-                              const char *text)
+static Phrase *phrase_compile(Table *table, const IgClassifyRule *rule,
+                              int field, const char *text)
 {
   g_auto(GStrv) pieces = g_strsplit(text, " ", -1);
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
@@ -152,7 +199,7 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     if (strchr(piece, '|')) {
       t.kind = PT_ALT;
       pending = BRK_NONE;
-      t.alts = compile_alternatives(piece, &pending);
+      t.alts = compile_alternatives(table, piece, &pending);
       bad = t.alts == NULL;
       if (!bad)
         g_array_append_val(ph->toks, t);
@@ -172,6 +219,8 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
       PTok wt = { .kind = prefix && k + 1 == words->len ? PT_PREFIX : PT_WORD,
                   .word = g_strdup(norm->str + x->norm),
                   .allow = k == 0 ? MAX(t.allow, x->brk) : x->brk };
+      if (wt.kind == PT_WORD)
+        wt.entry = entry_of(table, wt.word);
       g_array_append_val(ph->toks, wt);
     }
   }
@@ -210,7 +259,7 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
     return FALSE;
   switch (pt[k].kind) {
   case PT_WORD:
-    return !word_at(sc, w)->link && strcmp(norm_at(sc, w), pt[k].word) == 0 &&
+    return word_at(sc, w)->entry == pt[k].entry && !word_at(sc, w)->link &&
            match_from(sc, w + 1, pt, np, k + 1, end);
   case PT_ALT:
     for (guint a = 0; a < pt[k].alts->len; a++) {
@@ -277,7 +326,7 @@ static gboolean negated(const Scan *sc, const IgClassifyRule *rule,
     if (word_at(sc, i + 1)->brk >= BRK_CLAUSE ||
         words_in_list(norm_at(sc, i), classify_negation_stops))
       break;
-    if (words_is_negation(norm_at(sc, i)) ||
+    if (word_at(sc, i)->neg ||
         (rule->unless && words_in_list(norm_at(sc, i), rule->unless)))
       return TRUE;
   }
@@ -333,46 +382,24 @@ typedef struct {
   guint start, end;
 } Best;
 
-/* The table, compiled once (at first use) and immutable afterwards: every
- * phrase, indexed by its first word; phrases that start with a pattern or
- * a prefix are tried at every word. */
-typedef struct {
-  GPtrArray *anywhere;  /* Phrase */
-  GHashTable *by_word;  /* first word -> GPtrArray of Phrase, in table order */
-} Index;
-
-typedef struct {
-  GPtrArray *phrases;   /* Phrase, owned */
-  Index fields;         /* every field's phrases but boilerplate's */
-  Index boilerplate;
-} Table;
-
-static void index_init(Index *ix)
-{
-  ix->anywhere = g_ptr_array_new();
-  ix->by_word = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                      (GDestroyNotify)g_ptr_array_unref);
-}
-
-static void index_add(Index *ix, Phrase *ph)
+static void index_add(Table *table, int walk, Phrase *ph)
 {
   const PTok *first = &g_array_index(ph->toks, PTok, 0);
   if (first->kind != PT_WORD && first->kind != PT_ALT) {
-    g_ptr_array_add(ix->anywhere, ph);
+    g_ptr_array_add(table->anywhere[walk], ph);
     return;
   }
   for (guint a = 0; first->kind == PT_WORD ? a < 1 : a < first->alts->len;
        a++) {
-    char *key = first->kind == PT_WORD ? first->word
-                                       : ((char **)first->alts->pdata[a])[0];
-    GPtrArray *list = g_hash_table_lookup(ix->by_word, key);
-    if (!list) {
-      list = g_ptr_array_new();
-      g_hash_table_insert(ix->by_word, key, list);
-    }
+    Entry *e = (Entry *)(first->kind == PT_WORD
+                             ? first->entry
+                             : ((const Entry **)first->alts->pdata[a])[0]);
+    if (!e->starts[walk])
+      e->starts[walk] = g_ptr_array_new();
     /* "sign-in|sign-ins": once under "sign" */
-    if (list->len == 0 || list->pdata[list->len - 1] != ph)
-      g_ptr_array_add(list, ph);
+    if (e->starts[walk]->len == 0 ||
+        e->starts[walk]->pdata[e->starts[walk]->len - 1] != ph)
+      g_ptr_array_add(e->starts[walk], ph);
   }
 }
 
@@ -384,12 +411,11 @@ static void table_add_rule(Table *table, const IgClassifyRule *r)
     if (strcmp(r->field, field_names[f]) == 0)
       field = f;
   for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
-    Phrase *ph = phrase_compile(r, field, r->phrases[p]);
+    Phrase *ph = phrase_compile(table, r, field, r->phrases[p]);
     if (!ph)
       continue;
     g_ptr_array_add(table->phrases, ph);
-    index_add(field == FIELD_BOILERPLATE ? &table->boilerplate
-                                         : &table->fields,
+    index_add(table, field == FIELD_BOILERPLATE ? WALK_BOILERPLATE : WALK_FIELDS,
               ph);
   }
 }
@@ -400,25 +426,31 @@ static const Table *table_get(void)
   static Table table;
   if (g_once_init_enter(&once)) {
     table.phrases = g_ptr_array_new_with_free_func(phrase_free);
-    index_init(&table.fields);
-    index_init(&table.boilerplate);
+    for (int k = 0; k < WALKS; k++)
+      table.anywhere[k] = g_ptr_array_new();
+    table.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                        entry_free);
     for (guint t = 0; classify_tables[t]; t++)
       for (const IgClassifyRule *r = classify_tables[t]; r->field; r++)
         table_add_rule(&table, r);
+    for (guint i = 0; classify_negations[i]; i++)
+      entry_of(&table, classify_negations[i])->negation = TRUE;
+    for (guint i = 0; classify_gap_stops[i]; i++)
+      entry_of(&table, classify_gap_stops[i])->gap_stop = TRUE;
     g_once_init_leave(&once, 1);
   }
   return &table;
 }
 
-/* One walk over the words trying the phrases of ix that can start at each,
- * except in sentences marked skip; the best match per field in best. A
- * boilerplate match marks its sentence in skip. */
-static void walk(const Scan *sc, const Index *ix, const guint *sentence,
-                 gboolean *skip, Best *best)
+/* One walk over the words trying the phrases that can start at each,
+ * except in sentences marked skip; the best match per field in best. A boilerplate match marks its sentence in
+ * skip. */
+static void walk(const Scan *sc, const Table *tb, int which,
+                 const guint *sentence, gboolean *skip, Best *best)
 {
   for (guint w = 0; w < sc->words->len; w++) {
-    GPtrArray *lists[2] = { g_hash_table_lookup(ix->by_word, norm_at(sc, w)),
-                            ix->anywhere };
+    const Entry *e = word_at(sc, w)->entry;
+    GPtrArray *lists[2] = { e ? e->starts[which] : NULL, tb->anywhere[which] };
     if (skip[sentence[w]])
       continue;
     for (int l = 0; l < 2; l++) {
@@ -465,12 +497,14 @@ GPtrArray *classify_input(const FtInput *in)
   words_scan(in->text, in->low, in->len, sc.words, sc.norm);
   words_mark_links(sc.text, sc.words);
   sentence = g_new(guint, sc.words->len + 1);
-  /* once per word, not once per "*" that might skip it */
+  /* each word looked up once, not once per walk, per phrase or per "*"
+   * that might skip it */
   for (guint w = 0; w < sc.words->len; w++) {
     const char *word = norm_at(&sc, w);
     Word *x = &g_array_index(sc.words, Word, w);
-    x->neg = words_is_negation(word);
-    x->stop = x->neg || words_in_list(word, classify_gap_stops);
+    const Entry *e = x->entry = g_hash_table_lookup(tb->words, word);
+    x->neg = (e && e->negation) || words_is_negation_suffix(word, x->len);
+    x->stop = x->neg || (e && e->gap_stop);
     if (w > 0 && word_at(&sc, w)->brk >= BRK_SENTENCE)
       sentences++;
     sentence[w] = sentences;
@@ -481,13 +515,13 @@ GPtrArray *classify_input(const FtInput *in)
     if (w == 0 || word_at(&sc, w)->para)
       para_start[sentence[w]] = TRUE;
 
-  walk(&sc, &tb->boilerplate, sentence, boilerplate, best);
+  walk(&sc, tb, WALK_BOILERPLATE, sentence, boilerplate, best);
   /* a footer runs to the end of its paragraph ("Any personal data in this
    * e-mail is handled ...") */
   for (guint s = 1; s <= sentences; s++)
     if (boilerplate[s - 1] && !para_start[s])
       boilerplate[s] = TRUE;
-  walk(&sc, &tb->fields, sentence, boilerplate, best);
+  walk(&sc, tb, WALK_FIELDS, sentence, boilerplate, best);
 
   for (int f = 0; f < N_FIELDS; f++) {
     IgDecision *d;

@@ -156,20 +156,20 @@ static gboolean is_link(const char *s, gsize len)
 }
 
 /* Marks the words that stand in links (runs are found once, in order, so
- * the pass is linear). */
+ * the pass is linear). A run without '.', '@' or ':' is none. */
 void words_mark_links(const char *text, GArray *words)
 {
   guint w = 0;
   gsize i = 0;
   while (text[i] && w < words->len) {
     gsize start;
-    gboolean link;
+    gboolean link, marked = FALSE;
     while (text[i] && g_ascii_isspace(text[i]))
       i++;
     start = i;
-    while (text[i] && !g_ascii_isspace(text[i]))
-      i++;
-    link = i > start && is_link(text + start, i - start);
+    for (; text[i] && !g_ascii_isspace(text[i]); i++)
+      marked = marked || text[i] == '.' || text[i] == '@' || text[i] == ':';
+    link = marked && is_link(text + start, i - start);
     for (; w < words->len && g_array_index(words, Word, w).start < i; w++)
       g_array_index(words, Word, w).link = link;
   }
@@ -183,11 +183,9 @@ gboolean words_in_list(const char *word, const char *const *list)
   return FALSE;
 }
 
-gboolean words_is_negation(const char *word)
+gboolean words_is_negation_suffix(const char *word, gsize len)
 {
-  const gsize n = strlen(word);
-  return words_in_list(word, classify_negations) ||
-         (n > 3 && strcmp(word + n - 3, "n't") == 0);
+  return len > 3 && strcmp(word + len - 3, "n't") == 0;
 }
 
 static int number_at(const Scan *sc, guint i)

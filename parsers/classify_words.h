@@ -10,6 +10,9 @@
 
 #include <glib.h>
 
+/* What the table of classify.c knows of a word (opaque here). */
+typedef struct ClassifyEntry ClassifyEntry;
+
 /* Strength of the punctuation between two words. */
 enum { BRK_NONE, BRK_COMMA, BRK_CLAUSE, BRK_SENTENCE };
 
@@ -23,6 +26,7 @@ typedef struct {
   gboolean link;    /* part of an address, domain or link */
   gboolean neg;     /* a negation: no "*" or "**" stands for it */
   gboolean stop;    /* a negation or gap stop: no "*" stands for it */
+  const ClassifyEntry *entry; /* the table's, or NULL: set by classify.c */
 } Word;
 
 typedef struct {
@@ -49,8 +53,9 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
 /* Marks the words of text that stand in addresses, domains and links. */
 void words_mark_links(const char *text, GArray *words);
 gboolean words_in_list(const char *word, const char *const *list);
-/* A negation of the table, or any word ending in n't. */
-gboolean words_is_negation(const char *word);
+/* A word ending in n't, of len bytes: a negation, as are those of the
+ * table. */
+gboolean words_is_negation_suffix(const char *word, gsize len);
 /* Patterns at word w: a date with a year, a clock time (08:32, 8.32), a
  * National Insurance number; *end is set past them. */
 gboolean words_read_date(const Scan *sc, guint w, guint *end);
