@@ -318,9 +318,24 @@ static gboolean range_follows(const Toks *x, guint i)
   return clock_read(x, &i, &k);
 }
 
+/* TRUE when an expression may start at token i: a number, or a word or
+ * "~" that read_expression() reads first (a filler, or the start of "an
+ * hour ago", a day or a clock time). At any other token it reads nothing
+ * and names no day, so the walk passes over it without a call: most
+ * words of a text. Keep FT_STARTS in step with the readers. */
+static gboolean may_start(const Toks *x, guint i)
+{
+  const guint32 starters = 1u << FT_LEAD | 1u << FT_STARTS | 1u << FT_WEEKDAYS |
+                           1u << FT_MONTHS | 1u << FT_SMALL_NUMBERS |
+                           1u << FT_TENS | 1u << FT_NOON;
+  const Tok *t = &x->t[i];
+  return t->kind == TOK_NUM || (t->lists & starters) || is_punct(x, i, '~', FALSE);
+}
+
 /* Reads one expression starting at token i into e; *next is where to look
  * next (past a day that has no time, so that it is not read twice).
- * *named is set when a day was read, with a time or not (e->day). */
+ * *named is set when a day was read, with a time or not (e->day). Only at
+ * tokens may_start() admits. */
 static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
                                 guint *next, gboolean *named,
                                 gboolean *today_alone)
@@ -437,8 +452,12 @@ GArray *freetext_time_scan(const FtInput *in)
   for (guint i = 0; i < x.n;) {
     FtExpr e;
     guint next;
-    gboolean named = FALSE, today_alone = FALSE;
-    const gboolean ok = read_expression(&x, i, &e, &next, &named, &today_alone);
+    gboolean named = FALSE, today_alone = FALSE, ok;
+    if (!may_start(&x, i)) {
+      i++;
+      continue;
+    }
+    ok = read_expression(&x, i, &e, &next, &named, &today_alone);
     const guint paragraph = x.t[i].paragraph;
     SentenceFacts *f = &g_array_index(facts, SentenceFacts, x.t[i].sentence);
     if (today_alone)

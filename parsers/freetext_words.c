@@ -57,6 +57,14 @@ const char *const *const freetext_lists[FT_LISTS] = {
   [FT_ZONES] = WORDS("z", "utc", "gmt", "bst"),
   [FT_HOUR_WORDS] = WORDS("h", "hr", "hrs", "hours"),
   [FT_NOON] = WORDS("noon", "midday"),
+  /* Besides numbers, fillers (FT_LEAD), days, months and numbers in
+   * words, every word freetext_time.c and freetext_clock.c read first in
+   * "an hour ago", a day or a clock time: a word left out here is never
+   * read there. */
+  [FT_STARTS] = WORDS("just", "a", "an", "moment", "moments", "half",
+                      "quarter", "earlier", "today", "tonight", "this",
+                      "tomorrow", "next", "yesterday", "last", "in",
+                      "midnight"),
 };
 
 /* No word of the lists is longer. */

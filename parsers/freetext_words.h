@@ -29,6 +29,7 @@ typedef enum {
   FT_ZONES,        /* z, utc, gmt, bst */
   FT_HOUR_WORDS,   /* h, hr, hrs, hours: a 24-hour clock */
   FT_NOON,         /* noon, midday */
+  FT_STARTS,       /* the other words an expression may start with */
   FT_LISTS
 } FtList;
 
