@@ -19,6 +19,7 @@
 
 #include "parsers/classify_rules.h"
 #include "parsers/classify_words.h"
+#include "parsers/wordtab.h"
 
 /* How far back a negation reaches, in words ("did not contain any
  * personal data"), and how far ahead a bare answer ("data: none"). */
@@ -75,28 +76,19 @@ static const char *const field_names[] = { "category", "impact",
  * looked up once; phrases that start with a pattern or a prefix are tried
  * at every word. */
 typedef struct {
-  GPtrArray *phrases;         /* Phrase, owned */
+  GPtrArray *phrases;         /* Phrase */
   GPtrArray *anywhere[WALKS]; /* Phrase */
-  GHashTable *words;          /* word -> Entry, owned */
+  WordTab words;              /* word -> Entry */
 } Table;
-
-static void entry_free(gpointer p)
-{
-  Entry *e = p;
-  for (int k = 0; k < WALKS; k++)
-    if (e->starts[k])
-      g_ptr_array_unref(e->starts[k]);
-  g_free(e->word);
-  g_free(e);
-}
 
 static Entry *entry_of(Table *table, const char *word)
 {
-  Entry *e = g_hash_table_lookup(table->words, word);
+  const gsize len = strlen(word);
+  Entry *e = wordtab_get(&table->words, word, len, wordtab_hash(word, len));
   if (!e) {
     e = g_new0(Entry, 1);
     e->word = g_strdup(word);
-    g_hash_table_insert(table->words, e->word, e);
+    *wordtab_slot(&table->words, e->word, len) = e;
   }
   return e;
 }
@@ -428,8 +420,7 @@ static const Table *table_get(void)
     table.phrases = g_ptr_array_new_with_free_func(phrase_free);
     for (int k = 0; k < WALKS; k++)
       table.anywhere[k] = g_ptr_array_new();
-    table.words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                        entry_free);
+    wordtab_init(&table.words);
     for (guint t = 0; classify_tables[t]; t++)
       for (const IgClassifyRule *r = classify_tables[t]; r->field; r++)
         table_add_rule(&table, r);
@@ -502,7 +493,8 @@ GPtrArray *classify_input(const FtInput *in)
   for (guint w = 0; w < sc.words->len; w++) {
     const char *word = norm_at(&sc, w);
     Word *x = &g_array_index(sc.words, Word, w);
-    const Entry *e = x->entry = g_hash_table_lookup(tb->words, word);
+    const Entry *e = x->entry =
+        wordtab_get(&tb->words, word, x->len, wordtab_hash(word, x->len));
     x->neg = (e && e->negation) || words_is_negation_suffix(word, x->len);
     x->stop = x->neg || (e && e->gap_stop);
     if (w > 0 && word_at(&sc, w)->brk >= BRK_SENTENCE)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "parsers/freetext_denials.h"
+#include "parsers/wordtab.h"
 
 #define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -127,14 +128,13 @@ static int longer_first(gconstpointer a, gconstpointer b)
 
 /* Built once and immutable afterwards: first word -> GArray of SystemWord,
  * longer ones first, among equals in the order of systems[]. */
-static GHashTable *system_words(void)
+static const WordTab *system_words(void)
 {
   static gsize once = 0;
-  static GHashTable *by_first;
+  static WordTab by_first;
   if (g_once_init_enter(&once)) {
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(SystemWord));
-    GHashTable *table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify)g_array_unref);
+    wordtab_init(&by_first);
     for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
       for (const char *const *w = systems[s].words; *w; w++) {
         SystemWord sw = { *w, strlen(*w), (guint)s };
@@ -143,18 +143,14 @@ static GHashTable *system_words(void)
     g_array_sort(all, longer_first);
     for (guint i = 0; i < all->len; i++) {
       const SystemWord *sw = &g_array_index(all, SystemWord, i);
-      g_autofree char *first = g_strndup(sw->word, run_length(sw->word));
-      GArray *list = g_hash_table_lookup(table, first);
-      if (!list) {
-        list = g_array_new(FALSE, FALSE, sizeof(SystemWord));
-        g_hash_table_insert(table, g_steal_pointer(&first), list);
-      }
-      g_array_append_val(list, *sw);
+      gpointer *list = wordtab_slot(&by_first, sw->word, run_length(sw->word));
+      if (!*list)
+        *list = g_array_new(FALSE, FALSE, sizeof(SystemWord));
+      g_array_append_val(*(GArray **)list, *sw);
     }
-    by_first = table;
     g_once_init_leave(&once, 1);
   }
-  return by_first;
+  return &by_first;
 }
 
 /* ---- the text ---- */
@@ -232,6 +228,22 @@ static gboolean is_squashed(const char *s)
   return TRUE;
 }
 
+/* TRUE when word is one of common_words (a set built once). */
+static gboolean is_common(const char *word)
+{
+  static gsize once = 0;
+  static WordTab set;
+  const gsize len = strlen(word);
+  if (g_once_init_enter(&once)) {
+    wordtab_init(&set);
+    for (guint i = 0; common_words[i]; i++)
+      *wordtab_slot(&set, common_words[i], strlen(common_words[i])) =
+          GUINT_TO_POINTER(1);
+    g_once_init_leave(&once, 1);
+  }
+  return wordtab_get(&set, word, len, wordtab_hash(word, len)) != NULL;
+}
+
 /* The last word of a name of several ("Prison NOMIS"), or the first label
  * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
  * for it; else NULL. */
@@ -244,7 +256,7 @@ static char *distinctive_word(const char *name)
     word = g_strdup(space + 1);
   else if (dot && !strchr(low, '@'))
     word = g_strndup(low, (gsize)(dot - low));
-  if (!word || strlen(word) < 4 || g_strv_contains(common_words, word))
+  if (!word || strlen(word) < 4 || is_common(word))
     return NULL;
   for (const char *p = word; *p; p++)
     if (!g_ascii_isalnum(*p) && *p != '-')
@@ -287,9 +299,10 @@ typedef struct {
  * and apart those that start with no word byte ("(Legacy) Records"),
  * tried where any word may start. */
 typedef struct {
-  GArray *needles;      /* Needle */
-  GHashTable *by_first; /* first word -> GArray of guint, index in needles */
-  GArray *odd;          /* guint */
+  GArray *needles;  /* Needle */
+  WordTab by_first; /* first word -> GArray of guint, index in needles */
+  GPtrArray *lists; /* the GArrays of by_first, owned */
+  GArray *odd;      /* guint */
   gboolean odd_first[256];
 } Named;
 
@@ -313,12 +326,12 @@ static void add_needle(Named *nm, char *words, MentionKind kind, guint id,
   if (run == 0) {
     nm->odd_first[(guchar)words[0]] = TRUE;
   } else {
-    g_autofree char *first = g_strndup(words, run);
-    list = g_hash_table_lookup(nm->by_first, first);
-    if (!list) {
-      list = g_array_new(FALSE, FALSE, sizeof(guint));
-      g_hash_table_insert(nm->by_first, g_steal_pointer(&first), list);
+    gpointer *slot = wordtab_slot(&nm->by_first, words, run);
+    if (!*slot) {
+      *slot = g_array_new(FALSE, FALSE, sizeof(guint));
+      g_ptr_array_add(nm->lists, *slot);
     }
+    list = *slot;
   }
   g_array_append_val(list, index);
 }
@@ -345,8 +358,8 @@ static void named_init(Named *nm, const char *const *assets,
   memset(nm, 0, sizeof *nm);
   nm->needles = g_array_new(FALSE, FALSE, sizeof(Needle));
   g_array_set_clear_func(nm->needles, needle_clear);
-  nm->by_first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify)g_array_unref);
+  wordtab_init(&nm->by_first);
+  nm->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
   nm->odd = g_array_new(FALSE, FALSE, sizeof(guint));
   add_names(nm, assets, M_ASSET);
   add_names(nm, suppliers, M_SUPPLIER);
@@ -354,8 +367,9 @@ static void named_init(Named *nm, const char *const *assets,
 
 static void named_clear(Named *nm)
 {
+  wordtab_clear(&nm->by_first);
+  g_ptr_array_unref(nm->lists);
   g_array_unref(nm->needles);
-  g_hash_table_unref(nm->by_first);
   g_array_unref(nm->odd);
 }
 
@@ -405,13 +419,13 @@ static gsize match_system(const char *low, const GArray *list, gsize p,
  * would); names given may. */
 static void find_mentions(const Hay *hay, const Named *nm, GArray *mentions)
 {
-  GHashTable *systems_by_first = system_words();
-  g_autoptr(GString) key = g_string_new(NULL);
+  const WordTab *systems_by_first = system_words();
   const char *low = hay->low;
   gsize next_system = 0;
   for (gsize p = 0; p < hay->len;) {
     const GArray *list;
     gsize run, end;
+    guint hash;
     if (!word_byte(low[p])) {
       if (nm->odd_first[(guchar)low[p]] && (p == 0 || !word_byte(low[p - 1])))
         match_named(hay, nm, nm->odd, p, mentions);
@@ -419,13 +433,12 @@ static void find_mentions(const Hay *hay, const Named *nm, GArray *mentions)
       continue;
     }
     run = run_length(low + p);
-    g_string_truncate(key, 0);
-    g_string_append_len(key, low + p, (gssize)run);
+    hash = wordtab_hash(low + p, run);
     if (p >= next_system &&
-        (list = g_hash_table_lookup(systems_by_first, key->str)) &&
+        (list = wordtab_get(systems_by_first, low + p, run, hash)) &&
         (end = match_system(low, list, p, mentions)))
       next_system = end;
-    if ((list = g_hash_table_lookup(nm->by_first, key->str)))
+    if ((list = wordtab_get(&nm->by_first, low + p, run, hash)))
       match_named(hay, nm, list, p, mentions);
     p += run;
   }

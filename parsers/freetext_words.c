@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "parsers/wordtab.h"
+
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 const char *const *const freetext_lists[FT_LISTS] = {
@@ -67,35 +69,26 @@ const char *const *const freetext_lists[FT_LISTS] = {
                       "midnight"),
 };
 
-/* No word of the lists is longer. */
-#define LONGEST 16
-
 /* word -> the lists that hold it (a guint32 in the pointer), built once
  * and immutable afterwards. */
-static GHashTable *lexicon(void)
+static const WordTab *lexicon(void)
 {
   static gsize once = 0;
-  static GHashTable *table;
+  static WordTab table;
   if (g_once_init_enter(&once)) {
-    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    wordtab_init(&table);
     for (int l = 0; l < FT_LISTS; l++)
       for (const char *const *w = freetext_lists[l]; *w; w++) {
-        g_assert(strlen(*w) <= LONGEST);
-        const guint32 lists = GPOINTER_TO_UINT(g_hash_table_lookup(t, *w));
-        g_hash_table_insert(t, (gpointer)*w, GUINT_TO_POINTER(lists | 1u << l));
+        gpointer *lists = wordtab_slot(&table, *w, strlen(*w));
+        *lists = GUINT_TO_POINTER(GPOINTER_TO_UINT(*lists) | 1u << l);
       }
-    table = t;
     g_once_init_leave(&once, 1);
   }
-  return table;
+  return &table;
 }
 
 guint32 freetext_word_lists(const char *low, gsize len)
 {
-  char word[LONGEST + 1]; /* a longer word is in no list: none is copied */
-  if (len > LONGEST)
-    return 0;
-  memcpy(word, low, len);
-  word[len] = '\0';
-  return GPOINTER_TO_UINT(g_hash_table_lookup(lexicon(), word));
+  return GPOINTER_TO_UINT(
+      wordtab_get(lexicon(), low, len, wordtab_hash(low, len)));
 }
