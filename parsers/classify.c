@@ -54,6 +54,8 @@ typedef struct {
   GPtrArray *alts;     /* PT_ALT: "laptop|sign-in", one of these runs of
                           words (each a NULL-terminated array of Entry*:
                           "sign", "in") */
+  GHashTable *by_first; /* PT_ALT: first Entry -> GPtrArray of the runs
+                           that start with it, in order */
   guint8 allow;        /* the strongest punctuation allowed before it */
 } PTok;
 
@@ -100,13 +102,16 @@ static void ptok_clear(gpointer p)
   g_free(((PTok *)p)->word);
   if (((PTok *)p)->alts)
     g_ptr_array_unref(((PTok *)p)->alts);
+  if (((PTok *)p)->by_first)
+    g_hash_table_unref(((PTok *)p)->by_first);
 }
 
 /* "laptop|sign-in|iPad": each alternative cut into words as the text is
- * ("sign-in" is "sign" "in"), lower-cased; NULL if one is empty. *after:
- * the punctuation written after them ("data|information:"). */
+ * ("sign-in" is "sign" "in"), lower-cased, and indexed by its first in
+ * by_first; NULL if one is empty. *after: the punctuation written after
+ * them ("data|information:"). */
 static GPtrArray *compile_alternatives(Table *table, const char *piece,
-                                       guint8 *after)
+                                       guint8 *after, GHashTable *by_first)
 {
   g_auto(GStrv) parts = g_strsplit(piece, "|", -1);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
@@ -114,6 +119,7 @@ static GPtrArray *compile_alternatives(Table *table, const char *piece,
   g_autoptr(GString) norm = g_string_new(NULL);
   for (guint i = 0; parts[i]; i++) {
     g_autofree char *low = g_ascii_strdown(parts[i], -1);
+    GPtrArray *same;
     const Entry **run;
     guint8 brk;
     g_array_set_size(words, 0);
@@ -126,6 +132,11 @@ static GPtrArray *compile_alternatives(Table *table, const char *piece,
     for (guint k = 0; k < words->len; k++)
       run[k] = entry_of(table, norm->str + g_array_index(words, Word, k).norm);
     g_ptr_array_add(out, run);
+    if (!(same = g_hash_table_lookup(by_first, run[0]))) {
+      same = g_ptr_array_new();
+      g_hash_table_insert(by_first, (gpointer)run[0], same);
+    }
+    g_ptr_array_add(same, run);
   }
   return g_steal_pointer(&out);
 }
@@ -191,9 +202,13 @@ static Phrase *phrase_compile(Table *table, const IgClassifyRule *rule,
     if (strchr(piece, '|')) {
       t.kind = PT_ALT;
       pending = BRK_NONE;
-      t.alts = compile_alternatives(table, piece, &pending);
+      t.by_first = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                         (GDestroyNotify)g_ptr_array_unref);
+      t.alts = compile_alternatives(table, piece, &pending, t.by_first);
       bad = t.alts == NULL;
-      if (!bad)
+      if (bad)
+        g_hash_table_unref(t.by_first);
+      else
         g_array_append_val(ph->toks, t);
       continue;
     }
@@ -253,13 +268,18 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
   case PT_WORD:
     return word_at(sc, w)->entry == pt[k].entry && !word_at(sc, w)->link &&
            match_from(sc, w + 1, pt, np, k + 1, end);
-  case PT_ALT:
-    for (guint a = 0; a < pt[k].alts->len; a++) {
-      const guint len = match_run(sc, w, pt[k].alts->pdata[a]);
+  case PT_ALT: {
+    /* only the alternatives that start with this word can match here */
+    const GPtrArray *runs = word_at(sc, w)->entry
+        ? g_hash_table_lookup(pt[k].by_first, word_at(sc, w)->entry)
+        : NULL;
+    for (guint a = 0; runs && a < runs->len; a++) {
+      const guint len = match_run(sc, w, runs->pdata[a]);
       if (len > 0 && match_from(sc, w + len, pt, np, k + 1, end))
         return TRUE;
     }
     return FALSE;
+  }
   case PT_PREFIX:
     return !word_at(sc, w)->link && g_str_has_prefix(norm_at(sc, w), pt[k].word) &&
            match_from(sc, w + 1, pt, np, k + 1, end);

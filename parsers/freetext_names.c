@@ -211,23 +211,6 @@ typedef struct {
   gsize len;
 } Hay;
 
-/* TRUE when squash(s) would give s back: no capitals, no white space but
- * single spaces between words. */
-static gboolean is_squashed(const char *s)
-{
-  const guchar *u = (const guchar *)s;
-  if (*u == ' ')
-    return FALSE;
-  for (; *u; u++) {
-    if (g_ascii_isupper(*u) || (g_ascii_isspace(*u) && *u != ' ') ||
-        (*u == ' ' && (u[1] == ' ' || u[1] == '\0')) ||
-        (u[0] == 0xC2 && u[1] == 0xA0) ||
-        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF))
-      return FALSE;
-  }
-  return TRUE;
-}
-
 /* TRUE when word is one of common_words (a set built once). */
 static gboolean is_common(const char *word)
 {
@@ -246,10 +229,9 @@ static gboolean is_common(const char *word)
 
 /* The last word of a name of several ("Prison NOMIS"), or the first label
  * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
- * for it; else NULL. */
-static char *distinctive_word(const char *name)
+ * for it; else NULL. low: the name squashed. */
+static char *distinctive_word(const char *low)
 {
-  g_autofree char *low = squash(name);
   const char *space = strrchr(low, ' '), *dot = strchr(low, '.');
   g_autofree char *word = NULL;
   if (space)
@@ -293,16 +275,16 @@ typedef struct {
   MentionKind kind;
   guint id;         /* index in the names given */
   gboolean capital; /* only where written with a capital */
+  guint next;       /* the next with the same first word: index + 1, or 0 */
 } Needle;
 
-/* The names given, built per call from the names alone: by first word,
- * and apart those that start with no word byte ("(Legacy) Records"),
- * tried where any word may start. */
+/* The names given, built per call from the names alone: chained by first
+ * word, and apart those that start with no word byte ("(Legacy)
+ * Records"), tried where any word may start. */
 typedef struct {
   GArray *needles;  /* Needle */
-  WordTab by_first; /* first word -> GArray of guint, index in needles */
-  GPtrArray *lists; /* the GArrays of by_first, owned */
-  GArray *odd;      /* guint */
+  WordTab by_first; /* first word -> the first of its chain: index + 1 */
+  guint odd;        /* the first of the others: index + 1, or 0 */
   gboolean odd_first[256];
 } Named;
 
@@ -311,29 +293,29 @@ static void needle_clear(gpointer p)
   g_free(((Needle *)p)->words);
 }
 
+/* Takes words. */
 static void add_needle(Named *nm, char *words, MentionKind kind, guint id,
                        gboolean capital)
 {
-  const Needle nd = { words, strlen(words), kind, id, capital };
-  const guint index = nm->needles->len;
+  Needle nd = { words, strlen(words), kind, id, capital, 0 };
   const gsize run = run_length(words);
-  GArray *list = nm->odd;
+  gpointer *head = NULL;
   if (nd.len == 0) {
     g_free(words);
     return;
   }
-  g_array_append_val(nm->needles, nd);
   if (run == 0) {
     nm->odd_first[(guchar)words[0]] = TRUE;
+    nd.next = nm->odd;
   } else {
-    gpointer *slot = wordtab_slot(&nm->by_first, words, run);
-    if (!*slot) {
-      *slot = g_array_new(FALSE, FALSE, sizeof(guint));
-      g_ptr_array_add(nm->lists, *slot);
-    }
-    list = *slot;
+    head = wordtab_slot(&nm->by_first, words, run);
+    nd.next = GPOINTER_TO_UINT(*head);
   }
-  g_array_append_val(list, index);
+  g_array_append_val(nm->needles, nd);
+  if (head)
+    *head = GUINT_TO_POINTER(nm->needles->len);
+  else
+    nm->odd = nm->needles->len;
 }
 
 /* Every way a name given is written: as given, and its distinctive word
@@ -342,12 +324,12 @@ static void add_needle(Named *nm, char *words, MentionKind kind, guint id,
 static void add_names(Named *nm, const char *const *names, MentionKind kind)
 {
   for (guint i = 0; names && names[i]; i++) {
-    g_autofree char *word = distinctive_word(names[i]);
-    add_needle(nm, is_squashed(names[i]) ? g_strdup(names[i]) : squash(names[i]),
-               kind, i, FALSE);
+    char *low = squash(names[i]);
+    char *word = distinctive_word(low);
+    add_needle(nm, low, kind, i, FALSE);
     if (word) {
       add_needle(nm, g_strdup(word), kind, i, TRUE);
-      add_needle(nm, g_strdelimit(g_steal_pointer(&word), "-", ' '), kind, i, TRUE);
+      add_needle(nm, g_strdelimit(word, "-", ' '), kind, i, TRUE);
     }
   }
 }
@@ -359,8 +341,6 @@ static void named_init(Named *nm, const char *const *assets,
   nm->needles = g_array_new(FALSE, FALSE, sizeof(Needle));
   g_array_set_clear_func(nm->needles, needle_clear);
   wordtab_init(&nm->by_first);
-  nm->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-  nm->odd = g_array_new(FALSE, FALSE, sizeof(guint));
   add_names(nm, assets, M_ASSET);
   add_names(nm, suppliers, M_SUPPLIER);
 }
@@ -368,9 +348,7 @@ static void named_init(Named *nm, const char *const *assets,
 static void named_clear(Named *nm)
 {
   wordtab_clear(&nm->by_first);
-  g_ptr_array_unref(nm->lists);
   g_array_unref(nm->needles);
-  g_array_unref(nm->odd);
 }
 
 /* TRUE when nothing joins the words at low[at] to more: no word byte
@@ -381,13 +359,12 @@ static gboolean ends_there(const char *low, gsize at)
          !((low[at] == '.' || low[at] == '-') && word_byte(low[at + 1]));
 }
 
-/* The names of list (indexes in nm->needles) written at p. */
-static void match_named(const Hay *hay, const Named *nm, const GArray *list,
-                        gsize p, GArray *mentions)
+/* The names of the chain from head (index + 1) written at p. */
+static void match_named(const Hay *hay, const Named *nm, guint head, gsize p,
+                        GArray *mentions)
 {
-  for (guint i = 0; i < list->len; i++) {
-    const Needle *nd = &g_array_index(nm->needles, Needle,
-                                      g_array_index(list, guint, i));
+  for (guint i = head; i; i = g_array_index(nm->needles, Needle, i - 1).next) {
+    const Needle *nd = &g_array_index(nm->needles, Needle, i - 1);
     if (strncmp(hay->low + p, nd->words, nd->len) != 0 ||
         !ends_there(hay->low, p + nd->len) ||
         (nd->capital && !g_ascii_isupper(hay->orig[p])))
@@ -425,7 +402,7 @@ static void find_mentions(const Hay *hay, const Named *nm, GArray *mentions)
   for (gsize p = 0; p < hay->len;) {
     const GArray *list;
     gsize run, end;
-    guint hash;
+    guint hash, head;
     if (!word_byte(low[p])) {
       if (nm->odd_first[(guchar)low[p]] && (p == 0 || !word_byte(low[p - 1])))
         match_named(hay, nm, nm->odd, p, mentions);
@@ -438,8 +415,9 @@ static void find_mentions(const Hay *hay, const Named *nm, GArray *mentions)
         (list = wordtab_get(systems_by_first, low + p, run, hash)) &&
         (end = match_system(low, list, p, mentions)))
       next_system = end;
-    if ((list = wordtab_get(&nm->by_first, low + p, run, hash)))
-      match_named(hay, nm, list, p, mentions);
+    head = GPOINTER_TO_UINT(wordtab_get(&nm->by_first, low + p, run, hash));
+    if (head)
+      match_named(hay, nm, head, p, mentions);
     p += run;
   }
 }
