@@ -503,8 +503,9 @@ GPtrArray *classify_input(const FtInput *in)
   g_autofree gboolean *boilerplate = NULL, *para_start = NULL;
   guint sentences = 0;
 
-  sc.words = g_array_new(FALSE, FALSE, sizeof(Word));
-  sc.norm = g_string_new(NULL);
+  /* about a word in five bytes of prose: few grow once */
+  sc.words = g_array_sized_new(FALSE, FALSE, sizeof(Word), in->len / 5 + 8);
+  sc.norm = g_string_sized_new(in->len + 16);
   words_scan(in->text, in->low, in->len, sc.words, sc.norm);
   words_mark_links(sc.text, sc.words);
   sentence = g_new(guint, sc.words->len + 1);

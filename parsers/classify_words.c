@@ -48,50 +48,58 @@ static gboolean word_byte(const char *s, gsize left)
   return g_ascii_isalnum(c) || (c >= 0x80 && special_at(s, left, &kind) == 0);
 }
 
-/* Ends the word whose lower-cased copy was appended to norm from at. */
-static void add_word(GArray *words, GString *norm, gsize at, gsize start,
+static void add_word(GArray *words, gsize norm, gsize norm_len, gsize start,
                      gsize end, guint8 brk, guint newlines)
 {
-  Word w = { .start = start, .end = end, .norm = at, .len = norm->len - at,
+  Word w = { .start = start, .end = end, .norm = norm, .len = norm_len,
              .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
-  g_string_append_c(norm, '\0');
   g_array_append_val(words, w);
 }
 
-/* Cuts s into words, copying each from low (s lower-cased); returns the
- * punctuation left after the last one. */
+/* Cuts s into words; returns the punctuation left after the last one.
+ * Their lower-cased copies are made in one copy of low (s lower-cased)
+ * appended to norm: each word is cut off there by a NUL over the byte
+ * after it (which is no word's), a curly apostrophe written as ' in its
+ * place; "&" reads "and", appended after the copy. */
 guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
                   GString *norm)
 {
+  const gsize base = norm->len;
   guint8 brk = BRK_NONE;
   guint newlines = 0;
   gsize i = 0;
 
+  g_string_append_len(norm, low, (gssize)len);
+  g_string_append_c(norm, '\0');
   while (i < len) {
     const guchar c = (guchar)s[i];
     char kind = 0;
     gsize n;
     if (word_byte(s + i, len - i)) {
-      const gsize start = i, at = norm->len;
+      const gsize start = i;
+      gsize out = base + i; /* where the copy of the word ends so far */
       while (i < len) {
         if (word_byte(s + i, len - i)) {
-          gsize run = i + 1;
-          while (run < len && word_byte(s + run, len - run))
-            run++;
-          g_string_append_len(norm, low + i, (gssize)(run - i));
-          i = run;
+          const gsize from = i;
+          while (i < len && word_byte(s + i, len - i))
+            i++;
+          if (out != base + from)
+            memmove(norm->str + out, low + from, i - from);
+          out += i - from;
         } else if ((s[i] == '\'' || (special_at(s + i, len - i, &kind) &&
                                      kind == '\'')) &&
                    i + (s[i] == '\'' ? 1 : 3) < len &&
                    g_ascii_isalnum(s[i + (s[i] == '\'' ? 1 : 3)])) {
           /* didn't, someone's: one word, whichever apostrophe */
-          g_string_append_c(norm, '\'');
+          norm->str[out++] = '\'';
           i += s[i] == '\'' ? 1 : 3;
         } else {
           break;
         }
       }
-      add_word(words, norm, at, start, i, brk, newlines);
+      norm->str[out] = '\0';
+      add_word(words, base + start, out - (base + start), start, i, brk,
+               newlines);
       brk = BRK_NONE;
       newlines = 0;
       continue;
@@ -106,9 +114,8 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
     }
     if (c == '&') {
       /* "names & addresses" reads as "names and addresses" */
-      const gsize at = norm->len;
-      g_string_append(norm, "and");
-      add_word(words, norm, at, i, i + 1, brk, newlines);
+      add_word(words, norm->len, 3, i, i + 1, brk, newlines);
+      g_string_append_len(norm, "and", 4);
       brk = BRK_NONE;
       newlines = 0;
     } else if (c == '\n') {

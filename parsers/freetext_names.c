@@ -561,7 +561,9 @@ void freetext_names(const FtInput *in, const char *const *assets,
   g_array_sort(mentions, by_start);
   for (int k = 0; k < DENIAL_KINDS; k++)
     denials[k] = g_array_new(FALSE, FALSE, sizeof(DenialMatch));
-  denials_scan(hay.low, hay.len, denials);
+  /* denials only deny what is mentioned */
+  if (mentions->len > 0)
+    denials_scan(hay.low, hay.len, denials);
   deny(hay.low, denials[DENIES_AFTER], TRUE, mentions);
   deny(hay.low, denials[DENIES_BEFORE], FALSE, mentions);
   deny(hay.low, denials[POSED_AS], TRUE, mentions);
