@@ -48,12 +48,21 @@ static gboolean word_byte(const char *s, gsize left)
   return g_ascii_isalnum(c) || (c >= 0x80 && special_at(s, left, &kind) == 0);
 }
 
-static void add_word(GArray *words, gsize norm, gsize norm_len, gsize start,
+/* The words found so far: words[0..used), the array grown ahead (by
+ * doubling, its length the room) rather than by a call per word. */
+typedef struct {
+  GArray *words;
+  guint used;
+} Found;
+
+static void add_word(Found *f, gsize norm, gsize norm_len, gsize start,
                      gsize end, guint8 brk, guint newlines)
 {
-  Word w = { .start = start, .end = end, .norm = norm, .len = norm_len,
-             .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
-  g_array_append_val(words, w);
+  if (f->used == f->words->len)
+    g_array_set_size(f->words, MAX(16, f->words->len * 2));
+  g_array_index(f->words, Word, f->used++) =
+      (Word){ .start = start, .end = end, .norm = norm, .len = norm_len,
+              .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
 }
 
 /* Cuts s into words; returns the punctuation left after the last one.
@@ -65,6 +74,7 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
                   GString *norm)
 {
   const gsize base = norm->len;
+  Found found = { words, words->len };
   guint8 brk = BRK_NONE;
   guint newlines = 0;
   gsize i = 0;
@@ -98,7 +108,7 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
         }
       }
       norm->str[out] = '\0';
-      add_word(words, base + start, out - (base + start), start, i, brk,
+      add_word(&found, base + start, out - (base + start), start, i, brk,
                newlines);
       brk = BRK_NONE;
       newlines = 0;
@@ -114,7 +124,7 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
     }
     if (c == '&') {
       /* "names & addresses" reads as "names and addresses" */
-      add_word(words, norm->len, 3, i, i + 1, brk, newlines);
+      add_word(&found, norm->len, 3, i, i + 1, brk, newlines);
       g_string_append_len(norm, "and", 4);
       brk = BRK_NONE;
       newlines = 0;
@@ -136,6 +146,7 @@ guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
     }
     i++;
   }
+  g_array_set_size(words, found.used);
   return brk;
 }
 
@@ -166,17 +177,25 @@ static gboolean is_link(const char *s, gsize len)
  * the pass is linear). A run without '.', '@' or ':' is none. */
 void words_mark_links(const char *text, GArray *words)
 {
+  enum { SPACE = 1, MARK = 2, END = 4 };
+  static const guint8 kinds[256] = {
+    ['\0'] = END, [' '] = SPACE, ['\t'] = SPACE, ['\n'] = SPACE,
+    ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = SPACE,
+    ['.'] = MARK, ['@'] = MARK, [':'] = MARK,
+  };
+  const guchar *u = (const guchar *)text;
   guint w = 0;
   gsize i = 0;
-  while (text[i] && w < words->len) {
+  while (u[i] && w < words->len) {
     gsize start;
-    gboolean link, marked = FALSE;
-    while (text[i] && g_ascii_isspace(text[i]))
+    guint8 seen = 0;
+    gboolean link;
+    while (kinds[u[i]] & SPACE)
       i++;
     start = i;
-    for (; text[i] && !g_ascii_isspace(text[i]); i++)
-      marked = marked || text[i] == '.' || text[i] == '@' || text[i] == ':';
-    link = marked && is_link(text + start, i - start);
+    for (; !(kinds[u[i]] & (SPACE | END)); i++)
+      seen |= kinds[u[i]];
+    link = (seen & MARK) && is_link(text + start, i - start);
     for (; w < words->len && g_array_index(words, Word, w).start < i; w++)
       g_array_index(words, Word, w).link = link;
   }

@@ -5,10 +5,10 @@
  * freetext_time.c to say, from the words around it. Pure. */
 #include "parsers/freetext_clock.h"
 
-static gboolean is_sentence_end(const char *low, gsize i, const GArray *out)
+/* prev: the token before, or NULL. */
+static gboolean is_sentence_end(const char *low, gsize i, const Tok *prev)
 {
   const char c = low[i];
-  const Tok *prev = out->len ? &g_array_index(out, Tok, out->len - 1) : NULL;
   if (!strchr(".!?;", c) || (low[i + 1] && !g_ascii_isspace(low[i + 1])))
     return FALSE;
   /* "a.m.", "approx." are not the end of a sentence */
@@ -28,7 +28,10 @@ static gboolean special(const guchar *u)
 
 GArray *clock_tokenize(const char *text, const char *low)
 {
-  GArray *out = g_array_new(FALSE, TRUE, sizeof(Tok));
+  /* grown ahead by doubling (its length the room), not by a call per
+   * token; out[0..used) are the tokens */
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(Tok));
+  guint used = 0;
   gboolean space = TRUE, new_sentence = FALSE, new_paragraph = FALSE;
   guint sentence = 0, paragraph = 0, newlines = 0;
   gsize i = 0;
@@ -80,11 +83,16 @@ GArray *clock_tokenize(const char *text, const char *low)
     t.sentence = sentence;
     t.paragraph = paragraph;
     t.space_before = space;
-    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(low, t.start, out);
-    g_array_append_val(out, t);
+    new_sentence = t.kind == TOK_PUNCT &&
+                   is_sentence_end(low, t.start,
+                                   used ? &g_array_index(out, Tok, used - 1) : NULL);
+    if (used == out->len)
+      g_array_set_size(out, MAX(16, out->len * 2));
+    g_array_index(out, Tok, used++) = t;
     space = FALSE;
     newlines = 0;
   }
+  g_array_set_size(out, used);
   return out;
 }
 
