@@ -8,9 +8,9 @@
  * is no denial of the name after it, but "no issue" is one of the name
  * before it). Phrases may start inside a word, as those expressions did.
  *
- * One pass over the text: a byte pair that starts no phrase (a table of
- * pairs, built once) is passed over at once; at the others only the
- * phrases it may start are tried, each a few bytes long. Pure. */
+ * One pass over the text: three bytes that start no phrase (a table of
+ * them, built once) are passed over at once; at the others only the
+ * phrases they may start are tried, each a few bytes long. Pure. */
 #include "parsers/freetext_denials.h"
 
 #include <string.h>
@@ -90,39 +90,59 @@ static const Phrase *const kinds[DENIAL_KINDS] = {
   [POSED_AS] = posed_as,
 };
 
-/* The phrases that may start at a byte pair: bit b of pairs[pair_key()]
- * is phrase b, counted across the kinds in order, when one of its first
- * alternatives starts with a pair of that key. Every first alternative is
- * two bytes or more. */
-#define PAIR_KEYS 4096
+/* The phrases that may match at three bytes: bit b of starts[key(s)] is
+ * phrase b, counted across the kinds in order, when a match of it may
+ * begin with three bytes of that key. Every match is three bytes or
+ * more. */
+#define KEYS 4096
 typedef struct {
-  guint16 pairs[PAIR_KEYS];
+  guint16 starts[KEYS];
   const Phrase *phrase[16];
   int kind[16];
 } Starts;
 
-static guint pair_key(const char *s)
+static guint key(const char *s)
 {
-  return ((guint)(guchar)s[0] << 6 ^ (guchar)s[1]) % PAIR_KEYS;
+  return ((guint)(guchar)s[0] * 961 + (guint)(guchar)s[1] * 31 +
+          (guchar)s[2]) % KEYS;
+}
+
+/* Marks bit for every three bytes a match of ph may begin with: those of
+ * head (n bytes so far), then of slots [k..). */
+static void mark_starts(Starts *st, guint bit, const Phrase *ph, guint k,
+                        char *head, gsize n)
+{
+  if (n >= 3) {
+    st->starts[key(head)] |= (guint16)(1u << bit);
+    return;
+  }
+  g_assert(k < SLOTS_MAX && ph->slots[k]); /* no match is shorter */
+  for (const char *const *alt = ph->slots[k]; *alt; alt++) {
+    char more[3];
+    const gsize m = MIN(strlen(*alt), 3 - n);
+    memcpy(more, head, n);
+    memcpy(more + n, *alt, m);
+    mark_starts(st, bit, ph, k + 1, more, n + m);
+  }
 }
 
 static const Starts *starts(void)
 {
   static gsize once = 0;
-  static Starts s;
+  static Starts st;
   if (g_once_init_enter(&once)) {
     guint bit = 0;
+    char none[3] = { 0 };
     for (int k = 0; k < DENIAL_KINDS; k++)
       for (const Phrase *ph = kinds[k]; ph->slots[0]; ph++, bit++) {
-        g_assert(bit < G_N_ELEMENTS(s.phrase));
-        s.phrase[bit] = ph;
-        s.kind[bit] = k;
-        for (const char *const *alt = ph->slots[0]; *alt; alt++)
-          s.pairs[pair_key(*alt)] |= (guint16)(1u << bit);
+        g_assert(bit < G_N_ELEMENTS(st.phrase));
+        st.phrase[bit] = ph;
+        st.kind[bit] = k;
+        mark_starts(&st, bit, ph, 0, none, 0);
       }
     g_once_init_leave(&once, 1);
   }
-  return &s;
+  return &st;
 }
 
 /* Slots [k..) of ph at low + at, the first way that matches; *end is set
@@ -156,8 +176,8 @@ void denials_scan(const char *low, gsize len, GArray *found[DENIAL_KINDS])
 {
   const Starts *s = starts();
   gsize next[DENIAL_KINDS] = { 0 };
-  for (gsize p = 0; p + 1 < len; p++) {
-    guint may = s->pairs[pair_key(low + p)];
+  for (gsize p = 0; p + 2 < len; p++) {
+    guint may = s->starts[key(low + p)];
     gboolean matched[DENIAL_KINDS] = { FALSE };
     /* phrases in order, each kind from the end of its last match */
     while (may) {
