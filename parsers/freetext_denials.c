@@ -178,7 +178,10 @@ void denials_scan(const char *low, gsize len, GArray *found[DENIAL_KINDS])
   gsize next[DENIAL_KINDS] = { 0 };
   for (gsize p = 0; p + 2 < len; p++) {
     guint may = s->starts[key(low + p)];
-    gboolean matched[DENIAL_KINDS] = { FALSE };
+    gboolean matched[DENIAL_KINDS];
+    if (!may)
+      continue;
+    memset(matched, 0, sizeof matched);
     /* phrases in order, each kind from the end of its last match */
     while (may) {
       const int bit = g_bit_nth_lsf(may, -1);

@@ -10,10 +10,8 @@ FtInput *freetext_input_new(const char *text)
   in->text = g_strdup(text ? text : "");
   in->len = strlen(in->text);
   in->low = g_malloc(in->len + 1);
-  for (gsize i = 0; i <= in->len; i++) {
-    const char c = in->text[i];
-    in->low[i] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-  }
+  for (gsize i = 0; i <= in->len; i++)
+    in->low[i] = (char)(in->text[i] | ((guint8)(in->text[i] - 'A') < 26 ? 0x20 : 0));
   return in;
 }
 

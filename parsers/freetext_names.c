@@ -168,6 +168,7 @@ static char *squash_pair(const char *s, const char *low, char **out_orig,
   guint space = 0, newlines = 0;
   while (s[i]) {
     const guchar *u = (const guchar *)s + i;
+    gsize run = 1;
     if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
         (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
       space = 1;
@@ -182,11 +183,14 @@ static char *squash_pair(const char *s, const char *low, char **out_orig,
       n++;
     }
     space = newlines = 0;
-    l[n] = low[i];
+    /* the bytes up to the next that may start white space, at once */
+    while (u[run] && !g_ascii_isspace(u[run]) && u[run] != 0xC2 && u[run] != 0xE2)
+      run++;
+    memcpy(l + n, low + i, run);
     if (o)
-      o[n] = s[i];
-    n++;
-    i++;
+      memcpy(o + n, s + i, run);
+    n += run;
+    i += run;
   }
   l[n] = '\0';
   if (o) {
