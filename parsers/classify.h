@@ -26,7 +26,8 @@ typedef struct {
 
 void decision_free(IgDecision *decision);
 
-/* Decisions for text: at most one per field. Caller unrefs. */
+/* Decisions for text (its first FREETEXT_MAX bytes, freetext_input.h):
+ * at most one per field. Caller unrefs. */
 GPtrArray *classify_text(const char *text);
 /* The same, of a text as freetext_input_new() reads it, so that a caller
  * reading it otherwise too lower-cases it once. */

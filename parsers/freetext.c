@@ -290,6 +290,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   const IgDecision *nothing = decision_for(decisions, "not_a_report"), *d;
   FtNames names = { 0 };
 
+  ft->analysed = in->len;
   if (!nothing)
     nothing = decision_for(heading, "not_a_report");
   ft->event = decision_for(decisions, "event") || decision_for(heading, "event");
