@@ -33,16 +33,28 @@ typedef enum {
   PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_LONG_GAP, PT_DATE, PT_TIME, PT_NI
 } PTokKind;
 
+static const char *const field_names[] = { "category", "impact",
+                                           "personal_data", "not_a_report",
+                                           "event", "boilerplate", "near_miss",
+                                           NULL };
+#define N_FIELDS 7
+/* Rows of this field mark sentences, and make no decision. */
+#define FIELD_BOILERPLATE 5
+
 /* What the table knows of a word (classify_words.h): its spelling, the
- * phrases that start with it, for each walk over a text in table order,
- * and whether it is a negation or a gap stop. Every word of the table's
- * phrases has one, so a word of a text without one matches no word of a
- * phrase, and one that has one matches a phrase's word when they share
- * it. */
+ * phrases that start with it, and whether it is a negation or a gap stop.
+ * Every word of the table's phrases has one, so a word of a text without
+ * one matches no word of a phrase, and one that has one matches a
+ * phrase's word when they share it. The boilerplate phrases are in table
+ * order; the others by field, the higher priority first (table order
+ * among equals), so that a walk stops at the first that cannot beat the
+ * field's best. */
 enum { WALK_BOILERPLATE, WALK_FIELDS, WALKS };
 struct ClassifyEntry {
   char *word;
-  GPtrArray *starts[WALKS]; /* Phrase, or NULL */
+  GPtrArray *boilerplate;       /* Phrase, or NULL */
+  GPtrArray *fields[N_FIELDS];  /* Phrase, or NULL */
+  guint field_set;              /* bit f set when fields[f] is not NULL */
   gboolean negation, gap_stop;
 };
 typedef ClassifyEntry Entry;
@@ -65,21 +77,17 @@ typedef struct {
   GArray *toks; /* PTok */
 } Phrase;
 
-static const char *const field_names[] = { "category", "impact",
-                                           "personal_data", "not_a_report",
-                                           "event", "boilerplate", "near_miss",
-                                           NULL };
-#define N_FIELDS 7
-/* Rows of this field mark sentences, and make no decision. */
-#define FIELD_BOILERPLATE 5
-
 /* The table, compiled once (at first use) and immutable afterwards: every
  * phrase, indexed by its first word, so that each word of a text is
  * looked up once; phrases that start with a pattern or a prefix are tried
- * at every word. */
+ * at every word that may begin them. */
 typedef struct {
   GPtrArray *phrases;         /* Phrase */
   GPtrArray *anywhere[WALKS]; /* Phrase */
+  /* the same, by the first byte of a word (as written) they may start
+   * at: a date or time at a digit, a National Insurance number at a
+   * capital, "word*" at its first letter; NULL for none */
+  GPtrArray *anywhere_at[WALKS][256];
   WordTab words;              /* word -> Entry */
 } Table;
 
@@ -406,12 +414,63 @@ static void index_add(Table *table, int walk, Phrase *ph)
     Entry *e = (Entry *)(first->kind == PT_WORD
                              ? first->entry
                              : ((const Entry **)first->alts->pdata[a])[0]);
-    if (!e->starts[walk])
-      e->starts[walk] = g_ptr_array_new();
+    GPtrArray **list = walk == WALK_BOILERPLATE ? &e->boilerplate
+                                                : &e->fields[ph->field];
+    if (!*list)
+      *list = g_ptr_array_new();
     /* "sign-in|sign-ins": once under "sign" */
-    if (e->starts[walk]->len == 0 ||
-        e->starts[walk]->pdata[e->starts[walk]->len - 1] != ph)
-      g_ptr_array_add(e->starts[walk], ph);
+    if ((*list)->len == 0 || (*list)->pdata[(*list)->len - 1] != ph)
+      g_ptr_array_add(*list, ph);
+  }
+}
+
+/* Files ph (which starts with a pattern or a prefix) under every first
+ * byte of a word it may start at. */
+static void index_anywhere(Table *table, int walk, Phrase *ph)
+{
+  const PTok *first = &g_array_index(ph->toks, PTok, 0);
+  for (guint c = 0; c < 256; c++) {
+    gboolean may;
+    switch (first->kind) {
+    case PT_DATE:
+    case PT_TIME:
+      may = g_ascii_isdigit(c);
+      break;
+    case PT_NI:
+      may = g_ascii_isupper(c);
+      break;
+    case PT_PREFIX:
+      may = g_ascii_tolower(c) == first->word[0];
+      break;
+    default:
+      may = TRUE;
+    }
+    if (!may)
+      continue;
+    if (!table->anywhere_at[walk][c])
+      table->anywhere_at[walk][c] = g_ptr_array_new();
+    g_ptr_array_add(table->anywhere_at[walk][c], ph);
+  }
+}
+
+static int higher_first(gconstpointer a, gconstpointer b)
+{
+  const int pa = (*(const Phrase *const *)a)->rule->priority;
+  const int pb = (*(const Phrase *const *)b)->rule->priority;
+  return pa > pb ? -1 : pa < pb ? 1 : 0;
+}
+
+/* Each word's phrases of a field, the higher priority first; the sort is
+ * stable, so table order stays among equals. */
+static void order_fields(Table *table)
+{
+  for (guint i = 0; i <= table->words.mask; i++) {
+    Entry *e = table->words.slots[i].value;
+    for (int f = 0; e && f < N_FIELDS; f++)
+      if (e->fields[f]) {
+        g_ptr_array_sort(e->fields[f], higher_first);
+        e->field_set |= 1u << f;
+      }
   }
 }
 
@@ -448,42 +507,67 @@ static const Table *table_get(void)
       entry_of(&table, classify_negations[i])->negation = TRUE;
     for (guint i = 0; classify_gap_stops[i]; i++)
       entry_of(&table, classify_gap_stops[i])->gap_stop = TRUE;
+    order_fields(&table);
+    for (int k = 0; k < WALKS; k++)
+      for (guint i = 0; i < table.anywhere[k]->len; i++)
+        index_anywhere(&table, k, table.anywhere[k]->pdata[i]);
     g_once_init_leave(&once, 1);
   }
   return &table;
 }
 
+/* Tries at word w the phrases of list; ordered: the list is by priority,
+ * higher first, and stops at the first that cannot beat the best. */
+static void try_phrases(const Scan *sc, guint w, const GPtrArray *list,
+                        gboolean ordered, const guint *sentence,
+                        gboolean *skip, Best *best)
+{
+  for (guint p = 0; list && p < list->len; p++) {
+    const Phrase *ph = list->pdata[p];
+    Best *b = &best[ph->field];
+    guint end;
+    /* an earlier match of equal priority already wins; boilerplate is
+     * wanted in every sentence */
+    if (b->rule && b->rule->priority >= ph->rule->priority &&
+        ph->field != FIELD_BOILERPLATE) {
+      if (ordered)
+        return;
+      continue;
+    }
+    if (ph->rule->opening && sentence[w] > 1)
+      continue;
+    if (match_from(sc, w, (const PTok *)(void *)ph->toks->data,
+                   ph->toks->len, 0, &end) &&
+        end > w && !negated(sc, ph->rule, w, end)) {
+      *b = (Best){ ph->rule, w, end };
+      if (ph->field == FIELD_BOILERPLATE)
+        skip[sentence[w]] = TRUE;
+    }
+  }
+}
+
 /* One walk over the words trying the phrases that can start at each,
- * except in sentences marked skip; the best match per field in best. A boilerplate match marks its sentence in
- * skip. */
+ * except in sentences marked skip; the best match per field in best. A
+ * boilerplate match marks its sentence in skip. Each field's best is the
+ * first phrase of the highest priority that matches, the fields apart:
+ * the order in which fields are tried does not matter. */
 static void walk(const Scan *sc, const Table *tb, int which,
                  const guint *sentence, gboolean *skip, Best *best)
 {
   for (guint w = 0; w < sc->words->len; w++) {
     const Entry *e = word_at(sc, w)->entry;
-    GPtrArray *lists[2] = { e ? e->starts[which] : NULL, tb->anywhere[which] };
     if (skip[sentence[w]])
       continue;
-    for (int l = 0; l < 2; l++) {
-      for (guint p = 0; lists[l] && p < lists[l]->len; p++) {
-        const Phrase *ph = lists[l]->pdata[p];
-        Best *b = &best[ph->field];
-        guint end;
-        /* an earlier match of equal priority already wins; boilerplate
-         * is wanted in every sentence */
-        if ((b->rule && b->rule->priority >= ph->rule->priority &&
-             ph->field != FIELD_BOILERPLATE) ||
-            (ph->rule->opening && sentence[w] > 1))
-          continue;
-        if (match_from(sc, w, (const PTok *)(void *)ph->toks->data,
-                       ph->toks->len, 0, &end) &&
-            end > w && !negated(sc, ph->rule, w, end)) {
-          *b = (Best){ ph->rule, w, end };
-          if (ph->field == FIELD_BOILERPLATE)
-            skip[sentence[w]] = TRUE;
-        }
-      }
-    }
+    if (e && which == WALK_BOILERPLATE && e->boilerplate)
+      try_phrases(sc, w, e->boilerplate, FALSE, sentence, skip, best);
+    for (guint set = e && which == WALK_FIELDS ? e->field_set : 0; set;
+         set &= set - 1)
+      try_phrases(sc, w, e->fields[g_bit_nth_lsf(set, -1)], TRUE, sentence,
+                  skip, best);
+    const GPtrArray *anywhere =
+        tb->anywhere_at[which][(guchar)sc->text[word_at(sc, w)->start]];
+    if (anywhere)
+      try_phrases(sc, w, anywhere, FALSE, sentence, skip, best);
   }
 }
 

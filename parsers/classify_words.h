@@ -16,17 +16,18 @@ typedef struct ClassifyEntry ClassifyEntry;
 /* Strength of the punctuation between two words. */
 enum { BRK_NONE, BRK_COMMA, BRK_CLAUSE, BRK_SENTENCE };
 
+/* Offsets fit 32 bits: a text read is at most FREETEXT_MAX bytes. */
 typedef struct {
-  gsize start, end; /* bytes of the word in the text */
-  gsize norm;       /* offset of its lower-cased copy in Scan.norm */
-  gsize len;
-  guint8 brk;       /* punctuation before it */
-  gboolean nl;      /* a line break before it */
-  gboolean para;    /* a blank line before it: a new paragraph */
-  gboolean link;    /* part of an address, domain or link */
-  gboolean neg;     /* a negation: no "*" or "**" stands for it */
-  gboolean stop;    /* a negation or gap stop: no "*" stands for it */
+  guint32 start, end; /* bytes of the word in the text */
+  guint32 norm;       /* offset of its lower-cased copy in Scan.norm */
+  guint32 len;
   const ClassifyEntry *entry; /* the table's, or NULL: set by classify.c */
+  guint8 brk;         /* punctuation before it */
+  guint nl : 1;       /* a line break before it */
+  guint para : 1;     /* a blank line before it: a new paragraph */
+  guint link : 1;     /* part of an address, domain or link */
+  guint neg : 1;      /* a negation: no "*" or "**" stands for it */
+  guint stop : 1;     /* a negation or gap stop: no "*" stands for it */
 } Word;
 
 typedef struct {

@@ -26,11 +26,12 @@ static gboolean special(const guchar *u)
            u[2] == 0x94));
 }
 
-GArray *clock_tokenize(const char *text, const char *low)
+GArray *clock_tokenize(const char *text, const char *low, gsize len)
 {
   /* grown ahead by doubling (its length the room), not by a call per
-   * token; out[0..used) are the tokens */
-  GArray *out = g_array_new(FALSE, FALSE, sizeof(Tok));
+   * token, from room for about a token in three bytes of prose; out[0..
+   * used) are the tokens */
+  GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(Tok), len / 3 + 16);
   guint used = 0;
   gboolean space = TRUE, new_sentence = FALSE, new_paragraph = FALSE;
   guint sentence = 0, paragraph = 0, newlines = 0;

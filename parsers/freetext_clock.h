@@ -12,9 +12,9 @@
 typedef enum { TOK_NUM, TOK_WORD, TOK_PUNCT } TokKind;
 
 typedef struct {
-  TokKind kind;
-  gboolean space_before;
-  gsize start, len; /* bytes in the text */
+  guint8 kind;      /* TokKind */
+  guint8 space_before;
+  guint32 start, len; /* bytes in the text (at most FREETEXT_MAX) */
   int num;          /* TOK_NUM (len <= 9), TOK_PUNCT: the character */
   guint32 lists;    /* TOK_WORD: bit l set when list l holds the word */
   guint sentence;
@@ -39,10 +39,10 @@ typedef struct {
                     office hours when no part of the day is said */
 } Clock;
 
-/* Numbers, words and punctuation of text, each knowing whether a space
- * preceded it and which sentence it is in; low is text lower-cased.
- * Caller unrefs. */
-GArray *clock_tokenize(const char *text, const char *low);
+/* Numbers, words and punctuation of text (len bytes), each knowing
+ * whether a space preceded it and which sentence it is in; low is text
+ * lower-cased. Caller unrefs. */
+GArray *clock_tokenize(const char *text, const char *low, gsize len);
 /* A clock time at *pos ("14:05", "9.30", "2pm", "half past eight");
  * moves *pos past it. */
 gboolean clock_read(const Toks *x, guint *pos, Clock *k);

@@ -432,7 +432,7 @@ typedef struct {
 
 GArray *freetext_time_scan(const FtInput *in)
 {
-  g_autoptr(GArray) toks = clock_tokenize(in->text, in->low);
+  g_autoptr(GArray) toks = clock_tokenize(in->text, in->low, in->len);
   g_autoptr(GArray) facts = g_array_new(FALSE, TRUE, sizeof(SentenceFacts));
   g_autoptr(GArray) sentence_of = g_array_new(FALSE, FALSE, sizeof(guint));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
