@@ -499,7 +499,7 @@ static const Table *table_get(void)
     table.phrases = g_ptr_array_new_with_free_func(phrase_free);
     for (int k = 0; k < WALKS; k++)
       table.anywhere[k] = g_ptr_array_new();
-    wordtab_init(&table.words);
+    wordtab_init(&table.words, 0);
     for (guint t = 0; classify_tables[t]; t++)
       for (const IgClassifyRule *r = classify_tables[t]; r->field; r++)
         table_add_rule(&table, r);

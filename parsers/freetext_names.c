@@ -134,7 +134,7 @@ static const WordTab *system_words(void)
   static WordTab by_first;
   if (g_once_init_enter(&once)) {
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(SystemWord));
-    wordtab_init(&by_first);
+    wordtab_init(&by_first, 0);
     for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
       for (const char *const *w = systems[s].words; *w; w++) {
         SystemWord sw = { *w, strlen(*w), (guint)s };
@@ -156,14 +156,12 @@ static const WordTab *system_words(void)
 /* ---- the text ---- */
 
 /* Every run of white space (no-break spaces too) in s one space, or a
- * line break when it holds a blank line; none at either end. Returns low
- * (s lower-cased) so squashed, and into *out_orig (unless NULL) s itself:
- * the same offsets, *out_len long. */
-static char *squash_pair(const char *s, const char *low, char **out_orig,
-                         gsize *out_len)
+ * line break when it holds a blank line; none at either end. Writes low
+ * (s lower-cased, or s itself) so squashed into l, and s so squashed into
+ * o unless NULL: the same offsets. l and o have room for s; returns the
+ * length written, NUL aside. */
+static gsize squash_into(const char *s, const char *low, char *l, char *o)
 {
-  const gsize size = strlen(s) + 1;
-  char *l = g_malloc(size), *o = out_orig ? g_malloc(size) : NULL;
   gsize n = 0, i = 0;
   guint space = 0, newlines = 0;
   while (s[i]) {
@@ -184,7 +182,8 @@ static char *squash_pair(const char *s, const char *low, char **out_orig,
     }
     space = newlines = 0;
     /* the bytes up to the next that may start white space, at once */
-    while (u[run] && !g_ascii_isspace(u[run]) && u[run] != 0xC2 && u[run] != 0xE2)
+    while (u[run] && !g_ascii_isspace(u[run]) && u[run] != 0xC2 &&
+           u[run] != 0xE2)
       run++;
     memcpy(l + n, low + i, run);
     if (o)
@@ -193,20 +192,9 @@ static char *squash_pair(const char *s, const char *low, char **out_orig,
     i += run;
   }
   l[n] = '\0';
-  if (o) {
+  if (o)
     o[n] = '\0';
-    *out_orig = o;
-  }
-  if (out_len)
-    *out_len = n;
-  return l;
-}
-
-/* A name squashed and lower-cased as the text is. */
-static char *squash(const char *s)
-{
-  g_autofree char *low = g_ascii_strdown(s, -1);
-  return squash_pair(s, low, NULL, NULL);
+  return n;
 }
 
 /* The text searched: lower-cased, and as written (same offsets). */
@@ -215,14 +203,13 @@ typedef struct {
   gsize len;
 } Hay;
 
-/* TRUE when word is one of common_words (a set built once). */
-static gboolean is_common(const char *word)
+/* TRUE when word[0..len) is one of common_words (a set built once). */
+static gboolean is_common(const char *word, gsize len)
 {
   static gsize once = 0;
   static WordTab set;
-  const gsize len = strlen(word);
   if (g_once_init_enter(&once)) {
-    wordtab_init(&set);
+    wordtab_init(&set, G_N_ELEMENTS(common_words));
     for (guint i = 0; common_words[i]; i++)
       *wordtab_slot(&set, common_words[i], strlen(common_words[i])) =
           GUINT_TO_POINTER(1);
@@ -233,21 +220,24 @@ static gboolean is_common(const char *word)
 
 /* The last word of a name of several ("Prison NOMIS"), or the first label
  * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
- * for it; else NULL. low: the name squashed. */
-static char *distinctive_word(const char *low)
+ * for it: its length, from *start in low (the name squashed); else 0. */
+static gsize distinctive_word(const char *low, gsize *start)
 {
   const char *space = strrchr(low, ' '), *dot = strchr(low, '.');
-  g_autofree char *word = NULL;
+  gsize len;
   if (space)
-    word = g_strdup(space + 1);
+    *start = (gsize)(space + 1 - low);
   else if (dot && !strchr(low, '@'))
-    word = g_strndup(low, (gsize)(dot - low));
-  if (!word || strlen(word) < 4 || is_common(word))
-    return NULL;
-  for (const char *p = word; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '-')
-      return NULL;
-  return g_steal_pointer(&word);
+    *start = 0;
+  else
+    return 0;
+  len = space ? strlen(space + 1) : (gsize)(dot - low);
+  if (len < 4 || is_common(low + *start, len))
+    return 0;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum(low[*start + i]) && low[*start + i] != '-')
+      return 0;
+  return len;
 }
 
 /* ---- mentions and denials ---- */
@@ -274,85 +264,103 @@ static int by_start(gconstpointer a, gconstpointer b)
 
 /* A way a name given is written, as searched for. */
 typedef struct {
-  char *words;
-  gsize len;
+  const char *words; /* in Named.strings */
+  gsize at, len;     /* where in Named.strings, and its length */
   MentionKind kind;
-  guint id;         /* index in the names given */
-  gboolean capital; /* only where written with a capital */
-  guint next;       /* the next with the same first word: index + 1, or 0 */
+  guint id;          /* index in the names given */
+  gboolean capital;  /* only where written with a capital */
+  guint next;        /* the next with the same first word: index + 1, or 0 */
 } Needle;
 
-/* The names given, built per call from the names alone: chained by first
- * word, and apart those that start with no word byte ("(Legacy)
- * Records"), tried where any word may start. */
+/* The names given, built per call from the names alone, in one buffer:
+ * chained by first word, and apart those that start with no word byte
+ * ("(Legacy) Records"), tried where any word may start. */
 typedef struct {
   GArray *needles;  /* Needle */
+  char *strings;    /* every needle's words, NUL-terminated */
   WordTab by_first; /* first word -> the first of its chain: index + 1 */
   guint odd;        /* the first of the others: index + 1, or 0 */
   gboolean odd_first[256];
 } Named;
 
-static void needle_clear(gpointer p)
+/* Appends a way of writing name id of kind: strings[at..at+len). */
+static void add_needle(Named *nm, gsize at, gsize len, MentionKind kind,
+                       guint id, gboolean capital)
 {
-  g_free(((Needle *)p)->words);
-}
-
-/* Takes words. */
-static void add_needle(Named *nm, char *words, MentionKind kind, guint id,
-                       gboolean capital)
-{
-  Needle nd = { words, strlen(words), kind, id, capital, 0 };
-  const gsize run = run_length(words);
-  gpointer *head = NULL;
-  if (nd.len == 0) {
-    g_free(words);
-    return;
-  }
-  if (run == 0) {
-    nm->odd_first[(guchar)words[0]] = TRUE;
-    nd.next = nm->odd;
-  } else {
-    head = wordtab_slot(&nm->by_first, words, run);
-    nd.next = GPOINTER_TO_UINT(*head);
-  }
-  g_array_append_val(nm->needles, nd);
-  if (head)
-    *head = GUINT_TO_POINTER(nm->needles->len);
-  else
-    nm->odd = nm->needles->len;
+  const Needle nd = { NULL, at, len, kind, id, capital, 0 };
+  if (len > 0)
+    g_array_append_val(nm->needles, nd);
 }
 
 /* Every way a name given is written: as given, and its distinctive word
  * with a capital, as names are written ("NOMIS" for "Prison NOMIS", not
- * "casework" for "Legal Aid Casework"). */
-static void add_names(Named *nm, const char *const *names, MentionKind kind)
+ * "casework" for "Legal Aid Casework"), also with its hyphens as spaces. */
+static void add_ways(Named *nm, GString *strings, const char *name,
+                     MentionKind kind, guint id)
 {
-  for (guint i = 0; names && names[i]; i++) {
-    char *low = squash(names[i]);
-    char *word = distinctive_word(low);
-    add_needle(nm, low, kind, i, FALSE);
-    if (word) {
-      add_needle(nm, g_strdup(word), kind, i, TRUE);
-      add_needle(nm, g_strdelimit(word, "-", ' '), kind, i, TRUE);
-    }
+  const gsize at = strings->len;
+  gsize n, start, len;
+  g_string_set_size(strings, at + strlen(name) + 1);
+  n = squash_into(name, name, strings->str + at, NULL);
+  for (gsize i = at; i < at + n; i++)
+    strings->str[i] = g_ascii_tolower(strings->str[i]);
+  g_string_set_size(strings, at + n + 1);
+  add_needle(nm, at, n, kind, id, FALSE);
+  if (!(len = distinctive_word(strings->str + at, &start)))
+    return;
+  start += at;
+  for (int hyphens = 0; hyphens < 2; hyphens++) {
+    const gsize word = strings->len;
+    g_string_append_len(strings, strings->str + start, (gssize)len);
+    g_string_append_c(strings, '\0');
+    for (gsize i = word; hyphens && i < word + len; i++)
+      if (strings->str[i] == '-')
+        strings->str[i] = ' ';
+    add_needle(nm, word, len, kind, id, TRUE);
   }
 }
 
 static void named_init(Named *nm, const char *const *assets,
                        const char *const *suppliers)
 {
+  const char *const *lists[] = { assets, suppliers };
+  const MentionKind kinds[] = { M_ASSET, M_SUPPLIER };
+  gsize size = 0;
+  guint count = 0;
+  GString *strings;
+
   memset(nm, 0, sizeof *nm);
-  nm->needles = g_array_new(FALSE, FALSE, sizeof(Needle));
-  g_array_set_clear_func(nm->needles, needle_clear);
-  wordtab_init(&nm->by_first);
-  add_names(nm, assets, M_ASSET);
-  add_names(nm, suppliers, M_SUPPLIER);
+  for (int l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] && lists[l][i]; i++, count += 3)
+      size += 3 * (strlen(lists[l][i]) + 1);
+  strings = g_string_sized_new(size);
+  nm->needles = g_array_sized_new(FALSE, FALSE, sizeof(Needle), count);
+  for (int l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] && lists[l][i]; i++)
+      add_ways(nm, strings, lists[l][i], kinds[l], i);
+  nm->strings = g_string_free(strings, FALSE);
+  /* chained once the buffer no longer moves */
+  wordtab_init(&nm->by_first, nm->needles->len);
+  for (guint k = 0; k < nm->needles->len; k++) {
+    Needle *nd = &g_array_index(nm->needles, Needle, k);
+    const gsize run = run_length((nd->words = nm->strings + nd->at));
+    if (run == 0) {
+      nm->odd_first[(guchar)nd->words[0]] = TRUE;
+      nd->next = nm->odd;
+      nm->odd = k + 1;
+    } else {
+      gpointer *head = wordtab_slot(&nm->by_first, nd->words, run);
+      nd->next = GPOINTER_TO_UINT(*head);
+      *head = GUINT_TO_POINTER(k + 1);
+    }
+  }
 }
 
 static void named_clear(Named *nm)
 {
   wordtab_clear(&nm->by_first);
   g_array_unref(nm->needles);
+  g_free(nm->strings);
 }
 
 /* TRUE when nothing joins the words at low[at] to more: no word byte
@@ -558,7 +566,9 @@ void freetext_names(const FtInput *in, const char *const *assets,
   Named named;
   Hay hay;
 
-  hay.low = squash_pair(in->text, in->low, &hay.orig, &hay.len);
+  hay.low = g_malloc(in->len + 1);
+  hay.orig = g_malloc(in->len + 1);
+  hay.len = squash_into(in->text, in->low, hay.low, hay.orig);
   named_init(&named, assets, suppliers);
   find_mentions(&hay, &named, mentions);
   named_clear(&named);

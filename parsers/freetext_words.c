@@ -76,7 +76,7 @@ static const WordTab *lexicon(void)
   static gsize once = 0;
   static WordTab table;
   if (g_once_init_enter(&once)) {
-    wordtab_init(&table);
+    wordtab_init(&table, 0);
     for (int l = 0; l < FT_LISTS; l++)
       for (const char *const *w = freetext_lists[l]; *w; w++) {
         gpointer *lists = wordtab_slot(&table, *w, strlen(*w));

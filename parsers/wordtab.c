@@ -3,10 +3,13 @@
 
 #define FIRST_SLOTS 16
 
-void wordtab_init(WordTab *t)
+void wordtab_init(WordTab *t, guint expected)
 {
-  t->slots = g_new0(WordSlot, FIRST_SLOTS);
-  t->mask = FIRST_SLOTS - 1;
+  guint size = FIRST_SLOTS;
+  while (size < 2 * expected + 2)
+    size *= 2;
+  t->slots = g_new0(WordSlot, size);
+  t->mask = size - 1;
   t->count = 0;
 }
 

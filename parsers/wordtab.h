@@ -23,7 +23,8 @@ typedef struct {
   guint count;
 } WordTab;
 
-void wordtab_init(WordTab *t);
+/* Room for expected words without growing (0: a few). */
+void wordtab_init(WordTab *t, guint expected);
 /* Frees the slots, not the words or values. */
 void wordtab_clear(WordTab *t);
 
