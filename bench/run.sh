@@ -11,6 +11,9 @@ corpus=("$here/examples")
 echo "== parse + extract vs bare GMime parse-and-walk"
 "$build/bench_parse" "${corpus[@]}"
 echo
+echo "== free-text analysis vs GMime decoding the same text"
+"$build/bench_freetext" "${corpus[@]}"
+echo
 echo "== durable ingest and MTA pipe delivery vs ingest_floor (mixed corpus, acks by dir:)"
 "$here/bench/ingest_vs_floor.sh" "$build" 2000 60
 echo

@@ -19,6 +19,7 @@
 
 #include "parsers/classify_rules.h"
 #include "parsers/classify_words.h"
+#include "parsers/wordtab.h"
 
 /* How far back a negation reaches, in words ("did not contain any
  * personal data"), and how far ahead a bare answer ("data: none"). */
@@ -32,20 +33,6 @@ typedef enum {
   PT_WORD, PT_PREFIX, PT_ALT, PT_GAP, PT_LONG_GAP, PT_DATE, PT_TIME, PT_NI
 } PTokKind;
 
-typedef struct {
-  PTokKind kind;
-  char *word;   /* PT_WORD, PT_PREFIX */
-  GPtrArray *alts; /* PT_ALT: "laptop|sign-in", one of these runs of words
-                      (each a GStrv: "sign", "in") */
-  guint8 allow; /* the strongest punctuation allowed before it */
-} PTok;
-
-typedef struct {
-  const IgClassifyRule *rule;
-  int field;
-  GArray *toks; /* PTok */
-} Phrase;
-
 static const char *const field_names[] = { "category", "impact",
                                            "personal_data", "not_a_report",
                                            "event", "boilerplate", "near_miss",
@@ -54,6 +41,68 @@ static const char *const field_names[] = { "category", "impact",
 /* Rows of this field mark sentences, and make no decision. */
 #define FIELD_BOILERPLATE 5
 
+/* What the table knows of a word (classify_words.h): its spelling, the
+ * phrases that start with it, and whether it is a negation or a gap stop.
+ * Every word of the table's phrases has one, so a word of a text without
+ * one matches no word of a phrase, and one that has one matches a
+ * phrase's word when they share it. The boilerplate phrases are in table
+ * order; the others by field, the higher priority first (table order
+ * among equals), so that a walk stops at the first that cannot beat the
+ * field's best. */
+enum { WALK_BOILERPLATE, WALK_FIELDS, WALKS };
+struct ClassifyEntry {
+  char *word;
+  GPtrArray *boilerplate;       /* Phrase, or NULL */
+  GPtrArray *fields[N_FIELDS];  /* Phrase, or NULL */
+  guint field_set;              /* bit f set when fields[f] is not NULL */
+  gboolean negation, gap_stop;
+};
+typedef ClassifyEntry Entry;
+
+typedef struct {
+  PTokKind kind;
+  char *word;          /* PT_WORD, PT_PREFIX */
+  const Entry *entry;  /* PT_WORD: the table's for word */
+  GPtrArray *alts;     /* PT_ALT: "laptop|sign-in", one of these runs of
+                          words (each a NULL-terminated array of Entry*:
+                          "sign", "in") */
+  GHashTable *by_first; /* PT_ALT: first Entry -> GPtrArray of the runs
+                           that start with it, in order */
+  guint8 allow;        /* the strongest punctuation allowed before it */
+} PTok;
+
+typedef struct {
+  const IgClassifyRule *rule;
+  int field;
+  GArray *toks; /* PTok */
+} Phrase;
+
+/* The table, compiled once (at first use) and immutable afterwards: every
+ * phrase, indexed by its first word, so that each word of a text is
+ * looked up once; phrases that start with a pattern or a prefix are tried
+ * at every word that may begin them. */
+typedef struct {
+  GPtrArray *phrases;         /* Phrase */
+  GPtrArray *anywhere[WALKS]; /* Phrase */
+  /* the same, by the first byte of a word (as written) they may start
+   * at: a date or time at a digit, a National Insurance number at a
+   * capital, "word*" at its first letter; NULL for none */
+  GPtrArray *anywhere_at[WALKS][256];
+  WordTab words;              /* word -> Entry */
+} Table;
+
+static Entry *entry_of(Table *table, const char *word)
+{
+  const gsize len = strlen(word);
+  Entry *e = wordtab_get(&table->words, word, len, wordtab_hash(word, len));
+  if (!e) {
+    e = g_new0(Entry, 1);
+    e->word = g_strdup(word);
+    *wordtab_slot(&table->words, e->word, len) = e;
+  }
+  return e;
+}
+
 /* ---- phrases ---- */
 
 static void ptok_clear(gpointer p)
@@ -61,44 +110,54 @@ static void ptok_clear(gpointer p)
   g_free(((PTok *)p)->word);
   if (((PTok *)p)->alts)
     g_ptr_array_unref(((PTok *)p)->alts);
+  if (((PTok *)p)->by_first)
+    g_hash_table_unref(((PTok *)p)->by_first);
 }
 
 /* "laptop|sign-in|iPad": each alternative cut into words as the text is
- * ("sign-in" is "sign" "in"), lower-cased; NULL if one is empty. *after:
- * the punctuation written after them ("data|information:"). */
-static GPtrArray *compile_alternatives(const char *piece, guint8 *after)
+ * ("sign-in" is "sign" "in"), lower-cased, and indexed by its first in
+ * by_first; NULL if one is empty. *after: the punctuation written after
+ * them ("data|information:"). */
+static GPtrArray *compile_alternatives(Table *table, const char *piece,
+                                       guint8 *after, GHashTable *by_first)
 {
   g_auto(GStrv) parts = g_strsplit(piece, "|", -1);
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
   g_autoptr(GString) norm = g_string_new(NULL);
   for (guint i = 0; parts[i]; i++) {
-    GStrv run;
+    g_autofree char *low = g_ascii_strdown(parts[i], -1);
+    GPtrArray *same;
+    const Entry **run;
     guint8 brk;
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
-    brk = words_scan(parts[i], strlen(parts[i]), words, norm);
+    brk = words_scan(parts[i], low, strlen(parts[i]), words, norm);
     *after = MAX(*after, brk);
     if (words->len == 0)
       return NULL;
-    run = g_new0(char *, words->len + 1);
+    run = g_new0(const Entry *, words->len + 1);
     for (guint k = 0; k < words->len; k++)
-      run[k] = g_strdup(norm->str + g_array_index(words, Word, k).norm);
+      run[k] = entry_of(table, norm->str + g_array_index(words, Word, k).norm);
     g_ptr_array_add(out, run);
+    if (!(same = g_hash_table_lookup(by_first, run[0]))) {
+      same = g_ptr_array_new();
+      g_hash_table_insert(by_first, (gpointer)run[0], same);
+    }
+    g_ptr_array_add(same, run);
   }
   return g_steal_pointer(&out);
 }
 
 /* Words of the text from w that are the run of an alternative (joined as
  * in "sign-in": no punctuation but a hyphen inside); the count, or 0. */
-static guint match_run(const Scan *sc, guint w, char *const *run)
+static guint match_run(const Scan *sc, guint w, const Entry *const *run)
 {
   guint k = 0;
   for (; run[k]; k++) {
     const guint i = w + k;
-    if (i >= sc->words->len || word_at(sc, i)->link ||
-        (k > 0 && word_at(sc, i)->brk != BRK_NONE) ||
-        strcmp(norm_at(sc, i), run[k]) != 0)
+    if (i >= sc->words->len || word_at(sc, i)->entry != run[k] ||
+        word_at(sc, i)->link || (k > 0 && word_at(sc, i)->brk != BRK_NONE))
       return 0;
   }
   return k;
@@ -113,8 +172,8 @@ static void phrase_free(gpointer p)
 
 /* Cuts a phrase of the table into tokens (syntax in classify_rules.c);
  * NULL for a phrase that could never match. */
-static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
-                              const char *text)
+static Phrase *phrase_compile(Table *table, const IgClassifyRule *rule,
+                              int field, const char *text)
 {
   g_auto(GStrv) pieces = g_strsplit(text, " ", -1);
   g_autoptr(GArray) words = g_array_new(FALSE, FALSE, sizeof(Word));
@@ -131,6 +190,7 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     const char *piece = pieces[p];
     gsize len = strlen(piece);
     gboolean prefix = FALSE;
+    char *low;
     PTok t = { .allow = pending };
     if (len == 0)
       continue;
@@ -150,9 +210,13 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     if (strchr(piece, '|')) {
       t.kind = PT_ALT;
       pending = BRK_NONE;
-      t.alts = compile_alternatives(piece, &pending);
+      t.by_first = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                         (GDestroyNotify)g_ptr_array_unref);
+      t.alts = compile_alternatives(table, piece, &pending, t.by_first);
       bad = t.alts == NULL;
-      if (!bad)
+      if (bad)
+        g_hash_table_unref(t.by_first);
+      else
         g_array_append_val(ph->toks, t);
       continue;
     }
@@ -162,12 +226,16 @@ static Phrase *phrase_compile(const IgClassifyRule *rule, int field,
     }
     g_array_set_size(words, 0);
     g_string_truncate(norm, 0);
-    pending = words_scan(piece, len, words, norm);
+    low = g_ascii_strdown(piece, (gssize)len);
+    pending = words_scan(piece, low, len, words, norm);
+    g_free(low);
     for (guint k = 0; k < words->len; k++) {
       const Word *x = &g_array_index(words, Word, k);
       PTok wt = { .kind = prefix && k + 1 == words->len ? PT_PREFIX : PT_WORD,
                   .word = g_strdup(norm->str + x->norm),
                   .allow = k == 0 ? MAX(t.allow, x->brk) : x->brk };
+      if (wt.kind == PT_WORD)
+        wt.entry = entry_of(table, wt.word);
       g_array_append_val(ph->toks, wt);
     }
   }
@@ -206,15 +274,20 @@ static gboolean match_from(const Scan *sc, guint w, const PTok *pt, guint np,
     return FALSE;
   switch (pt[k].kind) {
   case PT_WORD:
-    return !word_at(sc, w)->link && strcmp(norm_at(sc, w), pt[k].word) == 0 &&
+    return word_at(sc, w)->entry == pt[k].entry && !word_at(sc, w)->link &&
            match_from(sc, w + 1, pt, np, k + 1, end);
-  case PT_ALT:
-    for (guint a = 0; a < pt[k].alts->len; a++) {
-      const guint len = match_run(sc, w, pt[k].alts->pdata[a]);
+  case PT_ALT: {
+    /* only the alternatives that start with this word can match here */
+    const GPtrArray *runs = word_at(sc, w)->entry
+        ? g_hash_table_lookup(pt[k].by_first, word_at(sc, w)->entry)
+        : NULL;
+    for (guint a = 0; runs && a < runs->len; a++) {
+      const guint len = match_run(sc, w, runs->pdata[a]);
       if (len > 0 && match_from(sc, w + len, pt, np, k + 1, end))
         return TRUE;
     }
     return FALSE;
+  }
   case PT_PREFIX:
     return !word_at(sc, w)->link && g_str_has_prefix(norm_at(sc, w), pt[k].word) &&
            match_from(sc, w + 1, pt, np, k + 1, end);
@@ -273,7 +346,7 @@ static gboolean negated(const Scan *sc, const IgClassifyRule *rule,
     if (word_at(sc, i + 1)->brk >= BRK_CLAUSE ||
         words_in_list(norm_at(sc, i), classify_negation_stops))
       break;
-    if (words_is_negation(norm_at(sc, i)) ||
+    if (word_at(sc, i)->neg ||
         (rule->unless && words_in_list(norm_at(sc, i), rule->unless)))
       return TRUE;
   }
@@ -329,46 +402,75 @@ typedef struct {
   guint start, end;
 } Best;
 
-/* The table, compiled once (at first use) and immutable afterwards: every
- * phrase, indexed by its first word; phrases that start with a pattern or
- * a prefix are tried at every word. */
-typedef struct {
-  GPtrArray *anywhere;  /* Phrase */
-  GHashTable *by_word;  /* first word -> GPtrArray of Phrase, in table order */
-} Index;
-
-typedef struct {
-  GPtrArray *phrases;   /* Phrase, owned */
-  Index fields;         /* every field's phrases but boilerplate's */
-  Index boilerplate;
-} Table;
-
-static void index_init(Index *ix)
-{
-  ix->anywhere = g_ptr_array_new();
-  ix->by_word = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                      (GDestroyNotify)g_ptr_array_unref);
-}
-
-static void index_add(Index *ix, Phrase *ph)
+static void index_add(Table *table, int walk, Phrase *ph)
 {
   const PTok *first = &g_array_index(ph->toks, PTok, 0);
   if (first->kind != PT_WORD && first->kind != PT_ALT) {
-    g_ptr_array_add(ix->anywhere, ph);
+    g_ptr_array_add(table->anywhere[walk], ph);
     return;
   }
   for (guint a = 0; first->kind == PT_WORD ? a < 1 : a < first->alts->len;
        a++) {
-    char *key = first->kind == PT_WORD ? first->word
-                                       : ((char **)first->alts->pdata[a])[0];
-    GPtrArray *list = g_hash_table_lookup(ix->by_word, key);
-    if (!list) {
-      list = g_ptr_array_new();
-      g_hash_table_insert(ix->by_word, key, list);
-    }
+    Entry *e = (Entry *)(first->kind == PT_WORD
+                             ? first->entry
+                             : ((const Entry **)first->alts->pdata[a])[0]);
+    GPtrArray **list = walk == WALK_BOILERPLATE ? &e->boilerplate
+                                                : &e->fields[ph->field];
+    if (!*list)
+      *list = g_ptr_array_new();
     /* "sign-in|sign-ins": once under "sign" */
-    if (list->len == 0 || list->pdata[list->len - 1] != ph)
-      g_ptr_array_add(list, ph);
+    if ((*list)->len == 0 || (*list)->pdata[(*list)->len - 1] != ph)
+      g_ptr_array_add(*list, ph);
+  }
+}
+
+/* Files ph (which starts with a pattern or a prefix) under every first
+ * byte of a word it may start at. */
+static void index_anywhere(Table *table, int walk, Phrase *ph)
+{
+  const PTok *first = &g_array_index(ph->toks, PTok, 0);
+  for (guint c = 0; c < 256; c++) {
+    gboolean may;
+    switch (first->kind) {
+    case PT_DATE:
+    case PT_TIME:
+      may = g_ascii_isdigit(c);
+      break;
+    case PT_NI:
+      may = g_ascii_isupper(c);
+      break;
+    case PT_PREFIX:
+      may = g_ascii_tolower(c) == first->word[0];
+      break;
+    default:
+      may = TRUE;
+    }
+    if (!may)
+      continue;
+    if (!table->anywhere_at[walk][c])
+      table->anywhere_at[walk][c] = g_ptr_array_new();
+    g_ptr_array_add(table->anywhere_at[walk][c], ph);
+  }
+}
+
+static int higher_first(gconstpointer a, gconstpointer b)
+{
+  const int pa = (*(const Phrase *const *)a)->rule->priority;
+  const int pb = (*(const Phrase *const *)b)->rule->priority;
+  return pa > pb ? -1 : pa < pb ? 1 : 0;
+}
+
+/* Each word's phrases of a field, the higher priority first; the sort is
+ * stable, so table order stays among equals. */
+static void order_fields(Table *table)
+{
+  for (guint i = 0; i <= table->words.mask; i++) {
+    Entry *e = table->words.slots[i].value;
+    for (int f = 0; e && f < N_FIELDS; f++)
+      if (e->fields[f]) {
+        g_ptr_array_sort(e->fields[f], higher_first);
+        e->field_set |= 1u << f;
+      }
   }
 }
 
@@ -380,12 +482,11 @@ static void table_add_rule(Table *table, const IgClassifyRule *r)
     if (strcmp(r->field, field_names[f]) == 0)
       field = f;
   for (guint p = 0; field >= 0 && r->phrases[p]; p++) {
-    Phrase *ph = phrase_compile(r, field, r->phrases[p]);
+    Phrase *ph = phrase_compile(table, r, field, r->phrases[p]);
     if (!ph)
       continue;
     g_ptr_array_add(table->phrases, ph);
-    index_add(field == FIELD_BOILERPLATE ? &table->boilerplate
-                                         : &table->fields,
+    index_add(table, field == FIELD_BOILERPLATE ? WALK_BOILERPLATE : WALK_FIELDS,
               ph);
   }
 }
@@ -396,71 +497,111 @@ static const Table *table_get(void)
   static Table table;
   if (g_once_init_enter(&once)) {
     table.phrases = g_ptr_array_new_with_free_func(phrase_free);
-    index_init(&table.fields);
-    index_init(&table.boilerplate);
+    for (int k = 0; k < WALKS; k++)
+      table.anywhere[k] = g_ptr_array_new();
+    wordtab_init(&table.words, 0);
     for (guint t = 0; classify_tables[t]; t++)
       for (const IgClassifyRule *r = classify_tables[t]; r->field; r++)
         table_add_rule(&table, r);
+    for (guint i = 0; classify_negations[i]; i++)
+      entry_of(&table, classify_negations[i])->negation = TRUE;
+    for (guint i = 0; classify_gap_stops[i]; i++)
+      entry_of(&table, classify_gap_stops[i])->gap_stop = TRUE;
+    order_fields(&table);
+    for (int k = 0; k < WALKS; k++)
+      for (guint i = 0; i < table.anywhere[k]->len; i++)
+        index_anywhere(&table, k, table.anywhere[k]->pdata[i]);
     g_once_init_leave(&once, 1);
   }
   return &table;
 }
 
-/* One walk over the words trying the phrases of ix that can start at each,
+/* Tries at word w the phrases of list; ordered: the list is by priority,
+ * higher first, and stops at the first that cannot beat the best. */
+static void try_phrases(const Scan *sc, guint w, const GPtrArray *list,
+                        gboolean ordered, const guint *sentence,
+                        gboolean *skip, Best *best)
+{
+  for (guint p = 0; list && p < list->len; p++) {
+    const Phrase *ph = list->pdata[p];
+    Best *b = &best[ph->field];
+    guint end;
+    /* an earlier match of equal priority already wins; boilerplate is
+     * wanted in every sentence */
+    if (b->rule && b->rule->priority >= ph->rule->priority &&
+        ph->field != FIELD_BOILERPLATE) {
+      if (ordered)
+        return;
+      continue;
+    }
+    if (ph->rule->opening && sentence[w] > 1)
+      continue;
+    if (match_from(sc, w, (const PTok *)(void *)ph->toks->data,
+                   ph->toks->len, 0, &end) &&
+        end > w && !negated(sc, ph->rule, w, end)) {
+      *b = (Best){ ph->rule, w, end };
+      if (ph->field == FIELD_BOILERPLATE)
+        skip[sentence[w]] = TRUE;
+    }
+  }
+}
+
+/* One walk over the words trying the phrases that can start at each,
  * except in sentences marked skip; the best match per field in best. A
- * boilerplate match marks its sentence in skip. */
-static void walk(const Scan *sc, const Index *ix, const guint *sentence,
-                 gboolean *skip, Best *best)
+ * boilerplate match marks its sentence in skip. Each field's best is the
+ * first phrase of the highest priority that matches, the fields apart:
+ * the order in which fields are tried does not matter. */
+static void walk(const Scan *sc, const Table *tb, int which,
+                 const guint *sentence, gboolean *skip, Best *best)
 {
   for (guint w = 0; w < sc->words->len; w++) {
-    GPtrArray *lists[2] = { g_hash_table_lookup(ix->by_word, norm_at(sc, w)),
-                            ix->anywhere };
+    const Entry *e = word_at(sc, w)->entry;
     if (skip[sentence[w]])
       continue;
-    for (int l = 0; l < 2; l++) {
-      for (guint p = 0; lists[l] && p < lists[l]->len; p++) {
-        const Phrase *ph = lists[l]->pdata[p];
-        Best *b = &best[ph->field];
-        guint end;
-        /* an earlier match of equal priority already wins; boilerplate
-         * is wanted in every sentence */
-        if ((b->rule && b->rule->priority >= ph->rule->priority &&
-             ph->field != FIELD_BOILERPLATE) ||
-            (ph->rule->opening && sentence[w] > 1))
-          continue;
-        if (match_from(sc, w, (const PTok *)(void *)ph->toks->data,
-                       ph->toks->len, 0, &end) &&
-            end > w && !negated(sc, ph->rule, w, end)) {
-          *b = (Best){ ph->rule, w, end };
-          if (ph->field == FIELD_BOILERPLATE)
-            skip[sentence[w]] = TRUE;
-        }
-      }
-    }
+    if (e && which == WALK_BOILERPLATE && e->boilerplate)
+      try_phrases(sc, w, e->boilerplate, FALSE, sentence, skip, best);
+    for (guint set = e && which == WALK_FIELDS ? e->field_set : 0; set;
+         set &= set - 1)
+      try_phrases(sc, w, e->fields[g_bit_nth_lsf(set, -1)], TRUE, sentence,
+                  skip, best);
+    const GPtrArray *anywhere =
+        tb->anywhere_at[which][(guchar)sc->text[word_at(sc, w)->start]];
+    if (anywhere)
+      try_phrases(sc, w, anywhere, FALSE, sentence, skip, best);
   }
 }
 
 GPtrArray *classify_text(const char *text)
 {
+  g_autoptr(FtInput) in = freetext_input_new(text);
+  return classify_input(in);
+}
+
+GPtrArray *classify_input(const FtInput *in)
+{
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)decision_free);
   const Table *tb = table_get();
-  Scan sc = { .text = text ? text : "" };
+  Scan sc = { .text = in->text };
   Best best[N_FIELDS] = { { 0 } };
   g_autofree guint *sentence = NULL;
   g_autofree gboolean *boilerplate = NULL, *para_start = NULL;
   guint sentences = 0;
 
-  sc.words = g_array_new(FALSE, FALSE, sizeof(Word));
-  sc.norm = g_string_new(NULL);
-  words_scan(sc.text, strlen(sc.text), sc.words, sc.norm);
+  /* about a word in five bytes of prose: few grow once */
+  sc.words = g_array_sized_new(FALSE, FALSE, sizeof(Word), in->len / 5 + 8);
+  sc.norm = g_string_sized_new(in->len + 16);
+  words_scan(in->text, in->low, in->len, sc.words, sc.norm);
   words_mark_links(sc.text, sc.words);
   sentence = g_new(guint, sc.words->len + 1);
-  /* once per word, not once per "*" that might skip it */
+  /* each word looked up once, not once per walk, per phrase or per "*"
+   * that might skip it */
   for (guint w = 0; w < sc.words->len; w++) {
     const char *word = norm_at(&sc, w);
     Word *x = &g_array_index(sc.words, Word, w);
-    x->neg = words_is_negation(word);
-    x->stop = x->neg || words_in_list(word, classify_gap_stops);
+    const Entry *e = x->entry =
+        wordtab_get(&tb->words, word, x->len, wordtab_hash(word, x->len));
+    x->neg = (e && e->negation) || words_is_negation_suffix(word, x->len);
+    x->stop = x->neg || (e && e->gap_stop);
     if (w > 0 && word_at(&sc, w)->brk >= BRK_SENTENCE)
       sentences++;
     sentence[w] = sentences;
@@ -471,13 +612,13 @@ GPtrArray *classify_text(const char *text)
     if (w == 0 || word_at(&sc, w)->para)
       para_start[sentence[w]] = TRUE;
 
-  walk(&sc, &tb->boilerplate, sentence, boilerplate, best);
+  walk(&sc, tb, WALK_BOILERPLATE, sentence, boilerplate, best);
   /* a footer runs to the end of its paragraph ("Any personal data in this
    * e-mail is handled ...") */
   for (guint s = 1; s <= sentences; s++)
     if (boilerplate[s - 1] && !para_start[s])
       boilerplate[s] = TRUE;
-  walk(&sc, &tb->fields, sentence, boilerplate, best);
+  walk(&sc, tb, WALK_FIELDS, sentence, boilerplate, best);
 
   for (int f = 0; f < N_FIELDS; f++) {
     IgDecision *d;

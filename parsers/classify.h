@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "parsers/freetext_input.h"
+
 typedef struct {
   const char *field;          /* "category" | "impact" | "personal_data" |
                                  "not_a_report" | "event" | "near_miss" */
@@ -24,7 +26,11 @@ typedef struct {
 
 void decision_free(IgDecision *decision);
 
-/* Decisions for text: at most one per field. Caller unrefs. */
+/* Decisions for text (its first FREETEXT_MAX bytes, freetext_input.h):
+ * at most one per field. Caller unrefs. */
 GPtrArray *classify_text(const char *text);
+/* The same, of a text as freetext_input_new() reads it, so that a caller
+ * reading it otherwise too lower-cases it once. */
+GPtrArray *classify_input(const FtInput *in);
 
 #endif

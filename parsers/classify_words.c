@@ -48,48 +48,68 @@ static gboolean word_byte(const char *s, gsize left)
   return g_ascii_isalnum(c) || (c >= 0x80 && special_at(s, left, &kind) == 0);
 }
 
-static void add_word(GArray *words, GString *norm, gsize start, gsize end,
-                     const char *lower, gsize len, guint8 brk, guint newlines)
+/* The words found so far: words[0..used), the array grown ahead (by
+ * doubling, its length the room) rather than by a call per word. */
+typedef struct {
+  GArray *words;
+  guint used;
+} Found;
+
+static void add_word(Found *f, gsize norm, gsize norm_len, gsize start,
+                     gsize end, guint8 brk, guint newlines)
 {
-  Word w = { .start = start, .end = end, .norm = norm->len, .len = len,
-             .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
-  g_string_append_len(norm, lower, (gssize)len);
-  g_string_append_c(norm, '\0');
-  g_array_append_val(words, w);
+  if (f->used == f->words->len)
+    g_array_set_size(f->words, MAX(16, f->words->len * 2));
+  g_array_index(f->words, Word, f->used++) =
+      (Word){ .start = start, .end = end, .norm = norm, .len = norm_len,
+              .brk = brk, .nl = newlines > 0, .para = newlines >= 2 };
 }
 
-/* Cuts s into words; returns the punctuation left after the last one. */
-guint8 words_scan(const char *s, gsize len, GArray *words,
-                         GString *norm)
+/* Cuts s into words; returns the punctuation left after the last one.
+ * Their lower-cased copies are made in one copy of low (s lower-cased)
+ * appended to norm: each word is cut off there by a NUL over the byte
+ * after it (which is no word's), a curly apostrophe written as ' in its
+ * place; "&" reads "and", appended after the copy. */
+guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
+                  GString *norm)
 {
-  g_autoptr(GString) w = g_string_new(NULL);
+  const gsize base = norm->len;
+  Found found = { words, words->len };
   guint8 brk = BRK_NONE;
   guint newlines = 0;
   gsize i = 0;
 
+  g_string_append_len(norm, low, (gssize)len);
+  g_string_append_c(norm, '\0');
   while (i < len) {
     const guchar c = (guchar)s[i];
     char kind = 0;
     gsize n;
     if (word_byte(s + i, len - i)) {
       const gsize start = i;
-      g_string_truncate(w, 0);
+      gsize out = base + i; /* where the copy of the word ends so far */
       while (i < len) {
         if (word_byte(s + i, len - i)) {
-          g_string_append_c(w, g_ascii_tolower(s[i]));
-          i++;
+          const gsize from = i;
+          while (i < len && word_byte(s + i, len - i))
+            i++;
+          if (out != base + from)
+            memmove(norm->str + out, low + from, i - from);
+          out += i - from;
         } else if ((s[i] == '\'' || (special_at(s + i, len - i, &kind) &&
                                      kind == '\'')) &&
                    i + (s[i] == '\'' ? 1 : 3) < len &&
                    g_ascii_isalnum(s[i + (s[i] == '\'' ? 1 : 3)])) {
           /* didn't, someone's: one word, whichever apostrophe */
-          g_string_append_c(w, '\'');
+          norm->str[out++] = '\'';
           i += s[i] == '\'' ? 1 : 3;
         } else {
           break;
         }
       }
-      add_word(words, norm, start, i, w->str, w->len, brk, newlines);
+      norm->str[out] = '\0';
+      add_word(&found, base + start, out - (base + start), start, i, brk,
+               newlines);
       brk = BRK_NONE;
       newlines = 0;
       continue;
@@ -104,7 +124,8 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
     }
     if (c == '&') {
       /* "names & addresses" reads as "names and addresses" */
-      add_word(words, norm, i, i + 1, "and", 3, brk, newlines);
+      add_word(&found, norm->len, 3, i, i + 1, brk, newlines);
+      g_string_append_len(norm, "and", 4);
       brk = BRK_NONE;
       newlines = 0;
     } else if (c == '\n') {
@@ -125,6 +146,7 @@ guint8 words_scan(const char *s, gsize len, GArray *words,
     }
     i++;
   }
+  g_array_set_size(words, found.used);
   return brk;
 }
 
@@ -152,20 +174,28 @@ static gboolean is_link(const char *s, gsize len)
 }
 
 /* Marks the words that stand in links (runs are found once, in order, so
- * the pass is linear). */
+ * the pass is linear). A run without '.', '@' or ':' is none. */
 void words_mark_links(const char *text, GArray *words)
 {
+  enum { SPACE = 1, MARK = 2, END = 4 };
+  static const guint8 kinds[256] = {
+    ['\0'] = END, [' '] = SPACE, ['\t'] = SPACE, ['\n'] = SPACE,
+    ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = SPACE,
+    ['.'] = MARK, ['@'] = MARK, [':'] = MARK,
+  };
+  const guchar *u = (const guchar *)text;
   guint w = 0;
   gsize i = 0;
-  while (text[i] && w < words->len) {
+  while (u[i] && w < words->len) {
     gsize start;
+    guint8 seen = 0;
     gboolean link;
-    while (text[i] && g_ascii_isspace(text[i]))
+    while (kinds[u[i]] & SPACE)
       i++;
     start = i;
-    while (text[i] && !g_ascii_isspace(text[i]))
-      i++;
-    link = i > start && is_link(text + start, i - start);
+    for (; !(kinds[u[i]] & (SPACE | END)); i++)
+      seen |= kinds[u[i]];
+    link = (seen & MARK) && is_link(text + start, i - start);
     for (; w < words->len && g_array_index(words, Word, w).start < i; w++)
       g_array_index(words, Word, w).link = link;
   }
@@ -179,11 +209,9 @@ gboolean words_in_list(const char *word, const char *const *list)
   return FALSE;
 }
 
-gboolean words_is_negation(const char *word)
+gboolean words_is_negation_suffix(const char *word, gsize len)
 {
-  const gsize n = strlen(word);
-  return words_in_list(word, classify_negations) ||
-         (n > 3 && strcmp(word + n - 3, "n't") == 0);
+  return len > 3 && strcmp(word + len - 3, "n't") == 0;
 }
 
 static int number_at(const Scan *sc, guint i)

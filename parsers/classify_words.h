@@ -10,19 +10,24 @@
 
 #include <glib.h>
 
+/* What the table of classify.c knows of a word (opaque here). */
+typedef struct ClassifyEntry ClassifyEntry;
+
 /* Strength of the punctuation between two words. */
 enum { BRK_NONE, BRK_COMMA, BRK_CLAUSE, BRK_SENTENCE };
 
+/* Offsets fit 32 bits: a text read is at most FREETEXT_MAX bytes. */
 typedef struct {
-  gsize start, end; /* bytes of the word in the text */
-  gsize norm;       /* offset of its lower-cased copy in Scan.norm */
-  gsize len;
-  guint8 brk;       /* punctuation before it */
-  gboolean nl;      /* a line break before it */
-  gboolean para;    /* a blank line before it: a new paragraph */
-  gboolean link;    /* part of an address, domain or link */
-  gboolean neg;     /* a negation: no "*" or "**" stands for it */
-  gboolean stop;    /* a negation or gap stop: no "*" stands for it */
+  guint32 start, end; /* bytes of the word in the text */
+  guint32 norm;       /* offset of its lower-cased copy in Scan.norm */
+  guint32 len;
+  const ClassifyEntry *entry; /* the table's, or NULL: set by classify.c */
+  guint8 brk;         /* punctuation before it */
+  guint nl : 1;       /* a line break before it */
+  guint para : 1;     /* a blank line before it: a new paragraph */
+  guint link : 1;     /* part of an address, domain or link */
+  guint neg : 1;      /* a negation: no "*" or "**" stands for it */
+  guint stop : 1;     /* a negation or gap stop: no "*" stands for it */
 } Word;
 
 typedef struct {
@@ -41,14 +46,17 @@ static inline const char *norm_at(const Scan *sc, guint i)
   return sc->norm->str + word_at(sc, i)->norm;
 }
 
-/* Appends the words of s[0..len) to words (their copies to norm); returns
- * the punctuation left after the last one. */
-guint8 words_scan(const char *s, gsize len, GArray *words, GString *norm);
+/* Appends the words of s[0..len) to words, their copies to norm taken
+ * from low (s with ASCII letters lower-cased); returns the punctuation
+ * left after the last one. */
+guint8 words_scan(const char *s, const char *low, gsize len, GArray *words,
+                  GString *norm);
 /* Marks the words of text that stand in addresses, domains and links. */
 void words_mark_links(const char *text, GArray *words);
 gboolean words_in_list(const char *word, const char *const *list);
-/* A negation of the table, or any word ending in n't. */
-gboolean words_is_negation(const char *word);
+/* A word ending in n't, of len bytes: a negation, as are those of the
+ * table. */
+gboolean words_is_negation_suffix(const char *word, gsize len);
 /* Patterns at word w: a date with a year, a clock time (08:32, 8.32), a
  * National Insurance number; *end is set past them. */
 gboolean words_read_date(const Scan *sc, guint w, guint *end);

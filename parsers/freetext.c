@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "parsers/classify.h"
+#include "parsers/freetext_input.h"
 #include "parsers/freetext_names.h"
 #include "parsers/freetext_time.h"
 #include "parsers/ukdate.h"
@@ -227,10 +228,11 @@ static int rank_of(const FtExpr *e)
   return e->late ? 4 : e->since || e->narrative ? 0 : e->perceived ? 3 : e->noticing ? 2 : 1;
 }
 
-static void detect(IgFreeText *ft, const char *text, GDateTime *sent,
+static void detect(IgFreeText *ft, const FtInput *in, GDateTime *sent,
                    GTimeZone *tz)
 {
-  g_autoptr(GArray) exprs = freetext_time_scan(text);
+  const char *text = in->text;
+  g_autoptr(GArray) exprs = freetext_time_scan(in);
   const FtExpr *chosen = NULL;
   for (guint i = 0; i < exprs->len; i++) {
     const FtExpr *e = &g_array_index(exprs, FtExpr, i);
@@ -281,13 +283,14 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
                              const char *const *suppliers)
 {
   IgFreeText *ft = g_new0(IgFreeText, 1);
-  const char *t = text ? text : "";
+  g_autoptr(FtInput) in = freetext_input_new(text);
   g_autoptr(GTimeZone) zone = tz ? g_time_zone_ref(tz) : g_time_zone_new_utc();
-  g_autoptr(GPtrArray) decisions = classify_text(t);
+  g_autoptr(GPtrArray) decisions = classify_input(in);
   g_autoptr(GPtrArray) heading = subject ? classify_text(subject) : NULL;
   const IgDecision *nothing = decision_for(decisions, "not_a_report"), *d;
   FtNames names = { 0 };
 
+  ft->analysed = in->len;
   if (!nothing)
     nothing = decision_for(heading, "not_a_report");
   ft->event = decision_for(decisions, "event") || decision_for(heading, "event");
@@ -295,7 +298,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
     ft->not_report_words = g_strdup(nothing->words);
     return ft;
   }
-  detect(ft, t, sent, zone);
+  detect(ft, in, sent, zone);
   if ((d = decision_for(decisions, "category"))) {
     take(&ft->category, &ft->category_words, d);
     ft->category_priority = d->priority;
@@ -306,7 +309,7 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   take(&ft->impact, &ft->impact_words, decision_for(decisions, "impact"));
   take(&ft->personal_data, &ft->personal_data_words,
        decision_for(decisions, "personal_data"));
-  freetext_names(t, assets, suppliers, &names);
+  freetext_names(in, assets, suppliers, &names);
   ft->systems_affected = names.systems;
   ft->information_asset = names.asset;
   ft->supplier = names.supplier;

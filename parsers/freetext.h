@@ -9,11 +9,16 @@
  * from the classification table (classify.h); the subject's words decide
  * the category when the text does not. A mail that reports nothing (a
  * bulletin, an agenda, thanks, a question about reporting, with no event
- * told) gets none of the incident's fields. Pure. */
+ * told) gets none of the incident's fields. Only the first FREETEXT_MAX
+ * bytes of a text are read (freetext_input.h): reports state their facts
+ * in their first lines, and a message of megabytes costs no more than
+ * that. Pure. */
 #ifndef IG_FREETEXT_H
 #define IG_FREETEXT_H
 
 #include <glib.h>
+
+#include "parsers/freetext_input.h"
 
 typedef struct {
   GDateTime *detected_at;     /* UTC, or NULL */
@@ -37,6 +42,8 @@ typedef struct {
                                  then every field above is NULL; else NULL */
   gboolean event;             /* the text tells of something that happened
                                  ("I clicked", "my laptop was stolen") */
+  gsize analysed;             /* bytes of the text read: all of it, or its
+                                 first FREETEXT_MAX cut at a space */
 } IgFreeText;
 
 /* text: the report's own words (quoted replies and signatures removed).

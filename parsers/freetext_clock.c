@@ -5,16 +5,15 @@
  * freetext_time.c to say, from the words around it. Pure. */
 #include "parsers/freetext_clock.h"
 
-static gboolean is_sentence_end(const char *text, gsize i, const GArray *out)
+/* prev: the token before, or NULL. */
+static gboolean is_sentence_end(const char *low, gsize i, const Tok *prev)
 {
-  const char c = text[i];
-  const Tok *prev = out->len ? &g_array_index(out, Tok, out->len - 1) : NULL;
-  if (!strchr(".!?;", c) || (text[i + 1] && !g_ascii_isspace(text[i + 1])))
+  const char c = low[i];
+  if (!strchr(".!?;", c) || (low[i + 1] && !g_ascii_isspace(low[i + 1])))
     return FALSE;
   /* "a.m.", "approx." are not the end of a sentence */
   return !(c == '.' && prev && prev->kind == TOK_WORD &&
-           (prev->len == 1 ||
-            g_ascii_strncasecmp(text + prev->start, "approx", 6) == 0));
+           (prev->len == 1 || strncmp(low + prev->start, "approx", 6) == 0));
 }
 
 /* No-break spaces, curly apostrophes and dashes: the characters besides
@@ -27,9 +26,13 @@ static gboolean special(const guchar *u)
            u[2] == 0x94));
 }
 
-GArray *clock_tokenize(const char *text)
+GArray *clock_tokenize(const char *text, const char *low, gsize len)
 {
-  GArray *out = g_array_new(FALSE, TRUE, sizeof(Tok));
+  /* grown ahead by doubling (its length the room), not by a call per
+   * token, from room for about a token in three bytes of prose; out[0..
+   * used) are the tokens */
+  GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(Tok), len / 3 + 16);
+  guint used = 0;
   gboolean space = TRUE, new_sentence = FALSE, new_paragraph = FALSE;
   guint sentence = 0, paragraph = 0, newlines = 0;
   gsize i = 0;
@@ -71,6 +74,8 @@ GArray *clock_tokenize(const char *text)
     t.len = i - t.start;
     if (t.kind == TOK_NUM)
       t.num = t.len <= 9 ? (int)g_ascii_strtoll(text + t.start, NULL, 10) : -1;
+    if (t.kind == TOK_WORD)
+      t.lists = freetext_word_lists(low + t.start, t.len);
     if (new_sentence)
       sentence++;
     if (new_paragraph)
@@ -79,20 +84,18 @@ GArray *clock_tokenize(const char *text)
     t.sentence = sentence;
     t.paragraph = paragraph;
     t.space_before = space;
-    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(text, t.start, out);
-    g_array_append_val(out, t);
+    new_sentence = t.kind == TOK_PUNCT &&
+                   is_sentence_end(low, t.start,
+                                   used ? &g_array_index(out, Tok, used - 1) : NULL);
+    if (used == out->len)
+      g_array_set_size(out, MAX(16, out->len * 2));
+    g_array_index(out, Tok, used++) = t;
     space = FALSE;
     newlines = 0;
   }
+  g_array_set_size(out, used);
   return out;
 }
-
-static const char *const small_numbers[] = {
-  "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-  "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-  "seventeen", "eighteen", "nineteen", NULL };
-static const char *const tens[] = { "twenty", "thirty", "forty", "fifty",
-                                    "sixty", NULL };
 
 /* "ten", "forty-five", "45", "a": a count, or -1. */
 int clock_read_count(const Toks *x, guint *pos)
@@ -105,17 +108,18 @@ int clock_read_count(const Toks *x, guint *pos)
   } else if (is_word(x, i, "a") || is_word(x, i, "an")) {
     n = 1;
     i++;
-  } else if ((k = word_index(x, i, small_numbers)) >= 0) {
+  } else if ((k = word_index(x, i, FT_SMALL_NUMBERS)) >= 0) {
     n = k + 1;
     i++;
-  } else if ((k = word_index(x, i, tens)) >= 0) {
+  } else if ((k = word_index(x, i, FT_TENS)) >= 0) {
     n = 20 + 10 * k;
     i++;
-    if (is_punct(x, i, '-', TRUE) && word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 9) {
-      n += word_index(x, i + 1, small_numbers) + 1;
+    if (is_punct(x, i, '-', TRUE) &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) >= 0 &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) < 9) {
+      n += word_index(x, i + 1, FT_SMALL_NUMBERS) + 1;
       i += 2;
-    } else if ((k = word_index(x, i, small_numbers)) >= 0 && k < 9) {
+    } else if ((k = word_index(x, i, FT_SMALL_NUMBERS)) >= 0 && k < 9) {
       n += k + 1;
       i++;
     }
@@ -131,12 +135,12 @@ static char read_meridiem(const Toks *x, guint *pos)
   guint i = *pos;
   char m;
   if (is_word(x, i, "am") || is_word(x, i, "pm")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
+    m = x->low[x->t[i].start];
     i++;
   } else if ((is_word(x, i, "a") || is_word(x, i, "p")) &&
              is_punct(x, i + 1, '.', TRUE) && is_glued(x, i + 2) &&
              is_word(x, i + 2, "m")) {
-    m = g_ascii_tolower(x->text[x->t[i].start]);
+    m = x->low[x->t[i].start];
     i += 3;
   } else {
     return 0;
@@ -150,9 +154,8 @@ static char read_meridiem(const Toks *x, guint *pos)
 /* GMT, UTC, BST, Z, +01:00, +0100 after a time. */
 static void read_zone(const Toks *x, guint *pos, Clock *k)
 {
-  static const char *const zones[] = { "z", "utc", "gmt", "bst", NULL };
   guint i = *pos;
-  const int z = word_index(x, i, zones);
+  const int z = word_index(x, i, FT_ZONES);
   if (z >= 0) {
     k->c.have_zone = TRUE;
     k->c.offset = z == 3 ? 3600 : 0;
@@ -181,10 +184,11 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
       ((is_num(x, i + 1, 1, 2) && x->t[i + 1].num >= 1 &&
         x->t[i + 1].num <= 12 && !is_punct(x, i + 2, ':', TRUE) &&
         !is_punct(x, i + 2, '.', TRUE)) ||
-       (word_index(x, i + 1, small_numbers) >= 0 &&
-        word_index(x, i + 1, small_numbers) < 12))) {
-    k->c.hour = is_num(x, i + 1, 1, 2) ? x->t[i + 1].num
-                                       : word_index(x, i + 1, small_numbers) + 1;
+       (word_index(x, i + 1, FT_SMALL_NUMBERS) >= 0 &&
+        word_index(x, i + 1, FT_SMALL_NUMBERS) < 12))) {
+    k->c.hour = is_num(x, i + 1, 1, 2)
+                    ? x->t[i + 1].num
+                    : word_index(x, i + 1, FT_SMALL_NUMBERS) + 1;
     k->c.minute = 30;
     k->c.dial = TRUE;
     k->c.words = TRUE;
@@ -206,8 +210,8 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
   i++;
   if (is_num(x, i, 1, 2))
     hour = x->t[i].num;
-  else if (word_index(x, i, small_numbers) >= 0)
-    hour = word_index(x, i, small_numbers) + 1;
+  else if (word_index(x, i, FT_SMALL_NUMBERS) >= 0)
+    hour = word_index(x, i, FT_SMALL_NUMBERS) + 1;
   else
     return FALSE;
   if (hour < 1 || hour > 12 || (to && minutes == 30))
@@ -223,8 +227,6 @@ static gboolean read_word_clock(const Toks *x, guint *pos, Clock *k)
 
 gboolean clock_read(const Toks *x, guint *pos, Clock *k)
 {
-  static const char *const hour_words[] = { "h", "hr", "hrs", "hours",
-                                            NULL };
   guint i = *pos;
   gboolean dial = is_num(x, i, 1, 2) && x->text[x->t[i].start] != '0';
   *k = (Clock){ 0 };
@@ -241,7 +243,7 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
       i += 2;
     }
     k->meridiem = read_meridiem(x, &i);
-    if (k->meridiem || word_index(x, i, hour_words) >= 0) {
+    if (k->meridiem || word_index(x, i, FT_HOUR_WORDS) >= 0) {
       k->weak = FALSE;
       if (!k->meridiem) {
         dial = FALSE; /* 0930hrs, 9.30 hrs: a 24-hour clock */
@@ -250,7 +252,7 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
     }
   } else if (read_word_clock(x, &i, k)) {
     /* half past eight, ten to nine */
-  } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, hour_words) >= 0) {
+  } else if (is_num(x, i, 3, 4) && word_index(x, i + 1, FT_HOUR_WORDS) >= 0) {
     k->c.hour = x->t[i].num / 100; /* 1405hrs */
     k->c.minute = x->t[i].num % 100;
     i += 2;
@@ -259,20 +261,19 @@ gboolean clock_read(const Toks *x, guint *pos, Clock *k)
     k->c.minute = x->t[i].num % 100;
     k->four = TRUE;
     i++;
-  } else if (word_index(x, i, (const char *const[]){ "noon", "midday",
-                                                     NULL }) >= 0) {
+  } else if (word_index(x, i, FT_NOON) >= 0) {
     k->c.hour = 12;
     i++;
   } else if (is_word(x, i, "midnight")) {
     k->c.midnight = TRUE;
     i++;
   } else if (is_num(x, i, 1, 2) ||
-             (word_index(x, i, small_numbers) >= 0 &&
-              word_index(x, i, small_numbers) < 12)) {
+             (word_index(x, i, FT_SMALL_NUMBERS) >= 0 &&
+              word_index(x, i, FT_SMALL_NUMBERS) < 12)) {
     /* 2pm, "at 2", "at nine", "nine o'clock" */
     k->c.words = !is_num(x, i, 1, 2);
     k->c.hour = is_num(x, i, 1, 2) ? x->t[i].num
-                                   : word_index(x, i, small_numbers) + 1;
+                                   : word_index(x, i, FT_SMALL_NUMBERS) + 1;
     dial = TRUE;
     i++;
     k->meridiem = read_meridiem(x, &i);

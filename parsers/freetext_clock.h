@@ -7,20 +7,23 @@
 #include <string.h>
 
 #include "parsers/freetext_time.h"
+#include "parsers/freetext_words.h"
 
 typedef enum { TOK_NUM, TOK_WORD, TOK_PUNCT } TokKind;
 
 typedef struct {
-  TokKind kind;
-  gboolean space_before;
-  gsize start, len; /* bytes in the text */
+  guint8 kind;      /* TokKind */
+  guint8 space_before;
+  guint32 start, len; /* bytes in the text (at most FREETEXT_MAX) */
   int num;          /* TOK_NUM (len <= 9), TOK_PUNCT: the character */
+  guint32 lists;    /* TOK_WORD: bit l set when list l holds the word */
   guint sentence;
   guint paragraph;  /* blank lines between paragraphs */
 } Tok;
 
 typedef struct {
   const char *text;
+  const char *low; /* text with ASCII letters lower-cased, same offsets */
   const Tok *t;
   guint n;
 } Toks;
@@ -36,9 +39,10 @@ typedef struct {
                     office hours when no part of the day is said */
 } Clock;
 
-/* Numbers, words and punctuation of text, each knowing whether a space
- * preceded it and which sentence it is in. Caller unrefs. */
-GArray *clock_tokenize(const char *text);
+/* Numbers, words and punctuation of text (len bytes), each knowing
+ * whether a space preceded it and which sentence it is in; low is text
+ * lower-cased. Caller unrefs. */
+GArray *clock_tokenize(const char *text, const char *low, gsize len);
 /* A clock time at *pos ("14:05", "9.30", "2pm", "half past eight");
  * moves *pos past it. */
 gboolean clock_read(const Toks *x, guint *pos, Clock *k);
@@ -69,24 +73,28 @@ static inline gboolean is_glued(const Toks *x, guint i)
   return t && !t->space_before;
 }
 
-/* Index of the token's word in a NULL-terminated lower-case list, or -1. */
-static inline int word_index(const Toks *x, guint i, const char *const *list)
+/* Index of the token's word in a list (freetext_words.h), or -1. Asked
+ * many times a token: the token's bits answer most at once. */
+static inline int word_index(const Toks *x, guint i, FtList list)
 {
   const Tok *t = tok(x, i);
-  char c0;
-  if (!t || t->kind != TOK_WORD)
+  const char *const *words = freetext_lists[list];
+  if (!t || !(t->lists & 1u << list))
     return -1;
-  c0 = g_ascii_tolower(x->text[t->start]);
-  for (int k = 0; list[k]; k++)
-    if (g_ascii_tolower(list[k][0]) == c0 && strlen(list[k]) == t->len &&
-        g_ascii_strncasecmp(list[k], x->text + t->start, t->len) == 0)
+  for (int k = 0; words[k]; k++)
+    if (strncmp(words[k], x->low + t->start, t->len) == 0 &&
+        words[k][t->len] == '\0')
       return k;
   return -1;
 }
 
+/* TRUE when the token is the word, a lower-case literal. */
 static inline gboolean is_word(const Toks *x, guint i, const char *word)
 {
-  return word_index(x, i, (const char *const[]){ word, NULL }) == 0;
+  const Tok *t = tok(x, i);
+  return t && t->kind == TOK_WORD && strlen(word) == t->len &&
+         x->low[t->start] == word[0] &&
+         strncmp(x->low + t->start, word, t->len) == 0;
 }
 
 /* TRUE when token i stands apart from the one before ("at 9", not

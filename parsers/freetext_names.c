@@ -2,17 +2,23 @@
  * report names (freetext_names.h).
  *
  * The text is searched in a lower-cased copy with white space squashed (a
- * blank line kept as a line break, which ends a clause). Every mention of
- * a system (one pass of one regular expression, compiled once) and of an
- * asset (a search per name given) is listed; then denials are read by two
- * more passes of one expression each: "no impact on" denies the name after
- * it, "was not affected" the one before it, and each denies the names
- * listed with that one ("Outlook, Teams and email were not affected"). The
- * first mention of each name left counts. Every step looks a bounded
- * distance around a match, so the work stays linear in the text. Pure. */
+ * blank line kept as a line break, which ends a clause). One pass over
+ * its words lists every mention of a system and of an asset or supplier
+ * given: each word is looked up once, in a table of the names that start
+ * with it (the systems' built once, the names given built per call from
+ * the names alone), and only those names are compared there. Then the
+ * denials (freetext_denials.c, one more pass) are read: "no impact on"
+ * denies the name after it, "was not affected" the one before it, and
+ * each denies the names listed with that one ("Outlook, Teams and email
+ * were not affected"). The first mention of each name left counts. Every
+ * step looks a bounded distance around a match, so the work stays linear
+ * in the text. Pure. */
 #include "parsers/freetext_names.h"
 
 #include <string.h>
+
+#include "parsers/freetext_denials.h"
+#include "parsers/wordtab.h"
 
 #define NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -90,191 +96,148 @@ static const char *const common_words[] = {
 #define DENIAL_REACH 40
 #define LIST_MAX 20
 
-/* Words that deny the names after them ("no impact on NOMIS", "neither
- * was the intranet"), and those before them ("Outlook was not affected",
- * "NOMIS is fine"), in the lower-cased text. */
-static const char denied_after[] =
-    "(?:no|little|zero|without any|without) (?:impact|effect|issues?|"
-    "problems?|disruption|changes?) (?:on|to|with|for|from)"
-    "|(?:did|does|do|has|have|had|will|would|could)"
-    "(?: not|n't|n\xe2\x80\x99t|nt) (?:affect|impact|touch|involve|reach|hit)"
-    "|not (?:on|in|from|via|through|held on|stored on|kept on)"
-    "|other than|apart from|except(?: for)?|besides"
-    "|(?:neither|nor) (?:was|were|is|are|did|has|have|had)(?: the)?"
-    "|(?:un|not |n't |nt )affected:";
-static const char denied_before[] =
-    "(?:not|n't|n\xe2\x80\x99t|never) (?:been )?(?:affected|impacted|involved|"
-    "compromised|touched|hit|breached)"
-    "|unaffected"
-    "|(?:was|were|is|are|seems?|seemed|remains?|remained|stayed|still) "
-    "(?:fine|ok|okay|available|working (?:normally|fine|as normal)|"
-    "running normally)"
-    "|(?:no|zero) (?:impact|effect|issues?|problems?)(?! (?:on|to|with|for))";
-
-/* Words after which a name is the one a lure used, not one involved ("it
- * said it was from Example Supplier", "pretending to be Microsoft 365"). */
-static const char posed_as[] =
-    "(?:said|says|saying|claimed|claiming|claims) (?:it|they|he|she) "
-    "(?:was|were|is|are|came|come|comes)(?: from)?"
-    "|(?:claiming|claimed|claims|pretending|pretended|purporting|purported)"
-    " to (?:be|come)(?: from)?"
-    "|supposedly from|apparently from|posing as|impersonating|spoofing"
-    "|(?:looked|looks|appeared|appears|made to look) (?:like it came|like it"
-    " was|to come|to be|like)(?: from)?";
-
-/* A word byte on either side of a name joins it to more: "outlookish",
- * and ".x" or "-x" after it runs on ("supplier.co.uk.example.net"). */
-#define NAME_BEFORE "(?<![A-Za-z0-9\\x80-\\xff])(?:"
-#define NAME_AFTER ")(?![A-Za-z0-9\\x80-\\xff])(?![.-][A-Za-z0-9\\x80-\\xff])"
-
+/* The systems' words by their first word: at a word of the text, the
+ * words of systems that start with it, longer ones first (the longest
+ * name written there wins). */
 typedef struct {
-  GRegex *systems;       /* every system's words, longer ones first */
-  GHashTable *system_of; /* word -> its index in systems[] + 1 */
-  GRegex *denied_after, *denied_before, *posed_as;
-} Patterns;
-
-static int longer_first(gconstpointer a, gconstpointer b)
-{
-  const gsize la = strlen(*(const char *const *)a);
-  const gsize lb = strlen(*(const char *const *)b);
-  return la < lb ? 1 : la > lb ? -1 : 0;
-}
-
-/* Compiled once; the patterns are constants, so a failure to compile is
- * a bug, which the unit tests would show as no system ever found. */
-static const Patterns *patterns(void)
-{
-  static gsize once = 0;
-  static Patterns p;
-  if (g_once_init_enter(&once)) {
-    g_autoptr(GPtrArray) words = g_ptr_array_new();
-    g_autoptr(GString) pattern = g_string_new(NAME_BEFORE);
-    p.system_of = g_hash_table_new(g_str_hash, g_str_equal);
-    for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
-      for (const char *const *w = systems[s].words; *w; w++) {
-        g_ptr_array_add(words, (gpointer)*w);
-        g_hash_table_insert(p.system_of, (gpointer)*w,
-                            GSIZE_TO_POINTER(s + 1));
-      }
-    g_ptr_array_sort(words, longer_first);
-    for (guint i = 0; i < words->len; i++) {
-      g_autofree char *quoted = g_regex_escape_string(words->pdata[i], -1);
-      g_string_append_printf(pattern, "%s%s", i ? "|" : "", quoted);
-    }
-    g_string_append(pattern, NAME_AFTER);
-    p.systems = g_regex_new(pattern->str, G_REGEX_RAW | G_REGEX_OPTIMIZE, 0,
-                            NULL);
-    p.denied_after = g_regex_new(denied_after, G_REGEX_RAW | G_REGEX_OPTIMIZE,
-                                 0, NULL);
-    p.denied_before = g_regex_new(denied_before,
-                                  G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
-    p.posed_as = g_regex_new(posed_as, G_REGEX_RAW | G_REGEX_OPTIMIZE, 0,
-                             NULL);
-    g_once_init_leave(&once, 1);
-  }
-  return &p;
-}
-
-/* ---- the text ---- */
-
-/* Every run of white space (no-break spaces too) one space, or a line
- * break when it holds a blank line; none at either end; lower-cased if
- * lower. Offsets are the same whether lower or not. */
-static char *squash_case(const char *s, gboolean lower)
-{
-  char *out = g_malloc(strlen(s) + 1);
-  gsize n = 0;
-  guint space = 0, newlines = 0;
-  for (const guchar *u = (const guchar *)s; *u;) {
-    if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
-        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
-      space = 1;
-      newlines += *u == '\n';
-      u += *u < 0x80 ? 1 : *u == 0xC2 ? 2 : 3;
-      continue;
-    }
-    if (space && n > 0)
-      out[n++] = newlines >= 2 ? '\n' : ' ';
-    space = newlines = 0;
-    out[n++] = lower ? g_ascii_tolower((char)*u) : (char)*u;
-    u++;
-  }
-  out[n] = '\0';
-  return out;
-}
-
-static char *squash(const char *s)
-{
-  return squash_case(s, TRUE);
-}
+  const char *word;
+  gsize len;
+  guint system; /* index in systems[] */
+} SystemWord;
 
 static gboolean word_byte(char c)
 {
   return g_ascii_isalnum(c) || (guchar)c >= 0x80;
 }
 
-/* The text searched: lower-cased, and as written (same offsets). */
-typedef struct {
-  const char *low, *orig;
-} Hay;
-
-/* Calls found(at) for each place where needle stands as whole words in
- * hay, while it returns TRUE; with capital, only where it starts with a
- * capital letter as written. */
-static void find_words(const Hay *hay, const char *needle, gboolean capital,
-                       gboolean (*found)(gsize at, gsize len, gpointer data),
-                       gpointer data)
+/* The length of the run of word bytes at s. */
+static gsize run_length(const char *s)
 {
-  const gsize n = strlen(needle);
-  const char *low = hay->low;
-  if (n == 0)
-    return;
-  for (const char *p = strstr(low, needle); p; p = strstr(p + 1, needle)) {
-    const char after = p[n];
-    if ((p > low && word_byte(p[-1])) || word_byte(after) ||
-        ((after == '.' || after == '-') && word_byte(p[n + 1])) ||
-        (capital && !g_ascii_isupper(hay->orig[p - low])))
-      continue;
-    if (!found((gsize)(p - low), n, data))
-      return;
-  }
+  gsize n = 0;
+  while (s[n] && word_byte(s[n]))
+    n++;
+  return n;
 }
 
-/* TRUE when squash(s) would give s back: no capitals, no white space but
- * single spaces between words. */
-static gboolean is_squashed(const char *s)
+static int longer_first(gconstpointer a, gconstpointer b)
 {
-  const guchar *u = (const guchar *)s;
-  if (*u == ' ')
-    return FALSE;
-  for (; *u; u++) {
-    if (g_ascii_isupper(*u) || (g_ascii_isspace(*u) && *u != ' ') ||
-        (*u == ' ' && (u[1] == ' ' || u[1] == '\0')) ||
-        (u[0] == 0xC2 && u[1] == 0xA0) ||
-        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF))
-      return FALSE;
+  const gsize la = ((const SystemWord *)a)->len;
+  const gsize lb = ((const SystemWord *)b)->len;
+  return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Built once and immutable afterwards: first word -> GArray of SystemWord,
+ * longer ones first, among equals in the order of systems[]. */
+static const WordTab *system_words(void)
+{
+  static gsize once = 0;
+  static WordTab by_first;
+  if (g_once_init_enter(&once)) {
+    g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(SystemWord));
+    wordtab_init(&by_first, 0);
+    for (gsize s = 0; s < G_N_ELEMENTS(systems); s++)
+      for (const char *const *w = systems[s].words; *w; w++) {
+        SystemWord sw = { *w, strlen(*w), (guint)s };
+        g_array_append_val(all, sw);
+      }
+    g_array_sort(all, longer_first);
+    for (guint i = 0; i < all->len; i++) {
+      const SystemWord *sw = &g_array_index(all, SystemWord, i);
+      gpointer *list = wordtab_slot(&by_first, sw->word, run_length(sw->word));
+      if (!*list)
+        *list = g_array_new(FALSE, FALSE, sizeof(SystemWord));
+      g_array_append_val(*(GArray **)list, *sw);
+    }
+    g_once_init_leave(&once, 1);
   }
-  return TRUE;
+  return &by_first;
+}
+
+/* ---- the text ---- */
+
+/* Every run of white space (no-break spaces too) in s one space, or a
+ * line break when it holds a blank line; none at either end. Writes low
+ * (s lower-cased, or s itself) so squashed into l, and s so squashed into
+ * o unless NULL: the same offsets. l and o have room for s; returns the
+ * length written, NUL aside. */
+static gsize squash_into(const char *s, const char *low, char *l, char *o)
+{
+  gsize n = 0, i = 0;
+  guint space = 0, newlines = 0;
+  while (s[i]) {
+    const guchar *u = (const guchar *)s + i;
+    gsize run = 1;
+    if (g_ascii_isspace(*u) || (u[0] == 0xC2 && u[1] == 0xA0) ||
+        (u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
+      space = 1;
+      newlines += *u == '\n';
+      i += *u < 0x80 ? 1 : *u == 0xC2 ? 2 : 3;
+      continue;
+    }
+    if (space && n > 0) {
+      l[n] = newlines >= 2 ? '\n' : ' ';
+      if (o)
+        o[n] = l[n];
+      n++;
+    }
+    space = newlines = 0;
+    /* the bytes up to the next that may start white space, at once */
+    while (u[run] && !g_ascii_isspace(u[run]) && u[run] != 0xC2 &&
+           u[run] != 0xE2)
+      run++;
+    memcpy(l + n, low + i, run);
+    if (o)
+      memcpy(o + n, s + i, run);
+    n += run;
+    i += run;
+  }
+  l[n] = '\0';
+  if (o)
+    o[n] = '\0';
+  return n;
+}
+
+/* The text searched: lower-cased, and as written (same offsets). */
+typedef struct {
+  char *low, *orig;
+  gsize len;
+} Hay;
+
+/* TRUE when word[0..len) is one of common_words (a set built once). */
+static gboolean is_common(const char *word, gsize len)
+{
+  static gsize once = 0;
+  static WordTab set;
+  if (g_once_init_enter(&once)) {
+    wordtab_init(&set, G_N_ELEMENTS(common_words));
+    for (guint i = 0; common_words[i]; i++)
+      *wordtab_slot(&set, common_words[i], strlen(common_words[i])) =
+          GUINT_TO_POINTER(1);
+    g_once_init_leave(&once, 1);
+  }
+  return wordtab_get(&set, word, len, wordtab_hash(word, len)) != NULL;
 }
 
 /* The last word of a name of several ("Prison NOMIS"), or the first label
  * of a domain ("acme-supplies.co.uk"), when distinctive enough to stand
- * for it; else NULL. */
-static char *distinctive_word(const char *name)
+ * for it: its length, from *start in low (the name squashed); else 0. */
+static gsize distinctive_word(const char *low, gsize *start)
 {
-  g_autofree char *low = squash(name);
   const char *space = strrchr(low, ' '), *dot = strchr(low, '.');
-  g_autofree char *word = NULL;
+  gsize len;
   if (space)
-    word = g_strdup(space + 1);
+    *start = (gsize)(space + 1 - low);
   else if (dot && !strchr(low, '@'))
-    word = g_strndup(low, (gsize)(dot - low));
-  if (!word || strlen(word) < 4 || g_strv_contains(common_words, word))
-    return NULL;
-  for (const char *p = word; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '-')
-      return NULL;
-  return g_steal_pointer(&word);
+    *start = 0;
+  else
+    return 0;
+  len = space ? strlen(space + 1) : (gsize)(dot - low);
+  if (len < 4 || is_common(low + *start, len))
+    return 0;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum(low[*start + i]) && low[*start + i] != '-')
+      return 0;
+  return len;
 }
 
 /* ---- mentions and denials ---- */
@@ -288,63 +251,186 @@ typedef struct {
   gboolean denied;
 } Mention;
 
-typedef struct {
-  GArray *mentions;
-  MentionKind kind;
-  guint id;
-} Collect;
-
-static gboolean add_mention(gsize at, gsize len, gpointer data)
-{
-  Collect *c = data;
-  Mention m = { at, at + len, c->kind, c->id, FALSE };
-  g_array_append_val(c->mentions, m);
-  return TRUE;
-}
-
+/* Ties (one place, one length) stay in the order the names are listed:
+ * systems, then assets, then suppliers, each in the order given. */
 static int by_start(gconstpointer a, gconstpointer b)
 {
   const Mention *x = a, *y = b;
   return x->start < y->start ? -1 : x->start > y->start ? 1
-         : x->end > y->end  ? -1 : x->end < y->end ? 1 : 0;
+         : x->end > y->end  ? -1 : x->end < y->end ? 1
+         : x->kind < y->kind ? -1 : x->kind > y->kind ? 1
+         : x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
 }
 
-static void find_systems(const char *low, GArray *mentions)
+/* A way a name given is written, as searched for. */
+typedef struct {
+  const char *words; /* in Named.strings */
+  gsize at, len;     /* where in Named.strings, and its length */
+  MentionKind kind;
+  guint id;          /* index in the names given */
+  gboolean capital;  /* only where written with a capital */
+  guint next;        /* the next with the same first word: index + 1, or 0 */
+} Needle;
+
+/* The names given, built per call from the names alone, in one buffer:
+ * chained by first word, and apart those that start with no word byte
+ * ("(Legacy) Records"), tried where any word may start. */
+typedef struct {
+  GArray *needles;  /* Needle */
+  char *strings;    /* every needle's words, NUL-terminated */
+  WordTab by_first; /* first word -> the first of its chain: index + 1 */
+  guint odd;        /* the first of the others: index + 1, or 0 */
+  gboolean odd_first[256];
+} Named;
+
+/* Appends a way of writing name id of kind: strings[at..at+len). */
+static void add_needle(Named *nm, gsize at, gsize len, MentionKind kind,
+                       guint id, gboolean capital)
 {
-  const Patterns *p = patterns();
-  g_autoptr(GMatchInfo) match = NULL;
-  g_regex_match(p->systems, low, 0, &match);
-  for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
-    int start, end;
-    g_autofree char *word = NULL;
-    gpointer index;
-    g_match_info_fetch_pos(match, 0, &start, &end);
-    word = g_strndup(low + start, (gsize)(end - start));
-    index = g_hash_table_lookup(p->system_of, word);
-    if (index) {
-      Mention m = { (gsize)start, (gsize)end, M_SYSTEM,
-                    GPOINTER_TO_UINT(index) - 1, FALSE };
-      g_array_append_val(mentions, m);
-    }
-  }
+  const Needle nd = { NULL, at, len, kind, id, capital, 0 };
+  if (len > 0)
+    g_array_append_val(nm->needles, nd);
 }
 
 /* Every way a name given is written: as given, and its distinctive word
  * with a capital, as names are written ("NOMIS" for "Prison NOMIS", not
- * "casework" for "Legal Aid Casework"). */
-static void find_named(const Hay *hay, const char *const *names,
-                       MentionKind kind, GArray *mentions)
+ * "casework" for "Legal Aid Casework"), also with its hyphens as spaces. */
+static void add_ways(Named *nm, GString *strings, const char *name,
+                     MentionKind kind, guint id)
 {
-  for (guint i = 0; names && names[i]; i++) {
-    g_autofree char *copy = is_squashed(names[i]) ? NULL : squash(names[i]);
-    g_autofree char *word = distinctive_word(names[i]);
-    Collect c = { mentions, kind, i };
-    find_words(hay, copy ? copy : names[i], FALSE, add_mention, &c);
-    if (word) {
-      find_words(hay, word, TRUE, add_mention, &c);
-      g_strdelimit(word, "-", ' ');
-      find_words(hay, word, TRUE, add_mention, &c);
+  const gsize at = strings->len;
+  gsize n, start, len;
+  g_string_set_size(strings, at + strlen(name) + 1);
+  n = squash_into(name, name, strings->str + at, NULL);
+  for (gsize i = at; i < at + n; i++)
+    strings->str[i] = g_ascii_tolower(strings->str[i]);
+  g_string_set_size(strings, at + n + 1);
+  add_needle(nm, at, n, kind, id, FALSE);
+  if (!(len = distinctive_word(strings->str + at, &start)))
+    return;
+  start += at;
+  for (int hyphens = 0; hyphens < 2; hyphens++) {
+    const gsize word = strings->len;
+    g_string_append_len(strings, strings->str + start, (gssize)len);
+    g_string_append_c(strings, '\0');
+    for (gsize i = word; hyphens && i < word + len; i++)
+      if (strings->str[i] == '-')
+        strings->str[i] = ' ';
+    add_needle(nm, word, len, kind, id, TRUE);
+  }
+}
+
+static void named_init(Named *nm, const char *const *assets,
+                       const char *const *suppliers)
+{
+  const char *const *lists[] = { assets, suppliers };
+  const MentionKind kinds[] = { M_ASSET, M_SUPPLIER };
+  gsize size = 0;
+  guint count = 0;
+  GString *strings;
+
+  memset(nm, 0, sizeof *nm);
+  for (int l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] && lists[l][i]; i++, count += 3)
+      size += 3 * (strlen(lists[l][i]) + 1);
+  strings = g_string_sized_new(size);
+  nm->needles = g_array_sized_new(FALSE, FALSE, sizeof(Needle), count);
+  for (int l = 0; l < 2; l++)
+    for (guint i = 0; lists[l] && lists[l][i]; i++)
+      add_ways(nm, strings, lists[l][i], kinds[l], i);
+  nm->strings = g_string_free(strings, FALSE);
+  /* chained once the buffer no longer moves */
+  wordtab_init(&nm->by_first, nm->needles->len);
+  for (guint k = 0; k < nm->needles->len; k++) {
+    Needle *nd = &g_array_index(nm->needles, Needle, k);
+    const gsize run = run_length((nd->words = nm->strings + nd->at));
+    if (run == 0) {
+      nm->odd_first[(guchar)nd->words[0]] = TRUE;
+      nd->next = nm->odd;
+      nm->odd = k + 1;
+    } else {
+      gpointer *head = wordtab_slot(&nm->by_first, nd->words, run);
+      nd->next = GPOINTER_TO_UINT(*head);
+      *head = GUINT_TO_POINTER(k + 1);
     }
+  }
+}
+
+static void named_clear(Named *nm)
+{
+  wordtab_clear(&nm->by_first);
+  g_array_unref(nm->needles);
+  g_free(nm->strings);
+}
+
+/* TRUE when nothing joins the words at low[at] to more: no word byte
+ * after them, nor ".x" or "-x" ("outlookish", "supplier.co.uk.example"). */
+static gboolean ends_there(const char *low, gsize at)
+{
+  return !word_byte(low[at]) &&
+         !((low[at] == '.' || low[at] == '-') && word_byte(low[at + 1]));
+}
+
+/* The names of the chain from head (index + 1) written at p. */
+static void match_named(const Hay *hay, const Named *nm, guint head, gsize p,
+                        GArray *mentions)
+{
+  for (guint i = head; i; i = g_array_index(nm->needles, Needle, i - 1).next) {
+    const Needle *nd = &g_array_index(nm->needles, Needle, i - 1);
+    if (strncmp(hay->low + p, nd->words, nd->len) != 0 ||
+        !ends_there(hay->low, p + nd->len) ||
+        (nd->capital && !g_ascii_isupper(hay->orig[p])))
+      continue;
+    Mention m = { p, p + nd->len, nd->kind, nd->id, FALSE };
+    g_array_append_val(mentions, m);
+  }
+}
+
+/* The system written at word p, the longest there; the end of its words,
+ * or 0. */
+static gsize match_system(const char *low, const GArray *list, gsize p,
+                          GArray *mentions)
+{
+  for (guint i = 0; i < list->len; i++) {
+    const SystemWord *sw = &g_array_index(list, SystemWord, i);
+    if (strncmp(low + p, sw->word, sw->len) == 0 && ends_there(low, p + sw->len)) {
+      Mention m = { p, p + sw->len, M_SYSTEM, sw->system, FALSE };
+      g_array_append_val(mentions, m);
+      return p + sw->len;
+    }
+  }
+  return 0;
+}
+
+/* One pass over the words of the text: each word looked up once among
+ * the systems' first words and the names'. Systems do not overlap (the
+ * next is sought after the end of the last, as a regular expression
+ * would); names given may. */
+static void find_mentions(const Hay *hay, const Named *nm, GArray *mentions)
+{
+  const WordTab *systems_by_first = system_words();
+  const char *low = hay->low;
+  gsize next_system = 0;
+  for (gsize p = 0; p < hay->len;) {
+    const GArray *list;
+    gsize run, end;
+    guint hash, head;
+    if (!word_byte(low[p])) {
+      if (nm->odd_first[(guchar)low[p]] && (p == 0 || !word_byte(low[p - 1])))
+        match_named(hay, nm, nm->odd, p, mentions);
+      p++;
+      continue;
+    }
+    run = run_length(low + p);
+    hash = wordtab_hash(low + p, run);
+    if (p >= next_system &&
+        (list = wordtab_get(systems_by_first, low + p, run, hash)) &&
+        (end = match_system(low, list, p, mentions)))
+      next_system = end;
+    head = GPOINTER_TO_UINT(wordtab_get(&nm->by_first, low + p, run, hash));
+    if (head)
+      match_named(hay, nm, head, p, mentions);
+    p += run;
   }
 }
 
@@ -408,31 +494,27 @@ static void deny_list(const char *low, GArray *mentions, guint m, int step)
   }
 }
 
-/* Reads the denials of one expression; after: the names after each match
- * are denied, else those before it. Matches and mentions are both in
- * order, so one walk of each. */
-static void deny(const char *low, GRegex *re, gboolean after,
+/* Reads the denials of one kind; after: the names after each match are
+ * denied, else those before it. Matches and mentions are both in order,
+ * so one walk of each. */
+static void deny(const char *low, const GArray *matches, gboolean after,
                  GArray *mentions)
 {
   const Mention *ms = (const Mention *)(void *)mentions->data;
-  g_autoptr(GMatchInfo) match = NULL;
   guint m = 0;
-  g_regex_match(re, low, 0, &match);
-  for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
-    int start, end;
-    g_match_info_fetch_pos(match, 0, &start, &end);
+  for (guint i = 0; i < matches->len; i++) {
+    const DenialMatch *d = &g_array_index(matches, DenialMatch, i);
     /* m: the first mention starting at or after the match's end */
-    while (m < mentions->len && ms[m].start < (gsize)end)
+    while (m < mentions->len && ms[m].start < d->end)
       m++;
-    if (after && m < mentions->len &&
-        same_clause(low, (gsize)end, ms[m].start))
+    if (after && m < mentions->len && same_clause(low, d->end, ms[m].start))
       deny_list(low, mentions, m, +1);
     if (!after) {
       /* the last mention ending at or before the match's start */
       guint b = m;
-      while (b > 0 && ms[b - 1].end > (gsize)start)
+      while (b > 0 && ms[b - 1].end > d->start)
         b--;
-      if (b > 0 && same_clause(low, ms[b - 1].end, (gsize)start))
+      if (b > 0 && same_clause(low, ms[b - 1].end, d->start))
         deny_list(low, mentions, b - 1, -1);
     }
   }
@@ -476,24 +558,35 @@ static char *first_named(const GArray *mentions, MentionKind kind,
   return NULL;
 }
 
-void freetext_names(const char *text, const char *const *assets,
+void freetext_names(const FtInput *in, const char *const *assets,
                     const char *const *suppliers, FtNames *out)
 {
-  const Patterns *p = patterns();
-  g_autofree char *low = squash(text ? text : "");
-  g_autofree char *orig = squash_case(text ? text : "", FALSE);
-  const Hay hay = { low, orig };
   g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(Mention));
+  GArray *denials[DENIAL_KINDS];
+  Named named;
+  Hay hay;
 
-  find_systems(low, mentions);
-  find_named(&hay, assets, M_ASSET, mentions);
-  find_named(&hay, suppliers, M_SUPPLIER, mentions);
+  hay.low = g_malloc(in->len + 1);
+  hay.orig = g_malloc(in->len + 1);
+  hay.len = squash_into(in->text, in->low, hay.low, hay.orig);
+  named_init(&named, assets, suppliers);
+  find_mentions(&hay, &named, mentions);
+  named_clear(&named);
   g_array_sort(mentions, by_start);
-  deny(low, p->denied_after, TRUE, mentions);
-  deny(low, p->denied_before, FALSE, mentions);
-  deny(low, p->posed_as, TRUE, mentions);
+  for (int k = 0; k < DENIAL_KINDS; k++)
+    denials[k] = g_array_new(FALSE, FALSE, sizeof(DenialMatch));
+  /* denials only deny what is mentioned */
+  if (mentions->len > 0)
+    denials_scan(hay.low, hay.len, denials);
+  deny(hay.low, denials[DENIES_AFTER], TRUE, mentions);
+  deny(hay.low, denials[DENIES_BEFORE], FALSE, mentions);
+  deny(hay.low, denials[POSED_AS], TRUE, mentions);
+  for (int k = 0; k < DENIAL_KINDS; k++)
+    g_array_unref(denials[k]);
   spread_denials(mentions);
   out->systems = systems_named(mentions);
   out->asset = first_named(mentions, M_ASSET, assets);
   out->supplier = first_named(mentions, M_SUPPLIER, suppliers);
+  g_free(hay.low);
+  g_free(hay.orig);
 }

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "parsers/freetext_input.h"
+
 typedef struct {
   char *systems;  /* the known systems named, in order of mention,
                      ", "-joined, or NULL */
@@ -16,9 +18,10 @@ typedef struct {
   char *supplier; /* of the suppliers given, the first named, or NULL */
 } FtNames;
 
-/* Fills *out from text; assets and suppliers are NULL-terminated lists of
- * names to look for (may be NULL). The caller frees out's strings. */
-void freetext_names(const char *text, const char *const *assets,
+/* Fills *out from the text read; assets and suppliers are NULL-terminated
+ * lists of names to look for (may be NULL). The caller frees out's
+ * strings. */
+void freetext_names(const FtInput *in, const char *const *assets,
                     const char *const *suppliers, FtNames *out);
 
 #endif

@@ -22,20 +22,9 @@
 
 /* ---- days ---- */
 
-static const char *const month_names[] = {
-  "jan", "january", "feb", "february", "mar", "march", "apr", "april",
-  "may", "may", "jun", "june", "jul", "july", "aug", "august",
-  "sep", "september", "oct", "october", "nov", "november", "dec", "december",
-  NULL };
-static const char *const weekday_names[] = {
-  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-  "sunday", NULL };
-static const char *const part_names[] = { "morning", "afternoon", "evening",
-                                          "night", NULL };
-
 static FtPart read_part(const Toks *x, guint *pos)
 {
-  const int k = word_index(x, *pos, part_names);
+  const int k = word_index(x, *pos, FT_PARTS);
   if (k < 0)
     return FT_PART_NONE;
   (*pos)++;
@@ -63,8 +52,7 @@ static gboolean read_day_number(const Toks *x, guint *pos, int *day)
   *day = x->t[i].num;
   i++;
   if (is_glued(x, i) &&
-      word_index(x, i, (const char *const[]){ "st", "nd", "rd", "th",
-                                               NULL }) >= 0)
+      word_index(x, i, FT_ORDINALS) >= 0)
     i++;
   *pos = i;
   return TRUE;
@@ -112,7 +100,7 @@ static gboolean read_date(const Toks *x, guint *pos, FtDay *d)
   if (read_day_number(x, &i, &d->day)) {
     if (is_word(x, i, "of"))
       i++;
-    if (!spaced(x, i) || (k = word_index(x, i, month_names)) < 0)
+    if (!spaced(x, i) || (k = word_index(x, i, FT_MONTHS)) < 0)
       return FALSE;
     d->month = k / 2 + 1;
     i++;
@@ -122,7 +110,7 @@ static gboolean read_date(const Toks *x, guint *pos, FtDay *d)
     *pos = d->kind == FT_DAY_ABS ? i + 1 : i;
     return TRUE;
   }
-  if ((k = word_index(x, i, month_names)) >= 0 && is_num(x, i + 1, 1, 2)) {
+  if ((k = word_index(x, i, FT_MONTHS)) >= 0 && is_num(x, i + 1, 1, 2)) {
     i++;
     read_day_number(x, &i, &d->day);
     d->month = k / 2 + 1;
@@ -149,13 +137,13 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
     d->kind = FT_DAY_TODAY;
     d->part = FT_PART_NIGHT;
     i++;
-  } else if (is_word(x, i, "this") && word_index(x, i + 1, part_names) >= 0) {
+  } else if (is_word(x, i, "this") && word_index(x, i + 1, FT_PARTS) >= 0) {
     i++;
     d->kind = FT_DAY_TODAY;
     d->part = read_part(x, &i);
   } else if (is_word(x, i, "tomorrow") ||
              (is_word(x, i, "next") &&
-              word_index(x, i + 1, weekday_names) >= 0)) {
+              word_index(x, i + 1, FT_WEEKDAYS) >= 0)) {
     /* read so that "tomorrow at 9am" is not "at 9am" today */
     d->kind = FT_DAY_OTHER;
     i += is_word(x, i, "next") ? 2 : 1;
@@ -169,17 +157,17 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
     d->part = FT_PART_NIGHT;
     i += 2;
   } else if (is_word(x, i, "in") && is_word(x, i + 1, "the") &&
-             word_index(x, i + 2, part_names) >= 0) {
+             word_index(x, i + 2, FT_PARTS) >= 0) {
     /* "at 3 in the afternoon": a part of the day only */
     i += 2;
     d->kind = FT_DAY_NONE;
     d->part = read_part(x, &i);
   } else {
-    if (is_word(x, i, "last") && word_index(x, i + 1, weekday_names) >= 0) {
+    if (is_word(x, i, "last") && word_index(x, i + 1, FT_WEEKDAYS) >= 0) {
       d->last = TRUE;
       i++;
     }
-    if ((k = word_index(x, i, weekday_names)) >= 0) {
+    if ((k = word_index(x, i, FT_WEEKDAYS)) >= 0) {
       d->weekday = k + 1; /* G_DATE_MONDAY is 1 */
       i++;
       if (is_punct(x, i, ',', FALSE))
@@ -189,8 +177,7 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
       if (d->last)
         return FALSE;
     } else if (d->weekday && is_num(x, i, 1, 2) && is_glued(x, i + 1) &&
-               word_index(x, i + 1, (const char *const[]){ "st", "nd", "rd",
-                                                           "th", NULL }) >= 0) {
+               word_index(x, i + 1, FT_ORDINALS) >= 0) {
       /* "Friday 20th": the last Friday that was the 20th */
       d->kind = FT_DAY_WEEKDAY;
       d->day = x->t[i].num;
@@ -215,10 +202,6 @@ static gboolean read_day(const Toks *x, guint *pos, FtDay *d)
  * ago", "half an hour ago", "an hour and a half ago". */
 static int read_ago(const Toks *x, guint *pos)
 {
-  static const char *const minute_words[] = { "minute", "minutes", "min",
-                                              "mins", NULL };
-  static const char *const hour_units[] = { "hour", "hours", "hr", "hrs",
-                                            NULL };
   guint i = *pos;
   int n, minutes;
   /* "just now", "a moment ago": when the mail was written */
@@ -240,10 +223,10 @@ static int read_ago(const Toks *x, guint *pos)
     i += 3;
   } else if ((n = clock_read_count(x, &i)) < 0) {
     return -1;
-  } else if (word_index(x, i, minute_words) >= 0) {
+  } else if (word_index(x, i, FT_MINUTE_UNITS) >= 0) {
     minutes = n;
     i++;
-  } else if (word_index(x, i, hour_units) >= 0) {
+  } else if (word_index(x, i, FT_HOUR_UNITS) >= 0) {
     minutes = n * 60;
     i++;
     if (is_word(x, i, "and") && is_word(x, i + 1, "a") &&
@@ -262,34 +245,6 @@ static int read_ago(const Toks *x, guint *pos)
 
 /* ---- expressions ---- */
 
-/* Words before a time that say roughly when ("at", "about"), or that
- * only join ("on"). "Since 21:00" is when it started, which is when it
- * was noticed if nothing better is said. */
-static const char *const lead_words[] = { "at", "about", "around",
-                                          "approximately", "approx",
-                                          "roughly", "circa", "since", "on",
-                                          NULL };
-/* A time after one of these is a bound or a range, not when it happened
- * ("until" and "till" only unless denied: "I didn't see it till 10.30"). */
-static const char *const bound_words[] = {
-  "before", "after", "until", "till", "by", "from", "between", "and", "to",
-  "every", "each", NULL };
-/* Who a sentence is about: the writer, or someone else. */
-static const char *const first_person[] = { "i", "we", "me", "my", "us",
-                                            "our", NULL };
-static const char *const third_person[] = {
-  "he", "she", "they", "someone", "somebody", "man", "woman", "person",
-  "visitor", "caller", "men", "people", NULL };
-/* A sentence with one of these is about noticing the incident. */
-static const char *const noticing_words[] = {
-  "noticed", "noticing", "realised", "realized", "discovered", "detected",
-  "found", "received", "clicked", "spotted", "saw", "identified", "aware",
-  "alerted", "opened", "observed", NULL };
-
-/* Words of seeing it, as against receiving or opening it. */
-static const char *const perceiving_words[] = {
-  "noticed", "realised", "realized", "discovered", "spotted", "saw",
-  "seen", "identified", "observed", "clocked", NULL };
 /* How far back from a time its perceiving word may stand: "I only spotted
  * it at about 11.30" is five words. */
 #define PERCEIVED_REACH 6
@@ -305,14 +260,14 @@ static guint skip_fillers(const Toks *x, guint i, gboolean between,
                           gboolean *anchor)
 {
   for (guint n = 0;; n++) {
-    const int k = word_index(x, i, lead_words);
+    const int k = word_index(x, i, FT_LEAD);
     guint after = i + 1;
     if (is_punct(x, after, '.', TRUE)) /* approx. */
       after++;
     if (n == MAX_FILLERS) {
       return i;
     } else if (k >= 0 && spaced(x, after)) {
-      *anchor = *anchor || lead_words[k][0] != 'o';
+      *anchor = *anchor || freetext_lists[FT_LEAD][k][0] != 'o';
       i = after;
     } else if (is_punct(x, i, '~', FALSE)) {
       *anchor = TRUE; /* "~6pm" */
@@ -347,12 +302,8 @@ static gboolean denied_before(const Toks *x, guint i)
  * noun it counts ("around 2 people", "at 3 sites"). */
 static gboolean bare_may_end(const Toks *x, guint i)
 {
-  static const char *const after[] = {
-    "this", "today", "yesterday", "tonight", "last", "on", "in", "when",
-    "and", "then", "i", "we", "he", "she", "they", "it", "someone", "that",
-    "as", "while", "so", "but", "or", "the", "a", "my", "our", NULL };
   return i >= x->n || x->t[i].kind == TOK_PUNCT ||
-         word_index(x, i, after) >= 0;
+         word_index(x, i, FT_BARE_AFTER) >= 0;
 }
 
 /* "9.30-10am", "14:00 to 15:00": a range follows at i. */
@@ -367,9 +318,24 @@ static gboolean range_follows(const Toks *x, guint i)
   return clock_read(x, &i, &k);
 }
 
+/* TRUE when an expression may start at token i: a number, or a word or
+ * "~" that read_expression() reads first (a filler, or the start of "an
+ * hour ago", a day or a clock time). At any other token it reads nothing
+ * and names no day, so the walk passes over it without a call: most
+ * words of a text. Keep FT_STARTS in step with the readers. */
+static gboolean may_start(const Toks *x, guint i)
+{
+  const guint32 starters = 1u << FT_LEAD | 1u << FT_STARTS | 1u << FT_WEEKDAYS |
+                           1u << FT_MONTHS | 1u << FT_SMALL_NUMBERS |
+                           1u << FT_TENS | 1u << FT_NOON;
+  const Tok *t = &x->t[i];
+  return t->kind == TOK_NUM || (t->lists & starters) || is_punct(x, i, '~', FALSE);
+}
+
 /* Reads one expression starting at token i into e; *next is where to look
  * next (past a day that has no time, so that it is not read twice).
- * *named is set when a day was read, with a time or not (e->day). */
+ * *named is set when a day was read, with a time or not (e->day). Only at
+ * tokens may_start() admits. */
 static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
                                 guint *next, gboolean *named,
                                 gboolean *today_alone)
@@ -447,7 +413,7 @@ static gboolean read_expression(const Toks *x, guint i, FtExpr *e,
    * "I clicked it and at 9.30 noticed" is a time */
   if ((i > 0 && !e->late &&
        (is_punct(x, i - 1, '-', FALSE) ||
-        (word_index(x, i - 1, bound_words) >= 0 &&
+        (word_index(x, i - 1, FT_BOUND) >= 0 &&
          !(j > i && (is_word(x, i - 1, "and") || is_word(x, i - 1, "to")))))) ||
       (i > 1 && (is_word(x, i - 2, "every") || is_word(x, i - 2, "each"))) ||
       range_follows(x, end))
@@ -464,14 +430,14 @@ typedef struct {
   gboolean noticing, today, first, third;
 } SentenceFacts;
 
-GArray *freetext_time_scan(const char *text)
+GArray *freetext_time_scan(const FtInput *in)
 {
-  g_autoptr(GArray) toks = clock_tokenize(text ? text : "");
+  g_autoptr(GArray) toks = clock_tokenize(in->text, in->low, in->len);
   g_autoptr(GArray) facts = g_array_new(FALSE, TRUE, sizeof(SentenceFacts));
   g_autoptr(GArray) sentence_of = g_array_new(FALSE, FALSE, sizeof(guint));
   GArray *out = g_array_new(FALSE, TRUE, sizeof(FtExpr));
-  Toks x = { .text = text ? text : "", .t = (const Tok *)(void *)toks->data,
-             .n = toks->len };
+  Toks x = { .text = in->text, .low = in->low,
+             .t = (const Tok *)(void *)toks->data, .n = toks->len };
   FtDay carry = { 0 };        /* the last day named, with its paragraph */
   guint carry_paragraph = 0;
   gboolean have_carry = FALSE, other_day = FALSE;
@@ -479,15 +445,19 @@ GArray *freetext_time_scan(const char *text)
   g_array_set_size(facts, x.n ? x.t[x.n - 1].sentence + 1 : 0);
   for (guint i = 0; i < x.n; i++) {
     SentenceFacts *f = &g_array_index(facts, SentenceFacts, x.t[i].sentence);
-    f->noticing = f->noticing || word_index(&x, i, noticing_words) >= 0;
-    f->first = f->first || word_index(&x, i, first_person) >= 0;
-    f->third = f->third || word_index(&x, i, third_person) >= 0;
+    f->noticing = f->noticing || word_index(&x, i, FT_NOTICING) >= 0;
+    f->first = f->first || word_index(&x, i, FT_FIRST_PERSON) >= 0;
+    f->third = f->third || word_index(&x, i, FT_THIRD_PERSON) >= 0;
   }
   for (guint i = 0; i < x.n;) {
     FtExpr e;
     guint next;
-    gboolean named = FALSE, today_alone = FALSE;
-    const gboolean ok = read_expression(&x, i, &e, &next, &named, &today_alone);
+    gboolean named = FALSE, today_alone = FALSE, ok;
+    if (!may_start(&x, i)) {
+      i++;
+      continue;
+    }
+    ok = read_expression(&x, i, &e, &next, &named, &today_alone);
     const guint paragraph = x.t[i].paragraph;
     SentenceFacts *f = &g_array_index(facts, SentenceFacts, x.t[i].sentence);
     if (today_alone)
@@ -511,7 +481,7 @@ GArray *freetext_time_scan(const char *text)
       e.noticing = f->noticing;
       for (guint back = 1; back <= PERCEIVED_REACH && back <= i && !e.perceived; back++)
         e.perceived = x.t[i - back].sentence == x.t[i].sentence &&
-                      word_index(&x, i - back, perceiving_words) >= 0;
+                      word_index(&x, i - back, FT_PERCEIVING) >= 0;
       e.narrative = f->third && !f->first;
       g_array_append_val(out, e);
       g_array_append_val(sentence_of, x.t[i].sentence);

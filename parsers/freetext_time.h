@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "parsers/freetext_input.h"
+
 typedef enum {
   FT_DAY_NONE,       /* a clock time alone: today, or yesterday if to come,
                         unless a day named before it in its paragraph is
@@ -67,7 +69,7 @@ typedef struct {
                           ("... at 15:00, and this morning it was gone") */
 } FtExpr;
 
-/* Every time expression of text, in order. Caller unrefs. */
-GArray *freetext_time_scan(const char *text);
+/* Every time expression of the text read, in order. Caller unrefs. */
+GArray *freetext_time_scan(const FtInput *in);
 
 #endif

@@ -2,8 +2,8 @@
  * freetext_names.c: systems, assets and suppliers named in the text (and
  * those named only to say they were not involved), the classification
  * passed through, the subject deciding the category, texts where nothing
- * may be extracted, and hostile input. The detection time is in
- * test_freetext_time.c. */
+ * may be extracted, hostile input, and the prefix of a text that is read.
+ * The detection time is in test_freetext_time.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "parsers/classify.h"
 #include "parsers/freetext.h"
 #include "tests/unit/freetext_fixture.h"
 
@@ -302,6 +303,68 @@ static void test_hostile_input(void **state)
   }
 }
 
+/* s, then filler repeated to size bytes in all. */
+static char *padded(const char *s, const char *filler, gsize size)
+{
+  GString *out = g_string_sized_new(size + 1);
+  g_string_append(out, s);
+  while (out->len < size)
+    g_string_append(out, filler);
+  g_string_truncate(out, size);
+  return g_string_free(out, FALSE);
+}
+
+/* Only the first FREETEXT_MAX bytes are read: the facts of the first
+ * lines still are, whatever follows, and what stands past the prefix is
+ * not. The work is bounded by what is read, asserted on its length. */
+static void test_bounded_prefix(void **state)
+{
+  static const char facts[] =
+      "At about 9.30 this morning my laptop was stolen from the train. "
+      "NOMIS was open on it.\n\n";
+  static const char filler[] = "The weather was grey and the coffee was cold. ";
+  g_autofree char *big = padded(facts, filler, 8 * 1024 * 1024);
+  g_autoptr(IgFreeText) ft = extract_at(big, MONDAY);
+  g_autofree char *at = g_date_time_format_iso8601(ft->detected_at);
+  assert_true(ft->analysed <= FREETEXT_MAX);
+  assert_true(ft->analysed > FREETEXT_MAX - sizeof filler);
+  assert_true(g_ascii_isspace(big[ft->analysed - 1]));
+  assert_string_equal(at, "2026-11-23T09:30:00Z");
+  assert_string_equal(ft->category, "lost-or-stolen-equipment");
+  assert_string_equal(ft->information_asset, "Prison NOMIS");
+
+  /* the same facts past the prefix are not read, nor by classify_text */
+  g_autofree char *late = padded("", filler, FREETEXT_MAX + 1024);
+  g_autofree char *both = g_strconcat(late, facts, NULL);
+  g_autoptr(IgFreeText) nothing = extract_at(both, MONDAY);
+  g_autoptr(GPtrArray) decisions = classify_text(both);
+  assert_true(nothing->analysed <= FREETEXT_MAX);
+  assert_null(nothing->detected_at);
+  assert_null(nothing->category);
+  assert_null(nothing->information_asset);
+  assert_int_equal(decisions->len, 0);
+
+  /* a text short of the limit is read whole */
+  g_autoptr(IgFreeText) small = extract_at(facts, MONDAY);
+  assert_int_equal(small->analysed, strlen(facts));
+}
+
+/* Cut at white space, no word is split ("laptop" across the limit is not
+ * read as "lap"); without white space, no character is. */
+static void test_prefix_cut(void **state)
+{
+  g_autofree char *words = padded("", "a", FREETEXT_MAX - 3);
+  g_autofree char *text = g_strconcat(words, " laptop stolen", NULL);
+  g_autoptr(IgFreeText) ft = extract_at(text, MONDAY);
+  assert_int_equal(ft->analysed, FREETEXT_MAX - 2);
+  g_autofree char *wide = padded("", "\xc3\xa9", FREETEXT_MAX + 1);
+  g_autoptr(IgFreeText) w = extract_at(wide, MONDAY);
+  assert_int_equal(w->analysed, FREETEXT_MAX);
+  g_autofree char *odd = padded("x", "\xc3\xa9", FREETEXT_MAX + 1);
+  g_autoptr(IgFreeText) o = extract_at(odd, MONDAY);
+  assert_int_equal(o->analysed, FREETEXT_MAX - 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -313,6 +376,8 @@ int main(void)
     cmocka_unit_test(test_reports_nothing),
     cmocka_unit_test(test_nothing_invented),
     cmocka_unit_test(test_hostile_input),
+    cmocka_unit_test(test_bounded_prefix),
+    cmocka_unit_test(test_prefix_cut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
