@@ -250,6 +250,51 @@ GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_
   return out;
 }
 
+void sq_bind_ids(sqlite3_stmt *st, int i, const gint64 *ids, guint n)
+{
+  GString *json = g_string_new("[");
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf(json, "%s%" G_GINT64_FORMAT, k ? "," : "", ids[k]);
+  g_string_append_c(json, ']');
+  gsize len = json->len;
+  sqlite3_bind_text64(st, i, g_string_free(json, FALSE), len, g_free, SQLITE_UTF8);
+}
+
+GHashTable *sq_rows_new(void)
+{
+  return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                               (GDestroyNotify)g_ptr_array_unref);
+}
+
+gboolean sq_collect_by_incident(IgStore *store, sqlite3_stmt *st, int id_col,
+                                gpointer (*row)(sqlite3_stmt *), GDestroyNotify free_fn,
+                                GHashTable *by_incident, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64(st, id_col);
+    GPtrArray *rows = g_hash_table_lookup(by_incident, &id);
+    if (!rows) {
+      rows = g_ptr_array_new_with_free_func(free_fn);
+      g_hash_table_insert(by_incident, g_memdup2(&id, sizeof id), rows);
+    }
+    g_ptr_array_add(rows, row(st));
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return sq_fail(store, error, "read");
+  return TRUE;
+}
+
+GPtrArray *sq_rows_take(GHashTable *by_incident, gint64 id, GDestroyNotify free_fn)
+{
+  gpointer key = NULL, rows = NULL;
+  if (!g_hash_table_steal_extended(by_incident, &id, &key, &rows))
+    return g_ptr_array_new_with_free_func(free_fn);
+  g_free(key);
+  return rows;
+}
+
 static void stmt_finalize(gpointer st)
 {
   sqlite3_finalize(st);

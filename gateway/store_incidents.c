@@ -364,16 +364,26 @@ GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error)
                     (GDestroyNotify)deadline_rec_free, error);
 }
 
-GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
+gboolean sq_deadlines_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                         GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE incident_id = ?"
-      " ORDER BY due_at, id", error);
+      "SELECT " DEADLINE_COLUMNS " FROM deadlines"
+      " WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, due_at, id",
+      error);
   if (!st)
+    return FALSE;
+  sq_bind_ids(st, 1, ids, n);
+  return sq_collect_by_incident(store, st, 0, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+                                (GDestroyNotify)deadline_rec_free, by_incident, error);
+}
+
+GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
+{
+  g_autoptr(GHashTable) by_incident = sq_rows_new();
+  if (!sq_deadlines_of(store, &incident_id, 1, by_incident, error))
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
-                    (GDestroyNotify)deadline_rec_free, error);
+  return sq_rows_take(by_incident, incident_id, (GDestroyNotify)deadline_rec_free);
 }
 
 
