@@ -13,6 +13,7 @@
 #include "gateway/error.h"
 #include "gateway/export.h"
 #include "gateway/hash.h"
+#include "gateway/listing.h"
 #include "gateway/log.h"
 #include "gateway/quarterly.h"
 #include "gateway/render_json.h"
@@ -235,16 +236,6 @@ static gboolean check_choice(const char *option, const char *value,
   return FALSE;
 }
 
-/* Loads deadlines, messages and events of an incident; FALSE on error. */
-static gboolean incident_details(IgStore *store, const IgIncident *inc, GPtrArray **deadlines,
-                                 GPtrArray **messages, GPtrArray **events, GError **error)
-{
-  *deadlines = store_incident_deadlines(store, inc->id, error);
-  *messages = *deadlines ? store_incident_messages(store, inc->id, error) : NULL;
-  *events = *messages ? store_incident_events(store, inc->id, error) : NULL;
-  return *events != NULL;
-}
-
 static gboolean cmd_list(const IgCli *cli, GError **error)
 {
   static const char *const statuses[] = { "new", "triaged", "investigating", "contained",
@@ -259,29 +250,8 @@ static gboolean cmd_list(const IgCli *cli, GError **error)
   g_autoptr(GDateTime) now = service_now(service);
   g_autofree char *now_iso = iso_utc(now);
   IgIncidentFilter filter = { cli->status, cli->impact, cli->open_only, cli->overdue, now_iso };
-  IgStore *store = service_store(service);
-  g_autoptr(GPtrArray) incidents = store_list_incidents(store, &filter, error);
-  if (!incidents)
-    return FALSE;
-  if (!cli->json) {
-    text_incident_list(incidents, service_config(service)->tz);
-    return TRUE;
-  }
-  json_t *array = json_array();
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < incidents->len; i++) {
-    const IgIncident *inc = g_ptr_array_index(incidents, i);
-    g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
-    ok = incident_details(store, inc, &d, &m, &e, error);
-    if (ok)
-      json_array_append_new(array, json_incident(inc, d, m, e));
-  }
-  if (ok && !json_print(array)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-    ok = FALSE;
-  }
-  json_decref(array);
-  return ok;
+  return listing_print(service_store(service), &filter, cli->json,
+                       service_config(service)->tz, error);
 }
 
 static gboolean cmd_show(const IgCli *cli, GError **error)

@@ -5,7 +5,7 @@
  * WAL with synchronous=FULL: a commit is on disk before we acknowledge or
  * move a message out of the source. Statements are prepared once per
  * connection and cached by their SQL text. The rest of store.h lives in
- * store_messages.c, store_incidents.c, store_evidence.c, store_outbox.c,
+ * store_messages.c, store_incidents.c, store_list.c, store_evidence.c, store_outbox.c,
  * store_audit.c, store_digest.c and store_file.c (checks of the file before SQLite opens it,
  * the run lock). */
 #include "gateway/store.h"

@@ -99,6 +99,17 @@ gboolean sq_messages_of(IgStore *store, const gint64 *ids, guint n, GHashTable *
 gboolean sq_events_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
                       GError **error);
 
+/* The columns of an incident row, and the incident such a row holds
+ * (store_incidents.c); caller frees. */
+#define SQ_INCIDENT_COLUMNS \
+  "id, reference, status, impact, category, near_miss, personal_data," \
+  " reporter_name, reporter_email, reporter_phone, business_area, supplier," \
+  " via, source, forwarded_by, detected_at, occurred_at, received_at," \
+  " reported_late, minutes_to_report, systems_affected, information_asset," \
+  " asset_owner, summary, description, actions_taken, missing_fields, owner," \
+  " created_at, updated_at"
+IgIncident *sq_incident_from_row(sqlite3_stmt *st);
+
 /* SHA-256 of incident_id's state: its fields, deadlines, rules fired,
  * messages, evidence, observables and management reports (store_seal.c).
  * Caller frees. */

@@ -18,16 +18,19 @@
 
 /* --- helpers --- */
 
+static gboolean add_reference(const IgListedIncident *row, gpointer data, GError **error)
+{
+  GString *got = data;
+  g_string_append_printf(got, "%s%s", got->len ? " " : "", row->incident->reference);
+  return TRUE;
+}
+
 /* The references a filter lists, space separated, must be want. */
 static void expect_list(Fixture *f, const IgIncidentFilter *filter, const char *want)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = store_list_incidents(f->store, filter, &error);
-  check(list != NULL, error);
   g_autoptr(GString) got = g_string_new(NULL);
-  for (guint i = 0; i < list->len; i++)
-    g_string_append_printf(got, "%s%s", i ? " " : "",
-                           ((IgIncident *)g_ptr_array_index(list, i))->reference);
+  check(store_each_incident(f->store, filter, FALSE, add_reference, got, &error), error);
   assert_string_equal(got->str, want);
 }
 
