@@ -125,6 +125,39 @@ static const char *const migrations[] = {
   " UPDATE deadlines SET next_at = due_at;"
   " DROP INDEX deadlines_due;"
   " CREATE INDEX deadlines_next ON deadlines(state, next_at);",
+
+  /* The words of each incident that `list --search` matches (its summary,
+   * description, reporter and OST's notes), one row per incident under
+   * its id, kept in step by triggers and filled from what the store
+   * already holds. */
+  "CREATE VIRTUAL TABLE incident_search USING fts5(summary, description, reporter, notes,"
+  " tokenize = 'unicode61 remove_diacritics 2');"
+  " INSERT INTO incident_search(rowid, summary, description, reporter, notes)"
+  " SELECT i.id, i.summary, i.description,"
+  " coalesce(i.reporter_name, '') || ' ' || coalesce(i.reporter_email, ''),"
+  " coalesce((SELECT group_concat(e.detail, char(10)) FROM events e"
+  "           WHERE e.incident_id = i.id AND e.type = 'note'), '')"
+  " FROM incidents i;"
+  " CREATE TRIGGER incident_search_add AFTER INSERT ON incidents BEGIN"
+  "  INSERT INTO incident_search(rowid, summary, description, reporter, notes)"
+  "  VALUES(new.id, new.summary, new.description,"
+  "  coalesce(new.reporter_name, '') || ' ' || coalesce(new.reporter_email, ''), '');"
+  " END;"
+  /* store_update_incident() writes every column: only a change of these
+   * rewrites the row's words. */
+  " CREATE TRIGGER incident_search_change"
+  " AFTER UPDATE OF summary, description, reporter_name, reporter_email ON incidents"
+  " WHEN new.summary IS NOT old.summary OR new.description IS NOT old.description"
+  "  OR new.reporter_name IS NOT old.reporter_name"
+  "  OR new.reporter_email IS NOT old.reporter_email BEGIN"
+  "  UPDATE incident_search SET summary = new.summary, description = new.description,"
+  "  reporter = coalesce(new.reporter_name, '') || ' ' || coalesce(new.reporter_email, '')"
+  "  WHERE rowid = new.id;"
+  " END;"
+  " CREATE TRIGGER incident_search_note AFTER INSERT ON events WHEN new.type = 'note' BEGIN"
+  "  UPDATE incident_search SET notes = notes || char(10) || new.detail"
+  "  WHERE rowid = new.incident_id;"
+  " END;",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

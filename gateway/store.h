@@ -136,6 +136,12 @@ typedef struct {
   gboolean open_only;       /* status not resolved, closed or rejected */
   gboolean overdue_only;    /* a pending deadline due before now */
   const char *now;          /* ISO time for overdue_only */
+  /* NULL = any; else every word of it (a run of letters or digits) is a
+   * whole word of the summary, description, reporter's name or address,
+   * or a note of OST's, case and accents aside. Plain text, never a query
+   * language: quotes, `*`, `OR` or `NEAR(` are characters like others. */
+  const char *search;
+  guint limit;              /* the newest limit incidents only; 0 = all */
 } IgIncidentFilter;
 
 /* An incident of a listing with, when asked for, its deadlines

@@ -3,7 +3,7 @@
 # set-based and streamed (issue 18): the examples and an OST note,
 # compared with tests/fixtures/list_output/, which the per-incident code
 # wrote. Outgoing Message-IDs carry a random UUID: replaced before the
-# comparison.
+# comparison. Then --search and --limit, and their one-line errors.
 source "$(dirname "$0")/lib.sh"
 write_config 's/^require_authentication = .*/require_authentication = authentication-results/'
 GOLDEN=$SRC/tests/fixtures/list_output
@@ -36,4 +36,31 @@ same "JSON" list.json --json --now 2026-11-24T10:00:00Z
 same "JSON, --open --impact medium" list-open-medium.json --open --impact medium --json \
   --now 2026-11-24T10:00:00Z
 same "JSON, --overdue" list-overdue.json --overdue --json --now 2026-11-30T10:00:00Z
+
+# refs LIST-OPTIONS... - the references list prints, on one line.
+refs() {
+  "$IG" list "$@" | awk '/^INC-/ { printf "%s%s", sep, $1; sep = " " }'
+}
+expect_eq "--limit: the newest" "$(refs --limit 2)" "INC-2026-000007 INC-2026-000006"
+expect_eq "--limit: the first records of the whole array" \
+  "$("$IG" list --limit 2 --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')" \
+  "$("$IG" list --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[:2]))')"
+expect_eq "--search: a word of a summary" "$(refs --search LAPTOP)" "INC-2026-000002"
+expect_eq "--search: words of OST's note, added by its reply" "$(refs --search 'operator property')" \
+  "INC-2026-000002"
+expect_eq "--search: every word must match" "$(refs --search 'laptop ransomware')" ""
+expect_eq "--search: a reporter's address" "$(refs --search jane.smith@justice.gov.uk)" "INC-2026-000001"
+expect_eq "--search with a filter and a limit" "$(refs --search justice --impact medium --limit 1)" \
+  "INC-2026-000006"
+expect_eq "--search: no match" "$("$IG" list --search zeppelin)" "no incidents"
+expect_eq "--search: no match, JSON" "$("$IG" list --search zeppelin --json)" "[]"
+expect_eq "--search: query syntax is text" "$(refs --search '"laptop" OR NEAR(laptop*')" ""
+expect_error "--limit 0" 2 'incident-gateway: --limit "0": give a whole number of incidents, 1 or more' \
+  "$IG" list --limit 0
+expect_error "--limit abc" 2 'incident-gateway: --limit "abc": give a whole number of incidents, 1 or more' \
+  "$IG" list --limit abc
+expect_error "--search without a word" 2 \
+  'incident-gateway: --search "*": no word in it to search for (letters or digits)' "$IG" list --search '*'
+expect_error "--search for show" 2 'incident-gateway: show does not take --search' \
+  "$IG" show INC-2026-000001 --search laptop
 finish
