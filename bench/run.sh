@@ -20,6 +20,9 @@ echo
 echo "== durable ingest (synchronous=FULL) and memory over 10,000 messages"
 "$build/bench_ingest" "$here/examples" 10000
 echo
+echo "== reads at 100,000 incidents: show, list pages, search, the whole list (vs the sqlite3 CLI)"
+"$here/bench/bench_reads.sh" "$build" 100000
+echo
 echo "== acknowledgement latency over real IMAP (IDLE) and SMTP"
 if command -v dovecot > /dev/null && [ "$(id -u)" = 0 ]; then
   "$here/bench/ack_latency.sh" "$build" 50

@@ -13,6 +13,7 @@
 #include "gateway/error.h"
 #include "gateway/export.h"
 #include "gateway/hash.h"
+#include "gateway/listing.h"
 #include "gateway/log.h"
 #include "gateway/quarterly.h"
 #include "gateway/render_json.h"
@@ -235,14 +236,33 @@ static gboolean check_choice(const char *option, const char *value,
   return FALSE;
 }
 
-/* Loads deadlines, messages and events of an incident; FALSE on error. */
-static gboolean incident_details(IgStore *store, const IgIncident *inc, GPtrArray **deadlines,
-                                 GPtrArray **messages, GPtrArray **events, GError **error)
+/* --limit N: a whole number, 1 or more; 0 (all) when not given. */
+static gboolean parse_limit(const char *text, guint *limit, GError **error)
 {
-  *deadlines = store_incident_deadlines(store, inc->id, error);
-  *messages = *deadlines ? store_incident_messages(store, inc->id, error) : NULL;
-  *events = *messages ? store_incident_events(store, inc->id, error) : NULL;
-  return *events != NULL;
+  guint64 n = 0;
+  *limit = 0;
+  if (!text)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &n, NULL)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+                "--limit \"%s\": give a whole number of incidents, 1 or more", text);
+    return FALSE;
+  }
+  *limit = (guint)n;
+  return TRUE;
+}
+
+/* --search TEXT matches words: TEXT must hold one (letters or digits). */
+static gboolean check_search(const char *text, GError **error)
+{
+  for (const char *c = text; c && *c; c = g_utf8_next_char(c))
+    if (g_unichar_isalnum(g_utf8_get_char(c)))
+      return TRUE;
+  if (!text)
+    return TRUE;
+  g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+              "--search \"%s\": no word in it to search for (letters or digits)", text);
+  return FALSE;
 }
 
 static gboolean cmd_list(const IgCli *cli, GError **error)
@@ -250,38 +270,20 @@ static gboolean cmd_list(const IgCli *cli, GError **error)
   static const char *const statuses[] = { "new", "triaged", "investigating", "contained",
                                           "resolved", "closed", "rejected", NULL };
   static const char *const impacts[] = { "low", "medium", "high", NULL };
+  guint limit = 0;
   if (!no_args(cli, "list", error) || !check_choice("--status", cli->status, statuses, error) ||
-      !check_choice("--impact", cli->impact, impacts, error))
+      !check_choice("--impact", cli->impact, impacts, error) ||
+      !parse_limit(cli->limit, &limit, error) || !check_search(cli->search, error))
     return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   g_autoptr(GDateTime) now = service_now(service);
   g_autofree char *now_iso = iso_utc(now);
-  IgIncidentFilter filter = { cli->status, cli->impact, cli->open_only, cli->overdue, now_iso };
-  IgStore *store = service_store(service);
-  g_autoptr(GPtrArray) incidents = store_list_incidents(store, &filter, error);
-  if (!incidents)
-    return FALSE;
-  if (!cli->json) {
-    text_incident_list(incidents, service_config(service)->tz);
-    return TRUE;
-  }
-  json_t *array = json_array();
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < incidents->len; i++) {
-    const IgIncident *inc = g_ptr_array_index(incidents, i);
-    g_autoptr(GPtrArray) d = NULL, m = NULL, e = NULL;
-    ok = incident_details(store, inc, &d, &m, &e, error);
-    if (ok)
-      json_array_append_new(array, json_incident(inc, d, m, e));
-  }
-  if (ok && !json_print(array)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-    ok = FALSE;
-  }
-  json_decref(array);
-  return ok;
+  IgIncidentFilter filter = { cli->status, cli->impact, cli->open_only, cli->overdue, now_iso,
+                              cli->search, limit };
+  return listing_print(service_store(service), &filter, cli->json,
+                       service_config(service)->tz, error);
 }
 
 static gboolean cmd_show(const IgCli *cli, GError **error)
@@ -604,8 +606,8 @@ const IgCommand commands[] = {
   { "run", "[--syslog]", "syslog", cmd_run },
   { "poll", "--once", "once", cmd_poll },
   { "ingest", "[FILE...]", "", cmd_ingest },
-  { "list", "[--status S] [--impact I] [--open] [--overdue] [--json]",
-    "status impact open overdue json", cmd_list },
+  { "list", "[--status S] [--impact I] [--open] [--overdue] [--search TEXT] [--limit N]"
+    " [--json]", "status impact open overdue search limit json", cmd_list },
   { "show", "REF [--json]", "json", cmd_show },
   { "observables", "[REF] [--since DATE] [--format json|csv|stix]", "since format",
     cmd_observables },

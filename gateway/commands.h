@@ -14,6 +14,8 @@ typedef struct {
   const char *impact;       /* list --impact */
   gboolean open_only;       /* list --open */
   gboolean overdue;         /* list --overdue */
+  const char *search;       /* list --search */
+  const char *limit;        /* list --limit, as given */
   gboolean pending;         /* outbox --pending */
   gboolean unmatched;       /* messages --unmatched */
   gboolean once;            /* poll --once */

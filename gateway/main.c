@@ -21,6 +21,9 @@ static GOptionEntry entries[] = {
   { "impact", 0, 0, G_OPTION_ARG_STRING, &cli.impact, "list: only this impact", "I" },
   { "open", 0, 0, G_OPTION_ARG_NONE, &cli.open_only, "list: only open incidents", NULL },
   { "overdue", 0, 0, G_OPTION_ARG_NONE, &cli.overdue, "list: only with an overdue deadline", NULL },
+  { "search", 0, 0, G_OPTION_ARG_STRING, &cli.search,
+    "list: only those with all these words in summary, description, reporter or notes", "TEXT" },
+  { "limit", 0, 0, G_OPTION_ARG_STRING, &cli.limit, "list: at most N, the newest", "N" },
   { "pending", 0, 0, G_OPTION_ARG_NONE, &cli.pending, "outbox: only pending rows", NULL },
   { "unmatched", 0, 0, G_OPTION_ARG_NONE, &cli.unmatched, "messages: only unmatched", NULL },
   { "once", 0, 0, G_OPTION_ARG_NONE, &cli.once, "poll: process what is waiting, then exit", NULL },
@@ -46,7 +49,8 @@ static const char *stray_option(const IgCommand *cmd)
     gboolean set;
   } used[] = {
     { "json", cli.json }, { "status", cli.status != NULL }, { "impact", cli.impact != NULL },
-    { "open", cli.open_only }, { "overdue", cli.overdue }, { "pending", cli.pending },
+    { "open", cli.open_only }, { "overdue", cli.overdue }, { "search", cli.search != NULL },
+    { "limit", cli.limit != NULL }, { "pending", cli.pending },
     { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
     { "connect", cli.connect }, { "since", cli.since != NULL },
     { "format", cli.format != NULL }, { "anchor", cli.anchor != NULL },

@@ -144,3 +144,38 @@ gboolean json_print(json_t *value)
     return FALSE;
   return fputc('\n', stdout) != EOF && fflush(stdout) == 0;
 }
+
+/* The element is laid out by jansson in memory, then written at once
+ * one level deeper: a line break in jansson's text is always layout (one
+ * inside a string is written \n), so each is followed by the indent of
+ * the array around it. */
+gboolean json_stream_item(json_t *item, gboolean first)
+{
+  g_autofree char *text = json_dumps(item, JSON_INDENT(2));
+  if (!text)
+    return FALSE;
+  gsize size = 4;
+  for (const char *c = text; *c; c++)
+    size += *c == '\n' ? 3 : 1;
+  g_autofree char *out = g_malloc(size);
+  char *o = out;
+  memcpy(o, first ? "[\n  " : ",\n  ", 4);
+  o += 4;
+  for (const char *p = text;;) {
+    const char *nl = strchr(p, '\n');
+    gsize n = nl ? (gsize)(nl + 1 - p) : strlen(p);
+    memcpy(o, p, n);
+    o += n;
+    if (!nl)
+      break;
+    memcpy(o, "  ", 2);
+    o += 2;
+    p = nl + 1;
+  }
+  return fwrite(out, 1, size, stdout) == size;
+}
+
+gboolean json_stream_end(gboolean empty)
+{
+  return fputs(empty ? "[]\n" : "\n]\n", stdout) != EOF && fflush(stdout) == 0;
+}

@@ -30,4 +30,11 @@ json_t *json_outbox(const IgOutboxRec *row);
 /* Prints value and a newline to stdout; FALSE when writing fails. */
 gboolean json_print(json_t *value);
 
+/* An array printed an element at a time, laid out byte for byte as
+ * json_print() lays out the whole array: json_stream_item() for each
+ * element (first: the first one), then json_stream_end() (empty: there
+ * was none). FALSE when writing fails. */
+gboolean json_stream_item(json_t *item, gboolean first);
+gboolean json_stream_end(gboolean empty);
+
 #endif

@@ -55,22 +55,21 @@ static char *safe(const char *s, gboolean keep_lines)
   return g_string_free(out, FALSE);
 }
 
-void text_incident_list(GPtrArray *incidents, GTimeZone *tz)
+void text_no_incidents(void)
 {
-  if (!incidents->len) {
-    printf("no incidents\n");
-    return;
-  }
-  printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s\n", "REFERENCE", "STATUS", "IMPACT",
-         "CATEGORY", "RECEIVED", "SUMMARY");
-  for (guint i = 0; i < incidents->len; i++) {
-    const IgIncident *inc = g_ptr_array_index(incidents, i);
-    g_autofree char *received = local(inc->received_at, tz);
-    g_autofree char *summary = safe(inc->summary, FALSE);
-    printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s%s\n", inc->reference, inc->status,
-           or_dash(inc->impact), or_dash(inc->category), received, summary,
-           inc->reported_late == 1 ? "  [late]" : "");
-  }
+  printf("no incidents\n");
+}
+
+void text_incident_row(const IgIncident *inc, gboolean first, GTimeZone *tz)
+{
+  if (first)
+    printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s\n", "REFERENCE", "STATUS", "IMPACT",
+           "CATEGORY", "RECEIVED", "SUMMARY");
+  g_autofree char *received = local(inc->received_at, tz);
+  g_autofree char *summary = safe(inc->summary, FALSE);
+  printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s%s\n", inc->reference, inc->status,
+         or_dash(inc->impact), or_dash(inc->category), received, summary,
+         inc->reported_late == 1 ? "  [late]" : "");
 }
 
 static void field(const char *label, const char *value)

@@ -6,7 +6,10 @@
 #include <glib.h>
 #include "gateway/records.h"
 
-void text_incident_list(GPtrArray *incidents, GTimeZone *tz);
+/* One row of `list`, printed as it is read: the column headings come
+ * before the first; text_no_incidents() says when there is none. */
+void text_incident_row(const IgIncident *incident, gboolean first, GTimeZone *tz);
+void text_no_incidents(void);
 void text_incident(const IgIncident *incident, GPtrArray *deadlines,
                    GPtrArray *messages, GPtrArray *events, GTimeZone *tz);
 void text_messages(GPtrArray *messages, GTimeZone *tz);

@@ -5,7 +5,7 @@
  * WAL with synchronous=FULL: a commit is on disk before we acknowledge or
  * move a message out of the source. Statements are prepared once per
  * connection and cached by their SQL text. The rest of store.h lives in
- * store_messages.c, store_incidents.c, store_evidence.c, store_outbox.c,
+ * store_messages.c, store_incidents.c, store_list.c, store_evidence.c, store_outbox.c,
  * store_audit.c, store_digest.c and store_file.c (checks of the file before SQLite opens it,
  * the run lock). */
 #include "gateway/store.h"
@@ -125,6 +125,39 @@ static const char *const migrations[] = {
   " UPDATE deadlines SET next_at = due_at;"
   " DROP INDEX deadlines_due;"
   " CREATE INDEX deadlines_next ON deadlines(state, next_at);",
+
+  /* The words of each incident that `list --search` matches (its summary,
+   * description, reporter and OST's notes), one row per incident under
+   * its id, kept in step by triggers and filled from what the store
+   * already holds. */
+  "CREATE VIRTUAL TABLE incident_search USING fts5(summary, description, reporter, notes,"
+  " tokenize = 'unicode61 remove_diacritics 2');"
+  " INSERT INTO incident_search(rowid, summary, description, reporter, notes)"
+  " SELECT i.id, i.summary, i.description,"
+  " coalesce(i.reporter_name, '') || ' ' || coalesce(i.reporter_email, ''),"
+  " coalesce((SELECT group_concat(e.detail, char(10)) FROM events e"
+  "           WHERE e.incident_id = i.id AND e.type = 'note'), '')"
+  " FROM incidents i;"
+  " CREATE TRIGGER incident_search_add AFTER INSERT ON incidents BEGIN"
+  "  INSERT INTO incident_search(rowid, summary, description, reporter, notes)"
+  "  VALUES(new.id, new.summary, new.description,"
+  "  coalesce(new.reporter_name, '') || ' ' || coalesce(new.reporter_email, ''), '');"
+  " END;"
+  /* store_update_incident() writes every column: only a change of these
+   * rewrites the row's words. */
+  " CREATE TRIGGER incident_search_change"
+  " AFTER UPDATE OF summary, description, reporter_name, reporter_email ON incidents"
+  " WHEN new.summary IS NOT old.summary OR new.description IS NOT old.description"
+  "  OR new.reporter_name IS NOT old.reporter_name"
+  "  OR new.reporter_email IS NOT old.reporter_email BEGIN"
+  "  UPDATE incident_search SET summary = new.summary, description = new.description,"
+  "  reporter = coalesce(new.reporter_name, '') || ' ' || coalesce(new.reporter_email, '')"
+  "  WHERE rowid = new.id;"
+  " END;"
+  " CREATE TRIGGER incident_search_note AFTER INSERT ON events WHEN new.type = 'note' BEGIN"
+  "  UPDATE incident_search SET notes = notes || char(10) || new.detail"
+  "  WHERE rowid = new.incident_id;"
+  " END;",
 };
 
 /* The first schema version whose chain covers messages and incidents. */
@@ -248,6 +281,51 @@ GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_
     return NULL;
   }
   return out;
+}
+
+void sq_bind_ids(sqlite3_stmt *st, int i, const gint64 *ids, guint n)
+{
+  GString *json = g_string_new("[");
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf(json, "%s%" G_GINT64_FORMAT, k ? "," : "", ids[k]);
+  g_string_append_c(json, ']');
+  gsize len = json->len;
+  sqlite3_bind_text64(st, i, g_string_free(json, FALSE), len, g_free, SQLITE_UTF8);
+}
+
+GHashTable *sq_rows_new(void)
+{
+  return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                               (GDestroyNotify)g_ptr_array_unref);
+}
+
+gboolean sq_collect_by_incident(IgStore *store, sqlite3_stmt *st, int id_col,
+                                gpointer (*row)(sqlite3_stmt *), GDestroyNotify free_fn,
+                                GHashTable *by_incident, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64(st, id_col);
+    GPtrArray *rows = g_hash_table_lookup(by_incident, &id);
+    if (!rows) {
+      rows = g_ptr_array_new_with_free_func(free_fn);
+      g_hash_table_insert(by_incident, g_memdup2(&id, sizeof id), rows);
+    }
+    g_ptr_array_add(rows, row(st));
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return sq_fail(store, error, "read");
+  return TRUE;
+}
+
+GPtrArray *sq_rows_take(GHashTable *by_incident, gint64 id, GDestroyNotify free_fn)
+{
+  gpointer key = NULL, rows = NULL;
+  if (!g_hash_table_steal_extended(by_incident, &id, &key, &rows))
+    return g_ptr_array_new_with_free_func(free_fn);
+  g_free(key);
+  return rows;
 }
 
 static void stmt_finalize(gpointer st)

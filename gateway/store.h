@@ -141,11 +141,37 @@ typedef struct {
   gboolean open_only;       /* status not resolved, closed or rejected */
   gboolean overdue_only;    /* a pending deadline due before now */
   const char *now;          /* ISO time for overdue_only */
+  /* NULL = any; else every word of it (a run of letters or digits) is a
+   * whole word of the summary, description, reporter's name or address,
+   * or a note of OST's, case and accents aside. Plain text, never a query
+   * language: quotes, `*`, `OR` or `NEAR(` are characters like others. */
+  const char *search;
+  guint limit;              /* the newest limit incidents only; 0 = all */
 } IgIncidentFilter;
 
-/* IgIncident*, newest first. */
-GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *filter,
-                                GError **error);
+/* An incident of a listing with, when asked for, its deadlines
+ * (IgDeadlineRec*), messages (IgMessageRec*, as store_incident_messages())
+ * and events (IgEventRec*), else NULL. The store's: valid during the
+ * call it is passed to. */
+typedef struct {
+  const IgIncident *incident;
+  GPtrArray *deadlines;
+  GPtrArray *messages;
+  GPtrArray *events;
+} IgListedIncident;
+
+/* Takes one listed incident; FALSE (error set) stops the listing. It must
+ * not list the store again. */
+typedef gboolean (*IgListFn)(const IgListedIncident *row, gpointer data, GError **error);
+
+/* Hands each incident that filter (NULL: all) keeps to fn, newest first,
+ * as the rows are read, so that memory stays flat however many there
+ * are; with details, their deadlines, messages and events too, read by
+ * one query per kind for a page of incidents at a time, never one per
+ * incident. All of it is one snapshot of the store. FALSE with the
+ * store's error or fn's. */
+gboolean store_each_incident(IgStore *store, const IgIncidentFilter *filter,
+                             gboolean details, IgListFn fn, gpointer data, GError **error);
 
 /* IgIncident* received at or after from and before to (ISO-8601 UTC),
  * oldest first, in one query: the rows of a period's return. Caller

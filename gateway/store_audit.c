@@ -144,16 +144,26 @@ static IgEventRec *event_from_row(sqlite3_stmt *st)
   return e;
 }
 
-GPtrArray *store_incident_events(IgStore *store, gint64 incident_id, GError **error)
+gboolean sq_events_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                      GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
       "SELECT id, at, actor, type, detail, prev_hash, hash, coalesce(message_row, 0),"
-      " message_sha256, state FROM events WHERE incident_id = ? ORDER BY id", error);
+      " message_sha256, state, incident_id FROM events"
+      " WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, id", error);
   if (!st)
+    return FALSE;
+  sq_bind_ids(st, 1, ids, n);
+  return sq_collect_by_incident(store, st, 10, (gpointer(*)(sqlite3_stmt *))event_from_row,
+                                (GDestroyNotify)event_rec_free, by_incident, error);
+}
+
+GPtrArray *store_incident_events(IgStore *store, gint64 incident_id, GError **error)
+{
+  g_autoptr(GHashTable) by_incident = sq_rows_new();
+  if (!sq_events_of(store, &incident_id, 1, by_incident, error))
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))event_from_row,
-                    (GDestroyNotify)event_rec_free, error);
+  return sq_rows_take(by_incident, incident_id, (GDestroyNotify)event_rec_free);
 }
 
 /* --- integrity --- */

@@ -86,14 +86,21 @@ static IgObservable *observable_from_row(sqlite3_stmt *st)
   return o;
 }
 
+/* One incident's are found through its reference, the rest in time
+ * order: one statement for both would read every observable. */
 GPtrArray *store_observables(IgStore *store, const char *reference, const char *since,
                              GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
-      " FROM observables o JOIN incidents i ON i.id = o.incident_id"
-      " WHERE (?1 IS NULL OR i.reference = ?1) AND (?2 IS NULL OR o.recorded_at >= ?2)"
-      " ORDER BY o.recorded_at, o.id", error);
+  sqlite3_stmt *st = reference
+      ? sq_prep(store,
+                "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
+                " FROM observables o JOIN incidents i ON i.id = o.incident_id"
+                " WHERE i.reference = ?1 AND (?2 IS NULL OR o.recorded_at >= ?2)"
+                " ORDER BY o.recorded_at, o.id", error)
+      : sq_prep(store,
+                "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
+                " FROM observables o JOIN incidents i ON i.id = o.incident_id"
+                " WHERE ?2 IS NULL OR o.recorded_at >= ?2 ORDER BY o.recorded_at, o.id", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, reference);

@@ -24,15 +24,7 @@ char *store_next_reference(IgStore *store, const char *prefix, int year, GError 
   return g_strdup_printf("%s-%04d-%06" G_GINT64_FORMAT, prefix, year, seq);
 }
 
-#define INCIDENT_COLUMNS \
-  "id, reference, status, impact, category, near_miss, personal_data," \
-  " reporter_name, reporter_email, reporter_phone, business_area, supplier," \
-  " via, source, forwarded_by, detected_at, occurred_at, received_at," \
-  " reported_late, minutes_to_report, systems_affected, information_asset," \
-  " asset_owner, summary, description, actions_taken, missing_fields, owner," \
-  " created_at, updated_at"
-
-/* Binds the fields of INCIDENT_COLUMNS after id, from index 1. */
+/* Binds the fields of SQ_INCIDENT_COLUMNS after id, from index 1. */
 static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
 {
   int i = 1;
@@ -77,7 +69,7 @@ static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
 gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "INSERT INTO incidents(" INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
+      "INSERT INTO incidents(" SQ_INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!st)
     return FALSE;
@@ -91,7 +83,7 @@ gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
 gboolean store_update_incident(IgStore *store, const IgIncident *inc, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "UPDATE incidents SET (" INCIDENT_COLUMNS ") = (id,?,?,?,?,?,?,?,?,?,"
+      "UPDATE incidents SET (" SQ_INCIDENT_COLUMNS ") = (id,?,?,?,?,?,?,?,?,?,"
       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?30", error);
   if (!st)
     return FALSE;
@@ -107,7 +99,7 @@ gboolean store_update_incident(IgStore *store, const IgIncident *inc, GError **e
   return TRUE;
 }
 
-static IgIncident *incident_from_row(sqlite3_stmt *st)
+IgIncident *sq_incident_from_row(sqlite3_stmt *st)
 {
   IgIncident *inc = incident_new();
   int i = 0;
@@ -182,39 +174,18 @@ gint64 store_incident_id(IgStore *store, const char *reference, GError **error)
 IgIncident *store_get_incident(IgStore *store, const char *reference, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE reference = ?", error);
+      "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents WHERE reference = ?", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, reference);
   IgIncident *inc = NULL;
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
-    inc = incident_from_row(st);
+    inc = sq_incident_from_row(st);
   else if (rc != SQLITE_DONE)
     sq_fail(store, error, "read incident");
   sqlite3_reset(st);
   return inc;
-}
-
-GPtrArray *store_list_incidents(IgStore *store, const IgIncidentFilter *f, GError **error)
-{
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT " INCIDENT_COLUMNS " FROM incidents i"
-      " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR impact = ?2)"
-      " AND (?3 = 0 OR status NOT IN ('resolved', 'closed', 'rejected'))"
-      " AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.incident_id = i.id"
-      "      AND d.state IN ('pending', 'escalated') AND d.due_at < ?5"
-      "      AND d.kind <> 'correspondence_notice'))"
-      " ORDER BY received_at DESC, id DESC", error);
-  if (!st)
-    return NULL;
-  sq_bind_text(st, 1, f ? f->status : NULL);
-  sq_bind_text(st, 2, f ? f->impact : NULL);
-  sqlite3_bind_int(st, 3, f && f->open_only);
-  sqlite3_bind_int(st, 4, f && f->overdue_only);
-  sq_bind_text(st, 5, f ? f->now : NULL);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))incident_from_row,
-                    (GDestroyNotify)incident_free, error);
 }
 
 /* received_at is always written by iso_utc(), one width and one zone, so
@@ -223,20 +194,20 @@ GPtrArray *store_incidents_received(IgStore *store, const char *from, const char
                                     GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT " INCIDENT_COLUMNS " FROM incidents"
+      "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents"
       " WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, id", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, from);
   sq_bind_text(st, 2, to);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))incident_from_row,
+  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))sq_incident_from_row,
                     (GDestroyNotify)incident_free, error);
 }
 
 static IgSystemRow *system_row_from_row(sqlite3_stmt *st)
 {
   IgSystemRow *r = g_new0(IgSystemRow, 1);
-  r->incident = incident_from_row(st);
+  r->incident = sq_incident_from_row(st);
   r->closing_reason = sq_col_text(st, 30);
   r->last_note = sq_col_text(st, 31);
   r->management_report = sq_col_text(st, 32);
@@ -248,7 +219,7 @@ static IgSystemRow *system_row_from_row(sqlite3_stmt *st)
 GPtrArray *store_system_candidates(IgStore *store, const char *since, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT " INCIDENT_COLUMNS ","
+      "SELECT " SQ_INCIDENT_COLUMNS ","
       " (SELECT detail FROM events e WHERE e.incident_id = i.id AND e.type = 'note'"
       "   AND (detail LIKE 'reason for resolved: %' OR detail LIKE 'reason for closed: %'"
       "        OR detail LIKE 'reason for rejected: %') ORDER BY e.id DESC LIMIT 1),"
@@ -364,16 +335,26 @@ GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error)
                     (GDestroyNotify)deadline_rec_free, error);
 }
 
-GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
+gboolean sq_deadlines_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                         GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "SELECT " DEADLINE_COLUMNS " FROM deadlines WHERE incident_id = ?"
-      " ORDER BY due_at, id", error);
+      "SELECT " DEADLINE_COLUMNS " FROM deadlines"
+      " WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, due_at, id",
+      error);
   if (!st)
+    return FALSE;
+  sq_bind_ids(st, 1, ids, n);
+  return sq_collect_by_incident(store, st, 0, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+                                (GDestroyNotify)deadline_rec_free, by_incident, error);
+}
+
+GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError **error)
+{
+  g_autoptr(GHashTable) by_incident = sq_rows_new();
+  if (!sq_deadlines_of(store, &incident_id, 1, by_incident, error))
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
-                    (GDestroyNotify)deadline_rec_free, error);
+  return sq_rows_take(by_incident, incident_id, (GDestroyNotify)deadline_rec_free);
 }
 
 

@@ -202,19 +202,30 @@ gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **erro
   return sq_step_done(store, st, error);
 }
 
-GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id, GError **error)
+gboolean sq_messages_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                        GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
       "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at,"
-      " m.kind, i.reference, m.sha256, 0 AS o FROM messages m"
-      " JOIN incidents i ON i.id = m.incident_id WHERE m.incident_id = ?1"
+      " m.kind, i.reference, m.sha256, 0 AS o, i.id AS inc FROM messages m"
+      " JOIN incidents i ON i.id = m.incident_id"
+      " WHERE m.incident_id IN (SELECT value FROM json_each(?1))"
       " UNION ALL SELECT o.id, o.message_id, 'out', NULL, o.subject, o.created_at,"
-      " o.template, i.reference, NULL, 1 FROM outbox o"
-      " JOIN incidents i ON i.id = o.incident_id WHERE o.incident_id = ?1"
-      " AND o.kind = 'mail' ORDER BY o, 6, 1", error);
+      " o.template, i.reference, NULL, 1, i.id FROM outbox o"
+      " JOIN incidents i ON i.id = o.incident_id"
+      " WHERE o.incident_id IN (SELECT value FROM json_each(?1))"
+      " AND o.kind = 'mail' ORDER BY inc, o, 6, 1", error);
   if (!st)
+    return FALSE;
+  sq_bind_ids(st, 1, ids, n);
+  return sq_collect_by_incident(store, st, 10, (gpointer(*)(sqlite3_stmt *))message_from_row,
+                                (GDestroyNotify)message_rec_free, by_incident, error);
+}
+
+GPtrArray *store_incident_messages(IgStore *store, gint64 incident_id, GError **error)
+{
+  g_autoptr(GHashTable) by_incident = sq_rows_new();
+  if (!sq_messages_of(store, &incident_id, 1, by_incident, error))
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))message_from_row,
-                    (GDestroyNotify)message_rec_free, error);
+  return sq_rows_take(by_incident, incident_id, (GDestroyNotify)message_rec_free);
 }

@@ -69,6 +69,47 @@ gboolean sq_step_done(IgStore *store, sqlite3_stmt *st, GError **error);
 GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
                       GDestroyNotify free_fn, GError **error);
 
+/* Binds ids (n of them) as one value that "IN (SELECT value FROM
+ * json_each(?))" reads: the incidents a query is about, in one statement. */
+void sq_bind_ids(sqlite3_stmt *st, int i, const gint64 *ids, guint n);
+
+/* Steps st to the end like sq_collect(), filing each row under the
+ * incident id in its column id_col: by_incident maps gint64* -> GPtrArray*
+ * (sq_rows_new()), an array made on an incident's first row. */
+gboolean sq_collect_by_incident(IgStore *store, sqlite3_stmt *st, int id_col,
+                                gpointer (*row)(sqlite3_stmt *), GDestroyNotify free_fn,
+                                GHashTable *by_incident, GError **error);
+
+/* An empty map for sq_collect_by_incident(); caller unrefs. */
+GHashTable *sq_rows_new(void);
+
+/* The rows filed under id, taken out of by_incident (an empty array
+ * freeing with free_fn when there are none); caller unrefs. */
+GPtrArray *sq_rows_take(GHashTable *by_incident, gint64 id, GDestroyNotify free_fn);
+
+/* The deadlines, messages and events of the n incidents ids, filed by
+ * incident into by_incident, in the order store_incident_deadlines(),
+ * store_incident_messages() and store_incident_events() return them: one
+ * statement each, however many incidents (store_incidents.c,
+ * store_messages.c, store_audit.c). */
+gboolean sq_deadlines_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                         GError **error);
+gboolean sq_messages_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                        GError **error);
+gboolean sq_events_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
+                      GError **error);
+
+/* The columns of an incident row, and the incident such a row holds
+ * (store_incidents.c); caller frees. */
+#define SQ_INCIDENT_COLUMNS \
+  "id, reference, status, impact, category, near_miss, personal_data," \
+  " reporter_name, reporter_email, reporter_phone, business_area, supplier," \
+  " via, source, forwarded_by, detected_at, occurred_at, received_at," \
+  " reported_late, minutes_to_report, systems_affected, information_asset," \
+  " asset_owner, summary, description, actions_taken, missing_fields, owner," \
+  " created_at, updated_at"
+IgIncident *sq_incident_from_row(sqlite3_stmt *st);
+
 /* SHA-256 of incident_id's state: its fields, deadlines, rules fired,
  * messages, evidence, observables and management reports (store_seal.c).
  * Caller frees. */

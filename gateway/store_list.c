@@ -1,0 +1,166 @@
+/* store_list.c - listing incidents (`list`): the filter, the search words
+ * matched in the incident_search full-text table (SQLite FTS5, kept in
+ * step by triggers, see the migrations in store.c), and the details of a
+ * page of incidents read together. Part of the SQLite implementation of
+ * store.h.
+ *
+ * The rows are handed over as they are read, so the whole list needs no
+ * more memory than a page of them. */
+#include "gateway/store.h"
+
+#include "gateway/store_sqlite.h"
+
+/* Incidents whose details are read together: their deadlines, messages
+ * and events cost three statements a page, whatever the page holds. */
+#define PAGE 256
+
+/* The FTS5 query matching every word of text: each run of characters
+ * between spaces becomes an FTS5 string ("..." with " doubled), never an
+ * operator, a column filter or a prefix; the tokenizer splits it into
+ * words as it split the indexed text, so "jane.smith@justice.gov.uk"
+ * matches those words in that order. The strings are ANDed; text
+ * without words matches nothing. Caller frees. */
+static char *match_words(const char *text)
+{
+  GString *q = g_string_new(NULL);
+  g_auto(GStrv) parts = g_strsplit_set(text, " \t\r\n\f\v", -1);
+  for (char **p = parts; *p; p++) {
+    if (!**p)
+      continue;
+    g_string_append(q, q->len ? " \"" : "\"");
+    for (const char *c = *p; *c; c++) {
+      if (*c == '"')
+        g_string_append_c(q, '"');
+      g_string_append_c(q, *c);
+    }
+    g_string_append_c(q, '"');
+  }
+  if (!q->len)
+    g_string_append(q, "\"\""); /* no words: an empty string, which matches nothing */
+  return g_string_free(q, FALSE);
+}
+
+/* At most this many incidents match a search that is better answered by
+ * reading each of them by its id and sorting them than by walking the
+ * incidents newest first until enough match. */
+#define FEW_MATCHES 256
+
+/* The filter's terms after the search term, in both orders of work. */
+#define FILTER_TERMS \
+  " AND (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR impact = ?2)" \
+  " AND (?3 = 0 OR status NOT IN ('resolved', 'closed', 'rejected'))" \
+  " AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.incident_id = i.id" \
+  "      AND d.state IN ('pending', 'escalated') AND d.due_at < ?5" \
+  "      AND d.kind <> 'correspondence_notice'))" \
+  " ORDER BY received_at DESC, id DESC LIMIT ?7"
+
+/* *few: the search matches fewer than FEW_MATCHES incidents. */
+static gboolean few_matches(IgStore *store, const char *match, gboolean *few, GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store,
+      "SELECT count(*) FROM (SELECT 1 FROM incident_search WHERE incident_search MATCH ?"
+      " LIMIT " G_STRINGIFY(FEW_MATCHES) ")", error);
+  if (!st)
+    return FALSE;
+  sq_bind_text(st, 1, match);
+  int rc = sqlite3_step(st);
+  *few = rc == SQLITE_ROW && sqlite3_column_int(st, 0) < FEW_MATCHES;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || sq_fail(store, error, "search incidents");
+}
+
+/* Two orders of work for the same rows. Without a search, or with one
+ * that many incidents match, the incidents are walked newest first along
+ * incidents_received, the search term (on the id, which is the rowid)
+ * checked in the index before a row is read, and a limit stops the walk
+ * early. With few matches, they are read by id and sorted. */
+static sqlite3_stmt *list_statement(IgStore *store, const IgIncidentFilter *f, GError **error)
+{
+  g_autofree char *match = f && f->search ? match_words(f->search) : NULL;
+  gboolean few = FALSE;
+  if (match && !few_matches(store, match, &few, error))
+    return NULL;
+  sqlite3_stmt *st = few
+      ? sq_prep(store, "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents i"
+                " WHERE id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?6)"
+                FILTER_TERMS, error)
+      : sq_prep(store, "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents i"
+                " WHERE (?6 IS NULL OR id IN (SELECT rowid FROM incident_search"
+                "                             WHERE incident_search MATCH ?6))"
+                FILTER_TERMS, error);
+  if (!st)
+    return NULL;
+  sq_bind_text(st, 1, f ? f->status : NULL);
+  sq_bind_text(st, 2, f ? f->impact : NULL);
+  sqlite3_bind_int(st, 3, f && f->open_only);
+  sqlite3_bind_int(st, 4, f && f->overdue_only);
+  sq_bind_text(st, 5, f ? f->now : NULL);
+  sq_bind_text(st, 6, match);
+  sqlite3_bind_int64(st, 7, f && f->limit ? (sqlite3_int64)f->limit : -1);
+  return st;
+}
+
+/* Hands each incident of the page over, with its details when asked:
+ * read for the whole page, one statement per kind. */
+static gboolean hand_over(IgStore *store, GPtrArray *page, gboolean details, IgListFn fn,
+                          gpointer data, GError **error)
+{
+  if (!details) {
+    for (guint i = 0; i < page->len; i++)
+      if (!fn(&(IgListedIncident){ g_ptr_array_index(page, i), NULL, NULL, NULL }, data, error))
+        return FALSE;
+    return TRUE;
+  }
+  if (!page->len)
+    return TRUE;
+  g_autofree gint64 *ids = g_new(gint64, page->len);
+  for (guint i = 0; i < page->len; i++)
+    ids[i] = ((IgIncident *)g_ptr_array_index(page, i))->id;
+  g_autoptr(GHashTable) deadlines = sq_rows_new();
+  g_autoptr(GHashTable) messages = sq_rows_new();
+  g_autoptr(GHashTable) events = sq_rows_new();
+  if (!sq_deadlines_of(store, ids, page->len, deadlines, error) ||
+      !sq_messages_of(store, ids, page->len, messages, error) ||
+      !sq_events_of(store, ids, page->len, events, error))
+    return FALSE;
+  for (guint i = 0; i < page->len; i++) {
+    g_autoptr(GPtrArray) d = sq_rows_take(deadlines, ids[i], (GDestroyNotify)deadline_rec_free);
+    g_autoptr(GPtrArray) m = sq_rows_take(messages, ids[i], (GDestroyNotify)message_rec_free);
+    g_autoptr(GPtrArray) e = sq_rows_take(events, ids[i], (GDestroyNotify)event_rec_free);
+    if (!fn(&(IgListedIncident){ g_ptr_array_index(page, i), d, m, e }, data, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* One read transaction, unless the caller's is open: the pages' details
+ * come from the snapshot their incidents came from, even when another
+ * process writes meanwhile. */
+gboolean store_each_incident(IgStore *store, const IgIncidentFilter *filter, gboolean details,
+                             IgListFn fn, gpointer data, GError **error)
+{
+  gboolean own = !store->in_txn && sqlite3_get_autocommit(store->db);
+  if (own && sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return sq_fail(store, error, "begin reading");
+  sqlite3_stmt *st = list_statement(store, filter, error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func((GDestroyNotify)incident_free);
+  gboolean ok = st != NULL;
+  int rc = SQLITE_ROW;
+  while (ok && rc == SQLITE_ROW) {
+    while (page->len < PAGE && (rc = sqlite3_step(st)) == SQLITE_ROW)
+      g_ptr_array_add(page, sq_incident_from_row(st));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      ok = sq_fail(store, error, "list incidents");
+    else
+      ok = hand_over(store, page, details, fn, data, error);
+    g_ptr_array_set_size(page, 0);
+  }
+  if (st)
+    sqlite3_reset(st);
+  if (own && sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (ok)
+      ok = sq_fail(store, error, "end reading");
+    sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  return ok;
+}
