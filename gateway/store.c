@@ -187,11 +187,23 @@ static int error_code(int rc)
   }
 }
 
+/* On a full disk, an I/O error or no memory SQLite rolls the whole
+ * transaction back, except after a statement that keeps a statement
+ * journal (one that fires a trigger, such as an insert into incidents or
+ * events): only that statement is undone. Rolled back here then too, so
+ * that such a failure always ends the transaction (store.h), and the
+ * rest of it fails with the cause instead of carrying on without what
+ * the statement would have written. */
 gboolean sq_fail(IgStore *store, GError **error, const char *what)
 {
+  int rc = sqlite3_extended_errcode(store->db);
   note_error(store, sqlite3_errmsg(store->db));
-  g_set_error(error, IG_ERROR, error_code(sqlite3_extended_errcode(store->db)), "%s: %s: %s",
-              store->path, what, store->last_error);
+  g_set_error(error, IG_ERROR, error_code(rc), "%s: %s: %s", store->path, what,
+              store->last_error);
+  int primary = rc & 0xff;
+  if ((primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_NOMEM) &&
+      store->in_txn && !sqlite3_get_autocommit(store->db))
+    sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
 

@@ -31,8 +31,8 @@ typedef struct IgStoreLock IgStoreLock;
 IgStoreLock *store_lock_service(const char *path, GError **error);
 void store_unlock_service(IgStoreLock *lock);
 
-/* When a statement fails because the disk is full or on an I/O error,
- * the database may have rolled the whole transaction back; every later
+/* When a statement fails because the disk is full, on an I/O error or
+ * for want of memory, the whole transaction is rolled back; every later
  * call in it then fails with that first cause. A failed store_commit()
  * has rolled the transaction back. */
 gboolean store_begin(IgStore *store, GError **error);

@@ -139,13 +139,18 @@ static char *rows(Fixture *f, const char *sql)
   return g_string_free(out, FALSE);
 }
 
-static GPtrArray *tables(Fixture *f)
+/* The store's tables, with_index adding the search index's virtual table
+ * (its shadow tables beneath hold its pages, some without a rowid to
+ * order by: the index is compared through the virtual table). */
+static GPtrArray *tables(Fixture *f, gboolean with_index)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_prepare_v2(f->store->db,
-      "SELECT name FROM main.sqlite_master WHERE type = 'table'"
-      " AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &st, NULL), SQLITE_OK);
+      "SELECT name FROM pragma_table_list WHERE schema = 'main'"
+      " AND (type = 'table' OR (?1 AND type = 'virtual')) AND name NOT LIKE 'sqlite_%'"
+      " ORDER BY name", -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_int(st, 1, with_index);
   while (sqlite3_step(st) == SQLITE_ROW)
     g_ptr_array_add(out, g_strdup((const char *)sqlite3_column_text(st, 0)));
   sqlite3_finalize(st);
@@ -157,7 +162,7 @@ static GPtrArray *tables(Fixture *f)
  * left out so two runs compare (test_store checks the hashes). */
 static char *snapshot(Fixture *f)
 {
-  g_autoptr(GPtrArray) names = tables(f);
+  g_autoptr(GPtrArray) names = tables(f, TRUE);
   GString *out = g_string_new(NULL);
   for (guint i = 0; i < names->len; i++) {
     const char *t = g_ptr_array_index(names, i);
@@ -277,12 +282,15 @@ static sqlite3 *save(Fixture *f)
   return copy;
 }
 
+/* The copy back, and the search index opened again (its constructor's
+ * reads are SQLite's own, not steps of the gateway's to fail). */
 static void restore(Fixture *f, sqlite3 *copy)
 {
   sqlite3_backup *b = sqlite3_backup_init(f->store->db, "main", copy, "main");
   assert_non_null(b);
   assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
   assert_int_equal(sqlite3_backup_finish(b), SQLITE_OK);
+  exec(f, "SELECT count(*) FROM main.incident_search");
 }
 
 /* Logs (table, operation, discriminator) of every write to the store. */
@@ -290,7 +298,7 @@ static void log_writes(Fixture *f)
 {
   exec(f, "CREATE TEMP TABLE writes(tbl TEXT, op TEXT, what TEXT,"
           " UNIQUE(tbl, op, what))");
-  g_autoptr(GPtrArray) names = tables(f);
+  g_autoptr(GPtrArray) names = tables(f, FALSE);
   for (guint i = 0; i < names->len; i++) {
     const char *t = g_ptr_array_index(names, i);
     const char *d = discriminator(t);
@@ -466,7 +474,11 @@ static void test_each_statement_all_or_nothing(void **state)
         break;
       }
       g_autofree char *refused = g_strdup_printf("statement %d refused", n);
-      assert_refused_cleanly(f, &run, refused, got, error, "not authorized");
+      /* A statement the search index prepares for itself fails with its
+       * error code's words. */
+      assert_refused_cleanly(f, &run, refused, got, error,
+                             error && strstr(error, "authorization denied")
+                             ? "authorization denied" : "not authorized");
     }
     assert_true(n > 4);   /* the loop ran through several statements */
     sqlite3_close(start);
@@ -483,13 +495,21 @@ static void test_each_statement_all_or_nothing(void **state)
 typedef struct {
   int seen, fail_at;
   gboolean interrupted;
+  gboolean in_index;        /* the statement started last is the search index's */
 } Runs;
 
+/* The search index's own statements on its shadow tables name them
+ * 'main'.'...', as the gateway's never do: SQLite's to run, not counted
+ * nor interrupted (FTS5 goes on without some by design, such as PRAGMA
+ * data_version); the fault lands on the next statement of the gateway. */
 static int count_runs(unsigned type, void *data, void *stmt, void *sql)
 {
   Runs *r = data;
   (void)stmt;
-  if (type == SQLITE_TRACE_STMT && !g_str_has_prefix(sql, "ROLLBACK"))
+  if (type != SQLITE_TRACE_STMT)
+    return 0;
+  r->in_index = strstr(sql, "'main'.") != NULL;
+  if (!g_str_has_prefix(sql, "ROLLBACK") && !r->in_index)
     r->seen++;
   return 0;
 }
@@ -497,7 +517,7 @@ static int count_runs(unsigned type, void *data, void *stmt, void *sql)
 static int interrupt_run(void *data)
 {
   Runs *r = data;
-  if (r->seen != r->fail_at || r->interrupted)
+  if (r->seen != r->fail_at || r->interrupted || r->in_index)
     return 0;
   r->interrupted = TRUE;
   return 1;
@@ -520,7 +540,7 @@ static void test_each_run_all_or_nothing(void **state)
     int n = 1 + (int)s % stride, landed = 0, tried = 0;
     for (;; n += stride, tried++) {
       restore(f, start);
-      Runs runs = { 0, n, FALSE };
+      Runs runs = { 0, n, FALSE, FALSE };
       sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_runs, &runs);
       sqlite3_progress_handler(f->store->db, 1, interrupt_run, &runs);
       g_autofree char *error = NULL;
@@ -587,7 +607,7 @@ static void test_scheduler_all_or_nothing(void **state)
   int n = 1, landed = 0;
   for (;; n += stride) {
     restore(f, start);
-    Runs runs = { 0, n, FALSE };
+    Runs runs = { 0, n, FALSE, FALSE };
     sqlite3_trace_v2(f->store->db, SQLITE_TRACE_STMT, count_runs, &runs);
     sqlite3_progress_handler(f->store->db, 1, interrupt_run, &runs);
     g_autofree char *error = schedule(f, later);

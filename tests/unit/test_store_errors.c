@@ -289,6 +289,29 @@ static void test_full_disk_outside_transaction(void **state)
  * whole transaction back; every later call in it then fails with that
  * first cause (not "no transaction is active", not an empty answer), and
  * nothing of it is stored. */
+/* A statement that fires a trigger (an incident's words go into the
+ * search index) is all SQLite undoes when the disk fills: the store ends
+ * the transaction itself, as when SQLite rolls it back, so that nothing
+ * after it goes on as if the incident had been written. */
+static void test_full_disk_in_a_trigger_ends_the_transaction(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_incident(f, "INC-2026-000001", "new", "low", T0);
+  fill_disk(f);
+  g_autofree char *big = big_message();
+  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000002", T0);
+  inc->description = g_strdup(big);
+  check(store_begin(f->store, &error), error);
+  add_event(f, 1, "note", "before the full disk");
+  expect_full(!store_add_incident(f->store, inc, &error), &error);
+  assert_true(sqlite3_get_autocommit(f->store->db));
+  expect_full(!store_add_event(f->store, 1, T0, "gateway", "note", "x", &error), &error);
+  expect_full(!store_commit(f->store, &error), &error);
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "0");
+}
+
 /* A listing's callback: counts the incidents handed over. */
 static gboolean count_listed(const IgListedIncident *row, gpointer data, GError **error)
 {
@@ -418,6 +441,7 @@ int main(void)
     T(test_claim_on_busy_store),
     T(test_full_disk_outside_transaction),
     T(test_full_disk_loses_the_transaction),
+    T(test_full_disk_in_a_trigger_ends_the_transaction),
     T(test_damaged_table_is_an_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
