@@ -213,7 +213,8 @@ static void test_dir_removed_before_flush(void **state)
   g_autoptr(IgOutboxRec) a = row(3, "INC-2026-000001", "a@x.gov.uk", MAIL);
   g_autoptr(GError) error = NULL;
   assert_true(t->send(t, a, &error));
-  g_autofree char *tmp = g_build_filename(path, listing("gone"), NULL);
+  g_autofree char *staged = listing("gone");
+  g_autofree char *tmp = g_build_filename(path, staged, NULL);
   assert_int_equal(g_unlink(tmp), 0);
   assert_int_equal(g_rmdir(path), 0);
   assert_false(t->flush(t, &error));
