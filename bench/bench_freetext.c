@@ -92,15 +92,6 @@ static void load_dir(const char *dir, GPtrArray *samples)
   }
 }
 
-static char **pair_names(GPtrArray *pairs)
-{
-  GPtrArray *names = g_ptr_array_new();
-  for (guint i = 0; pairs && i < pairs->len; i++)
-    g_ptr_array_add(names, ((IgPair *)g_ptr_array_index(pairs, i))->name);
-  g_ptr_array_add(names, NULL);
-  return (char **)g_ptr_array_free(names, FALSE);
-}
-
 static void analyse(const Ctx *c, const Sample *s)
 {
   g_autoptr(IgFreeText) ft =
@@ -231,8 +222,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "bench configuration rejected\n");
     return 1;
   }
-  g_autofree char **assets = pair_names(config->assets);
-  g_autofree char **suppliers = pair_names(config->suppliers);
+  g_autofree char **assets = config_pair_names(config->assets);
+  g_autofree char **suppliers = config_pair_names(config->suppliers);
   const Ctx ctx = { config, assets, suppliers };
   const char *env = g_getenv("IG_BENCH_ROUNDS");
   const int rounds = env ? MAX(1, atoi(env)) : 5;

@@ -347,6 +347,16 @@ static gboolean apply_keys(GKeyFile *kf, IgConfig *c, void *base, const char *gr
   }
   return TRUE;
 }
+char **config_pair_names(const GPtrArray *pairs)
+{
+  char **names = g_new(char *, (pairs ? pairs->len : 0) + 1);
+  guint n = 0;
+  for (; pairs && n < pairs->len; n++)
+    names[n] = ((IgPair *)g_ptr_array_index(pairs, n))->name;
+  names[n] = NULL;
+  return names;
+}
+
 static void pair_free(gpointer p)
 {
   IgPair *pair = p;

@@ -30,6 +30,10 @@ typedef struct {
   char *address;
 } IgPair;
 
+/* The names of pairs (IgPair*, may be NULL), NULL-terminated; the strings
+ * are the pairs', the array the caller's to g_free(). */
+char **config_pair_names(const GPtrArray *pairs);
+
 typedef struct {
   char *name;        /* NAME of [webhook.NAME] */
   char *url;

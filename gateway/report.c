@@ -197,16 +197,6 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   set_timing(inc, config, detected, received, problems);
 }
 
-static char **pair_names(GPtrArray *pairs)
-{
-  GPtrArray *names = g_ptr_array_new();
-  for (guint i = 0; pairs && i < pairs->len; i++)
-    g_ptr_array_add(names, ((IgPair *)g_ptr_array_index(pairs, i))->name);
-  g_ptr_array_add(names, NULL);
-  return (char **)g_ptr_array_free(names, FALSE);
-}
-
-
 /* "near miss" said of this report, not denied ("this wasn't a near
  * miss"): the classification table's near-miss row, whose negations are
  * every row's. The words as written, or NULL; caller frees. */
@@ -242,8 +232,8 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
 {
   g_autoptr(IgTextParts) parts = textparts_split(o->text);
   g_autoptr(IgTextParts) note = o->note ? textparts_split(o->note) : NULL;
-  g_autofree char **assets = pair_names(config->assets);
-  g_autofree char **suppliers = pair_names(config->suppliers);
+  g_autofree char **assets = config_pair_names(config->assets);
+  g_autofree char **suppliers = config_pair_names(config->suppliers);
   g_autoptr(IgFreeText) ft = freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
                                               config->tz, (const char *const *)assets,
                                               (const char *const *)suppliers);
