@@ -220,7 +220,7 @@ static gboolean exec(IgStore *store, const char *sql, GError **error)
   return TRUE;
 }
 
-gboolean sq_synchronous(IgStore *store, gboolean full, GError **error)
+static gboolean sq_synchronous(IgStore *store, gboolean full, GError **error)
 {
   return exec(store, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", error);
 }
@@ -587,6 +587,23 @@ gboolean store_commit(IgStore *store, GError **error)
   }
   store->in_txn = FALSE;
   return TRUE;
+}
+
+gboolean sq_begin_unsynced(IgStore *store, GError **error)
+{
+  if (sq_synchronous(store, FALSE, error) && store_begin(store, error))
+    return TRUE;
+  sq_synchronous(store, TRUE, NULL);
+  return FALSE;
+}
+
+gboolean sq_end_unsynced(IgStore *store, gboolean ok, GError **error)
+{
+  if (ok)
+    ok = store_commit(store, error);
+  else
+    store_rollback(store);
+  return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
 }
 
 gboolean store_savepoint(IgStore *store, GError **error)

@@ -181,16 +181,12 @@ gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single
 gboolean store_in_flight_mark(IgStore *store, char *const *shas, gsize n, gboolean single,
                               GError **error)
 {
-  if (!sq_synchronous(store, FALSE, error))
+  if (!sq_begin_unsynced(store, error))
     return FALSE;
-  gboolean ok = store_begin(store, error);
+  gboolean ok = TRUE;
   for (gsize i = 0; ok && i < n; i++)
     ok = store_in_flight_set(store, shas[i], single, error);
-  if (ok)
-    ok = store_commit(store, error);
-  else
-    store_rollback(store);
-  return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
+  return sq_end_unsynced(store, ok, error);
 }
 
 gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error)

@@ -60,24 +60,22 @@ static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
 GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *owner,
                                    const char *until, guint max, GError **error)
 {
-  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
-  sqlite3_stmt *st = NULL;
-  int rc;
   /* IMMEDIATE: the write lock is taken before the rows are chosen, so two
    * processes cannot both choose one. A claim need not survive a power
    * cut (the row is then sent again, as after any crash before the mark),
-   * so its commit is not synced: the mark that follows syncs it. */
-  if (!sq_synchronous(store, FALSE, error))
-    goto fail;
-  if (!store_begin(store, error))
-    goto fail;
-  st = sq_prep(store,
+   * so its commit is not synced. */
+  if (!sq_begin_unsynced(store, error))
+    return NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
+  gboolean ok = FALSE;
+  int rc;
+  sqlite3_stmt *st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
       " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1"
       " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT ?2", error);
   if (!st)
-    goto fail;
+    goto out;
   sq_bind_text(st, 1, now);
   sqlite3_bind_int64(st, 2, max);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -85,24 +83,23 @@ GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
     sq_fail(store, error, "read the outbox");
-    goto fail;
+    goto out;
   }
   for (guint i = 0; i < rows->len; i++) {
     st = sq_prep(store, "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?",
                  error);
     if (!st)
-      goto fail;
+      goto out;
     sq_bind_text(st, 1, owner);
     sq_bind_text(st, 2, until);
     sqlite3_bind_int64(st, 3, ((IgOutboxRec *)g_ptr_array_index(rows, i))->id);
     if (!sq_step_done(store, st, error))
-      goto fail;
+      goto out;
   }
-  if (store_commit(store, error) && sq_synchronous(store, TRUE, error))
+  ok = TRUE;
+out:
+  if (sq_end_unsynced(store, ok, error))
     return rows;
-fail:
-  store_rollback(store);
-  sq_synchronous(store, TRUE, NULL);
   g_ptr_array_unref(rows);
   return NULL;
 }
@@ -185,16 +182,12 @@ gboolean store_outbox_sent_many(IgStore *store, const gint64 *ids, guint n, cons
 {
   /* Not synced, as the claim: a power cut before the next synced commit
    * only sends these again, the same bytes under the same Message-ID. */
-  if (!sq_synchronous(store, FALSE, error))
+  if (!sq_begin_unsynced(store, error))
     return FALSE;
-  gboolean ok = store_begin(store, error);
+  gboolean ok = TRUE;
   for (guint i = 0; ok && i < n; i++)
     ok = store_outbox_sent(store, ids[i], at, error);
-  if (ok)
-    ok = store_commit(store, error);
-  else
-    store_rollback(store);
-  return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
+  return sq_end_unsynced(store, ok, error);
 }
 
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,

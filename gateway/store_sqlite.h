@@ -45,8 +45,12 @@ gboolean sq_check_file(const char *path, GError **error);
 /* Sets error to "PATH: why; refusing to use it ..."; returns FALSE. */
 gboolean sq_refuse_foreign(IgStore *store, const char *why, GError **error);
 
-/* Commits synced to disk (full, the default) or only to the log. */
-gboolean sq_synchronous(IgStore *store, gboolean full, GError **error);
+/* A transaction whose commit reaches the log but is not synced to disk:
+ * for what a power cut may lose at no cost but repeated work (claims,
+ * marks). sq_end_unsynced() commits it when ok, else rolls it back, and
+ * syncs commits again; it returns whether the commit was made. */
+gboolean sq_begin_unsynced(IgStore *store, GError **error);
+gboolean sq_end_unsynced(IgStore *store, gboolean ok, GError **error);
 
 /* Sets error to "PATH: what: SQLite's message"; returns FALSE. */
 gboolean sq_fail(IgStore *store, GError **error, const char *what);
