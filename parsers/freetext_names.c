@@ -393,7 +393,8 @@ static gsize match_system(const char *low, const GArray *list, gsize p,
 {
   for (guint i = 0; i < list->len; i++) {
     const SystemWord *sw = &g_array_index(list, SystemWord, i);
-    if (strncmp(low + p, sw->word, sw->len) == 0 && ends_there(low, p + sw->len)) {
+    if (strncmp(low + p, sw->word, sw->len) == 0 &&
+        ends_there(low, p + sw->len)) {
       Mention m = { p, p + sw->len, M_SYSTEM, sw->system, FALSE };
       g_array_append_val(mentions, m);
       return p + sw->len;

@@ -329,7 +329,8 @@ static gboolean may_start(const Toks *x, guint i)
                            1u << FT_MONTHS | 1u << FT_SMALL_NUMBERS |
                            1u << FT_TENS | 1u << FT_NOON;
   const Tok *t = &x->t[i];
-  return t->kind == TOK_NUM || (t->lists & starters) || is_punct(x, i, '~', FALSE);
+  return t->kind == TOK_NUM || (t->lists & starters) ||
+         is_punct(x, i, '~', FALSE);
 }
 
 /* Reads one expression starting at token i into e; *next is where to look
