@@ -13,7 +13,10 @@
  * been named, and none after a day named in an earlier paragraph. Each
  * expression knows whether its sentence is about noticing, or about
  * someone else. Every reader looks a few tokens ahead at most, so the walk
- * is linear. Meaning (which instant) is freetext.c's. Pure. */
+ * is linear; it calls them only at a token an expression may start at (a
+ * number, a filler, a word of a day or a count: each token's lists were
+ * looked up once, freetext_words.c). Meaning (which instant) is
+ * freetext.c's. Pure. */
 #include "parsers/freetext_time.h"
 
 #include <string.h>
