@@ -40,6 +40,7 @@ GArray *clock_tokenize(const char *text, const char *low, gsize len)
     const guchar c = (guchar)text[i];
     const guchar *u = (const guchar *)text + i;
     Tok t = { .start = i };
+    const Tok *prev;
     if (g_ascii_isspace(c) || (c == 0xC2 && u[1] == 0xA0) ||
         (c == 0xE2 && u[1] == 0x80 && u[2] == 0xAF)) {
       if (c == '\n' && ++newlines >= 2)
@@ -84,9 +85,8 @@ GArray *clock_tokenize(const char *text, const char *low, gsize len)
     t.sentence = sentence;
     t.paragraph = paragraph;
     t.space_before = space;
-    new_sentence = t.kind == TOK_PUNCT &&
-                   is_sentence_end(low, t.start,
-                                   used ? &g_array_index(out, Tok, used - 1) : NULL);
+    prev = used ? &g_array_index(out, Tok, used - 1) : NULL;
+    new_sentence = t.kind == TOK_PUNCT && is_sentence_end(low, t.start, prev);
     if (used == out->len)
       g_array_set_size(out, MAX(16, out->len * 2));
     g_array_index(out, Tok, used++) = t;

@@ -188,7 +188,8 @@ void denials_scan(const char *low, gsize len, GArray *found[DENIAL_KINDS])
       const int k = s->kind[bit];
       DenialMatch m = { p, 0 };
       may &= may - 1;
-      if (matched[k] || p < next[k] || !match_slots(s->phrase[bit], 0, low, p, &m.end))
+      if (matched[k] || p < next[k] ||
+          !match_slots(s->phrase[bit], 0, low, p, &m.end))
         continue;
       g_array_append_val(found[k], m);
       next[k] = m.end;

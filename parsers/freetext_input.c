@@ -27,7 +27,9 @@ FtInput *freetext_input_new(const char *text)
   const char *t = text ? text : "";
   const gsize n = strnlen(t, FREETEXT_MAX + 1);
   in->len = n > FREETEXT_MAX ? cut(t) : n;
-  in->text = g_strndup(t, in->len);
+  in->text = g_malloc(in->len + 1);
+  memcpy(in->text, t, in->len);
+  in->text[in->len] = '\0';
   in->low = g_malloc(in->len + 1);
   for (gsize i = 0; i <= in->len; i++)
     in->low[i] = (char)(in->text[i] |

@@ -6,8 +6,9 @@
  * its words lists every mention of a system and of an asset or supplier
  * given: each word is looked up once, in a table of the names that start
  * with it (the systems' built once, the names given built per call from
- * the names alone), and only those names are compared there. Then the
- * denials (freetext_denials.c, one more pass) are read: "no impact on"
+ * the names alone), and only those names are compared there. Then, if
+ * anything was mentioned, the denials (freetext_denials.c, one more pass)
+ * are read: "no impact on"
  * denies the name after it, "was not affected" the one before it, and
  * each denies the names listed with that one ("Outlook, Teams and email
  * were not affected"). The first mention of each name left counts. Every
@@ -393,7 +394,8 @@ static gsize match_system(const char *low, const GArray *list, gsize p,
 {
   for (guint i = 0; i < list->len; i++) {
     const SystemWord *sw = &g_array_index(list, SystemWord, i);
-    if (strncmp(low + p, sw->word, sw->len) == 0 && ends_there(low, p + sw->len)) {
+    if (strncmp(low + p, sw->word, sw->len) == 0 &&
+        ends_there(low, p + sw->len)) {
       Mention m = { p, p + sw->len, M_SYSTEM, sw->system, FALSE };
       g_array_append_val(mentions, m);
       return p + sw->len;

@@ -13,7 +13,10 @@
  * been named, and none after a day named in an earlier paragraph. Each
  * expression knows whether its sentence is about noticing, or about
  * someone else. Every reader looks a few tokens ahead at most, so the walk
- * is linear. Meaning (which instant) is freetext.c's. Pure. */
+ * is linear; it calls them only at a token an expression may start at (a
+ * number, a filler, a word of a day or a count: each token's lists were
+ * looked up once, freetext_words.c). Meaning (which instant) is
+ * freetext.c's. Pure. */
 #include "parsers/freetext_time.h"
 
 #include <string.h>
@@ -329,7 +332,8 @@ static gboolean may_start(const Toks *x, guint i)
                            1u << FT_MONTHS | 1u << FT_SMALL_NUMBERS |
                            1u << FT_TENS | 1u << FT_NOON;
   const Tok *t = &x->t[i];
-  return t->kind == TOK_NUM || (t->lists & starters) || is_punct(x, i, '~', FALSE);
+  return t->kind == TOK_NUM || (t->lists & starters) ||
+         is_punct(x, i, '~', FALSE);
 }
 
 /* Reads one expression starting at token i into e; *next is where to look
