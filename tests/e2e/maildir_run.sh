@@ -33,8 +33,10 @@ deliver() { # name file
 printf 'From: Sam Lee <sam.lee@justice.gov.uk>\nTo: security@justice.gov.uk\nSubject: Phone stolen\nMessage-ID: <run-1@justice.gov.uk>\n\nReporter name: Sam Lee\nIncident category: lost or stolen equipment\nDescription: My work phone was stolen on the bus.\n' > "$WORK/live.eml"
 deliver live.1 "$WORK/live.eml"
 found=""
+# grep reads the whole list: grep -q would stop at the first match, and
+# under pipefail a list still writing would fail the check with SIGPIPE.
 for _ in $(seq 1 50); do
-  if [ -z "$(ls "$mail/new")" ] && "$IG" list --json 2>/dev/null | grep -q '"summary": "Phone stolen"'; then found=1; break; fi
+  if [ -z "$(ls "$mail/new")" ] && "$IG" list --json 2>/dev/null | grep '"summary": "Phone stolen"' > /dev/null; then found=1; break; fi
   sleep 0.1
 done
 [ -n "$found" ] && ok "run picked up new mail within 5 s" || fail "run did not pick up new mail: $(cat "$WORK/run.log")"

@@ -68,9 +68,9 @@ grep -A3 '^Description:$' "$WORK/show2.txt" | grep -q '^Then the PC restarted.$'
   && ok "show: the description keeps its lines" || fail "show: $(cat "$WORK/show2.txt")"
 grep -A1 '^Actions taken:$' "$WORK/show2.txt" | grep -q '^Unplugged the network cable.$' \
   && ok "show: actions taken" || fail "show: no actions taken in $(cat "$WORK/show2.txt")"
-"$IG" list | grep -q '^INC-2026-000002 .*  \[late\]$' && ok "list: a late report marked" \
+"$IG" list | grep '^INC-2026-000002 .*  \[late\]$' > /dev/null && ok "list: a late report marked" \
   || fail "list: $("$IG" list)"
-"$IG" messages | grep -qF 'Invoice \u{202E}fdp.exe' && ok "messages: a right-to-left override shown escaped" \
+"$IG" messages | grep -F 'Invoice \u{202E}fdp.exe' > /dev/null && ok "messages: a right-to-left override shown escaped" \
   || fail "messages: $("$IG" messages | cat -v)"
 
 "$IG" outbox > "$WORK/outbox2.txt"
