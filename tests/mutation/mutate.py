@@ -57,6 +57,7 @@ CORE = [
     "gateway/store_seal.c",
     "gateway/store_file.c", "gateway/store_incidents.c",
     "gateway/store_messages.c", "gateway/store_outbox.c",
+    "gateway/store_list.c", "gateway/store_digest.c",
     "parsers/autoreply.c", "parsers/form.c", "parsers/form_convert.c",
     "parsers/forward.c",
 ]
@@ -81,6 +82,7 @@ FIRST = {
     "gateway/case_reply.c": "unit_case_reply",
     "gateway/case_deadline.c": "unit_deadlines",
     "gateway/store_seal.c": "unit_store_verify",
+    "gateway/store_list.c": "unit_store_search",
 }
 
 # Targets a mutant build needs: the unit test programs (they link ig_core).
