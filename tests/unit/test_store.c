@@ -107,30 +107,51 @@ static void test_open_refuses_newer_schema_and_bad_path(void **state)
   f->store = open_store(f->path);
 }
 
-/* A store made before application_id was set is recognised by its
- * tables, stamped, and migrated; the outbox gains its claim columns, and
- * the audit chain comes to cover the messages and incidents it held
- * (an event recording each), so that it verifies and stays verifiable. */
-static void test_open_stamps_older_store(void **state)
+/* What an older store holds: an acknowledgement queued, an incident with
+ * its creation event and two messages, one of them unmatched. */
+static gint64 fill_older_store(Fixture *f)
 {
-  Fixture *f = *state;
-  g_autoptr(GError) error = NULL;
   add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
   gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
   add_event(f, inc, "created", "from the form");
   put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
   put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
   g_clear_pointer(&f->store, store_close);
-  /* As version 4 had it: events without seals, rehashed the old way. */
-  g_free(sql(f, "DELETE FROM events WHERE message_row IS NOT NULL"));
-  g_free(sql(f, "DROP INDEX events_message"));
-  g_free(sql(f, "DROP INDEX outbox_incident"));
-  g_free(sql(f, "DROP INDEX deadlines_next"));
-  g_free(sql(f, "ALTER TABLE deadlines DROP COLUMN next_at"));
-  g_free(sql(f, "DROP TABLE management_reports"));
-  g_free(sql(f, "ALTER TABLE events DROP COLUMN message_row"));
-  g_free(sql(f, "ALTER TABLE events DROP COLUMN message_sha256"));
-  g_free(sql(f, "ALTER TABLE events DROP COLUMN state"));
+  return inc;
+}
+
+static void run_sql(Fixture *f, const char *const *statements)
+{
+  for (const char *const *one = statements; *one; one++)
+    g_free(sql(f, *one));
+}
+
+/* The closed store as version 7 left it: migrations 8 to 10 undone. */
+static void undo_to_version_7(Fixture *f)
+{
+  static const char *const undo[] = {
+    "DROP TRIGGER incident_search_add", "DROP TRIGGER incident_search_change",
+    "DROP TRIGGER incident_search_note", "DROP TABLE incident_search",
+    "DROP INDEX deadlines_next", "ALTER TABLE deadlines DROP COLUMN next_at",
+    "CREATE INDEX deadlines_due ON deadlines(state, kind, due_at)",
+    "DROP TABLE digests", "DROP INDEX incidents_created", "DROP INDEX incidents_received",
+    "PRAGMA user_version = 7", NULL,
+  };
+  run_sql(f, undo);
+}
+
+/* Then as version 6 left it: events without seals, hashed the old way. */
+static void undo_to_version_6(Fixture *f, gint64 inc)
+{
+  static const char *const undo[] = {
+    "DELETE FROM events WHERE message_row IS NOT NULL", "DROP INDEX events_message",
+    "DROP INDEX outbox_incident", "DROP INDEX deadlines_due", "DROP TABLE management_reports",
+    "ALTER TABLE events DROP COLUMN message_row",
+    "ALTER TABLE events DROP COLUMN message_sha256", "ALTER TABLE events DROP COLUMN state",
+    "PRAGMA user_version = 6", NULL,
+  };
+  undo_to_version_7(f);
+  run_sql(f, undo);
   g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 1");
   g_autofree char *text = g_strdup_printf("%s\n1\n%" G_GINT64_FORMAT "\n" T0
                                           "\ngateway\ncreated\nfrom the form", prev, inc);
@@ -138,28 +159,18 @@ static void test_open_stamps_older_store(void **state)
   g_autofree char *rehash = g_strdup_printf("UPDATE events SET hash = '%s'; UPDATE audit_head"
                                             " SET last_id = 1, hash = '%s'", old, old);
   g_auto(GStrv) statements = g_strsplit(rehash, ";", -1);
-  for (char **one = statements; *one; one++)
-    g_free(sql(f, *one));
-  g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_until"));
-  g_free(sql(f, "ALTER TABLE outbox DROP COLUMN claimed_by"));
-  g_free(sql(f, "DROP TABLE evidence"));
-  g_free(sql(f, "DROP TABLE observables"));
-  g_free(sql(f, "DROP TABLE digests"));
-  g_free(sql(f, "DROP INDEX incidents_created"));
-  g_free(sql(f, "DROP INDEX incidents_received"));
-  g_free(sql(f, "DROP TRIGGER incident_search_add"));
-  g_free(sql(f, "DROP TRIGGER incident_search_change"));
-  g_free(sql(f, "DROP TRIGGER incident_search_note"));
-  g_free(sql(f, "DROP TABLE incident_search"));
-  g_free(sql(f, "PRAGMA user_version = 4"));
-  g_free(sql(f, "PRAGMA application_id = 0"));
+  run_sql(f, (const char *const *)statements);
+}
+
+/* Reopened at the latest version, the chain covers the messages and the
+ * incident (an event recording each) and verifies; an edit behind the
+ * store's back is caught from now on. */
+static void expect_sealed_on_upgrade(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
   f->store = open_store(f->path);
-  g_autofree char *app = sql(f, "PRAGMA application_id");
-  assert_string_equal(app, "1229412185"); /* "IGWY" */
   g_autofree char *version = sql(f, "PRAGMA user_version");
   assert_string_equal(version, "10");
-  g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
-  assert_string_equal(r->message_id, "o1@gw");
   IgVerifyCounts n;
   check(store_verify(f->store, &n, &error), error);
   assert_int_equal(n.events, 4); /* created, two messages, the incident sealed */
@@ -167,9 +178,58 @@ static void test_open_stamps_older_store(void **state)
   assert_int_equal(n.incidents, 1);
   g_autofree char *sealed = sql(f, "SELECT group_concat(type, ' ') FROM events WHERE id > 1");
   assert_string_equal(sealed, "stored stored sealed");
-  /* Covered from now on: an edit behind the store's back is caught. */
   g_free(sql(f, "UPDATE incidents SET impact = 'high'"));
   expect_verify_fails(f, "incident 1 was changed");
+}
+
+/* A store made before application_id was set is recognised by its
+ * tables, stamped, and migrated; the outbox gains its claim columns, and
+ * the audit chain comes to cover what it held. */
+static void test_open_stamps_older_store(void **state)
+{
+  Fixture *f = *state;
+  static const char *const undo[] = {
+    "ALTER TABLE outbox DROP COLUMN claimed_until", "ALTER TABLE outbox DROP COLUMN claimed_by",
+    "DROP TABLE evidence", "DROP TABLE observables",
+    "PRAGMA user_version = 4", "PRAGMA application_id = 0", NULL,
+  };
+  undo_to_version_6(f, fill_older_store(f));
+  run_sql(f, undo);
+  f->store = open_store(f->path);
+  g_autofree char *app = sql(f, "PRAGMA application_id");
+  assert_string_equal(app, "1229412185"); /* "IGWY" */
+  g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
+  assert_string_equal(r->message_id, "o1@gw");
+  g_clear_pointer(&f->store, store_close);
+  expect_sealed_on_upgrade(f);
+}
+
+/* Version 6, the last before the chain covered messages and incidents:
+ * sealed on upgrade like any older store. */
+static void test_version_6_sealed_on_upgrade(void **state)
+{
+  Fixture *f = *state;
+  undo_to_version_6(f, fill_older_store(f));
+  expect_sealed_on_upgrade(f);
+}
+
+/* Version 7 already covers them: its upgrade adds no event, and a second
+ * seal of the same incident would be a false entry in its history. */
+static void test_version_7_not_sealed_again(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  fill_older_store(f);
+  g_autofree char *before = sql(f, "SELECT count(*) FROM events");
+  undo_to_version_7(f);
+  f->store = open_store(f->path);
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  assert_string_equal(version, "10");
+  g_autofree char *after = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(after, before);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.messages, 2);
 }
 
 /* A log left where the store was deleted would be replayed into a new
@@ -602,6 +662,8 @@ int main(void)
     T(test_outbox),
     T(test_outbox_claims),
     T(test_open_stamps_older_store),
+    T(test_version_6_sealed_on_upgrade),
+    T(test_version_7_not_sealed_again),
     T(test_open_refuses_log_without_store),
     T(test_count_acks),
     T(test_thread_lookup),

@@ -108,6 +108,32 @@ static void test_foreign_database_refused(void **state)
   assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
 }
 
+/* A database with no application_id is taken for a store from before it
+ * was set only with a schema version and all four of the gateway's
+ * tables: an empty version with the tables, or a version without them,
+ * is some other program's file, refused and left as it is. */
+static void test_database_without_application_id_refused(void **state)
+{
+  Fixture *f = *state;
+  static const char *const others[] = {
+    "CREATE TABLE notes(x); INSERT INTO notes VALUES('keep me')",
+    "PRAGMA user_version = 3; CREATE TABLE notes(x)",
+    "CREATE TABLE incidents(x); CREATE TABLE messages(x); CREATE TABLE events(x);"
+    " CREATE TABLE outbox(x)",
+    "PRAGMA user_version = 4; CREATE TABLE incidents(x); CREATE TABLE messages(x);"
+    " CREATE TABLE events(x)",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(others); i++) {
+    g_autofree char *name = g_strdup_printf("other%zu.db", i);
+    g_autofree char *path = g_build_filename(f->dir, name, NULL);
+    raw_exec(path, others[i]);
+    g_autofree char *before = file_sha(path);
+    expect_refused(path, "an SQLite database without the gateway's tables");
+    g_autofree char *after = file_sha(path);
+    assert_string_equal(after, before);
+  }
+}
+
 /* database = a directory (a typo for its parent): refused by name. */
 static void test_directory_refused(void **state)
 {
@@ -222,6 +248,44 @@ static void test_lock_file_unusable(void **state)
 }
 
 /* --- a busy store --- */
+
+static gpointer open_in_thread(gpointer path)
+{
+  GError *error = NULL;
+  IgStore *store = store_open(path, &error);
+  if (!store)
+    return error;
+  store_close(store);
+  return NULL;
+}
+
+/* Two processes opening an old store at once: the second reads the old
+ * version, then waits for the first's migration to commit, and reads
+ * the version again inside its own transaction: it finds the work done
+ * and opens the store, rather than running a migration a second time
+ * (here it would fail: the table it creates is there). */
+static void test_upgrade_done_by_another_process(void **state)
+{
+  Fixture *f = *state;
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TRIGGER incident_search_add"));
+  g_free(sql(f, "DROP TRIGGER incident_search_change"));
+  g_free(sql(f, "DROP TRIGGER incident_search_note"));
+  g_free(sql(f, "DROP TABLE incident_search"));
+  g_free(sql(f, "PRAGMA user_version = 9"));
+  sqlite3 *other = NULL;
+  assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE;"
+                                " CREATE VIRTUAL TABLE incident_search USING fts5(summary);"
+                                " PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
+  GThread *opener = g_thread_new("open", open_in_thread, f->path);
+  g_usleep(300 * 1000); /* it has read version 9 and waits for the lock */
+  assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(other);
+  g_autoptr(GError) error = g_thread_join(opener);
+  assert_null(error);
+  f->store = open_store(f->path);
+}
 
 /* While another process holds the write lock, claiming an outbox row
  * fails as transient ("locked"), and leaves the row to the next try and
@@ -432,12 +496,14 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     T(test_foreign_database_refused),
+    T(test_database_without_application_id_refused),
     T(test_directory_refused),
     T(test_dangling_link_refused),
     T(test_truncated_store_with_64k_pages_refused),
     T(test_read_only_directory_refused),
     T(test_lock_held_by_another_tool),
     T(test_lock_file_unusable),
+    T(test_upgrade_done_by_another_process),
     T(test_claim_on_busy_store),
     T(test_full_disk_outside_transaction),
     T(test_full_disk_loses_the_transaction),
