@@ -77,12 +77,15 @@ SELECT c.id, printf('INC-2025-%06d', c.n),
        || ' the account shows no further sign-ins from unknown locations since then.' ELSE '' END,
   i.actions_taken, i.missing_fields, i.owner, c.at, c.at
 FROM copy c JOIN incidents i ON i.id = c.seed;
-INSERT INTO messages(message_id, sha256, raw, size, from_addr, subject, received_at, kind,
+INSERT INTO messages(message_id, sha256, size, from_addr, subject, received_at, kind,
   incident_id, note)
-SELECT m.message_id || '.' || c.n, substr(m.sha256, 1, 52) || printf('%012d', c.n),
-  m.raw || CAST(substr(printf('%.*c', 1000 + c.n % 6000, 'x'), 1) AS BLOB),
-  length(m.raw) + 1000 + c.n % 6000, m.from_addr, m.subject, c.at, m.kind, c.id, m.note
+SELECT coalesce(m.message_id, 'none') || '.' || c.n, substr(m.sha256, 1, 52) || printf('%012d', c.n),
+  m.size + 1000 + c.n % 6000, m.from_addr, m.subject, c.at, m.kind, c.id, m.note
 FROM copy c JOIN messages m ON m.incident_id = c.seed ORDER BY c.n, m.id;
+INSERT INTO message_bodies(id, raw)
+SELECT n.id, b.raw || CAST(substr(printf('%.*c', 1000 + c.n % 6000, 'x'), 1) AS BLOB)
+FROM copy c JOIN messages m ON m.incident_id = c.seed JOIN message_bodies b ON b.id = m.id
+JOIN messages n ON n.message_id = coalesce(m.message_id, 'none') || '.' || c.n;
 INSERT INTO events(incident_id, at, actor, type, detail, prev_hash, hash, message_row,
   message_sha256, state)
 SELECT c.id, c.at, e.actor, e.type, e.detail, e.prev_hash, e.hash, e.message_row,

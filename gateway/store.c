@@ -158,6 +158,14 @@ static const char *const migrations[] = {
   "  UPDATE incident_search SET notes = notes || char(10) || new.detail"
   "  WHERE rowid = new.incident_id;"
   " END;",
+
+  /* A message's bytes in a table of their own, the last column of its
+   * row: written there with incremental blob I/O (store_messages.c), a
+   * 25 MB message is no longer built into a 25 MB row in memory first. */
+  "CREATE TABLE message_bodies(id INTEGER PRIMARY KEY REFERENCES messages(id),"
+  " raw BLOB NOT NULL);"
+  " INSERT INTO message_bodies(id, raw) SELECT id, raw FROM messages;"
+  " ALTER TABLE messages DROP COLUMN raw;",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

@@ -229,7 +229,8 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
   if (!ok)
     return FALSE;
 
-  st = sq_prep(store, "SELECT id, sha256, raw FROM messages ORDER BY id", error);
+  st = sq_prep(store, "SELECT m.id, m.sha256, b.raw FROM messages m"
+                      " LEFT JOIN message_bodies b ON b.id = m.id ORDER BY m.id", error);
   if (!st)
     return FALSE;
   while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {

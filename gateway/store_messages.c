@@ -26,29 +26,56 @@ gboolean store_message_seen(IgStore *store, const char *sha256,
   return TRUE;
 }
 
+/* The bytes go into a row of zeros made to their size, then over them
+ * with incremental blob I/O: SQLite does not build a zero-blob that ends
+ * its row in memory, so the message is never copied whole. */
+static gboolean add_body(IgStore *store, gint64 row, const char *raw, gsize len,
+                         GError **error)
+{
+  sqlite3_stmt *st = sq_prep(store, "INSERT INTO message_bodies(id, raw)"
+                                    " VALUES(?, zeroblob(?))", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_int64(st, 1, row);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+  if (!sq_step_done(store, st, error))
+    return FALSE;
+  if (!len)
+    return TRUE;
+  sqlite3_blob *blob = NULL;
+  gboolean ok = sqlite3_blob_open(store->db, "main", "message_bodies", "raw", row, 1,
+                                  &blob) == SQLITE_OK &&
+                sqlite3_blob_write(blob, raw, (int)len, 0) == SQLITE_OK;
+  if (!ok)
+    sq_fail(store, error, "write message");
+  sqlite3_blob_close(blob);
+  return ok;
+}
+
 gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
 {
   sqlite3_stmt *st = sq_prep(store,
-      "INSERT INTO messages(message_id, sha256, raw, size, from_addr, subject,"
-      " received_at, kind, incident_id, note) VALUES(?,?,?,?,?,?,?,?,?,?)", error);
+      "INSERT INTO messages(message_id, sha256, size, from_addr, subject,"
+      " received_at, kind, incident_id, note) VALUES(?,?,?,?,?,?,?,?,?)", error);
   if (!st)
     return 0;
   sq_bind_text(st, 1, in->message_id);
   sq_bind_text(st, 2, in->sha256);
-  sqlite3_bind_blob64(st, 3, in->raw_len ? in->raw : "", in->raw_len, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 4, (sqlite3_int64)in->raw_len);
-  sq_bind_text(st, 5, in->from_addr);
-  sq_bind_text(st, 6, in->subject);
-  sq_bind_text(st, 7, in->received_at);
-  sq_bind_text(st, 8, in->kind);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)in->raw_len);
+  sq_bind_text(st, 4, in->from_addr);
+  sq_bind_text(st, 5, in->subject);
+  sq_bind_text(st, 6, in->received_at);
+  sq_bind_text(st, 7, in->kind);
   if (in->incident_id)
-    sqlite3_bind_int64(st, 9, in->incident_id);
+    sqlite3_bind_int64(st, 8, in->incident_id);
   else
-    sqlite3_bind_null(st, 9);
-  sq_bind_text(st, 10, in->note);
+    sqlite3_bind_null(st, 8);
+  sq_bind_text(st, 9, in->note);
   if (!sq_step_done(store, st, error))
     return 0;
   gint64 row = sqlite3_last_insert_rowid(store->db);
+  if (!add_body(store, row, in->raw, in->raw_len, error))
+    return 0;
   g_autofree char *detail = g_strdup_printf("message %" G_GINT64_FORMAT " stored: %s, %"
                                             G_GSIZE_FORMAT " bytes", row, in->kind, in->raw_len);
   if (!sq_record_message(store, row, in->incident_id, in->recorded_at, in->sha256, detail,
@@ -59,7 +86,7 @@ gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
 
 GBytes *store_message_raw(IgStore *store, gint64 id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT raw FROM messages WHERE id = ?", error);
+  sqlite3_stmt *st = sq_prep(store, "SELECT raw FROM message_bodies WHERE id = ?", error);
   if (!st)
     return NULL;
   sqlite3_bind_int64(st, 1, id);

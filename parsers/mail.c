@@ -551,7 +551,17 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
 {
   mail_library_init();
   IgMail *mail = NULL;
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
+  if (len > G_MAXUINT) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INPUT, "message of %" G_GSIZE_FORMAT " bytes is too large to read", len);
+    return NULL;
+  }
+  /* GMime's memory stream over an array that borrows raw: with_buffer()
+   * would copy it, a second 25 MB for a 25 MB message. The parser only
+   * reads, and every object made from the stream is gone before return,
+   * when the array gives the bytes back unfreed. */
+  GByteArray *view = g_byte_array_new_take((guint8 *)raw, len);
+  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(view);
+  g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
   GMimeParser *parser = g_mime_parser_new_with_stream(stream);
   GMimeParserOptions *options = mail_parser_options(raw, len);
   GMimeMessage *msg = g_mime_parser_construct_message(parser, options);
@@ -571,6 +581,8 @@ IgMail *mail_parse(const char *raw, gsize len, GError **error)
     g_mime_parser_options_free(options);
   g_object_unref(parser);
   g_object_unref(stream);
+  (void)g_byte_array_steal(view, NULL);
+  g_byte_array_unref(view);
   return mail;
 }
 

@@ -201,7 +201,7 @@ tamper() { # what SQL expected-message
     || fail "verify on $1: $(cat "$WORK/verify.err")"; fi
 }
 tamper "a raw message and its SHA-256 replaced together" \
-  "UPDATE messages SET raw = CAST('Subject: x' AS BLOB), sha256 = '$(printf 'Subject: x' | sha256sum | cut -c1-64)' WHERE id = 1" \
+  "UPDATE message_bodies SET raw = CAST('Subject: x' AS BLOB) WHERE id = 1; UPDATE messages SET sha256 = '$(printf 'Subject: x' | sha256sum | cut -c1-64)' WHERE id = 1" \
   "stored message 1 is not the message its audit event recorded"
 tamper "a stored message deleted" "DELETE FROM messages WHERE id = 2" \
   "stored message 2 recorded by the audit chain was deleted"

@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/store_fixture.h"
 
@@ -129,6 +131,7 @@ static void run_sql(Fixture *f, const char *const *statements)
 /* The closed store as version 7 left it: migrations 8 to 10 undone. */
 static void undo_to_version_7(Fixture *f)
 {
+  undo_message_bodies(f);
   static const char *const undo[] = {
     "DROP TRIGGER incident_search_add", "DROP TRIGGER incident_search_change",
     "DROP TRIGGER incident_search_note", "DROP TABLE incident_search",
@@ -170,7 +173,7 @@ static void expect_sealed_on_upgrade(Fixture *f)
   g_autoptr(GError) error = NULL;
   f->store = open_store(f->path);
   g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_string_equal(version, "10");
+  assert_string_equal(version, "11");
   IgVerifyCounts n;
   check(store_verify(f->store, &n, &error), error);
   assert_int_equal(n.events, 4); /* created, two messages, the incident sealed */
@@ -224,12 +227,76 @@ static void test_version_7_not_sealed_again(void **state)
   undo_to_version_7(f);
   f->store = open_store(f->path);
   g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_string_equal(version, "10");
+  assert_string_equal(version, "11");
   g_autofree char *after = sql(f, "SELECT count(*) FROM events");
   assert_string_equal(after, before);
   IgVerifyCounts n;
   check(store_verify(f->store, &n, &error), error);
   assert_int_equal(n.messages, 2);
+}
+
+/* A store made where there was none: its directory 0750 and its file
+ * 0640, whatever else the umask would allow. */
+static void test_new_store_modes(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename(f->dir, "state", NULL);
+  g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
+  mode_t old = umask(0);
+  IgStore *store = store_open(path, &error);
+  umask(old);
+  check(store != NULL, error);
+  store_close(store);
+  store_close(NULL); /* as free(NULL) */
+  GStatBuf st;
+  assert_int_equal(g_stat(dir, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0750);
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0640);
+}
+
+/* A supervisor may start the gateway with its standard input closed: the
+ * new store's file is then descriptor 0, and no less a file. */
+static void test_new_store_with_stdin_closed(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename(f->dir, "fd0.db", NULL);
+  int saved = dup(0);
+  assert_true(saved > 0);
+  close(0);
+  IgStore *store = store_open(path, &error);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  check(store != NULL, error);
+  store_close(store);
+}
+
+/* Two processes on one store (run and an MTA's ingest): what one of them
+ * changes in an incident is hashed into the next event the other records,
+ * never a state the other remembered from its last transaction. */
+static void test_state_hashed_afresh_in_each_transaction(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  gint64 second = add_incident(f, "INC-2026-000002", "new", "low", T0);
+  check(store_begin(f->store, &error), error);
+  add_event(f, second, "created", "from the form");
+  add_event(f, inc, "created", "from the form");
+  check(store_commit(f->store, &error), error);
+  IgStore *other = open_store(f->path);
+  check(store_begin(other, &error), error);
+  check(store_add_deadline(other, inc, "triage", T0, &error), error);
+  check(store_add_event(other, inc, T0, "gateway", "deadline_set", "triage", &error), error);
+  check(store_commit(other, &error), error);
+  store_close(other);
+  check(store_begin(f->store, &error), error);
+  add_event(f, inc, "note", "after the other process");
+  check(store_commit(f->store, &error), error);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
 }
 
 /* A log left where the store was deleted would be replayed into a new
@@ -661,6 +728,9 @@ int main(void)
     T(test_fire_rule),
     T(test_outbox),
     T(test_outbox_claims),
+    T(test_new_store_modes),
+    T(test_new_store_with_stdin_closed),
+    T(test_state_hashed_afresh_in_each_transaction),
     T(test_open_stamps_older_store),
     T(test_version_6_sealed_on_upgrade),
     T(test_version_7_not_sealed_again),

@@ -64,7 +64,7 @@ static void test_verify_changed_raw_message(void **state)
 {
   Fixture *f = *state;
   populate_and_verify(f);
-  g_free(sql(f, "UPDATE messages SET raw = CAST('Subject: a\n\nforged\n' AS BLOB)"
+  g_free(sql(f, "UPDATE message_bodies SET raw = CAST('Subject: a\n\nforged\n' AS BLOB)"
                 " WHERE id = 1"));
   expect_verify_fails(f, "message 1");
 }
@@ -78,8 +78,10 @@ static void test_verify_what_the_chain_covers(void **state)
     const char *change;
     const char *needle;
   } cases[] = {
-    { "UPDATE messages SET raw = CAST('Subject: a\n\nforged\n' AS BLOB),"
-      " sha256 = '" FORGED_SHA "' WHERE id = 1", "message 1 is not the message its audit" },
+    { "UPDATE message_bodies SET raw = CAST('Subject: a\n\nforged\n' AS BLOB) WHERE id = 1;"
+      " UPDATE messages SET sha256 = '" FORGED_SHA "' WHERE id = 1",
+      "message 1 is not the message its audit" },
+    { "DELETE FROM message_bodies WHERE id = 1", "stored message 1 does not match its SHA-256" },
     { "DELETE FROM messages WHERE id = 2", "message 2 recorded by the audit chain was deleted" },
     { "UPDATE incidents SET impact = 'high'", "incident 1 was changed" },
     { "UPDATE incidents SET status = 'closed', updated_at = '2026-01-02T00:00:00Z'",
