@@ -3,7 +3,8 @@
 # list --limit 50 (text and JSON), list --search WORD --limit 50 and the
 # whole list --json, each the whole process's wall time (median of 5),
 # side by side with the sqlite3 CLI reading the same rows from the same
-# store, the baseline; prints both and their ratio.
+# store, the baseline; prints both and their ratio. Then the ingest rate
+# into that store beside the rate into an empty one.
 #
 # The store is made by the gateway itself (its schema, migrations and
 # search index): the examples, two reported phishing mails (evidence and
@@ -113,6 +114,9 @@ INSERT INTO outbox(incident_id, kind, template, to_addr, subject, message_id, bo
 SELECT c.id, o.kind, o.template, o.to_addr, replace(o.subject, 'INC-2026-', 'INC-2025-'),
   o.message_id || '.' || c.n, o.body, o.state, o.attempts, c.at, o.last_error, c.at, c.at
 FROM copy c JOIN outbox o ON o.incident_id = c.seed ORDER BY c.n, o.id;
+-- The chain's recorded end moved past the copies, so new events follow them.
+UPDATE audit_head SET last_id = (SELECT max(id) FROM events),
+  hash = (SELECT hash FROM events ORDER BY id DESC LIMIT 1);
 COMMIT;
 PRAGMA journal_mode = WAL;
 SQL
@@ -192,3 +196,24 @@ compare "list --json (all)" "" list --json -- \
   "$ROW ORDER BY received_at DESC, id DESC; $(DETAILS_OF "(SELECT id FROM incidents)")"
 rss=$( { /usr/bin/time -f '%M' "$IG" list --json > /dev/null; } 2>&1 | tail -1)
 echo "reads: list --json (all) peak RSS $rss KB"
+
+# The ingest rate as the store grows: the same 1,000 mixed reports
+# ingested into an empty store and into this one of n incidents, side by
+# side; the ratio should stay near 1.
+python3 "$here/bench/make_corpus.py" "$work/corpus" 1000
+empty=$work/empty
+mkdir -p "$empty"
+sed -e "s|^database = .*|database = $empty/gateway.db|" -e "s|^url = dir:.*|url = dir:$empty/outbox|" \
+    "$work/gateway.conf" > "$empty/gateway.conf"
+ingest_rate() { # config
+  local t0 t1
+  t0=$(date +%s%N)
+  INCIDENT_GATEWAY_CONFIG=$1 "$IG" ingest --now 2026-11-24T09:00:00Z "$work"/corpus/*.eml \
+    > /dev/null 2> "$work/ingest.err" || { echo "bench_reads: ingest failed: $(tail -3 "$work/ingest.err")" >&2; exit 1; }
+  t1=$(date +%s%N)
+  awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 1000 / (ns / 1e9) }'
+}
+at_empty=$(ingest_rate "$empty/gateway.conf")
+at_n=$(ingest_rate "$work/gateway.conf")
+printf 'reads: ingest of 1,000 reports: into an empty store %s msg/s, into the store of %s %s msg/s, ratio %s\n' \
+  "$at_empty" "$n" "$at_n" "$(awk -v a="$at_n" -v b="$at_empty" 'BEGIN { printf "%.2f", a / b }')"

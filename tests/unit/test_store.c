@@ -299,6 +299,25 @@ static void test_state_hashed_afresh_in_each_transaction(void **state)
   check(store_verify(f->store, &n, &error), error);
 }
 
+/* A message that fails is rolled back to its savepoint: what it had
+ * changed in an incident is gone from the next event's state too. */
+static void test_state_after_rollback_to_savepoint(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_begin(f->store, &error), error);
+  add_event(f, inc, "created", "from the form");
+  check(store_savepoint(f->store, &error), error);
+  check(store_add_deadline(f->store, inc, "triage", T0, &error), error);
+  add_event(f, inc, "deadline_set", "triage");
+  store_rollback_to(f->store);
+  add_event(f, inc, "note", "after the failed message");
+  check(store_commit(f->store, &error), error);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+}
+
 /* A log left where the store was deleted would be replayed into a new
  * one: refused. */
 static void test_open_refuses_log_without_store(void **state)
@@ -731,6 +750,7 @@ int main(void)
     T(test_new_store_modes),
     T(test_new_store_with_stdin_closed),
     T(test_state_hashed_afresh_in_each_transaction),
+    T(test_state_after_rollback_to_savepoint),
     T(test_open_stamps_older_store),
     T(test_version_6_sealed_on_upgrade),
     T(test_version_7_not_sealed_again),
