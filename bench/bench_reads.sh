@@ -151,7 +151,7 @@ compare() {
 }
 
 # What a run of each program costs before it reads anything: starting the
-# process (the gateway loads some 60 shared libraries, sqlite3 a few). No
+# process (the gateway loads some 30 shared libraries, sqlite3 a few). No
 # command is faster than this.
 floor_ig=$(ms "$IG" --help)
 floor_sq=$(ms sqlite3 "$db" "SELECT 1")

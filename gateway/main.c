@@ -1,7 +1,6 @@
 /* main.c - incident-gateway: parse the command line, run one command, map
  * its error to one stderr line and the exit status (0, 1 runtime, 2 usage
  * or configuration). Options may stand before or after the command. */
-#include <curl/curl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,10 +105,6 @@ static void dispatch(GOptionContext *ctx, char ***args, GError **error)
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    fprintf(stderr, "incident-gateway: libcurl could not initialise\n");
-    return 1;
-  }
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [ARGS...]");
   g_autofree char *summary = summary_text();

@@ -14,6 +14,20 @@ typedef struct {
   char *value;
 } Field;
 
+/* Relaxed alignment, the DMARC way but without a public suffix list: a
+ * From domain aligns with its own signer and with any parent domain's.
+ * A parent's key can only be published by whoever runs the parent's DNS,
+ * so this trusts no one who could not already sign for the parent. */
+gboolean ost_auth_aligned(const char *from_domain, const char *signer)
+{
+  gsize f = strlen(from_domain), s = strlen(signer);
+  if (s == 0 || s > f)
+    return FALSE;
+  if (s == f)
+    return g_ascii_strcasecmp(from_domain, signer) == 0;
+  return from_domain[f - s - 1] == '.' && g_ascii_strcasecmp(from_domain + f - s, signer) == 0;
+}
+
 static void field_free(gpointer p)
 {
   Field *f = p;

@@ -1,5 +1,5 @@
 /* ost_auth_dkim.c - DKIM verification of an OST member's mail with
- * libopendkim (ost_auth_dkim.h). */
+ * libopendkim (ost_auth_dkim.h); part of the network module (netmod.h). */
 #include "gateway/ost_auth_dkim.h"
 
 #include <string.h>
@@ -7,20 +7,7 @@
 #include <opendkim/dkim.h>
 
 #include "gateway/error.h"
-
-/* Relaxed alignment, the DMARC way but without a public suffix list: a
- * From domain aligns with its own signer and with any parent domain's.
- * A parent's key can only be published by whoever runs the parent's DNS,
- * so this trusts no one who could not already sign for the parent. */
-gboolean ost_auth_aligned(const char *from_domain, const char *signer)
-{
-  gsize f = strlen(from_domain), s = strlen(signer);
-  if (s == 0 || s > f)
-    return FALSE;
-  if (s == f)
-    return g_ascii_strcasecmp(from_domain, signer) == 0;
-  return from_domain[f - s - 1] == '.' && g_ascii_strcasecmp(from_domain + f - s, signer) == 0;
-}
+#include "gateway/net_ops.h"
 
 /* libopendkim statuses that mean the library itself failed (or we called
  * it wrongly), not that the message fails. */
@@ -130,8 +117,8 @@ static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **w
   return FALSE;
 }
 
-gboolean ost_auth_dkim(const char *raw, gsize len, const char *from_domain, const char *key_file,
-                       char **why, GError **error)
+gboolean net_dkim_verify(const char *raw, gsize len, const char *from_domain,
+                         const char *key_file, char **why, GError **error)
 {
   gboolean ok = FALSE, dns_failed = FALSE;
   DKIM *dkim = NULL;

@@ -1,5 +1,7 @@
 /* ost_auth_dkim.h - the DKIM half of ost_auth.c, for it alone: verifying
- * a message's DKIM signatures with libopendkim. */
+ * a message's DKIM signatures with libopendkim, in the network module
+ * (ost_auth_dkim.c, loaded through netmod.c), and the alignment rule
+ * both halves use (ost_auth.c). */
 #ifndef IG_OST_AUTH_DKIM_H
 #define IG_OST_AUTH_DKIM_H
 

@@ -23,6 +23,7 @@
 
 #include "gateway/error.h"
 #include "gateway/log.h"
+#include "gateway/net_ops.h"
 #include "gateway/secret.h"
 #include "gateway/tls_verify.h"
 
@@ -564,7 +565,7 @@ static void imap_free(IgSource *self)
   g_free(s);
 }
 
-IgSource *source_imap_new(const IgConfig *config, GError **error)
+IgSource *net_imap_new(const IgConfig *config, GError **error)
 {
   const char *url = config->source.url;
   g_autoptr(GError) parse = NULL;

@@ -12,6 +12,7 @@
 
 #include "gateway/address.h"
 #include "gateway/error.h"
+#include "gateway/net_ops.h"
 #include "gateway/secret.h"
 
 #define CONNECT_TIMEOUT_S 15
@@ -164,7 +165,7 @@ static void smtp_free(IgTransport *self)
   g_free(t);
 }
 
-IgTransport *transport_smtp_new(const IgConfig *config, GError **error)
+IgTransport *net_smtp_new(const IgConfig *config, GError **error)
 {
   const IgEndpoint *ep = &config->transport;
   SmtpTransport *t = g_new0(SmtpTransport, 1);
