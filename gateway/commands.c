@@ -16,6 +16,7 @@
 #include "gateway/listing.h"
 #include "gateway/log.h"
 #include "gateway/quarterly.h"
+#include "gateway/records.h"
 #include "gateway/render_json.h"
 #include "gateway/render_observables.h"
 #include "gateway/render_text.h"
@@ -286,12 +287,25 @@ static gboolean cmd_list(const IgCli *cli, GError **error)
                        service_config(service)->tz, error);
 }
 
+/* A REF argument that cannot be a reference is a mistake in the command
+ * line (exit 2), not an incident that was not found (exit 1). */
+static gboolean check_reference(const char *command, const char *ref, GError **error)
+{
+  if (reference_shape_ok(ref))
+    return TRUE;
+  g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+              "%s: \"%.64s\" is not a reference like INC-2026-000042", command, ref);
+  return FALSE;
+}
+
 static gboolean cmd_show(const IgCli *cli, GError **error)
 {
   if (!cli->args || !cli->args[0] || cli->args[1]) {
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "show: give one reference, e.g. show INC-2026-000042");
     return FALSE;
   }
+  if (!check_reference("show", cli->args[0], error))
+    return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
@@ -388,6 +402,8 @@ static gboolean cmd_observables(const IgCli *cli, GError **error)
                 "observables: give at most one reference, e.g. observables INC-2026-000042");
     return FALSE;
   }
+  if (reference && !check_reference("observables", reference, error))
+    return FALSE;
   if (!check_choice("--format", cli->format, formats, error))
     return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
@@ -471,6 +487,8 @@ static gboolean cmd_export(const IgCli *cli, GError **error)
                 "export: give a reference and a directory, e.g. export INC-2026-000042 bundle");
     return FALSE;
   }
+  if (!check_reference("export", cli->args[0], error))
+    return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;

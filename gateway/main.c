@@ -10,6 +10,7 @@
 #include "gateway/error.h"
 
 static IgCli cli;
+static gboolean want_help, want_version;
 
 static GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &cli.config_path,
@@ -37,8 +38,33 @@ static GOptionEntry entries[] = {
   { "send", 0, 0, G_OPTION_ARG_NONE, &cli.send, "digest: send it to the managers now", NULL },
   { "print", 0, 0, G_OPTION_ARG_NONE, &cli.print, "digest: write it to stdout (the default)",
     NULL },
+  { "help", 'h', 0, G_OPTION_ARG_NONE, &want_help, "this help; after a command, that command's",
+    NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &want_version, "print the version", NULL },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
+
+/* The options every command takes. */
+static const char *const common[] = { "config", "now", "help", NULL };
+
+/* COMMAND --help: its usage line, then only the options it takes. */
+static void command_help(const IgCommand *cmd)
+{
+  g_auto(GStrv) own = g_strsplit(cmd->options, " ", -1);
+  GArray *chosen = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+  for (const GOptionEntry *e = entries; e->long_name; e++)
+    if (g_strv_contains(common, e->long_name) ||
+        g_strv_contains((const char *const *)own, e->long_name))
+      g_array_append_val(chosen, *e);
+  g_autofree char *usage = g_strdup_printf("%s %s", cmd->name, cmd->usage);
+  GOptionContext *ctx = g_option_context_new(usage);
+  g_option_context_set_help_enabled(ctx, FALSE);
+  g_option_context_add_main_entries(ctx, (GOptionEntry *)chosen->data, NULL);
+  g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+  fputs(text, stdout);
+  g_option_context_free(ctx);
+  g_array_unref(chosen);
+}
 
 /* A command-specific option given to a command that does not take it. */
 static const char *stray_option(const IgCommand *cmd)
@@ -79,6 +105,15 @@ static void dispatch(GOptionContext *ctx, char ***args, GError **error)
     return;
   }
   char **argv = *args;
+  if (want_version) {
+    printf("incident-gateway %s\n", IG_VERSION);
+    return;
+  }
+  if (want_help && !argv[1]) {
+    g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+    fputs(text, stdout);
+    return;
+  }
   if (!argv[1]) {
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "no command given (try --help)");
     return;
@@ -88,6 +123,10 @@ static void dispatch(GOptionContext *ctx, char ***args, GError **error)
     cmd++;
   if (!cmd->name) {
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "unknown command \"%s\" (try --help)", argv[1]);
+    return;
+  }
+  if (want_help) {
+    command_help(cmd);
     return;
   }
   const char *stray = stray_option(cmd);
@@ -110,6 +149,7 @@ int main(int argc, char **argv)
   g_autofree char *summary = summary_text();
   g_option_context_set_summary(ctx, "Incident Gateway: email-driven security incident intake.");
   g_option_context_set_description(ctx, summary);
+  g_option_context_set_help_enabled(ctx, FALSE);
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_auto(GStrv) args = g_strdupv(argv);
   dispatch(ctx, &args, &error);

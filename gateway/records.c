@@ -1,6 +1,8 @@
 /* records.c - constructors, destructors and time formatting for records.h. */
 #include "gateway/records.h"
 
+#include <string.h>
+
 IgIncident *incident_new(void)
 {
   IgIncident *inc = g_new0(IgIncident, 1);
@@ -200,4 +202,16 @@ char *time_words(const char *iso, GDateTime *now, GTimeZone *tz)
   static const char *const near[] = { "yesterday", "today", "tomorrow" };
   return g_strdup_printf("%02d:%02d %s", g_date_time_get_hour(t), g_date_time_get_minute(t),
                          near[days + 1]);
+}
+
+gboolean reference_shape_ok(const char *text)
+{
+  gsize prefix = strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+  if (prefix == 0 || prefix > 10 || text[prefix] != '-')
+    return FALSE;
+  const char *year = text + prefix + 1;
+  if (strspn(year, "0123456789") != 4 || year[4] != '-')
+    return FALSE;
+  gsize number = strspn(year + 5, "0123456789");
+  return number >= 6 && year[5 + number] == '\0';
 }

@@ -155,6 +155,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgOutboxRec, outbox_rec_free)
 
 /* "2026-11-22T14:05:00Z" for a time in any zone; caller frees. */
 char *iso_utc(GDateTime *when);
+
+/* Whether text has the shape of an incident reference, PREFIX-YYYY-NNNNNN
+ * (1 to 10 letters or digits, six digits or more): what a command taking
+ * REF refuses as a usage error before looking anything up. */
+gboolean reference_shape_ok(const char *text);
 /* Parses what iso_utc() writes (and any ISO-8601 with a zone); NULL if bad. */
 GDateTime *iso_parse(const char *text);
 /* when in zone tz as people write it, in English whatever the locale:

@@ -33,6 +33,30 @@ expect_error "show unknown reference" 1 "incident-gateway: show: no incident INC
   "$IG" show INC-2026-999999
 expect_error "poll without --once" 2 "incident-gateway: poll: give --once (to keep watching the source, use run)" \
   "$IG" poll
+# What cannot be a reference is a mistake in the command line, not an
+# incident that was not found; a seventh digit is still a reference.
+expect_error "show a word" 2 'incident-gateway: show: "nonsense" is not a reference like INC-2026-000042' \
+  "$IG" show nonsense
+expect_error "show a reference cut short" 2 \
+  'incident-gateway: show: "INC-2026-00001" is not a reference like INC-2026-000042' \
+  "$IG" show INC-2026-00001
+expect_error "show a seventh digit" 1 "incident-gateway: show: no incident INC-2026-0000012" \
+  "$IG" show INC-2026-0000012
+expect_error "export a word" 2 'incident-gateway: export: "latest" is not a reference like INC-2026-000042' \
+  "$IG" export latest "$WORK/bundle"
+[ ! -e "$WORK/bundle" ] && ok "export refused: no directory made" || fail "export made $WORK/bundle"
+expect_error "observables of a word" 2 \
+  'incident-gateway: observables: "all" is not a reference like INC-2026-000042' "$IG" observables all
+
+# --version, and --help after a command: that command's options only.
+"$IG" --version > "$WORK/version.txt" && grep -qx 'incident-gateway [0-9]*\.[0-9]*\.[0-9]*' "$WORK/version.txt" \
+  && ok "--version" || fail "--version: $(cat "$WORK/version.txt")"
+"$IG" list --help > "$WORK/help.txt" || fail "list --help exit $?"
+grep -q 'incident-gateway \[OPTION…\] list \[--status S\]' "$WORK/help.txt" && grep -q -- '--search=TEXT' "$WORK/help.txt" \
+  && ok "list --help: its usage and options" || fail "list --help: $(cat "$WORK/help.txt")"
+grep -q -- '--anchor' "$WORK/help.txt" && fail "list --help shows verify's --anchor" || ok "list --help: not other commands' options"
+"$IG" --help > "$WORK/help.txt" && grep -q '^  verify ' "$WORK/help.txt" && grep -q -- '--anchor' "$WORK/help.txt" \
+  && ok "--help: every command and option" || fail "--help: $(cat "$WORK/help.txt")"
 "$IG" list --json | check_json "nothing recorded by the refused commands" 'd == []'
 
 # A missing file does not stop the others; the exit status says so, and
