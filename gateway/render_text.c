@@ -10,7 +10,20 @@ static char *local(const char *iso, GTimeZone *tz)
   if (!t)
     return g_strdup("-");
   g_autoptr(GDateTime) l = g_date_time_to_timezone(t, tz);
-  return g_date_time_format(l, "%Y-%m-%d %H:%M");
+  return g_date_time_format(l, "%Y-%m-%d %H:%M %Z");
+}
+
+/* A span of minutes as people read it: "45 min", "2 h 05 min",
+ * "7 d 20 h 13 min". */
+static char *duration(gint64 minutes)
+{
+  if (minutes < 60)
+    return g_strdup_printf("%" G_GINT64_FORMAT " min", minutes);
+  gint64 h = minutes / 60 % 24, d = minutes / (24 * 60), m = minutes % 60;
+  if (!d)
+    return g_strdup_printf("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " min", h, m);
+  return g_strdup_printf("%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT
+                         " min", d, h, m);
 }
 
 static const char *or_dash(const char *s)
@@ -63,11 +76,11 @@ void text_no_incidents(void)
 void text_incident_row(const IgIncident *inc, gboolean first, GTimeZone *tz)
 {
   if (first)
-    printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s\n", "REFERENCE", "STATUS", "IMPACT",
+    printf("%-16s  %-13s  %-6s  %-25s  %-20s  %s\n", "REFERENCE", "STATUS", "IMPACT",
            "CATEGORY", "RECEIVED", "SUMMARY");
   g_autofree char *received = local(inc->received_at, tz);
   g_autofree char *summary = safe(inc->summary, FALSE);
-  printf("%-16s  %-13s  %-6s  %-25s  %-16s  %s%s\n", inc->reference, inc->status,
+  printf("%-16s  %-13s  %-6s  %-25s  %-20s  %s%s\n", inc->reference, inc->status,
          or_dash(inc->impact), or_dash(inc->category), received, summary,
          inc->reported_late == 1 ? "  [late]" : "");
 }
@@ -120,9 +133,9 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   g_autofree char *received = local(inc->received_at, tz);
   g_autofree char *recorded = local(inc->created_at, tz);
   g_autofree char *missing = g_strjoinv(", ", inc->missing_fields);
-  g_autofree char *minutes = inc->minutes_to_report >= 0
-      ? g_strdup_printf("%" G_GINT64_FORMAT "%s", inc->minutes_to_report,
-                        inc->reported_late == 1 ? " (late)" : "") : NULL;
+  g_autofree char *span = inc->minutes_to_report >= 0 ? duration(inc->minutes_to_report) : NULL;
+  g_autofree char *minutes = span ? g_strconcat(span, inc->reported_late == 1 ? " (late)" : "",
+                                                NULL) : NULL;
   g_autofree char *reporter = g_strdup_printf("%s <%s>", or_dash(inc->reporter_name),
                                               or_dash(inc->reporter_email));
   g_autofree char *summary = safe(inc->summary, FALSE);
@@ -144,7 +157,7 @@ void text_incident(const IgIncident *inc, GPtrArray *deadlines, GPtrArray *messa
   field("Detected:", detected);
   field("Received:", received);
   field("Recorded:", recorded);
-  field("Minutes to report:", minutes);
+  field("Time to report:", minutes);
   field("Systems affected:", inc->systems_affected);
   field("Information asset:", inc->information_asset);
   field("Asset owner:", inc->asset_owner);
@@ -188,14 +201,14 @@ void text_messages(GPtrArray *messages, GTimeZone *tz)
     printf("no messages\n");
     return;
   }
-  printf("%-16s  %-14s  %-16s  %-30s  %s\n", "RECEIVED", "KIND", "REFERENCE", "FROM",
+  printf("%-20s  %-14s  %-16s  %-30s  %s\n", "RECEIVED", "KIND", "REFERENCE", "FROM",
          "SUBJECT");
   for (guint i = 0; i < messages->len; i++) {
     const IgMessageRec *m = g_ptr_array_index(messages, i);
     g_autofree char *at = local(m->received_at, tz);
     g_autofree char *from = safe(m->from_addr, FALSE);
     g_autofree char *subject = safe(m->subject, FALSE);
-    printf("%-16s  %-14s  %-16s  %-30s  %s\n", at, m->kind, or_dash(m->reference), from,
+    printf("%-20s  %-14s  %-16s  %-30s  %s\n", at, m->kind, or_dash(m->reference), from,
            subject);
   }
 }

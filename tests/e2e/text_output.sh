@@ -62,7 +62,7 @@ printf 'an earlier mail\n' > "$WORK/var/outbox/$next_row-INC-2026-000002.eml"
 "$IG" ingest "$WORK/in/3.eml" > /dev/null 2>&1 || fail "ingest of the form report"
 
 "$IG" show INC-2026-000002 > "$WORK/show2.txt"
-grep -q '^Minutes to report: *90 (late)$' "$WORK/show2.txt" && ok "show: minutes to report, late" \
+grep -q '^Time to report: *1 h 30 min (late)$' "$WORK/show2.txt" && ok "show: time to report in hours and minutes, late" \
   || fail "show: $(grep Minutes "$WORK/show2.txt")"
 grep -A3 '^Description:$' "$WORK/show2.txt" | grep -q '^Then the PC restarted.$' \
   && ok "show: the description keeps its lines" || fail "show: $(cat "$WORK/show2.txt")"
@@ -75,7 +75,7 @@ grep -A1 '^Actions taken:$' "$WORK/show2.txt" | grep -q '^Unplugged the network 
 
 "$IG" outbox > "$WORK/outbox2.txt"
 grep -A1 "^$((rows + 1)) *pending *1 *INC-2026-000002 " "$WORK/outbox2.txt" \
-  | grep -q '^        last error: .*a different file already has this name; not overwritten (next attempt [0-9-]* [0-9:]*)$' \
+  | grep -q '^        last error: .*a different file already has this name; not overwritten (next attempt [0-9-]* [0-9:]* [A-Z]*)$' \
   && ok "outbox: a waiting row with its last error and next attempt" || fail "outbox: $(cat "$WORK/outbox2.txt")"
 expect_eq "outbox: one line per row, one more for each last error" "$(grep -vc '^        last error: ' "$WORK/outbox2.txt")" \
   $(( $("$IG" outbox --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') + 1 ))
