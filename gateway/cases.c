@@ -52,6 +52,18 @@ static char *local_time(const IgConfig *config, const char *iso)
   return g_date_time_format(local, "%d/%m/%Y %H:%M %Z");
 }
 
+/* A category as people read it: "lost-or-stolen-equipment" becomes
+ * "Lost or stolen equipment" (and reads back as the same category when
+ * OST writes it in a reply). */
+static char *category_name(const char *category)
+{
+  if (!category || !*category)
+    return NULL;
+  char *name = g_strdelimit(g_strdup(category), "-", ' ');
+  name[0] = g_ascii_toupper(name[0]);
+  return name;
+}
+
 GHashTable *case_incident_vars(const IgConfig *config, const IgIncident *inc)
 {
   GHashTable *v = case_vars_new();
@@ -65,6 +77,8 @@ GHashTable *case_incident_vars(const IgConfig *config, const IgIncident *inc)
   case_var_capped(v, "reporter_phone", inc->reporter_phone, NOTICE_FIELD_MAX);
   case_var_capped(v, "business_area", inc->business_area, NOTICE_FIELD_MAX);
   case_var(v, "category", inc->category);
+  g_autofree char *category = category_name(inc->category);
+  case_var(v, "category_name", category);
   case_var(v, "impact", inc->impact);
   case_var(v, "personal_data", inc->personal_data);
   case_var(v, "near_miss", inc->near_miss == 1 ? "yes" : "");

@@ -99,6 +99,12 @@ expect_eq "ack of free text asks for exactly the missing fields" \
 # Accreditor for medium/high; the supplier's contract owner.
 ost2=$(grep -l '^To: ost@justice.gov.uk' "$out"/*INC-2026-000002.eml)
 grep -q '^Subject: .*REPORTED LATE' "$ost2" && ok "OST told the report was late" || fail "OST late flag"
+# Mail names the category as people read it, not by its code.
+grep -q '^Category: *Lost or stolen equipment' "$ost2" && ok "OST notice: the category in words" \
+  || fail "OST notice category: $(grep '^Category' "$ost2")"
+grep -l '^To: siro@justice.gov.uk' "$out"/*INC-2026-000002.eml | xargs grep -q '^Category: *Lost or stolen equipment' \
+  && ok "stakeholder notice: the category in words" || fail "stakeholder notice category"
+grep -q 'lost-or-stolen-equipment' "$ost2" && fail "OST notice shows the category's code" || ok "OST notice: no category code"
 for to in data.compliance@justice.gov.uk siro@justice.gov.uk delius.iao@justice.gov.uk accreditation@justice.gov.uk; do
   grep -l "^To: $to" "$out"/*INC-2026-000002.eml >/dev/null && ok "INC-2 notifies $to" || fail "INC-2 does not notify $to"
 done
