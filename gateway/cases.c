@@ -522,15 +522,19 @@ gboolean case_new_report(IgCaseMsg *m, const IgAutoVerdict *verdict, GError **er
   g_autofree char *observables = evidence_notice_observables(inc);
   case_var(vars, "evidence", evidence);
   case_var(vars, "observables", observables);
-  if (!case_fire_routes(m, inc, vars, error) ||
-      !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
-    return FALSE;
-
+  /* Known before OST is told, whose notice says whether the reporter was
+   * asked for what is missing: not when no acknowledgement goes out (an
+   * automatic alert, a limit reached), nor for what encryption hid. */
   g_autofree char *why = NULL;
   g_autofree char *ack_to = ack_recipient(m, verdict, &why, error);
   gboolean ack = ack_to != NULL;
   if (!ack && !why)
     return FALSE;
+  case_var(vars, "reporter_asked", ack && !sealed ? "yes" : NULL);
+  if (!case_fire_routes(m, inc, vars, error) ||
+      !webhook_queue(ctx->store, c, ctx->now, "created", inc, NULL, error))
+    return FALSE;
+
   if (ack) {
     const char *to[] = { ack_to, NULL };
     /* The Message-ID is echoed too: threaded only when it is short. */

@@ -99,6 +99,14 @@ expect_eq "ack of free text asks for exactly the missing fields" \
 # Accreditor for medium/high; the supplier's contract owner.
 ost2=$(grep -l '^To: ost@justice.gov.uk' "$out"/*INC-2026-000002.eml)
 grep -q '^Subject: .*REPORTED LATE' "$ost2" && ok "OST told the report was late" || fail "OST late flag"
+# OST hears whether the reporter was asked for what is missing: not for an
+# automatic alert, which gets no acknowledgement.
+ost7=$(grep -l '^To: ost@justice.gov.uk' "$out"/*INC-2026-000007.eml)
+grep -q '^Missing from the form (the reporter has not been asked):' "$ost7" \
+  && ok "OST notice of an alert: the reporter was not asked" || fail "OST notice of INC-7: $(grep -i missing "$ost7")"
+ost3=$(grep -l '^To: ost@justice.gov.uk' "$out"/*INC-2026-000003.eml)
+grep -q '^Missing from the form (the reporter has been asked):' "$ost3" \
+  && ok "OST notice of a report acknowledged: the reporter was asked" || fail "OST notice of INC-3: $(grep -i missing "$ost3")"
 # Mail names the category as people read it, not by its code.
 grep -q '^Category: *Lost or stolen equipment' "$ost2" && ok "OST notice: the category in words" \
   || fail "OST notice category: $(grep '^Category' "$ost2")"
