@@ -306,6 +306,26 @@ static char *held_since(IgCaseMsg *m, const IgIncident *inc, gint64 row, const c
   return bullets(lines);
 }
 
+/* The subject of a reply without its "[REF]" tags: the notice's own
+ * subject starts with the reference already. Caller frees. */
+static char *subject_untagged(const char *subject, const char *reference)
+{
+  if (!subject)
+    return NULL;
+  g_autofree char *tag = g_strdup_printf("[%s]", reference);
+  g_autoptr(GString) out = g_string_new(NULL);
+  const char *p = subject;
+  for (const char *hit; (hit = strstr(p, tag)); p = hit + strlen(tag))
+    g_string_append_len(out, p, hit - p);
+  g_string_append(out, p);
+  g_auto(GStrv) words = g_strsplit_set(out->str, " \t", -1);
+  g_autoptr(GString) joined = g_string_new(NULL);
+  for (char **w = words; *w; w++)
+    if (**w)
+      g_string_append_printf(joined, "%s%s", joined->len ? " " : "", *w);
+  return g_string_free(g_steal_pointer(&joined), FALSE);
+}
+
 static gboolean tell_ost(IgCaseMsg *m, const IgIncident *inc, gint64 row, GError **error)
 {
   g_autofree char *to = NULL, *last = NULL;
@@ -329,7 +349,8 @@ static gboolean tell_ost(IgCaseMsg *m, const IgIncident *inc, gint64 row, GError
   g_autoptr(GHashTable) vars = case_vars_new();
   case_var(vars, "reference", inc->reference);
   case_var_capped(vars, "from", m->mail->from_addr, NOTICE_FIELD_MAX);
-  case_var_capped(vars, "subject", m->mail->subject, NOTICE_FIELD_MAX);
+  g_autofree char *subject = subject_untagged(m->mail->subject, inc->reference);
+  case_var_capped(vars, "subject", subject, NOTICE_FIELD_MAX);
   case_var_capped(vars, "body", m->mail->body, NOTICE_TEXT_MAX);
   case_var_capped(vars, "earlier", earlier, NOTICE_TEXT_MAX);
   gboolean changed = FALSE;

@@ -187,7 +187,13 @@ gboolean case_notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference
     return case_event(m, incident_id, "gateway", "rule_unrouted",
                  "no [stakeholders] ost address: OST not notified", error);
   const char *to[] = { config->ost, NULL };
-  const char *refs[] = { m->mail ? m->mail->message_id : NULL, NULL };
+  /* About an incident OST was told of: in the thread of that first notice,
+   * not of the mail that prompted this one. */
+  g_autofree char *notice = NULL, *notice_to = NULL, *notice_at = NULL;
+  if (incident_id && !store_outbox_last(m->ctx->store, incident_id, "notify_ost", &notice_to,
+                                        &notice_at, &notice, error))
+    return FALSE;
+  const char *refs[] = { notice ? notice : m->mail ? m->mail->message_id : NULL, NULL };
   IgMailRequest req = {
     .incident_id = incident_id,
     .reference = reference,

@@ -119,7 +119,7 @@ expect_eq "every reminder, escalation and digest at its hour, once" "$(timeline)
 2026-11-24T09:00:00Z | ost@justice.gov.uk | [INC-2026-000004] Triage overdue: Report 4
 2026-11-24T11:00:00Z | ben.cole@justice.gov.uk | [INC-2026-000002] Reminder: details missing from your incident report
 2026-11-24T11:00:00Z | dee.fox@justice.gov.uk | [INC-2026-000004] Reminder: details missing from your incident report
-2026-11-24T15:00:00Z | ost@justice.gov.uk | [INC-2026-000004] New correspondence from dee.fox@justice.gov.uk: RE: [INC-2026-000004] Your security incident report has been recorded
+2026-11-24T15:00:00Z | ost@justice.gov.uk | [INC-2026-000004] New correspondence from dee.fox@justice.gov.uk: RE: Your security incident report has been recorded
 2026-11-25T08:00:00Z | a@justice.gov.uk | Security incidents digest: Wed 25 Nov 2026
 2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000002] Not triaged: Report 2
 2026-11-25T09:00:00Z | siro@justice.gov.uk | [INC-2026-000004] Not triaged: Report 4

@@ -341,6 +341,40 @@ static void test_status_settles_deadlines(void **state)
   expect_verifies(f);
 }
 
+/* OST's notice of correspondence reads as one more mail of the case: its
+ * subject names the reference once, and it answers OST's first notice of
+ * the incident, so mail clients keep it in that thread. */
+static void test_correspondence_in_the_case_thread(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest_one(f, "From: jane@x.gov.uk\nSubject: Odd mail\nMessage-ID: <o@x>\n\n"
+                                    "Impact: low\nDescription: an odd mail.\n");
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  item = reply(f, "a@example.org", ref, "", "Is anyone looking at this?\n");
+  intake_item_clear(&item);
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, NULL);
+  const IgOutboxRec *notice = NULL, *corr = NULL;
+  for (guint i = 0; i < rows->len; i++) {
+    const IgOutboxRec *r = g_ptr_array_index(rows, i);
+    if (strcmp(r->template_name, "notify_ost") == 0)
+      notice = r;
+    else if (strcmp(r->template_name, "correspondence") == 0)
+      corr = r;
+  }
+  assert_non_null(notice);
+  assert_non_null(corr);
+  g_autofree char *subject = g_strdup_printf("[%s] New correspondence from a@example.org: RE:"
+                                             " Lost laptop", ref);
+  assert_string_equal(corr->subject, subject);
+  g_autoptr(GBytes) body = store_outbox_body(f->store, corr->id, NULL);
+  g_autofree char *text = g_strndup(g_bytes_get_data(body, NULL), g_bytes_get_size(body));
+  g_autofree char *answers = g_strdup_printf("In-Reply-To: <%s>", notice->message_id);
+  if (!strstr(text, answers))
+    print_error("%s not in\n%s\n", answers, text);
+  assert_non_null(strstr(text, answers));
+}
+
 /* Raised impact and personal data fire the rules not yet fired, once;
  * a management report falls due. */
 static void test_raised_impact_fires_rules(void **state)
@@ -629,6 +663,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_rejected_and_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown(test_category_near_miss_note, setup, teardown),
     cmocka_unit_test_setup_teardown(test_status_settles_deadlines, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_correspondence_in_the_case_thread, setup, teardown),
     cmocka_unit_test_setup_teardown(test_raised_impact_fires_rules, setup, teardown),
     cmocka_unit_test_setup_teardown(test_quoted_commands_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown(test_failed_authentication, setup_exchange, teardown),
