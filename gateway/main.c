@@ -8,9 +8,10 @@
 #include "gateway/commands.h"
 #include "gateway/config.h"
 #include "gateway/error.h"
+#include "gateway/log.h"
 
 static IgCli cli;
-static gboolean want_help, want_version;
+static gboolean want_help, want_version, verbose, quiet;
 
 static GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &cli.config_path,
@@ -41,11 +42,13 @@ static GOptionEntry entries[] = {
   { "help", 'h', 0, G_OPTION_ARG_NONE, &want_help, "this help; after a command, that command's",
     NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &want_version, "print the version", NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug lines too", NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "log only warnings and errors", NULL },
   { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
 /* The options every command takes. */
-static const char *const common[] = { "config", "now", "help", NULL };
+static const char *const common[] = { "config", "now", "verbose", "quiet", "help", NULL };
 
 /* COMMAND --help: its usage line, then only the options it takes. */
 static void command_help(const IgCommand *cmd)
@@ -114,6 +117,11 @@ static void dispatch(GOptionContext *ctx, char ***args, GError **error)
     fputs(text, stdout);
     return;
   }
+  if (verbose && quiet) {
+    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "give --verbose or --quiet, not both");
+    return;
+  }
+  log_set_level(verbose ? IG_LOG_DEBUG : quiet ? IG_LOG_WARN : IG_LOG_INFO);
   if (!argv[1]) {
     g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "no command given (try --help)");
     return;
@@ -144,6 +152,7 @@ static void dispatch(GOptionContext *ctx, char ***args, GError **error)
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  log_detect_journal();
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [ARGS...]");
   g_autofree char *summary = summary_text();
@@ -159,6 +168,6 @@ int main(int argc, char **argv)
     g_set_error(&error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
   if (!error)
     return 0;
-  fprintf(stderr, "incident-gateway: %s\n", error->message);
+  log_failure(error->message);
   return ig_error_exit_code(error);
 }

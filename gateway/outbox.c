@@ -188,6 +188,8 @@ static gboolean deliver_group(IgStore *store, const IgConfig *config, IgTranspor
   }
   if (!accepted->len)
     return TRUE;
+  log_msg(IG_LOG_DEBUG, NULL, NULL, "%u mail(s) written; syncing them together",
+          accepted->len);
   g_autoptr(GError) flush_error = NULL;
   if (!transport->flush(transport, &flush_error)) {
     for (guint i = 0; i < accepted->len; i++)

@@ -157,6 +157,8 @@ static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GErro
   }
   g_autoptr(GDateTime) now = service_now(s);
   IgIntake ctx = { s->config, s->store, s->templates, now, NULL };
+  log_msg(IG_LOG_DEBUG, NULL, NULL, "%u message(s) from %s to record", batch->len,
+          s->config->source.url);
   gboolean ok = intake_batch(&ctx, items, batch->len, error);
   for (guint i = 0; i < batch->len; i++) {
     IgSourceMessage *m = g_ptr_array_index(batch, i);
