@@ -17,6 +17,9 @@ echo
 echo "== durable ingest and MTA pipe delivery vs ingest_floor (mixed corpus, acks by dir:)"
 "$here/bench/ingest_vs_floor.sh" "$build" 2000 60
 echo
+echo "== memory of one 25 MB message on stdin"
+"$here/bench/big_message.sh" "$build" 25
+echo
 echo "== durable ingest (synchronous=FULL) and memory over 10,000 messages"
 "$build/bench_ingest" "$here/examples" 10000
 echo
