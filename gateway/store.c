@@ -171,8 +171,6 @@ static const char *const migrations[] = {
 /* The first schema version whose chain covers messages and incidents. */
 #define SEALED_VERSION 7
 
-/* "IGWY" in the header's application_id: this file is a gateway store. */
-#define APPLICATION_ID 0x49475759
 
 static void note_error(IgStore *store, const char *msg)
 {
@@ -373,7 +371,7 @@ static gboolean query_int(IgStore *store, const char *sql, int *value, GError **
 static gboolean check_identity(IgStore *store, int app_id, int version, gboolean fresh,
                                GError **error)
 {
-  if (app_id == APPLICATION_ID)
+  if (app_id == SQ_APPLICATION_ID)
     return TRUE;
   if (app_id != 0) {
     g_autofree char *why = g_strdup_printf("another program's SQLite database"
@@ -399,7 +397,7 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
 {
   int latest = (int)G_N_ELEMENTS(migrations);
   g_autofree char *stamp = g_strdup_printf("PRAGMA user_version = %d;"
-                                           " PRAGMA application_id = %d", latest, APPLICATION_ID);
+                                           " PRAGMA application_id = %d", latest, SQ_APPLICATION_ID);
   int app_id = 0, version = 0;
   if (!query_int(store, "PRAGMA application_id", &app_id, error) ||
       !query_int(store, "PRAGMA user_version", &version, error) ||
@@ -412,7 +410,7 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
   if (!exec(store, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", error))
     return FALSE;
-  if (app_id == APPLICATION_ID && version == latest)
+  if (app_id == SQ_APPLICATION_ID && version == latest)
     return TRUE;
   if (!exec(store, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -444,7 +442,12 @@ fail:
   return FALSE;
 }
 
-static IgStore *store_new(const char *path)
+int sq_schema_version(void)
+{
+  return (int)G_N_ELEMENTS(migrations);
+}
+
+IgStore *sq_store_new(const char *path)
 {
   IgStore *store = g_new0(IgStore, 1);
   store->path = g_strdup(path);
@@ -497,7 +500,7 @@ static gboolean create_store(const char *path, GError **error)
     return FALSE;
   }
   close(fd);
-  IgStore *fresh = store_new(tmp);
+  IgStore *fresh = sq_store_new(tmp);
   ok = connect_db(fresh, SQLITE_OPEN_READWRITE, TRUE, error);
   store_close(fresh); /* checkpoints the log: the file stands alone */
   g_autofree char *wal = g_strconcat(tmp, "-wal", NULL);
@@ -543,7 +546,7 @@ IgStore *store_open(const char *path, GError **error)
   }
   if (!sq_check_file(path, error))
     return NULL;
-  store = store_new(path);
+  store = sq_store_new(path);
   /* The log is written back by SQLite's automatic checkpoints as it grows,
    * not by every process at its exit: an MTA runs one per message. */
   if (!connect_db(store, SQLITE_OPEN_READWRITE, FALSE, error) ||

@@ -23,6 +23,17 @@ IgStore *store_open(const char *path, GError **error);
 void store_close(IgStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgStore, store_close)
 
+/* A consistent copy of the store written to path while others go on
+ * writing (SQLite's online backup, in one read transaction), synced,
+ * readable alone (no log beside it) and made 0600; path must not exist,
+ * and nothing is left at it on failure. */
+gboolean store_backup(IgStore *store, const char *path, GError **error);
+
+/* Opens a copy made by store_backup() read-only, to verify it: nothing is
+ * written to it, not even a log. Refused when it is not a store of this
+ * program's schema version. */
+IgStore *store_open_copy(const char *path, GError **error);
+
 /* The right to run the service (`run`) on the store at path, held until
  * store_unlock_service() or the process ends. A second holder is refused
  * with an error naming the first one's PID; other commands (`poll`,

@@ -35,6 +35,15 @@ struct IgStore {
   char *last_error;
 };
 
+/* A store not yet connected: its path and an empty statement cache. */
+IgStore *sq_store_new(const char *path);
+
+/* The schema version this program writes (the number of migrations). */
+int sq_schema_version(void);
+
+/* "IGWY" in the header's application_id: this file is a gateway store. */
+#define SQ_APPLICATION_ID 0x49475759
+
 /* prev_hash of the first audit event. */
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
