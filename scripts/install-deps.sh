@@ -11,7 +11,7 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr
-             chromium python3-pil time)
+             chromium python3-pil time groff-base)
 fi
 
 missing=()
