@@ -21,6 +21,7 @@
 #include "gateway/render_observables.h"
 #include "gateway/render_text.h"
 #include "gateway/service.h"
+#include "gateway/status.h"
 #include "gateway/source.h"
 #include "gateway/store.h"
 #include "gateway/system_report.h"
@@ -452,6 +453,29 @@ static gboolean cmd_verify(const IgCli *cli, GError **error)
   return TRUE;
 }
 
+/* As monitoring plugins do: the level is the exit status (0 OK, 1
+ * WARNING, 2 CRITICAL), the report on stdout either way. */
+static gboolean cmd_status(const IgCli *cli, GError **error)
+{
+  if (!no_args(cli, "status", error))
+    return FALSE;
+  g_autoptr(IgService) service = open_records(cli, error);
+  if (!service)
+    return FALSE;
+  g_autoptr(GDateTime) now = service_now(service);
+  g_autofree char *at = iso_utc(now);
+  IgHealth health;
+  if (!store_health(service_store(service), at, &health, error))
+    return FALSE;
+  g_autofree char *report = NULL;
+  IgStatusLevel level = status_judge(&health, now, service_config(service)->tz,
+                                     cli->prometheus, &report);
+  health_clear(&health);
+  fputs(report, stdout);
+  *cli->exit_status = (int)level;
+  return TRUE;
+}
+
 /* The copy is checked as `verify` checks the store, read-only: a copy
  * that does not verify is kept (it is what the store held) and says so. */
 static gboolean cmd_backup(const IgCli *cli, GError **error)
@@ -662,6 +686,7 @@ const IgCommand commands[] = {
   { "digest", "[--send] [--print]", "send print", cmd_digest },
   { "verify", "[--anchor HASH]", "anchor", cmd_verify },
   { "backup", "FILE", "", cmd_backup },
+  { "status", "[--prometheus]", "prometheus", cmd_status },
   { "check-config", "[--connect]", "connect", cmd_check_config },
   { NULL, NULL, NULL, NULL },
 };

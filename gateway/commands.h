@@ -27,6 +27,8 @@ typedef struct {
   gboolean send;            /* digest --send */
   gboolean print;           /* digest --print */
   char **args;              /* positional arguments after the command */
+  gboolean prometheus;      /* status --prometheus */
+  int *exit_status;         /* set by a command whose success has degrees (status) */
 } IgCli;
 
 typedef gboolean (*IgCommandFn)(const IgCli *cli, GError **error);

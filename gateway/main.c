@@ -41,6 +41,8 @@ static GOptionEntry entries[] = {
     NULL },
   { "help", 'h', 0, G_OPTION_ARG_NONE, &want_help, "this help; after a command, that command's",
     NULL },
+  { "prometheus", 0, 0, G_OPTION_ARG_NONE, &cli.prometheus,
+    "status: Prometheus text metrics", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &want_version, "print the version", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log debug lines too", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "log only warnings and errors", NULL },
@@ -82,7 +84,7 @@ static const char *stray_option(const IgCommand *cmd)
     { "unmatched", cli.unmatched }, { "once", cli.once }, { "syslog", cli.syslog },
     { "connect", cli.connect }, { "since", cli.since != NULL },
     { "format", cli.format != NULL }, { "anchor", cli.anchor != NULL },
-    { "send", cli.send }, { "print", cli.print },
+    { "send", cli.send }, { "print", cli.print }, { "prometheus", cli.prometheus },
   };
   g_auto(GStrv) allowed = g_strsplit(cmd->options, " ", -1);
   for (gsize i = 0; i < G_N_ELEMENTS(used); i++)
@@ -154,6 +156,8 @@ int main(int argc, char **argv)
   setlocale(LC_ALL, "");
   log_detect_journal();
   g_autoptr(GError) error = NULL;
+  int status = 0;
+  cli.exit_status = &status;
   g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [ARGS...]");
   g_autofree char *summary = summary_text();
   g_option_context_set_summary(ctx, "Incident Gateway: email-driven security incident intake.");
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
   if (!error && fflush(stdout) != 0)
     g_set_error(&error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
   if (!error)
-    return 0;
+    return status;
   log_failure(error->message);
   return ig_error_exit_code(error);
 }

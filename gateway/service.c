@@ -33,6 +33,19 @@ struct IgService {
   GTimeSpan clock_offset;   /* --now minus the real time at start */
 };
 
+/* Each look at the source is noted in the store for `status`: the last
+ * good one, or the last failure and why. A note that cannot be written
+ * is logged; the mail matters more. */
+static void note_source(IgService *s, const GError *failed)
+{
+  g_autoptr(GDateTime) now = service_now(s);
+  g_autofree char *at = iso_utc(now);
+  g_autoptr(GError) error = NULL;
+  if (!store_health_note(s->store, failed ? "source_error" : "source_ok", at,
+                         failed ? failed->message : NULL, &error))
+    log_msg(IG_LOG_WARN, NULL, NULL, "could not note the source's health: %s", error->message);
+}
+
 IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
                        GError **error)
 {
@@ -56,8 +69,11 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
   if (!s->transport)
     goto fail;
   s->source = source_open(config, error);
-  if (!s->source)
+  if (!s->source) {
+    if (error && *error)
+      note_source(s, *error);
     goto fail;
+  }
   return s;
 fail:
   service_free(s);
@@ -142,6 +158,7 @@ gboolean service_ingest(IgService *s, IgIntakeItem *items, gsize n, GError **err
 static gboolean poll_batch(IgService *s, guint *fetched, guint *processed, GError **error)
 {
   g_autoptr(GPtrArray) batch = s->source->fetch(s->source, BATCH_SIZE, error);
+  note_source(s, batch || !error ? NULL : *error);
   if (!batch)
     return FALSE;
   *fetched = batch->len;

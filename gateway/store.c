@@ -166,6 +166,10 @@ static const char *const migrations[] = {
   " raw BLOB NOT NULL);"
   " INSERT INTO message_bodies(id, raw) SELECT id, raw FROM messages;"
   " ALTER TABLE messages DROP COLUMN raw;",
+
+  /* What `run` last saw of its source (store_health.c), for `status`. */
+  "CREATE TABLE service_health(name TEXT PRIMARY KEY, at TEXT NOT NULL, detail TEXT);"
+  " CREATE INDEX messages_received ON messages(received_at);",
 };
 
 /* The first schema version whose chain covers messages and incidents. */

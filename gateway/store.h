@@ -34,6 +34,29 @@ gboolean store_backup(IgStore *store, const char *path, GError **error);
  * program's schema version. */
 IgStore *store_open_copy(const char *path, GError **error);
 
+/* --- health, for `status` --- */
+
+/* What the service notes of its source after each look: "source_ok"
+ * (detail NULL) or "source_error" with the error. Not synced: a power
+ * cut loses a note the next look writes again. */
+gboolean store_health_note(IgStore *store, const char *name, const char *at,
+                           const char *detail, GError **error);
+
+typedef struct {
+  char *last_mail_at;          /* the newest message received; NULL: none */
+  char *source_ok_at;          /* `run`'s last good look at the source; NULL: never */
+  char *source_error_at;       /* and its last failed one, with the error */
+  char *source_error;
+  gint64 outbox_pending;       /* mail and webhooks not yet sent */
+  char *outbox_oldest_at;      /* when the oldest of them was queued */
+  gint64 deadlines_overdue;    /* pending or escalated, due before now */
+  char *last_digest_at;        /* the newest managers' digest; NULL: none */
+} IgHealth;
+
+/* Fills *health (cleared first; free with health_clear()) as of now. */
+gboolean store_health(IgStore *store, const char *now, IgHealth *health, GError **error);
+void health_clear(IgHealth *health);
+
 /* The right to run the service (`run`) on the store at path, held until
  * store_unlock_service() or the process ends. A second holder is refused
  * with an error naming the first one's PID; other commands (`poll`,
