@@ -12,7 +12,8 @@
 #         make coverage (the ctest suite in a gcov build, line and branch
 #         coverage per file of gateway/ and parsers/),
 #         make mutation (mutation score of the core modules; MUTATION_ARGS
-#         passes options to tests/mutation/mutate.py), make clean.
+#         passes options to tests/mutation/mutate.py), make install
+#         (PREFIX, DESTDIR), make clean.
 
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -22,7 +23,7 @@ FUZZ_SECONDS ?= 60
 COVERAGE_BUILD ?= build-coverage
 MUTATION_ARGS ?=
 
-.PHONY: all deps test-deps build fuzz-build run test fuzz bench sanitize valgrind accuracy coverage mutation clean
+.PHONY: all deps test-deps build fuzz-build run test fuzz bench sanitize valgrind accuracy coverage mutation install clean
 
 all: build
 
@@ -40,6 +41,13 @@ build: deps
 fuzz-build: test-deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+# PREFIX (default /usr/local) and DESTDIR as usual: the binary, the
+# network module, templates, the example configuration, the manual page
+# and the systemd unit.
+PREFIX ?= /usr/local
+install: build
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 run: build
 	@scripts/seed-examples.sh var/mail

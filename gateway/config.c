@@ -19,6 +19,9 @@
 #include "gateway/error.h"
 #include "gateway/secret.h"
 
+#ifndef IG_DATADIR
+#define IG_DATADIR "share"
+#endif
 #ifndef IG_TEMPLATE_DIR
 #define IG_TEMPLATE_DIR "templates"
 #endif
@@ -249,7 +252,7 @@ static const KeySpec key_table[] = {
   K("gateway", "timezone", p_tz, V_STR, timezone, "Europe/London"),
   K("gateway", "reference_prefix", p_prefix, V_STR, reference_prefix, "INC"),
   K("gateway", "max_message_size", p_size, V_NUM, max_message_size, "25MB"),
-  K("gateway", "templates", p_str, V_STR, templates, IG_TEMPLATE_DIR),
+  K("gateway", "templates", p_str, V_STR, templates, NULL),
   K("source", "url", p_source_url, V_STR, source.url, "maildir:var/mail"),
   ENDPOINT("source", source),
   K("source", "processed_folder", p_str, V_STR, processed_folder, "Processed"),
@@ -329,6 +332,21 @@ static char *get_value(GKeyFile *kf, const char *group, const char *key)
   if (v && *g_strstrip(v) == '\0')
     g_clear_pointer(&v, g_free);
   return v;
+}
+
+/* Where an installed gateway keeps its templates: share/incident-gateway
+ * beside the bin/ directory it runs from; else (a build tree) those of the
+ * source tree it was built from. */
+static char *default_templates(void)
+{
+  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+  g_autofree char *bin = exe ? g_path_get_dirname(exe) : NULL;
+  char *installed = bin ? g_build_filename(bin, "..", IG_DATADIR, "incident-gateway",
+                                           "templates", NULL) : NULL;
+  if (installed && g_file_test(installed, G_FILE_TEST_IS_DIR))
+    return installed;
+  g_free(installed);
+  return g_strdup(IG_TEMPLATE_DIR);
 }
 
 static gboolean apply_keys(GKeyFile *kf, IgConfig *c, void *base, const char *group,
@@ -513,6 +531,8 @@ IgConfig *config_load_data(const char *data, gsize len, const char *name, GError
       !load_pairs(kf, c, "suppliers", c->suppliers, error) ||
       !load_pairs(kf, c, "assets", c->assets, error))
     goto out;
+  if (!c->templates)
+    c->templates = default_templates();
   groups = g_key_file_get_groups(kf, NULL);
   for (char **g = groups; *g; g++)
     if (g_str_has_prefix(*g, "webhook.") && !load_webhook(kf, c, *g, error))

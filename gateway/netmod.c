@@ -13,9 +13,9 @@
 /* Present when the module's objects are linked into the program. */
 extern const IgNetOps ig_net_ops __attribute__((weak));
 
-/* Beside the executable (a build tree), else where it is installed. The
- * module takes the gateway's own functions from the executable, which
- * exports them. */
+/* Beside the executable (a build tree), else in LIBDIR/incident-gateway
+ * of the prefix it is installed under. The module takes the gateway's own
+ * functions from the executable, which exports them. */
 static const IgNetOps *load(GError **error)
 {
   if (&ig_net_ops)
@@ -23,8 +23,14 @@ static const IgNetOps *load(GError **error)
   g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
   g_autofree char *dir = exe ? g_path_get_dirname(exe) : NULL;
   g_autofree char *beside = dir ? g_build_filename(dir, MODULE_FILE, NULL) : NULL;
-  const char *path = beside && g_file_test(beside, G_FILE_TEST_IS_REGULAR)
-                     ? beside : IG_PKGLIBDIR "/" MODULE_FILE;
+  g_autofree char *installed = dir ? g_build_filename(dir, "..", IG_LIBDIR, "incident-gateway",
+                                                      MODULE_FILE, NULL) : NULL;
+  const char *path = beside && g_file_test(beside, G_FILE_TEST_IS_REGULAR) ? beside : installed;
+  if (!path) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "cannot load the network module: where"
+                " the executable is cannot be read from /proc/self/exe");
+    return NULL;
+  }
   GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
   gpointer table = NULL;
   if (!module || !g_module_symbol(module, "ig_net_ops", &table)) {

@@ -16,6 +16,7 @@
 #include "gateway/digest.h"
 #include "gateway/error.h"
 #include "gateway/log.h"
+#include "gateway/notify.h"
 #include "gateway/outbox.h"
 #include "gateway/scheduler.h"
 #include "gateway/source.h"
@@ -259,6 +260,7 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     return FALSE;
   }
   log_msg(IG_LOG_INFO, NULL, NULL, "watching %s", (*service)->config->source.url);
+  notify_systemd("READY=1");
   gboolean ok = TRUE, running = TRUE;
   while (running) {
     guint processed = 0;
@@ -277,9 +279,12 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == (ssize_t)sizeof info) {
       if (info.ssi_signo == SIGHUP) {
+        notify_systemd("RELOADING=1");
         reload(service, &lock, config_path);
+        notify_systemd("READY=1");
       } else {
         log_msg(IG_LOG_INFO, NULL, NULL, "signal %u: stopping", info.ssi_signo);
+        notify_systemd("STOPPING=1");
         running = FALSE;
       }
     }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Under systemd (Type=notify): `run` says READY=1 once it watches its
+# source, RELOADING=1 then READY=1 around a reload, STOPPING=1 on SIGTERM,
+# through libsystemd's sd_notify() to the socket NOTIFY_SOCKET names (a
+# Python receiver stands in for systemd). Without NOTIFY_SOCKET nothing
+# loads libsystemd. The unit file passes `systemd-analyze verify`.
+source "$(dirname "$0")/lib.sh"
+write_config
+mkdir -p "$WORK/var/mail/new" "$WORK/var/mail/cur" "$WORK/var/mail/tmp"
+/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab") as out:
+    while True:
+        out.write(s.recv(4096) + b"\n")
+        out.flush()
+' "$WORK/notify.sock" "$WORK/notify.txt" &
+receiver=$!
+for _ in $(seq 1 50); do [ -S "$WORK/notify.sock" ] && break; sleep 0.1; done
+: > "$WORK/notify.txt"
+NOTIFY_SOCKET=$WORK/notify.sock "$IG" run 2> "$WORK/run.log" &
+pid=$!
+wait_for() { # LINE - until notify.txt has LINE as its last line
+  for _ in $(seq 1 100); do [ "$(tail -1 "$WORK/notify.txt")" = "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+wait_for READY=1 && ok "READY=1 once watching" || fail "no READY=1: $(cat "$WORK/notify.txt") $(cat "$WORK/run.log")"
+kill -HUP "$pid"
+wait_for READY=1 && [ "$(tail -2 "$WORK/notify.txt" | head -1)" = RELOADING=1 ] \
+  && ok "RELOADING=1 then READY=1 around a reload" || fail "reload: $(cat "$WORK/notify.txt")"
+kill -TERM "$pid"
+wait "$pid" && ok "run exits 0" || fail "run exit $?"
+expect_eq "STOPPING=1 on SIGTERM" "$(tail -1 "$WORK/notify.txt")" "STOPPING=1"
+kill "$receiver" 2> /dev/null || true
+
+NOTIFY_SOCKET= LD_DEBUG=files "$IG" list 2>&1 >/dev/null | grep -q 'libsystemd' \
+  && fail "a command outside systemd loaded libsystemd" || ok "outside systemd: libsystemd not loaded"
+
+if command -v systemd-analyze > /dev/null; then
+  sed -e "s|@BINDIR@|$(dirname "$(readlink -f "$IG")")|g" -e "s|@SYSCONFDIR@|$WORK|g" \
+    "$SRC/dist/incident-gateway.service.in" > "$WORK/incident-gateway.service"
+  systemd-analyze verify --man=no "$WORK/incident-gateway.service" > "$WORK/verify.txt" 2>&1 \
+    && [ ! -s "$WORK/verify.txt" ] && ok "the unit passes systemd-analyze verify, not a warning" \
+    || fail "systemd-analyze: $(cat "$WORK/verify.txt")"
+else
+  echo "skipped: systemd-analyze (package systemd) not installed"
+fi
+finish
