@@ -188,6 +188,7 @@ static int error_code(int rc)
   switch (rc & 0xff) {
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
+  case SQLITE_READONLY: /* a file system remounted read-only after an error */
   case SQLITE_FULL:
   case SQLITE_IOERR:
   case SQLITE_NOMEM:

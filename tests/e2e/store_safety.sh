@@ -107,6 +107,24 @@ tail -1 "$WORK/busy.err" | grep -q 'database is locked' && ok "busy store named 
 wait $locker
 "$IG" ingest < "$WORK/busy.eml" > /dev/null 2>&1 && ok "recorded once the store is free" || fail "retry"
 
+# --- a read-only store (its file system remounted read-only, in a private
+# mount namespace): 75 too, and the message is recorded once it is
+# writable again. Skipped where user namespaces are not available.
+if unshare -rm true 2> /dev/null; then
+  report 9002 > "$WORK/ro.eml"
+  dir=$(dirname "$db")
+  rc=0
+  unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"' \
+    sh "$dir" "$IG" ingest < "$WORK/ro.eml" > /dev/null 2> "$WORK/ro.err" || rc=$?
+  expect_eq "ingest on a read-only store (exit status)" "$rc" 75
+  tail -1 "$WORK/ro.err" | grep -q 'attempt to write a readonly database' && ok "read-only store named as the cause" \
+    || fail "read-only store: $(tail -1 "$WORK/ro.err")"
+  "$IG" ingest < "$WORK/ro.eml" > "$WORK/ro.out" 2>&1 && grep -q 'new INC-' "$WORK/ro.out" \
+    && ok "recorded once writable again" || fail "after read-only: $(cat "$WORK/ro.out")"
+else
+  echo "skipped: a read-only store (unshare -rm not available)"
+fi
+
 # --- an empty, truncated or foreign file is refused, untouched ------------
 mkdir -p "$WORK/bad"
 : > "$WORK/bad/empty.db"
