@@ -498,7 +498,9 @@ static gboolean create_store(const char *path, GError **error)
   g_autofree char *tmp_name = g_strdup_printf(".%s.new-XXXXXX", base);
   g_autofree char *tmp = g_build_filename(dir, tmp_name, NULL);
   gboolean ok = FALSE;
-  int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0640);
+  /* The store holds raw reports, with their personal data: for the
+   * gateway's user alone (SQLite gives its log the same mode). */
+  int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create: %s", dir,
                 g_strerror(errno));

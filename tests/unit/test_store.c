@@ -236,7 +236,8 @@ static void test_version_7_not_sealed_again(void **state)
 }
 
 /* A store made where there was none: its directory 0750 and its file
- * 0640, whatever else the umask would allow. */
+ * 0600 (it holds personal data), whatever else the umask would allow;
+ * its log takes the file's mode. */
 static void test_new_store_modes(void **state)
 {
   Fixture *f = *state;
@@ -247,13 +248,18 @@ static void test_new_store_modes(void **state)
   IgStore *store = store_open(path, &error);
   umask(old);
   check(store != NULL, error);
+  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
+  check(store_add_incident(store, inc, &error), error);
+  GStatBuf st;
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_int_equal(g_stat(wal, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0600);
   store_close(store);
   store_close(NULL); /* as free(NULL) */
-  GStatBuf st;
   assert_int_equal(g_stat(dir, &st), 0);
   assert_int_equal(st.st_mode & 07777, 0750);
   assert_int_equal(g_stat(path, &st), 0);
-  assert_int_equal(st.st_mode & 07777, 0640);
+  assert_int_equal(st.st_mode & 07777, 0600);
 }
 
 /* A supervisor may start the gateway with its standard input closed: the
