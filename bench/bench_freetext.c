@@ -209,6 +209,7 @@ int main(int argc, char **argv)
     return 1;
   }
   static const char conf[] = "[gateway]\ntimezone = Europe/London\n"
+                             "[stakeholders]\nost = ost@justice.gov.uk\n"
                              "[assets]\nPrison NOMIS = a@justice.gov.uk\n"
                              "Probation Delius = b@justice.gov.uk\n"
                              "Court Store = c@justice.gov.uk\n"

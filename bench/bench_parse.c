@@ -87,7 +87,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "no .eml files found\n");
     return 1;
   }
-  static const char conf[] = "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n"
+  static const char conf[] = "[stakeholders]\nost = ost@justice.gov.uk\n"
+                             "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n"
                              "[suppliers]\nexample-supplier.co.uk = c@justice.gov.uk\n";
   g_autoptr(IgConfig) config = config_load_data(conf, sizeof conf - 1, "bench.conf", NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();

@@ -60,16 +60,11 @@ static gboolean ended(const IgIncident *inc)
 }
 
 /* Queues template_name to `to` about the incident, threaded under our
- * newest mail of thread_under about it. No address: audited instead. */
+ * newest mail of thread_under about it. */
 static gboolean send(Due *x, const char *to, const char *template_name, const char *thread_under,
                      GHashTable *vars, GError **error)
 {
   IgCaseMsg *m = x->m;
-  if (!to) {
-    g_autofree char *detail = g_strdup_printf("%s not sent: no address to send it to",
-                                              template_name);
-    return case_event(m, x->inc->id, "gateway", "rule_unrouted", detail, error);
-  }
   g_autofree char *last_to = NULL, *last_at = NULL, *thread = NULL;
   if (!store_outbox_last(m->ctx->store, x->inc->id, thread_under, &last_to, &last_at, &thread,
                          error))

@@ -183,9 +183,6 @@ gboolean case_notify_ost(IgCaseMsg *m, gint64 incident_id, const char *reference
                            const char *template_name, GHashTable *vars, GError **error)
 {
   const IgConfig *config = m->ctx->config;
-  if (!config->ost)
-    return case_event(m, incident_id, "gateway", "rule_unrouted",
-                 "no [stakeholders] ost address: OST not notified", error);
   const char *to[] = { config->ost, NULL };
   /* About an incident OST was told of: in the thread of that first notice,
    * not of the mail that prompted this one. */

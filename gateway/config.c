@@ -547,6 +547,14 @@ IgConfig *config_load_data(const char *data, gsize len, const char *name, GError
                 "required when require_authentication = authentication-results");
     goto out;
   }
+  /* Every incident must reach OST (policy 001): without its address the
+   * gateway would record reports and tell no one, while telling reporters
+   * that OST was told. */
+  if (!c->ost) {
+    g_set_error(error, IG_ERROR, IG_ERROR_CONFIG, "%s: [stakeholders] ost is missing: every"
+                " incident must be sent to OST", c->path);
+    goto out;
+  }
   result = g_steal_pointer(&c);
 out:
   return result;

@@ -14,7 +14,7 @@
 
 static const char conf[] =
     "[gateway]\naddress = security@justice.gov.uk\n"
-    "[stakeholders]\nhelpdesk_domains = servicedesk.justice.gov.uk\n"
+    "[stakeholders]\nost = ost@justice.gov.uk\nhelpdesk_domains = servicedesk.justice.gov.uk\n"
     "[suppliers]\nexample-supplier.co.uk = contracts@justice.gov.uk\n"
     "[assets]\nPrison NOMIS = nomis.iao@justice.gov.uk\n";
 

@@ -446,24 +446,6 @@ static void test_bulk_not_attached(void **state)
   assert_false(has_event(f, "INC-2026-000001", "bulk"));
 }
 
-/* With no OST address configured a reply is still filed, and the audit
- * says OST was not told. */
-static void test_reply_without_ost(void **state)
-{
-  Fixture *f = *state;
-  g_autofree char *ref = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
-  g_free(drain_outbox(f, NULL, NULL));
-  g_clear_pointer(&f->config->ost, g_free);
-  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\n"
-                                "Subject: Re: [INC-2026-000001] Lost phone\n"
-                                "Message-ID: <r2@x>\n\nIt was a Pixel 7.\n");
-  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
-  intake_item_clear(&item);
-  assert_true(has_event(f, ref, "rule_unrouted"));
-  g_autofree char *mails = drain_outbox(f, NULL, NULL);
-  assert_string_equal(mails, "");
-}
-
 /* The detail of the incident's first event of type; caller frees. */
 static char *event_detail(Fixture *f, const char *reference, const char *type)
 {
@@ -549,7 +531,6 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_thread_by_message_id, setup, teardown),
     cmocka_unit_test_setup_teardown(test_notices_threaded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bulk_not_attached, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_reply_without_ost, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

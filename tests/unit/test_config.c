@@ -20,10 +20,16 @@
 #define IG_TEMPLATE_DIR "templates"
 #endif
 
+/* Loads text expecting success. The one key without which no config
+ * loads, [stakeholders] ost, comes first, after a byte order mark if the
+ * text starts with one (text may set it again). */
 static IgConfig *load(const char *text)
 {
   g_autoptr(GError) error = NULL;
-  IgConfig *c = config_load_data(text, strlen(text), "x.conf", &error);
+  gsize bom = g_str_has_prefix(text, "\xEF\xBB\xBF") ? 3 : 0;
+  g_autofree char *full = g_strdup_printf("%.*s[stakeholders]\nost = ost@justice.gov.uk\n%s",
+                                          (int)bom, text, text + bom);
+  IgConfig *c = config_load_data(full, strlen(full), "x.conf", &error);
 
   if (!c)
     print_error("unexpected error: %s\n", error->message);
@@ -131,6 +137,18 @@ static void test_example_loads(void **state)
 }
 
 /* Nothing configured: every key takes its documented default. */
+/* OST must hear of every incident: a configuration without its address
+ * is refused, not run telling no one. */
+static void test_ost_required(void **state)
+{
+  (void)state;
+  expect_error("", "x.conf: [stakeholders] ost is missing: every incident must be sent to OST",
+               NULL);
+  expect_error("[stakeholders]\nost =\n", "[stakeholders] ost is missing", NULL);
+  expect_error("[stakeholders]\ndacu = d@justice.gov.uk\n", "[stakeholders] ost is missing",
+               NULL);
+}
+
 static void test_defaults(void **state)
 {
   g_autoptr(IgConfig) c = load("");
@@ -142,7 +160,6 @@ static void test_defaults(void **state)
   assert_string_equal(c->source.url, "maildir:var/mail");
   assert_string_equal(c->transport.url, "dir:var/outbox");
   assert_string_equal(c->from, "IT Security Incidents <security@justice.gov.uk>");
-  assert_null(c->ost);
   assert_null(c->trusted_authserv_id);
   assert_non_null(c->managers);
   assert_null(c->managers[0]);
@@ -584,6 +601,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_embedded_default),
     cmocka_unit_test(test_example_loads),
+    cmocka_unit_test(test_ost_required),
     cmocka_unit_test(test_defaults),
     cmocka_unit_test(test_parse_duration),
     cmocka_unit_test(test_parse_size),

@@ -83,7 +83,8 @@ static int setup(void **state)
   assert_true(g_file_set_contents(secret, "hook-key\n", -1, NULL));
   assert_int_equal(g_chmod(secret, 0600), 0);
   g_autofree char *text = g_strdup_printf(
-      "[gateway]\ndatabase = %s/g.db\n[transport]\nurl = dir:%s/out\n"
+      "[gateway]\ndatabase = %s/g.db\n[stakeholders]\nost = ost@justice.gov.uk\n"
+      "[transport]\nurl = dir:%s/out\n"
       "[webhook.siem]\nurl = http://127.0.0.1:9/siem\nsecret_file = %s\nevents = created\n"
       "[webhook.pager]\nurl = http://127.0.0.1:9/pager\nevents = overdue, created\n"
       "[webhook.audit]\nurl = http://127.0.0.1:9/audit\nevents = status_changed\n",

@@ -25,7 +25,8 @@
 /* A configuration whose [source] url is scheme + dir/sub. */
 static IgConfig *config_for(const char *scheme, const char *sub)
 {
-  g_autofree char *text = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n[source]\n"
+  g_autofree char *text = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n"
+                                          "[stakeholders]\nost = ost@justice.gov.uk\n[source]\n"
                                           "url = %s%s/%s\n", dir, scheme, dir, sub);
   g_autoptr(GError) error = NULL;
   IgConfig *config = config_load_data(text, strlen(text), "test.conf", &error);

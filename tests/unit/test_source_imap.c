@@ -51,7 +51,8 @@ static IgConfig *config_for(const char *scheme, guint16 port, const char *extra)
 {
   gboolean password = !strstr(extra, "oauth2") && !strstr(extra, "no login");
   g_autofree char *text = g_strdup_printf(
-      "[gateway]\ndatabase = %s/g.db\nmax_message_size = 1KB\n[source]\n"
+      "[gateway]\ndatabase = %s/g.db\nmax_message_size = 1KB\n"
+      "[stakeholders]\nost = ost@justice.gov.uk\n[source]\n"
       "url = %s://127.0.0.1:%u/INBOX\nuser = gw\n%s%s%s%s", dir, scheme, port, extra,
       password ? "password_file = " : "", password ? dir : "", password ? "/pass\n" : "");
   g_autoptr(GError) error = NULL;

@@ -30,7 +30,9 @@
 /* A configuration with these [transport] lines. */
 static IgConfig *config_with(const char *transport)
 {
-  g_autofree char *text = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n[transport]\n%s",
+  g_autofree char *text = g_strdup_printf("[gateway]\ndatabase = %s/g.db\n"
+                                          "[stakeholders]\nost = ost@justice.gov.uk\n"
+                                          "[transport]\n%s",
                                           dir, transport);
   g_autoptr(GError) error = NULL;
   IgConfig *config = config_load_data(text, strlen(text), "test.conf", &error);
