@@ -24,6 +24,7 @@ command -v sqlite3 > /dev/null || { echo "bench_reads: needs the sqlite3 CLI (sc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/var/gateway.db
+mkdir -p "$work/var"
 sed -e "s|^database = .*|database = $db|" -e "s|^url = maildir:.*|url = maildir:$work/var/mail|" \
     -e "s|^url = dir:.*|url = dir:$work/var/outbox|" -e "s|^managers = .*|managers =|" \
     -e 's/^require_authentication = .*/require_authentication = authentication-results/' \

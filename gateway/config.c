@@ -248,7 +248,7 @@ static char *p_daily_at(IgConfig *c, void *f, const char *text)
 
 static const KeySpec key_table[] = {
   K("gateway", "address", p_addr, V_STR, address, "security@justice.gov.uk"),
-  K("gateway", "database", p_str, V_STR, database, "var/gateway.db"),
+  K("gateway", "database", p_str, V_STR, database, CONFIG_DEFAULT_DATABASE),
   K("gateway", "timezone", p_tz, V_STR, timezone, "Europe/London"),
   K("gateway", "reference_prefix", p_prefix, V_STR, reference_prefix, "INC"),
   K("gateway", "max_message_size", p_size, V_NUM, max_message_size, "25MB"),
@@ -589,6 +589,17 @@ void config_free(IgConfig *c)
   g_clear_pointer(&c->assets, g_ptr_array_unref);
   g_clear_pointer(&c->webhooks, g_ptr_array_unref);
   g_free(c);
+}
+
+gboolean config_database_dir_ok(const IgConfig *c, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname(c->database);
+  if (strcmp(c->database, CONFIG_DEFAULT_DATABASE) == 0 || g_file_test(dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  value_error(error, c, "gateway", "database", c->database,
+              "its directory does not exist (the gateway makes none: a mistyped path or a"
+              " volume not mounted would otherwise get a new, empty store)");
+  return FALSE;
 }
 
 const char *config_default_path(void)

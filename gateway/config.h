@@ -104,6 +104,14 @@ IgConfig *config_load_data(const char *data, gsize len, const char *name,
 void config_free(IgConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgConfig, config_free)
 
+/* [gateway] database when not given, as in the embedded default
+ * config/gateway.conf: the one store whose directory is made for it. */
+#define CONFIG_DEFAULT_DATABASE "var/gateway.db"
+
+/* Whether the store's directory is there (or is the default's, made on
+ * first use); else FALSE with a configuration error naming it. */
+gboolean config_database_dir_ok(const IgConfig *config, GError **error);
+
 /* The path to use when no -c is given: $INCIDENT_GATEWAY_CONFIG, else
  * config/gateway.conf. Static string or environment; do not free. */
 const char *config_default_path(void);

@@ -57,6 +57,13 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
     s->clock_offset = g_date_time_difference(now_override, real);
   }
   s->templates = templates_new(config->templates);
+  /* The embedded default's var/ alone is made: see store_open(). */
+  if (strcmp(config->database, CONFIG_DEFAULT_DATABASE) == 0 &&
+      g_mkdir_with_parents("var", 0750) != 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "var: cannot create directory: %s",
+                g_strerror(errno));
+    goto fail;
+  }
   s->store = store_open(config->database, error);
   if (!s->store)
     goto fail;

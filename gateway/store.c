@@ -533,9 +533,12 @@ IgStore *store_open(const char *path, GError **error)
   IgStore *store = NULL;
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *wal = g_strconcat(path, "-wal", NULL);
-  if (g_mkdir_with_parents(dir, 0750) != 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create directory: %s",
-                dir, g_strerror(errno));
+  /* A missing directory is a mistyped path or a volume not mounted:
+   * a new, empty store there would hide the real one. It may pass (the
+   * volume mounted): an MTA keeps the mail meanwhile. */
+  if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+    g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: no such directory for the store %s",
+                dir, path);
     return NULL;
   }
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) {

@@ -33,6 +33,22 @@ expect_error "show unknown reference" 1 "incident-gateway: show: no incident INC
   "$IG" show INC-2026-999999
 expect_error "poll without --once" 2 "incident-gateway: poll: give --once (to keep watching the source, use run)" \
   "$IG" poll
+# A store whose directory is not there (a mistyped path, a volume not
+# mounted) is not made: check-config names it; a command says so.
+sed "s|^database = .*|database = $WORK/nowhere/gateway.db|" "$WORK/gateway.conf" > "$WORK/nowhere.conf"
+expect_error "check-config: the store's directory missing" 2 \
+  "incident-gateway: $WORK/nowhere.conf: [gateway] database = \"$WORK/nowhere/gateway.db\": its directory does not exist (the gateway makes none: a mistyped path or a volume not mounted would otherwise get a new, empty store)" \
+  "$IG" -c "$WORK/nowhere.conf" check-config
+expect_error "list: the store's directory missing" 1 \
+  "incident-gateway: $WORK/nowhere: no such directory for the store $WORK/nowhere/gateway.db" \
+  "$IG" -c "$WORK/nowhere.conf" list
+[ ! -e "$WORK/nowhere" ] && ok "no directory made" || fail "$WORK/nowhere was made"
+# The embedded default's var/ alone is made, where the command runs.
+mkdir -p "$WORK/fresh"
+sed -e '/^database = /d' "$WORK/gateway.conf" > "$WORK/fresh/default.conf"
+(cd "$WORK/fresh" && "$IG" -c default.conf list > /dev/null) && [ -f "$WORK/fresh/var/gateway.db" ] \
+  && ok "the default store made in var/" || fail "the default database"
+
 # What cannot be a reference is a mistake in the command line, not an
 # incident that was not found; a seventh digit is still a reference.
 expect_error "show a word" 2 'incident-gateway: show: "nonsense" is not a reference like INC-2026-000042' \

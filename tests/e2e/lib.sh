@@ -17,6 +17,7 @@ write_config() {
       -e "s|^url = dir:.*|url = dir:$WORK/var/outbox|" \
       -e "s|^managers = .*|managers =|" \
       "$SRC/config/gateway.conf" > "$WORK/gateway.conf"
+  mkdir -p "$WORK/var"
   if [ $# -gt 0 ]; then
     sed -i "$1" "$WORK/gateway.conf"
   fi

@@ -22,8 +22,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=open(3, "w", 
 sys.exit(rc)' "$@"
 }
 
-# config_for NAME DATABASE [TRANSPORT-URL]: a config file on another store.
+# config_for NAME DATABASE [TRANSPORT-URL]: a config file on another store
+# (its directory made: the gateway makes none).
 config_for() {
+  mkdir -p "$(dirname "$2")"
   sed -e "s|^database = .*|database = $2|" \
       -e "s|^url = dir:.*|url = ${3:-dir:$outbox}|" "$WORK/gateway.conf" > "$WORK/$1.conf"
   if [ -n "${3:-}" ] && [[ $3 == smtp* ]]; then

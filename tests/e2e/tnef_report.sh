@@ -128,7 +128,7 @@ expect_eq "three reports, three incidents" "$(grep -c ': new INC-2026-00000[123]
    and d["description"] == "Ransom note on the finance share, files renamed .locked \u2013 caf\u00e9 PC"
    and d["missing_fields"] == []'
 ost=$(grep -l '^To: ost@justice.gov.uk' "$WORK"/var/outbox/*-INC-2026-000001.eml)
-grep -q '^Category: *malware' "$ost" && grep -q '^Systems affected: *Finance share' "$ost" \
+grep -q '^Category: *Malware' "$ost" && grep -q '^Systems affected: *Finance share' "$ost" \
   && grep -q '^Ransom note on the finance share' "$ost" \
   && ok "RTF body in winmail.dat: OST notification carries the report" || fail "OST notification: $(cat "$ost")"
 grep -l '^To: priya.patel@justice.gov.uk' "$WORK"/var/outbox/*-INC-2026-000001.eml > /dev/null \

@@ -12,7 +12,7 @@ STACK=$(mktemp -d)
 chmod 755 "$STACK"
 export STACK
 WORK=$STACK/gateway
-mkdir -p "$WORK"
+mkdir -p "$WORK/var"
 trap 'stack_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$STACK"' EXIT
 # shellcheck source=tests/checks.sh
 source "$SRC/tests/checks.sh"

@@ -41,7 +41,7 @@ run_against() {
   https_pid=$!
   for _ in $(seq 1 100); do [ -s "$STACK/https.port" ] && break; sleep 0.1; done
   rm -rf "$WORK/var" "$WORK/mail"
-  mkdir -p "$WORK/mail/new" "$WORK/mail/cur" "$WORK/mail/tmp"
+  mkdir -p "$WORK/var" "$WORK/mail/new" "$WORK/mail/cur" "$WORK/mail/tmp"
   gateway_config "maildir:$WORK/mail" \
     "[webhook.siem]" "url = https://127.0.0.1:$port/hook" \
     "secret_file = $STACK/webhook.secret" "events = created"

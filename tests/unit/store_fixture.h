@@ -56,7 +56,10 @@ G_GNUC_UNUSED static int setup(void **state)
   f->dir = g_dir_make_tmp("ig-store-XXXXXX", NULL);
   if (!f->dir)
     return -1;
-  f->path = g_build_filename(f->dir, "var", "gateway.db", NULL);
+  g_autofree char *var = g_build_filename(f->dir, "var", NULL);
+  if (g_mkdir(var, 0750) != 0)
+    return -1;
+  f->path = g_build_filename(var, "gateway.db", NULL);
   f->store = open_store(f->path);
   *state = f;
   return 0;
