@@ -183,6 +183,20 @@ static void test_verify_every_event_column(void **state)
   }
 }
 
+/* The newest event deleted behind the store's back, then a new event
+ * recorded: the new one takes the id after the recorded head, not the
+ * deleted one's, so verify still points the auditor at the gap. */
+static void test_verify_gap_stays_after_new_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  add_event(f, 0, "security", "failed authentication");
+  g_autofree char *ids = sql(f, "SELECT group_concat(id) FROM (SELECT id FROM events ORDER BY id)");
+  assert_string_equal(ids, "1,2,3,4,6");
+  expect_verify_fails(f, "audit event 5 is missing");
+}
+
 /* An event rewritten with its own hash recomputed, and the next event's
  * link patched to match, still fails: each hash covers the one before,
  * so the whole rest of the chain would have to be rewritten. */
@@ -218,6 +232,7 @@ int main(void)
     T(test_verify_truncated_chain_with_head_rewritten),
     cmocka_unit_test(test_verify_every_event_column),
     T(test_verify_rehashed_event),
+    T(test_verify_gap_stays_after_new_event),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
