@@ -57,7 +57,65 @@ static void test_verify_deleted_newest_event(void **state)
   Fixture *f = *state;
   populate_and_verify(f);
   g_free(sql(f, "DELETE FROM events WHERE id = (SELECT max(id) FROM events)"));
-  expect_verify_fails(f, "events were removed");
+  expect_verify_fails(f, "the audit chain ends at event 4 but was recorded to end at"
+                         " event 5: events were removed or the head was altered");
+}
+
+/* The recorded head is checked whole: its event number or its hash
+ * changed alone, or the head removed, fails verification. */
+static void test_verify_altered_head(void **state)
+{
+  static const char *const changes[] = {
+    "UPDATE audit_head SET last_id = 9",
+    "UPDATE audit_head SET hash = (SELECT hash FROM events WHERE id = 4)",
+    "DELETE FROM audit_head",
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(changes); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_free(sql(f, changes[c]));
+    expect_verify_fails(f, "the audit chain ends at event 5 but was recorded to end at event");
+    teardown(&fresh);
+  }
+}
+
+/* Tables that verify reads changed by hand (a column renamed): verify
+ * and the anchor check fail with SQLite's reason, never pass. */
+static void test_verify_damaged_tables(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "ALTER TABLE audit_head RENAME COLUMN hash TO kept", "no such column: hash" },
+    { "ALTER TABLE message_bodies RENAME COLUMN raw TO kept", "no such column: b.raw" },
+    { "ALTER TABLE events RENAME COLUMN hash TO kept", "no such column: hash" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_autofree char *head = sql(f, "SELECT hash FROM audit_head");
+    g_clear_pointer(&f->store, store_close);
+    g_free(sql(f, cases[c].change));
+    f->store = open_store(f->path); /* nothing prepared before the change is cached */
+    g_autoptr(GError) error = NULL;
+    IgVerifyCounts n;
+    gint64 event = -1;
+    gboolean ok = c < 2 ? store_verify(f->store, &n, &error)
+                        : store_verify_anchor(f->store, head, &event, &error);
+    assert_false(ok);
+    assert_non_null(error);
+    if (!strstr(error->message, cases[c].needle))
+      print_error("\"%s\" not in \"%s\"\n", cases[c].needle, error->message);
+    assert_non_null(strstr(error->message, cases[c].needle));
+    teardown(&fresh);
+  }
 }
 
 static void test_verify_changed_raw_message(void **state)
@@ -227,6 +285,8 @@ int main(void)
     T(test_verify_good_then_changed_event),
     T(test_verify_deleted_event),
     T(test_verify_deleted_newest_event),
+    cmocka_unit_test(test_verify_altered_head),
+    cmocka_unit_test(test_verify_damaged_tables),
     T(test_verify_changed_raw_message),
     cmocka_unit_test(test_verify_what_the_chain_covers),
     T(test_verify_truncated_chain_with_head_rewritten),
