@@ -255,6 +255,25 @@ static void test_verify_gap_stays_after_new_event(void **state)
   expect_verify_fails(f, "audit event 5 is missing");
 }
 
+/* An anchor published earlier (a digest's chain head) is found as the
+ * event it names, however its hex is cased; one the chain does not hold
+ * is refused as history rewritten. */
+static void test_verify_anchor(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  populate_and_verify(f);
+  g_autofree char *third = sql(f, "SELECT upper(hash) FROM events WHERE id = 3");
+  gint64 event = -1;
+  check(store_verify_anchor(f->store, third, &event, &error), error);
+  assert_int_equal(event, 3);
+  g_autofree char *rewritten = g_strnfill(64, 'a');
+  assert_false(store_verify_anchor(f->store, rewritten, &event, &error));
+  assert_int_equal(event, 0);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_INTEGRITY));
+  assert_non_null(strstr(error->message, "is not in the audit chain"));
+}
+
 /* An event rewritten with its own hash recomputed, and the next event's
  * link patched to match, still fails: each hash covers the one before,
  * so the whole rest of the chain would have to be rewritten. */
@@ -292,6 +311,7 @@ int main(void)
     T(test_verify_truncated_chain_with_head_rewritten),
     cmocka_unit_test(test_verify_every_event_column),
     T(test_verify_rehashed_event),
+    T(test_verify_anchor),
     T(test_verify_gap_stays_after_new_event),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
