@@ -118,10 +118,238 @@ static void test_events_round_trip(void **state)
   expect_events(f, listed, inc, msg);
 }
 
+/* --- evidence and observables --- */
+
+static IgObservable *observable(const char *type, const char *value, const char *defanged,
+                                const char *sha256)
+{
+  IgObservable *o = g_new0(IgObservable, 1);
+  o->type = g_strdup(type);
+  o->value = g_strdup(value);
+  o->defanged = g_strdup(defanged);
+  o->sha256 = g_strdup(sha256);
+  return o;
+}
+
+#define FILE_SHA "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+/* An incident with two phishing mails reported as evidence and three
+ * indicators, recorded at created. */
+static gint64 add_phish(Fixture *f, const char *ref, const char *created)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgIncident) inc = minimal_incident(ref, created);
+  IgEvidence *e = g_new0(IgEvidence, 1);
+  e->from_addr = g_strdup("billing@evil.example");
+  e->from_name = g_strdup("Billing Team");
+  e->reply_to = g_strdup("collect@evil.example");
+  e->return_path = g_strdup("bounce@evil.example");
+  e->subject = g_strdup("Invoice overdue");
+  e->date = g_strdup("2026-01-01T09:00:00Z");
+  e->sha256 = g_strdup(FILE_SHA);
+  e->relays = g_strsplit("from a.evil.example by mx1\nfrom mx1 by mx2", "\n", -1);
+  g_ptr_array_add(inc->evidence, e);
+  IgEvidence *bare = g_new0(IgEvidence, 1);
+  bare->return_path = g_strdup("");
+  bare->sha256 = g_strdup("0000");
+  bare->relays = g_new0(char *, 1);
+  g_ptr_array_add(inc->evidence, bare);
+  g_ptr_array_add(inc->observables, observable("email", "billing@evil.example",
+                                               "billing[@]evil[.]example", NULL));
+  g_ptr_array_add(inc->observables, observable("url", "https://evil.example/pay",
+                                               "hxxps://evil[.]example/pay", NULL));
+  g_ptr_array_add(inc->observables, observable("file", "invoice.exe", "invoice.exe",
+                                               FILE_SHA));
+  check(store_add_incident(f->store, inc, &error), error);
+  check(store_add_evidence(f->store, inc, &error), error);
+  return inc->id;
+}
+
+static void expect_observable(GPtrArray *list, guint i, const char *ref, const char *type,
+                              const char *value, const char *defanged, const char *sha256,
+                              const char *recorded_at)
+{
+  const IgObservable *o = g_ptr_array_index(list, i);
+  assert_string_equal(o->reference, ref);
+  assert_string_equal(o->type, type);
+  assert_string_equal(o->value, value);
+  assert_string_equal(o->defanged, defanged);
+  if (sha256)
+    assert_string_equal(o->sha256, sha256);
+  else
+    assert_null(o->sha256);
+  assert_string_equal(o->recorded_at, recorded_at);
+}
+
+/* The suspicious mail an incident reports, read back for its case file
+ * and export as it was reported (sender, reply path, relays, hash, an
+ * empty return path apart from an unknown one), and its indicators for
+ * the STIX feed, by incident and by time. */
+static void test_evidence_round_trip(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_phish(f, "INC-2026-000001", "2026-01-01T10:00:00Z");
+  add_phish(f, "INC-2026-000002", "2026-01-02T10:00:00Z");
+
+  g_autoptr(GPtrArray) evidence = store_incident_evidence(f->store, inc, &error);
+  check(evidence != NULL, error);
+  assert_int_equal(evidence->len, 2);
+  const IgEvidence *e = g_ptr_array_index(evidence, 0);
+  assert_string_equal(e->from_addr, "billing@evil.example");
+  assert_string_equal(e->from_name, "Billing Team");
+  assert_string_equal(e->reply_to, "collect@evil.example");
+  assert_string_equal(e->return_path, "bounce@evil.example");
+  assert_string_equal(e->subject, "Invoice overdue");
+  assert_string_equal(e->date, "2026-01-01T09:00:00Z");
+  assert_string_equal(e->sha256, FILE_SHA);
+  assert_int_equal(g_strv_length(e->relays), 2);
+  assert_string_equal(e->relays[0], "from a.evil.example by mx1");
+  assert_string_equal(e->relays[1], "from mx1 by mx2");
+  const IgEvidence *bare = g_ptr_array_index(evidence, 1);
+  assert_null(bare->from_addr); assert_null(bare->from_name); assert_null(bare->reply_to);
+  assert_string_equal(bare->return_path, "");
+  assert_null(bare->subject); assert_null(bare->date);
+  assert_string_equal(bare->sha256, "0000");
+  assert_non_null(bare->relays);
+  assert_null(bare->relays[0]);
+
+  g_autoptr(GPtrArray) mine = store_observables(f->store, "INC-2026-000001", NULL, &error);
+  check(mine != NULL, error);
+  assert_int_equal(mine->len, 3);
+  expect_observable(mine, 0, "INC-2026-000001", "email", "billing@evil.example",
+                    "billing[@]evil[.]example", NULL, "2026-01-01T10:00:00Z");
+  expect_observable(mine, 1, "INC-2026-000001", "url", "https://evil.example/pay",
+                    "hxxps://evil[.]example/pay", NULL, "2026-01-01T10:00:00Z");
+  expect_observable(mine, 2, "INC-2026-000001", "file", "invoice.exe", "invoice.exe",
+                    FILE_SHA, "2026-01-01T10:00:00Z");
+
+  g_autoptr(GPtrArray) since = store_observables(f->store, NULL, "2026-01-02T00:00:00Z",
+                                                 &error);
+  check(since != NULL, error);
+  assert_int_equal(since->len, 3);
+  expect_observable(since, 2, "INC-2026-000002", "file", "invoice.exe", "invoice.exe",
+                    FILE_SHA, "2026-01-02T10:00:00Z");
+  g_autoptr(GPtrArray) none = store_observables(f->store, "INC-2026-000001",
+                                                "2026-01-02T00:00:00Z", &error);
+  check(none != NULL, error);
+  assert_int_equal(none->len, 0);
+  g_autoptr(GPtrArray) all = store_observables(f->store, NULL, NULL, &error);
+  check(all != NULL, error);
+  assert_int_equal(all->len, 6);
+}
+
+/* --- messages --- */
+
+/* Stores raw (raw_len bytes) as an incoming message; returns its row. */
+static gint64 add_mail(Fixture *f, const char *message_id, const void *raw, gsize raw_len,
+                       const char *from, const char *subject, const char *received_at,
+                       const char *kind, gint64 incident_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = hash_sha256_hex(raw, raw_len);
+  IgMessageIn in = {
+    .message_id = message_id, .sha256 = sha, .raw = raw, .raw_len = raw_len,
+    .from_addr = from, .subject = subject, .received_at = received_at, .kind = kind,
+    .incident_id = incident_id, .recorded_at = received_at,
+  };
+  gint64 id = store_add_message(f->store, &in, &error);
+  check(id > 0, error);
+  return id;
+}
+
+static void expect_message(GPtrArray *list, guint i, gint64 id, const char *message_id,
+                           const char *direction, const char *from, const char *subject,
+                           const char *at, const char *kind, const char *reference,
+                           const void *raw, gsize raw_len)
+{
+  const IgMessageRec *m = g_ptr_array_index(list, i);
+  assert_int_equal(m->id, id);
+  assert_string_equal(m->message_id, message_id);
+  assert_string_equal(m->direction, direction);
+  if (from)
+    assert_string_equal(m->from_addr, from);
+  else
+    assert_null(m->from_addr);
+  assert_string_equal(m->subject, subject);
+  assert_string_equal(m->received_at, at);
+  assert_string_equal(m->kind, kind);
+  if (reference)
+    assert_string_equal(m->reference, reference);
+  else
+    assert_null(m->reference);
+  if (raw) {
+    g_autofree char *sha = hash_sha256_hex(raw, raw_len);
+    assert_string_equal(m->sha256, sha);
+  } else {
+    assert_null(m->sha256);
+  }
+}
+
+static const char REPORT[] = "Subject: laptop\n\nstolen\n";
+static const char REPLY[] = "Subject: Re: laptop\n\nat\0tached\n"; /* a NUL in the body */
+static const char STRAY[] = "Subject: hello\n\nnothing to do with it\n";
+
+/* A case's correspondence as its officer reads it (what came in, then
+ * what the gateway sent, each oldest first; webhooks are not mail), the
+ * mailbox listing newest first, with or without the mail no incident
+ * claimed, and a message's bytes back exactly, NUL included. */
+static void test_messages_round_trip(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  gint64 reply = add_mail(f, "r@example.org", REPLY, sizeof REPLY - 1, "jane@example.org",
+                          "Re: laptop", "2026-01-01T12:00:00Z", "reply", inc);
+  gint64 report = add_mail(f, "m@example.org", REPORT, sizeof REPORT - 1, "joe@example.org",
+                           "laptop", "2026-01-01T09:00:00Z", "report", inc);
+  gint64 stray = add_mail(f, "s@example.org", STRAY, sizeof STRAY - 1, "sam@example.org",
+                          "hello", "2026-01-01T11:00:00Z", "correspondence", 0);
+  gint64 ack = add_outbox(f, inc, "ack", "joe@example.org", "ack@gw", "2026-01-01T09:01:00Z");
+  g_autoptr(GBytes) body = g_bytes_new_static("{}", 2);
+  IgOutboxIn hook = { .incident_id = inc, .kind = "webhook", .template_name = "siem",
+                      .to = "https://siem.example/hook", .body = body, .created_at = T0 };
+  check(store_outbox_add(f->store, &hook, &error) > 0, error);
+
+  g_autoptr(GPtrArray) thread = store_incident_messages(f->store, inc, &error);
+  check(thread != NULL, error);
+  assert_int_equal(thread->len, 3);
+  expect_message(thread, 0, report, "m@example.org", "in", "joe@example.org", "laptop",
+                 "2026-01-01T09:00:00Z", "report", "INC-2026-000001", REPORT, sizeof REPORT - 1);
+  expect_message(thread, 1, reply, "r@example.org", "in", "jane@example.org", "Re: laptop",
+                 "2026-01-01T12:00:00Z", "reply", "INC-2026-000001", REPLY, sizeof REPLY - 1);
+  expect_message(thread, 2, ack, "ack@gw", "out", NULL, "[INC] subject",
+                 "2026-01-01T09:01:00Z", "ack", "INC-2026-000001", NULL, 0);
+
+  g_autoptr(GPtrArray) all = store_list_messages(f->store, FALSE, &error);
+  check(all != NULL, error);
+  assert_int_equal(all->len, 3);
+  expect_message(all, 0, reply, "r@example.org", "in", "jane@example.org", "Re: laptop",
+                 "2026-01-01T12:00:00Z", "reply", "INC-2026-000001", REPLY, sizeof REPLY - 1);
+  expect_message(all, 1, stray, "s@example.org", "in", "sam@example.org", "hello",
+                 "2026-01-01T11:00:00Z", "correspondence", NULL, STRAY, sizeof STRAY - 1);
+  expect_message(all, 2, report, "m@example.org", "in", "joe@example.org", "laptop",
+                 "2026-01-01T09:00:00Z", "report", "INC-2026-000001", REPORT, sizeof REPORT - 1);
+  g_autoptr(GPtrArray) unmatched = store_list_messages(f->store, TRUE, &error);
+  check(unmatched != NULL, error);
+  assert_int_equal(unmatched->len, 1);
+  expect_message(unmatched, 0, stray, "s@example.org", "in", "sam@example.org", "hello",
+                 "2026-01-01T11:00:00Z", "correspondence", NULL, STRAY, sizeof STRAY - 1);
+
+  g_autoptr(GBytes) raw = store_message_raw(f->store, reply, &error);
+  check(raw != NULL, error);
+  g_autoptr(GBytes) want = g_bytes_new_static(REPLY, sizeof REPLY - 1);
+  assert_true(g_bytes_equal(raw, want));
+  g_autofree char *size = sql(f, "SELECT size FROM messages WHERE message_id = 'r@example.org'");
+  assert_int_equal(atoi(size), sizeof REPLY - 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     T(test_events_round_trip),
+    T(test_evidence_round_trip),
+    T(test_messages_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
