@@ -17,6 +17,17 @@
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* A call that must have failed with an error naming SQLite's reason. */
+static void expect_reason(gboolean failed, GError **error, const char *needle)
+{
+  assert_true(failed);
+  assert_non_null(*error);
+  if (!strstr((*error)->message, needle))
+    print_error("\"%s\" not in \"%s\"\n", needle, (*error)->message);
+  assert_non_null(strstr((*error)->message, needle));
+  g_clear_error(error);
+}
+
 /* --- audit events --- */
 
 #define MAIL "Subject: event round trip\n\nA report.\n"
@@ -344,12 +355,152 @@ static void test_messages_round_trip(void **state)
   assert_int_equal(atoi(size), sizeof REPLY - 1);
 }
 
+/* --- the manager digest --- */
+
+/* An incident recorded when received, with its impact, category and
+ * summary. */
+static gint64 add_case(Fixture *f, const char *ref, const char *at, const char *status,
+                       const char *impact, const char *category, const char *summary)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgIncident) inc = minimal_incident(ref, at);
+  set(&inc->status, status);
+  set(&inc->impact, impact);
+  set(&inc->category, category);
+  set(&inc->summary, summary);
+  check(store_add_incident(f->store, inc, &error), error);
+  return inc->id;
+}
+
+static void expect_item(GPtrArray *items, guint i, const char *ref, const char *at,
+                        const char *impact, const char *category, const char *summary,
+                        const char *kind)
+{
+  const IgDigestItem *d = g_ptr_array_index(items, i);
+  assert_string_equal(d->reference, ref);
+  assert_string_equal(d->at, at);
+  assert_string_equal(d->impact, impact);
+  assert_string_equal(d->category, category);
+  assert_string_equal(d->summary, summary);
+  if (kind)
+    assert_string_equal(d->kind, kind);
+  else
+    assert_null(d->kind);
+}
+
+static void expect_count(GPtrArray *rows, guint i, const char *key, const char *key2,
+                         gint64 count)
+{
+  const IgCountRow *c = g_ptr_array_index(rows, i);
+  assert_string_equal(c->key, key);
+  if (key2)
+    assert_string_equal(c->key2, key2);
+  else
+    assert_null(c->key2);
+  assert_int_equal(c->count, count);
+}
+
+/* What the managers read in their digest: each new incident and each
+ * overdue deadline with its impact, category and summary in their own
+ * places, the counts under the right keys, and the chain head they can
+ * check later. */
+static void test_digest_round_trip(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_case(f, "INC-2026-000001", "2026-01-01T09:00:00Z", "new", "high",
+                      "phishing", "a fake invoice");
+  add_case(f, "INC-2026-000002", "2026-01-01T10:00:00Z", "triaged", "low", "malware",
+           "a macro");
+  check(store_add_deadline(f->store, a, "triage", "2026-01-01T11:00:00Z", &error), error);
+  check(store_add_event(f->store, a, "2026-01-01T10:30:00Z", "alice", "note", "x", &error),
+        error);
+
+  g_autoptr(GPtrArray) recorded = store_digest_incidents(f->store, NULL, "2026-01-02T00:00:00Z",
+                                                         FALSE, &error);
+  check(recorded != NULL, error);
+  assert_int_equal(recorded->len, 2);
+  expect_item(recorded, 0, "INC-2026-000001", "2026-01-01T09:00:00Z", "high", "phishing",
+              "a fake invoice", NULL);
+  expect_item(recorded, 1, "INC-2026-000002", "2026-01-01T10:00:00Z", "low", "malware",
+              "a macro", NULL);
+  g_autoptr(GPtrArray) overdue = store_digest_overdue(f->store, "2026-01-02T00:00:00Z", &error);
+  check(overdue != NULL, error);
+  assert_int_equal(overdue->len, 1);
+  expect_item(overdue, 0, "INC-2026-000001", "2026-01-01T11:00:00Z", "high", "phishing",
+              "a fake invoice", "triage");
+
+  g_autoptr(GPtrArray) open = store_digest_open_counts(f->store, "2026-01-02T00:00:00Z",
+                                                       &error);
+  check(open != NULL, error);
+  assert_int_equal(open->len, 2);
+  expect_count(open, 0, "new", "high", 1);
+  expect_count(open, 1, "triaged", "low", 1);
+  g_autoptr(GPtrArray) categories = store_digest_category_counts(
+      f->store, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", &error);
+  check(categories != NULL, error);
+  assert_int_equal(categories->len, 2);
+  expect_count(categories, 0, "malware", NULL, 1);
+  expect_count(categories, 1, "phishing", NULL, 1);
+
+  g_autofree char *head = NULL, *head_at = NULL;
+  check(store_audit_head(f->store, &head, &head_at, &error), error);
+  g_autofree char *newest = sql(f, "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
+  assert_string_equal(head, newest);
+  assert_string_equal(head_at, "2026-01-01T10:30:00Z");
+  gboolean done = FALSE;
+  check(store_digest_record(f->store, "2026-01-01T12:00:00Z", NULL, head, &done, &error),
+        error);
+  assert_true(done);
+  g_autofree char *last = NULL;
+  check(store_digest_last(f->store, "2026-01-02T00:00:00Z", &last, &error), error);
+  assert_string_equal(last, "2026-01-01T12:00:00Z");
+}
+
+/* The tables a digest reads, damaged by hand (columns renamed): every
+ * figure fails with SQLite's reason, never reads as nothing new, nothing
+ * open or no digest sent yet. */
+static void test_digest_on_damaged_tables(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_case(f, "INC-2026-000001", T0, "new", "high", "phishing", "a fake invoice");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE incidents RENAME COLUMN category TO kept_category"));
+  g_free(sql(f, "ALTER TABLE incidents RENAME COLUMN impact TO kept_impact"));
+  g_free(sql(f, "ALTER TABLE digests RENAME COLUMN at TO kept_at"));
+  g_free(sql(f, "ALTER TABLE digests RENAME COLUMN day TO kept_day"));
+  g_free(sql(f, "ALTER TABLE audit_head RENAME COLUMN hash TO kept_hash"));
+  f->store = open_store(f->path); /* nothing prepared before is cached */
+  const char *until = "2026-01-02T00:00:00Z";
+  g_autofree char *at = NULL, *hash = NULL;
+  gboolean flag = FALSE;
+  expect_reason(store_digest_incidents(f->store, NULL, until, FALSE, &error) == NULL, &error,
+                "no such column: impact");
+  expect_reason(store_digest_overdue(f->store, until, &error) == NULL, &error,
+                "no such column: i.impact");
+  expect_reason(store_digest_open_counts(f->store, until, &error) == NULL, &error,
+                "no such column: impact");
+  expect_reason(store_digest_category_counts(f->store, T0, until, &error) == NULL, &error,
+                "no such column: category");
+  expect_reason(!store_audit_head(f->store, &hash, &at, &error), &error,
+                "no such column: h.hash");
+  expect_reason(!store_digest_last(f->store, until, &at, &error), &error,
+                "no such column: at");
+  expect_reason(!store_digest_sent_on(f->store, "2026-01-01", &flag, &error), &error,
+                "no such column: day");
+  expect_reason(!store_digest_record(f->store, until, NULL, "h", &flag, &error), &error,
+                "has no column named at");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     T(test_events_round_trip),
     T(test_evidence_round_trip),
     T(test_messages_round_trip),
+    T(test_digest_round_trip),
+    T(test_digest_on_damaged_tables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
