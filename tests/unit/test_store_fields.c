@@ -457,14 +457,20 @@ static void test_digest_round_trip(void **state)
   assert_string_equal(last, "2026-01-01T12:00:00Z");
 }
 
-/* The tables a digest reads, damaged by hand (columns renamed): every
- * figure fails with SQLite's reason, never reads as nothing new, nothing
- * open or no digest sent yet. */
+/* The tables a digest reads, damaged by hand (the chain's head gone,
+ * columns renamed): every figure fails with the reason, never reads as
+ * nothing new, nothing open, no chain head or no digest sent yet. */
 static void test_digest_on_damaged_tables(void **state)
 {
   Fixture *f = *state;
   g_autoptr(GError) error = NULL;
   add_case(f, "INC-2026-000001", T0, "new", "high", "phishing", "a fake invoice");
+  g_autofree char *head = NULL, *head_at = NULL;
+  g_free(sql(f, "DELETE FROM audit_head"));
+  expect_reason(!store_audit_head(f->store, &head, &head_at, &error), &error,
+                "read the audit chain's head");
+  assert_null(head);
+  assert_null(head_at);
   g_clear_pointer(&f->store, store_close);
   g_free(sql(f, "ALTER TABLE incidents RENAME COLUMN category TO kept_category"));
   g_free(sql(f, "ALTER TABLE incidents RENAME COLUMN impact TO kept_impact"));
