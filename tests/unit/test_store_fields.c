@@ -455,6 +455,21 @@ static void test_digest_round_trip(void **state)
   g_autofree char *last = NULL;
   check(store_digest_last(f->store, "2026-01-02T00:00:00Z", &last, &error), error);
   assert_string_equal(last, "2026-01-01T12:00:00Z");
+
+  /* A daily digest is known sent for its own day only, and once. */
+  gboolean sent = TRUE;
+  check(store_digest_sent_on(f->store, "2026-01-01", &sent, &error), error);
+  assert_false(sent);
+  check(store_digest_record(f->store, "2026-01-01T13:00:00Z", "2026-01-01", head, &done,
+                            &error), error);
+  assert_true(done);
+  check(store_digest_sent_on(f->store, "2026-01-01", &sent, &error), error);
+  assert_true(sent);
+  check(store_digest_sent_on(f->store, "2026-01-02", &sent, &error), error);
+  assert_false(sent);
+  check(store_digest_record(f->store, "2026-01-01T14:00:00Z", "2026-01-01", head, &done,
+                            &error), error);
+  assert_false(done);
 }
 
 /* The tables a digest reads, damaged by hand (the chain's head gone,
