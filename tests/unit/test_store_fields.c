@@ -17,17 +17,6 @@
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
-/* A call that must have failed with an error naming SQLite's reason. */
-static void expect_reason(gboolean failed, GError **error, const char *needle)
-{
-  assert_true(failed);
-  assert_non_null(*error);
-  if (!strstr((*error)->message, needle))
-    print_error("\"%s\" not in \"%s\"\n", needle, (*error)->message);
-  assert_non_null(strstr((*error)->message, needle));
-  g_clear_error(error);
-}
-
 /* --- audit events --- */
 
 #define MAIL "Subject: event round trip\n\nA report.\n"

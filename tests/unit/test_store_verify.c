@@ -296,6 +296,57 @@ static void test_verify_rehashed_event(void **state)
   expect_verify_fails(f, "event 3");
 }
 
+/* The audit tables changed by hand (a column renamed, the head made a
+ * view): recording an event and verifying the chain fail with SQLite's
+ * reason, never pass over the damage, and a failed event leaves nothing
+ * of itself behind once its transaction is rolled back. */
+static void test_damaged_audit_tables_are_an_error(void **state)
+{
+  /* The store is reopened after each change: no statement prepared
+   * before it is left in its cache. */
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_event(f, 0, "security", "before the damage");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE audit_head RENAME TO head_kept"));
+  g_free(sql(f, "CREATE VIEW audit_head AS SELECT one, last_id, hash FROM head_kept"));
+  f->store = open_store(f->path);
+  check(store_begin(f->store, &error), error);
+  expect_reason(!store_add_event(f->store, 0, T0, "gateway", "security", "x", &error),
+                &error, "cannot modify audit_head because it is a view");
+  store_rollback(f->store);
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "1");
+
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP VIEW audit_head"));
+  g_free(sql(f, "ALTER TABLE head_kept RENAME TO audit_head"));
+  g_free(sql(f, "ALTER TABLE events RENAME COLUMN detail TO note"));
+  f->store = open_store(f->path);
+  IgVerifyCounts n;
+  expect_reason(!store_verify(f->store, &n, &error), &error, "no such column: detail");
+  expect_reason(!store_add_event(f->store, 0, T0, "gateway", "security", "x", &error),
+                &error, "has no column named detail");
+}
+
+/* An event of no incident (a failed log-in) reads no incident's state:
+ * with the management reports' table gone it is still recorded, while an
+ * incident's event fails with the reason. */
+static void test_event_of_no_incident_reads_no_incident(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TABLE management_reports"));
+  f->store = open_store(f->path);
+  add_event(f, 0, "security", "failed authentication");
+  expect_reason(!store_add_event(f->store, inc, T0, "gateway", "note", "x", &error),
+                &error, "no such table: management_reports");
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "1");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -312,6 +363,8 @@ int main(void)
     cmocka_unit_test(test_verify_every_event_column),
     T(test_verify_rehashed_event),
     T(test_verify_anchor),
+    T(test_damaged_audit_tables_are_an_error),
+    T(test_event_of_no_incident_reads_no_incident),
     T(test_verify_gap_stays_after_new_event),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
