@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gateway/store_sqlite.h"
@@ -351,6 +353,45 @@ static void test_lock_file_unusable(void **state)
   assert_string_equal(error->message, want);
 }
 
+/* The PID cannot be written into the lock file (here the file size
+ * limit; a full disk alike): the lock is refused, never held without
+ * its holder named. */
+static void test_lock_pid_not_written(void **state)
+{
+  Fixture *f = *state;
+  struct rlimit was;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+  struct rlimit none = { 0, was.rlim_max };
+  void (*handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+  g_autoptr(GError) error = NULL;
+  IgStoreLock *lock = store_lock_service(f->path, &error);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+  signal(SIGXFSZ, handler);
+  assert_null(lock);
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, "File too large"));
+}
+
+/* A supervisor may start `run` with its standard input closed: the lock
+ * file is then descriptor 0, and the lock is taken all the same. A
+ * reload that keeps the store has no new lock to let go: freeing none
+ * does nothing. */
+static void test_lock_with_stdin_closed(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  int saved = dup(0);
+  assert_true(saved > 0);
+  close(0);
+  IgStoreLock *lock = store_lock_service(f->path, &error);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  check(lock != NULL, error);
+  store_unlock_service(lock);
+  store_unlock_service(NULL);
+}
+
 /* --- a busy store --- */
 
 static gpointer open_in_thread(gpointer path)
@@ -612,6 +653,8 @@ int main(void)
     T(test_open_leaves_no_descriptor),
     T(test_read_only_directory_refused),
     T(test_lock_held_by_another_tool),
+    T(test_lock_pid_not_written),
+    T(test_lock_with_stdin_closed),
     T(test_lock_file_unusable),
     T(test_upgrade_done_by_another_process),
     T(test_claim_on_busy_store),
