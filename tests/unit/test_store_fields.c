@@ -342,6 +342,15 @@ static void test_messages_round_trip(void **state)
   assert_true(g_bytes_equal(raw, want));
   g_autofree char *size = sql(f, "SELECT size FROM messages WHERE message_id = 'r@example.org'");
   assert_int_equal(atoi(size), sizeof REPLY - 1);
+
+  /* An empty message (an MTA's pipe closed at once) is stored as such. */
+  gint64 empty = add_mail(f, NULL, "", 0, NULL, NULL, T0, "report", 0);
+  g_autoptr(GBytes) nothing = store_message_raw(f->store, empty, &error);
+  check(nothing != NULL, error);
+  assert_int_equal(g_bytes_get_size(nothing), 0);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.messages, 4);
 }
 
 /* --- the manager digest --- */

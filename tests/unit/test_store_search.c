@@ -267,6 +267,10 @@ static void test_details_page_by_page(void **state)
   g_clear_error(&error);
   check(store_begin(f->store, &error), error); /* the listing's reading has ended */
   check(store_commit(f->store, &error), error);
+  g_free(sql(f, "UPDATE incidents SET status = 'closed' WHERE reference = 'INC-000'"));
+  g_autoptr(IgIncident) changed = store_get_incident(f->store, "INC-000", &error);
+  check(changed != NULL, error);
+  assert_string_equal(changed->status, "closed"); /* no old snapshot is held */
 }
 
 /* Steps the store's statements took through whole tables or indexes
