@@ -353,6 +353,22 @@ static void test_messages_round_trip(void **state)
   assert_int_equal(n.messages, 4);
 }
 
+/* A message that keeps failing is counted across runs, and its record
+ * keeps the last error and when it happened, for the operator who looks
+ * into a quarantined message. */
+static void test_failure_record(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  assert_int_equal(store_note_failure(f->store, "abc", "first", T0, &error), 1);
+  assert_int_equal(store_note_failure(f->store, "abc", "parser crashed",
+                                      "2026-01-01T11:00:00Z", &error), 2);
+  assert_null(error);
+  g_autofree char *row = sql(f, "SELECT count || ' ' || last_error || ' ' || at FROM failures"
+                                " WHERE sha256 = 'abc'");
+  assert_string_equal(row, "2 parser crashed 2026-01-01T11:00:00Z");
+}
+
 /* --- the manager digest --- */
 
 /* An incident recorded when received, with its impact, category and
@@ -518,6 +534,7 @@ int main(void)
     T(test_events_round_trip),
     T(test_evidence_round_trip),
     T(test_messages_round_trip),
+    T(test_failure_record),
     T(test_digest_round_trip),
     T(test_digest_on_damaged_tables),
   };
