@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/store_sqlite.h"
 #include "tests/unit/store_fixture.h"
 
 /* Three events and two messages; verify must pass on it. */
@@ -274,6 +275,28 @@ static void test_verify_anchor(void **state)
   assert_non_null(strstr(error->message, "is not in the audit chain"));
 }
 
+/* The state an event records is the SHA-256 of a fixed text of the
+ * incident's rows (each value with its length, NULL apart from empty):
+ * states recorded by earlier versions must keep verifying, so the text
+ * may not change. */
+static void test_state_text_is_stable(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", NULL, T0);
+  gboolean first = FALSE;
+  check(store_fire_rule(f->store, inc, "ost", T0, &first, &error), error);
+  static const char text[] =
+      "[incident]\n15:INC-2026-000001;3:new;n;n;1:0;n;n;n;n;n;n;6:direct;9:free_text;n;n;n;"
+      "20:" T0 ";n;n;n;n;n;n;n;n;0:;n;20:" T0 ";20:" T0 ";\n"
+      "[deadlines]\n[rules]\n3:ost;20:" T0 ";\n[messages]\n[evidence]\n[observables]\n"
+      "[reports]\n";
+  g_autofree char *want = hash_sha256_hex(text, strlen(text));
+  g_autofree char *got = sq_incident_state(f->store, inc, &error);
+  check(got != NULL, error);
+  assert_string_equal(got, want);
+}
+
 /* An event rewritten with its own hash recomputed, and the next event's
  * link patched to match, still fails: each hash covers the one before,
  * so the whole rest of the chain would have to be rewritten. */
@@ -363,6 +386,7 @@ int main(void)
     cmocka_unit_test(test_verify_every_event_column),
     T(test_verify_rehashed_event),
     T(test_verify_anchor),
+    T(test_state_text_is_stable),
     T(test_damaged_audit_tables_are_an_error),
     T(test_event_of_no_incident_reads_no_incident),
     T(test_verify_gap_stays_after_new_event),
