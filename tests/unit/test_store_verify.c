@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gateway/store_sqlite.h"
 #include "tests/unit/store_fixture.h"
@@ -297,6 +299,45 @@ static void test_state_text_is_stable(void **state)
   assert_string_equal(got, want);
 }
 
+/* Incidents that verify cannot read (their table's page overwritten on
+ * disk, a table their state covers gone) fail it with the reason: never
+ * pass as no incidents, never as incidents unchanged. */
+static void test_verify_unreadable_incidents(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_event(f, inc, "created", "from the form");
+  IgVerifyCounts n;
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TABLE management_reports"));
+  f->store = open_store(f->path);
+  expect_reason(!store_verify(f->store, &n, &error), &error,
+                "no such table: management_reports");
+
+  /* An incident no event names yet: the walk of the incidents is the
+   * first read of their table. */
+  void *fresh = NULL;
+  assert_int_equal(setup(&fresh), 0);
+  f = fresh;
+  add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'incidents'");
+  g_autofree char *page_size = sql(f, "PRAGMA page_size");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"));
+  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  char junk[512];
+  memset(junk, 0x5a, sizeof junk);
+  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
+  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
+  close(fd);
+  f->store = open_store(f->path);
+  expect_reason(!store_verify(f->store, &n, &error), &error,
+                "read incidents: database disk image is malformed");
+  teardown(&fresh);
+}
+
 /* An event rewritten with its own hash recomputed, and the next event's
  * link patched to match, still fails: each hash covers the one before,
  * so the whole rest of the chain would have to be rewritten. */
@@ -387,6 +428,7 @@ int main(void)
     T(test_verify_rehashed_event),
     T(test_verify_anchor),
     T(test_state_text_is_stable),
+    T(test_verify_unreadable_incidents),
     T(test_damaged_audit_tables_are_an_error),
     T(test_event_of_no_incident_reads_no_incident),
     T(test_verify_gap_stays_after_new_event),
