@@ -225,6 +225,18 @@ G_GNUC_UNUSED static gboolean seen(Fixture *f, const char *sha, const char *mess
   return result;
 }
 
+/* A call that must have failed with an error holding needle (SQLite's
+ * reason); the error is cleared for the next call. */
+G_GNUC_UNUSED static void expect_reason(gboolean failed, GError **error, const char *needle)
+{
+  assert_true(failed);
+  assert_non_null(*error);
+  if (!strstr((*error)->message, needle))
+    print_error("\"%s\" not in \"%s\"\n", needle, (*error)->message);
+  assert_non_null(strstr((*error)->message, needle));
+  g_clear_error(error);
+}
+
 G_GNUC_UNUSED static void expect_verify_fails(Fixture *f, const char *needle)
 {
   g_autoptr(GError) error = NULL;

@@ -180,6 +180,63 @@ static void test_outbox_last(void **state)
   assert_string_equal(at, "2026-01-01T12:00:00Z");
 }
 
+/* Mail sent in a batch: the rows named are marked sent, those queued
+ * beside them stay pending; a body asked for a row that is not there is
+ * an error naming it, never an empty mail. */
+static void test_outbox_sent_many_and_body(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 ids[3] = {
+    add_outbox(f, 0, "ack", "a@example.org", "o1@gw", T0),
+    add_outbox(f, 0, "ack", "b@example.org", "o2@gw", T0),
+    add_outbox(f, 0, "ack", "c@example.org", "o3@gw", T0),
+  };
+  check(store_outbox_sent_many(f->store, ids, 2, "2026-01-01T10:01:00Z", &error), error);
+  g_autoptr(GPtrArray) pending = store_list_outbox(f->store, TRUE, &error);
+  check(pending != NULL, error);
+  assert_int_equal(pending->len, 1);
+  assert_int_equal(((IgOutboxRec *)g_ptr_array_index(pending, 0))->id, ids[2]);
+
+  g_autoptr(GBytes) body = store_outbox_body(f->store, ids[2], &error);
+  check(body != NULL, error);
+  assert_int_equal(g_bytes_get_size(body), strlen(BODY));
+  assert_null(store_outbox_body(f->store, 99, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
+  assert_string_equal(error->message, "no outbox row 99");
+}
+
+/* The tables a case's deadlines and reports live in, damaged by hand
+ * (columns renamed): every call fails with SQLite's reason, never reads
+ * as nothing due or no report, never as a change made. */
+static void test_damaged_case_tables(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_add_deadline(f->store, inc, "triage", T0, &error), error);
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE deadlines RENAME COLUMN kind TO kept_kind"));
+  g_free(sql(f, "ALTER TABLE management_reports RENAME COLUMN text TO kept_text"));
+  f->store = open_store(f->path); /* nothing prepared before is cached */
+  gboolean changed = -1;
+  expect_reason(!store_add_deadline(f->store, inc, "triage", T0, &error), &error,
+                "has no column named kind");
+  expect_reason(!store_set_deadline_state(f->store, inc, "triage", "done", &changed, &error),
+                &error, "no such column: kind");
+  expect_reason(!store_advance_deadline(f->store, inc, "triage", NULL, "escalated", &changed,
+                                        &error), &error, "no such column: kind");
+  assert_int_equal(changed, -1);
+  expect_reason(store_due_deadlines(f->store, "2027-01-01T00:00:00Z", &error) == NULL, &error,
+                "no such column: kind");
+  expect_reason(store_incident_deadlines(f->store, inc, &error) == NULL, &error,
+                "no such column: kind");
+  expect_reason(!store_add_management_report(f->store, inc, T0, "ost", "r", &error), &error,
+                "has no column named text");
+  expect_reason(store_management_report(f->store, inc, &error) == NULL, &error,
+                "no such column: text");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -188,6 +245,8 @@ int main(void)
     T(test_deadline_advance),
     T(test_management_reports),
     T(test_outbox_last),
+    T(test_outbox_sent_many_and_body),
+    T(test_damaged_case_tables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

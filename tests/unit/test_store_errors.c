@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gateway/store_sqlite.h"
@@ -182,6 +184,96 @@ static void test_truncated_store_with_64k_pages_refused(void **state)
   f->store = open_store(f->path);
 }
 
+/* Files that are no SQLite database at all (a config file given by
+ * mistake, the first bytes of a store cut short) are refused as such and
+ * left as they are. */
+static void test_not_a_database_refused(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *text = g_build_filename(f->dir, "gateway.conf", NULL);
+  g_autoptr(GString) lines = g_string_new(NULL);
+  for (int i = 0; i < 8; i++)
+    g_string_append(lines, "[mail]\nfrom = gateway@example.org # not a store\n");
+  assert_true(g_file_set_contents(text, lines->str, -1, NULL));
+  g_autofree char *cut = g_build_filename(f->dir, "cut.db", NULL);
+  assert_true(g_file_set_contents(cut, "SQLite format 3\0\x10\0\x02\x02", 20, NULL));
+  const char *paths[] = { text, cut };
+  for (gsize i = 0; i < G_N_ELEMENTS(paths); i++) {
+    g_autofree char *before = file_sha(paths[i]);
+    expect_refused(paths[i], "not an SQLite database; refusing to use it as the store");
+    g_autofree char *after = file_sha(paths[i]);
+    assert_string_equal(after, before);
+  }
+}
+
+/* A store cut short whose header counts more than 2^24 pages: the size
+ * it should have is read from all four bytes of the count, and named.
+ * (The file is sparse: no disk is used.) With a write-ahead log beside
+ * it holding pages, the main file's size proves nothing and it is not
+ * refused as truncated. */
+static void test_truncated_big_store_refused(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "big.db", NULL);
+  guint8 header[100] = "SQLite format 3";
+  header[16] = 0x02;                          /* 512-byte pages */
+  header[27] = header[95] = 1;                /* the count is valid */
+  memcpy(header + 28, "\x01\x02\x03\x04", 4); /* 16909060 pages */
+  int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+  assert_true(fd >= 0);
+  assert_int_equal(pwrite(fd, header, sizeof header, 0), (ssize_t)sizeof header);
+  assert_int_equal(ftruncate(fd, (off_t)16909059 * 512), 0);
+  close(fd);
+  expect_refused(path, "the file is truncated (8657438208 bytes, its header says 8657438720)");
+  GStatBuf st;
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_size, (off_t)16909059 * 512);
+
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_true(g_file_set_contents(wal, "pages", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IgStore) store = store_open(path, &error);
+  assert_null(store);
+  assert_non_null(error);
+  assert_null(strstr(error->message, "truncated"));
+}
+
+static guint open_descriptors(void)
+{
+  g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
+  guint n = 0;
+  while (g_dir_read_name(dir))
+    n++;
+  return n;
+}
+
+/* Checking a store's file before SQLite opens it leaves no descriptor
+ * behind, not even when it got descriptor 0 (the gateway started with
+ * standard input closed): the file would stay open, and be read as
+ * input. */
+static void test_open_leaves_no_descriptor(void **state)
+{
+  Fixture *f = *state;
+  g_clear_pointer(&f->store, store_close);
+  guint before = open_descriptors();
+  f->store = open_store(f->path);
+  g_clear_pointer(&f->store, store_close);
+  assert_int_equal(open_descriptors(), before);
+
+  int saved = dup(0);
+  assert_true(saved > 0);
+  close(0);
+  f->store = open_store(f->path);
+  g_clear_pointer(&f->store, store_close);
+  char target[4096] = "";
+  ssize_t len = readlink("/proc/self/fd/0", target, sizeof target - 1);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  if (len > 0)
+    assert_null(strstr(target, "gateway.db"));
+  f->store = open_store(f->path);
+}
+
 /* A store to be made in a directory the gateway may not write: refused
  * with the reason, nothing left behind. (root writes anywhere: skipped.) */
 static void test_read_only_directory_refused(void **state)
@@ -218,11 +310,25 @@ static void test_lock_held_by_another_tool(void **state)
   assert_non_null(strstr(error->message, path));
   assert_non_null(strstr(error->message, "cannot lock: another incident-gateway run holds it"));
 
-  /* With a PID in the file, the refusal names it. */
-  assert_int_equal(pwrite(fd, "4242\n", 5, 0), 5);
-  g_autoptr(GError) named = NULL;
-  assert_null(store_lock_service(f->path, &named));
-  assert_non_null(strstr(named->message, "(PID 4242)"));
+  /* With a PID in the file, the refusal names it: a gateway that is a
+   * container's PID 1, one written without a newline, one followed by
+   * more text than a PID takes. */
+  static const char *const holders[][2] = {
+    { "4242\n", "(PID 4242)" },
+    { "1\n", "(PID 1)" },
+    { "7", "(PID 7)" },
+    { "4242 held by the backup script since 02:00, do not remove\n", "(PID 4242)" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(holders); i++) {
+    assert_int_equal(ftruncate(fd, 0), 0);
+    gssize len = (gssize)strlen(holders[i][0]);
+    assert_int_equal(pwrite(fd, holders[i][0], len, 0), len);
+    g_autoptr(GError) named = NULL;
+    assert_null(store_lock_service(f->path, &named));
+    if (!strstr(named->message, holders[i][1]))
+      print_error("\"%s\" not in \"%s\"\n", holders[i][1], named->message);
+    assert_non_null(strstr(named->message, holders[i][1]));
+  }
 
   close(fd); /* released: the next run gets it, and writes its own PID */
   IgStoreLock *lock = store_lock_service(f->path, NULL);
@@ -245,6 +351,45 @@ static void test_lock_file_unusable(void **state)
   assert_non_null(error);
   g_autofree char *want = g_strdup_printf("%s: Is a directory", path);
   assert_string_equal(error->message, want);
+}
+
+/* The PID cannot be written into the lock file (here the file size
+ * limit; a full disk alike): the lock is refused, never held without
+ * its holder named. */
+static void test_lock_pid_not_written(void **state)
+{
+  Fixture *f = *state;
+  struct rlimit was;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+  struct rlimit none = { 0, was.rlim_max };
+  void (*handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+  g_autoptr(GError) error = NULL;
+  IgStoreLock *lock = store_lock_service(f->path, &error);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+  signal(SIGXFSZ, handler);
+  assert_null(lock);
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, "File too large"));
+}
+
+/* A supervisor may start `run` with its standard input closed: the lock
+ * file is then descriptor 0, and the lock is taken all the same. A
+ * reload that keeps the store has no new lock to let go: freeing none
+ * does nothing. */
+static void test_lock_with_stdin_closed(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  int saved = dup(0);
+  assert_true(saved > 0);
+  close(0);
+  IgStoreLock *lock = store_lock_service(f->path, &error);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  check(lock != NULL, error);
+  store_unlock_service(lock);
+  store_unlock_service(NULL);
 }
 
 /* --- a busy store --- */
@@ -503,8 +648,13 @@ int main(void)
     T(test_directory_refused),
     T(test_dangling_link_refused),
     T(test_truncated_store_with_64k_pages_refused),
+    T(test_not_a_database_refused),
+    T(test_truncated_big_store_refused),
+    T(test_open_leaves_no_descriptor),
     T(test_read_only_directory_refused),
     T(test_lock_held_by_another_tool),
+    T(test_lock_pid_not_written),
+    T(test_lock_with_stdin_closed),
     T(test_lock_file_unusable),
     T(test_upgrade_done_by_another_process),
     T(test_claim_on_busy_store),

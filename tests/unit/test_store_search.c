@@ -267,6 +267,10 @@ static void test_details_page_by_page(void **state)
   g_clear_error(&error);
   check(store_begin(f->store, &error), error); /* the listing's reading has ended */
   check(store_commit(f->store, &error), error);
+  g_free(sql(f, "UPDATE incidents SET status = 'closed' WHERE reference = 'INC-000'"));
+  g_autoptr(IgIncident) changed = store_get_incident(f->store, "INC-000", &error);
+  check(changed != NULL, error);
+  assert_string_equal(changed->status, "closed"); /* no old snapshot is held */
 }
 
 /* Steps the store's statements took through whole tables or indexes
@@ -334,6 +338,80 @@ static void test_reads_walk_no_table(void **state)
   assert_true(full_scan_steps(f) <= 5);
 }
 
+/* Sorts the store's statements made since the last call; resets them. */
+static int sorts(Fixture *f)
+{
+  int n = 0;
+  GHashTableIter it;
+  gpointer st;
+  g_hash_table_iter_init(&it, f->store->stmts);
+  while (g_hash_table_iter_next(&it, NULL, &st))
+    n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_SORT, 1);
+  return n;
+}
+
+/* The cost of a search follows the number of matches: the newest few of
+ * a word hundreds of reports use are found by walking newest first
+ * without sorting them all, and a word few reports use is read from the
+ * index without walking every incident. */
+static void test_search_cost_follows_matches(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  check(store_begin(f->store, &error), error);
+  for (int i = 0; i < 600; i++) {
+    g_autofree char *ref = g_strdup_printf("INC-%03d", i);
+    g_autofree char *at = g_strdup_printf("2026-01-%02dT10:%02d:00Z", 1 + i % 28, i % 60);
+    add_report(f, ref, at, i % 100 ? "Laptop lost" : "Tablet lost", NULL, NULL, NULL);
+  }
+  check(store_commit(f->store, &error), error);
+  full_scan_steps(f);
+  sorts(f);
+  g_autofree char *many = listed(f, &(IgIncidentFilter){ .search = "laptop", .limit = 3 });
+  assert_int_equal(strlen(many), 3 * 8 - 1);
+  assert_int_equal(sorts(f), 0);
+  full_scan_steps(f);
+  g_autofree char *few = listed(f, &(IgIncidentFilter){ .search = "tablet" });
+  assert_int_equal(strlen(few), 6 * 8 - 1);
+  assert_true(full_scan_steps(f) < 100);
+}
+
+static gboolean refuse_first(const IgListedIncident *row, gpointer data, GError **error)
+{
+  (*(guint *)data)++;
+  g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no more");
+  return FALSE;
+}
+
+/* A listing stops at the first error: its callback's, without details
+ * too; a detail table's or the search index's, damaged by hand, before
+ * any incident is handed over without what it should carry. */
+static void test_listing_stops_at_an_error(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_report(f, "INC-A", "2026-01-01T10:00:00Z", "Laptop lost", NULL, NULL, NULL);
+  add_report(f, "INC-B", "2026-01-02T10:00:00Z", "Laptop stolen", NULL, NULL, NULL);
+  guint calls = 0;
+  expect_reason(!store_each_incident(f->store, NULL, FALSE, refuse_first, &calls, &error),
+                &error, "no more");
+  assert_int_equal(calls, 1);
+
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE deadlines RENAME COLUMN reminders_sent TO kept"));
+  f->store = open_store(f->path); /* nothing prepared before is cached */
+  calls = 0;
+  expect_reason(!store_each_incident(f->store, NULL, TRUE, refuse_first, &calls, &error),
+                &error, "no such column: reminders_sent");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TABLE incident_search"));
+  f->store = open_store(f->path);
+  expect_reason(!store_each_incident(f->store, &(IgIncidentFilter){ .search = "laptop" },
+                                     FALSE, refuse_first, &calls, &error),
+                &error, "no such table: incident_search");
+  assert_int_equal(calls, 0);
+}
+
 /* A store made before the search index (schema 9) gets it on opening,
  * filled with what it holds, notes included, and kept in step after. */
 static void test_older_store_gets_the_index(void **state)
@@ -370,6 +448,8 @@ int main(void)
     T(test_search_follows_changed_records),
     T(test_limit_keeps_the_newest),
     T(test_search_many_matches),
+    T(test_search_cost_follows_matches),
+    T(test_listing_stops_at_an_error),
     T(test_details_page_by_page),
     T(test_reads_walk_no_table),
     T(test_older_store_gets_the_index),

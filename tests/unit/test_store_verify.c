@@ -10,9 +10,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "gateway/store_sqlite.h"
 #include "tests/unit/store_fixture.h"
 
 /* Three events and two messages; verify must pass on it. */
@@ -57,7 +60,65 @@ static void test_verify_deleted_newest_event(void **state)
   Fixture *f = *state;
   populate_and_verify(f);
   g_free(sql(f, "DELETE FROM events WHERE id = (SELECT max(id) FROM events)"));
-  expect_verify_fails(f, "events were removed");
+  expect_verify_fails(f, "the audit chain ends at event 4 but was recorded to end at"
+                         " event 5: events were removed or the head was altered");
+}
+
+/* The recorded head is checked whole: its event number or its hash
+ * changed alone, or the head removed, fails verification. */
+static void test_verify_altered_head(void **state)
+{
+  static const char *const changes[] = {
+    "UPDATE audit_head SET last_id = 9",
+    "UPDATE audit_head SET hash = (SELECT hash FROM events WHERE id = 4)",
+    "DELETE FROM audit_head",
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(changes); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_free(sql(f, changes[c]));
+    expect_verify_fails(f, "the audit chain ends at event 5 but was recorded to end at event");
+    teardown(&fresh);
+  }
+}
+
+/* Tables that verify reads changed by hand (a column renamed): verify
+ * and the anchor check fail with SQLite's reason, never pass. */
+static void test_verify_damaged_tables(void **state)
+{
+  static const struct {
+    const char *change;
+    const char *needle;
+  } cases[] = {
+    { "ALTER TABLE audit_head RENAME COLUMN hash TO kept", "no such column: hash" },
+    { "ALTER TABLE message_bodies RENAME COLUMN raw TO kept", "no such column: b.raw" },
+    { "ALTER TABLE events RENAME COLUMN hash TO kept", "no such column: hash" },
+  };
+  (void)state;
+  for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+    void *fresh = NULL;
+    assert_int_equal(setup(&fresh), 0);
+    Fixture *f = fresh;
+    populate_and_verify(f);
+    g_autofree char *head = sql(f, "SELECT hash FROM audit_head");
+    g_clear_pointer(&f->store, store_close);
+    g_free(sql(f, cases[c].change));
+    f->store = open_store(f->path); /* nothing prepared before the change is cached */
+    g_autoptr(GError) error = NULL;
+    IgVerifyCounts n;
+    gint64 event = -1;
+    gboolean ok = c < 2 ? store_verify(f->store, &n, &error)
+                        : store_verify_anchor(f->store, head, &event, &error);
+    assert_false(ok);
+    assert_non_null(error);
+    if (!strstr(error->message, cases[c].needle))
+      print_error("\"%s\" not in \"%s\"\n", cases[c].needle, error->message);
+    assert_non_null(strstr(error->message, cases[c].needle));
+    teardown(&fresh);
+  }
 }
 
 static void test_verify_changed_raw_message(void **state)
@@ -183,6 +244,100 @@ static void test_verify_every_event_column(void **state)
   }
 }
 
+/* The newest event deleted behind the store's back, then a new event
+ * recorded: the new one takes the id after the recorded head, not the
+ * deleted one's, so verify still points the auditor at the gap. */
+static void test_verify_gap_stays_after_new_event(void **state)
+{
+  Fixture *f = *state;
+  populate_and_verify(f);
+  g_free(sql(f, "DELETE FROM events WHERE id = 5"));
+  add_event(f, 0, "security", "failed authentication");
+  g_autofree char *ids = sql(f, "SELECT group_concat(id) FROM (SELECT id FROM events ORDER BY id)");
+  assert_string_equal(ids, "1,2,3,4,6");
+  expect_verify_fails(f, "audit event 5 is missing");
+}
+
+/* An anchor published earlier (a digest's chain head) is found as the
+ * event it names, however its hex is cased; one the chain does not hold
+ * is refused as history rewritten. */
+static void test_verify_anchor(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  populate_and_verify(f);
+  g_autofree char *third = sql(f, "SELECT upper(hash) FROM events WHERE id = 3");
+  gint64 event = -1;
+  check(store_verify_anchor(f->store, third, &event, &error), error);
+  assert_int_equal(event, 3);
+  g_autofree char *rewritten = g_strnfill(64, 'a');
+  assert_false(store_verify_anchor(f->store, rewritten, &event, &error));
+  assert_int_equal(event, 0);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_INTEGRITY));
+  assert_non_null(strstr(error->message, "is not in the audit chain"));
+}
+
+/* The state an event records is the SHA-256 of a fixed text of the
+ * incident's rows (each value with its length, NULL apart from empty):
+ * states recorded by earlier versions must keep verifying, so the text
+ * may not change. */
+static void test_state_text_is_stable(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", NULL, T0);
+  gboolean first = FALSE;
+  check(store_fire_rule(f->store, inc, "ost", T0, &first, &error), error);
+  static const char text[] =
+      "[incident]\n15:INC-2026-000001;3:new;n;n;1:0;n;n;n;n;n;n;6:direct;9:free_text;n;n;n;"
+      "20:" T0 ";n;n;n;n;n;n;n;n;0:;n;20:" T0 ";20:" T0 ";\n"
+      "[deadlines]\n[rules]\n3:ost;20:" T0 ";\n[messages]\n[evidence]\n[observables]\n"
+      "[reports]\n";
+  g_autofree char *want = hash_sha256_hex(text, strlen(text));
+  g_autofree char *got = sq_incident_state(f->store, inc, &error);
+  check(got != NULL, error);
+  assert_string_equal(got, want);
+}
+
+/* Incidents that verify cannot read (their table's page overwritten on
+ * disk, a table their state covers gone) fail it with the reason: never
+ * pass as no incidents, never as incidents unchanged. */
+static void test_verify_unreadable_incidents(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_event(f, inc, "created", "from the form");
+  IgVerifyCounts n;
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TABLE management_reports"));
+  f->store = open_store(f->path);
+  expect_reason(!store_verify(f->store, &n, &error), &error,
+                "no such table: management_reports");
+
+  /* An incident no event names yet: the walk of the incidents is the
+   * first read of their table. */
+  void *fresh = NULL;
+  assert_int_equal(setup(&fresh), 0);
+  f = fresh;
+  add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'incidents'");
+  g_autofree char *page_size = sql(f, "PRAGMA page_size");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"));
+  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  char junk[512];
+  memset(junk, 0x5a, sizeof junk);
+  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
+  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
+  close(fd);
+  f->store = open_store(f->path);
+  expect_reason(!store_verify(f->store, &n, &error), &error,
+                "read incidents: database disk image is malformed");
+  teardown(&fresh);
+}
+
 /* An event rewritten with its own hash recomputed, and the next event's
  * link patched to match, still fails: each hash covers the one before,
  * so the whole rest of the chain would have to be rewritten. */
@@ -205,6 +360,57 @@ static void test_verify_rehashed_event(void **state)
   expect_verify_fails(f, "event 3");
 }
 
+/* The audit tables changed by hand (a column renamed, the head made a
+ * view): recording an event and verifying the chain fail with SQLite's
+ * reason, never pass over the damage, and a failed event leaves nothing
+ * of itself behind once its transaction is rolled back. */
+static void test_damaged_audit_tables_are_an_error(void **state)
+{
+  /* The store is reopened after each change: no statement prepared
+   * before it is left in its cache. */
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_event(f, 0, "security", "before the damage");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "ALTER TABLE audit_head RENAME TO head_kept"));
+  g_free(sql(f, "CREATE VIEW audit_head AS SELECT one, last_id, hash FROM head_kept"));
+  f->store = open_store(f->path);
+  check(store_begin(f->store, &error), error);
+  expect_reason(!store_add_event(f->store, 0, T0, "gateway", "security", "x", &error),
+                &error, "cannot modify audit_head because it is a view");
+  store_rollback(f->store);
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "1");
+
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP VIEW audit_head"));
+  g_free(sql(f, "ALTER TABLE head_kept RENAME TO audit_head"));
+  g_free(sql(f, "ALTER TABLE events RENAME COLUMN detail TO note"));
+  f->store = open_store(f->path);
+  IgVerifyCounts n;
+  expect_reason(!store_verify(f->store, &n, &error), &error, "no such column: detail");
+  expect_reason(!store_add_event(f->store, 0, T0, "gateway", "security", "x", &error),
+                &error, "has no column named detail");
+}
+
+/* An event of no incident (a failed log-in) reads no incident's state:
+ * with the management reports' table gone it is still recorded, while an
+ * incident's event fails with the reason. */
+static void test_event_of_no_incident_reads_no_incident(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "DROP TABLE management_reports"));
+  f->store = open_store(f->path);
+  add_event(f, 0, "security", "failed authentication");
+  expect_reason(!store_add_event(f->store, inc, T0, "gateway", "note", "x", &error),
+                &error, "no such table: management_reports");
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "1");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -213,11 +419,19 @@ int main(void)
     T(test_verify_good_then_changed_event),
     T(test_verify_deleted_event),
     T(test_verify_deleted_newest_event),
+    cmocka_unit_test(test_verify_altered_head),
+    cmocka_unit_test(test_verify_damaged_tables),
     T(test_verify_changed_raw_message),
     cmocka_unit_test(test_verify_what_the_chain_covers),
     T(test_verify_truncated_chain_with_head_rewritten),
     cmocka_unit_test(test_verify_every_event_column),
     T(test_verify_rehashed_event),
+    T(test_verify_anchor),
+    T(test_state_text_is_stable),
+    T(test_verify_unreadable_incidents),
+    T(test_damaged_audit_tables_are_an_error),
+    T(test_event_of_no_incident_reads_no_incident),
+    T(test_verify_gap_stays_after_new_event),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
