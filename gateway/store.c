@@ -168,7 +168,8 @@ static const char *const migrations[] = {
   " ALTER TABLE messages DROP COLUMN raw;",
 
   /* What `run` last saw of its source (store_health.c), for `status`. */
-  "CREATE TABLE service_health(name TEXT PRIMARY KEY, at TEXT NOT NULL, detail TEXT);"
+  "CREATE TABLE service_health(name TEXT PRIMARY KEY, at TEXT NOT NULL,"
+  " detail TEXT);"
   " CREATE INDEX messages_received ON messages(received_at);",
 };
 

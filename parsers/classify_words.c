@@ -323,9 +323,12 @@ gboolean words_read_ni(const Scan *sc, guint w, guint *end)
         if (sc->text[b] != ' ')
           return FALSE;
     }
-    if (len + x->len > 9)
+    /* The word as written: its lower-cased copy (x->len) may be longer
+     * ("İ" is two bytes, "i̇" three). */
+    const gsize span = x->end - x->start;
+    if (len + span > 9)
       return FALSE;
-    for (gsize b = 0; b < x->len; b++) {
+    for (gsize b = 0; b < span; b++) {
       const char c = sc->text[x->start + b];
       if (g_ascii_isalpha(c) && !g_ascii_isupper(c))
         return FALSE;

@@ -13,7 +13,7 @@
 
 static const char fuzz_conf[] =
     "[gateway]\naddress = security@example.gov.uk\n"
-    "[stakeholders]\nhelpdesk_domains = servicedesk.example.gov.uk\n"
+    "[stakeholders]\nost = ost@example.gov.uk\nhelpdesk_domains = servicedesk.example.gov.uk\n"
     "[suppliers]\nexample-supplier.co.uk = contracts@example.gov.uk\n"
     "[assets]\nPrison NOMIS = nomis.iao@example.gov.uk\nHR Records = hr.iao@example.gov.uk\n";
 

@@ -342,6 +342,12 @@ static void test_personal_data(void **state)
   expect("ab123456c", "personal_data", NULL, NULL);
   expect("meet at 123456 A", "personal_data", NULL, NULL);
   expect("AB1234567C", "personal_data", NULL, NULL);
+  /* words read as something longer than they are written ("&" as "and",
+   * "İ" lower-cased in three bytes), the text ending with them: the
+   * number is read from what is written */
+  expect("Ref GG &", "personal_data", NULL, NULL);
+  expect("Ref GG \xC4\xB0\xC4\xB0", "personal_data", NULL, NULL);
+  expect("Ref QQ 12 34 56 C &", "personal_data", "yes", "QQ 12 34 56 C");
   /* not dates of birth */
   expect("DOB: 31/02/1980", "personal_data", NULL, NULL);
   expect("born in 1980", "personal_data", NULL, NULL);
