@@ -215,14 +215,20 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
   if (!st)
     return FALSE;
   rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != expect_id - 1 ||
-      g_strcmp0((const char *)sqlite3_column_text(st, 1), prev) != 0) {
+  if (rc == SQLITE_DONE) {
+    g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
+                "%s: the audit chain ends at event %" G_GINT64_FORMAT " but the record of"
+                " where it ends (audit_head) was deleted", store->path, expect_id - 1);
+    ok = FALSE;
+  } else if (rc != SQLITE_ROW) {
+    ok = sq_fail(store, error, "read the audit chain's head");
+  } else if (sqlite3_column_int64(st, 0) != expect_id - 1 ||
+             g_strcmp0((const char *)sqlite3_column_text(st, 1), prev) != 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
                 "%s: the audit chain ends at event %" G_GINT64_FORMAT
                 " but was recorded to end at event %" G_GINT64_FORMAT
                 ": events were removed or the head was altered",
-                store->path, expect_id - 1,
-                rc == SQLITE_ROW ? (gint64)sqlite3_column_int64(st, 0) : (gint64)-1);
+                store->path, expect_id - 1, (gint64)sqlite3_column_int64(st, 0));
     ok = FALSE;
   }
   sqlite3_reset(st);

@@ -65,13 +65,20 @@ static void test_verify_deleted_newest_event(void **state)
 }
 
 /* The recorded head is checked whole: its event number or its hash
- * changed alone, or the head removed, fails verification. */
+ * changed alone, or the head removed, fails verification, saying which. */
 static void test_verify_altered_head(void **state)
 {
-  static const char *const changes[] = {
-    "UPDATE audit_head SET last_id = 9",
-    "UPDATE audit_head SET hash = (SELECT hash FROM events WHERE id = 4)",
-    "DELETE FROM audit_head",
+  static const struct {
+    const char *change;
+    const char *needle;
+  } changes[] = {
+    { "UPDATE audit_head SET last_id = 9",
+      "the audit chain ends at event 5 but was recorded to end at event 9" },
+    { "UPDATE audit_head SET hash = (SELECT hash FROM events WHERE id = 4)",
+      "the audit chain ends at event 5 but was recorded to end at event 5" },
+    { "DELETE FROM audit_head",
+      "the audit chain ends at event 5 but the record of where it ends (audit_head) was"
+      " deleted" },
   };
   (void)state;
   for (gsize c = 0; c < G_N_ELEMENTS(changes); c++) {
@@ -79,8 +86,8 @@ static void test_verify_altered_head(void **state)
     assert_int_equal(setup(&fresh), 0);
     Fixture *f = fresh;
     populate_and_verify(f);
-    g_free(sql(f, changes[c]));
-    expect_verify_fails(f, "the audit chain ends at event 5 but was recorded to end at event");
+    g_free(sql(f, changes[c].change));
+    expect_verify_fails(f, changes[c].needle);
     teardown(&fresh);
   }
 }
