@@ -1,5 +1,6 @@
 /* commands.c - what each subcommand does, on top of service and store. */
 #include "gateway/commands.h"
+#include "gateway/commands_shared.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,6 @@
 #include "gateway/hash.h"
 #include "gateway/listing.h"
 #include "gateway/log.h"
-#include "gateway/quarterly.h"
 #include "gateway/records.h"
 #include "gateway/render_json.h"
 #include "gateway/render_observables.h"
@@ -24,13 +24,12 @@
 #include "gateway/status.h"
 #include "gateway/source.h"
 #include "gateway/store.h"
-#include "gateway/system_report.h"
 #include "gateway/template.h"
 
 /* The line between the text and the HTML part of `digest --print`. */
 #define DIGEST_HTML_LINE "-----8<----- text/html -----8<-----"
 
-static IgConfig *load_config(const IgCli *cli, GError **error)
+IgConfig *cli_load_config(const IgCli *cli, GError **error)
 {
   return config_load(cli->config_path, error);
 }
@@ -47,8 +46,8 @@ static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **e
 }
 
 /* Takes config, and frees it on failure. */
-static IgService *open_config(const IgCli *cli, IgConfig *config, gboolean store_only,
-                              GError **error)
+IgService *cli_open_config(const IgCli *cli, IgConfig *config, gboolean store_only,
+                           GError **error)
 {
   g_autoptr(GDateTime) now = NULL;
   if (cli->now && !(now = parse_now(cli, config, error))) {
@@ -60,8 +59,8 @@ static IgService *open_config(const IgCli *cli, IgConfig *config, gboolean store
 
 static IgService *open_mode(const IgCli *cli, gboolean store_only, GError **error)
 {
-  IgConfig *config = load_config(cli, error);
-  return config ? open_config(cli, config, store_only, error) : NULL;
+  IgConfig *config = cli_load_config(cli, error);
+  return config ? cli_open_config(cli, config, store_only, error) : NULL;
 }
 
 /* For commands that receive or send mail. */
@@ -90,7 +89,7 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "check-config", error))
     return FALSE;
-  g_autoptr(IgConfig) config = load_config(cli, error);
+  g_autoptr(IgConfig) config = cli_load_config(cli, error);
   if (!config)
     return FALSE;
   g_autoptr(IgTemplates) templates = templates_new(config->templates);
@@ -229,8 +228,8 @@ static gboolean cmd_run(const IgCli *cli, GError **error)
   return ok;
 }
 
-static gboolean check_choice(const char *option, const char *value,
-                             const char *const *choices, GError **error)
+gboolean cli_check_choice(const char *option, const char *value,
+                          const char *const *choices, GError **error)
 {
   if (!value || g_strv_contains(choices, value))
     return TRUE;
@@ -274,8 +273,8 @@ static gboolean cmd_list(const IgCli *cli, GError **error)
                                           "resolved", "closed", "rejected", NULL };
   static const char *const impacts[] = { "low", "medium", "high", NULL };
   guint limit = 0;
-  if (!no_args(cli, "list", error) || !check_choice("--status", cli->status, statuses, error) ||
-      !check_choice("--impact", cli->impact, impacts, error) ||
+  if (!no_args(cli, "list", error) || !cli_check_choice("--status", cli->status, statuses, error) ||
+      !cli_check_choice("--impact", cli->impact, impacts, error) ||
       !parse_limit(cli->limit, &limit, error) || !check_search(cli->search, error))
     return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
@@ -375,8 +374,8 @@ static gboolean cmd_messages(const IgCli *cli, GError **error)
 
 /* --since: an ISO-8601 time, or a date (midnight in the configured
  * zone); NULL when not given. */
-static gboolean parse_since(const IgCli *cli, const IgConfig *config, char **since,
-                            GError **error)
+gboolean cli_parse_since(const IgCli *cli, const IgConfig *config, char **since,
+                         GError **error)
 {
   *since = NULL;
   if (!cli->since)
@@ -406,14 +405,14 @@ static gboolean cmd_observables(const IgCli *cli, GError **error)
   }
   if (reference && !check_reference("observables", reference, error))
     return FALSE;
-  if (!check_choice("--format", cli->format, formats, error))
+  if (!cli_check_choice("--format", cli->format, formats, error))
     return FALSE;
   g_autoptr(IgService) service = open_records(cli, error);
   if (!service)
     return FALSE;
   IgStore *store = service_store(service);
   g_autofree char *since = NULL;
-  if (!parse_since(cli, service_config(service), &since, error))
+  if (!cli_parse_since(cli, service_config(service), &since, error))
     return FALSE;
   if (reference && !store_incident_id(store, reference, error)) {
     if (!*error)
@@ -546,127 +545,6 @@ static gboolean cmd_export(const IgCli *cli, GError **error)
     return FALSE;
   printf("%s: %u files and SHA256SUMS written to %s\n", cli->args[0], files, cli->args[1]);
   return TRUE;
-}
-
-/* Arguments are checked before the store is opened: a mistyped quarter
- * must not make a database where there was none. */
-static gboolean report_quarterly(const IgCli *cli, GError **error)
-{
-  static const char *const formats[] = { "csv", "json", NULL };
-  const char *name = cli->args[1];
-  if (!name) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
-                "report quarterly: give a quarter, e.g. report quarterly 2026Q4");
-    return FALSE;
-  }
-  if (cli->args[2]) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report quarterly: unexpected argument \"%s\"",
-                cli->args[2]);
-    return FALSE;
-  }
-  if (cli->since) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
-                "report quarterly does not take --since (the quarter is the period)");
-    return FALSE;
-  }
-  if (!check_choice("--format", cli->format, formats, error))
-    return FALSE;
-  IgConfig *config = load_config(cli, error);
-  if (!config)
-    return FALSE;
-  g_auto(IgQuarter) quarter = { NULL, NULL, NULL };
-  if (!quarter_parse(name, config->tz, &quarter, error)) {
-    config_free(config);
-    g_prefix_error(error, "report quarterly ");
-    return FALSE;
-  }
-  g_autoptr(IgService) service = open_config(cli, config, TRUE, error);
-  if (!service)
-    return FALSE;
-  g_autoptr(GPtrArray) incidents =
-      store_incidents_received(service_store(service), quarter.from, quarter.to, error);
-  if (!incidents)
-    return FALSE;
-  gboolean ok;
-  if (g_strcmp0(cli->format, "json") == 0) {
-    json_t *doc = quarterly_json(&quarter, incidents);
-    ok = json_print(doc);
-    json_decref(doc);
-  } else {
-    g_autofree char *csv = quarterly_csv(incidents);
-    ok = fputs(csv, stdout) != EOF;
-  }
-  if (!ok)
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-  return ok;
-}
-
-/* Like report quarterly, every argument is checked before the store is
- * opened. */
-static gboolean report_system(const IgCli *cli, GError **error)
-{
-  static const char *const formats[] = { "csv", "json", NULL };
-  const char *name = cli->args[1];
-  g_autofree char *norm = name ? system_name_norm(name) : NULL;
-  if (!name || !*norm) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report system: give the name of an IT system"
-                " (letters or digits), e.g. report system NOMIS");
-    return FALSE;
-  }
-  if (cli->args[2]) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report system: unexpected argument \"%s\""
-                " (quote a name of several words)", cli->args[2]);
-    return FALSE;
-  }
-  if (!check_choice("--format", cli->format, formats, error))
-    return FALSE;
-  IgConfig *config = load_config(cli, error);
-  if (!config)
-    return FALSE;
-  g_autofree char *since = NULL;
-  if (!parse_since(cli, config, &since, error)) {
-    config_free(config);
-    return FALSE;
-  }
-  g_autoptr(IgService) service = open_config(cli, config, TRUE, error);
-  if (!service)
-    return FALSE;
-  g_autoptr(GPtrArray) candidates = store_system_candidates(service_store(service), since, error);
-  if (!candidates)
-    return FALSE;
-  const IgConfig *c = service_config(service);
-  g_autoptr(IgSystemReport) report = system_report_new(name, since, c->assets, candidates);
-  gboolean ok;
-  if (g_strcmp0(cli->format, "json") == 0) {
-    json_t *doc = system_report_json(report);
-    ok = json_print(doc);
-    json_decref(doc);
-  } else {
-    g_autofree char *out = cli->format ? system_report_csv(report)
-                                       : system_report_text(report, c->tz);
-    ok = fputs(out, stdout) != EOF;
-  }
-  if (!ok)
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-  return ok;
-}
-
-/* report KIND ...: the returns made from the records (SPEC 2). */
-static gboolean cmd_report(const IgCli *cli, GError **error)
-{
-  const char *kind = cli->args ? cli->args[0] : NULL;
-  if (!kind) {
-    g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
-                "report: give a kind, e.g. report quarterly 2026Q4");
-    return FALSE;
-  }
-  if (strcmp(kind, "quarterly") == 0)
-    return report_quarterly(cli, error);
-  if (strcmp(kind, "system") == 0)
-    return report_system(cli, error);
-  g_set_error(error, IG_ERROR, IG_ERROR_USAGE, "report: unknown kind \"%s\""
-              " (use report quarterly YYYYQN or report system NAME)", kind);
-  return FALSE;
 }
 
 const IgCommand commands[] = {
