@@ -1,0 +1,275 @@
+/* test_store_open.c - unit tests for opening the case store
+ * (gateway/store.c): the schema made on a new store, a newer schema or a
+ * bad path refused, stores of older versions upgraded (and sealed into
+ * the audit chain once), the file's mode, a new store made with stdin
+ * closed, and a log left without its store. Every test runs on a fresh
+ * store in a temporary directory that is removed afterwards. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/unit/store_fixture.h"
+
+static void test_open_creates_schema(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  assert_true(g_file_test(f->path, G_FILE_TEST_IS_REGULAR));
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  assert_true(version && atoi(version) >= 1);
+  g_autofree char *mode = sql(f, "PRAGMA journal_mode");
+  assert_string_equal(mode, "wal");
+  g_autofree char *tables = sql(f,
+      "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+      " WHERE type = 'table' AND name IN ('incidents', 'messages', 'events', 'outbox',"
+      " 'deadlines', 'rules_fired', 'ref_seq') ORDER BY name)");
+  assert_string_equal(tables, "deadlines events incidents messages outbox ref_seq rules_fired");
+  IgVerifyCounts n; /* an empty store verifies */
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events + n.messages + n.incidents, 0);
+
+  /* Reopening keeps the data and migrates nothing again. */
+  add_incident(f, "INC-2026-000001", "new", NULL, T0);
+  reopen(f);
+  reopen(f);
+  g_autofree char *again = sql(f, "PRAGMA user_version");
+  assert_string_equal(again, version);
+  assert_true(store_incident_id(f->store, "INC-2026-000001", &error) > 0);
+}
+
+static void test_open_refuses_newer_schema_and_bad_path(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  g_clear_pointer(&f->store, store_close);
+  g_free(sql(f, "PRAGMA user_version = 9999"));
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(f->path, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
+  assert_non_null(strstr(error->message, f->path));
+
+  g_autoptr(GError) error2 = NULL; /* a path through a file: no such directory */
+  g_autofree char *under_file = g_build_filename(f->path, "x", "y.db", NULL);
+  assert_null(store_open(under_file, &error2));
+  assert_true(g_error_matches(error2, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error2->message, "no such directory for the store"));
+  g_autofree char *restore = g_strdup_printf("PRAGMA user_version = %s", version);
+  g_free(sql(f, restore));
+  f->store = open_store(f->path);
+}
+
+/* What an older store holds: an acknowledgement queued, an incident with
+ * its creation event and two messages, one of them unmatched. */
+static gint64 fill_older_store(Fixture *f)
+{
+  add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  add_event(f, inc, "created", "from the form");
+  put_message(f, "a@example.org", "Subject: a\n\nfirst\n", inc, TRUE);
+  put_message(f, NULL, "Subject: b\n\nsecond\n", 0, TRUE);
+  g_clear_pointer(&f->store, store_close);
+  return inc;
+}
+
+static void run_sql(Fixture *f, const char *const *statements)
+{
+  for (const char *const *one = statements; *one; one++)
+    g_free(sql(f, *one));
+}
+
+/* The closed store as version 7 left it: migrations 8 to 10 undone. */
+static void undo_to_version_7(Fixture *f)
+{
+  undo_to_version_10(f);
+  static const char *const undo[] = {
+    "DROP TRIGGER incident_search_add", "DROP TRIGGER incident_search_change",
+    "DROP TRIGGER incident_search_note", "DROP TABLE incident_search",
+    "DROP INDEX deadlines_next", "ALTER TABLE deadlines DROP COLUMN next_at",
+    "CREATE INDEX deadlines_due ON deadlines(state, kind, due_at)",
+    "DROP TABLE digests", "DROP INDEX incidents_created", "DROP INDEX incidents_received",
+    "PRAGMA user_version = 7", NULL,
+  };
+  run_sql(f, undo);
+}
+
+/* Then as version 6 left it: events without seals, hashed the old way. */
+static void undo_to_version_6(Fixture *f, gint64 inc)
+{
+  static const char *const undo[] = {
+    "DELETE FROM events WHERE message_row IS NOT NULL", "DROP INDEX events_message",
+    "DROP INDEX outbox_incident", "DROP INDEX deadlines_due", "DROP TABLE management_reports",
+    "ALTER TABLE events DROP COLUMN message_row",
+    "ALTER TABLE events DROP COLUMN message_sha256", "ALTER TABLE events DROP COLUMN state",
+    "PRAGMA user_version = 6", NULL,
+  };
+  undo_to_version_7(f);
+  run_sql(f, undo);
+  g_autofree char *prev = sql(f, "SELECT prev_hash FROM events WHERE id = 1");
+  g_autofree char *text = g_strdup_printf("%s\n1\n%" G_GINT64_FORMAT "\n" T0
+                                          "\ngateway\ncreated\nfrom the form", prev, inc);
+  g_autofree char *old = hash_sha256_hex(text, strlen(text));
+  g_autofree char *rehash = g_strdup_printf("UPDATE events SET hash = '%s'; UPDATE audit_head"
+                                            " SET last_id = 1, hash = '%s'", old, old);
+  g_auto(GStrv) statements = g_strsplit(rehash, ";", -1);
+  run_sql(f, (const char *const *)statements);
+}
+
+/* Reopened at the latest version, the chain covers the messages and the
+ * incident (an event recording each) and verifies; an edit behind the
+ * store's back is caught from now on. */
+static void expect_sealed_on_upgrade(Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  f->store = open_store(f->path);
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  assert_string_equal(version, "12");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events, 4); /* created, two messages, the incident sealed */
+  assert_int_equal(n.messages, 2);
+  assert_int_equal(n.incidents, 1);
+  g_autofree char *sealed = sql(f, "SELECT group_concat(type, ' ') FROM events WHERE id > 1");
+  assert_string_equal(sealed, "stored stored sealed");
+  g_free(sql(f, "UPDATE incidents SET impact = 'high'"));
+  expect_verify_fails(f, "incident 1 was changed");
+}
+
+/* A store made before application_id was set is recognised by its
+ * tables, stamped, and migrated; the outbox gains its claim columns, and
+ * the audit chain comes to cover what it held. */
+static void test_open_stamps_older_store(void **state)
+{
+  Fixture *f = *state;
+  static const char *const undo[] = {
+    "ALTER TABLE outbox DROP COLUMN claimed_until", "ALTER TABLE outbox DROP COLUMN claimed_by",
+    "DROP TABLE evidence", "DROP TABLE observables",
+    "PRAGMA user_version = 4", "PRAGMA application_id = 0", NULL,
+  };
+  undo_to_version_6(f, fill_older_store(f));
+  run_sql(f, undo);
+  f->store = open_store(f->path);
+  g_autofree char *app = sql(f, "PRAGMA application_id");
+  assert_string_equal(app, "1229412185"); /* "IGWY" */
+  g_autoptr(IgOutboxRec) r = claim(f, T0, "me 1");
+  assert_string_equal(r->message_id, "o1@gw");
+  g_clear_pointer(&f->store, store_close);
+  expect_sealed_on_upgrade(f);
+}
+
+/* Version 6, the last before the chain covered messages and incidents:
+ * sealed on upgrade like any older store. */
+static void test_version_6_sealed_on_upgrade(void **state)
+{
+  Fixture *f = *state;
+  undo_to_version_6(f, fill_older_store(f));
+  expect_sealed_on_upgrade(f);
+}
+
+/* Version 7 already covers them: its upgrade adds no event, and a second
+ * seal of the same incident would be a false entry in its history. */
+static void test_version_7_not_sealed_again(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  fill_older_store(f);
+  g_autofree char *before = sql(f, "SELECT count(*) FROM events");
+  undo_to_version_7(f);
+  f->store = open_store(f->path);
+  g_autofree char *version = sql(f, "PRAGMA user_version");
+  assert_string_equal(version, "12");
+  g_autofree char *after = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(after, before);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.messages, 2);
+}
+
+/* A store made where there was none: its file 0600 (it holds personal
+ * data), whatever else the umask would allow; its log takes the file's
+ * mode. A directory that is not there is not made: a mistyped path or a
+ * volume not mounted would get a new, empty store. */
+static void test_new_store_modes(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename(f->dir, "state", NULL);
+  g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
+  assert_null(store_open(path, &error));
+  g_autofree char *want = g_strdup_printf("%s: no such directory for the store %s", dir, path);
+  assert_string_equal(error->message, want);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+  g_clear_error(&error);
+  assert_int_equal(g_mkdir(dir, 0750), 0);
+  mode_t old = umask(0);
+  IgStore *store = store_open(path, &error);
+  umask(old);
+  check(store != NULL, error);
+  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
+  check(store_add_incident(store, inc, &error), error);
+  GStatBuf st;
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_int_equal(g_stat(wal, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0600);
+  store_close(store);
+  store_close(NULL); /* as free(NULL) */
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0600);
+}
+
+/* A supervisor may start the gateway with its standard input closed: the
+ * new store's file is then descriptor 0, and no less a file. */
+static void test_new_store_with_stdin_closed(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename(f->dir, "fd0.db", NULL);
+  int saved = dup(0);
+  assert_true(saved > 0);
+  close(0);
+  IgStore *store = store_open(path, &error);
+  assert_int_equal(dup2(saved, 0), 0);
+  close(saved);
+  check(store != NULL, error);
+  store_close(store);
+}
+
+
+/* A log left where the store was deleted would be replayed into a new
+ * one: refused. */
+static void test_open_refuses_log_without_store(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "gone.db", NULL);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_true(g_file_set_contents(wal, "stale", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(path, &error));
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, "write-ahead log"));
+  assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    T(test_open_creates_schema),
+    T(test_open_refuses_newer_schema_and_bad_path),
+    T(test_new_store_modes),
+    T(test_new_store_with_stdin_closed),
+    T(test_open_stamps_older_store),
+    T(test_version_6_sealed_on_upgrade),
+    T(test_version_7_not_sealed_again),
+    T(test_open_refuses_log_without_store),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
