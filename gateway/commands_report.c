@@ -11,6 +11,17 @@
 #include "gateway/store.h"
 #include "gateway/system_report.h"
 
+/* Prints a return: doc as JSON when given (taken), else text (taken). */
+static gboolean print_return(json_t *doc, char *text, GError **error)
+{
+  gboolean ok = doc ? json_print(doc) : fputs(text, stdout) != EOF;
+  json_decref(doc);
+  g_free(text);
+  if (!ok)
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
+  return ok;
+}
+
 /* Arguments are checked before the store is opened: a mistyped quarter
  * must not make a database where there was none. */
 static gboolean report_quarterly(const IgCli *cli, GError **error)
@@ -50,18 +61,9 @@ static gboolean report_quarterly(const IgCli *cli, GError **error)
       store_incidents_received(service_store(service), quarter.from, quarter.to, error);
   if (!incidents)
     return FALSE;
-  gboolean ok;
-  if (g_strcmp0(cli->format, "json") == 0) {
-    json_t *doc = quarterly_json(&quarter, incidents);
-    ok = json_print(doc);
-    json_decref(doc);
-  } else {
-    g_autofree char *csv = quarterly_csv(incidents);
-    ok = fputs(csv, stdout) != EOF;
-  }
-  if (!ok)
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-  return ok;
+  if (g_strcmp0(cli->format, "json") == 0)
+    return print_return(quarterly_json(&quarter, incidents), NULL, error);
+  return print_return(NULL, quarterly_csv(incidents), error);
 }
 
 /* Like report quarterly, every argument is checked before the store is
@@ -99,19 +101,10 @@ static gboolean report_system(const IgCli *cli, GError **error)
     return FALSE;
   const IgConfig *c = service_config(service);
   g_autoptr(IgSystemReport) report = system_report_new(name, since, c->assets, candidates);
-  gboolean ok;
-  if (g_strcmp0(cli->format, "json") == 0) {
-    json_t *doc = system_report_json(report);
-    ok = json_print(doc);
-    json_decref(doc);
-  } else {
-    g_autofree char *out = cli->format ? system_report_csv(report)
-                                       : system_report_text(report, c->tz);
-    ok = fputs(out, stdout) != EOF;
-  }
-  if (!ok)
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "stdout: write error");
-  return ok;
+  if (g_strcmp0(cli->format, "json") == 0)
+    return print_return(system_report_json(report), NULL, error);
+  return print_return(NULL, cli->format ? system_report_csv(report)
+                                        : system_report_text(report, c->tz), error);
 }
 
 /* report KIND ...: the returns made from the records (SPEC 2). */
