@@ -3,7 +3,8 @@
 #                examples and start the service on config/gateway.conf
 #   make test  - install what is missing, build, run unit and integration tests,
 #                a short smoke run of every fuzz target with its regression
-#                cases, then the whole suite again under ASan+UBSan and the
+#                cases, the Debian package built (without its unit tests) and
+#                checked by lintian, then the whole suite again under ASan+UBSan and the
 #                unit tests under valgrind
 # Others: make build, make bench, make sanitize (the suite under ASan/UBSan only),
 #         make valgrind (unit tests under valgrind only),
@@ -13,7 +14,9 @@
 #         coverage per file of gateway/ and parsers/),
 #         make mutation (mutation score of the core modules; MUTATION_ARGS
 #         passes options to tests/mutation/mutate.py), make install
-#         (PREFIX, DESTDIR), make clean.
+#         (PREFIX, DESTDIR), make package (the Debian package with its unit
+#         tests, lintian, then installed and started on a fresh Debian 12
+#         booted with systemd-nspawn), make clean.
 
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -22,8 +25,9 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 COVERAGE_BUILD ?= build-coverage
 MUTATION_ARGS ?=
+PACKAGE_BUILD ?= build-package
 
-.PHONY: all deps test-deps build fuzz-build run test fuzz bench sanitize valgrind accuracy coverage mutation install clean
+.PHONY: all deps test-deps build fuzz-build run test fuzz bench sanitize valgrind accuracy coverage mutation install package clean
 
 all: build
 
@@ -57,6 +61,7 @@ test: test-deps build fuzz-build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz
 	@grep -h -E '^(crash test|IDLE latency: bare)' $(BUILD)/Testing/Temporary/LastTest.log || true
+	@DEB_BUILD_OPTIONS="nocheck parallel=$(JOBS)" scripts/build-package.sh $(PACKAGE_BUILD)
 	@$(MAKE) --no-print-directory sanitize
 	@tests/unit/valgrind.sh $(BUILD)
 
@@ -97,5 +102,9 @@ mutation: test-deps
 bench: test-deps build
 	@bench/run.sh $(BUILD)
 
+package: test-deps
+	@DEB_BUILD_OPTIONS="parallel=$(JOBS)" scripts/build-package.sh $(PACKAGE_BUILD)
+	@tests/package/install_and_start.sh $(PACKAGE_BUILD)/incident-gateway_*.deb
+
 clean:
-	rm -rf $(BUILD) build-asan $(FUZZ_BUILD) $(COVERAGE_BUILD)
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD) $(COVERAGE_BUILD) $(PACKAGE_BUILD)

@@ -11,7 +11,8 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr
-             chromium python3-pil time groff-base)
+             chromium python3-pil time groff-base
+             dpkg-dev debhelper lintian debootstrap systemd-container)
 fi
 
 missing=()
