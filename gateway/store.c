@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gateway/error.h"
@@ -500,8 +502,12 @@ static gboolean create_store(const char *path, GError **error)
   g_autofree char *tmp = g_build_filename(dir, tmp_name, NULL);
   gboolean ok = FALSE;
   /* The store holds raw reports, with their personal data: for the
-   * gateway's user alone (SQLite gives its log the same mode). */
-  int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+   * gateway's user alone, unless the operator gave its directory a group
+   * (chgrp, chmod g+s) so that monitoring or read commands can run as that
+   * group; SQLite gives its log the same mode and the directory its group. */
+  GStatBuf dir_st;
+  mode_t mode = g_stat(dir, &dir_st) == 0 && (dir_st.st_mode & S_ISGID) ? 0640 : 0600;
+  int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, mode);
   if (fd < 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: cannot create: %s", dir,
                 g_strerror(errno));

@@ -224,6 +224,31 @@ static void test_new_store_modes(void **state)
   assert_int_equal(st.st_mode & 07777, 0600);
 }
 
+/* A directory the operator gave a group (setgid): the store and its log
+ * are readable by that group, never writable by it, nor by others. */
+static void test_new_store_in_group_directory(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename(f->dir, "shared", NULL);
+  g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  assert_int_equal(g_mkdir(dir, 0750), 0);
+  assert_int_equal(chmod(dir, 02750), 0);
+  mode_t old = umask(0);
+  IgStore *store = store_open(path, &error);
+  umask(old);
+  check(store != NULL, error);
+  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
+  check(store_add_incident(store, inc, &error), error);
+  GStatBuf st;
+  assert_int_equal(g_stat(wal, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0640);
+  store_close(store);
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 07777, 0640);
+}
+
 /* A supervisor may start the gateway with its standard input closed: the
  * new store's file is then descriptor 0, and no less a file. */
 static void test_new_store_with_stdin_closed(void **state)
@@ -265,6 +290,7 @@ int main(void)
     T(test_open_creates_schema),
     T(test_open_refuses_newer_schema_and_bad_path),
     T(test_new_store_modes),
+    T(test_new_store_in_group_directory),
     T(test_new_store_with_stdin_closed),
     T(test_open_stamps_older_store),
     T(test_version_6_sealed_on_upgrade),
