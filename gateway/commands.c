@@ -46,7 +46,7 @@ static GDateTime *parse_now(const IgCli *cli, const IgConfig *config, GError **e
 }
 
 /* Takes config, and frees it on failure. */
-IgService *cli_open_config(const IgCli *cli, IgConfig *config, gboolean store_only,
+IgService *cli_open_config(const IgCli *cli, IgConfig *config, IgServiceOpen open,
                            GError **error)
 {
   g_autoptr(GDateTime) now = NULL;
@@ -54,25 +54,18 @@ IgService *cli_open_config(const IgCli *cli, IgConfig *config, gboolean store_on
     config_free(config);
     return NULL;
   }
-  return service_new(config, now, store_only, error);
+  return service_new(config, now, open, error);
 }
 
-static IgService *open_mode(const IgCli *cli, gboolean store_only, GError **error)
+static IgService *open_service(const IgCli *cli, IgServiceOpen open, GError **error)
 {
   IgConfig *config = cli_load_config(cli, error);
-  return config ? cli_open_config(cli, config, store_only, error) : NULL;
+  return config ? cli_open_config(cli, config, open, error) : NULL;
 }
 
-/* For commands that receive or send mail. */
-static IgService *open_service(const IgCli *cli, GError **error)
-{
-  return open_mode(cli, FALSE, error);
-}
-
-/* For commands that only read the records. */
 static IgService *open_records(const IgCli *cli, GError **error)
 {
-  return open_mode(cli, TRUE, error);
+  return open_service(cli, IG_OPEN_RECORDS, error);
 }
 
 static gboolean no_args(const IgCli *cli, const char *command, GError **error)
@@ -98,7 +91,7 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
   if (cli->connect) {
     g_autofree char *path = g_strdup(config->path);
     IgConfig *owned = g_steal_pointer(&config);
-    g_autoptr(IgService) service = service_new(owned, NULL, FALSE, error);
+    g_autoptr(IgService) service = service_new(owned, NULL, IG_OPEN_SOURCE, error);
     if (!service || !service_check_connections(service, error))
       return FALSE;
     printf("%s: OK, source and transport reachable and logged in\n", path);
@@ -156,7 +149,7 @@ static gboolean tempfail(GError **error)
 
 static gboolean cmd_ingest(const IgCli *cli, GError **error)
 {
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_service(cli, IG_OPEN_SEND, error);
   if (!service)
     return tempfail(error);
   gint64 max_size = service_config(service)->max_message_size;
@@ -204,7 +197,7 @@ static gboolean cmd_poll(const IgCli *cli, GError **error)
                 "poll: give --once (to keep watching the source, use run)");
     return FALSE;
   }
-  g_autoptr(IgService) service = open_service(cli, error);
+  g_autoptr(IgService) service = open_service(cli, IG_OPEN_SOURCE, error);
   if (!service)
     return FALSE;
   guint processed = 0;
@@ -218,7 +211,7 @@ static gboolean cmd_run(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "run", error))
     return FALSE;
-  IgService *service = open_service(cli, error);
+  IgService *service = open_service(cli, IG_OPEN_SOURCE, error);
   if (!service)
     return FALSE;
   if (cli->syslog)
@@ -505,7 +498,7 @@ static gboolean cmd_digest(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "digest", error))
     return FALSE;
-  g_autoptr(IgService) service = cli->send ? open_service(cli, error) : open_records(cli, error);
+  g_autoptr(IgService) service = cli->send ? open_service(cli, IG_OPEN_SEND, error) : open_records(cli, error);
   if (!service)
     return FALSE;
   const IgConfig *config = service_config(service);

@@ -54,7 +54,7 @@ static gboolean report_quarterly(const IgCli *cli, GError **error)
     g_prefix_error(error, "report quarterly ");
     return FALSE;
   }
-  g_autoptr(IgService) service = cli_open_config(cli, config, TRUE, error);
+  g_autoptr(IgService) service = cli_open_config(cli, config, IG_OPEN_RECORDS, error);
   if (!service)
     return FALSE;
   g_autoptr(GPtrArray) incidents =
@@ -93,7 +93,7 @@ static gboolean report_system(const IgCli *cli, GError **error)
     config_free(config);
     return FALSE;
   }
-  g_autoptr(IgService) service = cli_open_config(cli, config, TRUE, error);
+  g_autoptr(IgService) service = cli_open_config(cli, config, IG_OPEN_RECORDS, error);
   if (!service)
     return FALSE;
   g_autoptr(GPtrArray) candidates = store_system_candidates(service_store(service), since, error);

@@ -14,8 +14,8 @@
 IgConfig *cli_load_config(const IgCli *cli, GError **error);
 
 /* The service on config (taken, and freed on failure) with --now applied;
- * store_only opens the store alone. Caller frees. */
-IgService *cli_open_config(const IgCli *cli, IgConfig *config, gboolean store_only,
+ * open says what besides the store (service.h). Caller frees. */
+IgService *cli_open_config(const IgCli *cli, IgConfig *config, IgServiceOpen open,
                            GError **error);
 
 /* TRUE when value is NULL or one of choices, else a usage error naming

@@ -47,7 +47,7 @@ static void note_source(IgService *s, const GError *failed)
     log_msg(IG_LOG_WARN, NULL, NULL, "could not note the source's health: %s", error->message);
 }
 
-IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
+IgService *service_new(IgConfig *config, GDateTime *now_override, IgServiceOpen open,
                        GError **error)
 {
   IgService *s = g_new0(IgService, 1);
@@ -67,7 +67,7 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
   s->store = store_open(config->database, error);
   if (!s->store)
     goto fail;
-  if (store_only)
+  if (open == IG_OPEN_RECORDS)
     return s;
   /* Read now, so that a broken template stops the start (or a reload)
    * instead of failing every message that needs it. */
@@ -76,6 +76,8 @@ IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store
   s->transport = transport_open(config, error);
   if (!s->transport)
     goto fail;
+  if (open == IG_OPEN_SEND)
+    return s;
   s->source = source_open(config, error);
   if (!s->source) {
     if (error && *error)
@@ -236,7 +238,7 @@ static void reload(IgService **service, IgStoreLock **lock, const char *config_p
     g_clear_pointer(&config, config_free);
   if (config) {
     g_autoptr(GDateTime) now = service_now(*service);
-    fresh = service_new(config, (*service)->clock_offset ? now : NULL, FALSE, &error);
+    fresh = service_new(config, (*service)->clock_offset ? now : NULL, IG_OPEN_SOURCE, &error);
   }
   if (fresh && moved) {
     store_unlock_service(*lock);

@@ -12,11 +12,19 @@
 
 typedef struct IgService IgService;
 
+/* What a command opens: the store alone (it reads records); the store,
+ * the templates (checked first, templates_check()) and the transport (it
+ * records mail given to it, as from an MTA, or sends); or all that and
+ * the source (it watches the source). What is not opened cannot fail. */
+typedef enum {
+  IG_OPEN_RECORDS,
+  IG_OPEN_SEND,
+  IG_OPEN_SOURCE,
+} IgServiceOpen;
+
 /* Takes ownership of config. now_override (may be NULL) is the --now
- * time: the clock starts there and runs on. With store_only, source and
- * transport are left closed (for commands that only read records);
- * without, the templates are checked first (templates_check()). */
-IgService *service_new(IgConfig *config, GDateTime *now_override, gboolean store_only,
+ * time: the clock starts there and runs on. */
+IgService *service_new(IgConfig *config, GDateTime *now_override, IgServiceOpen open,
                        GError **error);
 void service_free(IgService *service);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgService, service_free)

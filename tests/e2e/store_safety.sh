@@ -4,7 +4,8 @@
 # second `run` is refused naming the first, processes starting together
 # on no store agree on one, an empty, truncated or foreign file is refused
 # and left untouched, the dir: transport never overwrites a file, and
-# `ingest` reads big input in bounded memory and exits 75 on a busy store.
+# `ingest` reads big input in bounded memory, exits 75 on a busy store and
+# does not need the source.
 source "$(dirname "$0")/lib.sh"
 write_config
 db=$WORK/var/gateway.db
@@ -126,6 +127,18 @@ if unshare -rm true 2> /dev/null; then
 else
   echo "skipped: a read-only store (unshare -rm not available)"
 fi
+
+# --- MTA delivery does not need the source: with the [source] Maildir
+# unusable (a file where its directory should be) ingest still records,
+# and only what watches the source fails.
+printf 'not a directory\n' > "$WORK/not-a-dir"
+nosrc=$WORK/nosource.conf
+sed "s|^url = maildir:.*|url = maildir:$WORK/not-a-dir/mail|" "$INCIDENT_GATEWAY_CONFIG" > "$nosrc"
+report 9003 | "$IG" -c "$nosrc" ingest > "$WORK/nosrc.out" 2>&1 && grep -q 'new INC-' "$WORK/nosrc.out" \
+  && ok "ingest records with the source unusable" || fail "ingest needs the source: $(cat "$WORK/nosrc.out")"
+"$IG" -c "$nosrc" poll --once > /dev/null 2> "$WORK/nosrc.err" && fail "poll without its source"
+grep -q 'not-a-dir/mail' "$WORK/nosrc.err" && ok "poll names the unusable source" \
+  || fail "poll: $(cat "$WORK/nosrc.err")"
 
 # --- an empty, truncated or foreign file is refused, untouched ------------
 mkdir -p "$WORK/bad"
