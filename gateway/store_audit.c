@@ -56,16 +56,15 @@ static gboolean load_head(IgStore *store, GError **error)
   return TRUE;
 }
 
-static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
-                             const char *actor, const char *type, const char *detail,
-                             gint64 message_row, const char *message_sha256, GError **error)
+/* In a transaction: store_begin() forgot the head and the state, so what
+ * another process wrote before it is read afresh. */
+static gboolean write_event(IgStore *store, gint64 incident_id, const char *at,
+                            const char *actor, const char *type, const char *detail,
+                            gint64 message_row, const char *message_sha256, GError **error)
 {
-  /* Outside a transaction each statement commits alone, so another
-   * process may have moved the head since. */
-  if ((!store->head_known || sqlite3_get_autocommit(store->db)) && !load_head(store, error))
+  if (!store->head_known && !load_head(store, error))
     return FALSE;
-  /* Outside a transaction another process may have written since. */
-  if (incident_id && (incident_id != store->state_id || sqlite3_get_autocommit(store->db))) {
+  if (incident_id && incident_id != store->state_id) {
     char *state = sq_incident_state(store, incident_id, error);
     if (!state)
       return FALSE;
@@ -112,6 +111,29 @@ static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
   g_free(store->head_hash);
   store->head_hash = g_steal_pointer(&hash);
   return TRUE;
+}
+
+/* Outside a transaction (and not in one SQLite has rolled back: that
+ * fails as the transaction's other statements do) the event gets one of
+ * its own, begun before the head is read: the event and the head are
+ * written both or neither (an event without its head would take the id
+ * the next one needs), and no other process appends between the read and
+ * the write. */
+static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
+                             const char *actor, const char *type, const char *detail,
+                             gint64 message_row, const char *message_sha256, GError **error)
+{
+  if (store->in_txn || !sqlite3_get_autocommit(store->db))
+    return write_event(store, incident_id, at, actor, type, detail, message_row,
+                       message_sha256, error);
+  if (!store_begin(store, error))
+    return FALSE;
+  if (!write_event(store, incident_id, at, actor, type, detail, message_row, message_sha256,
+                   error)) {
+    store_rollback(store);
+    return FALSE;
+  }
+  return store_commit(store, error);
 }
 
 gboolean store_add_event(IgStore *store, gint64 incident_id, const char *at,

@@ -88,6 +88,30 @@ static void test_state_hashed_afresh_in_each_transaction(void **state)
   check(store_verify(f->store, &n, &error), error);
 }
 
+/* Outside a transaction an event and the chain's head move together or
+ * not at all: an event left without its head would take the id the next
+ * one needs, and no event could ever be added again. */
+static void test_event_outside_transaction_is_atomic(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_add_event(f->store, inc, T0, "gateway", "created", "from the form", &error),
+        error);
+  g_free(sql(f, "CREATE TRIGGER head_fails BEFORE UPDATE ON audit_head"
+                " BEGIN SELECT RAISE(ABORT, 'head not written'); END"));
+  assert_false(store_add_event(f->store, inc, T0, "gateway", "note", "lost", &error));
+  assert_non_null(strstr(error->message, "head not written"));
+  g_clear_error(&error);
+  g_autofree char *events = sql(f, "SELECT count(*) FROM events");
+  assert_string_equal(events, "1");
+  g_free(sql(f, "DROP TRIGGER head_fails"));
+  check(store_add_event(f->store, inc, T0, "gateway", "note", "kept", &error), error);
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.events, 2);
+}
+
 /* A message that fails is rolled back to its savepoint: what it had
  * changed in an incident is gone from the next event's state too. */
 static void test_state_after_rollback_to_savepoint(void **state)
@@ -513,6 +537,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     T(test_references),
+    T(test_event_outside_transaction_is_atomic),
     T(test_message_seen),
     T(test_message_unique),
     T(test_incident_round_trip),
