@@ -45,11 +45,7 @@ void case_var_capped(GHashTable *vars, const char *name, const char *value, glon
 /* A UTC ISO time shown in the configured zone, e.g. "22/11/2026 14:05 GMT". */
 static char *local_time(const IgConfig *config, const char *iso)
 {
-  g_autoptr(GDateTime) t = iso_parse(iso);
-  if (!t)
-    return NULL;
-  g_autoptr(GDateTime) local = g_date_time_to_timezone(t, config->tz);
-  return g_date_time_format(local, "%d/%m/%Y %H:%M %Z");
+  return iso_local(iso, config->tz, "%d/%m/%Y %H:%M %Z");
 }
 
 /* A category as people read it: "lost-or-stolen-equipment" becomes

@@ -160,6 +160,15 @@ GDateTime *iso_parse(const char *text)
   return g_date_time_new_from_iso8601(text, NULL);
 }
 
+char *iso_local(const char *iso, GTimeZone *tz, const char *format)
+{
+  g_autoptr(GDateTime) utc = iso ? iso_parse(iso) : NULL;
+  if (!utc)
+    return NULL;
+  g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, tz);
+  return g_date_time_format(t, format);
+}
+
 /* English names whatever the process locale: the mail is in English. */
 static const char *const day_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",

@@ -162,6 +162,11 @@ char *iso_utc(GDateTime *when);
 gboolean reference_shape_ok(const char *text);
 /* Parses what iso_utc() writes (and any ISO-8601 with a zone); NULL if bad. */
 GDateTime *iso_parse(const char *text);
+/* How the text output shows a time: "2026-11-22 14:40 GMT". */
+#define IG_TIME_SHOWN "%Y-%m-%d %H:%M %Z"
+/* An ISO-8601 time in zone tz as format (g_date_time_format()) writes
+ * it; NULL when iso is NULL or not a time. Caller frees. */
+char *iso_local(const char *iso, GTimeZone *tz, const char *format);
 /* when in zone tz as people write it, in English whatever the locale:
  * "Tue 1 Dec 08:00", with the year when it is not ref's ("Tue 1 Dec 2025
  * 08:00"); with_time FALSE: "Tue 1 Dec 2026". "unknown" for NULL. Caller

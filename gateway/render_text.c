@@ -6,11 +6,8 @@
 
 static char *local(const char *iso, GTimeZone *tz)
 {
-  g_autoptr(GDateTime) t = iso_parse(iso);
-  if (!t)
-    return g_strdup("-");
-  g_autoptr(GDateTime) l = g_date_time_to_timezone(t, tz);
-  return g_date_time_format(l, "%Y-%m-%d %H:%M %Z");
+  char *shown = iso_local(iso, tz, IG_TIME_SHOWN);
+  return shown ? shown : g_strdup("-");
 }
 
 /* A span of minutes as people read it: "45 min", "2 h 05 min",

@@ -42,11 +42,9 @@ static gint64 epoch_of(const char *iso)
 
 static char *shown(const char *iso, GDateTime *now, GTimeZone *tz)
 {
-  g_autoptr(GDateTime) t = iso ? iso_parse(iso) : NULL;
-  if (!t)
+  g_autofree char *at = iso_local(iso, tz, IG_TIME_SHOWN);
+  if (!at)
     return g_strdup("never");
-  g_autoptr(GDateTime) local = g_date_time_to_timezone(t, tz);
-  g_autofree char *at = g_date_time_format(local, "%Y-%m-%d %H:%M %Z");
   return g_strdup_printf("%s (%" G_GINT64_FORMAT " min ago)", at, age_of(iso, now) / 60);
 }
 

@@ -168,11 +168,8 @@ json_t *system_report_json(const IgSystemReport *r)
  * GMT"; "not recorded" when there is none. Caller frees. */
 static char *local_time(const char *iso, GTimeZone *tz)
 {
-  g_autoptr(GDateTime) utc = iso ? iso_parse(iso) : NULL;
-  if (!utc)
-    return g_strdup("not recorded");
-  g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, tz);
-  return g_date_time_format(t, "%Y-%m-%d %H:%M %Z");
+  char *shown = iso_local(iso, tz, IG_TIME_SHOWN);
+  return shown ? shown : g_strdup("not recorded");
 }
 
 /* Appends text, every line after the first indented by indent spaces; CR
