@@ -40,6 +40,9 @@ IgStore *sq_store_new(const char *path);
 
 /* The schema version this program writes (the number of migrations). */
 int sq_schema_version(void);
+/* The SQL that brings the schema from version from_version to the next,
+ * 0 <= from_version < sq_schema_version() (store_schema.c). */
+const char *sq_migration(int from_version);
 
 /* "IGWY" in the header's application_id: this file is a gateway store. */
 #define SQ_APPLICATION_ID 0x49475759
