@@ -5,7 +5,6 @@
 
 #include "gateway/address.h"
 #include "gateway/relay.h"
-#include "parsers/classify.h"
 #include "parsers/form.h"
 #include "parsers/forward.h"
 #include "parsers/freetext.h"
@@ -197,20 +196,6 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   set_timing(inc, config, detected, received, problems);
 }
 
-/* "near miss" said of this report, not denied ("this wasn't a near
- * miss"): the classification table's near-miss row, whose negations are
- * every row's. The words as written, or NULL; caller frees. */
-static char *near_miss_words(const char *text)
-{
-  g_autoptr(GPtrArray) decisions = classify_text(text ? text : "");
-  for (guint i = 0; i < decisions->len; i++) {
-    const IgDecision *d = decisions->pdata[i];
-    if (strcmp(d->field, "near_miss") == 0)
-      return g_strdup(d->words);
-  }
-  return NULL;
-}
-
 static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
 {
   if (ft->category_from_subject)
@@ -286,9 +271,8 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   /* supplier is the form's value or the domain of a supplier relaying
    * the report (SPEC 2, set_route): a supplier merely named in free text
    * may be the victim, the lure's disguise or a bystander */
-  g_autofree char *near_miss = near_miss_words(parts->own);
-  inc->near_miss = near_miss != NULL;
-  decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
+  inc->near_miss = ft->near_miss_words != NULL;
+  decided(decisions, "near_miss", ft->near_miss_words ? "true" : NULL, ft->near_miss_words);
 }
 
 char *report_person_name(const char *display)
