@@ -196,9 +196,11 @@ void mail_make_valid(IgMail *mail)
 static gsize longest_folded_run(const char *raw, gsize len)
 {
   gsize longest = 0, start = 0;
-  for (gsize i = 0; i < len; i++) {
-    if (raw[i] != '\n')
-      continue;
+  /* from line end to line end with memchr(): this reads every byte of
+   * every message, bodies included */
+  for (const char *nl = len ? memchr(raw, '\n', len) : NULL; nl;
+       nl = memchr(nl + 1, '\n', len - (gsize)(nl + 1 - raw))) {
+    const gsize i = (gsize)(nl - raw);
     if (i + 1 < len && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
       continue;
     longest = MAX(longest, i - start);
