@@ -5,7 +5,6 @@
 
 #include "gateway/address.h"
 #include "gateway/relay.h"
-#include "parsers/classify.h"
 #include "parsers/form.h"
 #include "parsers/forward.h"
 #include "parsers/freetext.h"
@@ -197,20 +196,6 @@ static void fill_from_form(IgIncident *inc, const IgConfig *config, IgForm *form
   set_timing(inc, config, detected, received, problems);
 }
 
-/* "near miss" said of this report, not denied ("this wasn't a near
- * miss"): the classification table's near-miss row, whose negations are
- * every row's. The words as written, or NULL; caller frees. */
-static char *near_miss_words(const char *text)
-{
-  g_autoptr(GPtrArray) decisions = classify_text(text ? text : "");
-  for (guint i = 0; i < decisions->len; i++) {
-    const IgDecision *d = decisions->pdata[i];
-    if (strcmp(d->field, "near_miss") == 0)
-      return g_strdup(d->words);
-  }
-  return NULL;
-}
-
 static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
 {
   if (ft->category_from_subject)
@@ -226,17 +211,21 @@ static void decided_category(GPtrArray *decisions, const IgFreeText *ft)
  * mentioned below it), the subject's words deciding only when neither
  * does; the rest comes from the forwarded text, else from the note, and
  * the time from the note only when it tells of the event ("I clicked it
- * at 9.40") and the forwarded text does not. */
+ * at 9.40") and the forwarded text does not. parts is o->text split;
+ * reading, when not NULL, its own words already read with the subject. */
 static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin *o,
+                           const IgTextParts *parts, const IgFreeText *reading,
                            GDateTime *received, GPtrArray *problems, GPtrArray *decisions)
 {
-  g_autoptr(IgTextParts) parts = textparts_split(o->text);
   g_autoptr(IgTextParts) note = o->note ? textparts_split(o->note) : NULL;
   g_autofree char **assets = config_pair_names(config->assets);
   g_autofree char **suppliers = config_pair_names(config->suppliers);
-  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
-                                              config->tz, (const char *const *)assets,
-                                              (const char *const *)suppliers);
+  /* reading was made with the subject, as the text is read without a note */
+  g_autoptr(IgFreeText) fresh = reading && !note ? NULL
+                                : freetext_extract(parts->own, note ? NULL : o->subject, o->sent,
+                                                   config->tz, (const char *const *)assets,
+                                                   (const char *const *)suppliers);
+  const IgFreeText *ft = fresh ? fresh : reading;
   /* the note was written when it was sent on, not when the original was:
    * its "this morning at 9.40" is read against the arrival */
   g_autoptr(IgFreeText) nt = note ? freetext_extract(note->own, o->subject, received, config->tz,
@@ -286,9 +275,8 @@ static void fill_from_text(IgIncident *inc, const IgConfig *config, const Origin
   /* supplier is the form's value or the domain of a supplier relaying
    * the report (SPEC 2, set_route): a supplier merely named in free text
    * may be the victim, the lure's disguise or a bystander */
-  g_autofree char *near_miss = near_miss_words(parts->own);
-  inc->near_miss = near_miss != NULL;
-  decided(decisions, "near_miss", near_miss ? "true" : NULL, near_miss);
+  inc->near_miss = ft->near_miss_words != NULL;
+  decided(decisions, "near_miss", ft->near_miss_words ? "true" : NULL, ft->near_miss_words);
 }
 
 char *report_person_name(const char *display)
@@ -344,14 +332,22 @@ static void set_route(IgIncident *inc, const IgConfig *config, const char *sende
   }
 }
 
-/* A mail passed on by a reporter whose own words say it reports nothing
- * ("for information, no action needed"): a bulletin, not evidence. */
-static gboolean passed_for_information(const IgConfig *config, const IgRelay *r,
-                                       GPtrArray *decisions)
+/* The reporter's own words of parts read with the subject, as
+ * fill_from_text() reads them when there is no note. Caller frees. */
+static IgFreeText *read_own_words(const IgConfig *config, const IgTextParts *parts,
+                                  const char *subject, GDateTime *sent)
 {
-  g_autoptr(IgTextParts) parts = textparts_split(r->text);
-  g_autoptr(IgFreeText) ft = freetext_extract(parts->own, r->subject, r->sent, config->tz,
-                                              NULL, NULL);
+  g_autofree char **assets = config_pair_names(config->assets);
+  g_autofree char **suppliers = config_pair_names(config->suppliers);
+  return freetext_extract(parts->own, subject, sent, config->tz, (const char *const *)assets,
+                          (const char *const *)suppliers);
+}
+
+/* A mail passed on by a reporter whose own words (ft) say it reports
+ * nothing ("for information, no action needed"): a bulletin, not
+ * evidence. */
+static gboolean passed_for_information(const IgFreeText *ft, GPtrArray *decisions)
+{
   if (!ft->not_report_words)
     return FALSE;
   g_ptr_array_add(decisions, g_strdup_printf("the mail passed on is not evidence: it is for "
@@ -381,8 +377,17 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   g_autoptr(IgForward) fwd = forward_find(mail, config->tz);
   IgRelay r;
   relay_read(&r, config, mail, fwd, decisions);
-  if (r.suspect && !r.verdict && passed_for_information(config, &r, decisions))
-    r.suspect = NULL;
+  /* The reporter's words are split and read once, here when they decide
+   * whether the mail passed on is evidence, else only when no form is
+   * found. */
+  g_autoptr(IgTextParts) parts = NULL;
+  g_autoptr(IgFreeText) reading = NULL;
+  if (r.suspect && !r.verdict) {
+    parts = textparts_split(r.text);
+    reading = read_own_words(config, parts, r.subject, r.sent);
+    if (passed_for_information(reading, decisions))
+      r.suspect = NULL;
+  }
   Origin o = { r.from_name, r.from_addr, r.subject, r.sent, r.text, r.note };
   inc->forwarded_by = dup_or_null(r.forwarded_by);
   IgEvidence *evidence = relay_evidence(&r);
@@ -396,10 +401,13 @@ IgIncident *report_build(const IgConfig *config, const IgMail *mail, GDateTime *
   g_autoptr(IgForm) form = form_parse(o.text, config->tz);
   if (!r.forward)
     form = form_from_attachments(mail, config->tz, form);
-  if (form_is_form(form))
+  if (form_is_form(form)) {
     fill_from_form(inc, config, form, o.sent, received, problems, decisions);
-  else
-    fill_from_text(inc, config, &o, received, problems, decisions);
+  } else {
+    if (!parts)
+      parts = textparts_split(o.text);
+    fill_from_text(inc, config, &o, parts, reading, received, problems, decisions);
+  }
   inc->source = g_strdup(r.forward ? "forward" : form_is_form(form) ? "form" : "free_text");
   if (r.suspect && !inc->category)
     suspect_category(inc, &r, decisions);

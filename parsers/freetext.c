@@ -309,6 +309,8 @@ IgFreeText *freetext_extract(const char *text, const char *subject,
   take(&ft->impact, &ft->impact_words, decision_for(decisions, "impact"));
   take(&ft->personal_data, &ft->personal_data_words,
        decision_for(decisions, "personal_data"));
+  if ((d = decision_for(decisions, "near_miss")))
+    ft->near_miss_words = g_strdup(d->words);
   freetext_names(in, assets, suppliers, &names);
   ft->systems_affected = names.systems;
   ft->information_asset = names.asset;
@@ -331,6 +333,7 @@ void freetext_free(IgFreeText *ft)
   g_free(ft->systems_affected);
   g_free(ft->information_asset);
   g_free(ft->supplier);
+  g_free(ft->near_miss_words);
   g_free(ft->not_report_words);
   g_free(ft);
 }

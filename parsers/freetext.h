@@ -37,6 +37,10 @@ typedef struct {
   char *systems_affected;     /* named systems, ", "-joined, or NULL */
   char *information_asset;    /* one of the asset names given, or NULL */
   char *supplier;             /* one of the supplier names given, or NULL */
+  char *near_miss_words;      /* the words calling this report a near miss,
+                                 not denied ("this wasn't a near miss"): the
+                                 table's near-miss row, whose negations are
+                                 every row's; NULL when none */
   char *not_report_words;     /* the words saying the mail reports nothing
                                  ("no action needed"), when no event is told:
                                  then every field above is NULL; else NULL */

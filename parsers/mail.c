@@ -508,11 +508,6 @@ static char *size_text(gsize bytes)
 static void note_skipped(IgMail *mail, const Budget *b)
 {
   GPtrArray *n = mail->skipped;
-  g_autofree char *text_max = size_text(MAX_TEXT);
-  g_autofree char *html_max = size_text(MAX_HTML);
-  g_autofree char *total_max = size_text(MAX_TEXT_TOTAL);
-  g_autofree char *longest_text = size_text(b->longest_text);
-  g_autofree char *longest_html = size_text(b->longest_html);
   if (b->too_deep)
     g_ptr_array_add(n, g_strdup_printf("%u MIME part%s nested more than %d levels deep not "
                                        "read, with everything inside", b->too_deep,
@@ -524,14 +519,22 @@ static void note_skipped(IgMail *mail, const Budget *b)
     g_ptr_array_add(n, g_strdup_printf("%u attached message%s after the first %d read as "
                                        "text only", b->not_embedded,
                                        b->not_embedded == 1 ? "" : "s", MAX_EMBEDDED));
-  if (b->texts_cut)
+  /* Sizes are put in words only for a note written: nearly every mail
+   * has none, and formatting them is most of what this costs. */
+  if (b->texts_cut) {
+    g_autofree char *text_max = size_text(MAX_TEXT);
+    g_autofree char *longest_text = size_text(b->longest_text);
     g_ptr_array_add(n, g_strdup_printf("%u text%s cut to the first %s (longest %s)",
                                        b->texts_cut, b->texts_cut == 1 ? "" : "s", text_max,
                                        longest_text));
-  if (b->html_cut)
+  }
+  if (b->html_cut) {
+    g_autofree char *html_max = size_text(MAX_HTML);
+    g_autofree char *longest_html = size_text(b->longest_html);
     g_ptr_array_add(n, g_strdup_printf("%u HTML part%s cut to the first %s of markup "
                                        "(longest %s)", b->html_cut,
                                        b->html_cut == 1 ? "" : "s", html_max, longest_html));
+  }
   if (b->html_deep)
     g_ptr_array_add(n, g_strdup_printf("%u HTML part%s nested too deep to read to the end",
                                        b->html_deep, b->html_deep == 1 ? "" : "s"));
@@ -541,10 +544,12 @@ static void note_skipped(IgMail *mail, const Budget *b)
                                        b->item_error));
   for (guint i = 0; b->item_notes && i < b->item_notes->len; i++)
     g_ptr_array_add(n, g_strdup(g_ptr_array_index(b->item_notes, i)));
-  if (b->texts_unread)
+  if (b->texts_unread) {
+    g_autofree char *total_max = size_text(MAX_TEXT_TOTAL);
     g_ptr_array_add(n, g_strdup_printf("%u text part%s not read: the first %s of text "
                                        "was all one message may use", b->texts_unread,
                                        b->texts_unread == 1 ? "" : "s", total_max));
+  }
 }
 
 IgMail *mail_parse(const char *raw, gsize len, GError **error)

@@ -168,9 +168,11 @@ void mail_read_headers(IgMail *mail, GMimeMessage *msg)
 
 void mail_make_valid(IgMail *mail)
 {
+  /* Not the body, the HTML or the texts of parts: mail_to_utf8() made
+   * them valid, and cutting them to their limits keeps whole characters. */
   char **const fields[] = {
     &mail->message_id, &mail->from_name, &mail->from_addr, &mail->subject,
-    &mail->in_reply_to, &mail->return_path, &mail->reply_to, &mail->html, &mail->auto_submitted, &mail->precedence,
+    &mail->in_reply_to, &mail->return_path, &mail->reply_to, &mail->auto_submitted, &mail->precedence,
     &mail->list_id, &mail->content_type, &mail->report_type, &mail->reported_message_id,
   };
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
@@ -196,9 +198,11 @@ void mail_make_valid(IgMail *mail)
 static gsize longest_folded_run(const char *raw, gsize len)
 {
   gsize longest = 0, start = 0;
-  for (gsize i = 0; i < len; i++) {
-    if (raw[i] != '\n')
-      continue;
+  /* from line end to line end with memchr(): this reads every byte of
+   * every message, bodies included */
+  for (const char *nl = len ? memchr(raw, '\n', len) : NULL; nl;
+       nl = memchr(nl + 1, '\n', len - (gsize)(nl + 1 - raw))) {
+    const gsize i = (gsize)(nl - raw);
     if (i + 1 < len && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
       continue;
     longest = MAX(longest, i - start);

@@ -95,12 +95,46 @@ static gboolean is_sign_off(const char *s, const char *e)
   return e - s <= SIGN_OFF_MAX && span_sign_off(s, e, sign_offs);
 }
 
+/* The words of disclaimer_words (bit i for word i) that have byte c at
+ * position k, k < KEYS, either case: a line is read once, in place, each
+ * word compared only where its first KEYS letters stand, rather than the
+ * line lower-cased into a copy and searched once per word. */
+#define KEYS 3
+typedef struct {
+  guint32 at[KEYS][256];
+  gsize len[32];
+} Disclaimers;
+
+static gpointer build_disclaimers(gpointer data)
+{
+  Disclaimers *d = data;
+  G_STATIC_ASSERT(G_N_ELEMENTS(disclaimer_words) - 1 <= 32);
+  for (guint i = 0; disclaimer_words[i]; i++) {
+    const char *w = disclaimer_words[i];
+    d->len[i] = strlen(w);
+    g_assert(d->len[i] >= KEYS);
+    for (guint k = 0; k < KEYS; k++) {
+      d->at[k][(guchar)w[k]] |= 1u << i;
+      d->at[k][(guchar)g_ascii_toupper(w[k])] |= 1u << i;
+    }
+  }
+  return d;
+}
+
 static gboolean is_disclaimer(const char *s, const char *e)
 {
-  g_autofree char *low = g_ascii_strdown(s, e - s);
-  for (const char *const *w = disclaimer_words; *w; w++)
-    if (strstr(low, *w))
-      return TRUE;
+  static Disclaimers table;
+  static GOnce once = G_ONCE_INIT;
+  const Disclaimers *d = g_once(&once, build_disclaimers, &table);
+  for (const char *p = s; e - p >= KEYS; p++) {
+    guint32 m = d->at[0][(guchar)p[0]] & d->at[1][(guchar)p[1]] & d->at[2][(guchar)p[2]];
+    for (; m; m &= m - 1) {
+      const guint i = (guint)g_bit_nth_lsf(m, -1);
+      if ((gsize)(e - p) >= d->len[i] &&
+          g_ascii_strncasecmp(p, disclaimer_words[i], d->len[i]) == 0)
+        return TRUE;
+    }
+  }
   return FALSE;
 }
 

@@ -149,6 +149,16 @@ static void test_classification_passed_through(void **state)
   assert_string_equal(ft->detected_words, "at about 9.30 this morning");
 }
 
+/* Class: the near-miss row's words come with the rest, and not when denied. */
+static void test_near_miss_passed_through(void **state)
+{
+  g_autoptr(IgFreeText) ft =
+      extract_at("A near miss: I nearly clicked a phishing link but stopped.", MONDAY);
+  assert_string_equal(ft->near_miss_words, "near miss");
+  g_autoptr(IgFreeText) denied = extract_at("This was not a near miss, I clicked.", MONDAY);
+  assert_null(denied->near_miss_words);
+}
+
 static IgFreeText *extract_with_subject(const char *text, const char *subject)
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier("Europe/London");
@@ -372,6 +382,7 @@ int main(void)
     cmocka_unit_test(test_names_denied),
     cmocka_unit_test(test_assets_and_suppliers),
     cmocka_unit_test(test_classification_passed_through),
+    cmocka_unit_test(test_near_miss_passed_through),
     cmocka_unit_test(test_subject_decides_category),
     cmocka_unit_test(test_reports_nothing),
     cmocka_unit_test(test_nothing_invented),

@@ -31,6 +31,31 @@ static void test_alternative_prefers_plain(void **state)
   assert_int_equal(m->attachments->len, 0);
 }
 
+/* The markup kept as evidence is valid UTF-8 however the part lies
+ * about its charset, and stays so when cut to its limit (1 MiB) in the
+ * middle of a character. */
+static void test_html_markup_valid(void **state)
+{
+  g_autoptr(IgMail) m = parse(
+      "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nPay now.\n"
+      "--b\nContent-Type: text/html; charset=utf-8\n\n<p>Caf\xe9 \xff\x80 pay</p>\n--b--\n");
+  assert_true(g_utf8_validate(m->html, -1, NULL));
+  assert_non_null(strstr(m->html, "Caf\xc3\xa9"));
+
+  GString *big = g_string_new("From: a@example.org\nMIME-Version: 1.0\n"
+                              "Content-Type: multipart/alternative; boundary=b\n\n"
+                              "--b\nContent-Type: text/plain\n\nPay now.\n"
+                              "--b\nContent-Type: text/html; charset=utf-8\n\n<p>xy");
+  while (big->len < (1u << 20) + 4096)
+    g_string_append(big, "\xe2\x82\xac");
+  g_string_append(big, "</p>\n--b--\n");
+  g_autoptr(IgMail) cut = mail_parse(big->str, big->len, NULL);
+  g_string_free(big, TRUE);
+  assert_true(strlen(cut->html) <= (1u << 20));
+  assert_true(g_utf8_validate(cut->html, -1, NULL));
+}
+
 static void test_html_only(void **state)
 {
   g_autoptr(IgMail) m = parse(
@@ -363,6 +388,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_alternative_prefers_plain),
     cmocka_unit_test(test_html_only),
+    cmocka_unit_test(test_html_markup_valid),
     cmocka_unit_test(test_html_to_text),
     cmocka_unit_test(test_html_blockquote),
     cmocka_unit_test(test_text_attachment),

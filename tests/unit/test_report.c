@@ -262,6 +262,26 @@ static void test_inline_phish_forward(void **state)
   done(&b);
 }
 
+/* The reporter's words above a phish they pass on are read once, for
+ * whether they report anything and for the fields: the asset they name
+ * is the incident's. */
+static void test_phish_forward_names_asset(void **state)
+{
+  Built b = build("From: Jane Smith <jane.smith@justice.gov.uk>\nSubject: FW: Your invoice is overdue\n"
+                  "Date: Mon, 23 Nov 2026 10:02:00 +0000\n\n"
+                  "This asked for my Prison NOMIS password, looks dodgy.\n\n"
+                  "From: Accounts <accounts@invoices-online.example>\n"
+                  "Sent: 23 November 2026 09:41\n"
+                  "To: Smith, Jane <Jane.Smith@justice.gov.uk>\n"
+                  "Subject: Your invoice is overdue\n\n"
+                  "Please confirm your password.\n");
+  assert_string_equal(b.inc->source, "forward");
+  assert_non_null(evidence(&b));
+  assert_string_equal(b.inc->information_asset, "Prison NOMIS");
+  assert_string_equal(b.inc->asset_owner, "nomis.iao@justice.gov.uk");
+  done(&b);
+}
+
 /* A colleague's account passed on by a manager: the manager reported it
  * (SPEC: only a help desk or supplier relays), the facts are read from
  * the colleague's words, nothing is evidence. Outlook names a colleague
@@ -304,6 +324,28 @@ static void test_colleague_passed_phish(void **state)
   assert_null(b.inc->forwarded_by);
   assert_string_equal(evidence(&b)->from_addr, "no-reply@shared-docs.example");
   assert_non_null(strstr(b.inc->description, "I opened this at 09:55"));
+  done(&b);
+}
+
+/* The subject is read with the note of whoever sent the mail on, not
+ * with the colleague's words below it: a note that says it is for
+ * information only takes the subject's "phishing" with it, and the
+ * category is the one of any suspicious mail passed on. */
+static void test_colleague_passed_phish_subject_with_note(void **state)
+{
+  Built b = build("From: Tom Reed <tom.reed@justice.gov.uk>\n"
+                  "Subject: FW: FW: For information only: phishing email\n"
+                  "Date: Mon, 23 Nov 2026 10:20:00 +0000\n\nSee below from Ann.\n\n"
+                  "-----Original Message-----\nFrom: Ann Lee <ann.lee@justice.gov.uk>\n"
+                  "Sent: 23 November 2026 10:00\nTo: Reed, Tom\nSubject: FW: Shared document\n\n"
+                  "Tom, I opened this at 09:55.\n\n"
+                  "---------- Forwarded message ---------\n"
+                  "From: Docs <no-reply@shared-docs.example>\nDate: Mon, 23 Nov 2026 at 09:50\n"
+                  "Subject: Shared document\n\nOpen the document.\n");
+  assert_string_equal(b.inc->category, "phishing");
+  assert_true(has_decision(&b, "category = phishing, from a suspicious mail passed on without "
+                               "naming what it is"));
+  assert_false(has_decision(&b, "category = phishing, from the subject's"));
   done(&b);
 }
 
@@ -536,8 +578,10 @@ int main(void)
     cmocka_unit_test(test_forwarder_note_fills_gaps),
     cmocka_unit_test(test_attached_phish_is_evidence),
     cmocka_unit_test(test_inline_phish_forward),
+    cmocka_unit_test(test_phish_forward_names_asset),
     cmocka_unit_test(test_colleague_forward),
     cmocka_unit_test(test_colleague_passed_phish),
+    cmocka_unit_test(test_colleague_passed_phish_subject_with_note),
     cmocka_unit_test(test_helpdesk_relays_phish_forward),
     cmocka_unit_test(test_report_button),
     cmocka_unit_test(test_outlook_item_is_evidence),
