@@ -191,6 +191,27 @@ static void test_version_7_not_sealed_again(void **state)
   assert_int_equal(n.messages, 2);
 }
 
+/* Makes a store in dir with the umask letting everything through, writes
+ * to it, and checks the mode of its log (while open) and of its file. */
+static void expect_new_store_mode(const char *dir, mode_t want)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  mode_t old = umask(0);
+  IgStore *store = store_open(path, &error);
+  umask(old);
+  check(store != NULL, error);
+  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
+  check(store_add_incident(store, inc, &error), error);
+  GStatBuf st;
+  assert_int_equal(g_stat(wal, &st), 0);
+  assert_int_equal(st.st_mode & 07777, want);
+  store_close(store);
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 07777, want);
+}
+
 /* A store made where there was none: its file 0600 (it holds personal
  * data), whatever else the umask would allow; its log takes the file's
  * mode. A directory that is not there is not made: a mistyped path or a
@@ -206,22 +227,9 @@ static void test_new_store_modes(void **state)
   assert_string_equal(error->message, want);
   assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
   assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
-  g_clear_error(&error);
   assert_int_equal(g_mkdir(dir, 0750), 0);
-  mode_t old = umask(0);
-  IgStore *store = store_open(path, &error);
-  umask(old);
-  check(store != NULL, error);
-  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
-  check(store_add_incident(store, inc, &error), error);
-  GStatBuf st;
-  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
-  assert_int_equal(g_stat(wal, &st), 0);
-  assert_int_equal(st.st_mode & 07777, 0600);
-  store_close(store);
+  expect_new_store_mode(dir, 0600);
   store_close(NULL); /* as free(NULL) */
-  assert_int_equal(g_stat(path, &st), 0);
-  assert_int_equal(st.st_mode & 07777, 0600);
 }
 
 /* A directory the operator gave a group (setgid): the store and its log
@@ -229,24 +237,10 @@ static void test_new_store_modes(void **state)
 static void test_new_store_in_group_directory(void **state)
 {
   Fixture *f = *state;
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename(f->dir, "shared", NULL);
-  g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
-  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
   assert_int_equal(g_mkdir(dir, 0750), 0);
   assert_int_equal(chmod(dir, 02750), 0);
-  mode_t old = umask(0);
-  IgStore *store = store_open(path, &error);
-  umask(old);
-  check(store != NULL, error);
-  g_autoptr(IgIncident) inc = minimal_incident("INC-2026-000001", T0);
-  check(store_add_incident(store, inc, &error), error);
-  GStatBuf st;
-  assert_int_equal(g_stat(wal, &st), 0);
-  assert_int_equal(st.st_mode & 07777, 0640);
-  store_close(store);
-  assert_int_equal(g_stat(path, &st), 0);
-  assert_int_equal(st.st_mode & 07777, 0640);
+  expect_new_store_mode(dir, 0640);
 }
 
 /* A supervisor may start the gateway with its standard input closed: the
