@@ -2,8 +2,9 @@
 # Under systemd (Type=notify): `run` says READY=1 once it watches its
 # source, RELOADING=1 then READY=1 around a reload, STOPPING=1 on SIGTERM,
 # through libsystemd's sd_notify() to the socket NOTIFY_SOCKET names (a
-# Python receiver stands in for systemd). Without NOTIFY_SOCKET nothing
-# loads libsystemd. The unit file passes `systemd-analyze verify`.
+# Python receiver stands in for systemd). Without libsystemd, one warning
+# and the service runs on. Without NOTIFY_SOCKET nothing loads
+# libsystemd. The unit file passes `systemd-analyze verify`.
 source "$(dirname "$0")/lib.sh"
 write_config
 mkdir -p "$WORK/var/mail/new" "$WORK/var/mail/cur" "$WORK/var/mail/tmp"
@@ -33,6 +34,24 @@ kill -TERM "$pid"
 wait "$pid" && ok "run exits 0" || fail "run exit $?"
 expect_eq "STOPPING=1 on SIGTERM" "$(tail -1 "$WORK/notify.txt")" "STOPPING=1"
 kill "$receiver" 2> /dev/null || true
+
+# Where libsystemd cannot be loaded (here a broken one found first), run
+# says why once, at the first state it cannot tell, and runs on: a reload
+# and a stop as usual.
+mkdir "$WORK/nolib"
+printf 'not a library\n' > "$WORK/nolib/libsystemd.so.0"
+NOTIFY_SOCKET=$WORK/notify.sock LD_LIBRARY_PATH=$WORK/nolib "$IG" run 2> "$WORK/nolib.log" &
+pid=$!
+log_has() { # TEXT - until nolib.log holds TEXT
+  for _ in $(seq 1 100); do grep -qF "$1" "$WORK/nolib.log" && return 0; sleep 0.1; done
+  return 1
+}
+log_has "libsystemd cannot be loaded" && kill -HUP "$pid" && log_has "configuration reloaded" \
+  && ok "without libsystemd: run goes on through a reload" || fail "without libsystemd: $(cat "$WORK/nolib.log")"
+kill -TERM "$pid"
+wait "$pid" && ok "without libsystemd: run exits 0" || fail "without libsystemd: run exit $?"
+expect_eq "without libsystemd: one warning, naming the library and why" \
+  "$(grep -c "warn .*systemd asked to be told of the service's state, but libsystemd cannot be loaded: $WORK/nolib/libsystemd.so.0: file too short$" "$WORK/nolib.log")" 1
 
 NOTIFY_SOCKET= LD_DEBUG=files "$IG" list 2>&1 >/dev/null | grep -q 'libsystemd' \
   && fail "a command outside systemd loaded libsystemd" || ok "outside systemd: libsystemd not loaded"

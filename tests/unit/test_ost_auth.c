@@ -24,8 +24,10 @@
 static char *dir, *key_file, *justice_key, *evil_key;
 
 /* A 1024-bit RSA key (libopendkim's minimum, quick to make): its PEM
- * private key, and its public key as a key record line for key file. */
-static char *make_key(GString *records, const char *const *names)
+ * private key, and its public key as a key record line for key file
+ * under each of names, and under each of testing (NULL for none) marked
+ * as a key in testing mode (t=y). */
+static char *make_key(GString *records, const char *const *names, const char *const *testing)
 {
   EVP_PKEY *pkey = EVP_RSA_gen(1024);
   assert_non_null(pkey);
@@ -44,6 +46,8 @@ static char *make_key(GString *records, const char *const *names)
   EVP_PKEY_free(pkey);
   for (int i = 0; names[i]; i++)
     g_string_append_printf(records, "%s v=DKIM1; k=rsa; p=%s\n", names[i], b64);
+  for (int i = 0; testing && testing[i]; i++)
+    g_string_append_printf(records, "%s v=DKIM1; t=y; k=rsa; p=%s\n", testing[i], b64);
   return pem;
 }
 
@@ -54,9 +58,10 @@ static int make_keys(void **state)
   g_autoptr(GString) records = g_string_new("# selector._domainkey.domain key record\n");
   const char *justice[] = { "sel._domainkey.justice.gov.uk",
                             "sel._domainkey.london.justice.gov.uk", NULL };
+  const char *justice_testing[] = { "trial._domainkey.justice.gov.uk", NULL };
   const char *evil[] = { "sel._domainkey.evil.example", NULL };
-  justice_key = make_key(records, justice);
-  evil_key = make_key(records, evil);
+  justice_key = make_key(records, justice, justice_testing);
+  evil_key = make_key(records, evil, NULL);
   key_file = g_build_filename(dir, "keys", NULL);
   assert_true(g_file_set_contents(key_file, records->str, -1, NULL));
   return 0;
@@ -83,13 +88,22 @@ static int remove_keys(void **state)
   "\r\n" BODY
 
 /* message (CRLF) with a DKIM-Signature of domain added on top; body_length
- * -1 for the whole body, else the l= of the signature. Caller frees. */
-static char *sign(const char *message, const char *key, const char *selector,
-                  const char *domain, ssize_t body_length)
+ * -1 for the whole body, else the l= of the signature; signed_at 0 for
+ * now, else the time of the signature (t=), which then expires a minute
+ * later (x=). Caller frees. */
+static char *sign_at(const char *message, const char *key, const char *selector,
+                     const char *domain, ssize_t body_length, uint64_t signed_at)
 {
   DKIM_STAT status;
   DKIM_LIB *lib = dkim_init(NULL, NULL);
   assert_non_null(lib);
+  if (signed_at) {
+    uint64_t ttl = 60;
+    assert_int_equal(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &signed_at,
+                                  sizeof signed_at), DKIM_STAT_OK);
+    assert_int_equal(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNATURETTL, &ttl,
+                                  sizeof ttl), DKIM_STAT_OK);
+  }
   DKIM *dkim = dkim_sign(lib, (const unsigned char *)"test", NULL, (unsigned char *)key,
                          (const unsigned char *)selector, (const unsigned char *)domain,
                          DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, DKIM_SIGN_RSASHA256,
@@ -107,6 +121,12 @@ static char *sign(const char *message, const char *key, const char *selector,
   dkim_free(dkim);
   dkim_close(lib);
   return signed_message;
+}
+
+static char *sign(const char *message, const char *key, const char *selector,
+                  const char *domain, ssize_t body_length)
+{
+  return sign_at(message, key, selector, domain, body_length, 0);
 }
 
 /* A copy of text with one occurrence of from replaced by to. */
@@ -247,6 +267,55 @@ static void test_dkim_any_good_signature(void **state)
                                "justice.gov.uk", -1);
   g_autofree char *both = sign(good, evil_key, "sel", "evil.example", -1);
   expect_pass(IG_AUTH_DKIM, both, "alice@justice.gov.uk");
+}
+
+/* A key its domain publishes as in testing mode (t=y) counts as no
+ * signature (RFC 6376 3.6.1), however well the mail verifies. */
+static void test_dkim_testing_key(void **state)
+{
+  g_autofree char *raw = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "trial",
+                              "justice.gov.uk", -1);
+  expect_fail(IG_AUTH_DKIM, raw, "alice@justice.gov.uk",
+              "DKIM key of justice.gov.uk is marked as testing (t=y)");
+}
+
+/* A signature past its expiry (x=), however genuine, is refused with
+ * libopendkim's reason. */
+static void test_dkim_expired(void **state)
+{
+  g_autofree char *raw = sign_at(MESSAGE("alice@justice.gov.uk"), justice_key, "sel",
+                                 "justice.gov.uk", -1, 1700000000);
+  assert_non_null(strstr(raw, "x=1700000060;"));
+  expect_fail(IG_AUTH_DKIM, raw, "alice@justice.gov.uk",
+              "DKIM signature of justice.gov.uk does not verify: signature expired");
+}
+
+/* A signature whose d= is empty authenticates no one. */
+static void test_dkim_no_domain(void **state)
+{
+  g_autofree char *raw = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "sel",
+                              "justice.gov.uk", -1);
+  g_autofree char *empty = replace(raw, "d=justice.gov.uk;", "d=;");
+  expect_fail(IG_AUTH_DKIM, empty, "alice@justice.gov.uk", "DKIM signature names no domain");
+}
+
+/* Of several signatures that fail, the one of the From domain says why
+ * (here its key is not published), whatever others come first; without
+ * one, the first signature's fault is given (the topmost, added last). */
+static void test_dkim_which_fault_is_told(void **state)
+{
+  g_autofree char *aligned = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "gone",
+                                  "justice.gov.uk", -1);
+  g_autofree char *two = sign(aligned, evil_key, "sel", "evil.example", -1);
+  g_autofree char *three = sign(two, evil_key, "sel", "other.example", -1);
+  expect_fail(IG_AUTH_DKIM, three, "alice@justice.gov.uk",
+              "DKIM key gone._domainkey.justice.gov.uk not found");
+
+  g_autofree char *evil = sign(MESSAGE("alice@justice.gov.uk"), evil_key, "sel", "evil.example",
+                               -1);
+  g_autofree char *both = sign(evil, evil_key, "sel", "other.example", -1);
+  expect_fail(IG_AUTH_DKIM, both, "alice@justice.gov.uk",
+              "DKIM signature of other.example does not align with From domain justice.gov.uk");
 }
 
 /* The attacks DKIM leaves open unless the verifier closes them. */
@@ -436,6 +505,10 @@ int main(void)
     cmocka_unit_test(test_dkim_key_missing),
     cmocka_unit_test(test_dkim_key_unreachable),
     cmocka_unit_test(test_dkim_any_good_signature),
+    cmocka_unit_test(test_dkim_testing_key),
+    cmocka_unit_test(test_dkim_expired),
+    cmocka_unit_test(test_dkim_no_domain),
+    cmocka_unit_test(test_dkim_which_fault_is_told),
     cmocka_unit_test(test_dkim_tricks),
     cmocka_unit_test(test_results_trusted),
     cmocka_unit_test(test_results_trusted_fail),

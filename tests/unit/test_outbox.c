@@ -5,8 +5,9 @@
  * other hosts kept until they lapse; a busy store stops delivery with
  * its cause; a recipient that is no address is refused when queued; a
  * mail with an HTML part is multipart/alternative, marked in both; a
- * webhook row goes only to the hooks subscribed to its event, and one
- * whose hook or secret has gone fails naming it. */
+ * webhook row goes only to the hooks subscribed to its event, an event
+ * that cannot be queued fails with its cause, and a row whose hook or
+ * secret has gone fails naming it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -403,6 +404,41 @@ static void test_webhook_queued_for_subscribers(void **state)
   assert_string_equal(names->str, "pager=http://127.0.0.1:9/pager siem=http://127.0.0.1:9/siem ");
 }
 
+static int deny_insert(void *data, int action, const char *table, const char *b,
+                       const char *db, const char *trigger)
+{
+  return action == SQLITE_INSERT && g_strcmp0(table, "outbox") == 0 ? SQLITE_DENY : SQLITE_OK;
+}
+
+/* An event that cannot be queued, because the store refuses the row (an
+ * authorizer stands in for the fault) or because its detail is not UTF-8
+ * and so no JSON: an error naming the cause, and nothing queued. */
+static void test_webhook_not_queued(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(IgIncident) inc = incident_new();
+  inc->reference = g_strdup("INC-2026-000001");
+  inc->status = g_strdup("new");
+  g_autoptr(GDateTime) now = iso_parse(T0);
+
+  sqlite3_set_authorizer(f->store->db, deny_insert, NULL);
+  g_autoptr(GError) refused = NULL;
+  gboolean queued = webhook_queue(f->store, f->config, now, "created", inc, NULL, &refused);
+  sqlite3_set_authorizer(f->store->db, NULL, NULL);
+  assert_false(queued);
+  assert_true(g_error_matches(refused, IG_ERROR, IG_ERROR_RUNTIME));
+  assert_non_null(strstr(refused->message, "not authorized"));
+
+  g_autoptr(GError) encoding = NULL;
+  assert_false(webhook_queue(f->store, f->config, now, "created", inc, "impact: \xff", &encoding));
+  assert_true(g_error_matches(encoding, IG_ERROR, IG_ERROR_RUNTIME));
+  assert_string_equal(encoding->message, "webhook siem: cannot encode JSON");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, &error);
+  assert_int_equal(rows->len, 0);
+}
+
 /* A row for a hook removed from the configuration, or whose secret file
  * has gone, fails naming it, before anything is posted. */
 static void test_webhook_gone_or_secret_gone(void **state)
@@ -442,6 +478,7 @@ int main(void)
     T(test_queue_refuses_bad_recipient),
     T(test_queue_html_alternative),
     T(test_webhook_queued_for_subscribers),
+    T(test_webhook_not_queued),
     T(test_webhook_gone_or_secret_gone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
