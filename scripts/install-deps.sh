@@ -12,7 +12,7 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(dovecot-imapd python3-aiosmtpd curl valgrind clang libclang-rt-14-dev gcovr
              chromium python3-pil time groff-base
-             dpkg-dev debhelper lintian debootstrap systemd-container)
+             dpkg-dev debhelper lintian debootstrap systemd-container postgresql)
 fi
 
 missing=()

@@ -612,6 +612,7 @@ stack_cleanup() {
   stack_webhook_stop
   stack_smtp_stop
   stack_imap_stop
+  if declare -F stack_pg_stop >/dev/null; then stack_pg_stop; fi
   local f
   for f in "$STACK"/run/ports-*.pid; do   # release the reserved ports
     [ -f "$f" ] || continue
