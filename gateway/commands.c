@@ -498,7 +498,8 @@ static gboolean cmd_digest(const IgCli *cli, GError **error)
 {
   if (!no_args(cli, "digest", error))
     return FALSE;
-  g_autoptr(IgService) service = cli->send ? open_service(cli, IG_OPEN_SEND, error) : open_records(cli, error);
+  g_autoptr(IgService) service = cli->send ? open_service(cli, IG_OPEN_SEND, error)
+                                            : open_records(cli, error);
   if (!service)
     return FALSE;
   const IgConfig *config = service_config(service);

@@ -13,8 +13,11 @@ mkdir -p "$out/src"
 out=$(cd "$out" && pwd)
 (cd "$top" && git ls-files -co --exclude-standard -z \
    | xargs -0 -r ls -d 2>/dev/null | tar -cf - -T -) | tar -xf - -C "$out/src"
-(cd "$out/src" && dpkg-buildpackage -us -uc -b "$@") > "$out/build.log" 2>&1 \
-  || { tail -40 "$out/build.log" >&2; echo "build-package.sh: dpkg-buildpackage failed (log: $out/build.log)" >&2; exit 1; }
+if ! (cd "$out/src" && dpkg-buildpackage -us -uc -b "$@") > "$out/build.log" 2>&1; then
+  tail -40 "$out/build.log" >&2
+  echo "build-package.sh: dpkg-buildpackage failed (log: $out/build.log)" >&2
+  exit 1
+fi
 deb=$(ls "$out"/incident-gateway_*.deb)
 lintian --fail-on error "$deb" | tee "$out/lintian.log"
 echo "built $deb"
