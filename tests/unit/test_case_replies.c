@@ -1,0 +1,197 @@
+/* test_case_replies.c - unit tests for gateway/case_reply.c and
+ * case_command.c at their edges: what a confirmation says when commands
+ * were applied; a member whose own address cannot be written to is
+ * obeyed but not answered; the reporter is whoever was acknowledged, even
+ * when the form named another address. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "tests/unit/intake_fixture.h"
+
+#define MEMBERS "[ost]\nmembers = alice@x.gov.uk\nrequire_authentication = none\n"
+
+/* A member's address the configuration accepts but no mail may go to:
+ * its local part is longer than 64 characters. */
+#define LONG_LOCAL "a234567890123456789012345678901234567890123456789012345678901234z"
+
+static int setup(void **state)
+{
+  *state = intake_fixture_new_with("", MEMBERS);
+  return 0;
+}
+
+static int setup_long_member(void **state)
+{
+  *state = intake_fixture_new_with("", "[ost]\nmembers = " LONG_LOCAL "@x.gov.uk\n"
+                                   "require_authentication = none\n");
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  intake_fixture_free(*state);
+  return 0;
+}
+
+/* A low impact report from jane, acknowledged; its reference. */
+static char *open_report(Fixture *f)
+{
+  IgIntakeItem item = ingest_one(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
+                                    "Message-ID: <r@x>\n\nImpact: low\n"
+                                    "Description: I left my laptop on the train.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_free(drain_outbox(f, NULL, NULL));
+  return ref;
+}
+
+static void reply(Fixture *f, const char *from, const char *ref, const char *body)
+{
+  g_autofree char *raw = g_strdup_printf("From: %s\nSubject: RE: [%s] Lost laptop\n"
+                                         "Message-ID: <m%d@x>\n\n%s", from, ref, f->sent++,
+                                         body);
+  IgIntakeItem item = ingest_one(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  intake_item_clear(&item);
+}
+
+static char *events_of(Fixture *f, const char *ref, const char *type)
+{
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < events->len; i++) {
+    const IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) == 0)
+      g_string_append_printf(s, "%s: %s\n", e->actor, e->detail);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void expect_contains(const char *haystack, const char *needle)
+{
+  if (!strstr(haystack, needle))
+    fail_msg("\"%s\" not in:\n%s", needle, haystack);
+}
+
+static void expect_lacks(const char *haystack, const char *needle)
+{
+  if (strstr(haystack, needle))
+    fail_msg("\"%s\" in:\n%s", needle, haystack);
+}
+
+/* Commands applied: the confirmation lists them and does not call the
+ * mail one without commands. */
+static void test_confirmation_of_commands(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  reply(f, "alice@x.gov.uk", ref, "Owner: bob@x.gov.uk\n");
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *mails = drain_outbox(f, "confirmation", body);
+  assert_string_equal(mails, "confirmation>alice@x.gov.uk\n");
+  expect_contains(body->str, "Done: your reply about");
+  expect_contains(body->str, "  - owner: (none) -> bob@x.gov.uk\n");
+  expect_lacks(body->str, "had no commands");
+}
+
+/* A member whose address cannot be written to: the commands apply, no
+ * confirmation goes out, and why is audited. */
+static void test_member_not_answerable(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  reply(f, LONG_LOCAL "@x.gov.uk", ref, "Status: investigating\n");
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
+  assert_string_equal(mails, "status_changed>jane@x.gov.uk\n");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, ref, NULL);
+  assert_string_equal(inc->status, "investigating");
+  g_autofree char *why = events_of(f, ref, "confirmation_suppressed");
+  assert_string_equal(why, "gateway: not a usable address: local part longer than 64"
+                           " characters\n");
+  expect_verifies(f);
+}
+
+/* The form names someone else as the reporter: the sender, who was
+ * acknowledged, is the reporter too, and their reply fills the form. */
+static void test_reporter_by_acknowledgement(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest_one(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
+                                    "Message-ID: <r@x>\n\nReporter email: boss@x.gov.uk\n"
+                                    "Impact: low\nDescription: I left my laptop on the train.\n");
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_autofree char *acked = drain_outbox(f, NULL, NULL);
+  expect_contains(acked, "ack>jane@x.gov.uk\n");
+  g_autoptr(IgIncident) before = store_get_incident(f->store, ref, NULL);
+  assert_string_equal(before->reporter_email, "boss@x.gov.uk");
+  assert_null(before->personal_data);
+
+  reply(f, "jane@x.gov.uk", ref, "Personal data involved: no\n");
+  g_autofree char *replies = events_of(f, ref, "reply");
+  expect_contains(replies, "jane@x.gov.uk: reply from jane@x.gov.uk: RE: [");
+  g_autoptr(IgIncident) after = store_get_incident(f->store, ref, NULL);
+  assert_string_equal(after->personal_data, "no");
+}
+
+static char *deadline_state(Fixture *f, const char *ref, const char *kind)
+{
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, NULL);
+  for (guint i = 0; i < rows->len; i++) {
+    const IgDeadlineRec *d = g_ptr_array_index(rows, i);
+    if (strcmp(d->kind, kind) == 0)
+      return g_strdup(d->state);
+  }
+  return NULL;
+}
+
+/* The reporter's reply fills one of two missing fields: the form is still
+ * incomplete, so its reminders go on; the next fills the last and ends
+ * them, audited. */
+static void test_form_reminders_end_when_complete(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest_one(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Odd mail\n"
+                                    "Message-ID: <r@x>\n\nReporter name: Jane Smith\n"
+                                    "Date and time of detection: 23/11/2026 09:30\n"
+                                    "Incident category: phishing\n"
+                                    "Description: an odd mail asking for my password.\n");
+  g_autofree char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  g_free(drain_outbox(f, NULL, NULL));
+  g_autoptr(IgIncident) before = store_get_incident(f->store, ref, NULL);
+  g_autofree char *missing = g_strjoinv(" ", before->missing_fields);
+  assert_string_equal(missing, "impact personal_data");
+
+  reply(f, "jane@x.gov.uk", ref, "Impact: low\n");
+  g_autoptr(IgIncident) after = store_get_incident(f->store, ref, NULL);
+  g_autofree char *left = g_strjoinv(" ", after->missing_fields);
+  assert_string_equal(left, "personal_data");
+  g_autofree char *state_now = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(state_now, "pending");
+  g_autofree char *ended = events_of(f, ref, "deadline_ended");
+  assert_string_equal(ended, "");
+
+  reply(f, "jane@x.gov.uk", ref, "Personal data involved: no\n");
+  g_autofree char *done = deadline_state(f, ref, "form_reminder");
+  assert_string_equal(done, "done");
+  g_autofree char *now_ended = events_of(f, ref, "deadline_ended");
+  assert_string_equal(now_ended, "gateway: form_reminder done: the form is complete\n");
+  expect_verifies(f);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_confirmation_of_commands, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_member_not_answerable, setup_long_member, teardown),
+    cmocka_unit_test_setup_teardown(test_reporter_by_acknowledgement, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_form_reminders_end_when_complete, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
