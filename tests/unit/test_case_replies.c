@@ -2,12 +2,14 @@
  * case_command.c at their edges: what a confirmation says when commands
  * were applied; a member whose own address cannot be written to is
  * obeyed but not answered; the reporter is whoever was acknowledged, even
- * when the form named another address. */
+ * when the form named another address, and a mail with no sender is
+ * nobody's; the hourly notice lists the correspondence held. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "gateway/scheduler.h"
 #include "tests/unit/intake_fixture.h"
 
 #define MEMBERS "[ost]\nmembers = alice@x.gov.uk\nrequire_authentication = none\n"
@@ -185,6 +187,64 @@ static void test_form_reminders_end_when_complete(void **state)
   expect_verifies(f);
 }
 
+static void set_now(Fixture *f, const char *iso)
+{
+  g_date_time_unref(f->now);
+  f->now = iso_parse(iso);
+  f->ctx.now = f->now;
+}
+
+/* The hourly notice of correspondence lists what OST has not seen: the
+ * reporter's reply and an outsider's mail, not a member's commands. */
+static void test_held_notice_lists_correspondence(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  set_now(f, "2026-11-23T10:05:00Z");
+  reply(f, "first@example.org", ref, "Is this about me?\n");
+  set_now(f, "2026-11-23T10:10:00Z");
+  reply(f, "jane@x.gov.uk", ref, "It was the 08:05 from Leeds.\n");
+  set_now(f, "2026-11-23T10:15:00Z");
+  reply(f, "alice@x.gov.uk", ref, "Owner: bob@x.gov.uk\n");
+  set_now(f, "2026-11-23T10:20:00Z");
+  reply(f, "second@example.org", ref, "Any news?\n");
+  g_autofree char *so_far = drain_outbox(f, NULL, NULL);
+  assert_string_equal(so_far, "correspondence>ost@x.gov.uk\nconfirmation>alice@x.gov.uk\n");
+
+  set_now(f, "2026-11-23T11:06:00Z");
+  guint done = 0;
+  assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+  assert_int_equal(done, 1);
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *notice = drain_outbox(f, "correspondence", body);
+  assert_string_equal(notice, "correspondence>ost@x.gov.uk\n");
+  expect_contains(body->str, "2026-11-23T10:10:00Z, jane@x.gov.uk: RE: [");
+  expect_contains(body->str, "2026-11-23T10:20:00Z, second@example.org: RE: [");
+  expect_lacks(body->str, "alice@x.gov.uk");
+}
+
+/* A reply with no sender is nobody's: correspondence, passed on to OST,
+ * never taken for the reporter's. */
+static void test_reply_without_sender(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  g_autofree char *raw = g_strdup_printf("Subject: RE: [%s] Lost laptop\nMessage-ID: <n@x>\n\n"
+                                         "Personal data involved: yes\n", ref);
+  IgIntakeItem item = ingest_one(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  assert_string_equal(item.kind, "correspondence");
+  intake_item_clear(&item);
+  g_autofree char *events = events_of(f, ref, "correspondence");
+  g_autofree char *want = g_strdup_printf("unknown: correspondence from (no sender): RE: [%s]"
+                                          " Lost laptop\n", ref);
+  assert_string_equal(events, want);
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, ref, NULL);
+  assert_null(inc->personal_data);
+  g_autofree char *mails = drain_outbox(f, NULL, NULL);
+  assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -192,6 +252,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_member_not_answerable, setup_long_member, teardown),
     cmocka_unit_test_setup_teardown(test_reporter_by_acknowledgement, setup, teardown),
     cmocka_unit_test_setup_teardown(test_form_reminders_end_when_complete, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_held_notice_lists_correspondence, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reply_without_sender, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
