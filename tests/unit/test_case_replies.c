@@ -3,7 +3,7 @@
  * were applied; a member whose own address cannot be written to is
  * obeyed but not answered; the reporter is whoever was acknowledged, even
  * when the form named another address, and a mail with no sender is
- * nobody's; the hourly notice lists the correspondence held. */
+ * nobody's; a mail with no subject still reaches OST; the hourly notice lists the correspondence held. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -245,6 +245,34 @@ static void test_reply_without_sender(void **state)
   assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
 }
 
+/* An outsider's answer to our mail with no subject at all, threaded by
+ * its References: correspondence, OST told "(no subject)". */
+static void test_reply_without_subject(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, NULL);
+  const char *ack = NULL;
+  for (guint i = 0; i < rows->len; i++) {
+    const IgOutboxRec *r = g_ptr_array_index(rows, i);
+    if (strcmp(r->template_name, "ack") == 0)
+      ack = r->message_id;
+  }
+  assert_non_null(ack);
+  g_autofree char *raw = g_strdup_printf("From: s@example.org\nMessage-ID: <q@x>\n"
+                                         "References: <%s>\n\nWho is this?\n", ack);
+  IgIntakeItem item = ingest_one(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  assert_string_equal(item.kind, "correspondence");
+  intake_item_clear(&item);
+  g_autofree char *events = events_of(f, ref, "correspondence");
+  assert_string_equal(events, "s@example.org: correspondence from s@example.org: (no subject)\n");
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *mails = drain_outbox(f, "correspondence", body);
+  assert_string_equal(mails, "correspondence>ost@x.gov.uk\n");
+  expect_contains(body->str, "Who is this?");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -254,6 +282,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_form_reminders_end_when_complete, setup, teardown),
     cmocka_unit_test_setup_teardown(test_held_notice_lists_correspondence, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reply_without_sender, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_reply_without_subject, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
