@@ -3,7 +3,8 @@
  * were applied; a member whose own address cannot be written to is
  * obeyed but not answered; the reporter is whoever was acknowledged, even
  * when the form named another address, and a mail with no sender is
- * nobody's; a mail with no subject still reaches OST; the hourly notice lists the correspondence held. */
+ * nobody's; a mail with no subject still reaches OST; Duplicate-of with a
+ * status that agrees; the hourly notice lists the correspondence held. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,9 +41,11 @@ static int teardown(void **state)
 /* A low impact report from jane, acknowledged; its reference. */
 static char *open_report(Fixture *f)
 {
-  IgIntakeItem item = ingest_one(f, "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
-                                    "Message-ID: <r@x>\n\nImpact: low\n"
-                                    "Description: I left my laptop on the train.\n");
+  g_autofree char *raw = g_strdup_printf("From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\n"
+                                         "Message-ID: <r%d@x>\n\nImpact: low\n"
+                                         "Description: I left my laptop on the train.\n",
+                                         f->sent++);
+  IgIntakeItem item = ingest_one(f, raw);
   assert_int_equal(item.outcome, IG_INTAKE_NEW);
   char *ref = g_strdup(item.reference);
   intake_item_clear(&item);
@@ -273,6 +276,28 @@ static void test_reply_without_subject(void **state)
   expect_contains(body->str, "Who is this?");
 }
 
+/* Duplicate-of with a status that agrees (rejected or closed) applies:
+ * the status is changed once, to the one written. */
+static void test_duplicate_with_status(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *first = open_report(f);
+  const char *const statuses[] = { "rejected", "closed" };
+  for (gsize i = 0; i < G_N_ELEMENTS(statuses); i++) {
+    g_autofree char *ref = open_report(f);
+    g_autofree char *body = g_strdup_printf("Duplicate-of: %s\nStatus: %s\n", first,
+                                            statuses[i]);
+    reply(f, "alice@x.gov.uk", ref, body);
+    g_autoptr(IgIncident) inc = store_get_incident(f->store, ref, NULL);
+    assert_string_equal(inc->status, statuses[i]);
+    g_autofree char *changes = events_of(f, ref, "status_changed");
+    g_autofree char *want = g_strdup_printf("alice@x.gov.uk: status: new -> %s\n", statuses[i]);
+    assert_string_equal(changes, want);
+    g_autofree char *refused = events_of(f, ref, "commands_refused");
+    assert_string_equal(refused, "");
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -283,6 +308,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_held_notice_lists_correspondence, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reply_without_sender, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reply_without_subject, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_duplicate_with_status, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
