@@ -20,10 +20,17 @@
                  "[ost]\nmembers = alice@x.gov.uk\n"
 #define REFUSED "refused by the test"
 
+/* extra: more configuration after [ost], or "". */
+static Fixture *fixture_with(const char *auth, const char *extra)
+{
+  g_autofree char *sections = g_strdup_printf(SECTIONS "require_authentication = %s\n%s", auth,
+                                              extra);
+  return intake_fixture_new_with("", sections);
+}
+
 static Fixture *fixture(const char *auth)
 {
-  g_autofree char *sections = g_strdup_printf(SECTIONS "require_authentication = %s\n", auth);
-  return intake_fixture_new_with("", sections);
+  return fixture_with(auth, "");
 }
 
 /* Writes of op ("INSERT" or "UPDATE") on table where the SQL condition
@@ -101,6 +108,25 @@ static void expect_refused_then(Fixture *f, const char *raw, IgIntakeOutcome wan
     fail_msg("%s: then %s, not %s", what, intake_outcome_name(item.outcome),
              intake_outcome_name(want));
   intake_item_clear(&item);
+  expect_verifies(f);
+}
+
+/* The scheduler at iso fails with the refusal, then succeeds, acting on
+ * the same deadlines. */
+static void expect_run_refused_then(Fixture *f, const char *iso, const char *what)
+{
+  set_now(f, iso);
+  guint done = 0;
+  g_autoptr(GError) error = NULL;
+  if (scheduler_run_due(&f->ctx, &done, &error))
+    fail_msg("%s: the scheduler ran at %s", what, iso);
+  if (!error || !(strstr(error->message, REFUSED) || strstr(error->message, "prohibited")))
+    fail_msg("%s: %s", what, error ? error->message : "no error");
+  allow(f);
+  g_clear_error(&error);
+  if (!scheduler_run_due(&f->ctx, &done, &error))
+    fail_msg("%s: then %s", what, error->message);
+  assert_true(done > 0);
   expect_verifies(f);
 }
 
@@ -227,6 +253,61 @@ static void test_refusal_and_reply_refused(void **state)
   }
 }
 
+/* Duplicate-of refused at its own event. */
+static void test_duplicate_refused(void **state)
+{
+  (void)state;
+  Fixture *f = fixture("none");
+  g_autofree char *first = open_report(f, "low", TRUE);
+  g_autofree char *second = open_report(f, "low", TRUE);
+  refuse(f, "INSERT", "events", "NEW.type = 'duplicate'");
+  g_autofree char *body = g_strdup_printf("Duplicate-of: %s\n", first);
+  g_autofree char *raw = mail_to(f, "alice@x.gov.uk", second, body);
+  expect_refused_then(f, raw, IG_INTAKE_ATTACHED, "duplicate");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, second, NULL);
+  assert_string_equal(inc->status, "rejected");
+  intake_fixture_free(f);
+}
+
+/* Each webhook event refused where it is queued: a new report, commands,
+ * the reporter's reply, a deadline overdue. */
+static void test_webhooks_refused(void **state)
+{
+  (void)state;
+  const struct {
+    const char *event, *impact, *from, *body, *at;
+  } cases[] = {
+    { "created", NULL, NULL, NULL, NULL },
+    { "status_changed", "medium", "alice@x.gov.uk", "Status: investigating\n", NULL },
+    { "closed", "low", "alice@x.gov.uk", "Status: closed\n", NULL },
+    { "impact_changed", "low", "alice@x.gov.uk", "Impact: medium\n", NULL },
+    { "updated", "low", "alice@x.gov.uk", "Owner: bob@x.gov.uk\n", NULL },
+    { "updated", "low", "jane@x.gov.uk", "Personal data involved: no\n", NULL },
+    { "overdue", "high", NULL, NULL, "2026-11-23T11:00:00Z" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Fixture *f = fixture_with("none", "[webhook.all]\nurl = http://127.0.0.1:9/all\n");
+    g_autofree char *when = g_strdup_printf("NEW.kind = 'webhook' AND NEW.subject = '%s'",
+                                            cases[i].event);
+    if (!cases[i].impact) {
+      refuse(f, "INSERT", "outbox", when);
+      expect_refused_then(f, "From: jane@x.gov.uk\nSubject: Lost laptop\nMessage-ID: <r@x>\n\n"
+                             "I left my laptop on the train.\n", IG_INTAKE_NEW, when);
+      intake_fixture_free(f);
+      continue;
+    }
+    g_autofree char *ref = open_report(f, cases[i].impact, cases[i].at != NULL);
+    refuse(f, "INSERT", "outbox", when);
+    if (cases[i].at) {
+      expect_run_refused_then(f, cases[i].at, when);
+    } else {
+      g_autofree char *raw = mail_to(f, cases[i].from, ref, cases[i].body);
+      expect_refused_then(f, raw, IG_INTAKE_ATTACHED, when);
+    }
+    intake_fixture_free(f);
+  }
+}
+
 /* A member's mail that fails authentication, refused at each write. */
 static void test_forged_refused(void **state)
 {
@@ -310,25 +391,6 @@ static void test_reporter_reply_refused(void **state)
     expect_refused_then(f, raw, IG_INTAKE_ATTACHED, refusals[i].when);
     intake_fixture_free(f);
   }
-}
-
-/* The scheduler at iso fails with the refusal, then succeeds, acting on
- * the same deadlines. */
-static void expect_run_refused_then(Fixture *f, const char *iso, const char *what)
-{
-  set_now(f, iso);
-  guint done = 0;
-  g_autoptr(GError) error = NULL;
-  if (scheduler_run_due(&f->ctx, &done, &error))
-    fail_msg("%s: the scheduler ran at %s", what, iso);
-  if (!error || !(strstr(error->message, REFUSED) || strstr(error->message, "prohibited")))
-    fail_msg("%s: %s", what, error ? error->message : "no error");
-  allow(f);
-  g_clear_error(&error);
-  if (!scheduler_run_due(&f->ctx, &done, &error))
-    fail_msg("%s: then %s", what, error->message);
-  assert_true(done > 0);
-  expect_verifies(f);
 }
 
 /* Each kind of deadline refused at each of its writes, at its first act
@@ -454,6 +516,8 @@ int main(void)
     cmocka_unit_test(test_new_report_refused),
     cmocka_unit_test(test_commands_refused),
     cmocka_unit_test(test_refusal_and_reply_refused),
+    cmocka_unit_test(test_duplicate_refused),
+    cmocka_unit_test(test_webhooks_refused),
     cmocka_unit_test(test_forged_refused),
     cmocka_unit_test(test_correspondence_refused),
     cmocka_unit_test(test_reporter_reply_refused),
