@@ -308,6 +308,54 @@ static void test_webhooks_refused(void **state)
   }
 }
 
+/* A mail too large to read, quarantined, refused at each write. */
+static void test_quarantine_refused(void **state)
+{
+  (void)state;
+  const Refusal refusals[] = {
+    { "INSERT", "messages", "NEW.kind = 'quarantined'" },
+    { "INSERT", "events", "NEW.type = 'quarantined'" },
+    { "INSERT", "outbox", "NEW.template = 'quarantine'" },
+  };
+  g_autofree char *big = g_strnfill(1200, 'a');
+  g_autofree char *raw = g_strdup_printf("From: jane@x.gov.uk\nSubject: Big\nMessage-ID: <b@x>\n"
+                                         "\n%s\n", big);
+  for (gsize i = 0; i < G_N_ELEMENTS(refusals); i++) {
+    Fixture *f = fixture_with("none", "[gateway]\nmax_message_size = 1000\n");
+    refuse(f, refusals[i].op, refusals[i].table, refusals[i].when);
+    expect_refused_then(f, raw, IG_INTAKE_QUARANTINED, refusals[i].when);
+    intake_fixture_free(f);
+  }
+}
+
+/* An automatic reply to an incident, refused at each write, and unable
+ * to read the incident's reference (the third statement to: after the
+ * threading and the seal of the stored mail). */
+static void test_automatic_reply_refused(void **state)
+{
+  (void)state;
+  const Refusal refusals[] = {
+    { "INSERT", "messages", "NEW.kind = 'auto-reply'" },
+    { "INSERT", "events", "NEW.type = 'auto-reply'" },
+  };
+  Hidden reference = { "incidents", "reference", 3, 0 };
+  for (gsize i = 0; i <= G_N_ELEMENTS(refusals); i++) {
+    Fixture *f = fixture("none");
+    g_autofree char *ref = open_report(f, "low", TRUE);
+    g_autofree char *raw = g_strdup_printf("From: jane@x.gov.uk\nSubject: Automatic reply: [%s]"
+                                           " Lost laptop\nAuto-Submitted: auto-replied\n"
+                                           "Message-ID: <auto@x>\n\nI am out of the office.\n",
+                                           ref);
+    if (i < G_N_ELEMENTS(refusals))
+      refuse(f, refusals[i].op, refusals[i].table, refusals[i].when);
+    else
+      hide(f, &reference);
+    expect_refused_then(f, raw, IG_INTAKE_ATTACHED, i < G_N_ELEMENTS(refusals)
+                                                    ? refusals[i].when : "reference hidden");
+    intake_fixture_free(f);
+  }
+}
+
 /* A member's mail that fails authentication, refused at each write. */
 static void test_forged_refused(void **state)
 {
@@ -518,6 +566,8 @@ int main(void)
     cmocka_unit_test(test_refusal_and_reply_refused),
     cmocka_unit_test(test_duplicate_refused),
     cmocka_unit_test(test_webhooks_refused),
+    cmocka_unit_test(test_quarantine_refused),
+    cmocka_unit_test(test_automatic_reply_refused),
     cmocka_unit_test(test_forged_refused),
     cmocka_unit_test(test_correspondence_refused),
     cmocka_unit_test(test_reporter_reply_refused),
