@@ -163,6 +163,7 @@ static void test_new_report_refused(void **state)
 {
   (void)state;
   const Refusal refusals[] = {
+    { "INSERT", "ref_seq", "1" },
     { "INSERT", "incidents", "1" },
     { "INSERT", "messages", "NEW.kind = 'report'" },
     { "INSERT", "events", "NEW.type = 'received'" },
@@ -191,6 +192,92 @@ static void test_new_report_refused(void **state)
                            "Impact: high\nPersonal data involved: perhaps\n"
                            "Description: I left my laptop on the train.\n",
                         IG_INTAKE_NEW, what);
+    intake_fixture_free(f);
+  }
+}
+
+/* 500 levels of MIME nesting: a report the parser could not read in full. */
+static char *deep_report(void)
+{
+  GString *s = g_string_new("From: jane@x.gov.uk\nSubject: nested\nMessage-ID: <deep@x>\n"
+                            "MIME-Version: 1.0\n");
+  for (int i = 0; i < 500; i++)
+    g_string_append_printf(s, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n",
+                           i, i);
+  g_string_append(s, "Content-Type: text/plain\n\nMy laptop was stolen.\n");
+  for (int i = 499; i >= 0; i--)
+    g_string_append_printf(s, "--b%d--\n", i);
+  return g_string_free(s, FALSE);
+}
+
+/* Reports of other shapes refused at the writes only they make: a
+ * forwarded phishing mail (evidence, classification), one not read in
+ * full, an encrypted one, an automatic alert (not acknowledged). */
+static void test_other_reports_refused(void **state)
+{
+  (void)state;
+  g_autofree char *deep = deep_report();
+  const char *phish = "From: Bob Kay <bob@x.gov.uk>\nSubject: FW: Mailbox quota\n"
+                      "Message-ID: <p@x>\n\nThis looks like phishing, I did not click.\n\n"
+                      "-----Original Message-----\nFrom: IT Support <support@quota.example>\n"
+                      "Sent: 23 November 2026 09:20\nTo: bob@x.gov.uk\n"
+                      "Subject: Mailbox quota\n\nClick http://quota.example/login now.\n";
+  const char *sealed = "From: enc@x.gov.uk\nMessage-ID: <enc@x>\nSubject: incident\n"
+                       "MIME-Version: 1.0\nContent-Type: application/pkcs7-mime;"
+                       " smime-type=enveloped-data; name=smime.p7m\n"
+                       "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\n";
+  const char *alert = "From: alerts@x.gov.uk\nSubject: Lost phone\n"
+                      "Auto-Submitted: auto-generated\nMessage-ID: <a@x>\n\n"
+                      "A work phone was reported lost on the train.\n";
+  const struct {
+    const char *raw;
+    Refusal r;
+  } cases[] = {
+    { phish, { "INSERT", "evidence", "1" } },
+    { phish, { "INSERT", "events", "NEW.type = 'evidence'" } },
+    { phish, { "INSERT", "events", "NEW.type = 'classified'" } },
+    { deep, { "INSERT", "events", "NEW.type = 'truncated'" } },
+    { sealed, { "INSERT", "events", "NEW.type = 'encrypted'" } },
+    { alert, { "INSERT", "events", "NEW.type = 'ack_suppressed'" } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Fixture *f = fixture("none");
+    refuse(f, cases[i].r.op, cases[i].r.table, cases[i].r.when);
+    expect_refused_then(f, cases[i].raw, IG_INTAKE_NEW, cases[i].r.when);
+    intake_fixture_free(f);
+  }
+}
+
+/* A delivery failure of our acknowledgement refused at each write. */
+static void test_bounce_refused(void **state)
+{
+  (void)state;
+  const Refusal refusals[] = {
+    { "UPDATE", "outbox", "NEW.state = 'bounced'" },
+    { "INSERT", "events", "NEW.type = 'bounced'" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(refusals); i++) {
+    Fixture *f = fixture("none");
+    g_free(open_report(f, "low", TRUE));
+    g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, NULL);
+    const char *ack = NULL;
+    for (guint j = 0; j < rows->len; j++) {
+      const IgOutboxRec *row = g_ptr_array_index(rows, j);
+      if (strcmp(row->template_name, "ack") == 0)
+        ack = row->message_id;
+    }
+    assert_non_null(ack);
+    g_autofree char *raw = g_strdup_printf(
+        "From: Mail Delivery System <mailer-daemon@mx.x.gov.uk>\n"
+        "Subject: Undelivered Mail Returned to Sender\nMessage-ID: <b@x>\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain\n\nMailbox full.\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+        "Final-Recipient: rfc822; jane@x.gov.uk\nAction: failed\nStatus: 5.2.2\n"
+        "--b\nContent-Type: message/rfc822\n\nFrom: security@x.gov.uk\n"
+        "Message-ID: <%s>\nSubject: ack\n\nThank you.\n--b--\n", ack);
+    refuse(f, refusals[i].op, refusals[i].table, refusals[i].when);
+    expect_refused_then(f, raw, IG_INTAKE_ATTACHED, refusals[i].when);
     intake_fixture_free(f);
   }
 }
@@ -562,6 +649,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_report_refused),
+    cmocka_unit_test(test_other_reports_refused),
+    cmocka_unit_test(test_bounce_refused),
     cmocka_unit_test(test_commands_refused),
     cmocka_unit_test(test_refusal_and_reply_refused),
     cmocka_unit_test(test_duplicate_refused),
