@@ -528,6 +528,19 @@ static void test_reporter_reply_refused(void **state)
   }
 }
 
+/* A new report whose sender's acknowledgements cannot be counted (the
+ * outbox's recipients hidden). */
+static void test_ack_count_refused(void **state)
+{
+  (void)state;
+  Fixture *f = fixture("none");
+  Hidden outbox = { "outbox", "to_addr", 0, 0 };
+  hide(f, &outbox);
+  expect_refused_then(f, "From: jane@x.gov.uk\nSubject: Lost laptop\nMessage-ID: <r@x>\n\n"
+                         "I left my laptop on the train.\n", IG_INTAKE_NEW, "outbox hidden");
+  intake_fixture_free(f);
+}
+
 /* Each kind of deadline refused at each of its writes, at its first act
  * (reminder) and its last (escalation). */
 static void test_deadlines_refused(void **state)
@@ -661,6 +674,7 @@ int main(void)
     cmocka_unit_test(test_correspondence_refused),
     cmocka_unit_test(test_reporter_reply_refused),
     cmocka_unit_test(test_deadlines_refused),
+    cmocka_unit_test(test_ack_count_refused),
     cmocka_unit_test(test_reply_reads_refused),
     cmocka_unit_test(test_deadline_reads_refused),
   };
