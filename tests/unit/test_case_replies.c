@@ -4,7 +4,9 @@
  * obeyed but not answered; the reporter is whoever was acknowledged, even
  * when the form named another address, and a mail with no sender is
  * nobody's; a mail with no subject still reaches OST; Duplicate-of with a
- * status that agrees; the hourly notice lists the correspondence held. */
+ * status that agrees; the hourly notice lists the correspondence held,
+ * even held in the same second as the last; a member's mail with no
+ * Message-ID is confirmed unthreaded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -298,6 +300,42 @@ static void test_duplicate_with_status(void **state)
   }
 }
 
+/* A mail held in the same second as OST's last notice (times are kept to
+ * the second) is still passed on in the next. */
+static void test_held_in_the_same_second(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  set_now(f, "2026-11-23T10:05:00Z");
+  reply(f, "first@example.org", ref, "Is this about me?\n");
+  reply(f, "second@example.org", ref, "And me?\n");
+  g_autofree char *so_far = drain_outbox(f, NULL, NULL);
+  assert_string_equal(so_far, "correspondence>ost@x.gov.uk\n");
+  set_now(f, "2026-11-23T11:06:00Z");
+  guint done = 0;
+  assert_true(scheduler_run_due(&f->ctx, &done, NULL));
+  assert_int_equal(done, 1);
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_free(drain_outbox(f, "correspondence", body));
+  expect_contains(body->str, "2026-11-23T10:05:00Z, second@example.org: RE: [");
+}
+
+/* A member's mail with no Message-ID is confirmed, not threaded. */
+static void test_confirmation_without_message_id(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  g_autofree char *raw = g_strdup_printf("From: alice@x.gov.uk\nSubject: RE: [%s] Lost laptop\n"
+                                         "\nStatus: triaged\n", ref);
+  IgIntakeItem item = ingest_one(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  intake_item_clear(&item);
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *mails = drain_outbox(f, "confirmation", body);
+  expect_contains(mails, "confirmation>alice@x.gov.uk\n");
+  expect_contains(body->str, "In-Reply-To: <none>\nReferences:\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -309,6 +347,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_reply_without_sender, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reply_without_subject, setup, teardown),
     cmocka_unit_test_setup_teardown(test_duplicate_with_status, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_held_in_the_same_second, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_confirmation_without_message_id, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
