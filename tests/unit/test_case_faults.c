@@ -541,6 +541,23 @@ static void test_ack_count_refused(void **state)
   intake_fixture_free(f);
 }
 
+/* Closing a medium incident without a Report line, when the management
+ * report on record cannot be read (the second statement reading it: the
+ * first seals the stored mail). */
+static void test_close_check_refused(void **state)
+{
+  (void)state;
+  Fixture *f = fixture("none");
+  g_autofree char *ref = open_report(f, "medium", TRUE);
+  Hidden report = { "management_reports", "text", 2, 0 };
+  hide(f, &report);
+  g_autofree char *raw = mail_to(f, "alice@x.gov.uk", ref, "Status: closed\n");
+  expect_refused_then(f, raw, IG_INTAKE_ATTACHED, "management report hidden");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, ref, NULL);
+  assert_string_equal(inc->status, "new");
+  intake_fixture_free(f);
+}
+
 /* Each kind of deadline refused at each of its writes, at its first act
  * (reminder) and its last (escalation). */
 static void test_deadlines_refused(void **state)
@@ -675,6 +692,7 @@ int main(void)
     cmocka_unit_test(test_reporter_reply_refused),
     cmocka_unit_test(test_deadlines_refused),
     cmocka_unit_test(test_ack_count_refused),
+    cmocka_unit_test(test_close_check_refused),
     cmocka_unit_test(test_reply_reads_refused),
     cmocka_unit_test(test_deadline_reads_refused),
   };
