@@ -1,7 +1,7 @@
 /* test_case_reports.c - unit tests for gateway/cases.c at its edges: a
  * reply found only by the mark our mail carries; the total limit on
  * acknowledgements; a quarantined mail filed on no incident while
- * incidents exist. */
+ * incidents exist; a category in words. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,10 +116,37 @@ static void test_quarantine_on_no_incident(void **state)
   intake_fixture_free(f);
 }
 
+/* A category as people read it, in OST's notice and the acknowledgement;
+ * "not stated" when the report gave none. */
+static void test_category_in_words(void **state)
+{
+  Fixture *f = *state;
+  IgIntakeItem item = ingest_one(f, "From: ann.lee@justice.gov.uk\nSubject: Report\n"
+                                    "Message-ID: <c1@x>\n\nFull name: Ann Lee\n"
+                                    "Incident category: lost-or-stolen-equipment\n"
+                                    "Description: my laptop was taken from the car.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  intake_item_clear(&item);
+  g_autoptr(GString) notice = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", notice));
+  if (!strstr(notice->str, "\nCategory:          Lost or stolen equipment\n"))
+    fail_msg("%s", notice->str);
+
+  item = ingest_one(f, "From: ann.lee@justice.gov.uk\nSubject: Report\nMessage-ID: <c2@x>\n\n"
+                       "Full name: Ann Lee\nDescription: something odd.\n");
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  intake_item_clear(&item);
+  g_autoptr(GString) none = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", none));
+  if (!strstr(none->str, "\nCategory:          not stated\n"))
+    fail_msg("%s", none->str);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_thread_by_quoted_mark, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_category_in_words, setup, teardown),
     cmocka_unit_test(test_total_ack_limit),
     cmocka_unit_test(test_quarantine_on_no_incident),
   };
