@@ -558,6 +558,27 @@ static void test_close_check_refused(void **state)
   intake_fixture_free(f);
 }
 
+/* Duplicate-of when no incident can be looked up by reference: a reply
+ * found by its References (not by a reference in its subject), so that
+ * the fifth statement reading incidents.reference is that look-up (the
+ * seal of the stored mail, then loading the incident, come first). */
+static void test_duplicate_lookup_refused(void **state)
+{
+  (void)state;
+  Fixture *f = fixture("none");
+  g_autofree char *first = open_report(f, "low", TRUE);
+  g_autofree char *second = open_report(f, "low", TRUE);
+  Hidden reference = { "incidents", "reference", 5, 0 };
+  hide(f, &reference);
+  g_autofree char *raw = g_strdup_printf("From: alice@x.gov.uk\nSubject: RE: Lost laptop\n"
+                                         "Message-ID: <d@x>\nReferences: <r1@x>\n\n"
+                                         "Duplicate-of: %s\n", first);
+  expect_refused_then(f, raw, IG_INTAKE_ATTACHED, "reference hidden");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, second, NULL);
+  assert_string_equal(inc->status, "rejected");
+  intake_fixture_free(f);
+}
+
 /* Each kind of deadline refused at each of its writes, at its first act
  * (reminder) and its last (escalation). */
 static void test_deadlines_refused(void **state)
@@ -693,6 +714,7 @@ int main(void)
     cmocka_unit_test(test_deadlines_refused),
     cmocka_unit_test(test_ack_count_refused),
     cmocka_unit_test(test_close_check_refused),
+    cmocka_unit_test(test_duplicate_lookup_refused),
     cmocka_unit_test(test_reply_reads_refused),
     cmocka_unit_test(test_deadline_reads_refused),
   };
