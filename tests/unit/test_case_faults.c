@@ -1,8 +1,8 @@
 /* test_case_faults.c - unit tests for the case logic (gateway/cases.c,
  * case_reply.c, case_command.c, case_deadline.c) when the store refuses
- * one write or one read: a new report, an OST member's commands, a forged member, an
- * outsider's correspondence, the reporter's reply, a deadline falling
- * due. Each refusal fails the message (or the scheduler's run) with the
+ * one write or one read: a new report, an OST member's commands, a
+ * forged member, an outsider's correspondence, the reporter's reply, a
+ * deadline falling due. Each refusal fails the message (or the scheduler's run) with the
  * store's error, and nothing of it is kept: the same mail once the store
  * accepts again is recorded as if it were new. A temporary trigger on
  * the store's connection, or an SQLite authorizer hiding a column, stands
@@ -45,8 +45,8 @@ static void refuse(Fixture *f, const char *op, const char *table, const char *wh
     fail_msg("%s: %s", sql, why);
 }
 
-/* A table's column the nth statement prepared to read it may not read
- * (0: none may). */
+/* A table's column that the nth statement prepared to read it may not
+ * read (nth 0: no statement may). */
 typedef struct {
   const char *table, *column;
   int nth, seen;
