@@ -579,8 +579,8 @@ static void test_duplicate_lookup_refused(void **state)
   intake_fixture_free(f);
 }
 
-/* Each kind of deadline refused at each of its writes, at its first act
- * (reminder) and its last (escalation). */
+/* Each kind of deadline refused at the writes of its first act, the
+ * reminder. */
 static void test_deadlines_refused(void **state)
 {
   (void)state;
@@ -590,12 +590,18 @@ static void test_deadlines_refused(void **state)
     const char *at;
     Refusal r;
   } cases[] = {
-    { "high", TRUE, "2026-11-23T11:00:00Z", { "INSERT", "outbox", "NEW.template = 'triage_reminder'" } },
-    { "high", TRUE, "2026-11-23T11:00:00Z", { "UPDATE", "deadlines", "NEW.kind = 'triage'" } },
-    { "high", TRUE, "2026-11-23T11:00:00Z", { "INSERT", "events", "NEW.type = 'reminder'" } },
-    { "low", FALSE, "2026-11-23T12:00:00Z", { "INSERT", "outbox", "NEW.template = 'form_reminder'" } },
-    { "low", FALSE, "2026-11-23T12:00:00Z", { "UPDATE", "deadlines", "NEW.kind = 'form_reminder'" } },
-    { "medium", TRUE, "2026-12-03T10:00:00Z", { "INSERT", "outbox", "NEW.template = 'report_reminder'" } },
+    { "high", TRUE, "2026-11-23T11:00:00Z",
+      { "INSERT", "outbox", "NEW.template = 'triage_reminder'" } },
+    { "high", TRUE, "2026-11-23T11:00:00Z",
+      { "UPDATE", "deadlines", "NEW.kind = 'triage'" } },
+    { "high", TRUE, "2026-11-23T11:00:00Z",
+      { "INSERT", "events", "NEW.type = 'reminder'" } },
+    { "low", FALSE, "2026-11-23T12:00:00Z",
+      { "INSERT", "outbox", "NEW.template = 'form_reminder'" } },
+    { "low", FALSE, "2026-11-23T12:00:00Z",
+      { "UPDATE", "deadlines", "NEW.kind = 'form_reminder'" } },
+    { "medium", TRUE, "2026-12-03T10:00:00Z",
+      { "INSERT", "outbox", "NEW.template = 'report_reminder'" } },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     Fixture *f = fixture("none");
