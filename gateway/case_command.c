@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gateway/cases_shared.h"
+#include "gateway/report.h"
 #include "gateway/webhook.h"
 
 /* The command of key in cmds, or NULL. */
@@ -185,6 +186,9 @@ static gboolean apply(IgCaseMsg *m, IgIncident *inc, const IgOstCommands *cmds, 
       break;
     }
   }
+  /* A field OST sets is no longer one to ask the reporter for: the form
+   * reminders stop asking, and end once nothing is missing. */
+  report_set_missing(inc);
   g_free(inc->updated_at);
   inc->updated_at = g_strdup(m->at);
   if (!store_update_incident(m->ctx->store, inc, error))

@@ -418,6 +418,19 @@ static void test_report_already_in(void **state)
   expect_deadline(f, ref, "management_report", "done", 0);
 }
 
+/* OST records the one field the form lacked: the reporter is not
+ * reminded of it, and the form reminders end. */
+static void test_form_completed_by_ost(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = report(f, "2026-11-23T10:00:00Z", "low", FALSE);
+  member_says(f, ref, "Status: investigating\nPersonal-data: no\n");
+  g_autoptr(IgIncident) inc = store_get_incident(f->store, ref, NULL);
+  assert_string_equal(inc->personal_data, "no");
+  expect_step(f, "2026-11-23T12:00:00Z", "");
+  expect_deadline(f, ref, "form_reminder", "done", 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -432,6 +445,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_triage_time_words, setup_minutes, teardown),
     cmocka_unit_test_setup_teardown(test_ended_case_not_chased, setup, teardown),
     cmocka_unit_test_setup_teardown(test_report_already_in, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_form_completed_by_ost, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
