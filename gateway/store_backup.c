@@ -50,7 +50,9 @@ static gboolean copy_into(IgStore *store, const char *tmp, GError **error)
     sqlite3_sleep(50);
   rc = sqlite3_backup_finish(backup);
   if (rc != SQLITE_OK) {
-    copy_error(error, store->path, "backup", dst);
+    /* SQLite reports on the copy's connection what failed either side:
+     * named as the copy, as in every other step here. */
+    copy_error(error, tmp, "backup", dst);
     goto out;
   }
   if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {

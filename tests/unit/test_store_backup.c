@@ -53,6 +53,9 @@ static void test_disk_full(void **state)
   assert_false(ok);
   assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
   assert_non_null(strstr(error->message, ": backup: disk I/O error"));
+  /* The copy failed, not the store: the message names the copy. */
+  g_autofree char *copy_tmp = g_build_filename(f->dir, ".copy.db.backup-", NULL);
+  assert_true(g_str_has_prefix(error->message, copy_tmp));
   g_autofree char *names = listing(f);
   assert_string_equal(names, "var");
 }
