@@ -121,6 +121,13 @@ static void test_deadline_advance(void **state)
   g_autofree char *moved = sql(f, "SELECT due_at || ' ' || next_at || ' ' || state || ' ' ||"
                                   " reminders_sent FROM deadlines");
   assert_string_equal(moved, "2026-01-01T10:00:00Z 2026-01-01T11:00:00Z pending 1");
+  /* Read back as show --json prints it: due, next reminder, count. */
+  g_autoptr(GPtrArray) advanced = store_incident_deadlines(f->store, id, &error);
+  check(advanced != NULL, error);
+  const IgDeadlineRec *a = g_ptr_array_index(advanced, 0);
+  assert_string_equal(a->due_at, "2026-01-01T10:00:00Z");
+  assert_string_equal(a->next_at, "2026-01-01T11:00:00Z");
+  assert_int_equal(a->reminders, 1);
   check(store_advance_deadline(f->store, id, "triage", NULL, "escalated", &changed, &error),
         error);
   assert_true(changed);
