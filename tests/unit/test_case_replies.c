@@ -336,6 +336,32 @@ static void test_confirmation_without_message_id(void **state)
   expect_contains(body->str, "In-Reply-To: <none>\nReferences:\n");
 }
 
+/* A confirmation carries the member's Message-ID in References as well
+ * as In-Reply-To, as written on the wire: clients that thread by
+ * References alone (the parser reads In-Reply-To into its list too, so
+ * the raw header is what shows it). */
+static void test_confirmation_references(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *ref = open_report(f);
+  g_autofree char *raw = g_strdup_printf("From: alice@x.gov.uk\nSubject: RE: [%s] Lost laptop\n"
+                                         "Message-ID: <cmd-1@x.gov.uk>\n\nStatus: triaged\n", ref);
+  IgIntakeItem item = ingest_one(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_ATTACHED);
+  intake_item_clear(&item);
+  g_autoptr(GPtrArray) rows = store_list_outbox(f->store, FALSE, NULL);
+  g_autoptr(GBytes) mail = NULL;
+  for (guint i = 0; i < rows->len && !mail; i++) {
+    const IgOutboxRec *r = g_ptr_array_index(rows, i);
+    if (strcmp(r->template_name, "confirmation") == 0)
+      mail = store_outbox_body(f->store, r->id, NULL);
+  }
+  assert_non_null(mail);
+  g_autofree char *text = g_strndup(g_bytes_get_data(mail, NULL), g_bytes_get_size(mail));
+  expect_contains(text, "\r\nIn-Reply-To: <cmd-1@x.gov.uk>\r\n");
+  expect_contains(text, "\r\nReferences: <cmd-1@x.gov.uk>\r\n");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -349,6 +375,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_duplicate_with_status, setup, teardown),
     cmocka_unit_test_setup_teardown(test_held_in_the_same_second, setup, teardown),
     cmocka_unit_test_setup_teardown(test_confirmation_without_message_id, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_confirmation_references, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
