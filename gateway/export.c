@@ -98,9 +98,10 @@ static gboolean prepare(const char *dir, GError **error)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "export: %s: %s", dir, g_strerror(errno));
     return FALSE;
   }
-  g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+  g_autoptr(GError) io = NULL;
+  g_autoptr(GDir) d = g_dir_open(dir, 0, &io);
   if (!d) {
-    g_prefix_error(error, "export: ");
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "export: %s", io->message);
     return FALSE;
   }
   if (g_dir_read_name(d)) {

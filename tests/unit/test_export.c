@@ -108,6 +108,7 @@ static void test_dir_not_readable(void **state)
   dac_override(FALSE);
   g_autoptr(GError) error = export_fails(f);
   dac_override(TRUE);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
   expect_message(f, error, "export: Error opening directory “", "”: Permission denied");
   assert_int_equal(g_chmod(dir, 0750), 0);
   g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
