@@ -1,0 +1,157 @@
+/* case_faults_fixture.h - the store refusing one write or one read, for
+ * the case-logic fault tests (test_case_faults.c, test_case_faults_replies.c):
+ * a temporary trigger on the store's connection, or an SQLite authorizer
+ * hiding a column, stands in for the fault (no mocks); the helpers check
+ * that the message or the scheduler's run fails with the store's error and
+ * that the same work succeeds, keeping what it should, once the store
+ * accepts again. Include after cmocka.h. */
+#ifndef IG_TEST_CASE_FAULTS_FIXTURE_H
+#define IG_TEST_CASE_FAULTS_FIXTURE_H
+
+#include "gateway/scheduler.h"
+#include "gateway/store_sqlite.h"
+#include "tests/unit/intake_fixture.h"
+
+#define SECTIONS "siro = siro@x.gov.uk\ndacu = dacu@x.gov.uk\n" \
+                 "[ost]\nmembers = alice@x.gov.uk\n"
+#define REFUSED "refused by the test"
+
+/* extra: more configuration after [ost], or "". */
+G_GNUC_UNUSED static Fixture *fixture_with(const char *auth, const char *extra)
+{
+  g_autofree char *sections = g_strdup_printf(SECTIONS "require_authentication = %s\n%s", auth,
+                                              extra);
+  return intake_fixture_new_with("", sections);
+}
+
+G_GNUC_UNUSED static Fixture *fixture(const char *auth)
+{
+  return fixture_with(auth, "");
+}
+
+/* Writes of op ("INSERT" or "UPDATE") on table where the SQL condition
+ * `when` holds (of NEW) fail until allow(). */
+G_GNUC_UNUSED static void refuse(Fixture *f, const char *op, const char *table, const char *when)
+{
+  g_autofree char *sql = g_strdup_printf("CREATE TEMP TRIGGER refuse BEFORE %s ON main.%s"
+                                         " WHEN %s BEGIN SELECT RAISE(ABORT, '" REFUSED "');"
+                                         " END", op, table, when);
+  char *why = NULL;
+  if (sqlite3_exec(f->store->db, sql, NULL, NULL, &why) != SQLITE_OK)
+    fail_msg("%s: %s", sql, why);
+}
+
+/* A table's column that the nth statement prepared to read it may not
+ * read (nth 0: no statement may). */
+typedef struct {
+  const char *table, *column;
+  int nth, seen;
+} Hidden;
+
+G_GNUC_UNUSED static int authorize(void *data, int action, const char *a, const char *b, const char *db,
+                     const char *trigger)
+{
+  Hidden *h = data;
+  if (action != SQLITE_READ || g_strcmp0(a, h->table) != 0 || g_strcmp0(b, h->column) != 0)
+    return SQLITE_OK;
+  return !h->nth || ++h->seen == h->nth ? SQLITE_DENY : SQLITE_OK;
+}
+
+/* Statements reading the column fail (as "prohibited") until allow();
+ * setting an authorizer makes SQLite prepare the cached ones again. */
+G_GNUC_UNUSED static void hide(Fixture *f, Hidden *h)
+{
+  h->seen = 0;
+  sqlite3_set_authorizer(f->store->db, authorize, h);
+}
+
+G_GNUC_UNUSED static void allow(Fixture *f)
+{
+  sqlite3_set_authorizer(f->store->db, NULL, NULL);
+  assert_int_equal(sqlite3_exec(f->store->db, "DROP TRIGGER IF EXISTS temp.refuse", NULL, NULL,
+                                NULL), SQLITE_OK);
+}
+
+G_GNUC_UNUSED static IgIntakeItem ingest(Fixture *f, const char *raw)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new(raw, strlen(raw));
+  IgIntakeItem item = { .name = "test", .raw = bytes };
+  assert_true(intake_batch(&f->ctx, &item, 1, NULL));
+  return item;
+}
+
+G_GNUC_UNUSED static void set_now(Fixture *f, const char *iso)
+{
+  g_date_time_unref(f->now);
+  f->now = iso_parse(iso);
+  f->ctx.now = f->now;
+}
+
+/* raw fails while the store refuses, and is then recorded with the
+ * outcome want: the failed attempt kept nothing. */
+G_GNUC_UNUSED static void expect_refused_then(Fixture *f, const char *raw, IgIntakeOutcome want,
+                                const char *what)
+{
+  IgIntakeItem item = ingest(f, raw);
+  if (item.outcome != IG_INTAKE_FAILED || !item.error ||
+      !(strstr(item.error, REFUSED) || strstr(item.error, "prohibited")))
+    fail_msg("%s: outcome %s (%s), not failed by the refusal", what,
+             intake_outcome_name(item.outcome), item.error ? item.error : "no error");
+  intake_item_clear(&item);
+  allow(f);
+  item = ingest(f, raw);
+  if (item.outcome != want)
+    fail_msg("%s: then %s, not %s", what, intake_outcome_name(item.outcome),
+             intake_outcome_name(want));
+  intake_item_clear(&item);
+  expect_verifies(f);
+}
+
+/* The scheduler at iso fails with the refusal, then succeeds, acting on
+ * the same deadlines. */
+G_GNUC_UNUSED static void expect_run_refused_then(Fixture *f, const char *iso, const char *what)
+{
+  set_now(f, iso);
+  guint done = 0;
+  g_autoptr(GError) error = NULL;
+  if (scheduler_run_due(&f->ctx, &done, &error))
+    fail_msg("%s: the scheduler ran at %s", what, iso);
+  if (!error || !(strstr(error->message, REFUSED) || strstr(error->message, "prohibited")))
+    fail_msg("%s: %s", what, error ? error->message : "no error");
+  allow(f);
+  g_clear_error(&error);
+  if (!scheduler_run_due(&f->ctx, &done, &error))
+    fail_msg("%s: then %s", what, error->message);
+  assert_true(done > 0);
+  expect_verifies(f);
+}
+
+/* A report from jane at 10:00 (a form, its impact as given, personal data
+ * left out unless complete); its reference. */
+G_GNUC_UNUSED static char *open_report(Fixture *f, const char *impact, gboolean complete)
+{
+  set_now(f, "2026-11-23T10:00:00Z");
+  g_autofree char *raw = g_strdup_printf(
+      "From: Jane Smith <jane@x.gov.uk>\nSubject: Lost laptop\nMessage-ID: <r%d@x>\n\n"
+      "Reporter name: Jane Smith\nDate and time of detection: 23/11/2026 09:30\n"
+      "Incident category: lost-or-stolen-equipment\nImpact: %s\n%s"
+      "Description: I left my laptop on the train.\n", f->sent++, impact,
+      complete ? "Personal data involved: no\n" : "");
+  IgIntakeItem item = ingest(f, raw);
+  assert_int_equal(item.outcome, IG_INTAKE_NEW);
+  char *ref = g_strdup(item.reference);
+  intake_item_clear(&item);
+  return ref;
+}
+
+G_GNUC_UNUSED static char *mail_to(Fixture *f, const char *from, const char *ref, const char *body)
+{
+  return g_strdup_printf("From: %s\nSubject: RE: [%s] Lost laptop\nMessage-ID: <m%d@x>\n\n%s",
+                         from, ref, f->sent++, body);
+}
+
+typedef struct {
+  const char *op, *table, *when;
+} Refusal;
+
+#endif
