@@ -87,6 +87,32 @@ G_GNUC_UNUSED static IgIntakeItem ingest_one(Fixture *f, const char *raw)
   return item;
 }
 
+/* Fails, showing haystack, unless it holds needle. */
+G_GNUC_UNUSED static void expect_contains(const char *haystack, const char *needle)
+{
+  if (!strstr(haystack, needle))
+    fail_msg("\"%s\" not in:\n%s", needle, haystack);
+}
+
+/* The incident's events of type, one a line: "actor: detail", or the
+ * detail alone without with_actor. Caller frees. */
+G_GNUC_UNUSED static char *events_of(Fixture *f, const char *ref, const char *type,
+                                     gboolean with_actor)
+{
+  gint64 id = store_incident_id(f->store, ref, NULL);
+  g_autoptr(GPtrArray) events = store_incident_events(f->store, id, NULL);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < events->len; i++) {
+    const IgEventRec *e = g_ptr_array_index(events, i);
+    if (strcmp(e->type, type) != 0)
+      continue;
+    if (with_actor)
+      g_string_append_printf(s, "%s: ", e->actor);
+    g_string_append_printf(s, "%s\n", e->detail);
+  }
+  return g_string_free(s, FALSE);
+}
+
 /* Every pending mail as "template>to" lines; mails of the template wanted
  * are appended to *body as read back: Subject, In-Reply-To, References
  * and the decoded text. Each is marked sent on the way. */

@@ -99,12 +99,6 @@ static void expect_step(Fixture *f, const char *iso, const char *want)
     fail_msg("at %s: queued\n%s\nnot\n%s", iso, got, want);
 }
 
-static void expect_contains(const char *haystack, const char *needle)
-{
-  if (!strstr(haystack, needle))
-    fail_msg("\"%s\" not in:\n%s", needle, haystack);
-}
-
 /* A report from jane at iso, every field the form asks for given unless
  * not complete (personal data is then left out); its reference. */
 static char *report(Fixture *f, const char *iso, const char *impact, gboolean complete)
