@@ -10,17 +10,18 @@
 #   usage: pg_schema_check.sh URI [PG_SCHEMA_DUMP]
 #
 # URI: a libpq URI naming a database and its owner, who is no superuser.
-# The check works in a schema of its own (search_path), dropped at the
-# end with all it made there. PG_SCHEMA_DUMP: the test program that
-# prints the migrations (default build/pg_schema_dump). Needs psql and
-# sqlite3. Exits 1 on a failed check, 2 on wrong use.
+# The check works in a schema of its own (first in search_path, public
+# after it, where unaccent may already be), dropped at the end with all
+# it made there. PG_SCHEMA_DUMP: the test program that prints the
+# migrations (default build/pg_schema_dump). Needs psql and sqlite3.
+# Exits 1 on a failed check, 2 on wrong use.
 set -euo pipefail
 
 usage() {
   echo "usage: $0 URI [PG_SCHEMA_DUMP]" >&2
   exit 2
 }
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 uri=$1
 dump=${2:-build/pg_schema_dump}
 [ -x "$dump" ] || { echo "$0: $dump: no such program (build pg_schema_dump)" >&2; usage; }
@@ -29,7 +30,7 @@ for tool in psql sqlite3; do
 done
 
 schema=ig_schema_check_$$
-export PGOPTIONS="-c search_path=$schema"
+export PGOPTIONS="-c search_path=$schema,public"
 run() { psql -XAtq -v ON_ERROR_STOP=1 -d "$uri" "$@"; }
 work=$(mktemp -d)
 cleanup() {
@@ -76,6 +77,9 @@ SQL
 {
   echo "CREATE SCHEMA $schema;"
   echo 'CREATE TEMP TABLE failures(what text);'
+  # "extension unaccent already exists" is no failure; the search's
+  # notices, from here on, are.
+  echo 'SET client_min_messages = warning;'
   for ((v = 0; v < latest; v++)); do
     echo 'BEGIN;'
     "$dump" "$v"
@@ -84,6 +88,7 @@ SQL
     echo "  WHERE (SELECT array_agg(version) FROM schema_version) IS DISTINCT FROM '{$((v + 1))}';"
     echo 'COMMIT;'
   done
+  echo 'RESET client_min_messages;'
   echo "\\o $work/pg.txt"
   cat <<'SQL'
 CREATE TEMP VIEW t AS SELECT c.oid, c.relname FROM pg_class c
