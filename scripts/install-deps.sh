@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libetpan-dev libgmime-3.0-dev libsqlite3-dev libcurl4-gnutls-dev libcurl4 libssl-dev
-  libcmocka-dev libjansson-dev libxml2-dev libytnef0-dev libgsf-1-dev libopendkim-dev
+  libcmocka-dev libjansson-dev libxml2-dev libytnef0-dev libgsf-1-dev libopendkim-dev libpq-dev
   sqlite3 openssl python3 libsystemd0
 )
 if [ "${1:-}" = "--test" ]; then
