@@ -2,9 +2,8 @@
  * of its functions, which call through its table. */
 #include "gateway/netmod.h"
 
-#include <gmodule.h>
-
 #include "gateway/error.h"
+#include "gateway/module.h"
 #include "gateway/ost_auth_dkim.h"
 #include "gateway/webhook.h"
 
@@ -13,35 +12,11 @@
 /* Present when the module's objects are linked into the program. */
 extern const IgNetOps ig_net_ops __attribute__((weak));
 
-/* Beside the executable (a build tree), else in LIBDIR/incident-gateway
- * of the prefix it is installed under. The module takes the gateway's own
- * functions from the executable, which exports them. */
 static const IgNetOps *load(GError **error)
 {
   if (&ig_net_ops)
     return &ig_net_ops;
-  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname(exe) : NULL;
-  g_autofree char *beside = dir ? g_build_filename(dir, MODULE_FILE, NULL) : NULL;
-  g_autofree char *installed = dir ? g_build_filename(dir, "..", IG_LIBDIR, "incident-gateway",
-                                                      MODULE_FILE, NULL) : NULL;
-  const char *path = beside && g_file_test(beside, G_FILE_TEST_IS_REGULAR) ? beside : installed;
-  if (!path) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "cannot load the network module: where"
-                " the executable is cannot be read from /proc/self/exe");
-    return NULL;
-  }
-  GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
-  gpointer table = NULL;
-  if (!module || !g_module_symbol(module, "ig_net_ops", &table)) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "cannot load the network module: %s",
-                g_module_error());
-    if (module)
-      g_module_close(module);
-    return NULL;
-  }
-  g_module_make_resident(module);
-  return table;
+  return module_table(MODULE_FILE, "ig_net_ops", "the network module", error);
 }
 
 const IgNetOps *netmod_ops(GError **error)

@@ -43,6 +43,7 @@ struct PgStmt {
   gboolean failed;
   int row;       /* the current row; -1 before the first */
   Blob *blobs;   /* one per column of res */
+  gint64 changes; /* rows the last run changed; kept by a reset, as SQLite's */
 };
 
 /* libpq's messages end in a newline and may hold a hint on a second,
@@ -394,6 +395,7 @@ static gboolean run(PgStmt *st)
   }
   st->res = res;
   st->blobs = g_new0(Blob, PQnfields(res));
+  st->changes = g_ascii_strtoll(PQcmdTuples(res), NULL, 10);
   return TRUE;
 }
 
@@ -413,7 +415,7 @@ static int pg_step(PgStmt *st)
 
 static gint64 pg_changes(PgStmt *st)
 {
-  return st->res ? g_ascii_strtoll(PQcmdTuples(st->res), NULL, 10) : 0;
+  return st->changes;
 }
 
 static int pg_column_count(PgStmt *st)

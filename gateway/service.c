@@ -8,6 +8,7 @@
 #include "gateway/service.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -139,6 +140,13 @@ gboolean service_deliver(IgService *s, GError **error)
          outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
 }
 
+gboolean service_send(IgService *s, GError **error)
+{
+  g_autoptr(GDateTime) now = service_now(s);
+  guint sent = 0, failed = 0;
+  return outbox_deliver(s->store, s->config, s->transport, now, &sent, &failed, error);
+}
+
 gboolean service_send_digest(IgService *s, GError **error)
 {
   g_autoptr(GDateTime) now = service_now(s);
@@ -256,6 +264,35 @@ static void reload(IgService **service, IgStoreLock **lock, const char *config_p
   log_msg(IG_LOG_INFO, NULL, NULL, "configuration reloaded from %s", config_path);
 }
 
+/* How often a standby on a shared store asks for the lead: a leader that
+ * died is followed within this and the time its session takes to end
+ * (at once for a killed process, some 11 s of keepalives for a lost
+ * network; store_pg.c), well within the 30 s SPEC 9 allows. */
+#define STANDBY_WAIT_MS 5000
+#define LEADER_WAIT_MS 15000
+
+/* One cycle's work: the leader watches the source and runs the
+ * scheduler; every run sends the outbox. */
+static void cycle(IgService *s, IgStoreLock *lock, gboolean *leading)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean was = *leading;
+  const char *url = s->config->source.url;
+  if (!store_lead(lock, leading, &error)) {
+    log_msg(IG_LOG_ERROR, NULL, NULL, "%s", error->message);
+    g_clear_error(&error);
+  }
+  if (*leading != was && store_lead_shared(lock))
+    log_msg(IG_LOG_INFO, NULL, NULL, *leading ? "leading: watching %s"
+            : "standing by: another gateway leads the store; sending its outbox only", url);
+  guint processed = 0;
+  /* A failing store or source is retried on the next cycle: the
+   * service keeps running and says why. */
+  gboolean ok = *leading ? service_poll_once(s, &processed, &error) : service_send(s, &error);
+  if (!ok)
+    log_msg(IG_LOG_ERROR, NULL, NULL, "%s", error->message);
+}
+
 gboolean service_run(IgService **service, const char *config_path, GError **error)
 {
   sigset_t mask;
@@ -268,22 +305,33 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     store_unlock_service(lock);
     return FALSE;
   }
-  log_msg(IG_LOG_INFO, NULL, NULL, "watching %s", (*service)->config->source.url);
+  if (!store_lead_shared(lock))
+    log_msg(IG_LOG_INFO, NULL, NULL, "watching %s", (*service)->config->source.url);
+  else
+    log_msg(IG_LOG_INFO, NULL, NULL, "standing by: asking for the lead of the store");
   notify_systemd("READY=1");
-  gboolean ok = TRUE, running = TRUE;
+  gboolean ok = TRUE, running = TRUE, leading = FALSE;
   while (running) {
-    guint processed = 0;
-    g_autoptr(GError) cycle_error = NULL;
-    /* A failing store or source is retried on the next cycle: the
-     * service keeps running and says why. */
-    if (!service_poll_once(*service, &processed, &cycle_error))
-      log_msg(IG_LOG_ERROR, NULL, NULL, "%s", cycle_error->message);
+    cycle(*service, lock, &leading);
     /* Wake at least every minute so outbox retries fall due on time. */
     gint64 wait = MIN((*service)->config->poll_interval, 60) * 1000;
-    IgSource *source = (*service)->source;
-    if (!source->wait(source, sfd, (int)wait, error)) {
-      ok = FALSE;
-      break;
+    /* A leader of a shared store looks at its lead as often as a standby
+     * asks for it: one whose session ended learns it within that. */
+    if (leading && store_lead_shared(lock))
+      wait = MIN(wait, LEADER_WAIT_MS);
+    if (leading) {
+      IgSource *source = (*service)->source;
+      if (!source->wait(source, sfd, (int)wait, error)) {
+        ok = FALSE;
+        break;
+      }
+    } else {
+      struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+      if (poll(&pfd, 1, MIN(wait, STANDBY_WAIT_MS)) < 0 && errno != EINTR) {
+        g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "poll: %s", g_strerror(errno));
+        ok = FALSE;
+        break;
+      }
     }
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == (ssize_t)sizeof info) {

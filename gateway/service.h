@@ -47,7 +47,9 @@ gboolean service_poll_once(IgService *service, guint *processed, GError **error)
 
 /* Watches the source until SIGTERM or SIGINT; SIGHUP reloads the
  * configuration from config_path (a bad one is logged and ignored).
- * Refuses to start while another run holds the store (store_lock_service). */
+ * Refuses to start while another run holds an SQLite store; on
+ * PostgreSQL leads, or stands by sending the outbox until it can
+ * (store_lead()). */
 gboolean service_run(IgService **service, const char *config_path, GError **error);
 
 /* Logs in to the source and the transport without taking or sending
@@ -57,6 +59,8 @@ gboolean service_check_connections(IgService *service, GError **error);
 /* Does the scheduler's due work (scheduler.h), then sends due outbox
  * rows. */
 gboolean service_deliver(IgService *service, GError **error);
+/* Sends due outbox rows only: a standby's work. */
+gboolean service_send(IgService *service, GError **error);
 
 /* Queues the manager digest at the service clock and records it sent
  * (digest_send(), in a transaction of its own), then does what

@@ -1,6 +1,6 @@
 /* store.c - SQLite implementation of the case store (see store.h):
  * opening, running the schema's migrations (store_schema.c), transactions
- * and savepoints, and the statement helpers declared in store_sqlite.h.
+ * and savepoints, and the statement helpers declared in store_db.h.
  *
  * WAL with synchronous=FULL: a commit is on disk before we acknowledge or
  * move a message out of the source. Statements are prepared once per
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 /* The first schema version whose chain covers messages and incidents. */
 #define SEALED_VERSION 7
@@ -54,6 +54,14 @@ static int error_code(int rc)
  * the statement would have written. */
 gboolean sq_fail(IgStore *store, GError **error, const char *what)
 {
+  if (sq_is_pg(store)) {
+    note_error(store, store->pg_ops->errmsg(store->pg));
+    store->pg_aborted = store->in_txn;
+    g_set_error(error, IG_ERROR,
+                store->pg_ops->error_transient(store->pg) ? IG_ERROR_TRANSIENT : IG_ERROR_RUNTIME,
+                "%s: %s: %s", store->path, what, store->last_error);
+    return FALSE;
+  }
   int rc = sqlite3_extended_errcode(store->db);
   note_error(store, sqlite3_errmsg(store->db));
   g_set_error(error, IG_ERROR, error_code(rc), "%s: %s: %s", store->path, what,
@@ -67,6 +75,16 @@ gboolean sq_fail(IgStore *store, GError **error, const char *what)
 
 static gboolean exec(IgStore *store, const char *sql, GError **error)
 {
+  if (sq_is_pg(store)) {
+    GError *pg_error = NULL;
+    if (store->pg_ops->exec(store->pg, sql, &pg_error))
+      return TRUE;
+    note_error(store, pg_error->message);
+    store->pg_aborted = store->in_txn;
+    g_set_error(error, IG_ERROR, pg_error->code, "%s: %s", store->path, store->last_error);
+    g_error_free(pg_error);
+    return FALSE;
+  }
   char *msg = NULL;
   int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
@@ -88,64 +106,137 @@ static gboolean sq_synchronous(IgStore *store, gboolean full, GError **error)
  * with that cause rather than "no transaction is active". */
 static gboolean txn_lost(IgStore *store, GError **error)
 {
-  if (!store->in_txn || !sqlite3_get_autocommit(store->db))
+  if (!store->in_txn || sq_in_txn(store))
     return FALSE;
   g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: %s (the transaction was rolled back)",
               store->path, store->last_error ? store->last_error : "a statement failed");
   return TRUE;
 }
 
-sqlite3_stmt *sq_prep(IgStore *store, const char *sql, GError **error)
+/* PostgreSQL refuses every statement after a failed one until the
+ * transaction (or its savepoint) is rolled back: the first failure is the
+ * cause to report. */
+static gboolean txn_aborted(IgStore *store, GError **error)
 {
-  if (txn_lost(store, error))
+  if (!store->pg_aborted)
+    return FALSE;
+  g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: %s (the transaction was rolled back)",
+              store->path, store->last_error ? store->last_error : "a statement failed");
+  return TRUE;
+}
+
+DbStmt *sq_prep2(IgStore *store, const char *sql, const char *pg_sql, GError **error)
+{
+  if (txn_lost(store, error) || txn_aborted(store, error))
     return NULL;
-  sqlite3_stmt *st = g_hash_table_lookup(store->stmts, sql);
+  DbStmt *st = g_hash_table_lookup(store->stmts, sql);
   if (st) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    if (st->sq) {
+      sqlite3_reset(st->sq);
+      sqlite3_clear_bindings(st->sq);
+    } else {
+      st->ops->reset(st->pg);
+    }
     return st;
   }
-  if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                         NULL) != SQLITE_OK) {
+  st = g_new0(DbStmt, 1);
+  if (sq_is_pg(store)) {
+    GError *pg_error = NULL;
+    st->ops = store->pg_ops;
+    st->pg = st->ops->prepare(store->pg, pg_sql, &pg_error);
+    if (!st->pg) {
+      note_error(store, pg_error->message);
+      g_set_error(error, IG_ERROR, pg_error->code, "%s: prepare: %s", store->path,
+                  store->last_error);
+      g_error_free(pg_error);
+      g_free(st);
+      return NULL;
+    }
+  } else if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->sq,
+                                NULL) != SQLITE_OK) {
     sq_fail(store, error, "prepare");
+    g_free(st);
     return NULL;
   }
   g_hash_table_insert(store->stmts, (gpointer)sql, st);
   return st;
 }
 
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+DbStmt *sq_prep(IgStore *store, const char *sql, GError **error)
 {
-  if (s)
-    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  return sq_prep2(store, sql, sql, error);
+}
+
+gboolean sq_exec(IgStore *store, const char *sql, GError **error)
+{
+  return exec(store, sql, error);
+}
+
+gint64 sq_changes(IgStore *store, DbStmt *st)
+{
+  return st->sq ? sqlite3_changes64(store->db) : st->ops->changes(st->pg);
+}
+
+gboolean sq_in_txn(IgStore *store)
+{
+  return sq_is_pg(store) ? store->pg_ops->in_txn(store->pg) : !sqlite3_get_autocommit(store->db);
+}
+
+gint64 sq_insert_id(IgStore *store, DbStmt *st, GError **error)
+{
+  gint64 id = 0;
+  if (db_step(st) == DB_ROW) {
+    id = db_col_int64(st, 0);
+    if (db_step(st) != DB_DONE)
+      id = 0;
+  }
+  if (!id)
+    sq_fail(store, error, "write");
+  db_reset(st);
+  return id;
+}
+
+void sq_bind_blob(DbStmt *st, int i, const void *data, gsize len)
+{
+  if (st->sq)
+    sqlite3_bind_blob64(st->sq, i, len ? data : "", len, SQLITE_STATIC);
   else
-    sqlite3_bind_null(st, i);
+    st->ops->bind_blob(st->pg, i, data, len);
 }
 
-char *sq_col_text(sqlite3_stmt *st, int i)
+void sq_bind_text(DbStmt *st, int i, const char *s)
 {
-  const unsigned char *s = sqlite3_column_text(st, i);
-  return s ? g_strdup((const char *)s) : NULL;
+  if (!s)
+    db_bind_null(st, i);
+  else if (st->sq)
+    sqlite3_bind_text(st->sq, i, s, -1, SQLITE_TRANSIENT);
+  else
+    st->ops->bind_text(st->pg, i, s);
 }
 
-gboolean sq_step_done(IgStore *store, sqlite3_stmt *st, GError **error)
+char *sq_col_text(DbStmt *st, int i)
 {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  return g_strdup(db_col_text(st, i));
+}
+
+gboolean sq_step_done(IgStore *store, DbStmt *st, GError **error)
+{
+  int rc = db_step(st);
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "write");
   return TRUE;
 }
 
-GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
+GPtrArray *sq_collect(IgStore *store, DbStmt *st, gpointer (*row)(DbStmt *),
                       GDestroyNotify free_fn, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(free_fn);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = db_step(st)) == DB_ROW)
     g_ptr_array_add(out, row(st));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
+  db_reset(st);
+  if (rc != DB_DONE) {
     sq_fail(store, error, "read");
     g_ptr_array_unref(out);
     return NULL;
@@ -153,14 +244,14 @@ GPtrArray *sq_collect(IgStore *store, sqlite3_stmt *st, gpointer (*row)(sqlite3_
   return out;
 }
 
-void sq_bind_ids(sqlite3_stmt *st, int i, const gint64 *ids, guint n)
+void sq_bind_ids(DbStmt *st, int i, const gint64 *ids, guint n)
 {
   GString *json = g_string_new("[");
   for (guint k = 0; k < n; k++)
     g_string_append_printf(json, "%s%" G_GINT64_FORMAT, k ? "," : "", ids[k]);
   g_string_append_c(json, ']');
-  gsize len = json->len;
-  sqlite3_bind_text64(st, i, g_string_free(json, FALSE), len, g_free, SQLITE_UTF8);
+  sq_bind_text(st, i, json->str);
+  g_string_free(json, TRUE);
 }
 
 GHashTable *sq_rows_new(void)
@@ -169,13 +260,13 @@ GHashTable *sq_rows_new(void)
                                (GDestroyNotify)g_ptr_array_unref);
 }
 
-gboolean sq_collect_by_incident(IgStore *store, sqlite3_stmt *st, int id_col,
-                                gpointer (*row)(sqlite3_stmt *), GDestroyNotify free_fn,
+gboolean sq_collect_by_incident(IgStore *store, DbStmt *st, int id_col,
+                                gpointer (*row)(DbStmt *), GDestroyNotify free_fn,
                                 GHashTable *by_incident, GError **error)
 {
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, id_col);
+  while ((rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, id_col);
     GPtrArray *rows = g_hash_table_lookup(by_incident, &id);
     if (!rows) {
       rows = g_ptr_array_new_with_free_func(free_fn);
@@ -183,8 +274,8 @@ gboolean sq_collect_by_incident(IgStore *store, sqlite3_stmt *st, int id_col,
     }
     g_ptr_array_add(rows, row(st));
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read");
   return TRUE;
 }
@@ -198,9 +289,14 @@ GPtrArray *sq_rows_take(GHashTable *by_incident, gint64 id, GDestroyNotify free_
   return rows;
 }
 
-static void stmt_finalize(gpointer st)
+static void stmt_finalize(gpointer data)
 {
-  sqlite3_finalize(st);
+  DbStmt *st = data;
+  if (st->sq)
+    sqlite3_finalize(st->sq);
+  else
+    st->ops->finalize(st->pg);
+  g_free(st);
 }
 
 /* The integer a one-value query returns (a header field, a count). */
@@ -377,6 +473,8 @@ static gboolean create_store(const char *path, GError **error)
 IgStore *store_open(const char *path, GError **error)
 {
   IgStore *store = NULL;
+  if (sq_database_is_pg(path))
+    return pg_store_open(path, error);
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *wal = g_strconcat(path, "-wal", NULL);
   /* A missing directory is a mistyped path or a volume not mounted:
@@ -420,6 +518,8 @@ void store_close(IgStore *store)
   g_hash_table_destroy(store->stmts);
   if (store->db)
     sqlite3_close(store->db);
+  if (store->pg)
+    store->pg_ops->close(store->pg);
   g_free(store->path);
   g_free(store->head_hash);
   g_free(store->state_hash);
@@ -427,11 +527,20 @@ void store_close(IgStore *store)
   g_free(store);
 }
 
+/* Writers take turns, on PostgreSQL as on SQLite (BEGIN IMMEDIATE):
+ * every transaction that writes extends the one audit chain and may
+ * allocate a reference, and a gateway's writes are short. The lock is
+ * the transaction's, let go at its end or with its session. */
+#define PG_BEGIN "BEGIN; SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ")"
+
 gboolean store_begin(IgStore *store, GError **error)
 {
   store->head_known = FALSE;
   store->state_id = 0;
-  store->in_txn = exec(store, "BEGIN IMMEDIATE", error);
+  store->pg_aborted = FALSE;
+  store->in_txn = exec(store, sq_is_pg(store) ? PG_BEGIN : "BEGIN IMMEDIATE", error);
+  if (!store->in_txn && sq_is_pg(store) && sq_in_txn(store))
+    exec(store, "ROLLBACK", NULL);
   return store->in_txn;
 }
 
@@ -440,13 +549,16 @@ void store_rollback(IgStore *store)
   store->head_known = FALSE;
   store->state_id = 0;
   store->in_txn = FALSE;
-  if (!sqlite3_get_autocommit(store->db))
+  store->pg_aborted = FALSE;
+  if (sq_in_txn(store))
     exec(store, "ROLLBACK", NULL);
 }
 
 gboolean store_commit(IgStore *store, GError **error)
 {
-  if (txn_lost(store, error) || !exec(store, "COMMIT", error)) {
+  /* PostgreSQL answers COMMIT of a failed transaction by rolling it back
+   * without an error: never ask it to. */
+  if (txn_lost(store, error) || txn_aborted(store, error) || !exec(store, "COMMIT", error)) {
     /* A COMMIT that fails (busy, interrupted, I/O) leaves the transaction
      * open; rolled back here, no caller can leave the next BEGIN failing. */
     store_rollback(store);
@@ -458,6 +570,18 @@ gboolean store_commit(IgStore *store, GError **error)
 
 gboolean sq_begin_unsynced(IgStore *store, GError **error)
 {
+  /* On PostgreSQL without the writers' lock: these transactions touch
+   * neither the audit chain nor the references, and the outbox's rows
+   * are claimed row by row (FOR UPDATE SKIP LOCKED, store_outbox.c). */
+  if (sq_is_pg(store)) {
+    store->head_known = FALSE;
+    store->state_id = 0;
+    store->pg_aborted = FALSE;
+    store->in_txn = exec(store, "BEGIN; SET LOCAL synchronous_commit = off", error);
+    if (!store->in_txn && sq_in_txn(store))
+      exec(store, "ROLLBACK", NULL);
+    return store->in_txn;
+  }
   if (sq_synchronous(store, FALSE, error) && store_begin(store, error))
     return TRUE;
   sq_synchronous(store, TRUE, NULL);
@@ -470,23 +594,28 @@ gboolean sq_end_unsynced(IgStore *store, gboolean ok, GError **error)
     ok = store_commit(store, error);
   else
     store_rollback(store);
+  if (sq_is_pg(store))
+    return ok;
   return sq_synchronous(store, TRUE, ok ? error : NULL) && ok;
 }
 
 gboolean store_savepoint(IgStore *store, GError **error)
 {
-  return !txn_lost(store, error) && exec(store, "SAVEPOINT msg", error);
+  return !txn_lost(store, error) && !txn_aborted(store, error) &&
+         exec(store, "SAVEPOINT msg", error);
 }
 
 gboolean store_release(IgStore *store, GError **error)
 {
-  return !txn_lost(store, error) && exec(store, "RELEASE msg", error);
+  return !txn_lost(store, error) && !txn_aborted(store, error) &&
+         exec(store, "RELEASE msg", error);
 }
 
 void store_rollback_to(IgStore *store)
 {
   store->head_known = FALSE;
   store->state_id = 0;
+  store->pg_aborted = FALSE;
   if (!txn_lost(store, NULL))
     exec(store, "ROLLBACK TO msg; RELEASE msg", NULL);
 }

@@ -1,6 +1,6 @@
 /* store.h - the case store: the only module that speaks SQL.
  *
- * The SQLite implementation (store*.c, private store_sqlite.h) runs in
+ * The SQLite implementation (store*.c, private store_db.h) runs in
  * WAL mode with synchronous=FULL, migrates its schema by PRAGMA
  * user_version and uses prepared statements only. A PostgreSQL backend would be a second
  * implementation of this header. Writes happen inside store_begin() /
@@ -57,13 +57,26 @@ typedef struct {
 gboolean store_health(IgStore *store, const char *now, IgHealth *health, GError **error);
 void health_clear(IgHealth *health);
 
-/* The right to run the service (`run`) on the store at path, held until
- * store_unlock_service() or the process ends. A second holder is refused
- * with an error naming the first one's PID; other commands (`poll`,
- * `ingest`, ...) need no lock. Caller frees with store_unlock_service(). */
+/* The right to run the service (`run`) on the store at database, held
+ * until store_unlock_service() or the process ends; other commands
+ * (`poll`, `ingest`, ...) need none. On SQLite one run holds it: a second
+ * is refused with an error naming the first one's PID. On PostgreSQL any
+ * number hold one and take turns to lead (store_lead()). Caller frees
+ * with store_unlock_service(). */
 typedef struct IgStoreLock IgStoreLock;
-IgStoreLock *store_lock_service(const char *path, GError **error);
+IgStoreLock *store_lock_service(const char *database, GError **error);
 void store_unlock_service(IgStoreLock *lock);
+
+/* *leading: this run leads now, and alone watches the source and runs
+ * the scheduler; the others only send the outbox. Always on SQLite. On
+ * PostgreSQL the lead is a lock held by a database session of the
+ * lock's own, taken here when free: a standby asks each cycle, and a
+ * leader whose session died (its database restarted, its network lost)
+ * learns here that it no longer leads, while another may already.
+ * FALSE (and not leading) when the database cannot be reached. */
+gboolean store_lead(IgStoreLock *lock, gboolean *leading, GError **error);
+/* TRUE when several runs may share the store (PostgreSQL). */
+gboolean store_lead_shared(const IgStoreLock *lock);
 
 /* When a statement fails because the disk is full, on an I/O error or
  * for want of memory, the whole transaction is rolled back; every later

@@ -13,7 +13,7 @@
 
 #include "gateway/error.h"
 #include "gateway/hash.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 /* What an event's hash covers. Events from before the chain covered
  * messages and incident states (all three NULL) keep their old text, so
@@ -40,17 +40,17 @@ static char *event_hash(const char *prev, gint64 id, gint64 incident_id,
 
 static gboolean load_head(IgStore *store, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT last_id, hash FROM audit_head", error);
+  DbStmt *st = sq_prep(store, "SELECT last_id, hash FROM audit_head", error);
   if (!st)
     return FALSE;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    store->head_id = sqlite3_column_int64(st, 0);
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
+    store->head_id = db_col_int64(st, 0);
     g_free(store->head_hash);
     store->head_hash = sq_col_text(st, 1);
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW)
+  db_reset(st);
+  if (rc != DB_ROW)
     return sq_fail(store, error, "read audit chain");
   store->head_known = TRUE;
   return TRUE;
@@ -64,7 +64,9 @@ static gboolean write_event(IgStore *store, gint64 incident_id, const char *at,
 {
   if (!store->head_known && !load_head(store, error))
     return FALSE;
-  if (incident_id && incident_id != store->state_id) {
+  /* Without SQLite's update hook nothing tells of a write: on PostgreSQL
+   * the state is hashed afresh for each event. */
+  if (incident_id && (incident_id != store->state_id || sq_is_pg(store))) {
     char *state = sq_incident_state(store, incident_id, error);
     if (!state)
       return FALSE;
@@ -76,16 +78,16 @@ static gboolean write_event(IgStore *store, gint64 incident_id, const char *at,
   gint64 id = store->head_id + 1;
   g_autofree char *hash = event_hash(store->head_hash, id, incident_id, at, actor, type,
                                      detail, &seal);
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO events(id, incident_id, at, actor, type, detail, prev_hash, hash,"
       " message_row, message_sha256, state) VALUES(?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, id);
+  db_bind_int64(st, 1, id);
   if (incident_id)
-    sqlite3_bind_int64(st, 2, incident_id);
+    db_bind_int64(st, 2, incident_id);
   else
-    sqlite3_bind_null(st, 2);
+    db_bind_null(st, 2);
   sq_bind_text(st, 3, at);
   sq_bind_text(st, 4, actor);
   sq_bind_text(st, 5, type);
@@ -93,17 +95,17 @@ static gboolean write_event(IgStore *store, gint64 incident_id, const char *at,
   sq_bind_text(st, 7, store->head_hash);
   sq_bind_text(st, 8, hash);
   if (message_row)
-    sqlite3_bind_int64(st, 9, message_row);
+    db_bind_int64(st, 9, message_row);
   else
-    sqlite3_bind_null(st, 9);
+    db_bind_null(st, 9);
   sq_bind_text(st, 10, message_sha256);
   sq_bind_text(st, 11, seal.state);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  sqlite3_stmt *head = sq_prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);
+  DbStmt *head = sq_prep(store, "UPDATE audit_head SET last_id = ?, hash = ?", error);
   if (!head)
     return FALSE;
-  sqlite3_bind_int64(head, 1, id);
+  db_bind_int64(head, 1, id);
   sq_bind_text(head, 2, hash);
   if (!sq_step_done(store, head, error))
     return FALSE;
@@ -123,7 +125,7 @@ static gboolean append_event(IgStore *store, gint64 incident_id, const char *at,
                              const char *actor, const char *type, const char *detail,
                              gint64 message_row, const char *message_sha256, GError **error)
 {
-  if (store->in_txn || !sqlite3_get_autocommit(store->db))
+  if (store->in_txn || sq_in_txn(store))
     return write_event(store, incident_id, at, actor, type, detail, message_row,
                        message_sha256, error);
   if (!store_begin(store, error))
@@ -150,17 +152,17 @@ gboolean sq_record_message(IgStore *store, gint64 row, gint64 incident_id, const
                       error);
 }
 
-static IgEventRec *event_from_row(sqlite3_stmt *st)
+static IgEventRec *event_from_row(DbStmt *st)
 {
   IgEventRec *e = g_new0(IgEventRec, 1);
-  e->id = sqlite3_column_int64(st, 0);
+  e->id = db_col_int64(st, 0);
   e->at = sq_col_text(st, 1);
   e->actor = sq_col_text(st, 2);
   e->type = sq_col_text(st, 3);
   e->detail = sq_col_text(st, 4);
   e->prev_hash = sq_col_text(st, 5);
   e->hash = sq_col_text(st, 6);
-  e->message_row = sqlite3_column_int64(st, 7);
+  e->message_row = db_col_int64(st, 7);
   e->message_sha256 = sq_col_text(st, 8);
   e->state = sq_col_text(st, 9);
   return e;
@@ -169,14 +171,15 @@ static IgEventRec *event_from_row(sqlite3_stmt *st)
 gboolean sq_events_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
                       GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT id, at, actor, type, detail, prev_hash, hash, coalesce(message_row, 0),"
-      " message_sha256, state, incident_id FROM events"
-      " WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, id", error);
+#define EVENTS_OF(ids) \
+  "SELECT id, at, actor, type, detail, prev_hash, hash, coalesce(message_row, 0)," \
+  " message_sha256, state, incident_id FROM events" \
+  " WHERE incident_id IN " ids " ORDER BY incident_id, id"
+  DbStmt *st = sq_prep2(store, EVENTS_OF(SQ_IDS("?")), EVENTS_OF(SQ_IDS_PG("?")), error);
   if (!st)
     return FALSE;
   sq_bind_ids(st, 1, ids, n);
-  return sq_collect_by_incident(store, st, 10, (gpointer(*)(sqlite3_stmt *))event_from_row,
+  return sq_collect_by_incident(store, st, 10, (gpointer(*)(DbStmt *))event_from_row,
                                 (GDestroyNotify)event_rec_free, by_incident, error);
 }
 
@@ -194,7 +197,7 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
 {
   gint64 *events_checked = &counts->events, *messages_checked = &counts->messages;
   *events_checked = *messages_checked = counts->incidents = 0;
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT id, coalesce(incident_id, 0), at, actor, type, detail, prev_hash, hash,"
       " coalesce(message_row, 0), message_sha256, state FROM events ORDER BY id", error);
   if (!st)
@@ -203,15 +206,15 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
   gint64 expect_id = 1;
   gboolean ok = TRUE;
   int rc;
-  while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
-    const char *stored_prev = (const char *)sqlite3_column_text(st, 6);
-    const char *stored = (const char *)sqlite3_column_text(st, 7);
-    Seal seal = { sqlite3_column_int64(st, 8), (const char *)sqlite3_column_text(st, 9),
-                  (const char *)sqlite3_column_text(st, 10) };
-    g_autofree char *hash = event_hash(prev, id, sqlite3_column_int64(st, 1),
-        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-        (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+  while (ok && (rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, 0);
+    const char *stored_prev = db_col_text(st, 6);
+    const char *stored = db_col_text(st, 7);
+    Seal seal = { db_col_int64(st, 8), db_col_text(st, 9),
+                  db_col_text(st, 10) };
+    g_autofree char *hash = event_hash(prev, id, db_col_int64(st, 1),
+        db_col_text(st, 2), db_col_text(st, 3),
+        db_col_text(st, 4), db_col_text(st, 5),
         &seal);
     if (id != expect_id) {
       g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
@@ -229,31 +232,31 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
       (*events_checked)++;
     }
   }
-  sqlite3_reset(st);
+  db_reset(st);
   if (!ok)
     return FALSE;
 
   st = sq_prep(store, "SELECT last_id, hash FROM audit_head", error);
   if (!st)
     return FALSE;
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) {
+  rc = db_step(st);
+  if (rc == DB_DONE) {
     g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
                 "%s: the audit chain ends at event %" G_GINT64_FORMAT " but the record of"
                 " where it ends (audit_head) was deleted", store->path, expect_id - 1);
     ok = FALSE;
-  } else if (rc != SQLITE_ROW) {
+  } else if (rc != DB_ROW) {
     ok = sq_fail(store, error, "read the audit chain's head");
-  } else if (sqlite3_column_int64(st, 0) != expect_id - 1 ||
-             g_strcmp0((const char *)sqlite3_column_text(st, 1), prev) != 0) {
+  } else if (db_col_int64(st, 0) != expect_id - 1 ||
+             g_strcmp0(db_col_text(st, 1), prev) != 0) {
     g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
                 "%s: the audit chain ends at event %" G_GINT64_FORMAT
                 " but was recorded to end at event %" G_GINT64_FORMAT
                 ": events were removed or the head was altered",
-                store->path, expect_id - 1, (gint64)sqlite3_column_int64(st, 0));
+                store->path, expect_id - 1, (gint64)db_col_int64(st, 0));
     ok = FALSE;
   }
-  sqlite3_reset(st);
+  db_reset(st);
   if (!ok)
     return FALSE;
 
@@ -261,19 +264,19 @@ gboolean store_verify(IgStore *store, IgVerifyCounts *counts, GError **error)
                       " LEFT JOIN message_bodies b ON b.id = m.id ORDER BY m.id", error);
   if (!st)
     return FALSE;
-  while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    g_autofree char *sum = hash_sha256_hex(sqlite3_column_blob(st, 2),
-                                           (gsize)sqlite3_column_bytes(st, 2));
-    if (g_strcmp0(sum, (const char *)sqlite3_column_text(st, 1)) != 0) {
+  while (ok && (rc = db_step(st)) == DB_ROW) {
+    g_autofree char *sum = hash_sha256_hex(db_col_blob(st, 2),
+                                           (gsize)db_col_bytes(st, 2));
+    if (g_strcmp0(sum, db_col_text(st, 1)) != 0) {
       g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY,
                   "%s: stored message %" G_GINT64_FORMAT " does not match its SHA-256",
-                  store->path, (gint64)sqlite3_column_int64(st, 0));
+                  store->path, (gint64)db_col_int64(st, 0));
       ok = FALSE;
     } else {
       (*messages_checked)++;
     }
   }
-  sqlite3_reset(st);
+  db_reset(st);
   return ok && sq_verify_sealed(store, &counts->incidents, error);
 }
 
@@ -282,17 +285,17 @@ gboolean store_verify_anchor(IgStore *store, const char *hash, gint64 *event_id,
                              GError **error)
 {
   g_autofree char *lower = g_ascii_strdown(hash, -1);
-  sqlite3_stmt *st = sq_prep(store, "SELECT id FROM events WHERE hash = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT id FROM events WHERE hash = ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, lower);
-  int rc = sqlite3_step(st);
-  *event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE)
+  int rc = db_step(st);
+  *event_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+  db_reset(st);
+  if (rc == DB_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_INTEGRITY, "%s: the anchor %s is not in the audit"
                 " chain: the history up to it was rewritten", store->path, lower);
-  else if (rc != SQLITE_ROW)
+  else if (rc != DB_ROW)
     sq_fail(store, error, "read events");
-  return rc == SQLITE_ROW;
+  return rc == DB_ROW;
 }

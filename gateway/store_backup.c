@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 static gboolean copy_error(GError **error, const char *path, const char *what, sqlite3 *db)
 {
@@ -68,6 +68,8 @@ out:
 
 gboolean store_backup(IgStore *store, const char *path, GError **error)
 {
+  if (sq_is_pg(store))
+    return pg_store_backup(store, error);
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *base = g_path_get_basename(path);
   g_autofree char *tmp_name = g_strdup_printf(".%s.backup-XXXXXX", base);

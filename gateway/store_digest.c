@@ -8,9 +8,9 @@
 #include "gateway/store.h"
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
-static IgDigestItem *item_from_row(sqlite3_stmt *st)
+static IgDigestItem *item_from_row(DbStmt *st)
 {
   IgDigestItem *d = g_new0(IgDigestItem, 1);
   d->reference = sq_col_text(st, 0);
@@ -22,24 +22,24 @@ static IgDigestItem *item_from_row(sqlite3_stmt *st)
   return d;
 }
 
-static IgCountRow *count_from_row(sqlite3_stmt *st)
+static IgCountRow *count_from_row(DbStmt *st)
 {
   IgCountRow *c = g_new0(IgCountRow, 1);
   c->key = sq_col_text(st, 0);
   c->key2 = sq_col_text(st, 1);
-  c->count = sqlite3_column_int64(st, 2);
+  c->count = db_col_int64(st, 2);
   return c;
 }
 
-static GPtrArray *collect_items(IgStore *store, sqlite3_stmt *st, GError **error)
+static GPtrArray *collect_items(IgStore *store, DbStmt *st, GError **error)
 {
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))item_from_row, digest_item_free,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))item_from_row, digest_item_free,
                     error);
 }
 
-static GPtrArray *collect_counts(IgStore *store, sqlite3_stmt *st, GError **error)
+static GPtrArray *collect_counts(IgStore *store, DbStmt *st, GError **error)
 {
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))count_from_row, count_row_free,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))count_from_row, count_row_free,
                     error);
 }
 
@@ -48,24 +48,24 @@ GPtrArray *store_digest_incidents(IgStore *store, const char *since, const char 
 {
   /* Recorded (created_at), not received: a report that reached the
    * mailbox before the last digest but was recorded after it is new. */
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT reference, received_at, impact, category, summary, NULL FROM incidents"
-      " WHERE (?1 IS NULL OR created_at > ?1) AND created_at <= ?2"
+      " WHERE (CAST(?1 AS TEXT) IS NULL OR created_at > ?1) AND created_at <= ?2"
       " AND (?3 = 0 OR reported_late = 1) ORDER BY created_at, id", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, since);
   sq_bind_text(st, 2, until);
-  sqlite3_bind_int(st, 3, late_only);
+  db_bind_int64(st, 3, late_only);
   return collect_items(store, st, error);
 }
 
 GPtrArray *store_digest_open_counts(IgStore *store, const char *until, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT status, impact, count(*) FROM incidents"
       " WHERE status NOT IN ('closed', 'rejected') AND created_at <= ?"
-      " GROUP BY status, impact", error);
+      " GROUP BY status, impact ORDER BY status NULLS FIRST, impact NULLS FIRST", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, until);
@@ -75,9 +75,10 @@ GPtrArray *store_digest_open_counts(IgStore *store, const char *until, GError **
 GPtrArray *store_digest_category_counts(IgStore *store, const char *from, const char *until,
                                         GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT category, NULL, count(*) FROM incidents"
-      " WHERE received_at >= ?1 AND received_at <= ?2 GROUP BY category", error);
+      " WHERE received_at >= ?1 AND received_at <= ?2 GROUP BY category"
+      " ORDER BY category NULLS FIRST", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, from);
@@ -87,7 +88,7 @@ GPtrArray *store_digest_category_counts(IgStore *store, const char *from, const 
 
 GPtrArray *store_digest_overdue(IgStore *store, const char *now, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT i.reference, d.due_at, i.impact, i.category, i.summary, d.kind"
       " FROM deadlines d JOIN incidents i ON i.id = d.incident_id"
       " WHERE d.state IN ('pending', 'escalated') AND d.due_at < ?1"
@@ -103,17 +104,17 @@ GPtrArray *store_digest_overdue(IgStore *store, const char *now, GError **error)
 gboolean store_audit_head(IgStore *store, char **hash, char **at, GError **error)
 {
   *hash = *at = NULL;
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT h.hash, e.at FROM audit_head h LEFT JOIN events e ON e.id = h.last_id", error);
   if (!st)
     return FALSE;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
     *hash = sq_col_text(st, 0);
     *at = sq_col_text(st, 1);
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW || !*hash) {
+  db_reset(st);
+  if (rc != DB_ROW || !*hash) {
     g_clear_pointer(at, g_free);
     return sq_fail(store, error, "read the audit chain's head");
   }
@@ -123,33 +124,33 @@ gboolean store_audit_head(IgStore *store, char **hash, char **at, GError **error
 gboolean store_digest_last(IgStore *store, const char *now, char **at, GError **error)
 {
   *at = NULL;
-  sqlite3_stmt *st = sq_prep(store, "SELECT max(at) FROM digests WHERE at <= ?", error);
+  DbStmt *st = sq_prep(store, "SELECT max(at) FROM digests WHERE at <= ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, now);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
+  int rc = db_step(st);
+  if (rc == DB_ROW)
     *at = sq_col_text(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || sq_fail(store, error, "read digests");
+  db_reset(st);
+  return rc == DB_ROW || sq_fail(store, error, "read digests");
 }
 
 gboolean store_digest_sent_on(IgStore *store, const char *day, gboolean *sent, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT 1 FROM digests WHERE day = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT 1 FROM digests WHERE day = ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, day);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  *sent = rc == SQLITE_ROW;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || sq_fail(store, error, "read digests");
+  int rc = db_step(st);
+  db_reset(st);
+  *sent = rc == DB_ROW;
+  return rc == DB_ROW || rc == DB_DONE || sq_fail(store, error, "read digests");
 }
 
 gboolean store_digest_record(IgStore *store, const char *at, const char *day,
                              const char *head_hash, gboolean *recorded, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO digests(at, day, kind, head_hash) VALUES(?,?,?,?)"
       " ON CONFLICT(day) DO NOTHING", error);
   if (!st)
@@ -160,6 +161,6 @@ gboolean store_digest_record(IgStore *store, const char *at, const char *day,
   sq_bind_text(st, 4, head_hash);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  *recorded = sqlite3_changes(store->db) == 1;
+  *recorded = sq_changes(store, st) == 1;
   return TRUE;
 }

@@ -3,11 +3,11 @@
  * the SQLite implementation of store.h. */
 #include "gateway/store.h"
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 gboolean store_add_evidence(IgStore *store, const IgIncident *inc, GError **error)
 {
-  sqlite3_stmt *st = NULL;
+  DbStmt *st = NULL;
   for (guint i = 0; i < inc->evidence->len; i++) {
     const IgEvidence *e = g_ptr_array_index(inc->evidence, i);
     st = sq_prep(store,
@@ -16,7 +16,7 @@ gboolean store_add_evidence(IgStore *store, const IgIncident *inc, GError **erro
     if (!st)
       return FALSE;
     g_autofree char *relays = g_strjoinv("\n", e->relays);
-    sqlite3_bind_int64(st, 1, inc->id);
+    db_bind_int64(st, 1, inc->id);
     sq_bind_text(st, 2, e->from_addr);
     sq_bind_text(st, 3, e->from_name);
     sq_bind_text(st, 4, e->reply_to);
@@ -35,7 +35,7 @@ gboolean store_add_evidence(IgStore *store, const IgIncident *inc, GError **erro
         " VALUES(?,?,?,?,?,?) ON CONFLICT DO NOTHING", error);
     if (!st)
       return FALSE;
-    sqlite3_bind_int64(st, 1, inc->id);
+    db_bind_int64(st, 1, inc->id);
     sq_bind_text(st, 2, o->type);
     sq_bind_text(st, 3, o->value);
     sq_bind_text(st, 4, o->defanged);
@@ -47,7 +47,7 @@ gboolean store_add_evidence(IgStore *store, const IgIncident *inc, GError **erro
   return TRUE;
 }
 
-static IgEvidence *evidence_from_row(sqlite3_stmt *st)
+static IgEvidence *evidence_from_row(DbStmt *st)
 {
   IgEvidence *e = g_new0(IgEvidence, 1);
   e->from_addr = sq_col_text(st, 0);
@@ -57,24 +57,24 @@ static IgEvidence *evidence_from_row(sqlite3_stmt *st)
   e->subject = sq_col_text(st, 4);
   e->date = sq_col_text(st, 5);
   e->sha256 = sq_col_text(st, 6);
-  const char *relays = (const char *)sqlite3_column_text(st, 7);
+  const char *relays = db_col_text(st, 7);
   e->relays = relays && *relays ? g_strsplit(relays, "\n", -1) : g_new0(char *, 1);
   return e;
 }
 
 GPtrArray *store_incident_evidence(IgStore *store, gint64 incident_id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT from_addr, from_name, reply_to, return_path, subject, date, sha256, relays"
       " FROM evidence WHERE incident_id = ? ORDER BY id", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))evidence_from_row, evidence_free,
+  db_bind_int64(st, 1, incident_id);
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))evidence_from_row, evidence_free,
                     error);
 }
 
-static IgObservable *observable_from_row(sqlite3_stmt *st)
+static IgObservable *observable_from_row(DbStmt *st)
 {
   IgObservable *o = g_new0(IgObservable, 1);
   o->reference = sq_col_text(st, 0);
@@ -91,20 +91,25 @@ static IgObservable *observable_from_row(sqlite3_stmt *st)
 GPtrArray *store_observables(IgStore *store, const char *reference, const char *since,
                              GError **error)
 {
-  sqlite3_stmt *st = reference
+  DbStmt *st = reference
       ? sq_prep(store,
                 "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
                 " FROM observables o JOIN incidents i ON i.id = o.incident_id"
-                " WHERE i.reference = ?1 AND (?2 IS NULL OR o.recorded_at >= ?2)"
+                " WHERE i.reference = ?1 AND (CAST(?2 AS TEXT) IS NULL OR o.recorded_at >= ?2)"
                 " ORDER BY o.recorded_at, o.id", error)
       : sq_prep(store,
                 "SELECT i.reference, o.type, o.value, o.defanged, o.sha256, o.recorded_at"
                 " FROM observables o JOIN incidents i ON i.id = o.incident_id"
-                " WHERE ?2 IS NULL OR o.recorded_at >= ?2 ORDER BY o.recorded_at, o.id", error);
+                " WHERE CAST(?1 AS TEXT) IS NULL OR o.recorded_at >= ?1"
+                " ORDER BY o.recorded_at, o.id", error);
   if (!st)
     return NULL;
-  sq_bind_text(st, 1, reference);
-  sq_bind_text(st, 2, since);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))observable_from_row,
+  if (reference) {
+    sq_bind_text(st, 1, reference);
+    sq_bind_text(st, 2, since);
+  } else {
+    sq_bind_text(st, 1, since);
+  }
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))observable_from_row,
                     observable_free, error);
 }

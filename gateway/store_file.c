@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 #define HEADER_SIZE 100
 #define MAGIC "SQLite format 3"
@@ -100,10 +100,6 @@ gboolean sq_refuse_foreign(IgStore *store, const char *why, GError **error)
   return refuse(error, store->path, why);
 }
 
-struct IgStoreLock {
-  int fd;
-};
-
 /* The PID in a lock file another process holds; 0 while it is still
  * writing it. */
 static long lock_holder(int fd)
@@ -124,6 +120,16 @@ static long lock_holder(int fd)
 
 IgStoreLock *store_lock_service(const char *database, GError **error)
 {
+  if (sq_database_is_pg(database)) {
+    const IgPgOps *ops = pgmod_ops(error);
+    if (!ops)
+      return NULL;
+    IgStoreLock *lock = g_new0(IgStoreLock, 1);
+    lock->fd = -1;
+    lock->uri = g_strdup(database);
+    lock->ops = ops;
+    return lock;
+  }
   g_autofree char *path = g_strconcat(database, ".lock", NULL);
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
@@ -155,10 +161,27 @@ IgStoreLock *store_lock_service(const char *database, GError **error)
   return lock;
 }
 
+gboolean store_lead(IgStoreLock *lock, gboolean *leading, GError **error)
+{
+  if (lock->uri)
+    return pg_lead(lock, leading, error);
+  *leading = TRUE;
+  return TRUE;
+}
+
+gboolean store_lead_shared(const IgStoreLock *lock)
+{
+  return lock->uri != NULL;
+}
+
 void store_unlock_service(IgStoreLock *lock)
 {
   if (!lock)
     return;
-  close(lock->fd);
+  if (lock->uri)
+    pg_lead_end(lock);
+  else
+    close(lock->fd);
+  g_free(lock->uri);
   g_free(lock);
 }

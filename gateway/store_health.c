@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 /* What a server said may be anything: kept to one short line of text. */
 #define NOTE_MAX 500
@@ -19,7 +19,7 @@ gboolean store_health_note(IgStore *store, const char *name, const char *at,
       *p = ' ';
   if (!sq_begin_unsynced(store, error))
     return FALSE;
-  sqlite3_stmt *st = sq_prep(store, "INSERT INTO service_health(name, at, detail)"
+  DbStmt *st = sq_prep(store, "INSERT INTO service_health(name, at, detail)"
                                     " VALUES(?, ?, ?) ON CONFLICT(name) DO UPDATE"
                                     " SET at = excluded.at, detail = excluded.detail", error);
   gboolean ok = st != NULL;
@@ -46,7 +46,7 @@ void health_clear(IgHealth *health)
 gboolean store_health(IgStore *store, const char *now, IgHealth *health, GError **error)
 {
   *health = (IgHealth){ 0 };
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT (SELECT max(received_at) FROM messages),"
       " (SELECT at FROM service_health WHERE name = 'source_ok'),"
       " (SELECT at FROM service_health WHERE name = 'source_error'),"
@@ -59,17 +59,17 @@ gboolean store_health(IgStore *store, const char *now, IgHealth *health, GError 
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, now);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
     health->last_mail_at = sq_col_text(st, 0);
     health->source_ok_at = sq_col_text(st, 1);
     health->source_error_at = sq_col_text(st, 2);
     health->source_error = sq_col_text(st, 3);
-    health->outbox_pending = sqlite3_column_int64(st, 4);
+    health->outbox_pending = db_col_int64(st, 4);
     health->outbox_oldest_at = sq_col_text(st, 5);
-    health->deadlines_overdue = sqlite3_column_int64(st, 6);
+    health->deadlines_overdue = db_col_int64(st, 6);
     health->last_digest_at = sq_col_text(st, 7);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || sq_fail(store, error, "read health");
+  db_reset(st);
+  return rc == DB_ROW || sq_fail(store, error, "read health");
 }

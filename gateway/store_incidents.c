@@ -4,19 +4,19 @@
 #include "gateway/store.h"
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 char *store_next_reference(IgStore *store, const char *prefix, int year, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO ref_seq(year, last) VALUES(?1, 1)"
-      " ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last", error);
+      " ON CONFLICT(year) DO UPDATE SET last = ref_seq.last + 1 RETURNING last", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int(st, 1, year);
-  int rc = sqlite3_step(st);
-  gint64 seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
+  db_bind_int64(st, 1, year);
+  int rc = db_step(st);
+  gint64 seq = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+  db_reset(st);
   if (!seq) {
     sq_fail(store, error, "allocate reference");
     return NULL;
@@ -25,14 +25,14 @@ char *store_next_reference(IgStore *store, const char *prefix, int year, GError 
 }
 
 /* Binds the fields of SQ_INCIDENT_COLUMNS after id, from index 1. */
-static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
+static void bind_incident(DbStmt *st, const IgIncident *inc)
 {
   int i = 1;
   sq_bind_text(st, i++, inc->reference);
   sq_bind_text(st, i++, inc->status);
   sq_bind_text(st, i++, inc->impact);
   sq_bind_text(st, i++, inc->category);
-  sqlite3_bind_int(st, i++, inc->near_miss); /* -1 unknown: the column is NOT NULL */
+  db_bind_int64(st, i++, inc->near_miss); /* -1 unknown: the column is NOT NULL */
   sq_bind_text(st, i++, inc->personal_data);
   sq_bind_text(st, i++, inc->reporter_name);
   sq_bind_text(st, i++, inc->reporter_email);
@@ -46,13 +46,13 @@ static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
   sq_bind_text(st, i++, inc->occurred_at);
   sq_bind_text(st, i++, inc->received_at);
   if (inc->reported_late >= 0)
-    sqlite3_bind_int(st, i++, inc->reported_late);
+    db_bind_int64(st, i++, inc->reported_late);
   else
-    sqlite3_bind_null(st, i++);
+    db_bind_null(st, i++);
   if (inc->minutes_to_report >= 0)
-    sqlite3_bind_int64(st, i++, inc->minutes_to_report);
+    db_bind_int64(st, i++, inc->minutes_to_report);
   else
-    sqlite3_bind_null(st, i++);
+    db_bind_null(st, i++);
   sq_bind_text(st, i++, inc->systems_affected);
   sq_bind_text(st, i++, inc->information_asset);
   sq_bind_text(st, i++, inc->asset_owner);
@@ -68,30 +68,31 @@ static void bind_incident(sqlite3_stmt *st, const IgIncident *inc)
 
 gboolean store_add_incident(IgStore *store, IgIncident *inc, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  /* PostgreSQL takes DEFAULT for an identity column, SQLite NULL. */
+  DbStmt *st = sq_prep2(store,
       "INSERT INTO incidents(" SQ_INCIDENT_COLUMNS ") VALUES(NULL,?,?,?,?,?,?,?,?,?,"
-      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+      "INSERT INTO incidents(" SQ_INCIDENT_COLUMNS ") VALUES(DEFAULT,?,?,?,?,?,?,?,?,?,"
+      "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", error);
   if (!st)
     return FALSE;
   bind_incident(st, inc);
-  if (!sq_step_done(store, st, error))
-    return FALSE;
-  inc->id = sqlite3_last_insert_rowid(store->db);
-  return TRUE;
+  inc->id = sq_insert_id(store, st, error);
+  return inc->id != 0;
 }
 
 gboolean store_update_incident(IgStore *store, const IgIncident *inc, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE incidents SET (" SQ_INCIDENT_COLUMNS ") = (id,?,?,?,?,?,?,?,?,?,"
       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?30", error);
   if (!st)
     return FALSE;
   bind_incident(st, inc);
-  sqlite3_bind_int64(st, 30, inc->id);
+  db_bind_int64(st, 30, inc->id);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  if (sqlite3_changes(store->db) != 1) {
+  if (sq_changes(store, st) != 1) {
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "%s: no incident %s to update",
                 store->path, inc->reference);
     return FALSE;
@@ -99,16 +100,16 @@ gboolean store_update_incident(IgStore *store, const IgIncident *inc, GError **e
   return TRUE;
 }
 
-IgIncident *sq_incident_from_row(sqlite3_stmt *st)
+IgIncident *sq_incident_from_row(DbStmt *st)
 {
   IgIncident *inc = incident_new();
   int i = 0;
-  inc->id = sqlite3_column_int64(st, i++);
+  inc->id = db_col_int64(st, i++);
   inc->reference = sq_col_text(st, i++);
   inc->status = sq_col_text(st, i++);
   inc->impact = sq_col_text(st, i++);
   inc->category = sq_col_text(st, i++);
-  inc->near_miss = sqlite3_column_int(st, i++);
+  inc->near_miss = db_col_int(st, i++);
   inc->personal_data = sq_col_text(st, i++);
   inc->reporter_name = sq_col_text(st, i++);
   inc->reporter_email = sq_col_text(st, i++);
@@ -121,9 +122,9 @@ IgIncident *sq_incident_from_row(sqlite3_stmt *st)
   inc->detected_at = sq_col_text(st, i++);
   inc->occurred_at = sq_col_text(st, i++);
   inc->received_at = sq_col_text(st, i++);
-  inc->reported_late = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+  inc->reported_late = db_col_null(st, i) ? -1 : db_col_int(st, i);
   i++;
-  inc->minutes_to_report = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+  inc->minutes_to_report = db_col_null(st, i) ? -1 : db_col_int64(st, i);
   i++;
   inc->systems_affected = sq_col_text(st, i++);
   inc->information_asset = sq_col_text(st, i++);
@@ -131,7 +132,7 @@ IgIncident *sq_incident_from_row(sqlite3_stmt *st)
   inc->summary = sq_col_text(st, i++);
   inc->description = sq_col_text(st, i++);
   inc->actions_taken = sq_col_text(st, i++);
-  const char *missing = (const char *)sqlite3_column_text(st, i++);
+  const char *missing = db_col_text(st, i++);
   g_strfreev(inc->missing_fields);
   inc->missing_fields = (missing && *missing) ? g_strsplit(missing, ",", -1)
                                               : g_new0(char *, 1);
@@ -143,48 +144,48 @@ IgIncident *sq_incident_from_row(sqlite3_stmt *st)
 
 char *store_incident_reference(IgStore *store, gint64 id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT reference FROM incidents WHERE id = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT reference FROM incidents WHERE id = ?", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  char *ref = rc == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
-  if (rc == SQLITE_DONE)
+  db_bind_int64(st, 1, id);
+  int rc = db_step(st);
+  char *ref = rc == DB_ROW ? sq_col_text(st, 0) : NULL;
+  if (rc == DB_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no incident %" G_GINT64_FORMAT, id);
-  else if (rc != SQLITE_ROW)
+  else if (rc != DB_ROW)
     sq_fail(store, error, "read incident reference");
-  sqlite3_reset(st);
+  db_reset(st);
   return ref;
 }
 
 gint64 store_incident_id(IgStore *store, const char *reference, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT id FROM incidents WHERE reference = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT id FROM incidents WHERE reference = ?", error);
   if (!st)
     return 0;
   sq_bind_text(st, 1, reference);
-  int rc = sqlite3_step(st);
-  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  int rc = db_step(st);
+  gint64 id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+  if (rc != DB_ROW && rc != DB_DONE)
     sq_fail(store, error, "look up incident");
-  sqlite3_reset(st);
+  db_reset(st);
   return id;
 }
 
 IgIncident *store_get_incident(IgStore *store, const char *reference, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents WHERE reference = ?", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, reference);
   IgIncident *inc = NULL;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
+  int rc = db_step(st);
+  if (rc == DB_ROW)
     inc = sq_incident_from_row(st);
-  else if (rc != SQLITE_DONE)
+  else if (rc != DB_DONE)
     sq_fail(store, error, "read incident");
-  sqlite3_reset(st);
+  db_reset(st);
   return inc;
 }
 
@@ -193,18 +194,18 @@ IgIncident *store_get_incident(IgStore *store, const char *reference, GError **e
 GPtrArray *store_incidents_received(IgStore *store, const char *from, const char *to,
                                     GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents"
       " WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, id", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, from);
   sq_bind_text(st, 2, to);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))sq_incident_from_row,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))sq_incident_from_row,
                     (GDestroyNotify)incident_free, error);
 }
 
-static IgSystemRow *system_row_from_row(sqlite3_stmt *st)
+static IgSystemRow *system_row_from_row(DbStmt *st)
 {
   IgSystemRow *r = g_new0(IgSystemRow, 1);
   r->incident = sq_incident_from_row(st);
@@ -218,23 +219,24 @@ static IgSystemRow *system_row_from_row(sqlite3_stmt *st)
  * "reason for STATUS: ...". */
 GPtrArray *store_system_candidates(IgStore *store, const char *since, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT " SQ_INCIDENT_COLUMNS ","
       " (SELECT detail FROM events e WHERE e.incident_id = i.id AND e.type = 'note'"
-      "   AND (detail LIKE 'reason for resolved: %' OR detail LIKE 'reason for closed: %'"
-      "        OR detail LIKE 'reason for rejected: %') ORDER BY e.id DESC LIMIT 1),"
+      "   AND (lower(detail) LIKE 'reason for resolved: %'"
+      "        OR lower(detail) LIKE 'reason for closed: %'"
+      "        OR lower(detail) LIKE 'reason for rejected: %') ORDER BY e.id DESC LIMIT 1),"
       " (SELECT detail FROM events e WHERE e.incident_id = i.id AND e.type = 'note'"
       "   ORDER BY e.id DESC LIMIT 1),"
       " (SELECT text FROM management_reports m WHERE m.incident_id = i.id"
       "   ORDER BY m.id DESC LIMIT 1)"
       " FROM incidents i"
-      " WHERE (?1 IS NULL OR received_at >= ?1)"
+      " WHERE (CAST(?1 AS TEXT) IS NULL OR received_at >= ?1)"
       " AND (systems_affected IS NOT NULL OR information_asset IS NOT NULL)"
       " ORDER BY received_at, id", error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, since);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))system_row_from_row,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))system_row_from_row,
                     system_row_free, error);
 }
 
@@ -243,30 +245,30 @@ GPtrArray *store_system_candidates(IgStore *store, const char *since, GError **e
 gboolean store_fire_rule(IgStore *store, gint64 incident_id, const char *rule,
                          const char *at, gboolean *first, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO rules_fired(incident_id, rule, at) VALUES(?,?,?)"
       " ON CONFLICT DO NOTHING", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, rule);
   sq_bind_text(st, 3, at);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  *first = sqlite3_changes(store->db) == 1;
+  *first = sq_changes(store, st) == 1;
   return TRUE;
 }
 
 gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind,
                             const char *due_at, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO deadlines(incident_id, kind, due_at, next_at) VALUES(?1, ?2, ?3, ?3)"
       " ON CONFLICT(incident_id, kind) DO UPDATE SET due_at = excluded.due_at,"
       " next_at = excluded.next_at, state = 'pending', reminders_sent = 0", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, kind);
   sq_bind_text(st, 3, due_at);
   return sq_step_done(store, st, error);
@@ -274,14 +276,14 @@ gboolean store_add_deadline(IgStore *store, gint64 incident_id, const char *kind
 
 #define DEADLINE_COLUMNS "incident_id, kind, due_at, state, reminders_sent, next_at"
 
-static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
+static IgDeadlineRec *deadline_from_row(DbStmt *st)
 {
   IgDeadlineRec *d = g_new0(IgDeadlineRec, 1);
-  d->incident_id = sqlite3_column_int64(st, 0);
+  d->incident_id = db_col_int64(st, 0);
   d->kind = sq_col_text(st, 1);
   d->due_at = sq_col_text(st, 2);
   d->state = sq_col_text(st, 3);
-  d->reminders = sqlite3_column_int(st, 4);
+  d->reminders = db_col_int(st, 4);
   d->next_at = sq_col_text(st, 5);
   return d;
 }
@@ -289,17 +291,17 @@ static IgDeadlineRec *deadline_from_row(sqlite3_stmt *st)
 gboolean store_set_deadline_state(IgStore *store, gint64 incident_id, const char *kind,
                                   const char *state, gboolean *changed, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE deadlines SET state = ?3 WHERE incident_id = ?1 AND kind = ?2"
       " AND state IN ('pending', 'escalated')", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, kind);
   sq_bind_text(st, 3, state);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  *changed = sqlite3_changes(store->db) == 1;
+  *changed = sq_changes(store, st) == 1;
   return TRUE;
 }
 
@@ -307,45 +309,45 @@ gboolean store_advance_deadline(IgStore *store, gint64 incident_id, const char *
                                 const char *next_due, const char *state, gboolean *changed,
                                 GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE deadlines SET reminders_sent = reminders_sent + 1,"
       " next_at = coalesce(?3, next_at), state = CASE WHEN ?3 IS NULL THEN ?4 ELSE state END"
       " WHERE incident_id = ?1 AND kind = ?2 AND state = 'pending'", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, kind);
   sq_bind_text(st, 3, next_due);
   sq_bind_text(st, 4, state);
   if (!sq_step_done(store, st, error))
     return FALSE;
-  *changed = sqlite3_changes(store->db) == 1;
+  *changed = sq_changes(store, st) == 1;
   return TRUE;
 }
 
 GPtrArray *store_due_deadlines(IgStore *store, const char *now, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT " DEADLINE_COLUMNS " FROM deadlines"
+  DbStmt *st = sq_prep(store, "SELECT " DEADLINE_COLUMNS " FROM deadlines"
                              " WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id",
                              error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, now);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))deadline_from_row,
                     (GDestroyNotify)deadline_rec_free, error);
 }
 
 gboolean sq_deadlines_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
                          GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT " DEADLINE_COLUMNS " FROM deadlines"
-      " WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, due_at, id",
-      error);
+#define DEADLINES_OF(ids) \
+  "SELECT " DEADLINE_COLUMNS " FROM deadlines" \
+  " WHERE incident_id IN " ids " ORDER BY incident_id, due_at, id"
+  DbStmt *st = sq_prep2(store, DEADLINES_OF(SQ_IDS("?")), DEADLINES_OF(SQ_IDS_PG("?")), error);
   if (!st)
     return FALSE;
   sq_bind_ids(st, 1, ids, n);
-  return sq_collect_by_incident(store, st, 0, (gpointer(*)(sqlite3_stmt *))deadline_from_row,
+  return sq_collect_by_incident(store, st, 0, (gpointer(*)(DbStmt *))deadline_from_row,
                                 (GDestroyNotify)deadline_rec_free, by_incident, error);
 }
 
@@ -363,11 +365,11 @@ GPtrArray *store_incident_deadlines(IgStore *store, gint64 incident_id, GError *
 gboolean store_add_management_report(IgStore *store, gint64 incident_id, const char *at,
                                      const char *author, const char *text, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO management_reports(incident_id, at, author, text) VALUES(?,?,?,?)", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, at);
   sq_bind_text(st, 3, author);
   sq_bind_text(st, 4, text);
@@ -376,15 +378,15 @@ gboolean store_add_management_report(IgStore *store, gint64 incident_id, const c
 
 char *store_management_report(IgStore *store, gint64 incident_id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT text FROM management_reports"
+  DbStmt *st = sq_prep(store, "SELECT text FROM management_reports"
                              " WHERE incident_id = ? ORDER BY id DESC LIMIT 1", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
-  int rc = sqlite3_step(st);
-  char *text = rc == SQLITE_ROW ? sq_col_text(st, 0) : NULL;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  db_bind_int64(st, 1, incident_id);
+  int rc = db_step(st);
+  char *text = rc == DB_ROW ? sq_col_text(st, 0) : NULL;
+  if (rc != DB_ROW && rc != DB_DONE)
     sq_fail(store, error, "read management report");
-  sqlite3_reset(st);
+  db_reset(st);
   return text;
 }

@@ -5,25 +5,37 @@
 #include "gateway/store.h"
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 gboolean store_message_seen(IgStore *store, const char *sha256,
                             const char *message_id, gboolean *seen,
                             GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT 1 FROM messages WHERE sha256 = ?1"
-      " OR (?2 IS NOT NULL AND message_id = ?2) LIMIT 1", error);
+      " OR (CAST(?2 AS TEXT) IS NOT NULL AND message_id = ?2) LIMIT 1", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, sha256);
   sq_bind_text(st, 2, message_id);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  int rc = db_step(st);
+  db_reset(st);
+  if (rc != DB_ROW && rc != DB_DONE)
     return sq_fail(store, error, "look up message");
-  *seen = rc == SQLITE_ROW;
+  *seen = rc == DB_ROW;
   return TRUE;
+}
+
+/* PostgreSQL takes the bytes as one parameter, sent as they are. */
+static gboolean add_body_pg(IgStore *store, gint64 row, const char *raw, gsize len,
+                            GError **error)
+{
+  DbStmt *st = sq_prep(store, "INSERT INTO message_bodies(id, raw) VALUES(?, ?)", error);
+  if (!st)
+    return FALSE;
+  db_bind_int64(st, 1, row);
+  sq_bind_blob(st, 2, raw, len);
+  return sq_step_done(store, st, error);
 }
 
 /* The bytes go into a row of zeros made to their size, then over them
@@ -32,12 +44,14 @@ gboolean store_message_seen(IgStore *store, const char *sha256,
 static gboolean add_body(IgStore *store, gint64 row, const char *raw, gsize len,
                          GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "INSERT INTO message_bodies(id, raw)"
+  if (sq_is_pg(store))
+    return add_body_pg(store, row, raw, len, error);
+  DbStmt *st = sq_prep(store, "INSERT INTO message_bodies(id, raw)"
                                     " VALUES(?, zeroblob(?))", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, row);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+  db_bind_int64(st, 1, row);
+  db_bind_int64(st, 2, (gint64)len);
   if (!sq_step_done(store, st, error))
     return FALSE;
   if (!len)
@@ -54,27 +68,25 @@ static gboolean add_body(IgStore *store, gint64 row, const char *raw, gsize len,
 
 gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO messages(message_id, sha256, size, from_addr, subject,"
-      " received_at, kind, incident_id, note) VALUES(?,?,?,?,?,?,?,?,?)", error);
+      " received_at, kind, incident_id, note) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id", error);
   if (!st)
     return 0;
   sq_bind_text(st, 1, in->message_id);
   sq_bind_text(st, 2, in->sha256);
-  sqlite3_bind_int64(st, 3, (sqlite3_int64)in->raw_len);
+  db_bind_int64(st, 3, (gint64)in->raw_len);
   sq_bind_text(st, 4, in->from_addr);
   sq_bind_text(st, 5, in->subject);
   sq_bind_text(st, 6, in->received_at);
   sq_bind_text(st, 7, in->kind);
   if (in->incident_id)
-    sqlite3_bind_int64(st, 8, in->incident_id);
+    db_bind_int64(st, 8, in->incident_id);
   else
-    sqlite3_bind_null(st, 8);
+    db_bind_null(st, 8);
   sq_bind_text(st, 9, in->note);
-  if (!sq_step_done(store, st, error))
-    return 0;
-  gint64 row = sqlite3_last_insert_rowid(store->db);
-  if (!add_body(store, row, in->raw, in->raw_len, error))
+  gint64 row = sq_insert_id(store, st, error);
+  if (!row || !add_body(store, row, in->raw, in->raw_len, error))
     return 0;
   g_autofree char *detail = g_strdup_printf("message %" G_GINT64_FORMAT " stored: %s, %"
                                             G_GSIZE_FORMAT " bytes", row, in->kind, in->raw_len);
@@ -86,26 +98,26 @@ gint64 store_add_message(IgStore *store, const IgMessageIn *in, GError **error)
 
 GBytes *store_message_raw(IgStore *store, gint64 id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT raw FROM message_bodies WHERE id = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT raw FROM message_bodies WHERE id = ?", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, id);
+  db_bind_int64(st, 1, id);
   GBytes *raw = NULL;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    raw = g_bytes_new(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
-  else if (rc == SQLITE_DONE)
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    raw = g_bytes_new(db_col_blob(st, 0), db_col_bytes(st, 0));
+  else if (rc == DB_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no stored message %" G_GINT64_FORMAT, id);
   else
     sq_fail(store, error, "read stored message");
-  sqlite3_reset(st);
+  db_reset(st);
   return raw;
 }
 
-static IgMessageRec *message_from_row(sqlite3_stmt *st)
+static IgMessageRec *message_from_row(DbStmt *st)
 {
   IgMessageRec *m = g_new0(IgMessageRec, 1);
-  m->id = sqlite3_column_int64(st, 0);
+  m->id = db_col_int64(st, 0);
   m->message_id = sq_col_text(st, 1);
   m->direction = sq_col_text(st, 2);
   m->from_addr = sq_col_text(st, 3);
@@ -119,7 +131,7 @@ static IgMessageRec *message_from_row(sqlite3_stmt *st)
 
 GPtrArray *store_list_messages(IgStore *store, gboolean unmatched_only, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at,"
       " m.kind, i.reference, m.sha256 FROM messages m"
       " LEFT JOIN incidents i ON i.id = m.incident_id"
@@ -127,15 +139,15 @@ GPtrArray *store_list_messages(IgStore *store, gboolean unmatched_only, GError *
       " ORDER BY m.received_at DESC, m.id DESC", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int(st, 1, unmatched_only);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))message_from_row,
+  db_bind_int64(st, 1, unmatched_only);
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))message_from_row,
                     (GDestroyNotify)message_rec_free, error);
 }
 
 gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
                                       GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT incident_id FROM messages WHERE message_id = ?1 AND incident_id IS NOT NULL"
       " UNION ALL SELECT incident_id FROM outbox WHERE message_id = ?1"
       " AND incident_id IS NOT NULL LIMIT 1", error);
@@ -143,10 +155,10 @@ gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
     return 0;
   for (; ids && *ids; ids++) {
     sq_bind_text(st, 1, *ids);
-    int rc = sqlite3_step(st);
-    gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    int rc = db_step(st);
+    gint64 id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE) {
       sq_fail(store, error, "look up thread");
       return 0;
     }
@@ -159,18 +171,18 @@ gint64 store_incident_for_message_ids(IgStore *store, const char *const *ids,
 int store_note_failure(IgStore *store, const char *sha256, const char *error_text,
                        const char *at, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO failures(sha256, count, last_error, at) VALUES(?1, 1, ?2, ?3)"
-      " ON CONFLICT(sha256) DO UPDATE SET count = count + 1, last_error = ?2, at = ?3"
+      " ON CONFLICT(sha256) DO UPDATE SET count = failures.count + 1, last_error = ?2, at = ?3"
       " RETURNING count", error);
   if (!st)
     return -1;
   sq_bind_text(st, 1, sha256);
   sq_bind_text(st, 2, error_text);
   sq_bind_text(st, 3, at);
-  int rc = sqlite3_step(st);
-  int count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-  sqlite3_reset(st);
+  int rc = db_step(st);
+  int count = rc == DB_ROW ? db_col_int(st, 0) : -1;
+  db_reset(st);
   if (count < 0)
     sq_fail(store, error, "record failure");
   return count;
@@ -178,14 +190,14 @@ int store_note_failure(IgStore *store, const char *sha256, const char *error_tex
 
 int store_in_flight_get(IgStore *store, const char *sha256, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT single FROM in_flight WHERE sha256 = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT single FROM in_flight WHERE sha256 = ?", error);
   if (!st)
     return -2;
   sq_bind_text(st, 1, sha256);
-  int rc = sqlite3_step(st);
-  int state = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+  int rc = db_step(st);
+  int state = rc == DB_ROW ? db_col_int(st, 0) : -1;
+  db_reset(st);
+  if (rc != DB_ROW && rc != DB_DONE) {
     sq_fail(store, error, "read in-flight marks");
     return -2;
   }
@@ -195,13 +207,13 @@ int store_in_flight_get(IgStore *store, const char *sha256, GError **error)
 gboolean store_in_flight_set(IgStore *store, const char *sha256, gboolean single,
                              GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO in_flight(sha256, single) VALUES(?, ?)"
       " ON CONFLICT(sha256) DO UPDATE SET single = excluded.single", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, sha256);
-  sqlite3_bind_int(st, 2, single);
+  db_bind_int64(st, 2, single);
   return sq_step_done(store, st, error);
 }
 
@@ -218,7 +230,7 @@ gboolean store_in_flight_mark(IgStore *store, char *const *shas, gsize n, gboole
 
 gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "DELETE FROM in_flight WHERE sha256 = ?", error);
+  DbStmt *st = sq_prep(store, "DELETE FROM in_flight WHERE sha256 = ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, sha256);
@@ -228,20 +240,21 @@ gboolean store_in_flight_clear(IgStore *store, const char *sha256, GError **erro
 gboolean sq_messages_of(IgStore *store, const gint64 *ids, guint n, GHashTable *by_incident,
                         GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at,"
-      " m.kind, i.reference, m.sha256, 0 AS o, i.id AS inc FROM messages m"
-      " JOIN incidents i ON i.id = m.incident_id"
-      " WHERE m.incident_id IN (SELECT value FROM json_each(?1))"
-      " UNION ALL SELECT o.id, o.message_id, 'out', NULL, o.subject, o.created_at,"
-      " o.template, i.reference, NULL, 1, i.id FROM outbox o"
-      " JOIN incidents i ON i.id = o.incident_id"
-      " WHERE o.incident_id IN (SELECT value FROM json_each(?1))"
-      " AND o.kind = 'mail' ORDER BY inc, o, 6, 1", error);
+#define MESSAGES_OF(ids) \
+  "SELECT m.id, m.message_id, 'in', m.from_addr, m.subject, m.received_at," \
+  " m.kind, i.reference, m.sha256, 0 AS o, i.id AS inc FROM messages m" \
+  " JOIN incidents i ON i.id = m.incident_id" \
+  " WHERE m.incident_id IN " ids \
+  " UNION ALL SELECT o.id, o.message_id, 'out', NULL, o.subject, o.created_at," \
+  " o.template, i.reference, NULL, 1, i.id FROM outbox o" \
+  " JOIN incidents i ON i.id = o.incident_id" \
+  " WHERE o.incident_id IN " ids \
+  " AND o.kind = 'mail' ORDER BY inc, o, 6, 1"
+  DbStmt *st = sq_prep2(store, MESSAGES_OF(SQ_IDS("?1")), MESSAGES_OF(SQ_IDS_PG("?1")), error);
   if (!st)
     return FALSE;
   sq_bind_ids(st, 1, ids, n);
-  return sq_collect_by_incident(store, st, 10, (gpointer(*)(sqlite3_stmt *))message_from_row,
+  return sq_collect_by_incident(store, st, 10, (gpointer(*)(DbStmt *))message_from_row,
                                 (GDestroyNotify)message_rec_free, by_incident, error);
 }
 

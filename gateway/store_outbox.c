@@ -4,43 +4,41 @@
 #include "gateway/store.h"
 
 #include "gateway/error.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 gint64 store_outbox_add(IgStore *store, const IgOutboxIn *in, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "INSERT INTO outbox(incident_id, kind, template, to_addr, subject, message_id,"
-      " body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?)", error);
+      " body, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id", error);
   if (!st)
     return 0;
   gsize len = 0;
   const void *body = g_bytes_get_data(in->body, &len);
   if (in->incident_id)
-    sqlite3_bind_int64(st, 1, in->incident_id);
+    db_bind_int64(st, 1, in->incident_id);
   else
-    sqlite3_bind_null(st, 1);
+    db_bind_null(st, 1);
   sq_bind_text(st, 2, in->kind);
   sq_bind_text(st, 3, in->template_name);
   sq_bind_text(st, 4, in->to);
   sq_bind_text(st, 5, in->subject);
   sq_bind_text(st, 6, in->message_id);
-  sqlite3_bind_blob64(st, 7, len ? body : "", len, SQLITE_STATIC);
+  sq_bind_blob(st, 7, body, len);
   sq_bind_text(st, 8, in->created_at);
   sq_bind_text(st, 9, in->created_at);
-  if (!sq_step_done(store, st, error))
-    return 0;
-  return sqlite3_last_insert_rowid(store->db);
+  return sq_insert_id(store, st, error);
 }
 
 #define OUTBOX_COLUMNS \
   "o.id, o.kind, o.template, o.to_addr, o.subject, o.message_id, i.reference, o.state," \
   " o.attempts, o.next_attempt_at, o.last_error, o.created_at"
 
-static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
+static IgOutboxRec *outbox_from_row(DbStmt *st)
 {
   IgOutboxRec *o = g_new0(IgOutboxRec, 1);
   int i = 0;
-  o->id = sqlite3_column_int64(st, i++);
+  o->id = db_col_int64(st, i++);
   o->kind = sq_col_text(st, i++);
   o->template_name = sq_col_text(st, i++);
   o->to = sq_col_text(st, i++);
@@ -48,12 +46,12 @@ static IgOutboxRec *outbox_from_row(sqlite3_stmt *st)
   o->message_id = sq_col_text(st, i++);
   o->reference = sq_col_text(st, i++);
   o->state = sq_col_text(st, i++);
-  o->attempts = sqlite3_column_int64(st, i++);
+  o->attempts = db_col_int64(st, i++);
   o->next_attempt_at = sq_col_text(st, i++);
   o->last_error = sq_col_text(st, i++);
   o->created_at = sq_col_text(st, i++);
-  if (sqlite3_column_count(st) > i)
-    o->body = g_bytes_new(sqlite3_column_blob(st, i), sqlite3_column_bytes(st, i));
+  if (db_col_count(st) > i)
+    o->body = g_bytes_new(db_col_blob(st, i), db_col_bytes(st, i));
   return o;
 }
 
@@ -69,19 +67,22 @@ GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_rec_free);
   gboolean ok = FALSE;
   int rc;
-  sqlite3_stmt *st = sq_prep(store,
-      "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o"
-      " LEFT JOIN incidents i ON i.id = o.incident_id"
-      " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1"
-      " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT ?2", error);
+#define CLAIMABLE \
+  "SELECT " OUTBOX_COLUMNS ", o.body FROM outbox o" \
+  " LEFT JOIN incidents i ON i.id = o.incident_id" \
+  " WHERE o.state = 'pending' AND o.next_attempt_at <= ?1" \
+  " AND (o.claimed_until IS NULL OR o.claimed_until < ?1) ORDER BY o.id LIMIT ?2"
+  /* On PostgreSQL the rows another process is claiming are passed over,
+   * not waited for. */
+  DbStmt *st = sq_prep2(store, CLAIMABLE, CLAIMABLE " FOR UPDATE OF o SKIP LOCKED", error);
   if (!st)
     goto out;
   sq_bind_text(st, 1, now);
-  sqlite3_bind_int64(st, 2, max);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  db_bind_int64(st, 2, max);
+  while ((rc = db_step(st)) == DB_ROW)
     g_ptr_array_add(rows, outbox_from_row(st));
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
+  db_reset(st);
+  if (rc != DB_DONE) {
     sq_fail(store, error, "read the outbox");
     goto out;
   }
@@ -92,7 +93,7 @@ GPtrArray *store_outbox_claim_many(IgStore *store, const char *now, const char *
       goto out;
     sq_bind_text(st, 1, owner);
     sq_bind_text(st, 2, until);
-    sqlite3_bind_int64(st, 3, ((IgOutboxRec *)g_ptr_array_index(rows, i))->id);
+    db_bind_int64(st, 3, ((IgOutboxRec *)g_ptr_array_index(rows, i))->id);
     if (!sq_step_done(store, st, error))
       goto out;
   }
@@ -111,14 +112,14 @@ IgOutboxRec *store_outbox_claim(IgStore *store, const char *now, const char *own
   return rows && rows->len ? g_ptr_array_steal_index(rows, 0) : NULL;
 }
 
-static gpointer owner_from_row(sqlite3_stmt *st)
+static gpointer owner_from_row(DbStmt *st)
 {
   return sq_col_text(st, 0);
 }
 
 GPtrArray *store_outbox_claimers(IgStore *store, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'pending'"
       " AND claimed_by IS NOT NULL", error);
   if (!st)
@@ -128,7 +129,7 @@ GPtrArray *store_outbox_claimers(IgStore *store, GError **error)
 
 gboolean store_outbox_release(IgStore *store, const char *owner, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
       " WHERE claimed_by = ? AND state = 'pending'", error);
   if (!st)
@@ -139,41 +140,41 @@ gboolean store_outbox_release(IgStore *store, const char *owner, GError **error)
 
 GPtrArray *store_list_outbox(IgStore *store, gboolean pending_only, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS " FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
       " WHERE (?1 = 0 OR o.state = 'pending') ORDER BY o.id DESC", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int(st, 1, pending_only);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
+  db_bind_int64(st, 1, pending_only);
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))outbox_from_row,
                     (GDestroyNotify)outbox_rec_free, error);
 }
 
 GPtrArray *store_outbox_of(IgStore *store, gint64 incident_id, const char *template_name,
                            GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT " OUTBOX_COLUMNS " FROM outbox o"
       " LEFT JOIN incidents i ON i.id = o.incident_id"
       " WHERE o.incident_id = ? AND o.template = ? ORDER BY o.id", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, template_name);
-  return sq_collect(store, st, (gpointer(*)(sqlite3_stmt *))outbox_from_row,
+  return sq_collect(store, st, (gpointer(*)(DbStmt *))outbox_from_row,
                     (GDestroyNotify)outbox_rec_free, error);
 }
 
 gboolean store_outbox_sent(IgStore *store, gint64 id, const char *at, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?,"
       " last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, at);
-  sqlite3_bind_int64(st, 2, id);
+  db_bind_int64(st, 2, id);
   return sq_step_done(store, st, error);
 }
 
@@ -193,36 +194,36 @@ gboolean store_outbox_sent_many(IgStore *store, const gint64 *ids, guint n, cons
 gboolean store_outbox_retry(IgStore *store, gint64 id, const char *next_at,
                             gboolean give_up, const char *error_text, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
       " state = CASE WHEN ? THEN 'failed' ELSE 'pending' END, last_error = ?,"
       " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, next_at);
-  sqlite3_bind_int(st, 2, give_up);
+  db_bind_int64(st, 2, give_up);
   sq_bind_text(st, 3, error_text);
-  sqlite3_bind_int64(st, 4, id);
+  db_bind_int64(st, 4, id);
   return sq_step_done(store, st, error);
 }
 
 gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char *error_text,
                               gboolean *found, gint64 *incident_id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "UPDATE outbox SET state = 'bounced', last_error = ? WHERE message_id = ?"
       " AND kind = 'mail' RETURNING coalesce(incident_id, 0)", error);
   if (!st)
     return FALSE;
   sq_bind_text(st, 1, error_text);
   sq_bind_text(st, 2, message_id);
-  int rc = sqlite3_step(st);
-  *found = rc == SQLITE_ROW;
-  *incident_id = *found ? sqlite3_column_int64(st, 0) : 0;
-  while (rc == SQLITE_ROW)
-    rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  int rc = db_step(st);
+  *found = rc == DB_ROW;
+  *incident_id = *found ? db_col_int64(st, 0) : 0;
+  while (rc == DB_ROW)
+    rc = db_step(st);
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "mark bounce");
   return TRUE;
 }
@@ -230,7 +231,7 @@ gboolean store_outbox_bounced(IgStore *store, const char *message_id, const char
 gint64 store_count_acks_since(IgStore *store, const char *address, const char *since,
                               GError **error)
 {
-  sqlite3_stmt *st = address
+  DbStmt *st = address
       ? sq_prep(store, "SELECT count(*) FROM outbox WHERE template = 'ack' AND to_addr = ?"
                        " AND created_at > ?", error)
       : sq_prep(store, "SELECT count(*) FROM outbox WHERE template = 'ack'"
@@ -241,8 +242,8 @@ gint64 store_count_acks_since(IgStore *store, const char *address, const char *s
   if (address)
     sq_bind_text(st, i++, address);
   sq_bind_text(st, i, since);
-  gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-  sqlite3_reset(st);
+  gint64 n = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
+  db_reset(st);
   if (n < 0)
     sq_fail(store, error, "count acknowledgements");
   return n;
@@ -254,37 +255,37 @@ gboolean store_outbox_last(IgStore *store, gint64 incident_id, const char *templ
   *to = *created_at = NULL;
   if (message_id)
     *message_id = NULL;
-  sqlite3_stmt *st = sq_prep(store, "SELECT to_addr, created_at, message_id FROM outbox"
+  DbStmt *st = sq_prep(store, "SELECT to_addr, created_at, message_id FROM outbox"
       " WHERE incident_id = ? AND template = ? ORDER BY id DESC LIMIT 1", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_int64(st, 1, incident_id);
+  db_bind_int64(st, 1, incident_id);
   sq_bind_text(st, 2, template_name);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = db_step(st);
+  if (rc == DB_ROW) {
     *to = sq_col_text(st, 0);
     *created_at = sq_col_text(st, 1);
     if (message_id)
       *message_id = sq_col_text(st, 2);
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || sq_fail(store, error, "read outbox");
+  db_reset(st);
+  return rc == DB_ROW || rc == DB_DONE || sq_fail(store, error, "read outbox");
 }
 
 GBytes *store_outbox_body(IgStore *store, gint64 id, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT body FROM outbox WHERE id = ?", error);
+  DbStmt *st = sq_prep(store, "SELECT body FROM outbox WHERE id = ?", error);
   if (!st)
     return NULL;
-  sqlite3_bind_int64(st, 1, id);
+  db_bind_int64(st, 1, id);
   GBytes *body = NULL;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    body = g_bytes_new(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
-  else if (rc == SQLITE_DONE)
+  int rc = db_step(st);
+  if (rc == DB_ROW)
+    body = g_bytes_new(db_col_blob(st, 0), db_col_bytes(st, 0));
+  else if (rc == DB_DONE)
     g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "no outbox row %" G_GINT64_FORMAT, id);
   else
     sq_fail(store, error, "read outbox row");
-  sqlite3_reset(st);
+  db_reset(st);
   return body;
 }

@@ -80,7 +80,7 @@ static const char *const migrations[] = {
   " message_row bigint, message_sha256 text COLLATE \"C\", state text COLLATE \"C\");"
   "CREATE INDEX events_incident ON events(incident_id);"
   "CREATE INDEX events_message ON events(message_row) WHERE message_row IS NOT NULL;"
-  /* The genesis hash (GENESIS_HASH, store_sqlite.h): 64 zeros. */
+  /* The genesis hash (GENESIS_HASH, store_db.h): 64 zeros. */
   "CREATE TABLE audit_head(one bigint PRIMARY KEY CHECK (one = 1),"
   " last_id bigint NOT NULL, hash text COLLATE \"C\" NOT NULL);"
   " INSERT INTO audit_head(one, last_id, hash) VALUES(1, 0, repeat('0', 64));"

@@ -1,7 +1,7 @@
 /* store_pg_schema.h - the case store's schema on PostgreSQL, as the
  * migrations that build it one version after another (store_pg_schema.c).
  * Internal to the store; the PostgreSQL counterpart of sq_schema_version()
- * and sq_migration() (store_sqlite.h). */
+ * and sq_migration() (store_db.h). */
 #ifndef IG_STORE_PG_SCHEMA_H
 #define IG_STORE_PG_SCHEMA_H
 

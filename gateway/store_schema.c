@@ -1,7 +1,7 @@
 /* store_schema.c - the SQLite store's schema, as the migrations that
  * build it one version after another. Part of the SQLite implementation
  * of store.h; store.c runs them (migrate()). */
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 /* Each entry brings the schema from version i to i + 1; append only. */
 static const char *const migrations[] = {

@@ -16,31 +16,31 @@
 
 #include "gateway/error.h"
 #include "gateway/hash.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 /* Appends every column of every row st returns, each tagged with its type
  * and length, so that no two different states write the same text. */
-static gboolean state_rows(IgStore *store, sqlite3_stmt *st, const char *table,
+static gboolean state_rows(IgStore *store, DbStmt *st, const char *table,
                            GString *out, GError **error)
 {
   int rc;
   g_string_append_printf(out, "[%s]\n", table);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    for (int i = 0; i < sqlite3_column_count(st); i++) {
-      if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+  while ((rc = db_step(st)) == DB_ROW) {
+    for (int i = 0; i < db_col_count(st); i++) {
+      if (db_col_null(st, i)) {
         g_string_append(out, "n;");
         continue;
       }
-      const char *text = (const char *)sqlite3_column_text(st, i);
-      int len = sqlite3_column_bytes(st, i);
+      const char *text = db_col_text(st, i);
+      int len = db_col_bytes(st, i);
       g_string_append_printf(out, "%d:", len);
       g_string_append_len(out, text, len);
       g_string_append_c(out, ';');
     }
     g_string_append_c(out, '\n');
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE || sq_fail(store, error, "read incident state");
+  db_reset(st);
+  return rc == DB_DONE || sq_fail(store, error, "read incident state");
 }
 
 /* The columns are named, never `*`: a migration that adds a column must
@@ -70,10 +70,10 @@ char *sq_incident_state(IgStore *store, gint64 incident_id, GError **error)
 {
   g_autoptr(GString) text = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(state_queries); i++) {
-    sqlite3_stmt *st = sq_prep(store, state_queries[i][1], error);
+    DbStmt *st = sq_prep(store, state_queries[i][1], error);
     if (!st)
       return NULL;
-    sqlite3_bind_int64(st, 1, incident_id);
+    db_bind_int64(st, 1, incident_id);
     if (!state_rows(store, st, state_queries[i][0], text, error))
       return NULL;
   }
@@ -95,58 +95,58 @@ static gboolean integrity_error(IgStore *store, GError **error, const char *fmt,
  * each such event still has its message. */
 static gboolean verify_messages(IgStore *store, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store,
+  DbStmt *st = sq_prep(store,
       "SELECT m.id, m.sha256, e.message_sha256 FROM messages m"
       " LEFT JOIN events e ON e.message_row = m.id ORDER BY m.id", error);
   if (!st)
     return FALSE;
   int rc;
   gboolean ok = TRUE;
-  while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
-    const char *recorded = (const char *)sqlite3_column_text(st, 2);
+  while (ok && (rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, 0);
+    const char *recorded = db_col_text(st, 2);
     if (!recorded)
       ok = integrity_error(store, error, "stored message %" G_GINT64_FORMAT
                            " was not recorded by any audit event", id);
-    else if (g_strcmp0(recorded, (const char *)sqlite3_column_text(st, 1)) != 0)
+    else if (g_strcmp0(recorded, db_col_text(st, 1)) != 0)
       ok = integrity_error(store, error, "stored message %" G_GINT64_FORMAT
                            " is not the message its audit event recorded", id);
   }
-  sqlite3_reset(st);
+  db_reset(st);
   if (!ok)
     return FALSE;
-  if (rc != SQLITE_DONE)
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read messages");
   st = sq_prep(store, "SELECT e.message_row FROM events e WHERE e.message_row IS NOT NULL"
                " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = e.message_row)"
                " LIMIT 1", error);
   if (!st)
     return FALSE;
-  rc = sqlite3_step(st);
-  gint64 gone = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
-  if (rc == SQLITE_ROW)
+  rc = db_step(st);
+  gint64 gone = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+  db_reset(st);
+  if (rc == DB_ROW)
     return integrity_error(store, error, "stored message %" G_GINT64_FORMAT
                            " recorded by the audit chain was deleted", gone);
-  return rc == SQLITE_DONE || sq_fail(store, error, "read events");
+  return rc == DB_DONE || sq_fail(store, error, "read events");
 }
 
 /* Each incident is as its newest event left it, and no event names an
  * incident that is gone. */
 static gboolean verify_incidents(IgStore *store, gint64 *checked, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT e.incident_id FROM events e"
+  DbStmt *st = sq_prep(store, "SELECT e.incident_id FROM events e"
       " WHERE e.incident_id IS NOT NULL AND NOT EXISTS"
       " (SELECT 1 FROM incidents i WHERE i.id = e.incident_id) LIMIT 1", error);
   if (!st)
     return FALSE;
-  int rc = sqlite3_step(st);
-  gint64 gone = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
-  if (rc == SQLITE_ROW)
+  int rc = db_step(st);
+  gint64 gone = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+  db_reset(st);
+  if (rc == DB_ROW)
     return integrity_error(store, error, "incident %" G_GINT64_FORMAT
                            " named by the audit chain was deleted", gone);
-  if (rc != SQLITE_DONE)
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read events");
 
   /* Read apart from the walk: sq_incident_state() uses the cache too. */
@@ -157,13 +157,13 @@ static gboolean verify_incidents(IgStore *store, gint64 *checked, GError **error
     return FALSE;
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
   g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(g_free);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
+  while ((rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, 0);
     g_array_append_val(ids, id);
     g_ptr_array_add(states, sq_col_text(st, 1));
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read incidents");
   for (guint i = 0; i < ids->len; i++) {
     gint64 id = g_array_index(ids, gint64, i);
@@ -191,20 +191,20 @@ gboolean sq_verify_sealed(IgStore *store, gint64 *incidents_checked, GError **er
 
 gboolean sq_seal_unsealed(IgStore *store, const char *at, GError **error)
 {
-  sqlite3_stmt *st = sq_prep(store, "SELECT m.id, m.sha256 FROM messages m WHERE NOT EXISTS"
+  DbStmt *st = sq_prep(store, "SELECT m.id, m.sha256 FROM messages m WHERE NOT EXISTS"
       " (SELECT 1 FROM events e WHERE e.message_row = m.id) ORDER BY m.id", error);
   if (!st)
     return FALSE;
   g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(gint64));
   g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func(g_free);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
+  while ((rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, 0);
     g_array_append_val(rows, id);
     g_ptr_array_add(sums, sq_col_text(st, 1));
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read messages");
   for (guint i = 0; i < rows->len; i++)
     if (!sq_record_message(store, g_array_index(rows, gint64, i), 0, at,
@@ -216,12 +216,12 @@ gboolean sq_seal_unsealed(IgStore *store, const char *at, GError **error)
   if (!st)
     return FALSE;
   g_autoptr(GArray) incidents = g_array_new(FALSE, FALSE, sizeof(gint64));
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64(st, 0);
+  while ((rc = db_step(st)) == DB_ROW) {
+    gint64 id = db_col_int64(st, 0);
     g_array_append_val(incidents, id);
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
+  db_reset(st);
+  if (rc != DB_DONE)
     return sq_fail(store, error, "read incidents");
   for (guint i = 0; i < incidents->len; i++)
     if (!store_add_event(store, g_array_index(incidents, gint64, i), at, "gateway", "sealed",

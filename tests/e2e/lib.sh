@@ -5,14 +5,40 @@ set -euo pipefail
 IG=${1:?usage: $0 path/to/incident-gateway}
 SRC=${IG_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 WORK=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+trap '[ ! -f "$WORK/cleanup" ] || bash "$WORK/cleanup"; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
 # write_config [sed expression] - config/gateway.conf with every path moved
 # into $WORK, and the expression applied. No managers: the daily digest
 # would otherwise join the mail a test counts whenever a command without
 # --now runs after daily_at on the real clock (digest.sh sets them).
+# On PostgreSQL (IG_TEST_PG_URL_FILE names a file with the server's URI,
+# as for the e2e_pg_* runs) the store is a schema of the test's own on
+# that server, dropped at the end.
+test_database() {
+  if [ -z "${IG_TEST_PG_URL_FILE:-}" ]; then
+    echo "$WORK/var/gateway.db"
+    return
+  fi
+  local base schema
+  base=$(cat "$IG_TEST_PG_URL_FILE")
+  schema="e2e_$$_$RANDOM"
+  psql -qX -v ON_ERROR_STOP=1 "$base" -c "CREATE SCHEMA $schema" >&2
+  echo "psql -qX '$base' -c 'DROP SCHEMA $schema CASCADE' >/dev/null" >> "$WORK/cleanup"
+  echo "$base&options=-csearch_path%3D$schema%2Cpublic"
+}
+
+# on_sqlite_only WHY - skips the test on PostgreSQL (exit 77, ctest's skip).
+on_sqlite_only() {
+  if [ -n "${IG_TEST_PG_URL_FILE:-}" ]; then
+    echo "skipped on PostgreSQL: $1"
+    exit 77
+  fi
+}
+
 write_config() {
-  sed -e "s|^database = .*|database = $WORK/var/gateway.db|" \
+  local database
+  database=$(test_database)
+  sed -e "s|^database = .*|database = ${database//&/\\&}|" \
       -e "s|^url = maildir:.*|url = maildir:$WORK/var/mail|" \
       -e "s|^url = dir:.*|url = dir:$WORK/var/outbox|" \
       -e "s|^managers = .*|managers =|" \

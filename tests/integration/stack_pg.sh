@@ -8,7 +8,8 @@
 #   stack_tls; stack_pg_start      # stack_cleanup stops it
 #
 # Sets STACK_PG_URL, a libpq URI for the user "gateway" on the database
-# "gateway": sslmode=verify-full against $STACK/tls/ca.crt, its password
+# "gateway" (unaccent installed in public, so that tests may give each
+# store a schema of its own and drop it): sslmode=verify-full against $STACK/tls/ca.crt, its password
 # only in the passfile $STACK/pg/pgpass (0600), never on a command line.
 # The server refuses every connection without TLS. Runs the server as the
 # user postgres when started by root (initdb refuses root).
@@ -67,6 +68,8 @@ EOF
     || { _stack_err "creating the gateway's role and database failed:"; cat "$pg/setup.log" >&2; return 1; }
 CREATE ROLE gateway LOGIN PASSWORD :'pw';
 CREATE DATABASE gateway OWNER gateway;
+\connect gateway
+CREATE EXTENSION unaccent SCHEMA public;
 SQL
   (umask 077 && printf 'localhost:%s:gateway:gateway:%s\n' "$port" "$password" >"$pg/pgpass") || return 1
   STACK_PG_PORT=$port

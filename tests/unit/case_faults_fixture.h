@@ -9,7 +9,7 @@
 #define IG_TEST_CASE_FAULTS_FIXTURE_H
 
 #include "gateway/scheduler.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/intake_fixture.h"
 
 #define SECTIONS "siro = siro@x.gov.uk\ndacu = dacu@x.gov.uk\n" \

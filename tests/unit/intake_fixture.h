@@ -15,9 +15,11 @@
 #include "gateway/store.h"
 #include "gateway/template.h"
 #include "parsers/mail.h"
+#include "test_database.h"
 
 typedef struct {
   char *dir;
+  char *schema;             /* on PostgreSQL, the test's schema */
   IgConfig *config;
   IgStore *store;
   IgTemplates *templates;
@@ -34,9 +36,10 @@ G_GNUC_UNUSED static Fixture *intake_fixture_new_with(const char *transport_extr
   Fixture *f = g_new0(Fixture, 1);
   f->dir = g_dir_make_tmp("ig-intake-XXXXXX", NULL);
   assert_non_null(f->dir);
+  g_autofree char *database = test_database_new(f->dir, "g.db", &f->schema);
   g_autofree char *conf = g_strdup_printf(
-      "[gateway]\ndatabase = %s/g.db\n[transport]\nurl = dir:%s/out\n%s\n"
-      "[stakeholders]\nost = ost@x.gov.uk\n%s", f->dir, f->dir, transport_extra, sections);
+      "[gateway]\ndatabase = %s\n[transport]\nurl = dir:%s/out\n%s\n"
+      "[stakeholders]\nost = ost@x.gov.uk\n%s", database, f->dir, transport_extra, sections);
   g_autoptr(GError) error = NULL;
   f->config = config_load_data(conf, strlen(conf), "test.conf", &error);
   if (!f->config)
@@ -60,6 +63,8 @@ G_GNUC_UNUSED static Fixture *intake_fixture_new(const char *transport_extra)
 static void intake_fixture_free(Fixture *f)
 {
   store_close(f->store);
+  test_database_free(f->schema);
+  g_free(f->schema);
   templates_free(f->templates);
   config_free(f->config);
   g_date_time_unref(f->now);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "gateway/store_pg_schema.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 
 int main(int argc, char **argv)
 {

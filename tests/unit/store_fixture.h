@@ -13,10 +13,12 @@
 #include "gateway/error.h"
 #include "gateway/hash.h"
 #include "gateway/store.h"
+#include "test_database.h"
 
 typedef struct {
   char *dir;
-  char *path;
+  char *path;               /* the store's file, or its PostgreSQL URI */
+  char *schema;             /* on PostgreSQL, the test's schema */
   IgStore *store;
 } Fixture;
 
@@ -59,7 +61,7 @@ G_GNUC_UNUSED static int setup(void **state)
   g_autofree char *var = g_build_filename(f->dir, "var", NULL);
   if (g_mkdir(var, 0750) != 0)
     return -1;
-  f->path = g_build_filename(var, "gateway.db", NULL);
+  f->path = test_database_new(var, "gateway.db", &f->schema);
   f->store = open_store(f->path);
   *state = f;
   return 0;
@@ -69,9 +71,11 @@ G_GNUC_UNUSED static int teardown(void **state)
 {
   Fixture *f = *state;
   store_close(f->store);
+  test_database_free(f->schema);
   remove_tree(f->dir);
   g_free(f->dir);
   g_free(f->path);
+  g_free(f->schema);
   g_free(f);
   return 0;
 }
@@ -82,11 +86,33 @@ G_GNUC_UNUSED static void reopen(Fixture *f)
   f->store = open_store(f->path);
 }
 
-/* Runs one SQL statement on the database file through a second, raw
+/* Runs one SQL statement on the database through a second, raw
  * connection (behind the store's back); returns the first column of the
- * first row as text, or NULL. */
+ * first row as text, or NULL. On PostgreSQL `?` is no placeholder here:
+ * write literals. */
+G_GNUC_UNUSED static char *sql_pg(Fixture *f, const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  const IgPgOps *ops = pgmod_ops(&error);
+  PgConn *conn = ops ? ops->connect(f->path, &error) : NULL;
+  if (!conn)
+    fail_msg("%s", error->message);
+  PgStmt *st = ops->prepare(conn, query, &error);
+  if (!st)
+    fail_msg("%s: %s", query, error->message);
+  int rc = ops->step(st);
+  if (rc != PG_ROW && rc != PG_DONE)
+    fail_msg("%s: %s", query, ops->errmsg(conn));
+  char *out = rc == PG_ROW ? g_strdup(ops->column_text(st, 0)) : NULL;
+  ops->finalize(st);
+  ops->close(conn);
+  return out;
+}
+
 G_GNUC_UNUSED static char *sql(Fixture *f, const char *query)
 {
+  if (f->schema)
+    return sql_pg(f, query);
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);

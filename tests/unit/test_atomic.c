@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 #include "gateway/scheduler.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/intake_fixture.h"
 
 /* Stakeholders for the routing rules, and a size limit for quarantine. */

@@ -11,7 +11,7 @@
 
 #include "gateway/intake.h"
 #include "gateway/store.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/intake_fixture.h"
 
 static int setup(void **state)

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "gateway/export.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 #define REF "INC-2026-000001"

@@ -21,7 +21,7 @@
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/store.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "gateway/template.h"
 #include "tests/unit/intake_fixture.h"
 

@@ -25,7 +25,7 @@
 #include "gateway/outbox.h"
 #include "gateway/records.h"
 #include "gateway/store.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "gateway/template.h"
 #include "gateway/transport.h"
 #include "gateway/webhook.h"

@@ -16,7 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 /* The names in f->dir, sorted and joined by spaces. */

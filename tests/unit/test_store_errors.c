@@ -18,7 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 /* --- helpers --- */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

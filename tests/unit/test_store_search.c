@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "gateway/case_record.h"
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -279,10 +279,10 @@ static int full_scan_steps(Fixture *f)
 {
   int steps = 0;
   GHashTableIter it;
-  gpointer st;
+  DbStmt *st;
   g_hash_table_iter_init(&it, f->store->stmts);
-  while (g_hash_table_iter_next(&it, NULL, &st))
-    steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+  while (g_hash_table_iter_next(&it, NULL, (gpointer *)&st))
+    steps += sqlite3_stmt_status(st->sq, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
   return steps;
 }
 
@@ -343,10 +343,10 @@ static int sorts(Fixture *f)
 {
   int n = 0;
   GHashTableIter it;
-  gpointer st;
+  DbStmt *st;
   g_hash_table_iter_init(&it, f->store->stmts);
-  while (g_hash_table_iter_next(&it, NULL, &st))
-    n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_SORT, 1);
+  while (g_hash_table_iter_next(&it, NULL, (gpointer *)&st))
+    n += sqlite3_stmt_status(st->sq, SQLITE_STMTSTATUS_SORT, 1);
   return n;
 }
 

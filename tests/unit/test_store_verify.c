@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gateway/store_sqlite.h"
+#include "gateway/store_db.h"
 #include "tests/unit/store_fixture.h"
 
 /* Three events and two messages; verify must pass on it. */

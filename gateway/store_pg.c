@@ -1,0 +1,183 @@
+/* store_pg.c - the store on PostgreSQL (database = postgresql://...):
+ * connecting through the module pgmod.h loads, bringing the schema to the
+ * latest version (store_pg_schema.c), the lead of several `run`
+ * processes, and what PostgreSQL leaves to its own tools (backups). The
+ * statements themselves are the store's, shared with SQLite (store_db.h). */
+#include "gateway/store.h"
+
+#include <string.h>
+
+#include "gateway/error.h"
+#include "gateway/store_db.h"
+#include "gateway/store_pg_schema.h"
+
+/* Held by the leading `run` on a session of its own; two-key advisory
+ * locks never meet store_begin()'s one-key lock. */
+#define LEAD_KEY SQ_LOCK_KEY ", 1"
+
+gboolean sq_database_is_pg(const char *database)
+{
+  return g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://");
+}
+
+char *sq_database_shown(const char *uri)
+{
+  /* postgresql://user:secret@host/db?password=secret&...: the user's
+   * password, in either place, stays out of every message and log; the
+   * other parameters (TLS files, options) are left out for brevity. */
+  GString *out = g_string_new(NULL);
+  const char *rest = strstr(uri, "://");
+  rest = rest ? rest + 3 : uri;
+  g_string_append_len(out, uri, rest - uri);
+  const char *at = strchr(rest, '@');
+  const char *slash = strchr(rest, '/');
+  if (at && (!slash || at < slash)) {
+    const char *colon = memchr(rest, ':', at - rest);
+    g_string_append_len(out, rest, (colon ? colon : at) - rest);
+    rest = at;
+  }
+  g_string_append_len(out, rest, strcspn(rest, "?"));
+  return g_string_free(out, FALSE);
+}
+
+/* The version the store's schema_version row holds: 0 for a database
+ * without the gateway's tables; refused when it has some of them but no
+ * version (another program's, or a half-made store). */
+static gboolean read_version(IgStore *store, int *version, GError **error)
+{
+  DbStmt *st = sq_prep(store,
+      "SELECT to_regclass('schema_version') IS NOT NULL, to_regclass('incidents') IS NOT NULL",
+      error);
+  if (!st)
+    return FALSE;
+  if (db_step(st) != DB_ROW)
+    return sq_fail(store, error, "read the schema version");
+  gboolean versioned = db_col_int(st, 0), ours = db_col_int(st, 1);
+  db_reset(st);
+  *version = 0;
+  if (!versioned) {
+    if (ours)
+      return sq_refuse_foreign(store, "a database with an incidents table but no gateway"
+                               " schema version", error);
+    return TRUE;
+  }
+  st = sq_prep(store, "SELECT max(version) FROM schema_version", error);
+  if (!st)
+    return FALSE;
+  if (db_step(st) != DB_ROW)
+    return sq_fail(store, error, "read the schema version");
+  *version = db_col_int(st, 0);
+  db_reset(st);
+  return TRUE;
+}
+
+/* The whole schema change in one transaction under the writers' lock:
+ * of several gateways starting at once, one migrates and the others find
+ * the work done. */
+static gboolean migrate(IgStore *store, GError **error)
+{
+  int latest = pg_schema_version(), version = 0;
+  if (!store_begin(store, error))
+    return FALSE;
+  if (!read_version(store, &version, error))
+    goto fail;
+  if (version > latest || version < 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
+                "%s: schema version %d is not one this program knows (it knows up to %d)",
+                store->path, version, latest);
+    goto fail;
+  }
+  /* Each migration records the version it reaches (store_pg_schema.h). */
+  for (int v = version; v < latest; v++)
+    if (!sq_exec(store, pg_migration(v), error))
+      goto fail;
+  return store_commit(store, error);
+fail:
+  store_rollback(store);
+  return FALSE;
+}
+
+IgStore *pg_store_open(const char *uri, GError **error)
+{
+  const IgPgOps *ops = pgmod_ops(error);
+  if (!ops)
+    return NULL;
+  g_autofree char *shown = sq_database_shown(uri);
+  IgStore *store = sq_store_new(shown);
+  store->pg_ops = ops;
+  GError *connect_error = NULL;
+  store->pg = ops->connect(uri, &connect_error);
+  if (!store->pg) {
+    g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown, connect_error->message);
+    g_error_free(connect_error);
+    store_close(store);
+    return NULL;
+  }
+  if (!migrate(store, error)) {
+    store_close(store);
+    return NULL;
+  }
+  return store;
+}
+
+gboolean pg_store_backup(IgStore *store, GError **error)
+{
+  g_set_error(error, IG_ERROR, IG_ERROR_USAGE,
+              "%s: a PostgreSQL store is backed up with PostgreSQL's own tools: pg_dump for a"
+              " copy of the database, pg_basebackup with WAL archiving for point-in-time"
+              " recovery, or a streaming standby; `verify` checks the store (or a restored"
+              " copy) in place", store->path);
+  return FALSE;
+}
+
+/* --- the lead (store_lead()) --- */
+
+gboolean pg_lead(IgStoreLock *lock, gboolean *leading, GError **error)
+{
+  if (lock->pg && !lock->ops->alive(lock->pg)) {
+    lock->ops->finalize(lock->try_lead);
+    lock->ops->close(lock->pg);
+    lock->pg = NULL;
+    lock->try_lead = NULL;
+  }
+  *leading = FALSE;
+  g_autofree char *shown = sq_database_shown(lock->uri);
+  if (!lock->pg) {
+    GError *connect_error = NULL;
+    lock->pg = lock->ops->connect(lock->uri, &connect_error);
+    if (!lock->pg) {
+      g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown,
+                  connect_error->message);
+      g_error_free(connect_error);
+      return FALSE;
+    }
+    lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" LEAD_KEY ")",
+                                        error);
+    if (!lock->try_lead)
+      return FALSE;
+  }
+  /* Asked again while held, it is taken once more (session locks stack)
+   * and answers at once: the session is alive and ours. */
+  lock->ops->reset(lock->try_lead);
+  if (lock->ops->step(lock->try_lead) != PG_ROW) {
+    g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: cannot take the lead: %s", shown,
+                lock->ops->errmsg(lock->pg));
+    return FALSE;
+  }
+  gboolean taken = lock->ops->column_int64(lock->try_lead, 0) != 0;
+  lock->ops->reset(lock->try_lead);
+  if (taken && lock->leading &&
+      !lock->ops->exec(lock->pg, "SELECT pg_advisory_unlock(" LEAD_KEY ")", error))
+    return FALSE;
+  lock->leading = taken;
+  *leading = taken;
+  return TRUE;
+}
+
+void pg_lead_end(IgStoreLock *lock)
+{
+  if (lock->try_lead)
+    lock->ops->finalize(lock->try_lead);
+  if (lock->pg)
+    lock->ops->close(lock->pg);
+}
