@@ -13,9 +13,9 @@
 # its socket must stay short.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../integration/stack.sh
+# shellcheck source=tests/integration/stack.sh
 source "$HERE/../integration/stack.sh"
-# shellcheck source=../integration/stack_pg.sh
+# shellcheck source=tests/integration/stack_pg.sh
 source "$HERE/../integration/stack_pg.sh"
 
 usage="usage: pg_server.sh start|stop|serve DIR"
