@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The database goes away under a running gateway (SPEC §9, issue 20): one
+# `run` on the shared PostgreSQL store with a real Dovecot and SMTP
+# receiver. DB_RESTART_MESSAGES reports (default 200) arrive in four
+# chunks, straight into Dovecot's Maildir. PostgreSQL is restarted
+# (pg_ctl restart -m fast, which ends every session) once a random share
+# of the first chunk is recorded, again once a random share of the second
+# chunk's mail is out, and once a random share of the third chunk is
+# recorded it is stopped for DB_RESTART_OUTAGE seconds (default 10), the
+# fourth chunk arriving meanwhile (it must stay in INBOX until the
+# database is back). The run must still be running after each, log the
+# error while the database is away, and take the lead again
+# (a new `leading:` line) within 30 s of its return: the restart ended the
+# session that held it. In the end INBOX must empty and the outbox drain
+# within a bounded wait, and: each report recorded once, references
+# PREFIX-YEAR-000001 upwards with no gap or duplicate, every report
+# acknowledged under one Message-ID, every outbox row delivered, copies of
+# a mail only under its own Message-ID and at most one per outage (the
+# documented window between the SMTP server's acceptance and the mark),
+# and `verify` passes.
+source "$(dirname "$0")/gateway_lib.sh"
+# shellcheck source=tests/integration/stack_pg.sh
+source "$here/stack_pg.sh"
+N=${DB_RESTART_MESSAGES:-200}
+OUTAGE=${DB_RESTART_OUTAGE:-10}
+OUTAGES=3
+if [ "$N" -lt 40 ]; then
+  echo "DB_RESTART_MESSAGES must be at least 40" >&2
+  exit 2
+fi
+
+pid=""
+# gateway_lib's trap, the run stopped first: a run outlives its database,
+# so it would stay behind retrying for ever.
+trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; stack_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$STACK"' EXIT
+
+stack_tls
+stack_imap_start
+stack_smtp_start
+stack_pg_start
+gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
+sed -i "/^database = /c database = $STACK_PG_URL" "$WORK/gateway.conf"
+grep -qxF "database = $STACK_PG_URL" "$WORK/gateway.conf" ||
+  { echo "the store's URI did not go into $WORK/gateway.conf" >&2; exit 2; }
+# Every reporter is acknowledged: above the default rate_limit_total.
+sed -i "/^\[transport\]/a rate_limit_total = $((2 * N))/h" "$WORK/gateway.conf"
+
+inbox=$STACK/dovecot/mail/security
+mkdir -p "$inbox/tmp" "$inbox/new" "$inbox/cur"
+chown -R dovecot:dovecot "$inbox"
+# deliver FIRST LAST - reports FIRST..LAST into INBOX through the Maildir,
+# as crash.sh does: as good as APPEND, much faster.
+deliver() {
+  local i
+  for ((i = $1; i <= $2; i++)); do report "$i" > /dev/null; done
+  mv "$WORK"/report-*.eml "$inbox/tmp/"
+  chown dovecot:dovecot "$inbox"/tmp/report-*.eml
+  mv "$inbox"/tmp/report-*.eml "$inbox/new/"
+}
+# processed_files - how many reports have reached Processed, from the
+# Maildir (cheap enough to poll; imap_count is what the checks trust).
+processed_files() {
+  local f n=0
+  for f in "$inbox"/.Processed/cur/* "$inbox"/.Processed/new/*; do
+    [ -e "$f" ] && n=$((n + 1))
+  done
+  echo "$n"
+}
+pending_count() {
+  "$IG" outbox --pending --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+# wait_until SECONDS COMMAND... - polls COMMAND every 0.05 s; false if it
+# did not succeed within SECONDS (of the clock: COMMAND may be slow).
+wait_until() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@" > /dev/null 2>&1; do
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.05
+  done
+}
+at_least() { [ "$("$2")" -ge "$1" ]; }
+lead_lines() { grep -c 'leading:' "$WORK/run.log" || true; }
+abort() {
+  fail "$*"
+  echo "--- last lines of $WORK/run.log" >&2
+  tail -n 20 "$WORK/run.log" >&2
+  finish
+}
+# pg_ctl_as ARGS... - pg_ctl on the stack's cluster as the server's user;
+# the new postmaster's pid goes where stack_pg_stop looks for it.
+pg_ctl_as() {
+  _stack_pg_as "$STACK_PG_BIN/pg_ctl" -D "$STACK/pg/data" -l "$STACK/pg/postgres.log" \
+    -w -t "$STACK_TIMEOUT" "$@" >> "$STACK/pg/pg_ctl.log" 2>&1 ||
+    abort "pg_ctl $*: $(tail -n 5 "$STACK/pg/postgres.log")"
+  head -n 1 "$STACK/pg/data/postmaster.pid" > "$STACK/run/pg.pid"
+}
+# after_outage WHAT LEADS-BEFORE - the run survived WHAT and takes the lead
+# again.
+after_outage() {
+  _stack_alive "$pid" || abort "the run died in $1"
+  wait_until 30 at_least $(($2 + 1)) lead_lines ||
+    abort "$1: the run did not take the lead again within 30 s"
+  ok "$1: the run still runs and took the lead again"
+}
+
+chunk=$((N / 4))
+"$IG" run 2> "$WORK/run.log" &
+pid=$!
+wait_until 30 at_least 1 lead_lines || abort "the run did not take the lead within 30 s"
+
+# 1. A restart while reports are being recorded.
+# Each at a random point between a fifth and four fifths of its chunk.
+recorded=$(processed_files)
+deliver 1 "$chunk"
+share=$((20 + RANDOM % 61))
+wait_until 120 at_least $((recorded + chunk * share / 100)) processed_files ||
+  abort "restart 1: too little recorded within 120 s ($(processed_files) in Processed)"
+before=$(lead_lines)
+pg_ctl_as -m fast restart
+after_outage "restart 1 (recording)" "$before"
+
+# 2. A restart while mail is being sent.
+mailed=$(smtp_count)
+deliver $((chunk + 1)) $((2 * chunk))
+share=$((20 + RANDOM % 61))
+wait_until 120 at_least $((mailed + 2 * chunk * share / 100)) smtp_count ||
+  abort "restart 2: too little mail out within 120 s ($(smtp_count) delivered)"
+before=$(lead_lines)
+pg_ctl_as -m fast restart
+after_outage "restart 2 (sending)" "$before"
+
+# 3. The database away for OUTAGE seconds; the last chunk arrives meanwhile.
+recorded=$(processed_files)
+deliver $((2 * chunk + 1)) $((3 * chunk))
+share=$((20 + RANDOM % 61))
+wait_until 120 at_least $((recorded + chunk * share / 100)) processed_files ||
+  abort "outage: too little recorded within 120 s ($(processed_files) in Processed)"
+before=$(lead_lines)
+logged=$(stat -c %s "$WORK/run.log")
+stack_pg_stop
+deliver $((3 * chunk + 1)) "$N"
+sleep "$OUTAGE"
+errors=$(tail -c +$((logged + 1)) "$WORK/run.log" | grep -cE '^[^ ]+ (error|warn) ' || true)
+if [ "$errors" -ge 1 ]; then ok "$errors error(s) logged while the database was away"
+else fail "nothing logged while the database was away for $OUTAGE s"; fi
+# A report leaves INBOX only once its record is committed.
+left=$(imap_count INBOX)
+if [ "$left" -ge $((N - 3 * chunk)) ]; then
+  ok "the $((N - 3 * chunk)) reports that came meanwhile wait in INBOX ($left there)"
+else
+  fail "$left reports in INBOX after $OUTAGE s without the database: some of the $((N - 3 * chunk)) that came meanwhile left it"
+fi
+pg_ctl_as start
+after_outage "an outage of $OUTAGE s" "$before"
+
+done_all() {
+  [ "$(imap_count INBOX)" = 0 ] && [ "$(pending_count)" = 0 ]
+}
+if wait_until 180 done_all; then ok "INBOX empty and outbox drained"
+else fail "not done within 180 s: $(imap_count INBOX) in INBOX, $(pending_count) to send"; fi
+_stack_alive "$pid" || fail "the run died: $(tail -n 3 "$WORK/run.log")"
+kill -TERM "$pid"
+wait "$pid" || fail "run exit status"
+pid=""
+
+"$IG" list --json > "$WORK/list.json"
+check_json "exactly $N incidents" "len(d) == $N" < "$WORK/list.json"
+check_json "references PREFIX-YEAR-000001 to $N: no gap, no duplicate" \
+  "sorted(i['reference'] for i in d) == ['%s-%06d' % (d[0]['reference'].rsplit('-', 1)[0], n) for n in range(1, $N + 1)]" \
+  < "$WORK/list.json"
+"$IG" messages --json | check_json "each report's Message-ID stored once, with its own incident" \
+  "sorted(m['message_id'] for m in d) == sorted('report-%d@justice.gov.uk' % i for i in range(1, $N + 1)) and len({m['reference'] for m in d if m['reference']}) == $N"
+expect_eq "INBOX empty" "$(imap_count INBOX)" 0
+expect_eq "every report in Processed once" "$(imap_count Processed)" "$N"
+
+# What the SMTP receiver got, against the outbox: copies per Message-ID,
+# and the acknowledgements' Message-IDs per reporter (envelope recipient).
+"$IG" outbox --json > "$WORK/outbox.json"
+python3 - "$N" "$WORK/outbox.json" "$STACK"/smtp/*.eml > "$WORK/delivery.txt" <<'PY'
+import collections, email.parser, json, sys
+n = int(sys.argv[1])
+rows = json.load(open(sys.argv[2]))
+copies = collections.Counter()
+acks = collections.defaultdict(set)
+for path in sys.argv[3:]:
+    with open(path, "rb") as f:
+        h = email.parser.BytesHeaderParser().parse(f)
+    mid = (h["Message-ID"] or "").strip().strip("<>")
+    copies[mid] += 1
+    if h["Auto-Submitted"] == "auto-replied":
+        for rcpt in h.get_all("X-Envelope-To", []):
+            acks[rcpt.strip().lower()].add(mid)
+ids = [acks["reporter%d@justice.gov.uk" % i] for i in range(1, n + 1)]
+print("rows", len(rows))
+print("sent", sum(r["state"] == "sent" for r in rows))
+print("delivered", sum(1 for r in rows if copies[r["message_id"]] > 0))
+print("strays", len(set(copies) - {r["message_id"] for r in rows}))
+print("acked", sum(len(s) == 1 for s in ids))
+print("dupes", sum(c - 1 for c in copies.values()))
+PY
+value() { sed -n "s/^$1 //p" "$WORK/delivery.txt"; }
+expect_eq "an acknowledgement and an OST notification per report" "$(value rows)" $((2 * N))
+expect_eq "every outbox row marked sent" "$(value sent)" $((2 * N))
+expect_eq "every outbox row delivered (no mail lost)" "$(value delivered)" $((2 * N))
+expect_eq "nothing delivered that is not in the outbox" "$(value strays)" 0
+expect_eq "every reporter acknowledged under one Message-ID" "$(value acked)" "$N"
+dupes=$(value dupes)
+if [ "$dupes" -le "$OUTAGES" ]; then ok "$dupes mail(s) delivered twice, at most one per outage ($OUTAGES)"
+else fail "$dupes mails delivered twice for $OUTAGES outages: more than the one in flight per outage"; fi
+if "$IG" verify > /dev/null; then ok "audit chain and raw messages verify"; else fail "verify"; fi
+echo "database restart test: $N messages, 2 restarts and $OUTAGE s without the database ($errors error lines), $dupes duplicate mails"
+finish
