@@ -102,7 +102,9 @@ static char *claim_owner(void)
 
 /* A claim left by a process of this host that has died (kill -9, power
  * cut) is released at once rather than after CLAIM_SECONDS, so its mail
- * goes out when the service is restarted. */
+ * goes out when the service is restarted. So is one of this process's
+ * own: passes never overlap, so it was left by a pass the store failed
+ * (a database restarting) before its rows could be marked. */
 static gboolean release_dead_claims(IgStore *store, GError **error)
 {
   g_autoptr(GPtrArray) owners = store_outbox_claimers(store, error);
@@ -114,8 +116,8 @@ static gboolean release_dead_claims(IgStore *store, GError **error)
     if (!g_str_has_prefix(owner, local))
       continue;
     gint64 pid = g_ascii_strtoll(owner + strlen(local), NULL, 10);
-    if (pid > 0 && pid <= G_MAXINT && kill((pid_t)pid, 0) != 0 && errno == ESRCH &&
-        !store_outbox_release(store, owner, error))
+    gboolean dead = pid > 0 && pid <= G_MAXINT && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    if ((dead || pid == getpid()) && !store_outbox_release(store, owner, error))
       return FALSE;
   }
   return TRUE;

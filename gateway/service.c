@@ -273,7 +273,7 @@ static void reload(IgService **service, IgStoreLock **lock, const char *config_p
 
 /* One cycle's work: the leader watches the source and runs the
  * scheduler; every run sends the outbox. */
-static void cycle(IgService *s, IgStoreLock *lock, gboolean *leading)
+static gboolean cycle(IgService *s, IgStoreLock *lock, gboolean *leading)
 {
   g_autoptr(GError) error = NULL;
   gboolean was = *leading;
@@ -291,6 +291,18 @@ static void cycle(IgService *s, IgStoreLock *lock, gboolean *leading)
   gboolean ok = *leading ? service_poll_once(s, &processed, &error) : service_send(s, &error);
   if (!ok)
     log_msg(IG_LOG_ERROR, NULL, NULL, "%s", error->message);
+  return ok;
+}
+
+/* Waits up to ms for a signal on sfd. */
+static gboolean wait_signal(int sfd, gint64 ms, GError **error)
+{
+  struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+  if (poll(&pfd, 1, (int)ms) < 0 && errno != EINTR) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "poll: %s", g_strerror(errno));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean service_run(IgService **service, const char *config_path, GError **error)
@@ -311,28 +323,27 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     log_msg(IG_LOG_INFO, NULL, NULL, "standing by: asking for the lead of the store");
   notify_systemd("READY=1");
   gboolean ok = TRUE, running = TRUE, leading = FALSE;
-  while (running) {
-    cycle(*service, lock, &leading);
+  gint64 backoff = 0;
+  while (running && ok) {
+    /* A cycle that failed (the store or the source unreachable) is tried
+     * again after 1, 2, 4 ... up to 30 s, not at once: mail waiting in
+     * the source would otherwise wake the loop in a spin of errors. */
+    backoff = cycle(*service, lock, &leading) ? 0 : CLAMP(backoff * 2, 1000, 30000);
     /* Wake at least every minute so outbox retries fall due on time. */
     gint64 wait = MIN((*service)->config->poll_interval, 60) * 1000;
     /* A leader of a shared store looks at its lead as often as a standby
      * asks for it: one whose session ended learns it within that. */
     if (leading && store_lead_shared(lock))
       wait = MIN(wait, LEADER_WAIT_MS);
-    if (leading) {
-      IgSource *source = (*service)->source;
-      if (!source->wait(source, sfd, (int)wait, error)) {
-        ok = FALSE;
-        break;
-      }
-    } else {
-      struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-      if (poll(&pfd, 1, MIN(wait, STANDBY_WAIT_MS)) < 0 && errno != EINTR) {
-        g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME, "poll: %s", g_strerror(errno));
-        ok = FALSE;
-        break;
-      }
-    }
+    IgSource *source = (*service)->source;
+    if (backoff)
+      ok = wait_signal(sfd, MIN(wait, backoff), error);
+    else if (leading)
+      ok = source->wait(source, sfd, (int)wait, error);
+    else
+      ok = wait_signal(sfd, MIN(wait, STANDBY_WAIT_MS), error);
+    if (!ok)
+      break;
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == (ssize_t)sizeof info) {
       if (info.ssi_signo == SIGHUP) {

@@ -77,6 +77,8 @@ static gboolean exec(IgStore *store, const char *sql, GError **error)
 {
   if (sq_is_pg(store)) {
     GError *pg_error = NULL;
+    if (!store->in_txn && !pg_store_ready(store, error))
+      return FALSE;
     if (store->pg_ops->exec(store->pg, sql, &pg_error))
       return TRUE;
     note_error(store, pg_error->message);
@@ -129,6 +131,8 @@ DbStmt *sq_prep2(IgStore *store, const char *sql, const char *pg_sql, GError **e
 {
   if (txn_lost(store, error) || txn_aborted(store, error))
     return NULL;
+  if (sq_is_pg(store) && !store->in_txn && !pg_store_ready(store, error))
+    return NULL;
   DbStmt *st = g_hash_table_lookup(store->stmts, sql);
   if (st) {
     if (st->sq) {
@@ -179,7 +183,9 @@ gint64 sq_changes(IgStore *store, DbStmt *st)
 
 gboolean sq_in_txn(IgStore *store)
 {
-  return sq_is_pg(store) ? store->pg_ops->in_txn(store->pg) : !sqlite3_get_autocommit(store->db);
+  if (sq_is_pg(store))
+    return store->pg && store->pg_ops->in_txn(store->pg);
+  return !sqlite3_get_autocommit(store->db);
 }
 
 gint64 sq_insert_id(IgStore *store, DbStmt *st, GError **error)
@@ -520,6 +526,7 @@ void store_close(IgStore *store)
     sqlite3_close(store->db);
   if (store->pg)
     store->pg_ops->close(store->pg);
+  g_free(store->pg_uri);
   g_free(store->path);
   g_free(store->head_hash);
   g_free(store->state_hash);
@@ -535,6 +542,8 @@ void store_close(IgStore *store)
 
 gboolean store_begin(IgStore *store, GError **error)
 {
+  if (sq_is_pg(store) && !pg_store_ready(store, error))
+    return FALSE;
   store->head_known = FALSE;
   store->state_id = 0;
   store->pg_aborted = FALSE;
@@ -574,6 +583,8 @@ gboolean sq_begin_unsynced(IgStore *store, GError **error)
    * neither the audit chain nor the references, and the outbox's rows
    * are claimed row by row (FOR UPDATE SKIP LOCKED, store_outbox.c). */
   if (sq_is_pg(store)) {
+    if (!pg_store_ready(store, error))
+      return FALSE;
     store->head_known = FALSE;
     store->state_id = 0;
     store->pg_aborted = FALSE;

@@ -89,6 +89,7 @@ struct IgStore {
   sqlite3 *db;              /* SQLite's connection, or NULL */
   PgConn *pg;               /* or PostgreSQL's, through pg_ops */
   const IgPgOps *pg_ops;
+  char *pg_uri;             /* to connect again after the connection was lost */
   char *path;               /* the file, or the URI without its password */
   GHashTable *stmts;        /* const char *sql -> DbStmt* */
   /* The end of the audit chain as this transaction sees it; forgotten at
@@ -159,7 +160,7 @@ gboolean sq_exec(IgStore *store, const char *sql, GError **error);
 /* TRUE on PostgreSQL. */
 static inline gboolean sq_is_pg(const IgStore *store)
 {
-  return store->pg != NULL;
+  return store->pg_ops != NULL;
 }
 
 /* Rows changed by st, run to its end just before. */
@@ -188,6 +189,10 @@ char *sq_database_shown(const char *database);
 IgStore *pg_store_open(const char *uri, GError **error);
 /* Refuses, naming PostgreSQL's own backup tools. */
 gboolean pg_store_backup(IgStore *store, GError **error);
+/* Outside a transaction, connects again when the connection was lost (a
+ * restarted server, a network cut), forgetting the statements prepared
+ * on the old one; TRUE at once while it is alive. */
+gboolean pg_store_ready(IgStore *store, GError **error);
 
 /* store_lock_service()'s lock: a file on SQLite; on PostgreSQL a session
  * of its own holding the lead while it has it. */

@@ -45,14 +45,19 @@ static char *match_words(const char *text)
 #define FEW_MATCHES 256
 
 /* The filter's terms after the search term, in both orders of work. */
-#define FILTER_TERMS \
+#define FILTER_WHERE \
   " AND (CAST(?1 AS TEXT) IS NULL OR status = ?1)" \
   " AND (CAST(?2 AS TEXT) IS NULL OR impact = ?2)" \
   " AND (?3 = 0 OR status NOT IN ('resolved', 'closed', 'rejected'))" \
   " AND (?4 = 0 OR EXISTS (SELECT 1 FROM deadlines d WHERE d.incident_id = i.id" \
   "      AND d.state IN ('pending', 'escalated') AND d.due_at < ?5" \
-  "      AND d.kind <> 'correspondence_notice'))" \
-  " ORDER BY received_at DESC, id DESC LIMIT ?7"
+  "      AND d.kind <> 'correspondence_notice'))"
+#define NEWEST_FIRST " ORDER BY received_at DESC, id DESC LIMIT ?7"
+#define FILTER_TERMS FILTER_WHERE NEWEST_FIRST
+/* PostgreSQL's pages: the rows after the last one of the page before. */
+#define FILTER_TERMS_PG FILTER_WHERE \
+  " AND (CAST(?8 AS TEXT) IS NULL OR (received_at, id) < (?8, CAST(?9 AS bigint)))" \
+  NEWEST_FIRST
 
 /* PostgreSQL's search (store_pg_schema.c): every word of the text is a
  * word of the incident's, as the schema's incident_search_query() reads it. */
@@ -80,7 +85,8 @@ static gboolean few_matches(IgStore *store, const char *match, gboolean *few, GE
  * incidents_received, the search term (on the id, which is the rowid)
  * checked in the index before a row is read, and a limit stops the walk
  * early. With few matches, they are read by id and sorted. */
-static DbStmt *list_statement(IgStore *store, const IgIncidentFilter *f, GError **error)
+static DbStmt *list_statement(IgStore *store, const IgIncidentFilter *f, gint64 limit,
+                              const char *after_at, gint64 after_id, GError **error)
 {
   g_autofree char *match = NULL;
   if (f && f->search)
@@ -94,7 +100,7 @@ static DbStmt *list_statement(IgStore *store, const IgIncidentFilter *f, GError 
                  FILTER_TERMS,
                  "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents i"
                  " WHERE id IN (SELECT id FROM incident_search WHERE " PG_MATCH("?6") ")"
-                 FILTER_TERMS, error)
+                 FILTER_TERMS_PG, error)
       : sq_prep2(store, "SELECT " SQ_INCIDENT_COLUMNS " FROM incidents i"
                  " WHERE (?6 IS NULL OR id IN (SELECT rowid FROM incident_search"
                  "                             WHERE incident_search MATCH ?6))"
@@ -106,7 +112,7 @@ static DbStmt *list_statement(IgStore *store, const IgIncidentFilter *f, GError 
                  " WHERE (CAST(?6 AS TEXT) IS NULL"
                  "        OR (SELECT s.words FROM incident_search s WHERE s.id = i.id)"
                  "           @@ (SELECT incident_search_query(?6)))"
-                 FILTER_TERMS, error);
+                 FILTER_TERMS_PG, error);
   if (!st)
     return NULL;
   sq_bind_text(st, 1, f ? f->status : NULL);
@@ -115,7 +121,11 @@ static DbStmt *list_statement(IgStore *store, const IgIncidentFilter *f, GError 
   db_bind_int64(st, 4, f && f->overdue_only);
   sq_bind_text(st, 5, f ? f->now : NULL);
   sq_bind_text(st, 6, match);
-  db_bind_int64(st, 7, f && f->limit ? (gint64)f->limit : G_MAXINT64);
+  db_bind_int64(st, 7, limit);
+  if (sq_is_pg(store)) {
+    sq_bind_text(st, 8, after_at);
+    db_bind_int64(st, 9, after_id);
+  }
   return st;
 }
 
@@ -162,17 +172,42 @@ gboolean store_each_incident(IgStore *store, const IgIncidentFilter *filter, gbo
   if (own && !sq_exec(store, sq_is_pg(store) ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                                              : "BEGIN", error))
     return FALSE;
-  DbStmt *st = list_statement(store, filter, error);
+  /* Held as the store's transaction, a lost connection fails the listing
+   * instead of being replaced under it. */
+  store->in_txn = TRUE;
+  /* SQLite steps one statement through the whole list. PostgreSQL would
+   * hand all its rows over at once: there a statement reads a page, the
+   * next one continues after its last row, all in the one snapshot. */
+  gboolean paged = sq_is_pg(store);
+  gint64 left = filter && filter->limit ? (gint64)filter->limit : G_MAXINT64;
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func((GDestroyNotify)incident_free);
-  gboolean ok = st != NULL;
+  g_autofree char *after_at = NULL;
+  gint64 after_id = 0;
+  DbStmt *st = NULL;
+  gboolean ok = TRUE;
   int rc = DB_ROW;
-  while (ok && rc == DB_ROW) {
+  while (ok && rc == DB_ROW && left > 0) {
+    if (!st || paged)
+      st = list_statement(store, filter, paged ? MIN(left, PAGE) : left, after_at, after_id,
+                          error);
+    if (!st) {
+      ok = FALSE;
+      break;
+    }
     while (page->len < PAGE && (rc = db_step(st)) == DB_ROW)
       g_ptr_array_add(page, sq_incident_from_row(st));
-    if (rc != DB_ROW && rc != DB_DONE)
+    if (rc != DB_ROW && rc != DB_DONE) {
       ok = sq_fail(store, error, "list incidents");
-    else
-      ok = hand_over(store, page, details, fn, data, error);
+      break;
+    }
+    if (paged && page->len) {
+      const IgIncident *last = g_ptr_array_index(page, page->len - 1);
+      left -= page->len;
+      g_free(after_at);
+      after_at = g_strdup(last->received_at);
+      after_id = last->id;
+    }
+    ok = hand_over(store, page, details, fn, data, error);
     g_ptr_array_set_size(page, 0);
   }
   if (st)
@@ -180,6 +215,10 @@ gboolean store_each_incident(IgStore *store, const IgIncidentFilter *filter, gbo
   if (own && !sq_exec(store, ok ? "COMMIT" : "ROLLBACK", ok ? error : NULL)) {
     ok = FALSE;
     sq_exec(store, "ROLLBACK", NULL);
+  }
+  if (own) {
+    store->in_txn = FALSE;
+    store->pg_aborted = FALSE;
   }
   return ok;
 }

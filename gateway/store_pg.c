@@ -97,6 +97,29 @@ fail:
   return FALSE;
 }
 
+static gboolean connect_store(IgStore *store, GError **error)
+{
+  GError *connect_error = NULL;
+  store->pg = store->pg_ops->connect(store->pg_uri, &connect_error);
+  if (store->pg)
+    return TRUE;
+  g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", store->path,
+              connect_error->message);
+  g_error_free(connect_error);
+  return FALSE;
+}
+
+gboolean pg_store_ready(IgStore *store, GError **error)
+{
+  if (store->pg && store->pg_ops->alive(store->pg))
+    return TRUE;
+  g_hash_table_remove_all(store->stmts);
+  if (store->pg)
+    store->pg_ops->close(store->pg);
+  store->pg = NULL;
+  return connect_store(store, error);
+}
+
 IgStore *pg_store_open(const char *uri, GError **error)
 {
   const IgPgOps *ops = pgmod_ops(error);
@@ -105,15 +128,8 @@ IgStore *pg_store_open(const char *uri, GError **error)
   g_autofree char *shown = sq_database_shown(uri);
   IgStore *store = sq_store_new(shown);
   store->pg_ops = ops;
-  GError *connect_error = NULL;
-  store->pg = ops->connect(uri, &connect_error);
-  if (!store->pg) {
-    g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown, connect_error->message);
-    g_error_free(connect_error);
-    store_close(store);
-    return NULL;
-  }
-  if (!migrate(store, error)) {
+  store->pg_uri = g_strdup(uri);
+  if (!connect_store(store, error) || !migrate(store, error)) {
     store_close(store);
     return NULL;
   }

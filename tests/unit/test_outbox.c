@@ -29,6 +29,7 @@
 #include "gateway/template.h"
 #include "gateway/transport.h"
 #include "gateway/webhook.h"
+#include "test_database.h"
 
 #define T0 "2026-11-23T10:00:00Z"
 #define MAIL "Subject: x\r\n\r\nbody\r\n"
@@ -72,6 +73,8 @@ static gboolean fake_send(IgTransport *self, const IgOutboxRec *row, GError **er
 typedef struct {
   char *dir;
   IgConfig *config;
+  char *schema;             /* on PostgreSQL, the test's schema */
+  char *database;
   IgStore *store;
   FakeTransport transport;
 } Fixture;
@@ -83,13 +86,14 @@ static int setup(void **state)
   g_autofree char *secret = g_build_filename(f->dir, "siem.secret", NULL);
   assert_true(g_file_set_contents(secret, "hook-key\n", -1, NULL));
   assert_int_equal(g_chmod(secret, 0600), 0);
+  f->database = test_database_new(f->dir, "g.db", &f->schema);
   g_autofree char *text = g_strdup_printf(
-      "[gateway]\ndatabase = %s/g.db\n[stakeholders]\nost = ost@justice.gov.uk\n"
+      "[gateway]\ndatabase = %s\n[stakeholders]\nost = ost@justice.gov.uk\n"
       "[transport]\nurl = dir:%s/out\n"
       "[webhook.siem]\nurl = http://127.0.0.1:9/siem\nsecret_file = %s\nevents = created\n"
       "[webhook.pager]\nurl = http://127.0.0.1:9/pager\nevents = overdue, created\n"
       "[webhook.audit]\nurl = http://127.0.0.1:9/audit\nevents = status_changed\n",
-      f->dir, f->dir, secret);
+      f->database, f->dir, secret);
   g_autoptr(GError) error = NULL;
   f->config = config_load_data(text, strlen(text), "test.conf", &error);
   if (!f->config)
@@ -109,6 +113,9 @@ static int teardown(void **state)
   Fixture *f = *state;
   g_array_unref(f->transport.pending_at_flush);
   store_close(f->store);
+  test_database_free(f->schema);
+  g_free(f->schema);
+  g_free(f->database);
   config_free(f->config);
   g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
   assert_int_equal(system(cmd), 0);
@@ -304,11 +311,30 @@ static void test_claims_of_dead_and_remote_processes(void **state)
   assert_int_equal(f->transport.calls, 3);
 }
 
+/* A claim of this very process is left by an earlier pass that the store
+ * failed before its rows were marked (a database restarting under it):
+ * released at the next pass, not held until it lapses. */
+static void test_own_claim_released_at_next_pass(void **state)
+{
+  Fixture *f = *state;
+  queue_row(f, "mail", "ack", "a@x.gov.uk");
+  g_autofree char *own = g_strdup_printf("%s %ld", g_get_host_name(), (long)getpid());
+  claim_as(f, own);
+  assert_int_equal(deliver_at(f, "2026-11-23T10:05:00Z"), 0);
+  assert_int_equal(f->transport.calls, 1);
+  g_autoptr(GPtrArray) pending = store_list_outbox(f->store, TRUE, NULL);
+  assert_int_equal(pending->len, 0);
+}
+
 /* Another process holds the store's write lock: delivery stops with the
  * cause (transient), and nothing is sent meanwhile. */
 static void test_busy_store_stops_delivery(void **state)
 {
   Fixture *f = *state;
+  /* On PostgreSQL a claim waits for no lock: rows another process is
+   * claiming are passed over (test_outbox_claims of test_store). */
+  if (test_on_pg())
+    skip();
   queue_row(f, "mail", "ack", "a@x.gov.uk");
   sqlite3_busy_timeout(f->store->db, 0);
   sqlite3 *other = NULL;
@@ -421,10 +447,21 @@ static void test_webhook_not_queued(void **state)
   inc->status = g_strdup("new");
   g_autoptr(GDateTime) now = iso_parse(T0);
 
-  sqlite3_set_authorizer(f->store->db, deny_insert, NULL);
+  /* The insert refused: by an authorizer on SQLite, a trigger on
+   * PostgreSQL. */
+  if (test_on_pg())
+    test_pg_exec(f->database, "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                 " $$BEGIN RAISE EXCEPTION 'not authorized'; END$$;"
+                 " CREATE TRIGGER refuse BEFORE INSERT ON outbox"
+                 " FOR EACH ROW EXECUTE FUNCTION refuse()");
+  else
+    sqlite3_set_authorizer(f->store->db, deny_insert, NULL);
   g_autoptr(GError) refused = NULL;
   gboolean queued = webhook_queue(f->store, f->config, now, "created", inc, NULL, &refused);
-  sqlite3_set_authorizer(f->store->db, NULL, NULL);
+  if (test_on_pg())
+    test_pg_exec(f->database, "DROP TRIGGER refuse ON outbox");
+  else
+    sqlite3_set_authorizer(f->store->db, NULL, NULL);
   assert_false(queued);
   assert_true(g_error_matches(refused, IG_ERROR, IG_ERROR_RUNTIME));
   assert_non_null(strstr(refused->message, "not authorized"));
@@ -474,6 +511,7 @@ int main(void)
     T(test_groups_marked_after_their_flush),
     T(test_failed_flush_retries_the_group),
     T(test_claims_of_dead_and_remote_processes),
+    T(test_own_claim_released_at_next_pass),
     T(test_busy_store_stops_delivery),
     T(test_queue_refuses_bad_recipient),
     T(test_queue_html_alternative),

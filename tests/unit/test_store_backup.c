@@ -20,6 +20,12 @@
 #include "tests/unit/store_fixture.h"
 
 /* The names in f->dir, sorted and joined by spaces. */
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static int by_name(gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
 static char *listing(Fixture *f)
 {
   g_autoptr(GDir) d = g_dir_open(f->dir, 0, NULL);
@@ -27,7 +33,7 @@ static char *listing(Fixture *f)
   g_autoptr(GPtrArray) names = g_ptr_array_new();
   for (const char *name; (name = g_dir_read_name(d));)
     g_ptr_array_add(names, (gpointer)name);
-  g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort(names, by_name);
   g_ptr_array_add(names, NULL);
   return g_strjoinv(" ", (char **)names->pdata);
 }
