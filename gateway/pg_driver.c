@@ -180,15 +180,18 @@ static gboolean uri_parses(const char *uri, GError **error)
 }
 
 /* The keepalives let each side notice a vanished peer within seconds: the
- * client's through libpq, the server's through the SETs. Parameters
+ * client's through libpq, the server's through the SETs. TLS with the
+ * server's certificate checked against its name, as for IMAP and SMTP,
+ * unless the URI says otherwise (libpq's own default, prefer, checks
+ * nothing; over a Unix socket no TLS is used either way). Parameters
  * before dbname (the URI, expanded in its place) are defaults the URI may
  * override; the encoding after it is what the store's strings are. */
 static PGconn *open_session(const char *uri, GError **error)
 {
   const char *const keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
-                              "keepalives_interval", "keepalives_count", "dbname",
+                              "keepalives_interval", "keepalives_count", "sslmode", "dbname",
                               "client_encoding", NULL};
-  const char *const values[] = {"10", "1", "5", "2", "3", uri, "UTF8", NULL};
+  const char *const values[] = {"10", "1", "5", "2", "3", "verify-full", uri, "UTF8", NULL};
   PGconn *pg = PQconnectdbParams(keys, values, 1);
   if (PQstatus(pg) == CONNECTION_OK)
     return pg;

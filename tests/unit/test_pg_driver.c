@@ -505,6 +505,40 @@ static void test_connect_failures(void **state)
   assert_non_null(strstr(refused4, "not a valid libpq URI"));
 }
 
+/* url without the parameter named key (key=value&). */
+static char *url_without(const char *in, const char *key)
+{
+  GString *out = g_string_new(NULL);
+  const char *query = strchr(in, '?');
+  g_string_append_len(out, in, query + 1 - in);
+  g_auto(GStrv) params = g_strsplit(query + 1, "&", -1);
+  g_autofree char *prefix = g_strconcat(key, "=", NULL);
+  for (char **p = params; *p; p++)
+    if (!g_str_has_prefix(*p, prefix))
+      g_string_append_printf(out, "%s%s", out->str[out->len - 1] == '?' ? "" : "&", *p);
+  return g_string_free(out, FALSE);
+}
+
+/* A URI that names no sslmode still gets the server's certificate
+ * checked (libpq alone would take any server, or none, by default):
+ * without the CA it is refused, with it the connection is made. */
+static void test_tls_verified_by_default(void **state)
+{
+  g_autofree char *no_mode = url_without(url, "sslmode");
+  g_autoptr(GError) error = NULL;
+  PgConn *conn = ops->connect(no_mode, &error);
+  assert_non_null(conn);
+  ops->close(conn);
+  g_autofree char *no_ca = url_without(no_mode, "sslrootcert");
+  g_autofree char *home = g_dir_make_tmp("ig-pg-home-XXXXXX", NULL);
+  g_autofree char *old_home = g_strdup(g_getenv("HOME"));
+  g_setenv("HOME", home, TRUE); /* no ~/.postgresql/root.crt */
+  assert_null(ops->connect(no_ca, &error));
+  g_setenv("HOME", old_home, TRUE);
+  g_rmdir(home);
+  assert_non_null(strstr(error->message, "root certificate file"));
+}
+
 static double connect_seconds(const char *uri)
 {
   gint64 start = g_get_monotonic_time();
@@ -582,6 +616,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_finalize_deallocates, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_terminated_backend, open_db, close_db),
     cmocka_unit_test(test_connect_failures),
+    cmocka_unit_test(test_tls_verified_by_default),
     cmocka_unit_test(test_connect_timeout),
     cmocka_unit_test_setup_teardown(test_notices_logged, open_db, close_db),
   };
