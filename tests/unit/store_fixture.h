@@ -156,6 +156,22 @@ G_GNUC_UNUSED static void replace_raw(Fixture *f, gint64 id, const char *text)
   g_free(sql(f, query));
 }
 
+/* Lets rows of table be deleted behind the store's back while others
+ * still name them: SQLite's raw connections (sql()) enforce no foreign
+ * keys; on PostgreSQL the constraints that name table are dropped. */
+G_GNUC_UNUSED static void drop_references(Fixture *f, const char *table)
+{
+  if (!f->schema)
+    return;
+  g_autofree char *drop = g_strdup_printf(
+      "DO $$ DECLARE c record; BEGIN"
+      " FOR c IN SELECT conrelid::regclass AS t, conname FROM pg_constraint"
+      "  WHERE contype = 'f' AND confrelid = '%s'::regclass LOOP"
+      "  EXECUTE format('ALTER TABLE %%s DROP CONSTRAINT %%I', c.t, c.conname);"
+      " END LOOP; END $$", table);
+  g_free(sql(f, drop));
+}
+
 /* Makes every row that timing (e.g. "BEFORE UPDATE") names on table fail
  * with message, through a trigger called name: a fault behind the
  * store's back. On PostgreSQL the trigger calls a function of the same
