@@ -299,7 +299,7 @@ static guint open_descriptors(void)
 /* Checking a store's file before SQLite opens it leaves no descriptor
  * behind, not even when it got descriptor 0 (the gateway started with
  * standard input closed): the file would stay open, and be read as
- * input. */
+ * input. On PostgreSQL, a closed store leaves no connection open. */
 static void test_open_leaves_no_descriptor(void **state)
 {
   Fixture *f = *state;
@@ -545,7 +545,8 @@ static void test_postgresql_upgrade_done_by_another_process(void **state)
   check(ops != NULL, error);
   PgConn *other = ops->connect(uri, &error);
   check(other != NULL, error);
-  g_autoptr(GString) upgrade = g_string_new("BEGIN; SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");");
+  g_autoptr(GString) upgrade = g_string_new("BEGIN;"
+                                            " SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");");
   for (int v = 0; v < pg_schema_version(); v++)
     g_string_append(upgrade, pg_migration(v));
   check(ops->exec(other, upgrade->str, &error), error);
