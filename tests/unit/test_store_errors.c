@@ -820,6 +820,34 @@ static void test_postgresql_failure_ends_the_transaction(void **state)
   assert_string_equal(messages, "1");
 }
 
+/* A message whose recording fails is rolled back to its savepoint (as
+ * intake does), and the transaction goes on without it: what came
+ * before and after it is committed, on PostgreSQL too, where the failure
+ * had aborted the transaction. */
+static void test_failure_rolled_back_to_its_savepoint(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_failing_trigger(f, "body_fails", "BEFORE INSERT", "message_bodies", FAULT);
+  check(store_begin(f->store, &error), error);
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_savepoint(f->store, &error), error);
+  add_incident(f, "INC-2026-000002", "new", "low", T0);
+  put_message(f, "m1@x", "Subject: m\n\nm\n", inc, FALSE);
+  store_rollback_to(f->store);
+  add_event(f, inc, "created", "from the form");
+  check(store_commit(f->store, &error), error);
+
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000002", &error), 0);
+  assert_null(error);
+  g_autofree char *messages = sql(f, "SELECT count(*) FROM messages");
+  assert_string_equal(messages, "0");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.incidents, 1);
+  assert_int_equal(n.events, 1);
+}
+
 /* --- a damaged file --- */
 
 /* A table whose page was overwritten on disk: listing it fails with
@@ -889,6 +917,7 @@ int main(void)
     T(test_full_disk_loses_the_transaction),
     T(test_full_disk_in_a_trigger_ends_the_transaction),
     T(test_postgresql_failure_ends_the_transaction),
+    T(test_failure_rolled_back_to_its_savepoint),
     T(test_damaged_table_is_an_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
