@@ -128,6 +128,88 @@ G_GNUC_UNUSED static char *sql(Fixture *f, const char *query)
   return out;
 }
 
+/* The values of expr over the rows of from (a table, and any WHERE) in
+ * the order of order_by, joined by sep into one text: group_concat() on
+ * SQLite, string_agg() on PostgreSQL. */
+G_GNUC_UNUSED static char *sql_joined(Fixture *f, const char *expr, const char *sep,
+                                      const char *from, const char *order_by)
+{
+  g_autofree char *query =
+      f->schema ? g_strdup_printf("SELECT string_agg((%s)::text, '%s' ORDER BY %s) FROM %s",
+                                  expr, sep, order_by, from)
+                : g_strdup_printf("SELECT group_concat(v, '%s') FROM (SELECT %s AS v FROM %s"
+                                  " ORDER BY %s)", sep, expr, from, order_by);
+  return sql(f, query);
+}
+
+/* Replaces the bytes of stored message id with text, behind the store's
+ * back (a hex literal: a blob on SQLite, a bytea on PostgreSQL). */
+G_GNUC_UNUSED static void replace_raw(Fixture *f, gint64 id, const char *text)
+{
+  g_autoptr(GString) hex = g_string_new(NULL);
+  for (const char *c = text; *c; c++)
+    g_string_append_printf(hex, "%02x", (guchar)*c);
+  g_autofree char *query = g_strdup_printf(
+      f->schema ? "UPDATE message_bodies SET raw = '\\x%s'::bytea WHERE id = %" G_GINT64_FORMAT
+                : "UPDATE message_bodies SET raw = X'%s' WHERE id = %" G_GINT64_FORMAT,
+      hex->str, id);
+  g_free(sql(f, query));
+}
+
+/* Lets rows of table be deleted behind the store's back while others
+ * still name them: SQLite's raw connections (sql()) enforce no foreign
+ * keys; on PostgreSQL the constraints that name table are dropped. */
+G_GNUC_UNUSED static void drop_references(Fixture *f, const char *table)
+{
+  if (!f->schema)
+    return;
+  g_autofree char *drop = g_strdup_printf(
+      "DO $$ DECLARE c record; BEGIN"
+      " FOR c IN SELECT conrelid::regclass AS t, conname FROM pg_constraint"
+      "  WHERE contype = 'f' AND confrelid = '%s'::regclass LOOP"
+      "  EXECUTE format('ALTER TABLE %%s DROP CONSTRAINT %%I', c.t, c.conname);"
+      " END LOOP; END $$", table);
+  g_free(sql(f, drop));
+}
+
+/* Makes every row that timing (e.g. "BEFORE UPDATE") names on table fail
+ * with message, through a trigger called name: a fault behind the
+ * store's back. On PostgreSQL the trigger calls a function of the same
+ * name. */
+G_GNUC_UNUSED static void add_failing_trigger(Fixture *f, const char *name, const char *timing,
+                                              const char *table, const char *message)
+{
+  if (!f->schema) {
+    g_autofree char *trigger = g_strdup_printf("CREATE TRIGGER %s %s ON %s BEGIN"
+                                               " SELECT RAISE(ABORT, '%s'); END",
+                                               name, timing, table, message);
+    g_free(sql(f, trigger));
+    return;
+  }
+  g_autofree char *function = g_strdup_printf("CREATE FUNCTION %s() RETURNS trigger"
+                                              " LANGUAGE plpgsql AS $$ BEGIN"
+                                              " RAISE EXCEPTION '%s'; END $$", name, message);
+  g_autofree char *trigger = g_strdup_printf("CREATE TRIGGER %s %s ON %s FOR EACH ROW"
+                                             " EXECUTE FUNCTION %s()", name, timing, table,
+                                             name);
+  g_free(sql(f, function));
+  g_free(sql(f, trigger));
+}
+
+/* Removes what add_failing_trigger() made. */
+G_GNUC_UNUSED static void drop_failing_trigger(Fixture *f, const char *name, const char *table)
+{
+  if (!f->schema) {
+    g_autofree char *drop = g_strdup_printf("DROP TRIGGER %s", name);
+    g_free(sql(f, drop));
+    return;
+  }
+  g_autofree char *drop = g_strdup_printf("DROP TRIGGER %s ON %s", name, table);
+  g_autofree char *function = g_strdup_printf("DROP FUNCTION %s()", name);
+  g_free(sql(f, drop));
+  g_free(sql(f, function));
+}
+
 /* The closed store as version 10 left it (user_version is the caller's):
  * no service_health, the messages' bytes back in their own column,
  * message_bodies gone. */
@@ -251,8 +333,8 @@ G_GNUC_UNUSED static gboolean seen(Fixture *f, const char *sha, const char *mess
   return result;
 }
 
-/* A call that must have failed with an error holding needle (SQLite's
- * reason); the error is cleared for the next call. */
+/* A call that must have failed with an error holding needle (the
+ * database's reason); the error is cleared for the next call. */
 G_GNUC_UNUSED static void expect_reason(gboolean failed, GError **error, const char *needle)
 {
   assert_true(failed);
@@ -261,6 +343,38 @@ G_GNUC_UNUSED static void expect_reason(gboolean failed, GError **error, const c
     print_error("\"%s\" not in \"%s\"\n", needle, (*error)->message);
   assert_non_null(strstr((*error)->message, needle));
   g_clear_error(error);
+}
+
+/* A call that must have failed on a table, or a column read, that the
+ * database lacks, in its own words: SQLite's "no such table: T" and
+ * "no such column: C"; PostgreSQL's "relation "T" does not exist" and
+ * "column "C" does not exist" (a qualified one, t.C, unquoted). */
+G_GNUC_UNUSED static void expect_missing_table(gboolean failed, GError **error, const char *table)
+{
+  g_autofree char *needle = test_on_pg()
+      ? g_strdup_printf("relation \"%s\" does not exist", table)
+      : g_strdup_printf("no such table: %s", table);
+  expect_reason(failed, error, needle);
+}
+
+G_GNUC_UNUSED static void expect_missing_column(gboolean failed, GError **error,
+                                                const char *column)
+{
+  g_autofree char *needle =
+      !test_on_pg() ? g_strdup_printf("no such column: %s", column)
+      : strchr(column, '.') ? g_strdup_printf("column %s does not exist", column)
+                            : g_strdup_printf("column \"%s\" does not exist", column);
+  expect_reason(failed, error, needle);
+}
+
+/* A call that must have failed writing a column table lacks. */
+G_GNUC_UNUSED static void expect_missing_insert_column(gboolean failed, GError **error,
+                                                       const char *table, const char *column)
+{
+  g_autofree char *needle = test_on_pg()
+      ? g_strdup_printf("column \"%s\" of relation \"%s\" does not exist", column, table)
+      : g_strdup_printf("table %s has no column named %s", table, column);
+  expect_reason(failed, error, needle);
 }
 
 G_GNUC_UNUSED static void expect_verify_fails(Fixture *f, const char *needle)

@@ -1,10 +1,10 @@
-/* test_store.c - unit tests for gateway/store.c (SQLite): reference
+/* test_store.c - unit tests for gateway/store.c: reference
  * allocation per year (and its rollback), message dedupe, incident round-trip and listing filters,
  * rules, outbox life cycle, ack counting, threading look-ups, savepoints
  * the state hash across transactions and failure counts (opening and
  * upgrading: test_store_open.c; the integrity check: test_store_verify.c). Every
  * test runs on a fresh store in a temporary directory that is removed
- * afterwards. */
+ * afterwards, or on a fresh PostgreSQL schema (test_database.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,14 +98,13 @@ static void test_event_outside_transaction_is_atomic(void **state)
   gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
   check(store_add_event(f->store, inc, T0, "gateway", "created", "from the form", &error),
         error);
-  g_free(sql(f, "CREATE TRIGGER head_fails BEFORE UPDATE ON audit_head"
-                " BEGIN SELECT RAISE(ABORT, 'head not written'); END"));
+  add_failing_trigger(f, "head_fails", "BEFORE UPDATE", "audit_head", "head not written");
   assert_false(store_add_event(f->store, inc, T0, "gateway", "note", "lost", &error));
   assert_non_null(strstr(error->message, "head not written"));
   g_clear_error(&error);
   g_autofree char *events = sql(f, "SELECT count(*) FROM events");
   assert_string_equal(events, "1");
-  g_free(sql(f, "DROP TRIGGER head_fails"));
+  drop_failing_trigger(f, "head_fails", "audit_head");
   check(store_add_event(f->store, inc, T0, "gateway", "note", "kept", &error), error);
   IgVerifyCounts n;
   check(store_verify(f->store, &n, &error), error);

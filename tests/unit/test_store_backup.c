@@ -3,7 +3,9 @@
  * is written, the file is a link that points nowhere, and a file given to
  * store_open_copy() that is no store of this gateway. A backup that fails
  * leaves nothing at the path and no temporary copy beside it. (The copy
- * that succeeds, and the existing file it refuses, are tests/e2e/backup.sh.) */
+ * that succeeds, and the existing file it refuses, are tests/e2e/backup.sh.)
+ * These are SQLite's copies; on PostgreSQL a backup is refused, naming
+ * PostgreSQL's own tools. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +46,8 @@ static char *listing(Fixture *f)
 static void test_disk_full(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's copy into a file */
   add_incident(f, "INC-2026-000001", "new", "low", T0);
   g_autofree char *copy = g_build_filename(f->dir, "copy.db", NULL);
   struct rlimit was;
@@ -72,6 +76,8 @@ static void test_disk_full(void **state)
 static void test_dangling_link(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's copy into a file */
   g_autofree char *copy = g_build_filename(f->dir, "copy.db", NULL);
   g_autofree char *target = g_build_filename(f->dir, "elsewhere.db", NULL);
   assert_int_equal(symlink(target, copy), 0);
@@ -92,6 +98,8 @@ static void test_dangling_link(void **state)
 static void test_path_too_long_for_sqlite(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's copy into a file */
   g_autofree char *name = g_strnfill(200, 'd');
   g_autofree char *deep = g_build_filename(f->dir, name, name, name, NULL);
   assert_int_equal(g_mkdir_with_parents(deep, 0750), 0);
@@ -113,6 +121,8 @@ static void test_path_too_long_for_sqlite(void **state)
 static void test_open_copy_refuses_others(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* store_open_copy() opens SQLite's copies */
   g_autofree char *text = g_build_filename(f->dir, "notes.txt", NULL);
   assert_true(g_file_set_contents(text, "not a database, but long enough to look at it\n"
                                         "and then some more text to fill a header\n", -1, NULL));
@@ -157,6 +167,26 @@ static void test_open_copy_refuses_others(void **state)
   store_close(copy);
 }
 
+/* A PostgreSQL store is backed up with PostgreSQL's tools: backup is
+ * refused as a usage error that names them, and writes nothing. */
+static void test_postgresql_backup_names_its_tools(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's copies are the tests above */
+  g_autofree char *copy = g_build_filename(f->dir, "copy.db", NULL);
+  g_autoptr(GError) error = NULL;
+  assert_false(store_backup(f->store, copy, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_USAGE));
+  g_autofree char *shown = sq_database_shown(f->path);
+  g_autofree char *prefix = g_strconcat(shown, ": ", NULL);
+  assert_true(g_str_has_prefix(error->message, prefix));
+  assert_non_null(strstr(error->message, "pg_dump"));
+  assert_non_null(strstr(error->message, "pg_basebackup"));
+  g_autofree char *names = listing(f);
+  assert_string_equal(names, "var");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -166,6 +196,7 @@ int main(void)
     T(test_dangling_link),
     T(test_path_too_long_for_sqlite),
     T(test_open_copy_refuses_others),
+    T(test_postgresql_backup_names_its_tools),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,8 +82,7 @@ static void test_deadline_state(void **state)
   assert_false(changed);
   g_autoptr(GPtrArray) rows = store_incident_deadlines(f->store, id, &error);
   check(rows != NULL, error);
-  g_autofree char *states = sql(f, "SELECT group_concat(kind || '=' || state, ' ')"
-                                   " FROM (SELECT * FROM deadlines ORDER BY kind)");
+  g_autofree char *states = sql_joined(f, "kind || '=' || state", " ", "deadlines", "kind");
   assert_string_equal(states, "form_reminder=done triage=pending");
 
   /* Set again, an ended deadline is pending again, at its new time. */
@@ -214,8 +213,8 @@ static void test_outbox_sent_many_and_body(void **state)
 }
 
 /* The tables a case's deadlines and reports live in, damaged by hand
- * (columns renamed): every call fails with SQLite's reason, never reads
- * as nothing due or no report, never as a change made. */
+ * (columns renamed): every call fails with the database's reason, never
+ * reads as nothing due or no report, never as a change made. */
 static void test_damaged_case_tables(void **state)
 {
   Fixture *f = *state;
@@ -227,21 +226,22 @@ static void test_damaged_case_tables(void **state)
   g_free(sql(f, "ALTER TABLE management_reports RENAME COLUMN text TO kept_text"));
   f->store = open_store(f->path); /* nothing prepared before is cached */
   gboolean changed = -1;
-  expect_reason(!store_add_deadline(f->store, inc, "triage", T0, &error), &error,
-                "has no column named kind");
-  expect_reason(!store_set_deadline_state(f->store, inc, "triage", "done", &changed, &error),
-                &error, "no such column: kind");
-  expect_reason(!store_advance_deadline(f->store, inc, "triage", NULL, "escalated", &changed,
-                                        &error), &error, "no such column: kind");
+  expect_missing_insert_column(!store_add_deadline(f->store, inc, "triage", T0, &error), &error,
+                               "deadlines", "kind");
+  expect_missing_column(!store_set_deadline_state(f->store, inc, "triage", "done", &changed,
+                                                  &error), &error, "kind");
+  expect_missing_column(!store_advance_deadline(f->store, inc, "triage", NULL, "escalated",
+                                                &changed, &error), &error, "kind");
   assert_int_equal(changed, -1);
-  expect_reason(store_due_deadlines(f->store, "2027-01-01T00:00:00Z", &error) == NULL, &error,
-                "no such column: kind");
-  expect_reason(store_incident_deadlines(f->store, inc, &error) == NULL, &error,
-                "no such column: kind");
-  expect_reason(!store_add_management_report(f->store, inc, T0, "ost", "r", &error), &error,
-                "has no column named text");
-  expect_reason(store_management_report(f->store, inc, &error) == NULL, &error,
-                "no such column: text");
+  expect_missing_column(store_due_deadlines(f->store, "2027-01-01T00:00:00Z", &error) == NULL,
+                        &error, "kind");
+  expect_missing_column(store_incident_deadlines(f->store, inc, &error) == NULL, &error,
+                        "kind");
+  expect_missing_insert_column(!store_add_management_report(f->store, inc, T0, "ost", "r",
+                                                            &error), &error,
+                               "management_reports", "text");
+  expect_missing_column(store_management_report(f->store, inc, &error) == NULL, &error,
+                        "text");
 }
 
 int main(void)

@@ -3,7 +3,12 @@
  * and left as they are, the run lock when its holder is not a gateway, a
  * store busy with another process's write, a full disk inside and outside
  * a transaction, and a damaged table read as an error, never as empty.
- * Every test runs on a fresh store in a temporary directory. */
+ * Every test runs on a fresh store in a temporary directory, or a fresh
+ * PostgreSQL schema. SQLite's files, lock file and full disk have no
+ * PostgreSQL counterpart and are skipped there; PostgreSQL's own tests
+ * (another program's tables, the lead, a migration or a claim beside
+ * another process, a failure that ends the transaction) are skipped on
+ * SQLite. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,11 +24,13 @@
 #include <unistd.h>
 
 #include "gateway/store_db.h"
+#include "gateway/store_pg_schema.h"
 #include "tests/unit/store_fixture.h"
 
 /* --- helpers --- */
 
-/* store_open(path) must fail with an error holding needle. */
+/* store_open(path) must fail with an error holding needle, naming the
+ * store. */
 static void expect_refused(const char *path, const char *needle)
 {
   g_autoptr(GError) error = NULL;
@@ -33,7 +40,8 @@ static void expect_refused(const char *path, const char *needle)
   if (!strstr(error->message, needle))
     print_error("\"%s\" not in \"%s\"\n", needle, error->message);
   assert_non_null(strstr(error->message, needle));
-  assert_non_null(strstr(error->message, path));
+  g_autofree char *shown = sq_database_shown(path);
+  assert_non_null(strstr(error->message, shown));
 }
 
 static char *file_sha(const char *path)
@@ -99,6 +107,8 @@ static void expect_full(gboolean failed, GError **error)
 static void test_foreign_database_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's application_id */
   g_autofree char *path = g_build_filename(f->dir, "other.db", NULL);
   raw_exec(path, "PRAGMA application_id = 1234; CREATE TABLE notes(x);"
                  " INSERT INTO notes VALUES('keep me')");
@@ -117,6 +127,8 @@ static void test_foreign_database_refused(void **state)
 static void test_database_without_application_id_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's application_id */
   static const char *const others[] = {
     "CREATE TABLE notes(x); INSERT INTO notes VALUES('keep me')",
     "PRAGMA user_version = 3; CREATE TABLE notes(x)",
@@ -136,10 +148,39 @@ static void test_database_without_application_id_refused(void **state)
   }
 }
 
+/* On PostgreSQL, a database with an incidents table but no schema
+ * version of the gateway's is another program's (or a store half made by
+ * hand): refused, naming it, and left as it is, nothing made beside it. */
+static void test_postgresql_foreign_tables_refused(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's foreign files are the tests above */
+  Fixture other = { 0 };
+  other.path = test_database_new(f->dir, "other", &other.schema);
+  g_free(sql(&other, "CREATE TABLE incidents(x text)"));
+  g_free(sql(&other, "INSERT INTO incidents VALUES('keep me')"));
+  expect_refused(other.path, "a database with an incidents table but no gateway schema"
+                             " version; refusing to use it as the store");
+  g_autofree char *tables = sql_joined(&other, "table_name", " ", "information_schema.tables"
+                                       " WHERE table_schema = current_schema()", "table_name");
+  assert_string_equal(tables, "incidents");
+  g_autofree char *routines = sql(&other, "SELECT count(*) FROM information_schema.routines"
+                                          " WHERE routine_schema = current_schema()");
+  assert_string_equal(routines, "0");
+  g_autofree char *kept = sql(&other, "SELECT x FROM incidents");
+  assert_string_equal(kept, "keep me");
+  test_database_free(other.schema);
+  g_free(other.path);
+  g_free(other.schema);
+}
+
 /* database = a directory (a typo for its parent): refused by name. */
 static void test_directory_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* a path of SQLite's */
   expect_refused(f->dir, "not a regular file; refusing to use it as the store");
 }
 
@@ -148,6 +189,8 @@ static void test_directory_refused(void **state)
 static void test_dangling_link_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* a path of SQLite's */
   g_autofree char *target = g_build_filename(f->dir, "unmounted", "gateway.db", NULL);
   g_autofree char *link = g_build_filename(f->dir, "linked.db", NULL);
   assert_int_equal(symlink(target, link), 0);
@@ -164,6 +207,8 @@ static void test_dangling_link_refused(void **state)
 static void test_truncated_store_with_64k_pages_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's file header */
   add_incident(f, "INC-2026-000001", "new", "low", T0);
   g_clear_pointer(&f->store, store_close);
   raw_exec(f->path, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 65536; VACUUM;"
@@ -190,6 +235,8 @@ static void test_truncated_store_with_64k_pages_refused(void **state)
 static void test_not_a_database_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's file header */
   g_autofree char *text = g_build_filename(f->dir, "gateway.conf", NULL);
   g_autoptr(GString) lines = g_string_new(NULL);
   for (int i = 0; i < 8; i++)
@@ -214,6 +261,8 @@ static void test_not_a_database_refused(void **state)
 static void test_truncated_big_store_refused(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's file header */
   g_autofree char *path = g_build_filename(f->dir, "big.db", NULL);
   guint8 header[100] = "SQLite format 3";
   header[16] = 0x02;                          /* 512-byte pages */
@@ -250,7 +299,7 @@ static guint open_descriptors(void)
 /* Checking a store's file before SQLite opens it leaves no descriptor
  * behind, not even when it got descriptor 0 (the gateway started with
  * standard input closed): the file would stay open, and be read as
- * input. */
+ * input. On PostgreSQL, a closed store leaves no connection open. */
 static void test_open_leaves_no_descriptor(void **state)
 {
   Fixture *f = *state;
@@ -279,8 +328,8 @@ static void test_open_leaves_no_descriptor(void **state)
 static void test_read_only_directory_refused(void **state)
 {
   Fixture *f = *state;
-  if (geteuid() == 0)
-    skip();
+  if (geteuid() == 0 || test_on_pg())
+    skip(); /* root writes anywhere; a directory of SQLite's */
   g_autofree char *ro = g_build_filename(f->dir, "ro", NULL);
   assert_int_equal(g_mkdir(ro, 0555), 0);
   g_autofree char *path = g_build_filename(ro, "gateway.db", NULL);
@@ -300,6 +349,8 @@ static void test_read_only_directory_refused(void **state)
 static void test_lock_held_by_another_tool(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's lock file */
   g_autofree char *path = g_strconcat(f->path, ".lock", NULL);
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   assert_true(fd >= 0);
@@ -344,6 +395,8 @@ static void test_lock_held_by_another_tool(void **state)
 static void test_lock_file_unusable(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's lock file */
   g_autofree char *path = g_strconcat(f->path, ".lock", NULL);
   assert_int_equal(g_mkdir(path, 0750), 0);
   g_autoptr(GError) error = NULL;
@@ -359,6 +412,8 @@ static void test_lock_file_unusable(void **state)
 static void test_lock_pid_not_written(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's lock file */
   struct rlimit was;
   assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
   struct rlimit none = { 0, was.rlim_max };
@@ -380,6 +435,8 @@ static void test_lock_pid_not_written(void **state)
 static void test_lock_with_stdin_closed(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's lock file */
   g_autoptr(GError) error = NULL;
   int saved = dup(0);
   assert_true(saved > 0);
@@ -390,6 +447,41 @@ static void test_lock_with_stdin_closed(void **state)
   check(lock != NULL, error);
   store_unlock_service(lock);
   store_unlock_service(NULL);
+}
+
+/* On PostgreSQL any number of runs hold the lock and take turns to lead:
+ * one at a time, the leader still leading when it asks again, and
+ * another leading once it has let go. */
+static void test_postgresql_runs_take_turns_to_lead(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's one run: the lock file tests above */
+  g_autoptr(GError) error = NULL;
+  IgStoreLock *first = store_lock_service(f->path, &error);
+  check(first != NULL, error);
+  IgStoreLock *second = store_lock_service(f->path, &error);
+  check(second != NULL, error);
+  assert_true(store_lead_shared(first));
+  gboolean leading = FALSE;
+  check(store_lead(first, &leading, &error), error);
+  assert_true(leading);
+  check(store_lead(second, &leading, &error), error);
+  assert_false(leading);
+  check(store_lead(first, &leading, &error), error);
+  assert_true(leading);
+  check(store_lead(second, &leading, &error), error);
+  assert_false(leading);
+  store_unlock_service(first);
+  /* The server ends the first's session, and lets its lock go, a moment
+   * after the first closes it. */
+  for (int tries = 0; !leading && tries < 200; tries++) {
+    check(store_lead(second, &leading, &error), error);
+    if (!leading)
+      g_usleep(50 * 1000);
+  }
+  assert_true(leading);
+  store_unlock_service(second);
 }
 
 /* --- a busy store --- */
@@ -412,6 +504,8 @@ static gpointer open_in_thread(gpointer path)
 static void test_upgrade_done_by_another_process(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's migrations; PostgreSQL's test follows */
   g_clear_pointer(&f->store, store_close);
   g_free(sql(f, "DROP TRIGGER incident_search_add"));
   g_free(sql(f, "DROP TRIGGER incident_search_change"));
@@ -435,12 +529,44 @@ static void test_upgrade_done_by_another_process(void **state)
   f->store = open_store(f->path);
 }
 
+/* Two gateways starting at once on PostgreSQL: the second waits for the
+ * first's migration (under the writers' lock), then reads the version
+ * again and finds the work done, rather than making the tables a second
+ * time (which would fail: they are there). */
+static void test_postgresql_upgrade_done_by_another_process(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's own test is the one above */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *uri = test_database_new(f->dir, "new", &schema);
+  const IgPgOps *ops = pgmod_ops(&error);
+  check(ops != NULL, error);
+  PgConn *other = ops->connect(uri, &error);
+  check(other != NULL, error);
+  g_autoptr(GString) upgrade = g_string_new("BEGIN;"
+                                            " SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");");
+  for (int v = 0; v < pg_schema_version(); v++)
+    g_string_append(upgrade, pg_migration(v));
+  check(ops->exec(other, upgrade->str, &error), error);
+  GThread *opener = g_thread_new("open", open_in_thread, uri);
+  g_usleep(300 * 1000); /* it waits for the lock */
+  check(ops->exec(other, "COMMIT", &error), error);
+  ops->close(other);
+  g_autoptr(GError) opened = g_thread_join(opener);
+  assert_null(opened);
+  test_database_free(schema);
+}
+
 /* While another process holds the write lock, claiming an outbox row
  * fails as transient ("locked"), and leaves the row to the next try and
  * the connection syncing every commit again. */
 static void test_claim_on_busy_store(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's busy lock; PostgreSQL's test follows */
   gint64 id = add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
   sqlite3_busy_timeout(f->store->db, 0); /* the 10 s wait, cut short */
   sqlite3 *other = NULL;
@@ -467,6 +593,36 @@ static void test_claim_on_busy_store(void **state)
   assert_int_equal(row->id, id);
 }
 
+/* On PostgreSQL a claim takes no writers' lock and waits for no row:
+ * while another process holds that lock and is claiming a row, the
+ * claim takes the next row at once, and the other's once it is free. */
+static void test_postgresql_claim_beside_a_writer(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's writers take turns: the test above */
+  g_autoptr(GError) error = NULL;
+  gint64 one = add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
+  gint64 two = add_outbox(f, 0, "ack", "bob@example.org", "o2@gw", T0);
+  const IgPgOps *ops = pgmod_ops(&error);
+  check(ops != NULL, error);
+  PgConn *other = ops->connect(f->path, &error);
+  check(other != NULL, error);
+  /* A claim that waited would have the other's session ended under it
+   * after 5 s and take row one: the test fails rather than hangs. */
+  g_autofree char *hold = g_strdup_printf(
+      "SET idle_in_transaction_session_timeout = '5s'; BEGIN;"
+      " SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");"
+      " SELECT id FROM outbox WHERE id = %" G_GINT64_FORMAT " FOR UPDATE", one);
+  check(ops->exec(other, hold, &error), error);
+  g_autoptr(IgOutboxRec) next = claim(f, T0, "me 1");
+  assert_int_equal(next->id, two);
+  check(ops->exec(other, "ROLLBACK", &error), error);
+  ops->close(other);
+  g_autoptr(IgOutboxRec) freed = claim(f, T0, "me 1");
+  assert_int_equal(freed->id, one);
+}
+
 /* --- a full disk --- */
 
 /* Outside a transaction each write that does not fit fails on its own,
@@ -475,6 +631,8 @@ static void test_claim_on_busy_store(void **state)
 static void test_full_disk_outside_transaction(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's page limit stands in for the disk */
   g_autoptr(GError) error = NULL;
   gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
   add_outbox(f, inc, "ack", "jane@example.org", "o1@gw", T0);
@@ -508,6 +666,8 @@ static void test_full_disk_outside_transaction(void **state)
 static void test_full_disk_in_a_trigger_ends_the_transaction(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's page limit stands in for the disk */
   g_autoptr(GError) error = NULL;
   add_incident(f, "INC-2026-000001", "new", "low", T0);
   fill_disk(f);
@@ -531,9 +691,63 @@ static gboolean count_listed(const IgListedIncident *row, gpointer data, GError 
   return TRUE;
 }
 
+/* Every kind of call in a transaction a failure has ended: each in turn
+ * fails, and expect() checks the cause, whatever the call. inc and msg
+ * are an incident and a message (Message-ID m1@x) stored before the
+ * transaction began; in is the message whose recording failed. */
+static void expect_every_call_fails(Fixture *f, gint64 inc, gint64 msg, const IgMessageIn *in,
+                                    void (*expect)(gboolean failed, GError **error))
+{
+  g_autoptr(GError) error = NULL;
+  gboolean seen_it = FALSE, first = FALSE, found = FALSE;
+  gint64 id = 0;
+  guint listed = 0;
+  const char *ids[] = { "m1@x", NULL };
+  g_autoptr(IgIncident) inc2 = minimal_incident("INC-2026-000003", T0);
+  g_autoptr(GBytes) body = g_bytes_new_static(BODY, strlen(BODY));
+  IgOutboxIn out = { .kind = "mail", .to = "a@b.c", .body = body, .created_at = T0 };
+  expect(!store_message_seen(f->store, "x", NULL, &seen_it, &error), &error);
+  expect(store_add_message(f->store, in, &error) == 0, &error);
+  expect(store_message_raw(f->store, msg, &error) == NULL, &error);
+  expect(store_list_messages(f->store, FALSE, &error) == NULL, &error);
+  expect(store_incident_for_message_ids(f->store, ids, &error) == 0, &error);
+  expect(store_note_failure(f->store, "x", "e", T0, &error) == -1, &error);
+  expect(store_in_flight_get(f->store, "x", &error) == -2, &error);
+  expect(!store_in_flight_set(f->store, "x", TRUE, &error), &error);
+  expect(!store_in_flight_clear(f->store, "x", &error), &error);
+  expect(store_next_reference(f->store, "INC", 2026, &error) == NULL, &error);
+  expect(!store_add_incident(f->store, inc2, &error), &error);
+  expect(store_incident_reference(f->store, inc, &error) == NULL, &error);
+  expect(store_incident_id(f->store, "INC-2026-000001", &error) == 0, &error);
+  expect(store_get_incident(f->store, "INC-2026-000001", &error) == NULL, &error);
+  expect(!store_each_incident(f->store, NULL, TRUE, count_listed, &listed, &error), &error);
+  assert_int_equal(listed, 0);
+  expect(store_incident_messages(f->store, inc, &error) == NULL, &error);
+  expect(store_incident_evidence(f->store, inc, &error) == NULL, &error);
+  expect(store_observables(f->store, NULL, NULL, &error) == NULL, &error);
+  expect(!store_add_event(f->store, inc, T0, "gateway", "note", "x", &error), &error);
+  expect(store_incident_events(f->store, inc, &error) == NULL, &error);
+  expect(!store_fire_rule(f->store, inc, "ost", T0, &first, &error), &error);
+  expect(!store_add_deadline(f->store, inc, "triage", T0, &error), &error);
+  expect(store_incident_deadlines(f->store, inc, &error) == NULL, &error);
+  expect(store_outbox_add(f->store, &out, &error) == 0, &error);
+  expect(store_outbox_claimers(f->store, &error) == NULL, &error);
+  expect(!store_outbox_release(f->store, "me 1", &error), &error);
+  expect(store_list_outbox(f->store, FALSE, &error) == NULL, &error);
+  expect(!store_outbox_sent(f->store, 1, T0, &error), &error);
+  expect(!store_outbox_retry(f->store, 1, T0, FALSE, "e", &error), &error);
+  expect(!store_outbox_bounced(f->store, "o@gw", "e", &found, &id, &error), &error);
+  expect(store_count_acks_since(f->store, NULL, T0, &error) == -1, &error);
+  expect(!store_savepoint(f->store, &error), &error);
+  expect(!store_release(f->store, &error), &error);
+  expect(!store_commit(f->store, &error), &error);
+}
+
 static void test_full_disk_loses_the_transaction(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's page limit stands in for the disk */
   g_autoptr(GError) error = NULL;
   gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
   gint64 msg = put_message(f, "m1@x", "Subject: m\n\nm\n", inc, TRUE);
@@ -548,55 +762,90 @@ static void test_full_disk_loses_the_transaction(void **state)
   expect_full(store_add_message(f->store, &in, &error) == 0, &error);
   assert_true(sqlite3_get_autocommit(f->store->db)); /* SQLite rolled it back */
 
-  gboolean seen_it = FALSE, first = FALSE, found = FALSE;
-  gint64 id = 0;
-  guint listed = 0;
-  const char *ids[] = { "m1@x", NULL };
-  g_autoptr(IgIncident) inc2 = minimal_incident("INC-2026-000003", T0);
-  g_autoptr(GBytes) body = g_bytes_new_static(BODY, strlen(BODY));
-  IgOutboxIn out = { .kind = "mail", .to = "a@b.c", .body = body, .created_at = T0 };
-  /* Each in turn: the cause, whatever the call. */
-  expect_full(!store_message_seen(f->store, "x", NULL, &seen_it, &error), &error);
-  expect_full(store_add_message(f->store, &in, &error) == 0, &error);
-  expect_full(store_message_raw(f->store, msg, &error) == NULL, &error);
-  expect_full(store_list_messages(f->store, FALSE, &error) == NULL, &error);
-  expect_full(store_incident_for_message_ids(f->store, ids, &error) == 0, &error);
-  expect_full(store_note_failure(f->store, "x", "e", T0, &error) == -1, &error);
-  expect_full(store_in_flight_get(f->store, "x", &error) == -2, &error);
-  expect_full(!store_in_flight_set(f->store, "x", TRUE, &error), &error);
-  expect_full(!store_in_flight_clear(f->store, "x", &error), &error);
-  expect_full(store_next_reference(f->store, "INC", 2026, &error) == NULL, &error);
-  expect_full(!store_add_incident(f->store, inc2, &error), &error);
-  expect_full(store_incident_reference(f->store, inc, &error) == NULL, &error);
-  expect_full(store_incident_id(f->store, "INC-2026-000001", &error) == 0, &error);
-  expect_full(store_get_incident(f->store, "INC-2026-000001", &error) == NULL, &error);
-  expect_full(!store_each_incident(f->store, NULL, TRUE, count_listed, &listed, &error), &error);
-  assert_int_equal(listed, 0);
-  expect_full(store_incident_messages(f->store, inc, &error) == NULL, &error);
-  expect_full(store_incident_evidence(f->store, inc, &error) == NULL, &error);
-  expect_full(store_observables(f->store, NULL, NULL, &error) == NULL, &error);
-  expect_full(!store_add_event(f->store, inc, T0, "gateway", "note", "x", &error), &error);
-  expect_full(store_incident_events(f->store, inc, &error) == NULL, &error);
-  expect_full(!store_fire_rule(f->store, inc, "ost", T0, &first, &error), &error);
-  expect_full(!store_add_deadline(f->store, inc, "triage", T0, &error), &error);
-  expect_full(store_incident_deadlines(f->store, inc, &error) == NULL, &error);
-  expect_full(store_outbox_add(f->store, &out, &error) == 0, &error);
-  expect_full(store_outbox_claimers(f->store, &error) == NULL, &error);
-  expect_full(!store_outbox_release(f->store, "me 1", &error), &error);
-  expect_full(store_list_outbox(f->store, FALSE, &error) == NULL, &error);
-  expect_full(!store_outbox_sent(f->store, 1, T0, &error), &error);
-  expect_full(!store_outbox_retry(f->store, 1, T0, FALSE, "e", &error), &error);
-  expect_full(!store_outbox_bounced(f->store, "o@gw", "e", &found, &id, &error), &error);
-  expect_full(store_count_acks_since(f->store, NULL, T0, &error) == -1, &error);
-  expect_full(!store_savepoint(f->store, &error), &error);
-  expect_full(!store_release(f->store, &error), &error);
-  expect_full(!store_commit(f->store, &error), &error);
+  expect_every_call_fails(f, inc, msg, &in, expect_full);
   store_rollback(f->store);
 
   /* The store works again, without what the lost transaction wrote. */
   assert_int_equal(store_incident_id(f->store, "INC-2026-000002", &error), 0);
   assert_null(error);
   assert_int_equal(store_incident_id(f->store, "INC-2026-000001", &error), inc);
+}
+
+#define FAULT "the body was not written"
+
+/* A later call in a transaction PostgreSQL has aborted: transient, with
+ * the first failure's cause. */
+static void expect_aborted(gboolean failed, GError **error)
+{
+  assert_true(failed);
+  assert_non_null(*error);
+  if (!strstr((*error)->message, FAULT))
+    print_error("error: %s\n", (*error)->message);
+  assert_true(g_error_matches(*error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr((*error)->message, FAULT " (the transaction was rolled back)"));
+  g_clear_error(error);
+}
+
+/* On PostgreSQL any failed statement aborts the whole transaction (on
+ * SQLite only a full disk, an I/O error or want of memory do, as above):
+ * every later call in it fails with that first cause rather than the
+ * server's refusal of everything after it, and nothing of it is stored. */
+static void test_postgresql_failure_ends_the_transaction(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite undoes the failed statement alone: the transaction goes on */
+  g_autoptr(GError) error = NULL;
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  gint64 msg = put_message(f, "m1@x", "Subject: m\n\nm\n", inc, TRUE);
+  add_failing_trigger(f, "body_fails", "BEFORE INSERT", "message_bodies", FAULT);
+  static const char raw[] = "Subject: n\n\nn\n";
+  g_autofree char *sha = hash_sha256_hex(raw, strlen(raw));
+  IgMessageIn in = { .sha256 = sha, .raw = raw, .raw_len = strlen(raw), .received_at = T0,
+                     .kind = "report", .recorded_at = T0 };
+
+  check(store_begin(f->store, &error), error);
+  add_incident(f, "INC-2026-000002", "new", "low", T0);
+  assert_int_equal(store_add_message(f->store, &in, &error), 0);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
+  assert_non_null(strstr(error->message, FAULT));
+  g_clear_error(&error);
+  expect_every_call_fails(f, inc, msg, &in, expect_aborted);
+  store_rollback(f->store);
+
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000002", &error), 0);
+  assert_null(error);
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000001", &error), inc);
+  g_autofree char *messages = sql(f, "SELECT count(*) FROM messages");
+  assert_string_equal(messages, "1");
+}
+
+/* A message whose recording fails is rolled back to its savepoint (as
+ * intake does), and the transaction goes on without it: what came
+ * before and after it is committed, on PostgreSQL too, where the failure
+ * had aborted the transaction. */
+static void test_failure_rolled_back_to_its_savepoint(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GError) error = NULL;
+  add_failing_trigger(f, "body_fails", "BEFORE INSERT", "message_bodies", FAULT);
+  check(store_begin(f->store, &error), error);
+  gint64 inc = add_incident(f, "INC-2026-000001", "new", "low", T0);
+  check(store_savepoint(f->store, &error), error);
+  add_incident(f, "INC-2026-000002", "new", "low", T0);
+  put_message(f, "m1@x", "Subject: m\n\nm\n", inc, FALSE);
+  store_rollback_to(f->store);
+  add_event(f, inc, "created", "from the form");
+  check(store_commit(f->store, &error), error);
+
+  assert_int_equal(store_incident_id(f->store, "INC-2026-000002", &error), 0);
+  assert_null(error);
+  g_autofree char *messages = sql(f, "SELECT count(*) FROM messages");
+  assert_string_equal(messages, "0");
+  IgVerifyCounts n;
+  check(store_verify(f->store, &n, &error), error);
+  assert_int_equal(n.incidents, 1);
+  assert_int_equal(n.events, 1);
 }
 
 /* --- a damaged file --- */
@@ -606,6 +855,8 @@ static void test_full_disk_loses_the_transaction(void **state)
 static void test_damaged_table_is_an_error(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* a page of SQLite's file overwritten */
   put_message(f, "m1@x", "Subject: m\n\nm\n", 0, TRUE);
   g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'messages'");
   g_autofree char *page_size = sql(f, "PRAGMA page_size");
@@ -645,6 +896,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     T(test_foreign_database_refused),
     T(test_database_without_application_id_refused),
+    T(test_postgresql_foreign_tables_refused),
     T(test_directory_refused),
     T(test_dangling_link_refused),
     T(test_truncated_store_with_64k_pages_refused),
@@ -656,11 +908,16 @@ int main(void)
     T(test_lock_pid_not_written),
     T(test_lock_with_stdin_closed),
     T(test_lock_file_unusable),
+    T(test_postgresql_runs_take_turns_to_lead),
     T(test_upgrade_done_by_another_process),
+    T(test_postgresql_upgrade_done_by_another_process),
     T(test_claim_on_busy_store),
+    T(test_postgresql_claim_beside_a_writer),
     T(test_full_disk_outside_transaction),
     T(test_full_disk_loses_the_transaction),
     T(test_full_disk_in_a_trigger_ends_the_transaction),
+    T(test_postgresql_failure_ends_the_transaction),
+    T(test_failure_rolled_back_to_its_savepoint),
     T(test_damaged_table_is_an_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

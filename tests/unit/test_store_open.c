@@ -1,9 +1,11 @@
 /* test_store_open.c - unit tests for opening the case store
- * (gateway/store.c): the schema made on a new store, a newer schema or a
- * bad path refused, stores of older versions upgraded (and sealed into
- * the audit chain once), the file's mode, a new store made with stdin
- * closed, and a log left without its store. Every test runs on a fresh
- * store in a temporary directory that is removed afterwards. */
+ * (gateway/store.c, store_pg.c): the schema made on a new store, a newer
+ * schema or a bad path refused, stores of older versions upgraded (and
+ * sealed into the audit chain once), the file's mode, a new store made
+ * with stdin closed, and a log left without its store. Every test runs
+ * on a fresh store in a temporary directory that is removed afterwards,
+ * or a fresh PostgreSQL schema; what is about SQLite's files and its
+ * older schemas is skipped there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,21 +18,45 @@
 #include <unistd.h>
 
 #include "gateway/store_db.h"
+#include "gateway/store_pg_schema.h"
 #include "tests/unit/store_fixture.h"
+
+/* The schema version the database records, as text. */
+static char *schema_version(Fixture *f)
+{
+  return sql(f, test_on_pg() ? "SELECT max(version) FROM schema_version"
+                             : "PRAGMA user_version");
+}
+
+static void set_schema_version(Fixture *f, const char *version)
+{
+  g_autofree char *set = g_strdup_printf(test_on_pg() ? "UPDATE schema_version SET version = %s"
+                                                      : "PRAGMA user_version = %s", version);
+  g_free(sql(f, set));
+}
+
+/* The schema version this program writes. */
+static int latest_version(void)
+{
+  return test_on_pg() ? pg_schema_version() : sq_schema_version();
+}
+
+#define STORE_TABLES \
+  "('incidents', 'messages', 'events', 'outbox', 'deadlines', 'rules_fired', 'ref_seq')"
 
 static void test_open_creates_schema(void **state)
 {
   Fixture *f = *state;
   g_autoptr(GError) error = NULL;
-  assert_true(g_file_test(f->path, G_FILE_TEST_IS_REGULAR));
-  g_autofree char *version = sql(f, "PRAGMA user_version");
-  assert_true(version && atoi(version) >= 1);
-  g_autofree char *mode = sql(f, "PRAGMA journal_mode");
-  assert_string_equal(mode, "wal");
-  g_autofree char *tables = sql(f,
-      "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
-      " WHERE type = 'table' AND name IN ('incidents', 'messages', 'events', 'outbox',"
-      " 'deadlines', 'rules_fired', 'ref_seq') ORDER BY name)");
+  g_autofree char *version = schema_version(f);
+  g_autofree char *latest = g_strdup_printf("%d", latest_version());
+  assert_string_equal(version, latest);
+  g_autofree char *tables = test_on_pg()
+      ? sql_joined(f, "table_name", " ", "information_schema.tables"
+                   " WHERE table_schema = current_schema() AND table_name IN " STORE_TABLES,
+                   "table_name")
+      : sql_joined(f, "name", " ", "sqlite_master WHERE type = 'table' AND name IN "
+                   STORE_TABLES, "name");
   assert_string_equal(tables, "deadlines events incidents messages outbox ref_seq rules_fired");
   IgVerifyCounts n; /* an empty store verifies */
   check(store_verify(f->store, &n, &error), error);
@@ -40,30 +66,55 @@ static void test_open_creates_schema(void **state)
   add_incident(f, "INC-2026-000001", "new", NULL, T0);
   reopen(f);
   reopen(f);
-  g_autofree char *again = sql(f, "PRAGMA user_version");
+  g_autofree char *again = schema_version(f);
   assert_string_equal(again, version);
   assert_true(store_incident_id(f->store, "INC-2026-000001", &error) > 0);
 }
 
-static void test_open_refuses_newer_schema_and_bad_path(void **state)
+/* SQLite's store is a file of its own, its log in WAL mode. */
+static void test_new_store_is_a_wal_file(void **state)
 {
   Fixture *f = *state;
-  g_autofree char *version = sql(f, "PRAGMA user_version");
+  if (test_on_pg())
+    skip(); /* SQLite's file and its journal mode */
+  assert_true(g_file_test(f->path, G_FILE_TEST_IS_REGULAR));
+  g_autofree char *mode = sql(f, "PRAGMA journal_mode");
+  assert_string_equal(mode, "wal");
+}
+
+/* A database whose schema is newer than this program's (another gateway
+ * already upgraded) is refused, naming it, and left as it is. */
+static void test_open_refuses_newer_schema(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *version = schema_version(f);
   g_clear_pointer(&f->store, store_close);
-  g_free(sql(f, "PRAGMA user_version = 9999"));
+  set_schema_version(f, "9999");
   g_autoptr(GError) error = NULL;
   assert_null(store_open(f->path, &error));
   assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_RUNTIME));
-  assert_non_null(strstr(error->message, f->path));
-
-  g_autoptr(GError) error2 = NULL; /* a path through a file: no such directory */
-  g_autofree char *under_file = g_build_filename(f->path, "x", "y.db", NULL);
-  assert_null(store_open(under_file, &error2));
-  assert_true(g_error_matches(error2, IG_ERROR, IG_ERROR_TRANSIENT));
-  assert_non_null(strstr(error2->message, "no such directory for the store"));
-  g_autofree char *restore = g_strdup_printf("PRAGMA user_version = %s", version);
-  g_free(sql(f, restore));
+  g_autofree char *shown = sq_database_shown(f->path);
+  g_autofree char *want = g_strdup_printf("%s: schema version 9999 is not one this program"
+                                          " knows (it knows up to %d)", shown,
+                                          latest_version());
+  assert_string_equal(error->message, want);
+  g_autofree char *kept = schema_version(f);
+  assert_string_equal(kept, "9999");
+  set_schema_version(f, version);
   f->store = open_store(f->path);
+}
+
+/* A path through a file: no such directory. */
+static void test_open_refuses_path_through_a_file(void **state)
+{
+  Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* a path of SQLite's */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *under_file = g_build_filename(f->path, "x", "y.db", NULL);
+  assert_null(store_open(under_file, &error));
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  assert_non_null(strstr(error->message, "no such directory for the store"));
 }
 
 /* What an older store holds: an acknowledgement queued, an incident with
@@ -149,6 +200,8 @@ static void expect_sealed_on_upgrade(Fixture *f)
 static void test_open_stamps_older_store(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's application_id and older schemas */
   static const char *const undo[] = {
     "ALTER TABLE outbox DROP COLUMN claimed_until", "ALTER TABLE outbox DROP COLUMN claimed_by",
     "DROP TABLE evidence", "DROP TABLE observables",
@@ -170,6 +223,8 @@ static void test_open_stamps_older_store(void **state)
 static void test_version_6_sealed_on_upgrade(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's older schemas; PostgreSQL's began sealed */
   undo_to_version_6(f, fill_older_store(f));
   expect_sealed_on_upgrade(f);
 }
@@ -179,6 +234,8 @@ static void test_version_6_sealed_on_upgrade(void **state)
 static void test_version_7_not_sealed_again(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's older schemas; PostgreSQL's began sealed */
   g_autoptr(GError) error = NULL;
   fill_older_store(f);
   g_autofree char *before = sql(f, "SELECT count(*) FROM events");
@@ -222,6 +279,8 @@ static void expect_new_store_mode(const char *dir, mode_t want)
 static void test_new_store_modes(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's files */
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename(f->dir, "state", NULL);
   g_autofree char *path = g_build_filename(dir, "gateway.db", NULL);
@@ -240,6 +299,8 @@ static void test_new_store_modes(void **state)
 static void test_new_store_in_group_directory(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's files */
   g_autofree char *dir = g_build_filename(f->dir, "shared", NULL);
   assert_int_equal(g_mkdir(dir, 0750), 0);
   assert_int_equal(chmod(dir, 02750), 0);
@@ -251,6 +312,8 @@ static void test_new_store_in_group_directory(void **state)
 static void test_new_store_with_stdin_closed(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's files */
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename(f->dir, "fd0.db", NULL);
   int saved = dup(0);
@@ -269,6 +332,8 @@ static void test_new_store_with_stdin_closed(void **state)
 static void test_open_refuses_log_without_store(void **state)
 {
   Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's write-ahead log */
   g_autofree char *path = g_build_filename(f->dir, "gone.db", NULL);
   g_autofree char *wal = g_strconcat(path, "-wal", NULL);
   assert_true(g_file_set_contents(wal, "stale", -1, NULL));
@@ -285,7 +350,9 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     T(test_open_creates_schema),
-    T(test_open_refuses_newer_schema_and_bad_path),
+    T(test_new_store_is_a_wal_file),
+    T(test_open_refuses_newer_schema),
+    T(test_open_refuses_path_through_a_file),
     T(test_new_store_modes),
     T(test_new_store_in_group_directory),
     T(test_new_store_with_stdin_closed),
