@@ -538,7 +538,7 @@ void store_close(IgStore *store)
  * every transaction that writes extends the one audit chain and may
  * allocate a reference, and a gateway's writes are short. The lock is
  * the transaction's, let go at its end or with its session. */
-#define PG_BEGIN "BEGIN; SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ")"
+#define PG_BEGIN "BEGIN; SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ")"
 
 gboolean store_begin(IgStore *store, GError **error)
 {

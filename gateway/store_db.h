@@ -124,9 +124,11 @@ const char *sq_migration(int from_version);
 
 /* "IGWY" in the header's application_id: this file is a gateway store. */
 #define SQ_APPLICATION_ID 0x49475759
-/* The same number in decimal, as PostgreSQL reads it: the key of the
- * store's advisory locks. */
-#define SQ_LOCK_KEY "1229412185"
+/* The keys of a PostgreSQL store's advisory locks (two int4s): the
+ * writers' and the lead's, each per schema, so that stores in two schemas
+ * of one database are as apart as two databases. */
+#define SQ_WRITERS_LOCK "1229412185, hashtext(current_schema())"
+#define SQ_LEAD_LOCK "1229412186, hashtext(current_schema())"
 
 /* prev_hash of the first audit event. */
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"

@@ -11,9 +11,6 @@
 #include "gateway/store_db.h"
 #include "gateway/store_pg_schema.h"
 
-/* Held by the leading `run` on a session of its own; two-key advisory
- * locks never meet store_begin()'s one-key lock. */
-#define LEAD_KEY SQ_LOCK_KEY ", 1"
 
 gboolean sq_database_is_pg(const char *database)
 {
@@ -167,7 +164,7 @@ gboolean pg_lead(IgStoreLock *lock, gboolean *leading, GError **error)
       g_error_free(connect_error);
       return FALSE;
     }
-    lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" LEAD_KEY ")",
+    lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" SQ_LEAD_LOCK ")",
                                         error);
     if (!lock->try_lead)
       return FALSE;
@@ -183,7 +180,7 @@ gboolean pg_lead(IgStoreLock *lock, gboolean *leading, GError **error)
   gboolean taken = lock->ops->column_int64(lock->try_lead, 0) != 0;
   lock->ops->reset(lock->try_lead);
   if (taken && lock->leading &&
-      !lock->ops->exec(lock->pg, "SELECT pg_advisory_unlock(" LEAD_KEY ")", error))
+      !lock->ops->exec(lock->pg, "SELECT pg_advisory_unlock(" SQ_LEAD_LOCK ")", error))
     return FALSE;
   lock->leading = taken;
   *leading = taken;

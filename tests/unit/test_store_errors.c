@@ -546,7 +546,7 @@ static void test_postgresql_upgrade_done_by_another_process(void **state)
   PgConn *other = ops->connect(uri, &error);
   check(other != NULL, error);
   g_autoptr(GString) upgrade = g_string_new("BEGIN;"
-                                            " SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");");
+                                            " SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ");");
   for (int v = 0; v < pg_schema_version(); v++)
     g_string_append(upgrade, pg_migration(v));
   check(ops->exec(other, upgrade->str, &error), error);
@@ -612,7 +612,7 @@ static void test_postgresql_claim_beside_a_writer(void **state)
    * after 5 s and take row one: the test fails rather than hangs. */
   g_autofree char *hold = g_strdup_printf(
       "SET idle_in_transaction_session_timeout = '5s'; BEGIN;"
-      " SELECT pg_advisory_xact_lock(" SQ_LOCK_KEY ");"
+      " SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ");"
       " SELECT id FROM outbox WHERE id = %" G_GINT64_FORMAT " FOR UPDATE", one);
   check(ops->exec(other, hold, &error), error);
   g_autoptr(IgOutboxRec) next = claim(f, T0, "me 1");
