@@ -87,12 +87,12 @@ G_GNUC_UNUSED static void test_store_exec(IgStore *store, const char *sql)
   if (!sq_is_pg(store)) {
     char *why = NULL;
     if (sqlite3_exec(store->db, sql, NULL, NULL, &why) != SQLITE_OK)
-      fail_msg("%s: %s", sql, why);
+      fail_msg("%s, in: %s", why, sql);
     return;
   }
   g_autoptr(GError) error = NULL;
   if (!store->pg_ops->exec(store->pg, sql, &error))
-    fail_msg("%s: %s", sql, error->message);
+    fail_msg("%s, in: %s", error->message, sql);
 }
 
 /* Called with each row's n values, NULL for SQL NULL. */
