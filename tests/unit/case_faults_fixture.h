@@ -1,10 +1,10 @@
 /* case_faults_fixture.h - the store refusing one write or one read, for
  * the case-logic fault tests (test_case_faults.c, test_case_faults_replies.c):
- * a temporary trigger on the store's connection, or an SQLite authorizer
- * hiding a column, stands in for the fault (no mocks); the helpers check
- * that the message or the scheduler's run fails with the store's error and
- * that the same work succeeds, keeping what it should, once the store
- * accepts again. Include after cmocka.h. */
+ * a trigger refusing a write, or a column the store may not read, stands
+ * in for the fault on either backend (test_database.h; no mocks); the
+ * helpers check that the message or the scheduler's run fails with the
+ * store's error and that the same work succeeds, keeping what it should,
+ * once the store accepts again. Include after cmocka.h. */
 #ifndef IG_TEST_CASE_FAULTS_FIXTURE_H
 #define IG_TEST_CASE_FAULTS_FIXTURE_H
 
@@ -30,46 +30,29 @@ G_GNUC_UNUSED static Fixture *fixture(const char *auth)
 }
 
 /* Writes of op ("INSERT" or "UPDATE") on table where the SQL condition
- * `when` holds (of NEW) fail until allow(). */
+ * `when` holds (of NEW; "true": every write) fail until allow(). */
 G_GNUC_UNUSED static void refuse(Fixture *f, const char *op, const char *table, const char *when)
 {
-  g_autofree char *sql = g_strdup_printf("CREATE TEMP TRIGGER refuse BEFORE %s ON main.%s"
-                                         " WHEN %s BEGIN SELECT RAISE(ABORT, '" REFUSED "');"
-                                         " END", op, table, when);
-  char *why = NULL;
-  if (sqlite3_exec(f->store->db, sql, NULL, NULL, &why) != SQLITE_OK)
-    fail_msg("%s: %s", sql, why);
+  test_store_refuse(f->store, op, table, when, REFUSED);
 }
 
-/* A table's column that the nth statement prepared to read it may not
- * read (nth 0: no statement may). */
-typedef struct {
-  const char *table, *column;
-  int nth, seen;
-} Hidden;
-
-G_GNUC_UNUSED static int authorize(void *data, int action, const char *a, const char *b, const char *db,
-                     const char *trigger)
-{
-  Hidden *h = data;
-  if (action != SQLITE_READ || g_strcmp0(a, h->table) != 0 || g_strcmp0(b, h->column) != 0)
-    return SQLITE_OK;
-  return !h->nth || ++h->seen == h->nth ? SQLITE_DENY : SQLITE_OK;
-}
-
-/* Statements reading the column fail (as "prohibited") until allow();
- * setting an authorizer makes SQLite prepare the cached ones again. */
+/* Statements reading the column fail until allow() (test_store_hide()). */
 G_GNUC_UNUSED static void hide(Fixture *f, Hidden *h)
 {
-  h->seen = 0;
-  sqlite3_set_authorizer(f->store->db, authorize, h);
+  test_store_hide(f->store, h);
 }
 
 G_GNUC_UNUSED static void allow(Fixture *f)
 {
-  sqlite3_set_authorizer(f->store->db, NULL, NULL);
-  assert_int_equal(sqlite3_exec(f->store->db, "DROP TRIGGER IF EXISTS temp.refuse", NULL, NULL,
-                                NULL), SQLITE_OK);
+  test_store_allow(f->store);
+}
+
+/* The error, NULL or not, is the store's for the refusal or the hidden
+ * column. */
+G_GNUC_UNUSED static gboolean refused(Fixture *f, const char *error)
+{
+  g_autofree char *hidden = test_hidden_reason(f->store, NULL);
+  return error && (strstr(error, REFUSED) || strstr(error, hidden));
 }
 
 G_GNUC_UNUSED static IgIntakeItem ingest(Fixture *f, const char *raw)
@@ -93,8 +76,7 @@ G_GNUC_UNUSED static void expect_refused_then(Fixture *f, const char *raw, IgInt
                                 const char *what)
 {
   IgIntakeItem item = ingest(f, raw);
-  if (item.outcome != IG_INTAKE_FAILED || !item.error ||
-      !(strstr(item.error, REFUSED) || strstr(item.error, "prohibited")))
+  if (item.outcome != IG_INTAKE_FAILED || !refused(f, item.error))
     fail_msg("%s: outcome %s (%s), not failed by the refusal", what,
              intake_outcome_name(item.outcome), item.error ? item.error : "no error");
   intake_item_clear(&item);
@@ -116,7 +98,7 @@ G_GNUC_UNUSED static void expect_run_refused_then(Fixture *f, const char *iso, c
   g_autoptr(GError) error = NULL;
   if (scheduler_run_due(&f->ctx, &done, &error))
     fail_msg("%s: the scheduler ran at %s", what, iso);
-  if (!error || !(strstr(error->message, REFUSED) || strstr(error->message, "prohibited")))
+  if (!refused(f, error ? error->message : NULL))
     fail_msg("%s: %s", what, error ? error->message : "no error");
   allow(f);
   g_clear_error(&error);

@@ -83,6 +83,29 @@ G_GNUC_UNUSED static void expect_verifies(Fixture *f)
     fail_msg("verify: %s", error->message);
 }
 
+typedef struct {
+  GString *text;
+  int rows;
+} Lines;
+
+static void add_first_column(int n, const char *const *values, gpointer data)
+{
+  Lines *lines = data;
+  if (lines->rows++)
+    g_string_append_c(lines->text, '\n');
+  g_string_append(lines->text, n && values[0] ? values[0] : "");
+}
+
+/* The first column of each row of sql, run on the store's own connection
+ * (test_store_rows()), one a line with no newline after the last, a NULL
+ * as ""; NULL when there is no row. */
+G_GNUC_UNUSED static char *query_text(Fixture *f, const char *sql)
+{
+  Lines lines = { g_string_new(NULL), 0 };
+  test_store_rows(f->store, sql, add_first_column, &lines);
+  return g_string_free(lines.text, lines.rows == 0);
+}
+
 /* Records raw alone; the item is the caller's to clear. */
 G_GNUC_UNUSED static IgIntakeItem ingest_one(Fixture *f, const char *raw)
 {

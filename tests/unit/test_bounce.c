@@ -11,7 +11,6 @@
 
 #include "gateway/intake.h"
 #include "gateway/store.h"
-#include "gateway/store_db.h"
 #include "tests/unit/intake_fixture.h"
 
 static int setup(void **state)
@@ -69,17 +68,6 @@ static char *dsn(const char *action, const char *id)
       "Message-ID: <%s>\nSubject: ack\n\nThank you.\n--b--\n", id, action, id);
 }
 
-/* First column of the first row of sql, or NULL. */
-static char *query_text(Fixture *f, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(f->store->db, sql, -1, &st, NULL), SQLITE_OK);
-  char *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
-              ? g_strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
-  sqlite3_finalize(st);
-  return out;
-}
-
 static char *outbox_state(Fixture *f, const char *message_id)
 {
   g_autofree char *sql = g_strdup_printf("SELECT state FROM outbox WHERE message_id = '%s'",
@@ -90,8 +78,8 @@ static char *outbox_state(Fixture *f, const char *message_id)
 /* The details of every "bounced" event, one a line. */
 static char *bounced_events(Fixture *f)
 {
-  return query_text(f, "SELECT coalesce(group_concat(detail, char(10)), '') FROM events"
-                       " WHERE type = 'bounced'");
+  char *details = query_text(f, "SELECT detail FROM events WHERE type = 'bounced' ORDER BY id");
+  return details ? details : g_strdup("");
 }
 
 /* A delivery failure of our acknowledgement joins its incident: the row

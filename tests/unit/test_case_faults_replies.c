@@ -17,11 +17,11 @@ static void test_commands_refused(void **state)
   (void)state;
   const Refusal refusals[] = {
     { "INSERT", "messages", "NEW.kind = 'command'" },
-    { "UPDATE", "incidents", "1" },
+    { "UPDATE", "incidents", "true" },
     { "INSERT", "events", "NEW.type = 'status_changed'" },
     { "INSERT", "events", "NEW.type = 'changed'" },
     { "INSERT", "events", "NEW.type = 'note'" },
-    { "INSERT", "management_reports", "1" },
+    { "INSERT", "management_reports", "true" },
     { "INSERT", "events", "NEW.type = 'management_report'" },
     { "UPDATE", "deadlines", "NEW.kind = 'triage'" },
     { "UPDATE", "deadlines", "NEW.kind = 'management_report'" },
@@ -134,7 +134,7 @@ static void test_reporter_reply_refused(void **state)
     { "INSERT", "messages", "NEW.kind = 'reply'" },
     { "INSERT", "events", "NEW.type = 'reply'" },
     { "INSERT", "events", "NEW.type = 'unreadable_value'" },
-    { "UPDATE", "incidents", "1" },
+    { "UPDATE", "incidents", "true" },
     { "INSERT", "events", "NEW.type = 'field_filled'" },
     { "UPDATE", "deadlines", "NEW.kind = 'form_reminder'" },
     { "INSERT", "events", "NEW.type = 'deadline_ended'" },
@@ -157,6 +157,9 @@ static void test_reporter_reply_refused(void **state)
 static void test_close_check_refused(void **state)
 {
   (void)state;
+  /* PostgreSQL's privileges cannot refuse one statement of several. */
+  if (test_on_pg())
+    skip();
   Fixture *f = fixture("none");
   g_autofree char *ref = open_report(f, "medium", TRUE);
   Hidden report = { "management_reports", "text", 2, 0 };
@@ -175,6 +178,9 @@ static void test_close_check_refused(void **state)
 static void test_duplicate_lookup_refused(void **state)
 {
   (void)state;
+  /* PostgreSQL's privileges cannot refuse one statement of several. */
+  if (test_on_pg())
+    skip();
   Fixture *f = fixture("none");
   g_autofree char *first = open_report(f, "low", TRUE);
   g_autofree char *second = open_report(f, "low", TRUE);
@@ -190,24 +196,19 @@ static void test_duplicate_lookup_refused(void **state)
 }
 
 /* A reply that cannot read what it needs: the incident (hidden: its
- * missing fields; for a member's mail, from the second statement on, the
- * first sealing the stored mail), who was acknowledged or told (the
- * outbox's recipients), the correspondence held (the messages'
- * subjects). */
+ * missing fields), who was acknowledged or told (the outbox's
+ * recipients), the correspondence held (the messages' subjects). */
 static void test_reply_reads_refused(void **state)
 {
   (void)state;
   Hidden incident = { "incidents", "missing_fields", 0, 0 };
-  Hidden filed = { "incidents", "missing_fields", 2, 0 };
   Hidden outbox = { "outbox", "to_addr", 0, 0 };
   Hidden messages = { "messages", "subject", 0, 0 };
   const struct {
     const char *auth, *from, *body;
     Hidden *hidden;
   } cases[] = {
-    { "none", "alice@x.gov.uk", "Status: investigating\n", &filed },
     { "none", "alice@x.gov.uk", "Status: investigating\n", &outbox },
-    { "exchange-internal", "alice@x.gov.uk", "Status: investigating\n", &filed },
     { "none", "s@example.org", "Is this about me?\n", &incident },
     { "none", "s@example.org", "Is this about me?\n", &outbox },
     { "none", "s@example.org", "Is this about me?\n", &messages },
@@ -225,6 +226,27 @@ static void test_reply_reads_refused(void **state)
   }
 }
 
+/* A member's commands that cannot read the incident (its missing fields,
+ * from the second statement on: the first seals the stored mail), with
+ * and without authentication. */
+static void test_member_reads_refused(void **state)
+{
+  (void)state;
+  /* PostgreSQL's privileges cannot refuse one statement of several. */
+  if (test_on_pg())
+    skip();
+  const char *const auth[] = { "none", "exchange-internal" };
+  for (gsize i = 0; i < G_N_ELEMENTS(auth); i++) {
+    Fixture *f = fixture(auth[i]);
+    g_autofree char *ref = open_report(f, "low", TRUE);
+    g_autofree char *raw = mail_to(f, "alice@x.gov.uk", ref, "Status: investigating\n");
+    Hidden filed = { "incidents", "missing_fields", 2, 0 };
+    hide(f, &filed);
+    expect_refused_then(f, raw, IG_INTAKE_ATTACHED, auth[i]);
+    intake_fixture_free(f);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -236,6 +258,7 @@ int main(void)
     cmocka_unit_test(test_close_check_refused),
     cmocka_unit_test(test_duplicate_lookup_refused),
     cmocka_unit_test(test_reply_reads_refused),
+    cmocka_unit_test(test_member_reads_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,18 +139,6 @@ static void test_poison_quarantined_third_time(void **state)
   }
 }
 
-/* First column of the first row of query on the store's own connection,
- * or NULL. */
-static char *query_text(Fixture *f, const char *query)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(f->store->db, query, -1, &st, NULL), SQLITE_OK);
-  char *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
-              ? g_strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
-  sqlite3_finalize(st);
-  return out;
-}
-
 /* A message the store refuses to record (a trigger stands in for the
  * fault) fails in three batches; at the third it is quarantined. Each
  * time the rest of its batch is recorded. */
@@ -159,11 +147,9 @@ static void test_failing_message_quarantined_third_time(void **state)
   Fixture *f = *state;
   GBytes *poison = report(99);
   g_autofree char *sha = sha_of(poison);
-  g_autofree char *trigger = g_strdup_printf(
-      "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.messages"
-      " WHEN NEW.sha256 = '%s' AND NEW.kind <> 'quarantined'"
-      " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", sha);
-  assert_int_equal(sqlite3_exec(f->store->db, trigger, NULL, NULL, NULL), SQLITE_OK);
+  g_autofree char *when = g_strdup_printf("NEW.sha256 = '%s' AND NEW.kind <> 'quarantined'",
+                                          sha);
+  test_store_refuse(f->store, "INSERT", "messages", when, "refused by the test");
 
   int next = 1;
   for (int batch = 1; batch <= 3; batch++) {
@@ -362,6 +348,9 @@ static void test_encrypted_report(void **state)
 static void test_disk_full_names_the_cause(void **state)
 {
   Fixture *f = *state;
+  /* SQLite's full disk (max_page_count): PostgreSQL has no cap to make one. */
+  if (test_on_pg())
+    skip();
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_prepare_v2(f->store->db, "PRAGMA page_count", -1, &st, NULL),
                    SQLITE_OK);
@@ -433,6 +422,10 @@ static void unlock_store(Fixture *f, sqlite3 *other)
 static void test_crash_recovery_on_busy_store(void **state)
 {
   Fixture *f = *state;
+  /* PostgreSQL waits for the writers' lock as long as it takes (the
+   * store sets no lock_timeout): a busy store is no error there. */
+  if (test_on_pg())
+    skip();
   GBytes *raw = report(1);
   g_autofree char *sha = sha_of(raw);
   assert_true(store_in_flight_set(f->store, sha, TRUE, NULL));
@@ -477,6 +470,9 @@ static GBytes *big_report(void)
 static void test_poison_kept_when_disk_full(void **state)
 {
   Fixture *f = *state;
+  /* SQLite's full disk (max_page_count): PostgreSQL has no cap to make one. */
+  if (test_on_pg())
+    skip();
   GBytes *raw = big_report();
   g_autofree char *sha = sha_of(raw);
   for (int i = 0; i < 2; i++)
