@@ -70,7 +70,7 @@ static const char *refuse_filing(Fixture *f, Begins *b)
   g_autoptr(GError) error = NULL;
   const IgPgOps *ops = f->store->pg_ops;
   writer = ops->connect(f->config->database, &error);
-  if (!writer || !ops->exec(writer, "SELECT pg_advisory_lock(" SQ_LOCK_KEY ")", &error))
+  if (!writer || !ops->exec(writer, "SELECT pg_advisory_lock(" SQ_WRITERS_LOCK ")", &error))
     fail_msg("%s", error->message);
   test_store_exec(f->store, "SET lock_timeout = '100ms'");
   return "lock timeout";
