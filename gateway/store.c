@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,6 +116,8 @@ static gboolean txn_lost(IgStore *store, GError **error)
   return TRUE;
 }
 
+static gboolean writes_state(const char *sql);
+
 /* PostgreSQL refuses every statement after a failed one until the
  * transaction (or its savepoint) is rolled back: the first failure is the
  * cause to report. */
@@ -146,6 +149,7 @@ DbStmt *sq_prep2(IgStore *store, const char *sql, const char *pg_sql, GError **e
   st = g_new0(DbStmt, 1);
   if (sq_is_pg(store)) {
     GError *pg_error = NULL;
+    st->writes_state = writes_state(pg_sql);
     st->ops = store->pg_ops;
     st->pg = st->ops->prepare(store->pg, pg_sql, &pg_error);
     if (!st->pg) {
@@ -191,6 +195,8 @@ gboolean sq_in_txn(IgStore *store)
 gint64 sq_insert_id(IgStore *store, DbStmt *st, GError **error)
 {
   gint64 id = 0;
+  if (st->writes_state)
+    store->state_id = 0;
   if (db_step(st) == DB_ROW) {
     id = db_col_int64(st, 0);
     if (db_step(st) != DB_DONE)
@@ -229,6 +235,8 @@ gboolean sq_step_done(IgStore *store, DbStmt *st, GError **error)
 {
   int rc = db_step(st);
   db_reset(st);
+  if (st->writes_state)
+    store->state_id = 0;
   if (rc != DB_DONE)
     return sq_fail(store, error, "write");
   return TRUE;
@@ -405,14 +413,31 @@ IgStore *sq_store_new(const char *path)
   return store;
 }
 
-/* A write to a table an incident's state covers (store_seal.c) ends the
- * cached state hash. */
+/* The tables an incident's state covers (store_seal.c): a write to one
+ * ends the cached state hash. */
+static const char *const covered[] = { "incidents", "deadlines", "rules_fired", "messages",
+                                       "evidence", "observables", "management_reports", NULL };
+
+/* PostgreSQL has no update hook: a statement is known by its SQL to
+ * write a covered table (INSERT INTO t, UPDATE t, DELETE FROM t). */
+static gboolean writes_state(const char *sql)
+{
+  static const char *const verbs[] = { "INSERT INTO ", "UPDATE ", "DELETE FROM " };
+  for (gsize v = 0; v < G_N_ELEMENTS(verbs); v++) {
+    if (!g_str_has_prefix(sql, verbs[v]))
+      continue;
+    const char *table = sql + strlen(verbs[v]);
+    gsize len = strcspn(table, " (");
+    for (const char *const *c = covered; *c; c++)
+      if (strlen(*c) == len && strncmp(*c, table, len) == 0)
+        return TRUE;
+  }
+  return FALSE;
+}
+
 static void state_written(void *arg, int op, const char *db, const char *table,
                           sqlite3_int64 rowid)
 {
-  static const char *const covered[] = { "incidents", "deadlines", "rules_fired", "messages",
-                                         "evidence", "observables", "management_reports",
-                                         NULL };
   IgStore *store = arg;
   (void)op;
   (void)db;

@@ -64,9 +64,7 @@ static gboolean write_event(IgStore *store, gint64 incident_id, const char *at,
 {
   if (!store->head_known && !load_head(store, error))
     return FALSE;
-  /* Without SQLite's update hook nothing tells of a write: on PostgreSQL
-   * the state is hashed afresh for each event. */
-  if (incident_id && (incident_id != store->state_id || sq_is_pg(store))) {
+  if (incident_id && incident_id != store->state_id) {
     char *state = sq_incident_state(store, incident_id, error);
     if (!state)
       return FALSE;

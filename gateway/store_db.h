@@ -22,6 +22,10 @@ typedef struct {
   sqlite3_stmt *sq;         /* SQLite's, or NULL */
   PgStmt *pg;               /* PostgreSQL's, or NULL */
   const IgPgOps *ops;
+  /* PostgreSQL: it writes a table an incident's state covers, so it ends
+   * the cached state hash (store.c; SQLite's update hook does that). Only
+   * sq_step_done() and sq_insert_id() run such statements. */
+  gboolean writes_state;
 } DbStmt;
 
 #define DB_ROW SQLITE_ROW
