@@ -12,7 +12,7 @@
 #include "gateway/store_pg_schema.h"
 
 
-gboolean sq_database_is_pg(const char *database)
+gboolean store_database_is_pg(const char *database)
 {
   return g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://");
 }
