@@ -5,7 +5,12 @@ set -euo pipefail
 IG=${1:?usage: $0 path/to/incident-gateway}
 SRC=${IG_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 WORK=$(mktemp -d)
-trap '[ ! -f "$WORK/cleanup" ] || bash "$WORK/cleanup"; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+# At exit: what the test left to undo (its PostgreSQL schemas), and WORK.
+test_cleanup() {
+  [ ! -f "$WORK/cleanup" ] || bash "$WORK/cleanup"
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+trap test_cleanup EXIT
 
 # test_database [FILE] - the database of a new store: FILE (by default
 # var/gateway.db) on SQLite; on PostgreSQL (IG_TEST_PG_URL_FILE names a
