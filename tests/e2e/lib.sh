@@ -74,6 +74,16 @@ db_sql() {
   fi
 }
 
+# store_made - whether write_config's store has been made: its file, or
+# on PostgreSQL a table in its schema.
+store_made() {
+  if on_pg; then
+    [ "$(db_sql "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")" != 0 ]
+  else
+    [ -e "$DATABASE" ]
+  fi
+}
+
 # db_save FILE, db_restore FILE - a copy of write_config's store in FILE,
 # and the store put back as the copy holds it (on PostgreSQL its schema,
 # by pg_dump and pg_restore).
