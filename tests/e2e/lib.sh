@@ -63,8 +63,9 @@ write_config() {
   export INCIDENT_GATEWAY_CONFIG=$WORK/gateway.conf
 }
 
-# db_sql SQL - runs SQL on write_config's store behind the gateway's back
-# (sqlite3, or psql on PostgreSQL) and prints the rows, one a line, the
+# db_sql SQL - runs SQL behind the gateway's back on the store DATABASE
+# names (write_config's, or another set for the call: DATABASE=... db_sql)
+# with sqlite3, or psql on PostgreSQL; prints the rows, one a line, the
 # columns separated by "|".
 db_sql() {
   if on_pg; then
