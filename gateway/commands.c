@@ -86,7 +86,8 @@ static gboolean cmd_check_config(const IgCli *cli, GError **error)
   if (!config)
     return FALSE;
   g_autoptr(IgTemplates) templates = templates_new(config->templates);
-  if (!config_database_dir_ok(config, error) || !templates_check(templates, error))
+  if ((!store_database_is_pg(config->database) && !config_database_dir_ok(config, error)) ||
+      !templates_check(templates, error))
     return FALSE;
   if (cli->connect) {
     g_autofree char *path = g_strdup(config->path);

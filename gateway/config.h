@@ -108,8 +108,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgConfig, config_free)
  * config/gateway.conf: the one store whose directory is made for it. */
 #define CONFIG_DEFAULT_DATABASE "var/gateway.db"
 
-/* Whether the store's directory is there (or is the default's, made on
- * first use); else FALSE with a configuration error naming it. */
+/* Whether a SQLite store's directory is there (or is the default's, made
+ * on first use); else FALSE with a configuration error naming it. */
 gboolean config_database_dir_ok(const IgConfig *config, GError **error);
 
 /* The path to use when no -c is given: $INCIDENT_GATEWAY_CONFIG, else

@@ -504,7 +504,7 @@ static gboolean create_store(const char *path, GError **error)
 IgStore *store_open(const char *path, GError **error)
 {
   IgStore *store = NULL;
-  if (sq_database_is_pg(path))
+  if (store_database_is_pg(path))
     return pg_store_open(path, error);
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *wal = g_strconcat(path, "-wal", NULL);

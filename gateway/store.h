@@ -20,6 +20,10 @@ typedef struct IgStore IgStore;
  * not a gateway store is refused and left untouched. Schema migrations are
  * safe against other processes opening the same store at once. */
 IgStore *store_open(const char *path, GError **error);
+
+/* TRUE when database is a libpq URI (postgresql://...): a PostgreSQL
+ * store, not a file. */
+gboolean store_database_is_pg(const char *database);
 void store_close(IgStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgStore, store_close)
 

@@ -185,8 +185,6 @@ void sq_bind_blob(DbStmt *st, int i, const void *data, gsize len);
 
 /* --- PostgreSQL (store_pg.c) --- */
 
-/* TRUE when database is a libpq URI: a PostgreSQL store. */
-gboolean sq_database_is_pg(const char *database);
 /* database without a password in it, for messages; caller frees. */
 char *sq_database_shown(const char *database);
 

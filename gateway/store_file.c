@@ -120,7 +120,7 @@ static long lock_holder(int fd)
 
 IgStoreLock *store_lock_service(const char *database, GError **error)
 {
-  if (sq_database_is_pg(database)) {
+  if (store_database_is_pg(database)) {
     const IgPgOps *ops = pgmod_ops(error);
     if (!ops)
       return NULL;

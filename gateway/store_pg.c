@@ -12,7 +12,7 @@
 #include "gateway/store_pg_schema.h"
 
 
-gboolean sq_database_is_pg(const char *database)
+gboolean store_database_is_pg(const char *database)
 {
   return g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://");
 }
@@ -94,12 +94,25 @@ fail:
   return FALSE;
 }
 
+/* A writer waits for the writers' lock (store_begin()) as long as for
+ * SQLite's, its busy timeout, then fails transiently (SQLSTATE 55P03): a
+ * transaction that never ends (a hung process) must not hold `ingest` for
+ * ever, where the MTA would try again later. Set for the session, which
+ * may set its own. */
+#define LOCK_TIMEOUT "SET lock_timeout = 10000"
+
 static gboolean connect_store(IgStore *store, GError **error)
 {
   GError *connect_error = NULL;
   store->pg = store->pg_ops->connect(store->pg_uri, &connect_error);
-  if (store->pg)
-    return TRUE;
+  if (store->pg) {
+    if (store->pg_ops->exec(store->pg, LOCK_TIMEOUT, error))
+      return TRUE;
+    store->pg_ops->close(store->pg);
+    store->pg = NULL;
+    g_prefix_error(error, "%s: ", store->path);
+    return FALSE;
+  }
   g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", store->path,
               connect_error->message);
   g_error_free(connect_error);

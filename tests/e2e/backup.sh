@@ -2,12 +2,28 @@
 # `backup FILE` (SPEC section 2): a consistent copy of the store while the
 # service runs and records mail, verified read-only; mode 0600, one file
 # with no log beside it, never over an existing file; a copy of a store
-# that does not verify is kept and says so.
+# that does not verify is kept and says so. All that is SQLite's: on
+# PostgreSQL backup refuses, naming PostgreSQL's own tools.
 source "$(dirname "$0")/lib.sh"
 write_config
 mail=$WORK/var/mail
 "$SRC/scripts/seed-examples.sh" "$mail" > /dev/null
 "$IG" poll --once --now 2026-11-23T09:00:00Z > /dev/null 2>&1 || fail "poll"
+
+# One line without the URI's parameters (TLS files, passfile), no file.
+if on_pg; then
+  rc=0
+  "$IG" backup "$WORK/copy.db" > "$WORK/out.txt" 2> "$WORK/err.txt" || rc=$?
+  expect_eq "backup of a PostgreSQL store (exit status)" "$rc" 2
+  [ "$(wc -l < "$WORK/err.txt")" = 1 ] && grep -qF "incident-gateway: ${DATABASE%%\?*}: " "$WORK/err.txt" \
+    && grep -q "backed up with PostgreSQL's own tools: pg_dump" "$WORK/err.txt" \
+    && ! grep -q 'passfile\|sslrootcert' "$WORK/err.txt" \
+    && ok "backup of a PostgreSQL store: one line naming pg_dump" || fail "backup on PostgreSQL: $(cat "$WORK/err.txt")"
+  [ ! -e "$WORK/copy.db" ] && ok "no file written" || fail "backup on PostgreSQL wrote $WORK/copy.db"
+  echo "the rest copies a SQLite store's file: SQLite only"
+  finish
+  exit 0
+fi
 
 "$IG" backup "$WORK/copy.db" > "$WORK/out.txt" || fail "backup exit $?"
 grep -q "^$WORK/copy.db: backup verified: [0-9]* audit events, 8 stored messages, 7 incidents$" \
@@ -43,7 +59,7 @@ grep -q 'backup verified' "$WORK/live.txt" && ok "a backup while the service rec
 "$IG" verify > /dev/null && ok "the store verifies after" || fail "verify after the backups"
 
 # A store that does not verify: the copy is kept, and the command fails.
-sqlite3 "$WORK/var/gateway.db" "UPDATE incidents SET impact = 'low' WHERE id = 1"
+db_sql "UPDATE incidents SET impact = 'low' WHERE id = 1"
 rc=0; "$IG" backup "$WORK/bad.db" > /dev/null 2> "$WORK/err.txt" || rc=$?
 expect_eq "a copy that does not verify (exit status)" "$rc" 1
 grep -q "^incident-gateway: backup written to $WORK/bad.db, but the copy does not verify: .*incident 1 was changed" \

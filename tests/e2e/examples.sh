@@ -205,19 +205,19 @@ expect_eq "no mail answers a bounce" "$(ls "$out" | wc -l)" "$before"
 "$IG" verify > /dev/null && ok "verify passes" || fail "verify on a clean store"
 # What the chain vouches for, tampered with behind the gateway's back, one
 # way at a time on a copy of the store: each is caught and named.
-db="$WORK/var/gateway.db"
-sqlite3 "$db" ".backup '$WORK/clean.db'"
+db_save "$WORK/clean.db"
 tamper() { # what SQL expected-message
-  sqlite3 "$db" ".restore '$WORK/clean.db'"
-  sqlite3 "$db" "$2"
+  db_restore "$WORK/clean.db"
+  db_sql "$2" > /dev/null
   if "$IG" verify > /dev/null 2> "$WORK/verify.err"; then fail "verify missed: $1"
   else grep -q "$3" "$WORK/verify.err" && ok "verify catches: $1" \
     || fail "verify on $1: $(cat "$WORK/verify.err")"; fi
 }
+if on_pg; then raw="convert_to('Subject: x', 'UTF8')"; else raw="CAST('Subject: x' AS BLOB)"; fi
 tamper "a raw message and its SHA-256 replaced together" \
-  "UPDATE message_bodies SET raw = CAST('Subject: x' AS BLOB) WHERE id = 1; UPDATE messages SET sha256 = '$(printf 'Subject: x' | sha256sum | cut -c1-64)' WHERE id = 1" \
+  "UPDATE message_bodies SET raw = $raw WHERE id = 1; UPDATE messages SET sha256 = '$(printf 'Subject: x' | sha256sum | cut -c1-64)' WHERE id = 1" \
   "stored message 1 is not the message its audit event recorded"
-tamper "a stored message deleted" "DELETE FROM messages WHERE id = 2" \
+tamper "a stored message deleted" "DELETE FROM message_bodies WHERE id = 2; DELETE FROM messages WHERE id = 2" \
   "stored message 2 recorded by the audit chain was deleted"
 tamper "an incident's fields edited" \
   "UPDATE incidents SET impact = 'low', personal_data = 'no' WHERE id = 1" "incident 1 was changed"
@@ -226,11 +226,11 @@ tamper "the newest events deleted and the head rewritten to match" \
    UPDATE audit_head SET last_id = (SELECT max(id) FROM events),
                          hash = (SELECT hash FROM events ORDER BY id DESC LIMIT 1)" \
   "outside the audit trail\\|not recorded by any audit event"
-sqlite3 "$db" ".restore '$WORK/clean.db'"
+db_restore "$WORK/clean.db"
 # An anchor published earlier (the digest prints the chain head): still in
 # the chain passes; a history rewritten whole, every hash recomputed so
 # that the chain itself verifies, has lost it.
-anchor=$(sqlite3 "$db" "SELECT hash FROM events WHERE id = 5")
+anchor=$(db_sql "SELECT hash FROM events WHERE id = 5")
 "$IG" verify --anchor "$anchor" | grep -q "the anchor is event 5 of the chain" \
   && ok "verify --anchor finds a published head" || fail "verify --anchor on a good store"
 # refuse WHAT STATUS TEXT COMMAND... - the command exits STATUS saying TEXT.
@@ -243,7 +243,33 @@ refuse() {
     || fail "$what: stderr $(cat "$WORK/refuse.err")"
 }
 refuse "--anchor not a hash" 2 'verify: --anchor "xyz": not a SHA-256' "$IG" verify --anchor xyz
-python3 - "$db" <<'PY'
+# The hash of an event is store_audit.c's event_hash().
+if on_pg; then
+  db_sql "$(cat <<'SQL'
+DO $$
+DECLARE
+  r record;
+  prev text := repeat('0', 64);
+  t text;
+BEGIN
+  UPDATE events SET detail = 'rewritten' WHERE id = 2;
+  FOR r IN SELECT * FROM events ORDER BY id LOOP
+    t := concat_ws(E'\n', prev, r.id, coalesce(r.incident_id, 0), r.at, r.actor, r.type, r.detail);
+    IF coalesce(r.message_row, 0) <> 0 OR r.message_sha256 IS NOT NULL OR r.state IS NOT NULL THEN
+      t := concat_ws(E'\n', t, coalesce(r.message_row, 0), coalesce(r.message_sha256, ''),
+                     coalesce(r.state, ''));
+    END IF;
+    UPDATE events SET prev_hash = prev, hash = encode(sha256(convert_to(t, 'UTF8')), 'hex')
+      WHERE id = r.id;
+    prev := encode(sha256(convert_to(t, 'UTF8')), 'hex');
+  END LOOP;
+  UPDATE audit_head SET hash = prev;
+END
+$$
+SQL
+)"
+else
+python3 - "$DATABASE" <<'PY'
 import hashlib, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE events SET detail = 'rewritten' WHERE id = 2")
@@ -259,12 +285,13 @@ for row in db.execute("SELECT id, coalesce(incident_id, 0), at, actor, type, det
 db.execute("UPDATE audit_head SET hash = ?", (prev,))
 db.commit()
 PY
+fi
 "$IG" verify > /dev/null && ok "a history rewritten whole passes verify without an anchor" \
   || fail "the rewrite in this test is wrong"
 refuse "a rewritten history loses the anchor" 1 "the anchor $anchor is not in the audit chain" \
   "$IG" verify --anchor "$anchor"
-sqlite3 "$db" ".restore '$WORK/clean.db'"
-sqlite3 "$WORK/var/gateway.db" "UPDATE events SET detail = 'edited' WHERE id = 3"
+db_restore "$WORK/clean.db"
+db_sql "UPDATE events SET detail = 'edited' WHERE id = 3"
 if "$IG" verify 2> "$WORK/verify.err"; then fail "verify missed a tampered event"; else
   grep -q 'audit event 3' "$WORK/verify.err" && ok "verify names the tampered event" || fail "verify message: $(cat "$WORK/verify.err")"
 fi

@@ -16,7 +16,7 @@ gateway() {
   cat > "$dir/gateway.conf" <<CONF
 [gateway]
 address = security@$1.example
-database = $dir/gateway.db
+database = $(test_database "$dir/gateway.db")
 reference_prefix = $2
 [source]
 url = maildir:$dir/mail

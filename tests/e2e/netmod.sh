@@ -4,13 +4,16 @@
 # its acknowledgement through dir: and reads the store, loading no mail
 # library; what needs the module (SMTP here) fails with one clear line.
 # Beside the build's own module, the same check of an SMTP transport gets
-# past the loading to the connection.
+# past the loading to the connection. On PostgreSQL the copy has the
+# store's module, ig-pg.so, beside it; without it, one line says so.
 source "$(dirname "$0")/lib.sh"
 write_config
 bin=$WORK/bin
 mkdir -p "$bin"
 cp "$IG" "$bin/incident-gateway"
 alone=$bin/incident-gateway
+# A store on PostgreSQL is reached through the other module, ig-pg.so.
+if on_pg; then cp "$(dirname "$IG")/ig-pg.so" "$bin/"; fi
 
 printf 'From: Sam Lee <sam.lee@justice.gov.uk>\nTo: security@justice.gov.uk\nSubject: Phone stolen\nMessage-ID: <netmod-1@justice.gov.uk>\n\nReporter name: Sam Lee\nIncident category: lost or stolen equipment\nDescription: My work phone was stolen on the bus.\n' > "$WORK/one.eml"
 "$alone" ingest --now 2026-11-23T09:00:00Z < "$WORK/one.eml" > /dev/null 2>&1 \
@@ -31,4 +34,11 @@ grep -q '^incident-gateway: cannot load the network module: .*ig-net.so' "$WORK/
 grep -q "^incident-gateway: SMTP smtp://127.0.0.1:9: Couldn't connect to server" "$WORK/err.txt" \
   && ok "the build's module loaded (the connection is what fails)" \
   || fail "SMTP with the build's module: $(cat "$WORK/err.txt")"
+
+if on_pg; then
+  rm "$bin/ig-pg.so"
+  expect_error "a PostgreSQL store without its module" 1 \
+    "incident-gateway: cannot load the PostgreSQL module: $bin/../lib/incident-gateway/ig-pg.so: cannot open shared object file: No such file or directory" \
+    "$alone" list
+fi
 finish

@@ -2,9 +2,10 @@
 # When a command cannot do what it was asked, it says so and its exit
 # status shows it: output that cannot be written (a full disk, here
 # /dev/full) is exit 1 with one line, never a silently cut listing; usage
-# mistakes are exit 2 naming what is wrong; a damaged store makes every
-# reading command fail with SQLite's reason instead of printing an empty
-# or partial list. Observables as CSV keep each exact value and guard the
+# mistakes are exit 2 naming what is wrong; a damaged store (on
+# PostgreSQL, tables the gateway may no longer read) makes every reading
+# command fail with the database's reason instead of printing an empty or
+# partial list. Observables as CSV keep each exact value and guard the
 # readable one against spreadsheet formulas.
 source "$(dirname "$0")/lib.sh"
 write_config
@@ -118,8 +119,12 @@ for cmd in list "show $ref" messages outbox observables verify "poll --once" run
 done
 
 # --- a damaged store: reading commands fail with the reason, never list nothing ---
-db=$WORK/var/gateway.db
-python3 - "$db" <<'EOF'
+if on_pg; then
+  db_sql "REVOKE SELECT ON incidents, messages, outbox, observables FROM CURRENT_USER"
+  reason="permission denied for table"
+else
+  reason="database disk image is malformed"
+python3 - "$DATABASE" <<'EOF'
 import sqlite3, sys
 db = sys.argv[1]
 c = sqlite3.connect(db)
@@ -133,10 +138,11 @@ with open(db, "r+b") as f:
         f.seek((p - 1) * size)
         f.write(b"\x5a" * 512)
 EOF
+fi
 for cmd in list "show $ref" messages outbox observables; do
   # shellcheck disable=SC2086
   status_is "$cmd on a damaged store" 1 "$IG" $cmd
-  last_error_is "$cmd on a damaged store: the reason" "database disk image is malformed"
+  last_error_is "$cmd on a damaged store: the reason" "$reason"
   [ -s "$WORK/out.txt" ] && fail "$cmd on a damaged store printed: $(head -3 "$WORK/out.txt")" \
     || ok "$cmd on a damaged store: nothing printed"
 done

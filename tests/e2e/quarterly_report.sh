@@ -23,7 +23,7 @@ expect_error "a bad format" 2 'incident-gateway: --format "xml": use one of csv,
   "$IG" report quarterly 2026Q4 --format xml
 expect_error "an option of another command" 2 'incident-gateway: report does not take --json' \
   "$IG" report quarterly 2026Q4 --json
-[ -e "$WORK/var/gateway.db" ] && fail "a refused report made a store" || ok "no store made by a refused report"
+store_made && fail "a refused report made a store" || ok "no store made by a refused report"
 
 # Reports without a Date: each is received at its --now.
 mkdir -p "$WORK/in"

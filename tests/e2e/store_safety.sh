@@ -4,11 +4,12 @@
 # second `run` is refused naming the first, processes starting together
 # on no store agree on one, an empty, truncated or foreign file is refused
 # and left untouched, the dir: transport never overwrites a file, and
-# `ingest` reads big input in bounded memory, exits 75 on a busy store and
-# does not need the source.
+# `ingest` reads big input in bounded memory, exits 75 on a busy or
+# read-only store and does not need the source. On PostgreSQL several runs
+# share a store (one leads), and the foreign store is a schema with
+# another program's incidents table; the files are SQLite's alone.
 source "$(dirname "$0")/lib.sh"
 write_config
-db=$WORK/var/gateway.db
 outbox=$WORK/var/outbox
 # Under AddressSanitizer (make sanitize) freed memory is held back for a
 # while; keep that small so the memory bounds below still mean something.
@@ -24,10 +25,10 @@ sys.exit(rc)' "$@"
 }
 
 # config_for NAME DATABASE [TRANSPORT-URL]: a config file on another store
-# (its directory made: the gateway makes none).
+# (a file's directory made: the gateway makes none).
 config_for() {
-  mkdir -p "$(dirname "$2")"
-  sed -e "s|^database = .*|database = $2|" \
+  on_pg || mkdir -p "$(dirname "$2")"
+  sed -e "s|^database = .*|database = ${2//&/\\&}|" \
       -e "s|^url = dir:.*|url = ${3:-dir:$outbox}|" "$WORK/gateway.conf" > "$WORK/$1.conf"
   if [ -n "${3:-}" ] && [[ $3 == smtp* ]]; then
     sed -i "s|^url = smtp.*|&\ntls = none|" "$WORK/$1.conf"
@@ -42,7 +43,7 @@ report() { # n: a form report from its own sender
 # --- processes starting together on no store agree on one -----------------
 bad_start=0
 for round in 1 2 3 4 5; do
-  conf=$(config_for "first$round" "$WORK/first$round/gateway.db")
+  conf=$(config_for "first$round" "$(test_database "$WORK/first$round/gateway.db")")
   pids=()
   for _ in 1 2 3 4; do
     "$IG" -c "$conf" list > /dev/null 2>> "$WORK/first.err" & pids+=($!)
@@ -57,7 +58,7 @@ N=${SAFETY_REPORTS:-150}
 mkdir -p "$WORK/reports"
 for i in $(seq 1 "$N"); do report "$i" > "$WORK/reports/r$i.eml"; done
 # Queue the mail while the SMTP server is unreachable, so it all waits.
-down=$(config_for down "$db" "smtp://127.0.0.1:1")
+down=$(config_for down "$DATABASE" "smtp://127.0.0.1:1")
 "$IG" -c "$down" ingest "$WORK"/reports/*.eml > /dev/null 2>&1 || fail "ingest with SMTP down"
 rows=$("$IG" outbox --pending --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$rows" -ge "$N" ] && ok "$rows rows queued" || fail "only $rows rows queued"
@@ -74,48 +75,109 @@ expect_eq "files in the dir: transport" "$(ls "$outbox" | wc -l)" "$rows"
 "$IG" outbox --json | check_json "every row sent, none twice" \
   "len(d) == $rows and all(r['state'] == 'sent' and r['attempts'] == 2 for r in d)"
 
-# --- a second run on the store is refused, naming the first ---------------
-"$IG" run 2> "$WORK/run.log" & pid=$!
-for _ in $(seq 1 50); do grep -q watching "$WORK/run.log" && break; sleep 0.1; done
-rc=0
-timeout 10 "$IG" run > /dev/null 2> "$WORK/run2.err" || rc=$?
-expect_eq "second run exit status" "$rc" 1
-grep -q "another incident-gateway run (PID $pid)" "$WORK/run2.err" && [ "$(wc -l < "$WORK/run2.err")" = 1 ] \
-  && ok "second run refused on one line naming PID $pid" || fail "second run said: $(cat "$WORK/run2.err")"
-"$IG" poll --once > /dev/null 2>&1 && ok "poll --once beside run" || fail "poll beside run refused"
-kill -TERM $pid
-wait $pid || fail "run exit status"
-"$IG" run 2> "$WORK/run3.log" & pid=$!
-for _ in $(seq 1 50); do grep -q watching "$WORK/run3.log" && break; sleep 0.1; done
-kill -KILL $pid; wait $pid 2>/dev/null || true
-timeout 3 "$IG" run 2> "$WORK/run4.log" & pid=$!
-sleep 1
-kill -0 $pid 2>/dev/null && ok "a killed run leaves no lock behind" || fail "run after kill -9: $(cat "$WORK/run4.log")"
-kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
+# wait_log FILE TEXT - waits up to 5 s for TEXT in a run's log FILE.
+wait_log() {
+  for _ in $(seq 1 50); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+  return 1
+}
+
+if on_pg; then
+  # --- on PostgreSQL a second run starts too, and stands by ----------------
+  "$IG" run 2> "$WORK/run.log" & pid=$!
+  wait_log "$WORK/run.log" "leading: watching" && ok "the first run leads" \
+    || fail "first run: $(cat "$WORK/run.log")"
+  "$IG" run 2> "$WORK/run2.log" & pid2=$!
+  wait_log "$WORK/run2.log" "standing by: asking for the lead" || fail "second run: $(cat "$WORK/run2.log")"
+  # A standby asks for the lead every 5 s (service.c): two chances to take it.
+  sleep 11
+  kill -0 $pid2 2>/dev/null && ! grep -q leading "$WORK/run2.log" \
+    && ok "a second run starts and stands by while the first leads" \
+    || fail "second run: $(cat "$WORK/run2.log")"
+  "$IG" poll --once > /dev/null 2>&1 && ok "poll --once beside run" || fail "poll beside run refused"
+  kill -TERM $pid2
+  wait $pid2 || fail "second run exit status"
+  kill -TERM $pid
+  wait $pid || fail "run exit status"
+  "$IG" run 2> "$WORK/run3.log" & pid=$!
+  wait_log "$WORK/run3.log" "leading: watching" || fail "run: $(cat "$WORK/run3.log")"
+  kill -KILL $pid; wait $pid 2>/dev/null || true
+  timeout 10 "$IG" run 2> "$WORK/run4.log" & pid=$!
+  wait_log "$WORK/run4.log" "leading: watching" && ok "a killed leader leaves no lead behind" \
+    || fail "run after kill -9: $(cat "$WORK/run4.log")"
+  kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
+else
+  # --- a second run on the store is refused, naming the first -------------
+  "$IG" run 2> "$WORK/run.log" & pid=$!
+  wait_log "$WORK/run.log" watching || true
+  rc=0
+  timeout 10 "$IG" run > /dev/null 2> "$WORK/run2.err" || rc=$?
+  expect_eq "second run exit status" "$rc" 1
+  grep -q "another incident-gateway run (PID $pid)" "$WORK/run2.err" && [ "$(wc -l < "$WORK/run2.err")" = 1 ] \
+    && ok "second run refused on one line naming PID $pid" || fail "second run said: $(cat "$WORK/run2.err")"
+  "$IG" poll --once > /dev/null 2>&1 && ok "poll --once beside run" || fail "poll beside run refused"
+  kill -TERM $pid
+  wait $pid || fail "run exit status"
+  "$IG" run 2> "$WORK/run3.log" & pid=$!
+  wait_log "$WORK/run3.log" watching || true
+  kill -KILL $pid; wait $pid 2>/dev/null || true
+  timeout 3 "$IG" run 2> "$WORK/run4.log" & pid=$!
+  sleep 1
+  kill -0 $pid 2>/dev/null && ok "a killed run leaves no lock behind" || fail "run after kill -9: $(cat "$WORK/run4.log")"
+  kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
+fi
 
 # --- a busy store: ingest exits 75 (EX_TEMPFAIL) so the MTA retries ------
+# The lock held for 12 s, past the 10 s a writer waits for it. On
+# PostgreSQL the writers' lock is the advisory lock of store_db.h's
+# SQ_WRITERS_LOCK (keyed by the schema: psql has the store's search_path),
+# held here by a transaction of another session.
 mkfifo "$WORK/locked"
-python3 -c 'import sqlite3, sys, time
+if on_pg; then
+  key=$(sed -n 's/^#define SQ_WRITERS_LOCK "\(.*\)"$/\1/p' "$SRC/gateway/store_db.h")
+  [ -n "$key" ] || { fail "no SQ_WRITERS_LOCK in gateway/store_db.h"; finish; }
+  psql -qX -v ON_ERROR_STOP=1 "$DATABASE" > /dev/null <<SQL & locker=$!
+BEGIN;
+SELECT pg_advisory_xact_lock($key);
+\\! echo locked > "$WORK/locked"
+SELECT pg_sleep(12);
+COMMIT;
+SQL
+  busy="canceling statement due to lock timeout"
+else
+  python3 -c 'import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 open(sys.argv[2], "w").write("locked\n")
-time.sleep(12)' "$db" "$WORK/locked" & locker=$!
+time.sleep(12)' "$DATABASE" "$WORK/locked" & locker=$!
+  busy="database is locked"
+fi
 read -r _ < "$WORK/locked"
 report 9001 > "$WORK/busy.eml"
 rc=0
 "$IG" ingest < "$WORK/busy.eml" > /dev/null 2> "$WORK/busy.err" || rc=$?
 expect_eq "ingest on a store locked by another process (exit status)" "$rc" 75
-tail -1 "$WORK/busy.err" | grep -q 'database is locked' && ok "busy store named as the cause" \
+tail -1 "$WORK/busy.err" | grep -q "$busy" && ok "busy store named as the cause" \
   || fail "busy store: $(tail -1 "$WORK/busy.err")"
 wait $locker
 "$IG" ingest < "$WORK/busy.eml" > /dev/null 2>&1 && ok "recorded once the store is free" || fail "retry"
 
 # --- a read-only store (its file system remounted read-only, in a private
-# mount namespace): 75 too, and the message is recorded once it is
-# writable again. Skipped where user namespaces are not available.
-if unshare -rm true 2> /dev/null; then
+# mount namespace; on PostgreSQL the gateway's session read-only, as on a
+# standby): 75 too, and the message is recorded once it is writable again.
+# Skipped where user namespaces are not available.
+if on_pg; then
   report 9002 > "$WORK/ro.eml"
-  dir=$(dirname "$db")
+  ro=$(config_for ro "$DATABASE%20-cdefault_transaction_read_only%3Don")
+  rc=0
+  "$IG" -c "$ro" ingest < "$WORK/ro.eml" > /dev/null 2> "$WORK/ro.err" || rc=$?
+  expect_eq "ingest on a read-only store (exit status)" "$rc" 75
+  tail -1 "$WORK/ro.err" | grep -q 'read-only transaction' && ok "read-only store named as the cause" \
+    || fail "read-only store: $(tail -1 "$WORK/ro.err")"
+  "$IG" ingest < "$WORK/ro.eml" > "$WORK/ro.out" 2>&1 && grep -q 'new INC-' "$WORK/ro.out" \
+    && ok "recorded once writable again" || fail "after read-only: $(cat "$WORK/ro.out")"
+elif unshare -rm true 2> /dev/null; then
+  report 9002 > "$WORK/ro.eml"
+  dir=$(dirname "$DATABASE")
   rc=0
   unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"' \
     sh "$dir" "$IG" ingest < "$WORK/ro.eml" > /dev/null 2> "$WORK/ro.err" || rc=$?
@@ -141,9 +203,23 @@ grep -q 'not-a-dir/mail' "$WORK/nosrc.err" && ok "poll names the unusable source
   || fail "poll: $(cat "$WORK/nosrc.err")"
 
 # --- an empty, truncated or foreign file is refused, untouched ------------
+if on_pg; then
+  foreign=$(test_database)
+  DATABASE=$foreign db_sql "CREATE TABLE incidents(note text); INSERT INTO incidents VALUES ('mine')"
+  conf=$(config_for bad-foreign "$foreign")
+  rc=0
+  "$IG" -c "$conf" ingest "$WORK/reports/r1.eml" > /dev/null 2> "$WORK/bad.err" || rc=$?
+  expect_eq "a schema with another program's incidents table refused (exit status)" "$rc" 1
+  grep -q "incidents table but no gateway schema version; refusing to use it" "$WORK/bad.err" \
+    && [ "$(wc -l < "$WORK/bad.err")" = 1 ] && ok "foreign schema: one clear line" \
+    || fail "foreign schema: $(cat "$WORK/bad.err")"
+  expect_eq "foreign schema left untouched" \
+    "$(DATABASE=$foreign db_sql "SELECT string_agg(tablename, ' ') FROM pg_tables WHERE schemaname = current_schema();
+                                 SELECT note FROM incidents")" "$(printf 'incidents\nmine')"
+else
 mkdir -p "$WORK/bad"
 : > "$WORK/bad/empty.db"
-head -c 8192 "$db" > "$WORK/bad/truncated.db"
+head -c 8192 "$DATABASE" > "$WORK/bad/truncated.db"
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table notes(x)"); c.execute("insert into notes values (1)"); c.commit()' "$WORK/bad/foreign.db"
 printf 'these are my notes, not a database\n' > "$WORK/bad/text.db"
 for name in empty truncated foreign text; do
@@ -158,9 +234,10 @@ for name in empty truncated foreign text; do
   expect_eq "$name database left untouched" "$(sha256sum "$file")" "$before"
   expect_eq "no log beside the $name database" "$(ls "$WORK/bad" | grep -c -- '-wal' || true)" 0
 done
+fi
 
 # --- the dir: transport never overwrites a file ---------------------------
-conf=$(config_for keep "$WORK/keep/gateway.db" "dir:$WORK/keep/out")
+conf=$(config_for keep "$(test_database "$WORK/keep/gateway.db")" "dir:$WORK/keep/out")
 mkdir -p "$WORK/keep/out"
 echo "an earlier mail" > "$WORK/keep/out/00000001-INC-2026-000001.eml"
 "$IG" -c "$conf" --now 2026-11-30T12:00:00Z ingest "$WORK/reports/r1.eml" > /dev/null 2>&1 \
@@ -170,13 +247,19 @@ expect_eq "existing file kept" "$(cat "$WORK/keep/out/00000001-INC-2026-000001.e
   "[r for r in d if r['id'] == 1 and r['state'] == 'pending' and 'not overwritten' in r['last_error']]"
 
 # --- ingest reads in bounded memory ---------------------------------------
-conf=$(config_for big "$WORK/big/gateway.db" "dir:$WORK/big/out")
+big=$(test_database "$WORK/big/gateway.db")
+conf=$(config_for big "$big" "dir:$WORK/big/out")
 rss=$( { printf 'From: big@justice.gov.uk\nSubject: huge\nMessage-ID: <huge@x>\n\n'; head -c 300000000 /dev/zero; } \
       | peak_rss_kb "$IG" -c "$conf" ingest 3>&1 > "$WORK/big.out" 2> /dev/null) || fail "300 MB ingest exit status"
 echo "ingest of 300 MB on stdin: peak RSS $((rss / 1024)) MB"
 [ "$rss" -lt 102400 ] && ok "300 MB on stdin in under 100 MB of memory" || fail "peak RSS ${rss} kB"
 grep -q '^stdin: quarantined' "$WORK/big.out" && ok "300 MB message quarantined" || fail "$(cat "$WORK/big.out")"
-size=$(stat -c %s "$WORK/big/gateway.db")
+if on_pg; then
+  size=$(DATABASE=$big db_sql "SELECT sum(pg_total_relation_size(oid)) FROM pg_class
+                               WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'")
+else
+  size=$(stat -c %s "$big")
+fi
 [ "$size" -lt 5000000 ] && ok "only its header stored ($size bytes of store)" || fail "store is $size bytes"
 "$IG" -c "$conf" messages --json | check_json "header of the quarantined mail kept" \
   'd[0]["kind"] == "quarantined" and d[0]["subject"] == "huge" and d[0]["from"] == "big@justice.gov.uk"'

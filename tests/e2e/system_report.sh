@@ -23,7 +23,7 @@ expect_error "a bad --format" 2 'incident-gateway: --format "xml": use one of cs
 expect_error "--since for the quarterly return" 2 \
   'incident-gateway: report quarterly does not take --since (the quarter is the period)' \
   "$IG" report quarterly 2026Q4 --since 2026-10-01
-[ -e "$WORK/var/gateway.db" ] && fail "a refused report made a store" || ok "no store made by a refused report"
+store_made && fail "a refused report made a store" || ok "no store made by a refused report"
 
 mkdir -p "$WORK/in"
 n=0

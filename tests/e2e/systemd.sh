@@ -22,13 +22,18 @@ for _ in $(seq 1 50); do [ -S "$WORK/notify.sock" ] && break; sleep 0.1; done
 : > "$WORK/notify.txt"
 NOTIFY_SOCKET=$WORK/notify.sock "$IG" run 2> "$WORK/run.log" &
 pid=$!
-wait_for() { # LINE - until notify.txt has LINE as its last line
-  for _ in $(seq 1 100); do [ "$(tail -1 "$WORK/notify.txt")" = "$1" ] && return 0; sleep 0.1; done
+# wait_for LINE... - until notify.txt ends with the LINEs. Not the last
+# line alone: the READY=1 of a reload must not be the start's, still last
+# while the signal waits for the first cycle to end (longer on PostgreSQL).
+wait_for() {
+  local want
+  want=$(printf '%s\n' "$@")
+  for _ in $(seq 1 100); do [ "$(tail -n $# "$WORK/notify.txt")" = "$want" ] && return 0; sleep 0.1; done
   return 1
 }
 wait_for READY=1 && ok "READY=1 once watching" || fail "no READY=1: $(cat "$WORK/notify.txt") $(cat "$WORK/run.log")"
 kill -HUP "$pid"
-wait_for READY=1 && [ "$(tail -2 "$WORK/notify.txt" | head -1)" = RELOADING=1 ] \
+wait_for READY=1 RELOADING=1 READY=1 \
   && ok "RELOADING=1 then READY=1 around a reload" || fail "reload: $(cat "$WORK/notify.txt")"
 kill -TERM "$pid"
 wait "$pid" && ok "run exits 0" || fail "run exit $?"

@@ -13,9 +13,31 @@ chmod 755 "$STACK"
 export STACK
 WORK=$STACK/gateway
 mkdir -p "$WORK/var"
-trap 'stack_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$STACK"' EXIT
+# gateway_cleanup - at exit: the stack's servers, the store's schema on
+# PostgreSQL, and STACK.
+gateway_cleanup() {
+  stack_cleanup
+  [ ! -f "$WORK/cleanup" ] || bash "$WORK/cleanup"
+  [ -n "${KEEP:-}" ] || rm -rf "$STACK"
+}
+trap gateway_cleanup EXIT
 # shellcheck source=tests/checks.sh
 source "$SRC/tests/checks.sh"
+
+# DATABASE: the store of every gateway_config of the test. A file in WORK;
+# on PostgreSQL (IG_TEST_PG_URL_FILE names a file with a server's URI, as
+# for the integration_pg_* runs) a schema of the test's own on that
+# server, dropped at exit.
+if [ -n "${IG_TEST_PG_URL_FILE:-}" ]; then
+  pg_base=$(cat "$IG_TEST_PG_URL_FILE")
+  pg_schema="integration_$$"
+  psql -qX -v ON_ERROR_STOP=1 "$pg_base" -c "CREATE SCHEMA $pg_schema"
+  echo "PGOPTIONS=-cclient_min_messages=warning psql -qX '$pg_base' -c 'DROP SCHEMA $pg_schema CASCADE' >/dev/null" \
+    > "$WORK/cleanup"
+  DATABASE="$pg_base&options=-csearch_path%3D$pg_schema%2Cpublic"
+else
+  DATABASE=$WORK/var/gateway.db
+fi
 
 # gateway_config [source-url] [extra lines...] - $WORK/gateway.conf for the
 # stack: IMAPS with the password file, SMTP with STARTTLS and a password,
@@ -25,7 +47,7 @@ gateway_config() {
   shift || true
   cat > "$WORK/gateway.conf" <<CONF
 [gateway]
-database = $WORK/var/gateway.db
+database = $DATABASE
 [source]
 url = $url
 user = security

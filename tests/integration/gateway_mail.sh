@@ -102,7 +102,7 @@ sleep 0.3
 # waited for anything before recording would still exceed it.
 for i in 6 14 15 16 17; do report $i > /dev/null; done
 if "$STACK_PYTHON" "$SRC/tests/integration/idle_latency.py" "$IMAPS_PORT" "$STACK/tls/ca.crt" \
-     "$STACK/imap.pass" "$WORK/var/gateway.db" "$WORK"/report-{6,14,15,16,17}.eml > "$WORK/idle.txt" 2>&1; then
+     "$STACK/imap.pass" "$DATABASE" "$WORK"/report-{6,14,15,16,17}.eml > "$WORK/idle.txt" 2>&1; then
   sed -n 's/^report/IDLE latency: report/p' "$WORK/idle.txt"
   read -r base gw < <(sed -n 's/^median //p' "$WORK/idle.txt")
   echo "IDLE latency: bare IMAP IDLE notice $base ms, gateway recorded the incident $gw ms (medians of 5; added $((gw - base)) ms, allowed 250 ms)"

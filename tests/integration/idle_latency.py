@@ -13,7 +13,8 @@ side by side:
     moves the report before the server tells that client of it leaves
     nothing to tell, and the server says nothing at all);
   - the gateway: the report's message row, with its incident, committed
-    in DATABASE (read-only polls every 2 ms).
+    in DATABASE, a SQLite file or a libpq URI (polls every 2 ms, read-only
+    on SQLite, through one psql session on PostgreSQL).
 Both include the server's own delay before it tells IDLE clients of new
 mail, so the difference is what the gateway adds: leaving IDLE, fetching,
 parsing and the synced commit. A plain socket client (no imaplib) so that
@@ -28,6 +29,7 @@ import socket
 import sqlite3
 import ssl
 import statistics
+import subprocess
 import sys
 import time
 
@@ -91,13 +93,36 @@ def login(port, ctx, password):
     return c
 
 
-def recorded(db, message_id):
-    row = db.execute("SELECT 1 FROM messages WHERE message_id = ? AND incident_id IS NOT NULL",
-                     (message_id,)).fetchone()
-    return row is not None
+RECORDED = "SELECT count(*) FROM messages WHERE message_id = %s AND incident_id IS NOT NULL"
 
 
-def trial(idler, appender, db, path, n):
+class SqliteStore:
+    def __init__(self, path):
+        self.db = sqlite3.connect("file:%s?mode=ro" % os.path.abspath(path), uri=True,
+                                  isolation_level=None)
+
+    def recorded(self, message_id):
+        return self.db.execute(RECORDED % "?", (message_id,)).fetchone()[0] > 0
+
+
+class PgStore:
+    """A psql session kept open: one query and its one-line answer at a time
+    (Debian's python3 has no PostgreSQL driver)."""
+
+    def __init__(self, uri):
+        self.psql = subprocess.Popen(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1", uri],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def recorded(self, message_id):
+        self.psql.stdin.write(RECORDED % ("'%s'" % message_id.replace("'", "''")) + ";\n")
+        self.psql.stdin.flush()
+        answer = self.psql.stdout.readline()
+        if not answer:
+            sys.exit("idle_latency: psql ended")
+        return int(answer) > 0
+
+
+def trial(idler, appender, store, path, n):
     raw = open(path, "rb").read()
     message_id = email.parser.BytesHeaderParser().parsebytes(raw)["Message-ID"].strip().strip("<>")
     idler.send(b"i IDLE\r\n")
@@ -119,7 +144,7 @@ def trial(idler, appender, db, path, n):
                 notice = time.monotonic() - t0
         else:
             time.sleep(0.002)
-        if gateway is None and recorded(db, message_id):
+        if gateway is None and store.recorded(message_id):
             gateway = time.monotonic() - t0
     appender.wait_for(lambda l: l.startswith(b"p%d " % n), "APPEND answer")
     idler.send(b"DONE\r\n")
@@ -130,18 +155,20 @@ def trial(idler, appender, db, path, n):
 def main():
     if len(sys.argv) < 6:
         sys.exit(__doc__.split("\n\n")[1])
-    port, ca, pwfile, dbpath = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    port, ca, pwfile, database = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     ctx = ssl.create_default_context(cafile=ca)
     password = open(pwfile, "rb").read().strip()
     appender = login(port, ctx, password)
     appender.command(b"c", b"CREATE Baseline")
     idler = login(port, ctx, password)
     idler.command(b"s", b"SELECT Baseline")
-    db = sqlite3.connect("file:%s?mode=ro" % os.path.abspath(dbpath), uri=True,
-                         isolation_level=None)
+    if database.startswith(("postgresql://", "postgres://")):
+        store = PgStore(database)
+    else:
+        store = SqliteStore(database)
     base, gw = [], []
     for n, path in enumerate(sys.argv[5:], 1):
-        b, g = trial(idler, appender, db, path, n)
+        b, g = trial(idler, appender, store, path, n)
         print("report %d: IDLE notice %.0f ms, gateway recorded %.0f ms" % (n, b, g))
         base.append(b)
         gw.append(g)
