@@ -95,9 +95,10 @@ static gboolean pg_error_transient(PgConn *conn)
 {
   /* 25006: a write on a read-only session (a standby, a database set
    * read-only), which passes as SQLite's read-only file system does;
-   * 55P03: a lock not had within lock_timeout, as SQLite's busy store. */
-  static const char *const states[] = {"25006", "40001", "40P01", "55P03", "57P01", "57P02",
-                                       "57P03"};
+   * 55P03: a lock not had within lock_timeout, as SQLite's busy store;
+   * 57014: a statement cancelled, by the operator's statement_timeout. */
+  static const char *const states[] = {"25006", "40001", "40P01", "55P03", "57014", "57P01",
+                                       "57P02", "57P03"};
   const char *state = conn->sqlstate;
   if (PQstatus(conn->pg) == CONNECTION_BAD || g_str_has_prefix(state, "08") ||
       g_str_has_prefix(state, "53"))
