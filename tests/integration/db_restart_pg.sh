@@ -21,6 +21,8 @@
 source "$(dirname "$0")/gateway_lib.sh"
 # shellcheck source=tests/integration/stack_pg.sh
 source "$here/stack_pg.sh"
+# shellcheck source=tests/integration/pg_gateway_lib.sh
+source "$here/pg_gateway_lib.sh"
 N=${DB_RESTART_MESSAGES:-200}
 OUTAGE=${DB_RESTART_OUTAGE:-10}
 OUTAGES=3
@@ -34,51 +36,7 @@ pid=""
 # so it would stay behind retrying for ever.
 trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; stack_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$STACK"' EXIT
 
-stack_tls
-stack_imap_start
-stack_smtp_start
-stack_pg_start
-gateway_config "imaps://127.0.0.1:$IMAPS_PORT/INBOX"
-sed -i "/^database = /c database = $STACK_PG_URL" "$WORK/gateway.conf"
-grep -qxF "database = $STACK_PG_URL" "$WORK/gateway.conf" ||
-  { echo "the store's URI did not go into $WORK/gateway.conf" >&2; exit 2; }
-# Every reporter is acknowledged: above the default rate_limit_total.
-sed -i "/^\[transport\]/a rate_limit_total = $((2 * N))/h" "$WORK/gateway.conf"
-
-inbox=$STACK/dovecot/mail/security
-mkdir -p "$inbox/tmp" "$inbox/new" "$inbox/cur"
-chown -R dovecot:dovecot "$inbox"
-# deliver FIRST LAST - reports FIRST..LAST into INBOX through the Maildir,
-# as crash.sh does: as good as APPEND, much faster.
-deliver() {
-  local i
-  for ((i = $1; i <= $2; i++)); do report "$i" > /dev/null; done
-  mv "$WORK"/report-*.eml "$inbox/tmp/"
-  chown dovecot:dovecot "$inbox"/tmp/report-*.eml
-  mv "$inbox"/tmp/report-*.eml "$inbox/new/"
-}
-# processed_files - how many reports have reached Processed, from the
-# Maildir (cheap enough to poll; imap_count is what the checks trust).
-processed_files() {
-  local f n=0
-  for f in "$inbox"/.Processed/cur/* "$inbox"/.Processed/new/*; do
-    [ -e "$f" ] && n=$((n + 1))
-  done
-  echo "$n"
-}
-pending_count() {
-  "$IG" outbox --pending --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
-}
-# wait_until SECONDS COMMAND... - polls COMMAND every 0.05 s; false if it
-# did not succeed within SECONDS (of the clock: COMMAND may be slow).
-wait_until() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@" > /dev/null 2>&1; do
-    [ "$SECONDS" -lt "$end" ] || return 1
-    sleep 0.05
-  done
-}
+pg_gateway_stack
 at_least() { [ "$("$2")" -ge "$1" ]; }
 lead_lines() { grep -c 'leading:' "$WORK/run.log" || true; }
 abort() {
@@ -164,48 +122,7 @@ kill -TERM "$pid"
 wait "$pid" || fail "run exit status"
 pid=""
 
-"$IG" list --json > "$WORK/list.json"
-check_json "exactly $N incidents" "len(d) == $N" < "$WORK/list.json"
-check_json "references PREFIX-YEAR-000001 to $N: no gap, no duplicate" \
-  "sorted(i['reference'] for i in d) == ['%s-%06d' % (d[0]['reference'].rsplit('-', 1)[0], n) for n in range(1, $N + 1)]" \
-  < "$WORK/list.json"
-"$IG" messages --json | check_json "each report's Message-ID stored once, with its own incident" \
-  "sorted(m['message_id'] for m in d) == sorted('report-%d@justice.gov.uk' % i for i in range(1, $N + 1)) and len({m['reference'] for m in d if m['reference']}) == $N"
-expect_eq "INBOX empty" "$(imap_count INBOX)" 0
-expect_eq "every report in Processed once" "$(imap_count Processed)" "$N"
-
-# What the SMTP receiver got, against the outbox: copies per Message-ID,
-# and the acknowledgements' Message-IDs per reporter (envelope recipient).
-"$IG" outbox --json > "$WORK/outbox.json"
-python3 - "$N" "$WORK/outbox.json" "$STACK"/smtp/*.eml > "$WORK/delivery.txt" <<'PY'
-import collections, email.parser, json, sys
-n = int(sys.argv[1])
-rows = json.load(open(sys.argv[2]))
-copies = collections.Counter()
-acks = collections.defaultdict(set)
-for path in sys.argv[3:]:
-    with open(path, "rb") as f:
-        h = email.parser.BytesHeaderParser().parse(f)
-    mid = (h["Message-ID"] or "").strip().strip("<>")
-    copies[mid] += 1
-    if h["Auto-Submitted"] == "auto-replied":
-        for rcpt in h.get_all("X-Envelope-To", []):
-            acks[rcpt.strip().lower()].add(mid)
-ids = [acks["reporter%d@justice.gov.uk" % i] for i in range(1, n + 1)]
-print("rows", len(rows))
-print("sent", sum(r["state"] == "sent" for r in rows))
-print("delivered", sum(1 for r in rows if copies[r["message_id"]] > 0))
-print("strays", len(set(copies) - {r["message_id"] for r in rows}))
-print("acked", sum(len(s) == 1 for s in ids))
-print("dupes", sum(c - 1 for c in copies.values()))
-PY
-value() { sed -n "s/^$1 //p" "$WORK/delivery.txt"; }
-expect_eq "an acknowledgement and an OST notification per report" "$(value rows)" $((2 * N))
-expect_eq "every outbox row marked sent" "$(value sent)" $((2 * N))
-expect_eq "every outbox row delivered (no mail lost)" "$(value delivered)" $((2 * N))
-expect_eq "nothing delivered that is not in the outbox" "$(value strays)" 0
-expect_eq "every reporter acknowledged under one Message-ID" "$(value acked)" "$N"
-dupes=$(value dupes)
+pg_recorded_once
 if [ "$dupes" -le "$OUTAGES" ]; then ok "$dupes mail(s) delivered twice, at most one per outage ($OUTAGES)"
 else fail "$dupes mails delivered twice for $OUTAGES outages: more than the one in flight per outage"; fi
 if "$IG" verify > /dev/null; then ok "audit chain and raw messages verify"; else fail "verify"; fi
