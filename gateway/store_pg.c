@@ -11,7 +11,6 @@
 #include "gateway/store_db.h"
 #include "gateway/store_pg_schema.h"
 
-
 gboolean store_database_is_pg(const char *database)
 {
   return g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://");
@@ -158,36 +157,52 @@ gboolean pg_store_backup(IgStore *store, GError **error)
 
 /* --- the lead (store_lead()) --- */
 
+/* The lead's session ended (or never was): whatever it held is gone
+ * with it. */
+void pg_lead_end(IgStoreLock *lock)
+{
+  if (lock->try_lead)
+    lock->ops->finalize(lock->try_lead);
+  if (lock->pg)
+    lock->ops->close(lock->pg);
+  lock->try_lead = NULL;
+  lock->pg = NULL;
+  lock->leading = FALSE;
+}
+
+static gboolean lead_session(IgStoreLock *lock, const char *shown, GError **error)
+{
+  GError *connect_error = NULL;
+  lock->pg = lock->ops->connect(lock->uri, &connect_error);
+  if (!lock->pg) {
+    g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown, connect_error->message);
+    g_error_free(connect_error);
+    return FALSE;
+  }
+  lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" SQ_LEAD_LOCK ")",
+                                      error);
+  if (!lock->try_lead) {
+    pg_lead_end(lock);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean pg_lead(IgStoreLock *lock, gboolean *leading, GError **error)
 {
-  if (lock->pg && !lock->ops->alive(lock->pg)) {
-    lock->ops->finalize(lock->try_lead);
-    lock->ops->close(lock->pg);
-    lock->pg = NULL;
-    lock->try_lead = NULL;
-  }
   *leading = FALSE;
+  if (lock->pg && !lock->ops->alive(lock->pg))
+    pg_lead_end(lock);
   g_autofree char *shown = sq_database_shown(lock->uri);
-  if (!lock->pg) {
-    GError *connect_error = NULL;
-    lock->pg = lock->ops->connect(lock->uri, &connect_error);
-    if (!lock->pg) {
-      g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown,
-                  connect_error->message);
-      g_error_free(connect_error);
-      return FALSE;
-    }
-    lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" SQ_LEAD_LOCK ")",
-                                        error);
-    if (!lock->try_lead)
-      return FALSE;
-  }
+  if (!lock->pg && !lead_session(lock, shown, error))
+    return FALSE;
   /* Asked again while held, it is taken once more (session locks stack)
    * and answers at once: the session is alive and ours. */
   lock->ops->reset(lock->try_lead);
   if (lock->ops->step(lock->try_lead) != PG_ROW) {
     g_set_error(error, IG_ERROR, IG_ERROR_TRANSIENT, "%s: cannot take the lead: %s", shown,
                 lock->ops->errmsg(lock->pg));
+    pg_lead_end(lock);
     return FALSE;
   }
   gboolean taken = lock->ops->column_int64(lock->try_lead, 0) != 0;
@@ -198,12 +213,4 @@ gboolean pg_lead(IgStoreLock *lock, gboolean *leading, GError **error)
   lock->leading = taken;
   *leading = taken;
   return TRUE;
-}
-
-void pg_lead_end(IgStoreLock *lock)
-{
-  if (lock->try_lead)
-    lock->ops->finalize(lock->try_lead);
-  if (lock->pg)
-    lock->ops->close(lock->pg);
 }

@@ -484,6 +484,41 @@ static void test_postgresql_runs_take_turns_to_lead(void **state)
   store_unlock_service(second);
 }
 
+/* The leader's session is ended by the server (a restart, an operator's
+ * pg_terminate_backend): it learns it leads no more, and when it takes
+ * the lead again on a new session, it holds it, and no other run leads
+ * beside it. */
+static void test_postgresql_leader_whose_session_ended(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* the lead is PostgreSQL's */
+  g_autoptr(GError) error = NULL;
+  IgStoreLock *first = store_lock_service(f->path, &error);
+  check(first != NULL, error);
+  IgStoreLock *second = store_lock_service(f->path, &error);
+  check(second != NULL, error);
+  gboolean leading = FALSE;
+  check(store_lead(first, &leading, &error), error);
+  assert_true(leading);
+  g_free(sql(f, "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND classid = 1229412186 AND granted"));
+  /* Asked first, it may only then find its session gone. */
+  gboolean led = TRUE;
+  if (!store_lead(first, &led, &error)) {
+    assert_false(led);
+    g_clear_error(&error);
+    check(store_lead(first, &led, &error), error);
+  }
+  assert_true(led);
+  check(store_lead(first, &led, &error), error);
+  assert_true(led);
+  check(store_lead(second, &leading, &error), error);
+  assert_false(leading);
+  store_unlock_service(second);
+  store_unlock_service(first);
+}
+
 /* --- a busy store --- */
 
 static gpointer open_in_thread(gpointer path)
@@ -909,6 +944,7 @@ int main(void)
     T(test_lock_with_stdin_closed),
     T(test_lock_file_unusable),
     T(test_postgresql_runs_take_turns_to_lead),
+    T(test_postgresql_leader_whose_session_ended),
     T(test_upgrade_done_by_another_process),
     T(test_postgresql_upgrade_done_by_another_process),
     T(test_claim_on_busy_store),
