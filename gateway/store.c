@@ -327,6 +327,21 @@ static gboolean query_int(IgStore *store, const char *sql, int *value, GError **
   return ok;
 }
 
+gboolean sq_migrate_from(IgStore *store, int version, int latest,
+                         const char *(*migration)(int from_version), GError **error)
+{
+  if (version > latest || version < 0) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
+                "%s: schema version %d is not one this program knows (it knows up to %d)",
+                store->path, version, latest);
+    return FALSE;
+  }
+  for (int v = version; v < latest; v++)
+    if (!exec(store, migration(v), error))
+      return FALSE;
+  return TRUE;
+}
+
 /* TRUE when the file is ours, or (version 0) an empty database that
  * create_store() has just made. Stores from before application_id was set
  * are recognised by their schema version and tables. */
@@ -380,15 +395,8 @@ static gboolean migrate(IgStore *store, gboolean fresh, GError **error)
       !query_int(store, "PRAGMA user_version", &version, error) ||
       !check_identity(store, app_id, version, fresh, error))
     goto fail;
-  if (version > latest || version < 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
-                "%s: schema version %d is not one this program knows (it knows up to %d)",
-                store->path, version, latest);
+  if (!sq_migrate_from(store, version, latest, sq_migration, error))
     goto fail;
-  }
-  for (int v = version; v < latest; v++)
-    if (!exec(store, sq_migration(v), error))
-      goto fail;
   if (version > 0 && version < SEALED_VERSION) {
     /* No --now reaches a migration: the seal carries the real time. */
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();

@@ -163,6 +163,11 @@ DbStmt *sq_prep2(IgStore *store, const char *sql, const char *pg_sql, GError **e
 /* Runs sql (no parameters, no rows) directly. */
 gboolean sq_exec(IgStore *store, const char *sql, GError **error);
 
+/* Runs migration(v) for v from version up to latest, inside the caller's
+ * transaction; refuses a version this program does not know. */
+gboolean sq_migrate_from(IgStore *store, int version, int latest,
+                         const char *(*migration)(int from_version), GError **error);
+
 /* TRUE on PostgreSQL. */
 static inline gboolean sq_is_pg(const IgStore *store)
 {

@@ -77,16 +77,9 @@ static gboolean migrate(IgStore *store, GError **error)
     return FALSE;
   if (!read_version(store, &version, error))
     goto fail;
-  if (version > latest || version < 0) {
-    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
-                "%s: schema version %d is not one this program knows (it knows up to %d)",
-                store->path, version, latest);
-    goto fail;
-  }
   /* Each migration records the version it reaches (store_pg_schema.h). */
-  for (int v = version; v < latest; v++)
-    if (!sq_exec(store, pg_migration(v), error))
-      goto fail;
+  if (!sq_migrate_from(store, version, latest, pg_migration, error))
+    goto fail;
   return store_commit(store, error);
 fail:
   store_rollback(store);
