@@ -60,7 +60,7 @@ run: build
 test: test-deps build fuzz-build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz
-	@grep -h -E '^(crash test|IDLE latency: bare)' $(BUILD)/Testing/Temporary/LastTest.log || true
+	@grep -h -E '^(crash test|failover test|database restart test|IDLE latency: bare)' $(BUILD)/Testing/Temporary/LastTest.log || true
 	@DEB_BUILD_OPTIONS="nocheck parallel=$(JOBS)" scripts/build-package.sh $(PACKAGE_BUILD)
 	@$(MAKE) --no-print-directory sanitize
 	@tests/unit/valgrind.sh $(BUILD)
