@@ -331,8 +331,8 @@ gboolean service_run(IgService **service, const char *config_path, GError **erro
     backoff = cycle(*service, lock, &leading) ? 0 : CLAMP(backoff * 2, 1000, 30000);
     /* Wake at least every minute so outbox retries fall due on time. */
     gint64 wait = MIN((*service)->config->poll_interval, 60) * 1000;
-    /* A leader of a shared store looks at its lead as often as a standby
-     * asks for it: one whose session ended learns it within that. */
+    /* A leader of a shared store looks at its lead at least every 15 s:
+     * one whose session ended (another may lead already) learns it so. */
     if (leading && store_lead_shared(lock))
       wait = MIN(wait, LEADER_WAIT_MS);
     IgSource *source = (*service)->source;
