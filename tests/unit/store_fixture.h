@@ -1,8 +1,9 @@
 /* store_fixture.h - test fixture for the store tests: a fresh store in a
  * temporary directory per test (removed afterwards), raw SQL behind the
  * store's back, and builders for incidents, messages and outbox rows.
- * Include after cmocka.h. Shared by test_store.c and test_store_errors.c,
- * which use different helpers: hence G_GNUC_UNUSED. */
+ * Include after cmocka.h. Shared by the store's test programs
+ * (test_store*.c) and a few others, which use different helpers: hence
+ * G_GNUC_UNUSED. */
 #ifndef IG_TEST_STORE_FIXTURE_H
 #define IG_TEST_STORE_FIXTURE_H
 
