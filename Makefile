@@ -5,7 +5,7 @@
 #                a short smoke run of every fuzz target with its regression
 #                cases, the Debian package built (without its unit tests) and
 #                checked by lintian, then the whole suite again under ASan+UBSan and the
-#                unit tests under valgrind
+#                unit tests under valgrind (its short form: see valgrind.sh)
 # Others: make build, make bench, make sanitize (the suite under ASan/UBSan only),
 #         make valgrind (unit tests under valgrind only),
 #         make accuracy (field precision/recall on tests/fixtures/corpus),
@@ -63,7 +63,7 @@ test: test-deps build fuzz-build
 	@grep -h -E '^(crash test|failover test|database restart test|IDLE latency: bare)' $(BUILD)/Testing/Temporary/LastTest.log || true
 	@DEB_BUILD_OPTIONS="nocheck parallel=$(JOBS)" scripts/build-package.sh $(PACKAGE_BUILD)
 	@$(MAKE) --no-print-directory sanitize
-	@tests/unit/valgrind.sh $(BUILD)
+	@tests/unit/valgrind.sh --short $(BUILD)
 
 sanitize: test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_SANITIZE=ON >/dev/null

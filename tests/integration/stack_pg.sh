@@ -16,6 +16,12 @@
 #
 # Layout of $STACK/pg: data/ (the cluster), server.crt, server.key (the
 # stack's, owned by the server's user), pgpass, postgres.log.
+#
+# STACK_PG_NO_SYNC=1 turns the server's own crash safety off (fsync,
+# synchronous commit, full-page writes): for tests that never crash the
+# machine under it, where a commit waiting for the disk only costs time.
+# The integration tests leave it unset: they measure and kill with the
+# server's durability as a user's server has it.
 
 STACK_PG_BIN=${STACK_PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -51,6 +57,10 @@ ssl_cert_file = '$pg/server.crt'
 ssl_key_file = '$pg/server.key'
 password_encryption = 'scram-sha-256'
 EOF
+  if [ "${STACK_PG_NO_SYNC:-}" = 1 ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' \
+      >>"$pg/data/postgresql.conf"
+  fi
   # TLS and a password for the gateway; nothing else over the network.
   cat >"$pg/data/pg_hba.conf" <<EOF
 local all postgres trust

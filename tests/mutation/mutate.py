@@ -83,6 +83,7 @@ FIRST = {
     "gateway/case_deadline.c": "unit_deadlines",
     "gateway/store_seal.c": "unit_store_verify",
     "gateway/store_list.c": "unit_store_search",
+    "gateway/store_file.c": "unit_store_files",
 }
 
 # Targets a mutant build needs: the unit test programs (they link ig_core).

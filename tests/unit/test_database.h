@@ -35,19 +35,28 @@ G_GNUC_UNUSED static gboolean test_on_pg(void)
   return file && *file;
 }
 
-/* Runs sql on the server as the tests' user; the test fails if it fails. */
+/* Runs sql on the server as the tests' user; the test fails if it fails.
+ * The connection to the server's own URI (the one that makes and drops
+ * the tests' schemas) is kept for the process: a TLS connection with a
+ * password costs more than the schema it makes. */
 G_GNUC_UNUSED static void test_pg_exec(const char *url, const char *sql)
 {
+  static PgConn *kept;
   g_autoptr(GError) error = NULL;
   const IgPgOps *ops = pgmod_ops(&error);
   if (!ops)
     fail_msg("%s", error->message);
-  PgConn *conn = ops->connect(url, &error);
-  if (!conn)
+  g_autofree char *base = test_pg_base();
+  gboolean keep = g_strcmp0(url, base) == 0;
+  PgConn *conn = keep ? kept : NULL;
+  if (!conn && !(conn = ops->connect(url, &error)))
     fail_msg("%s", error->message);
+  if (keep)
+    kept = conn;
   if (!ops->exec(conn, sql, &error))
     fail_msg("%s: %s", sql, error->message);
-  ops->close(conn);
+  if (!keep)
+    ops->close(conn);
 }
 
 /* The database of a new test: dir/name on SQLite; on PostgreSQL the URI
