@@ -104,40 +104,10 @@ pg_recorded_once() {
   expect_eq "INBOX empty" "$(imap_count INBOX)" 0
   expect_eq "every report in Processed once" "$(imap_count Processed)" "$N"
 
-  # What the SMTP receiver got, against the outbox: copies per Message-ID,
-  # and the acknowledgements' Message-IDs per reporter (envelope recipient).
-  "$IG" outbox --json > "$WORK/outbox.json"
-  python3 - "$N" "$WORK/outbox.json" "$STACK"/smtp/*.eml > "$WORK/delivery.txt" <<'PY'
-import collections, email.parser, json, sys
-n = int(sys.argv[1])
-rows = json.load(open(sys.argv[2]))
-copies = collections.Counter()
-acks = collections.defaultdict(set)
-for path in sys.argv[3:]:
-    with open(path, "rb") as f:
-        h = email.parser.BytesHeaderParser().parse(f)
-    mid = (h["Message-ID"] or "").strip().strip("<>")
-    copies[mid] += 1
-    if h["Auto-Submitted"] == "auto-replied":
-        for rcpt in h.get_all("X-Envelope-To", []):
-            acks[rcpt.strip().lower()].add(mid)
-ids = [acks["reporter%d@justice.gov.uk" % i] for i in range(1, n + 1)]
-print("rows", len(rows))
-print("sent", sum(r["state"] == "sent" for r in rows))
-print("delivered", sum(1 for r in rows if copies[r["message_id"]] > 0))
-print("strays", len(set(copies) - {r["message_id"] for r in rows}))
-print("acked", sum(len(s) == 1 for s in ids))
-print("acked-twice", sum(len(s) > 1 for s in ids))
-print("dupes", sum(c - 1 for c in copies.values()))
-PY
-  value() { sed -n "s/^$1 //p" "$WORK/delivery.txt"; }
-  expect_eq "an acknowledgement and an OST notification per report" "$(value rows)" $((2 * N))
-  expect_eq "every outbox row marked sent" "$(value sent)" $((2 * N))
-  expect_eq "every outbox row delivered (no mail lost)" "$(value delivered)" $((2 * N))
-  expect_eq "nothing delivered that is not in the outbox" "$(value strays)" 0
-  expect_eq "every reporter acknowledged under one Message-ID" "$(value acked)" "$N"
-  expect_eq "no reporter acknowledged under two Message-IDs" "$(value acked-twice)" 0
-  dupes=$(value dupes)
+  check_delivery "$N"
+  expect_eq "every reporter acknowledged under one Message-ID" "$(delivery_count acked)" "$N"
+  expect_eq "no reporter acknowledged under two Message-IDs" "$(delivery_count acked-twice)" 0
+  dupes=$(delivery_count dupes)
   if [ "$dupes" -le "$2" ]; then ok "$dupes mail(s) delivered twice, at most one per $1 ($2)"
   else fail "$dupes mails delivered twice for $2 ${1}s: more than the one in flight per $1"; fi
   if "$IG" verify > /dev/null; then ok "audit chain and raw messages verify"; else fail "verify"; fi
