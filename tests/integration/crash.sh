@@ -96,34 +96,9 @@ expect_eq "INBOX empty" "$(imap_count INBOX)" 0
 expect_eq "every message in Processed once" "$(imap_count Processed)" "$N"
 "$IG" outbox --pending --json | check_json "nothing left to send" 'd == []'
 
-# What the SMTP receiver got, against what the outbox says was sent.
-"$IG" outbox --json > "$WORK/outbox.json"
-python3 - "$WORK/outbox.json" "$STACK"/smtp/*.eml > "$WORK/delivery.txt" <<'PY'
-import collections, email.parser, json, sys
-rows = json.load(open(sys.argv[1]))
-got = collections.Counter()
-acks = set()
-for path in sys.argv[2:]:
-    with open(path, "rb") as f:
-        h = email.parser.BytesHeaderParser().parse(f)
-    mid = (h["Message-ID"] or "").strip().strip("<>")
-    got[mid] += 1
-    if h["Auto-Submitted"] == "auto-replied":
-        acks.add(mid)
-print("rows", len(rows))
-print("sent", sum(r["state"] == "sent" for r in rows))
-print("delivered", sum(1 for r in rows if got[r["message_id"]] > 0))
-print("strays", len(set(got) - {r["message_id"] for r in rows}))
-print("acks", len(acks))
-print("dupes", sum(n - 1 for n in got.values()))
-PY
-value() { sed -n "s/^$1 //p" "$WORK/delivery.txt"; }
-expect_eq "an acknowledgement and an OST notification per report" "$(value rows)" $((2 * N))
-expect_eq "every outbox row marked sent" "$(value sent)" $((2 * N))
-expect_eq "every outbox row delivered (no mail lost)" "$(value delivered)" $((2 * N))
-expect_eq "nothing delivered that is not in the outbox" "$(value strays)" 0
-expect_eq "every reporter acknowledged" "$(value acks)" "$N"
-dupes=$(value dupes)
+check_delivery "$N"
+expect_eq "every reporter acknowledged" "$(delivery_count acks)" "$N"
+dupes=$(delivery_count dupes)
 [ "$dupes" -le "$kills" ] && ok "$dupes duplicate mail(s), at most one per kill ($kills)" \
   || fail "$dupes mails delivered twice for $kills kills: more than the one in flight per kill"
 "$IG" verify > /dev/null && ok "audit chain and raw messages verify" || fail "verify"

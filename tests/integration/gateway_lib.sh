@@ -90,3 +90,46 @@ wait_for() {
   [ -f "$WORK/run.log" ] && tail -n 20 "$WORK/run.log" >&2
   return 1
 }
+
+# check_delivery N - what the SMTP receiver got, against the outbox, for N
+# reports from reporter1..N: an acknowledgement and an OST notification
+# per report, every row marked sent and delivered, nothing delivered that
+# is not in the outbox. Leaves the counts in $WORK/delivery.txt for
+# delivery_count: those, acks (the acknowledgements' Message-IDs), acked
+# and acked-twice (reporters acknowledged under one Message-ID, under
+# more), dupes (copies delivered more than once).
+check_delivery() {
+  "$IG" outbox --json > "$WORK/outbox.json"
+  python3 - "$1" "$WORK/outbox.json" "$STACK"/smtp/*.eml > "$WORK/delivery.txt" <<'PY'
+import collections, email.parser, json, sys
+n = int(sys.argv[1])
+rows = json.load(open(sys.argv[2]))
+copies = collections.Counter()
+acks = collections.defaultdict(set)
+ack_ids = set()
+for path in sys.argv[3:]:
+    with open(path, "rb") as f:
+        h = email.parser.BytesHeaderParser().parse(f)
+    mid = (h["Message-ID"] or "").strip().strip("<>")
+    copies[mid] += 1
+    if h["Auto-Submitted"] == "auto-replied":
+        ack_ids.add(mid)
+        for rcpt in h.get_all("X-Envelope-To", []):
+            acks[rcpt.strip().lower()].add(mid)
+ids = [acks["reporter%d@justice.gov.uk" % i] for i in range(1, n + 1)]
+print("rows", len(rows))
+print("sent", sum(r["state"] == "sent" for r in rows))
+print("delivered", sum(1 for r in rows if copies[r["message_id"]] > 0))
+print("strays", len(set(copies) - {r["message_id"] for r in rows}))
+print("acks", len(ack_ids))
+print("acked", sum(len(s) == 1 for s in ids))
+print("acked-twice", sum(len(s) > 1 for s in ids))
+print("dupes", sum(c - 1 for c in copies.values()))
+PY
+  expect_eq "an acknowledgement and an OST notification per report" "$(delivery_count rows)" $(($1 * 2))
+  expect_eq "every outbox row marked sent" "$(delivery_count sent)" $(($1 * 2))
+  expect_eq "every outbox row delivered (no mail lost)" "$(delivery_count delivered)" $(($1 * 2))
+  expect_eq "nothing delivered that is not in the outbox" "$(delivery_count strays)" 0
+}
+# delivery_count NAME - one of check_delivery's counts.
+delivery_count() { sed -n "s/^$1 //p" "$WORK/delivery.txt"; }
