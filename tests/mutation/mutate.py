@@ -58,6 +58,7 @@ CORE = [
     "gateway/store_file.c", "gateway/store_incidents.c",
     "gateway/store_messages.c", "gateway/store_outbox.c",
     "gateway/store_list.c", "gateway/store_digest.c",
+    "gateway/store_pg.c", "gateway/pg_driver.c",
     "parsers/autoreply.c", "parsers/form.c", "parsers/form_convert.c",
     "parsers/forward.c",
 ]
@@ -73,6 +74,9 @@ TESTS = {
     "parsers/forward.c":
         r"^unit_(forward|forward_chains|forward_limits|forward_markers|intake|mailout|report)$",
     "parsers/autoreply.c": r"^unit_(autoreply|intake|mailout)$",
+    # PostgreSQL's code runs only in the programs' second runs.
+    "gateway/store_pg.c": r"^unit_pg_",
+    "gateway/pg_driver.c": r"^unit_pg_",
 }
 ALL_UNIT = r"^unit_"
 
@@ -84,6 +88,14 @@ FIRST = {
     "gateway/store_seal.c": "unit_store_verify",
     "gateway/store_list.c": "unit_store_search",
     "gateway/store_file.c": "unit_store_files",
+    "gateway/store_pg.c": "unit_pg_store",
+    "gateway/pg_driver.c": "unit_pg_driver",
+}
+
+# What a mutant of a file needs rebuilt, where it is not the core: the
+# PostgreSQL driver is a module of its own, and test_pg_driver links it.
+BUILD = {
+    "gateway/pg_driver.c": ["ig-pg", "test_pg_driver"],
 }
 
 # Targets a mutant build needs: the unit test programs (they link ig_core).
@@ -365,7 +377,9 @@ def prepare_base(snapshot, scratch, jobs, sanitize, targets):
                    "-DIG_SHARED_CORE=ON", "-DIG_SANITIZE=%s" % ("ON" if sanitize else "OFF")])
     if rc != 0:
         sys.exit("mutate.py: cmake failed in the scratch copy:\n" + log)
-    rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"] + targets)
+    # The tests' second runs on PostgreSQL load the driver's module.
+    rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"] + targets
+                  + ["ig-pg"])
     if rc != 0:
         sys.exit("mutate.py: the unmutated tree does not build:\n" + log[-4000:])
     return base
@@ -401,7 +415,7 @@ class Slot:
 def first_test(path, pattern, targets):
     """The unit test most likely to kill a mutant of path, or None."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    names = ["unit_" + t[len("test_"):] for t in targets]
+    names = [prefix + t[len("test_"):] for t in targets for prefix in ("unit_", "unit_pg_")]
     for name in (FIRST.get(path), "unit_" + stem, "unit_" + stem.split("_")[0]):
         if name in names and re.search(pattern, name):
             return name
@@ -422,8 +436,8 @@ def test_mutant(slot, mutant, timeout, targets):
         pattern = TESTS.get(mutant.path, ALL_UNIT)
         # The test programs load the core libraries and do not depend on
         # their files (IG_SHARED_CORE), so relinking the core is enough.
-        rc, _ = run(["cmake", "--build", slot.build, "-j", "1", "--target",
-                     "ig_core"], timeout=600)
+        rc, _ = run(["cmake", "--build", slot.build, "-j", "1", "--target"]
+                    + BUILD.get(mutant.path, ["ig_core"]), timeout=600)
         if rc != 0:
             return "stillborn"
         first = first_test(mutant.path, pattern, targets)
