@@ -95,19 +95,13 @@ fail:
 
 static gboolean connect_store(IgStore *store, GError **error)
 {
-  GError *connect_error = NULL;
-  store->pg = store->pg_ops->connect(store->pg_uri, &connect_error);
-  if (store->pg) {
-    if (store->pg_ops->exec(store->pg, LOCK_TIMEOUT, error))
-      return TRUE;
+  store->pg = store->pg_ops->connect(store->pg_uri, error);
+  if (store->pg && store->pg_ops->exec(store->pg, LOCK_TIMEOUT, error))
+    return TRUE;
+  if (store->pg)
     store->pg_ops->close(store->pg);
-    store->pg = NULL;
-    g_prefix_error(error, "%s: ", store->path);
-    return FALSE;
-  }
-  g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", store->path,
-              connect_error->message);
-  g_error_free(connect_error);
+  store->pg = NULL;
+  g_prefix_error(error, "%s: ", store->path);
   return FALSE;
 }
 
@@ -165,11 +159,9 @@ void pg_lead_end(IgStoreLock *lock)
 
 static gboolean lead_session(IgStoreLock *lock, const char *shown, GError **error)
 {
-  GError *connect_error = NULL;
-  lock->pg = lock->ops->connect(lock->uri, &connect_error);
+  lock->pg = lock->ops->connect(lock->uri, error);
   if (!lock->pg) {
-    g_set_error(error, IG_ERROR, connect_error->code, "%s: %s", shown, connect_error->message);
-    g_error_free(connect_error);
+    g_prefix_error(error, "%s: ", shown);
     return FALSE;
   }
   lock->try_lead = lock->ops->prepare(lock->pg, "SELECT pg_try_advisory_lock(" SQ_LEAD_LOCK ")",
