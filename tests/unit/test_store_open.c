@@ -2,7 +2,8 @@
  * (gateway/store.c, store_pg.c): the schema made on a new store, a newer
  * schema or a bad path refused, stores of older versions upgraded (and
  * sealed into the audit chain once), the file's mode, a new store made
- * with stdin closed, and a log left without its store. Every test runs
+ * with stdin closed, a log left without its store, and how a database is
+ * named in messages (never with a password). Every test runs
  * on a fresh store in a temporary directory that is removed afterwards,
  * or a fresh PostgreSQL schema; what is about SQLite's files and its
  * older schemas is skipped there. */
@@ -344,6 +345,47 @@ static void test_open_refuses_log_without_store(void **state)
   assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
 }
 
+/* How a database is named in messages and logs: a PostgreSQL URI without
+ * its password (in the user part or among the parameters) and without
+ * its parameters; a path as it is. */
+static void test_database_shown(void **state)
+{
+  (void)state;
+  static const char *const cases[][2] = {
+    { "postgresql://gateway:Sekrit-7@db.example:5433/gw?sslmode=verify-full&password=Other-9",
+      "postgresql://gateway@db.example:5433/gw" },
+    { "postgres://gateway@db.example/gw", "postgres://gateway@db.example/gw" },
+    { "postgresql://db.example/gw?user=gateway&password=Other-9", "postgresql://db.example/gw" },
+    { "postgresql:///gw?host=/run/postgresql&options=-csearch_path%3Da@b",
+      "postgresql:///gw" },
+    { "postgresql://gate:way@db.example", "postgresql://gate@db.example" },
+    { "/var/lib/incident-gateway/gateway.db", "/var/lib/incident-gateway/gateway.db" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *shown = sq_database_shown(cases[i][0]);
+    if (strcmp(shown, cases[i][1]) != 0)
+      fail_msg("%s shown as %s, not %s", cases[i][0], shown, cases[i][1]);
+  }
+}
+
+/* A PostgreSQL server that cannot be reached: the error names the
+ * database without the passwords the URI holds, and says to try again. */
+static void test_postgresql_unreachable_named_without_password(void **state)
+{
+  (void)state;
+  if (test_on_pg())
+    skip(); /* needs no server: once is enough */
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open("postgresql://gateway:Sekrit-7@127.0.0.1:1/gw"
+                         "?password=Other-9&connect_timeout=5", &error));
+  assert_non_null(error);
+  assert_true(g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT));
+  if (!g_str_has_prefix(error->message, "postgresql://gateway@127.0.0.1:1/gw: "))
+    fail_msg("not named as expected: %s", error->message);
+  assert_null(strstr(error->message, "Sekrit-7"));
+  assert_null(strstr(error->message, "Other-9"));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -360,6 +402,8 @@ int main(void)
     T(test_version_6_sealed_on_upgrade),
     T(test_version_7_not_sealed_again),
     T(test_open_refuses_log_without_store),
+    T(test_database_shown),
+    T(test_postgresql_unreachable_named_without_password),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
