@@ -282,8 +282,9 @@ static void drop_log(Fixture *f)
   exec(f, "DROP TABLE temp.writes");
 }
 
-/* Every k-th fault only, with IG_FAULT_STRIDE=k (valgrind.sh sets it:
- * a sample finds a leak on an error path, and keeps that pass short). */
+/* Every k-th fault only, with IG_FAULT_STRIDE=k (valgrind.sh, the
+ * PostgreSQL run and make test's sanitizer pass set it: a sample finds a
+ * leak on an error path, and keeps that pass short). */
 static int fault_stride(void)
 {
   const char *env = g_getenv("IG_FAULT_STRIDE");
