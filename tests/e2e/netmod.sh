@@ -4,7 +4,8 @@
 # its acknowledgement through dir: and reads the store, loading no mail
 # library; what needs the module (SMTP here) fails with one clear line.
 # Beside the build's own module, the same check of an SMTP transport gets
-# past the loading to the connection. On PostgreSQL the copy has the
+# past the loading to the connection; another module under its name is
+# refused, saying so. On PostgreSQL the copy has the
 # store's module, ig-pg.so, beside it; without it, one line says so.
 source "$(dirname "$0")/lib.sh"
 write_config
@@ -30,6 +31,13 @@ sed -i 's|^url = dir:.*|url = smtp://127.0.0.1:9|' "$INCIDENT_GATEWAY_CONFIG"
 grep -q '^incident-gateway: cannot load the network module: .*ig-net.so' "$WORK/err.txt" \
   && ok "SMTP without the module: says the module is missing" \
   || fail "SMTP without the module: $(cat "$WORK/err.txt")"
+# A file of that name that is not the network module: said, not used.
+cp "$(dirname "$IG")/ig-pg.so" "$bin/ig-net.so"
+"$alone" check-config --connect > /dev/null 2> "$WORK/err.txt" && fail "SMTP with another module"
+grep -q "^incident-gateway: cannot load the network module: .*ig_net_ops" "$WORK/err.txt" \
+  && ok "another module under the network module's name: says its table is missing" \
+  || fail "SMTP with another module: $(cat "$WORK/err.txt")"
+rm "$bin/ig-net.so"
 "$IG" check-config --connect > /dev/null 2> "$WORK/err.txt" && fail "SMTP to a closed port"
 grep -q "^incident-gateway: SMTP smtp://127.0.0.1:9: Couldn't connect to server" "$WORK/err.txt" \
   && ok "the build's module loaded (the connection is what fails)" \
