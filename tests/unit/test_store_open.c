@@ -359,6 +359,7 @@ static void test_database_shown(void **state)
     { "postgresql:///gw?host=/run/postgresql&options=-csearch_path%3Da@b",
       "postgresql:///gw" },
     { "postgresql://gate:way@db.example", "postgresql://gate@db.example" },
+    { "postgresql://:Sekrit-7@db.example/gw", "postgresql://@db.example/gw" },
     { "/var/lib/incident-gateway/gateway.db", "/var/lib/incident-gateway/gateway.db" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
