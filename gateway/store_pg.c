@@ -51,6 +51,11 @@ static gboolean read_version(IgStore *store, int *version, GError **error)
   gboolean versioned = db_col_int(st, 0), ours = db_col_int(st, 1);
   db_reset(st);
   *version = 0;
+  /* The first migration makes both tables at once: one without the other
+   * is another program's (schema_version is a common name). */
+  if (versioned && !ours)
+    return sq_refuse_foreign(store, "a database with a schema_version table but no incidents"
+                             " table", error);
   if (!versioned) {
     if (ours)
       return sq_refuse_foreign(store, "a database with an incidents table but no gateway"

@@ -134,6 +134,39 @@ static void test_postgresql_foreign_tables_refused(void **state)
   g_free(other.schema);
 }
 
+/* Another program's schema_version table (without the gateway's
+ * incidents), or the gateway's table names without its columns: refused
+ * with the reason, nothing made and nothing changed. */
+static void test_postgresql_other_schema_version_refused(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's stores carry an application id instead */
+  static const char *const cases[][2] = {
+    { "CREATE TABLE schema_version(installed_rank int, version text);"
+      " INSERT INTO schema_version VALUES(1, '7')",
+      "a database with a schema_version table but no incidents table; refusing to use it"
+      " as the store" },
+    { "CREATE TABLE schema_version(installed_rank int); CREATE TABLE incidents(x text);"
+      " INSERT INTO schema_version VALUES(1)",
+      "column \"version\" does not exist" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Fixture other = { 0 };
+    other.path = test_database_new(f->dir, "other", &other.schema);
+    test_pg_exec(other.path, cases[i][0]);
+    expect_refused(other.path, cases[i][1]);
+    g_autofree char *tables = sql_joined(&other, "table_name", " ", "information_schema.tables"
+                                         " WHERE table_schema = current_schema()", "table_name");
+    assert_string_equal(tables, i == 0 ? "schema_version" : "incidents schema_version");
+    g_autofree char *rows = sql(&other, "SELECT count(*) FROM schema_version");
+    assert_string_equal(rows, "1");
+    test_database_free(other.schema);
+    g_free(other.path);
+    g_free(other.schema);
+  }
+}
+
 /* database = a directory (a typo for its parent): refused by name. */
 static void test_directory_refused(void **state)
 {
@@ -350,6 +383,7 @@ int main(void)
     T(test_foreign_database_refused),
     T(test_database_without_application_id_refused),
     T(test_postgresql_foreign_tables_refused),
+    T(test_postgresql_other_schema_version_refused),
     T(test_directory_refused),
     T(test_dangling_link_refused),
     T(test_truncated_store_with_64k_pages_refused),
