@@ -105,6 +105,25 @@ static void test_open_refuses_newer_schema(void **state)
   f->store = open_store(f->path);
 }
 
+/* A schema version the gateway may not read (its role lost the right):
+ * refused saying so, not taken for a store to build again. */
+static void test_postgresql_unreadable_version_refused(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite reads its version from the file's header */
+  g_clear_pointer(&f->store, store_close);
+  test_pg_exec(f->path, "REVOKE SELECT ON schema_version FROM CURRENT_USER");
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(f->path, &error));
+  assert_non_null(error);
+  if (!strstr(error->message, "read the schema version") ||
+      !strstr(error->message, "permission denied for table schema_version"))
+    fail_msg("not the reason: %s", error->message);
+  test_pg_exec(f->path, "GRANT SELECT ON schema_version TO CURRENT_USER");
+  f->store = open_store(f->path);
+}
+
 /* A path through a file: no such directory. */
 static void test_open_refuses_path_through_a_file(void **state)
 {
@@ -395,6 +414,7 @@ int main(void)
     T(test_open_creates_schema),
     T(test_new_store_is_a_wal_file),
     T(test_open_refuses_newer_schema),
+    T(test_postgresql_unreadable_version_refused),
     T(test_open_refuses_path_through_a_file),
     T(test_new_store_modes),
     T(test_new_store_in_group_directory),
