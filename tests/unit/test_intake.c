@@ -422,8 +422,9 @@ static void unlock_store(Fixture *f, sqlite3 *other)
 static void test_crash_recovery_on_busy_store(void **state)
 {
   Fixture *f = *state;
-  /* PostgreSQL waits for the writers' lock as long as it takes (the
-   * store sets no lock_timeout): a busy store is no error there. */
+  /* PostgreSQL waits 10 s for the writers' lock (lock_timeout): that
+   * wait is test_postgresql_open_waits_10s_for_writers's, and the marks'
+   * transient failure test_intake_faults'. */
   if (test_on_pg())
     skip();
   GBytes *raw = report(1);

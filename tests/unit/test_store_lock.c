@@ -277,6 +277,35 @@ static void test_postgresql_upgrade_done_by_another_process(void **state)
   test_database_free(schema);
 }
 
+/* A gateway starting while another holds the writers' lock and never
+ * lets go (a hung process) waits 10 s, as a writer does, then fails
+ * transiently: an MTA's ingest exits 75 and the mail is tried again,
+ * rather than the store opened without the lock its upgrade needs. */
+static void test_postgresql_open_waits_10s_for_writers(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite's busy timeout: test_upgrade_done_by_another_process */
+  g_autoptr(GError) error = NULL;
+  const IgPgOps *ops = pgmod_ops(&error);
+  check(ops != NULL, error);
+  PgConn *other = ops->connect(f->path, &error);
+  check(other != NULL, error);
+  check(ops->exec(other, "BEGIN; SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ")", &error),
+        error);
+  gint64 start = g_get_monotonic_time();
+  GError *opened = open_in_thread(f->path);
+  gint64 waited_ms = (g_get_monotonic_time() - start) / 1000;
+  ops->close(other);
+  assert_non_null(opened);
+  if (!g_error_matches(opened, IG_ERROR, IG_ERROR_TRANSIENT) ||
+      !strstr(opened->message, "lock timeout"))
+    fail_msg("not a transient lock timeout: %s", opened->message);
+  g_error_free(opened);
+  if (waited_ms < 9000 || waited_ms > 30000)
+    fail_msg("waited %" G_GINT64_FORMAT " ms, not 10 s", waited_ms);
+}
+
 /* While another process holds the write lock, claiming an outbox row
  * fails as transient ("locked"), and leaves the row to the next try and
  * the connection syncing every commit again. */
@@ -354,6 +383,7 @@ int main(void)
     T(test_postgresql_leader_whose_session_ended),
     T(test_upgrade_done_by_another_process),
     T(test_postgresql_upgrade_done_by_another_process),
+    T(test_postgresql_open_waits_10s_for_writers),
     T(test_claim_on_busy_store),
     T(test_postgresql_claim_beside_a_writer),
   };
