@@ -7,9 +7,11 @@
 #ifndef IG_TEST_STORE_FIXTURE_H
 #define IG_TEST_STORE_FIXTURE_H
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gateway/error.h"
 #include "gateway/hash.h"
@@ -127,6 +129,21 @@ G_GNUC_UNUSED static char *sql(Fixture *f, const char *query)
   sqlite3_close(db);
   assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
   return out;
+}
+
+/* Overwrites the start of page root (a table's root page, as
+ * sqlite_schema gives it) of the SQLite file at path with junk: a
+ * damaged disk. The store must be closed and its log written back. */
+G_GNUC_UNUSED static void damage_page(Fixture *f, const char *root)
+{
+  g_autofree char *page_size = sql(f, "PRAGMA page_size");
+  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  char junk[512];
+  memset(junk, 0x5a, sizeof junk);
+  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
+  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
+  close(fd);
 }
 
 /* The values of expr over the rows of from (a table, and any WHERE) in

@@ -345,7 +345,6 @@ static void test_damaged_table_is_an_error(void **state)
     skip(); /* a page of SQLite's file overwritten */
   put_message(f, "m1@x", "Subject: m\n\nm\n", 0, TRUE);
   g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'messages'");
-  g_autofree char *page_size = sql(f, "PRAGMA page_size");
   /* Closing leaves the log for SQLite's next automatic checkpoint (an MTA
    * pipe closes the store at every message); the raw connection writes it
    * back into the file, where the damage goes. */
@@ -356,13 +355,7 @@ static void test_damaged_table_is_an_error(void **state)
   assert_true(st.st_size > 0);
   g_free(sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"));
 
-  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
-  assert_true(fd >= 0);
-  char junk[512];
-  memset(junk, 0x5a, sizeof junk);
-  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
-  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
-  close(fd);
+  damage_page(f, root);
 
   f->store = open_store(f->path);
   g_autoptr(GError) error = NULL;

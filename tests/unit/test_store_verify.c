@@ -339,16 +339,9 @@ static void test_verify_malformed_incidents(void **state)
   IgVerifyCounts n;
   add_incident(f, "INC-2026-000001", "new", "low", T0);
   g_autofree char *root = sql(f, "SELECT rootpage FROM sqlite_schema WHERE name = 'incidents'");
-  g_autofree char *page_size = sql(f, "PRAGMA page_size");
   g_clear_pointer(&f->store, store_close);
   g_free(sql(f, "PRAGMA wal_checkpoint(TRUNCATE)"));
-  int fd = open(f->path, O_WRONLY | O_CLOEXEC);
-  assert_true(fd >= 0);
-  char junk[512];
-  memset(junk, 0x5a, sizeof junk);
-  off_t at = (off_t)(atoi(root) - 1) * atoi(page_size);
-  assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
-  close(fd);
+  damage_page(f, root);
   f->store = open_store(f->path);
   expect_reason(!store_verify(f->store, &n, &error), &error,
                 "read incidents: database disk image is malformed");
