@@ -132,7 +132,7 @@ G_GNUC_UNUSED static char *sql(Fixture *f, const char *query)
 }
 
 /* Overwrites the start of page root (a table's root page, as
- * sqlite_schema gives it) of the SQLite file at path with junk: a
+ * sqlite_schema gives it) of the store's SQLite file with junk: a
  * damaged disk. The store must be closed and its log written back. */
 G_GNUC_UNUSED static void damage_page(Fixture *f, const char *root)
 {

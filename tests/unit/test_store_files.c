@@ -59,6 +59,32 @@ static void raw_exec(const char *path, const char *sql_text)
   sqlite3_close(db);
 }
 
+/* A PostgreSQL schema of its own beside the test's, made by sql_text (one
+ * or more statements): another program's tables. */
+static Fixture other_schema(Fixture *f, const char *sql_text)
+{
+  Fixture other = { 0 };
+  other.path = test_database_new(f->dir, "other", &other.schema);
+  test_pg_exec(other.path, sql_text);
+  return other;
+}
+
+static void other_free(Fixture *other)
+{
+  test_database_free(other->schema);
+  g_free(other->path);
+  g_free(other->schema);
+}
+
+/* The tables of other's schema are names (in order, space-separated):
+ * the gateway made none of its own there. */
+static void expect_tables(Fixture *other, const char *names)
+{
+  g_autofree char *tables = sql_joined(other, "table_name", " ", "information_schema.tables"
+                                       " WHERE table_schema = current_schema()", "table_name");
+  assert_string_equal(tables, names);
+}
+
 /* --- files that are not a store --- */
 
 /* Another program's SQLite database (its own application_id) is refused
@@ -115,23 +141,17 @@ static void test_postgresql_foreign_tables_refused(void **state)
   Fixture *f = *state;
   if (!test_on_pg())
     skip(); /* SQLite's foreign files are the tests above */
-  Fixture other = { 0 };
-  other.path = test_database_new(f->dir, "other", &other.schema);
-  g_free(sql(&other, "CREATE TABLE incidents(x text)"));
-  g_free(sql(&other, "INSERT INTO incidents VALUES('keep me')"));
+  Fixture other = other_schema(f, "CREATE TABLE incidents(x text);"
+                                   " INSERT INTO incidents VALUES('keep me')");
   expect_refused(other.path, "a database with an incidents table but no gateway schema"
                              " version; refusing to use it as the store");
-  g_autofree char *tables = sql_joined(&other, "table_name", " ", "information_schema.tables"
-                                       " WHERE table_schema = current_schema()", "table_name");
-  assert_string_equal(tables, "incidents");
+  expect_tables(&other, "incidents");
   g_autofree char *routines = sql(&other, "SELECT count(*) FROM information_schema.routines"
                                           " WHERE routine_schema = current_schema()");
   assert_string_equal(routines, "0");
   g_autofree char *kept = sql(&other, "SELECT x FROM incidents");
   assert_string_equal(kept, "keep me");
-  test_database_free(other.schema);
-  g_free(other.path);
-  g_free(other.schema);
+  other_free(&other);
 }
 
 /* Another program's schema_version table (without the gateway's
@@ -152,18 +172,12 @@ static void test_postgresql_other_schema_version_refused(void **state)
       "column \"version\" does not exist" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    Fixture other = { 0 };
-    other.path = test_database_new(f->dir, "other", &other.schema);
-    test_pg_exec(other.path, cases[i][0]);
+    Fixture other = other_schema(f, cases[i][0]);
     expect_refused(other.path, cases[i][1]);
-    g_autofree char *tables = sql_joined(&other, "table_name", " ", "information_schema.tables"
-                                         " WHERE table_schema = current_schema()", "table_name");
-    assert_string_equal(tables, i == 0 ? "schema_version" : "incidents schema_version");
+    expect_tables(&other, i == 0 ? "schema_version" : "incidents schema_version");
     g_autofree char *rows = sql(&other, "SELECT count(*) FROM schema_version");
     assert_string_equal(rows, "1");
-    test_database_free(other.schema);
-    g_free(other.path);
-    g_free(other.schema);
+    other_free(&other);
   }
 }
 
