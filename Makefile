@@ -57,9 +57,10 @@ run: build
 	@scripts/seed-examples.sh var/mail
 	$(BUILD)/incident-gateway -c $(CONFIG) run
 
-# The sanitizer and valgrind passes in their short forms: under ASan
-# test_atomic refuses every third write (the first run refused each one);
-# valgrind's is valgrind.sh --short's.
+# The sanitizer and valgrind passes in their short forms: under ASan the
+# tests that inject one fault after another (test_atomic, the case fault
+# tables) take every third (the first run took each one); valgrind's is
+# valgrind.sh --short's.
 test: test-deps build fuzz-build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz

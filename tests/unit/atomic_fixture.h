@@ -282,14 +282,6 @@ static void drop_log(Fixture *f)
   exec(f, "DROP TABLE temp.writes");
 }
 
-/* Every k-th fault only, with IG_FAULT_STRIDE=k (valgrind.sh, the
- * PostgreSQL run and make test's sanitizer pass set it: a sample finds a
- * leak on an error path, and keeps that pass short). */
-static int fault_stride(void)
-{
-  const char *env = g_getenv("IG_FAULT_STRIDE");
-  return env ? MAX(1, atoi(env)) : 1;
-}
 
 /* Counts the statements prepared (each once: setting an authorizer
  * expires the cached ones) and refuses the deny_at-th. */

@@ -7,8 +7,9 @@
 # valgrind is loops that the sanitizer pass of make test runs in full
 # (test_msg's 3,000 damaged Outlook items, test_limits' inputs sized to
 # show linear time), or servers they start (test_pg_driver's PostgreSQL,
-# test_tls_verify's TLS servers), and test_atomic refuses every 32nd
-# write instead of every 8th: about half the time of make valgrind.
+# test_tls_verify's TLS servers), and the tests that inject one fault
+# after another (test_atomic, the case fault tables) take every 32nd
+# instead of every 8th: about half the time of make valgrind.
 set -uo pipefail
 short=0
 if [ "${1:-}" = --short ]; then
@@ -20,9 +21,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 export IG_SOURCE_DIR=${IG_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 # GLib's slice allocator and cached type data look like leaks otherwise.
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
-# test_atomic fails each write and statement in turn; every eighth (a
-# different eighth for each scenario; every 32nd in the short form) is
-# enough to find a leak on an error path, and keeps this pass short.
+# test_atomic fails each write and statement in turn, the case fault
+# tables each write and read; every eighth (of test_atomic, a different
+# eighth for each scenario; every 32nd in the short form) is enough to
+# find a leak on an error path, and keeps this pass short.
 export IG_FAULT_STRIDE=${IG_FAULT_STRIDE:-$([ $short = 1 ] && echo 32 || echo 8)}
 long="test_msg test_limits test_pg_driver test_tls_verify"
 export here
