@@ -202,6 +202,55 @@ static void test_postgresql_leader_whose_session_ended(void **state)
   store_unlock_service(first);
 }
 
+static void keep_first(int n, const char *const *values, gpointer data)
+{
+  if (n > 0)
+    *(char **)data = g_strdup(values[0]);
+}
+
+/* The PostgreSQL process serving the store's own connection. */
+static char *store_backend(Fixture *f)
+{
+  char *pid = NULL;
+  test_store_rows(f->store, "SELECT pg_backend_pid()", keep_first, &pid);
+  assert_non_null(pid);
+  return pid;
+}
+
+/* The server ends the store's own session (a restart, an operator's
+ * pg_terminate_backend): at most the next statement fails, transiently,
+ * and the one after it runs on a new session with its statements
+ * prepared again, the old session let go. */
+static void test_postgresql_store_session_ended(void **state)
+{
+  Fixture *f = *state;
+  if (!test_on_pg())
+    skip(); /* SQLite has no session to lose */
+  add_incident(f, "INC-2026-000001", "new", "low", T0);
+  g_autoptr(IgIncident) before = store_get_incident(f->store, "INC-2026-000001", NULL);
+  assert_non_null(before);
+  g_autofree char *pid = store_backend(f);
+  g_autofree char *end = g_strdup_printf("SELECT pg_terminate_backend(%s)", pid);
+  test_pg_exec(f->path, end);
+  int failed = 0;
+  IgIncident *inc = NULL;
+  for (int i = 0; i < 2 && !inc; i++) {
+    g_autoptr(GError) error = NULL;
+    inc = store_get_incident(f->store, "INC-2026-000001", &error);
+    if (!inc) {
+      failed++;
+      if (!g_error_matches(error, IG_ERROR, IG_ERROR_TRANSIENT))
+        fail_msg("not transient: %s", error ? error->message : "no error");
+    }
+  }
+  assert_true(failed <= 1);
+  assert_non_null(inc);
+  assert_string_equal(inc->reference, "INC-2026-000001");
+  incident_free(inc);
+  g_autofree char *now_pid = store_backend(f);
+  assert_string_not_equal(now_pid, pid);
+}
+
 /* --- a busy store --- */
 
 static gpointer open_in_thread(gpointer path)
@@ -381,6 +430,7 @@ int main(void)
     T(test_lock_file_unusable),
     T(test_postgresql_runs_take_turns_to_lead),
     T(test_postgresql_leader_whose_session_ended),
+    T(test_postgresql_store_session_ended),
     T(test_upgrade_done_by_another_process),
     T(test_postgresql_upgrade_done_by_another_process),
     T(test_postgresql_open_waits_10s_for_writers),
