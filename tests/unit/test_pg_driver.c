@@ -337,6 +337,26 @@ static void test_transient_states(void **state)
   }
 }
 
+/* A message of several lines, as the server may send it, is told on one
+ * line: each break or tab one space, none added after a space. */
+static void test_message_on_one_line(void **state)
+{
+  static const char *const cases[][2] = {
+    { "first \\nsecond", "first second" },
+    { "x\\n\\ty", "x y" },
+    { "\\nlead", "lead" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *sql = g_strdup_printf("DO $$ BEGIN RAISE EXCEPTION E'%s'; END $$",
+                                           cases[i][0]);
+    g_autoptr(GError) error = NULL;
+    assert_false(ops->exec(db, sql, &error));
+    assert_string_equal(ops->errmsg(db), cases[i][1]);
+    g_autofree char *want = g_strdup_printf("PostgreSQL: %s", cases[i][1]);
+    assert_string_equal(error->message, want);
+  }
+}
+
 static void test_reset_and_rerun(void **state)
 {
   PgStmt *st = prepare(db, "SELECT ?1::bigint * 2, ?2::text");
@@ -610,6 +630,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_changes, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_errors, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_transient_states, open_db, close_db),
+    cmocka_unit_test_setup_teardown(test_message_on_one_line, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_reset_and_rerun, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_two_statements, open_db, close_db),
     cmocka_unit_test_setup_teardown(test_in_txn, open_db, close_db),
