@@ -6,8 +6,11 @@
 # --short is make test's pass: it leaves out the programs whose time under
 # valgrind is loops that the sanitizer pass of make test runs in full
 # (test_msg's 3,000 damaged Outlook items, test_limits' inputs sized to
-# show linear time), or servers they start (test_pg_driver's PostgreSQL,
-# test_tls_verify's TLS servers), and the tests that inject one fault
+# show linear time, test_reply's fifteen mail clients, whose parser
+# fuzz_reply runs under ASan), stores built again and again
+# (test_store_search, test_store_verify: SQLite's own work), or servers
+# they start (test_pg_driver's PostgreSQL, test_tls_verify's TLS
+# servers), and the tests that inject one fault
 # after another (test_atomic, the case fault tables) take every 32nd
 # instead of every 8th: about half the time of make valgrind.
 set -uo pipefail
@@ -26,7 +29,8 @@ export G_SLICE=always-malloc G_DEBUG=gc-friendly
 # eighth for each scenario; every 32nd in the short form) is enough to
 # find a leak on an error path, and keeps this pass short.
 export IG_FAULT_STRIDE=${IG_FAULT_STRIDE:-$([ $short = 1 ] && echo 32 || echo 8)}
-long="test_msg test_limits test_pg_driver test_tls_verify"
+long="test_msg test_limits test_reply test_store_search test_store_verify"
+long+=" test_pg_driver test_tls_verify"
 export here
 
 # run_one BINARY - prints "valgrind: NAME clean" or "... FAILED (see LOG)".
