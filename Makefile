@@ -4,8 +4,8 @@
 #   make test  - install what is missing, build, run unit and integration tests,
 #                a short smoke run of every fuzz target with its regression
 #                cases, the Debian package built (without its unit tests) and
-#                checked by lintian, then the whole suite again under ASan+UBSan and the
-#                unit tests under valgrind (its short form: see valgrind.sh)
+#                checked by lintian, then the suite again under ASan+UBSan and the
+#                unit tests under valgrind (both in short forms, see test:)
 # Others: make build, make bench, make sanitize (the suite under ASan/UBSan only),
 #         make valgrind (unit tests under valgrind only),
 #         make accuracy (field precision/recall on tests/fixtures/corpus),
