@@ -253,6 +253,17 @@ static void test_postgresql_store_session_ended(void **state)
 
 /* --- a busy store --- */
 
+/* Another process's session on the store at uri; *ops: its driver. */
+static PgConn *other_session(const char *uri, const IgPgOps **ops)
+{
+  g_autoptr(GError) error = NULL;
+  *ops = pgmod_ops(&error);
+  check(*ops != NULL, error);
+  PgConn *conn = (*ops)->connect(uri, &error);
+  check(conn != NULL, error);
+  return conn;
+}
+
 static gpointer open_in_thread(gpointer path)
 {
   GError *error = NULL;
@@ -308,10 +319,8 @@ static void test_postgresql_upgrade_done_by_another_process(void **state)
   g_autoptr(GError) error = NULL;
   g_autofree char *schema = NULL;
   g_autofree char *uri = test_database_new(f->dir, "new", &schema);
-  const IgPgOps *ops = pgmod_ops(&error);
-  check(ops != NULL, error);
-  PgConn *other = ops->connect(uri, &error);
-  check(other != NULL, error);
+  const IgPgOps *ops = NULL;
+  PgConn *other = other_session(uri, &ops);
   g_autoptr(GString) upgrade = g_string_new("BEGIN;"
                                             " SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ");");
   for (int v = 0; v < pg_schema_version(); v++)
@@ -336,10 +345,8 @@ static void test_postgresql_open_waits_10s_for_writers(void **state)
   if (!test_on_pg())
     skip(); /* SQLite's busy timeout: test_upgrade_done_by_another_process */
   g_autoptr(GError) error = NULL;
-  const IgPgOps *ops = pgmod_ops(&error);
-  check(ops != NULL, error);
-  PgConn *other = ops->connect(f->path, &error);
-  check(other != NULL, error);
+  const IgPgOps *ops = NULL;
+  PgConn *other = other_session(f->path, &ops);
   check(ops->exec(other, "BEGIN; SELECT pg_advisory_xact_lock(" SQ_WRITERS_LOCK ")", &error),
         error);
   gint64 start = g_get_monotonic_time();
@@ -400,10 +407,8 @@ static void test_postgresql_claim_beside_a_writer(void **state)
   g_autoptr(GError) error = NULL;
   gint64 one = add_outbox(f, 0, "ack", "jane@example.org", "o1@gw", T0);
   gint64 two = add_outbox(f, 0, "ack", "bob@example.org", "o2@gw", T0);
-  const IgPgOps *ops = pgmod_ops(&error);
-  check(ops != NULL, error);
-  PgConn *other = ops->connect(f->path, &error);
-  check(other != NULL, error);
+  const IgPgOps *ops = NULL;
+  PgConn *other = other_session(f->path, &ops);
   /* A claim that waited would have the other's session ended under it
    * after 5 s and take row one: the test fails rather than hangs. */
   g_autofree char *hold = g_strdup_printf(
