@@ -13,7 +13,7 @@
 #include "gateway/digest.h"
 #include "gateway/error.h"
 #include "gateway/export.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/listing.h"
 #include "gateway/log.h"
 #include "gateway/records.h"

@@ -10,7 +10,7 @@
 
 #include "gateway/case_record.h"
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 
 typedef struct {
   const char *dir;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/log.h"
 #include "gateway/loopmark.h"
 #include "gateway/cases.h"

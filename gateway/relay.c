@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gateway/address.h"
+#include "parsers/hash.h"
 
 /* addr is at domain or one of its subdomains. */
 static gboolean within(const char *addr, const char *domain)
@@ -205,7 +206,7 @@ IgEvidence *relay_evidence(const IgRelay *r)
     e->sha256 = g_strdup(s->mail->sha256);
     e->relays = g_strdupv(s->mail->received);
   } else {
-    e->sha256 = g_compute_checksum_for_string(G_CHECKSUM_SHA256, s->body, -1);
+    e->sha256 = hash_sha256_hex(s->body, strlen(s->body));
     e->relays = g_new0(char *, 1);
   }
   return e;

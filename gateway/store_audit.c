@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/store_db.h"
 
 /* What an event's hash covers. Events from before the chain covered

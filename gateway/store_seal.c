@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/store_db.h"
 
 /* Appends every column of every row st returns, each tagged with its type

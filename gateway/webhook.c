@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/render_json.h"
 #include "gateway/secret.h"
 

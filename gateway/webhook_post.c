@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/net_ops.h"
 #include "gateway/secret.h"
 #include "gateway/webhook.h"

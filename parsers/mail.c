@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "gateway/error.h"
+#include "parsers/hash.h"
+#include "parsers/hash_stream.h"
 #include "parsers/html.h"
 #include "parsers/msg.h"
 #include "parsers/tnef.h"
@@ -167,26 +169,20 @@ static void note_file(Walk *w, GMimeObject *obj)
 {
   if (w->mail->files->len >= MAIL_FILES_MAX)
     return;
-  /* Decoded through a checksum into nothing: an attachment of any size
-   * costs no memory of its size. */
+  /* Decoded into a hash: an attachment of any size costs no memory of
+   * its size. */
   GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
-  GMimeStream *null = g_mime_stream_null_new();
-  GMimeStream *out = g_mime_stream_filter_new(null);
-  GMimeFilter *sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
-  g_mime_stream_filter_add(GMIME_STREAM_FILTER(out), sum);
+  GMimeStream *sum = hash_stream_new();
   if (content)
-    g_mime_data_wrapper_write_to_stream(content, out);
-  g_mime_stream_flush(out);
+    g_mime_data_wrapper_write_to_stream(content, sum);
   IgFilePart *f = g_new0(IgFilePart, 1);
   const char *name = g_mime_part_get_filename(GMIME_PART(obj));
   f->filename = name && *name ? g_strdup(name) : NULL;
   f->content_type = mime_type_of(obj);
-  f->size = GMIME_STREAM_NULL(null)->written;
-  f->sha256 = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
+  f->size = hash_stream_length(sum);
+  f->sha256 = hash_stream_finish(sum);
   g_ptr_array_add(w->mail->files, f);
   g_object_unref(sum);
-  g_object_unref(out);
-  g_object_unref(null);
 }
 
 static void walk(Walk *w, GMimeObject *obj, int depth, gboolean attached);
@@ -314,7 +310,7 @@ static void read_outlook_item(Walk *w, GMimePart *part, int depth)
     note_item_gaps(w->budget, inner);
     w->budget->embedded++;
     IgMail *read = mail_from_message(inner, depth + 1, w->budget, FALSE);
-    read->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
+    read->sha256 = hash_sha256_hex(bytes->data, bytes->len);
     g_ptr_array_add(w->mail->embedded, read);
     walk(w, g_mime_message_get_mime_part(inner), depth + 1, TRUE);
   } else {
@@ -397,11 +393,10 @@ static const char *sealed_kind(GMimeObject *obj)
 /* The hash of an attached message: what identifies it as evidence. */
 static char *message_sha256(GMimeMessage *msg)
 {
-  GMimeStream *out = g_mime_stream_mem_new();
-  g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, out);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
-  char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes->data, bytes->len);
-  g_object_unref(out);
+  GMimeStream *sum = hash_stream_new();
+  g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, sum);
+  char *hex = hash_stream_finish(sum);
+  g_object_unref(sum);
   return hex;
 }
 

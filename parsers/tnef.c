@@ -16,6 +16,7 @@
 #include <string.h>
 #include <ytnef.h>
 
+#include "parsers/hash.h"
 #include "parsers/html.h"
 #include "parsers/rtf.h"
 
@@ -303,7 +304,7 @@ static void add_file(GPtrArray *files, const char *name, const char *type, const
   f->filename = name && *name ? g_strdup(name) : NULL;
   f->content_type = g_strdup(type ? type : "application/octet-stream");
   f->size = size;
-  f->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, size);
+  f->sha256 = hash_sha256_hex(data, size);
   g_ptr_array_add(files, f);
 }
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/store.h"
 #include "test_database.h"
 

@@ -17,7 +17,7 @@
 
 #include "gateway/config.h"
 #include "gateway/error.h"
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/store.h"

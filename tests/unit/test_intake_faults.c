@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "gateway/hash.h"
+#include "parsers/hash.h"
 #include "gateway/intake.h"
 #include "gateway/store.h"
 #include "gateway/store_db.h"

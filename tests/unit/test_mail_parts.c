@@ -383,6 +383,44 @@ static void test_huge_header_line(void **state)
   assert_null(strchr(big->subject, '\n'));
 }
 
+/* An attachment far larger than GMime's buffers reaches the hash in many
+ * pieces, decoded: its SHA-256 and size are those of the whole file. The
+ * attached message's hash is of its bytes as they stand in the mail (the
+ * line break before a boundary is the boundary's). */
+static void test_large_attachment_hashed_whole(void **state)
+{
+  (void)state;
+  const gsize n = 300 * 1024 + 7;
+  g_autofree guchar *file = g_malloc(n);
+  for (gsize i = 0; i < n; i++)
+    file[i] = (guchar)(i * 131 + i / 977);
+  g_autofree char *b64 = g_base64_encode(file, n);
+  GString *lines = g_string_new(NULL);
+  for (gsize i = 0; b64[i]; i += 76)
+    g_string_append_printf(lines, "%.76s\n", b64 + i);
+  const char *inner = "From: inner@example.org\nSubject: inner\n\ninner text\n";
+  g_autofree char *raw = g_strdup_printf(
+      "From: a@example.org\nSubject: s\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+      "--m\nContent-Type: text/plain\n\nSee attached.\n"
+      "--m\nContent-Type: application/pdf\n"
+      "Content-Disposition: attachment; filename=\"big.pdf\"\n"
+      "Content-Transfer-Encoding: base64\n\n%s"
+      "--m\nContent-Type: message/rfc822\n\n%s"
+      "--m--\n", lines->str, inner);
+  g_string_free(lines, TRUE);
+  g_autoptr(IgMail) m = parse(raw);
+  assert_int_equal(m->files->len, 1);
+  IgFilePart *f = g_ptr_array_index(m->files, 0);
+  assert_int_equal(f->size, n);
+  g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, file, n);
+  assert_string_equal(f->sha256, want);
+  assert_int_equal(m->embedded->len, 1);
+  g_autofree char *inner_want = g_compute_checksum_for_string(G_CHECKSUM_SHA256, inner,
+                                                              (gssize)strlen(inner) - 1);
+  assert_string_equal(((IgMail *)g_ptr_array_index(m->embedded, 0))->sha256, inner_want);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -395,6 +433,7 @@ int main(void)
     cmocka_unit_test(test_attached_message),
     cmocka_unit_test(test_not_a_message),
     cmocka_unit_test(test_evidence_fields),
+    cmocka_unit_test(test_large_attachment_hashed_whole),
     cmocka_unit_test(test_outlook_item),
     cmocka_unit_test(test_deep_nesting),
     cmocka_unit_test(test_many_parts),

@@ -1,5 +1,5 @@
-/* hash.c - digests through OpenSSL's one-shot interfaces. */
-#include "gateway/hash.h"
+/* hash.c - digests through OpenSSL. */
+#include "parsers/hash.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -37,6 +37,30 @@ char *hash_sha256_hex(const void *data, gsize len)
   unsigned int md_len = 0;
   if (!EVP_Digest(data, len, md, &md_len, sha256(), NULL))
     g_error("OpenSSL SHA-256 failed");
+  return to_hex(md, md_len);
+}
+
+IgSha256 *hash_sha256_new(void)
+{
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx || !EVP_DigestInit_ex(ctx, sha256(), NULL))
+    g_error("OpenSSL SHA-256 failed");
+  return (IgSha256 *)ctx;
+}
+
+void hash_sha256_update(IgSha256 *h, const void *data, gsize len)
+{
+  if (!EVP_DigestUpdate((EVP_MD_CTX *)h, data, len))
+    g_error("OpenSSL SHA-256 failed");
+}
+
+char *hash_sha256_finish(IgSha256 *h)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (!EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &md_len))
+    g_error("OpenSSL SHA-256 failed");
+  EVP_MD_CTX_free((EVP_MD_CTX *)h);
   return to_hex(md, md_len);
 }
 
