@@ -396,7 +396,8 @@ static void test_large_attachment_hashed_whole(void **state)
     file[i] = (guchar)(i * 131 + i / 977);
   g_autofree char *b64 = g_base64_encode(file, n);
   GString *lines = g_string_new(NULL);
-  for (gsize i = 0; b64[i]; i += 76)
+  const gsize b64_len = strlen(b64);
+  for (gsize i = 0; i < b64_len; i += 76)
     g_string_append_printf(lines, "%.76s\n", b64 + i);
   const char *inner = "From: inner@example.org\nSubject: inner\n\ninner text\n";
   g_autofree char *raw = g_strdup_printf(
