@@ -35,6 +35,7 @@ the source tree this file lives in.
 
 import argparse
 import concurrent.futures
+import hashlib
 import os
 import random
 import re
@@ -458,6 +459,37 @@ def test_mutant(slot, mutant, timeout, targets):
             fh.write(original)
 
 
+class Journal:
+    """Outcomes of earlier runs, one line a mutant and pass: the SHA-256 of
+    the mutated file's contents, the pass, the outcome and the mutant's key,
+    tab-separated; the last line for a mutant wins. An outcome counts only
+    for the file contents it was measured on, so an edited file is tested
+    again whole."""
+
+    def __init__(self, path, snapshot, files):
+        self.path = path
+        self.digest = {}
+        for f in files:
+            with open(os.path.join(snapshot, f), "rb") as fh:
+                self.digest[f] = hashlib.sha256(fh.read()).hexdigest()
+        self.outcomes = {}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.rstrip("\n").split("\t", 3)
+                    if len(parts) != 4:
+                        continue
+                    digest, phase, outcome, key = parts
+                    if self.digest.get(key.split(":", 1)[0]) == digest:
+                        self.outcomes[(key, phase)] = outcome
+        self.out = open(path, "a", encoding="utf-8")
+
+    def record(self, mutant, phase, outcome):
+        self.out.write("%s\t%s\t%s\t%s\n" % (self.digest[mutant.path], phase, outcome,
+                                            mutant.key()))
+        self.out.flush()
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -480,6 +512,11 @@ def main():
                          "printed for survivors (to check new tests)")
     ap.add_argument("--no-sanitize", action="store_true",
                     help="skip the second pass of survivors under ASan+UBSan")
+    ap.add_argument("--journal", metavar="FILE",
+                    help="record each mutant's outcome in FILE, and take the "
+                         "outcomes it holds for a file with the same contents "
+                         "instead of testing again: a run stopped midway goes "
+                         "on where it stopped")
     args = ap.parse_args()
 
     files = args.file or CORE
@@ -514,15 +551,30 @@ def main():
             return 0
         # The unit test list, read once: every slot builds the snapshot.
         targets = unit_targets(snapshot)
-        results = run_phase(scratch, snapshot, "plain", plan, args, targets,
-                            sanitize=False)
+        journal = Journal(args.journal, snapshot, files) if args.journal else None
+        # A retest is asked for because the tests changed: nothing is taken
+        # from the journal then, but the new outcomes go in.
+        known = journal.outcomes if journal and not args.retest else {}
+        results = {mu: known[(mu.key(), "plain")] for mu in plan
+                   if (mu.key(), "plain") in known}
+        todo = [mu for mu in plan if mu not in results]
+        if results:
+            print("mutate.py: %d of %d mutants' outcomes taken from %s"
+                  % (len(results), len(plan), args.journal), flush=True)
+        if todo:
+            results.update(run_phase(scratch, snapshot, "plain", todo, args, targets,
+                                     sanitize=False, journal=journal))
         # make test also runs the unit tests under ASan+UBSan (leaks too),
         # so a mutant they catch there is killed: only survivors of the
         # fast plain pass pay for the sanitizer build and run.
         survivors = [mu for mu in plan if results[mu] == "survived"]
         if survivors and not args.no_sanitize:
-            again = run_phase(scratch, snapshot, "sanitize", survivors, args, targets,
-                              sanitize=True)
+            again = {mu: known[(mu.key(), "sanitize")] for mu in survivors
+                     if (mu.key(), "sanitize") in known}
+            todo = [mu for mu in survivors if mu not in again]
+            if todo:
+                again.update(run_phase(scratch, snapshot, "sanitize", todo, args, targets,
+                                       sanitize=True, journal=journal))
             for mu, outcome in again.items():
                 if outcome in ("killed", "timeout"):
                     results[mu] = "killed by a sanitizer"
@@ -536,7 +588,7 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_phase(scratch, snapshot, name, plan, args, targets, sanitize):
+def run_phase(scratch, snapshot, name, plan, args, targets, sanitize, journal=None):
     """Builds the unmutated tree for this phase (its unit test programs,
     targets), checks its unit tests pass, then tests every mutant of plan
     on args.jobs slots. Returns {mutant: outcome}."""
@@ -576,6 +628,8 @@ def run_phase(scratch, snapshot, name, plan, args, targets, sanitize):
             with lock:
                 free.append(slot)
                 done[0] += 1
+                if journal and outcome != "error":
+                    journal.record(mutant, name, outcome)
                 if outcome == "survived" and not sanitize:
                     print("  survived %s" % mutant.key(), flush=True)
                 if done[0] % 10 == 0:
