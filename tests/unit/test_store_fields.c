@@ -486,8 +486,8 @@ static void test_digest_round_trip(void **state)
   assert_false(done);
 }
 
-/* The tables a digest reads, damaged by hand (the chain's head gone,
- * columns renamed): every figure fails with the reason, never reads as
+/* The tables a digest reads, damaged by hand (the chain's head gone or
+ * without its hash, columns renamed): every figure fails with the reason, never reads as
  * nothing new, nothing open, no chain head or no digest sent yet. */
 static void test_digest_on_damaged_tables(void **state)
 {
@@ -496,6 +496,15 @@ static void test_digest_on_damaged_tables(void **state)
   add_case(f, "INC-2026-000001", T0, "new", "high", "phishing", "a fake invoice");
   g_autofree char *head = NULL, *head_at = NULL;
   g_free(sql(f, "DELETE FROM audit_head"));
+  expect_reason(!store_audit_head(f->store, &head, &head_at, &error), &error,
+                "read the audit chain's head");
+  assert_null(head);
+  assert_null(head_at);
+  /* A head row without its hash (the table made again by hand, without
+   * NOT NULL) is no head either. */
+  g_free(sql(f, "DROP TABLE audit_head"));
+  g_free(sql(f, "CREATE TABLE audit_head(one INTEGER PRIMARY KEY, last_id INTEGER, hash TEXT)"));
+  g_free(sql(f, "INSERT INTO audit_head VALUES(1, 1, NULL)"));
   expect_reason(!store_audit_head(f->store, &head, &head_at, &error), &error,
                 "read the audit chain's head");
   assert_null(head);
