@@ -28,18 +28,6 @@ static ssize_t hs_write(GMimeStream *stream, const char *buf, size_t len)
   return (ssize_t)len;
 }
 
-static int hs_flush(GMimeStream *stream)
-{
-  (void)stream;
-  return 0;
-}
-
-static gboolean hs_eos(GMimeStream *stream)
-{
-  (void)stream;
-  return TRUE;
-}
-
 static void hs_finalize(GObject *object)
 {
   IgHashStream *hs = (IgHashStream *)object;
@@ -52,9 +40,9 @@ static void ig_hash_stream_class_init(IgHashStreamClass *klass)
 {
   GMimeStreamClass *stream_class = GMIME_STREAM_CLASS(klass);
   G_OBJECT_CLASS(klass)->finalize = hs_finalize;
+  /* GMimeStream's own flush (nothing to do) and end of stream (always,
+   * unbounded) are this stream's too. */
   stream_class->write = hs_write;
-  stream_class->flush = hs_flush;
-  stream_class->eos = hs_eos;
 }
 
 static void ig_hash_stream_init(IgHashStream *hs)
