@@ -36,6 +36,7 @@ the source tree this file lives in.
 import argparse
 import concurrent.futures
 import hashlib
+import json
 import os
 import random
 import re
@@ -112,12 +113,13 @@ UNIT_TARGETS_RE = re.compile(r"foreach\(t ([a-z_\s]+)\)\s*\n\s*add_executable\(t
 # ---------------------------------------------------------------- mutants
 
 class Mutant:
-    def __init__(self, path, start, end, replacement, line, original, mutated):
+    def __init__(self, path, start, end, replacement, line, last, original, mutated):
         self.path = path            # relative to the tree
         self.start = start          # byte span of the source replaced
         self.end = end
         self.replacement = replacement
         self.line = line
+        self.last = last            # the span's last line
         self.original = original    # one-line views for the report
         self.mutated = mutated
 
@@ -254,7 +256,7 @@ def mutants_of(path, root=SRC):
         a, b = line_span(start, end)
         before = text[a:b]
         after = text[a:start] + replacement + text[end:b]
-        out.append(Mutant(path, start, end, replacement, line_of(start),
+        out.append(Mutant(path, start, end, replacement, line_of(start), line_of(end),
                           one_line(before), one_line(after)))
 
     out = []
@@ -303,7 +305,8 @@ def mutants_of(path, root=SRC):
         before = text[a:b]
         after = text[a:open_at + 1] + "!(" + cond + ")" + text[close:b]
         out.append(Mutant(path, open_at + 1, close, "!(" + cond + ")",
-                          line_of(open_at), one_line(before), one_line(after)))
+                          line_of(open_at), line_of(close), one_line(before),
+                          one_line(after)))
     out.sort(key=lambda mu: (mu.start, mu.end, mu.replacement))
     return out
 
@@ -429,9 +432,102 @@ def first_test(path, pattern, targets):
     return None
 
 
-def test_mutant(slot, mutant, timeout, targets):
+class Coverage:
+    """Which SQLite unit tests run each line of the planned files, from a
+    gcov build of the snapshot with each test run alone. A mutant changes
+    only its own lines, so a test that runs none of them cannot notice it:
+    each mutant runs only the tests that run its lines, and one on a line no
+    test runs survives without a build. PostgreSQL's own files are not
+    mapped: their tests need a server each run."""
+
+    def __init__(self, snapshot, scratch, files, targets, jobs, timeout):
+        self.executable = {}    # path -> the lines gcov counts
+        self.ran = {}           # (path, line) -> the tests that ran it
+        self.seconds = {}       # test -> its run time: fast ones go first
+        files = [f for f in files if TESTS.get(f) != r"^unit_pg_"]
+        if not files:
+            return
+        started = time.time()
+        build = os.path.join(scratch, "coverage")
+        print("mutate.py: mapping which unit tests run each line in %s" % build,
+              flush=True)
+        rc, log = run(["cmake", "-S", snapshot, "-B", build, "-G", "Unix Makefiles",
+                       "-DCMAKE_BUILD_TYPE=Debug", "-DCMAKE_C_FLAGS=--coverage -O0",
+                       "-DIG_SHARED_CORE=ON", "-DIG_SANITIZE=OFF"])
+        if rc == 0:
+            rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
+                          + targets + ["ig-pg"])
+        if rc != 0:
+            sys.exit("mutate.py: the coverage build failed:\n" + log[-4000:])
+        rc, log = run(["ctest", "-N", "-R", ALL_UNIT, "-E", "^(%s)$" % PG_RUNS],
+                      cwd=build)
+        names = re.findall(r"Test +#\d+: (\S+)", log)
+        notes = []
+        for root, _dirs, fs in os.walk(build):
+            notes += [os.path.join(root, fn) for fn in fs if fn.endswith(".c.gcno")
+                      and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
+                              for f in files)]
+        for name in names:
+            for root, _dirs, fs in os.walk(build):
+                for fn in fs:
+                    if fn.endswith(".gcda"):
+                        os.unlink(os.path.join(root, fn))
+            t0 = time.time()
+            rc, log = run(["ctest", "-R", "^%s$" % name, "--timeout", str(timeout)],
+                          cwd=build)
+            if rc != 0:
+                sys.exit("mutate.py: %s fails in the coverage build:\n%s"
+                         % (name, log[-4000:]))
+            self.seconds[name] = time.time() - t0
+            self.read(snapshot, build, files, notes, name)
+        print("mutate.py: %d unit tests mapped in %ds" % (len(names), time.time() - started),
+              flush=True)
+
+    def read(self, snapshot, build, files, notes, name):
+        """Records the lines of files that test name ran, from gcov's JSON
+        (a document a line; a missing counts file reads as nothing run)."""
+        gcda = [n[:-len(".gcno")] + ".gcda" for n in notes]
+        rc, out = run(["gcov", "-t", "-j"] + gcda, cwd=build)
+        if rc != 0:
+            sys.exit("mutate.py: gcov failed:\n" + out[-4000:])
+        for line in out.splitlines():
+            if not line.startswith("{"):
+                continue
+            for entry in json.loads(line)["files"]:
+                path = os.path.relpath(entry["file"], snapshot)
+                if path not in files:
+                    continue
+                exe = self.executable.setdefault(path, set())
+                for ln in entry["lines"]:
+                    exe.add(ln["line_number"])
+                    if ln["count"] > 0:
+                        self.ran.setdefault((path, ln["line_number"]), set()).add(name)
+
+    def tests_for(self, mutant, pattern):
+        """The tests matching pattern that run any line of the mutant, the
+        fastest first; None when the map cannot tell: an unmapped file, lines
+        gcov does not count (a declaration, a macro), or a case label, which
+        moved takes values from other lines' paths."""
+        exe = self.executable.get(mutant.path)
+        if exe is None or re.search(r"\bcase\b", mutant.original):
+            return None
+        lines = [n for n in range(mutant.line, mutant.last + 1) if n in exe]
+        if not lines:
+            return None
+        names = set()
+        for n in lines:
+            names |= self.ran.get((mutant.path, n), set())
+        return sorted((n for n in names if re.search(pattern, n)),
+                      key=lambda n: self.seconds[n])
+
+
+def test_mutant(slot, mutant, timeout, targets, coverage=None):
     """Plants the mutant in the slot, builds, tests, puts the file back.
     Returns 'killed', 'survived', 'timeout' or 'stillborn'."""
+    pattern = TESTS.get(mutant.path, ALL_UNIT)
+    covering = coverage.tests_for(mutant, pattern) if coverage else None
+    if covering == []:
+        return "survived"
     path = os.path.join(slot.src, mutant.path)
     # The slot's own copy, as it was when the plan was made: the working
     # tree may change while a long run goes on.
@@ -440,7 +536,6 @@ def test_mutant(slot, mutant, timeout, targets):
     try:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(mutated)
-        pattern = TESTS.get(mutant.path, ALL_UNIT)
         # The test programs load the core libraries and do not depend on
         # their files (IG_SHARED_CORE), so relinking the core is enough.
         rc, _ = run(["cmake", "--build", slot.build, "-j", "1", "--target"]
@@ -448,11 +543,17 @@ def test_mutant(slot, mutant, timeout, targets):
         if rc != 0:
             return "stillborn"
         first = first_test(mutant.path, pattern, targets)
-        skip = [PG_RUNS] if pattern == ALL_UNIT else []
-        runs = [["-R", pattern] + (["-E", "^(%s)$" % "|".join(skip)] if skip else [])]
-        if first:
-            runs = [["-R", "^%s$" % first],
-                    ["-R", pattern, "-E", "^(%s)$" % "|".join(skip + [first])]]
+        if covering is not None:
+            rest = [n for n in covering if n != first]
+            runs = [["-R", "^%s$" % first]] if first in covering else []
+            if rest:
+                runs.append(["-R", "^(%s)$" % "|".join(rest)])
+        else:
+            skip = [PG_RUNS] if pattern == ALL_UNIT else []
+            runs = [["-R", pattern] + (["-E", "^(%s)$" % "|".join(skip)] if skip else [])]
+            if first:
+                runs = [["-R", "^%s$" % first],
+                        ["-R", pattern, "-E", "^(%s)$" % "|".join(skip + [first])]]
         for select in runs:
             rc, _ = run(["ctest"] + select + ["--stop-on-failure",
                          "--timeout", str(timeout)], cwd=slot.build,
@@ -525,6 +626,9 @@ def main():
                          "outcomes it holds for a file with the same contents "
                          "instead of testing again: a run stopped midway goes "
                          "on where it stopped")
+    ap.add_argument("--no-coverage", action="store_true",
+                    help="run every unit test that reaches a mutant's file, not "
+                         "only those that run its lines")
     args = ap.parse_args()
 
     files = args.file or CORE
@@ -569,9 +673,20 @@ def main():
         if results:
             print("mutate.py: %d of %d mutants' outcomes taken from %s"
                   % (len(results), len(plan), args.journal), flush=True)
+        coverage = []
+
+        def mapped():
+            """The line map, made once and only when a mutant is to be tested."""
+            if not coverage:
+                coverage.append(None if args.no_coverage else
+                                Coverage(snapshot, scratch, files, targets, args.jobs,
+                                         args.timeout))
+            return coverage[0]
+
         if todo:
             results.update(run_phase(scratch, snapshot, "plain", todo, args, targets,
-                                     sanitize=False, journal=journal))
+                                     sanitize=False, journal=journal,
+                                     coverage=mapped()))
         # make test also runs the unit tests under ASan+UBSan (leaks too),
         # so a mutant they catch there is killed: only survivors of the
         # fast plain pass pay for the sanitizer build and run.
@@ -582,7 +697,8 @@ def main():
             todo = [mu for mu in survivors if mu not in again]
             if todo:
                 again.update(run_phase(scratch, snapshot, "sanitize", todo, args, targets,
-                                       sanitize=True, journal=journal))
+                                       sanitize=True, journal=journal,
+                                       coverage=mapped()))
             for mu, outcome in again.items():
                 if outcome in ("killed", "timeout"):
                     results[mu] = "killed by a sanitizer"
@@ -596,7 +712,8 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_phase(scratch, snapshot, name, plan, args, targets, sanitize, journal=None):
+def run_phase(scratch, snapshot, name, plan, args, targets, sanitize, journal=None,
+              coverage=None):
     """Builds the unmutated tree for this phase (its unit test programs,
     targets), checks its unit tests pass, then tests every mutant of plan
     on args.jobs slots. Returns {mutant: outcome}."""
@@ -631,7 +748,7 @@ def run_phase(scratch, snapshot, name, plan, args, targets, sanitize, journal=No
         try:
             outcome = "error"
             outcome = test_mutant(slot, mutant, args.timeout * (5 if sanitize else 1),
-                                  targets)
+                                  targets, coverage)
         finally:
             with lock:
                 free.append(slot)
