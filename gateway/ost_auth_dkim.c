@@ -87,13 +87,20 @@ static char *signature_fault(DKIM_SIGINFO *sig, const char *from_domain)
 /* Whether any one signature authenticates from_domain; else *why is the
  * fault of the first signature of an aligned domain, which says most about
  * what went wrong, or else the first signature's, and *dns_failed says
- * whether an aligned signature's key could not be fetched. */
+ * whether an aligned signature's key could not be fetched; or FALSE with
+ * *error when libopendkim cannot list the signatures. */
 static gboolean any_signature_good(DKIM *dkim, const char *from_domain, char **why,
-                                   gboolean *dns_failed)
+                                   gboolean *dns_failed, GError **error)
 {
   DKIM_SIGINFO **sigs = NULL;
   int n = 0;
-  if (dkim_getsiglist(dkim, &sigs, &n) != DKIM_STAT_OK || n == 0) {
+  DKIM_STAT status = dkim_getsiglist(dkim, &sigs, &n);
+  if (status != DKIM_STAT_OK) {
+    g_set_error(error, IG_ERROR, IG_ERROR_RUNTIME,
+                "DKIM: libopendkim cannot list the signatures: %s", dkim_getresultstr(status));
+    return FALSE;
+  }
+  if (n == 0) {
     *why = g_strdup("no DKIM signature");
     return FALSE;
   }
@@ -155,7 +162,7 @@ gboolean net_dkim_verify(const char *raw, gsize len, const char *from_domain,
     goto out;
   }
 
-  ok = any_signature_good(dkim, from_domain, why, &dns_failed);
+  ok = any_signature_good(dkim, from_domain, why, &dns_failed, error);
   /* The member's mail may well be genuine: try it again later rather
    * than take a DNS outage for a forgery. */
   if (!ok && dns_failed) {

@@ -2,7 +2,9 @@
  * mail passes [ost] require_authentication only when it should. DKIM:
  * messages signed here with libopendkim by RSA keys made for each run,
  * verified against a libopendkim key file (no DNS). Authentication-Results
- * and Exchange: hand-written headers, forgeries included. */
+ * and Exchange: hand-written headers, forgeries included. libopendkim
+ * failing inside: injected, see fail_in(). */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,58 @@
 #include "gateway/ost_auth_dkim.h"
 
 static char *dir, *key_file, *justice_key, *evil_key;
+
+/* The libopendkim function that fails, as if the library itself failed,
+ * or NULL. This program defines the functions below itself, and the
+ * linker takes its definitions before the library's for the gateway's
+ * objects too; each passes the call on to the library unless named. */
+static const char *fail_in;
+
+static void *library(const char *name)
+{
+  void *real = dlsym(RTLD_NEXT, name);
+  assert_non_null(real);
+  return real;
+}
+
+static gboolean failing(const char *name)
+{
+  return fail_in && strcmp(fail_in, name) == 0;
+}
+
+DKIM_LIB *dkim_init(void *(*mallocf)(void *closure, size_t nbytes),
+                    void (*freef)(void *closure, void *p))
+{
+  DKIM_LIB *(*real)(void *(*)(void *, size_t), void (*)(void *, void *)) = library("dkim_init");
+  return failing("dkim_init") ? NULL : real(mallocf, freef);
+}
+
+DKIM_STAT dkim_options(DKIM_LIB *lib, int op, dkim_opts_t opt, void *ptr, size_t len)
+{
+  DKIM_STAT (*real)(DKIM_LIB *, int, dkim_opts_t, void *, size_t) = library("dkim_options");
+  return failing("dkim_options") ? DKIM_STAT_INTERNAL : real(lib, op, opt, ptr, len);
+}
+
+DKIM *dkim_verify(DKIM_LIB *lib, const unsigned char *id, void *memclosure, DKIM_STAT *statp)
+{
+  DKIM *(*real)(DKIM_LIB *, const unsigned char *, void *, DKIM_STAT *) = library("dkim_verify");
+  if (!failing("dkim_verify"))
+    return real(lib, id, memclosure, statp);
+  *statp = DKIM_STAT_NORESOURCE;
+  return NULL;
+}
+
+DKIM_STAT dkim_eom(DKIM *dkim, _Bool *testkey)
+{
+  DKIM_STAT (*real)(DKIM *, _Bool *) = library("dkim_eom");
+  return failing("dkim_eom") ? DKIM_STAT_INTERNAL : real(dkim, testkey);
+}
+
+DKIM_STAT dkim_getsiglist(DKIM *dkim, DKIM_SIGINFO ***sigs, int *nsigs)
+{
+  DKIM_STAT (*real)(DKIM *, DKIM_SIGINFO ***, int *) = library("dkim_getsiglist");
+  return failing("dkim_getsiglist") ? DKIM_STAT_INVALID : real(dkim, sigs, nsigs);
+}
 
 /* A 1024-bit RSA key (libopendkim's minimum, quick to make): its PEM
  * private key, and its public key as a key record line for key file
@@ -177,6 +231,42 @@ static void expect_fail(IgAuthMode mode, const char *raw, const char *from_addr,
 }
 
 /* ---- dkim ---- */
+
+/* With libopendkim failing in function, a well-signed mail is neither
+ * passed nor refused with a reason that blames the mail: the check fails
+ * with an error naming the library's failure. */
+static void expect_library_failure(const char *function, const char *message)
+{
+  g_autofree char *raw = sign(MESSAGE("alice@justice.gov.uk"), justice_key, "sel",
+                              "justice.gov.uk", -1);
+  IgConfig config = { .require_authentication = IG_AUTH_DKIM };
+  IgOstAuthOptions opts = { .dkim_key_file = key_file };
+  g_autoptr(GError) error = NULL;
+  char *why = NULL;
+  fail_in = function;
+  gboolean ok = ost_auth_check(&config, raw, strlen(raw), "alice@justice.gov.uk", &opts, &why,
+                               &error);
+  fail_in = NULL;
+  assert_false(ok);
+  assert_null(why);
+  assert_non_null(error);
+  if (strcmp(error->message, message) != 0)
+    print_error("\"%s\" is not \"%s\"\n", error->message, message);
+  assert_string_equal(error->message, message);
+  /* The same mail passes once the library works. */
+  expect_pass(IG_AUTH_DKIM, raw, "alice@justice.gov.uk");
+}
+
+static void test_dkim_library_failures(void **state)
+{
+  expect_library_failure("dkim_init", "DKIM: libopendkim could not start");
+  expect_library_failure("dkim_options", "DKIM: cannot set libopendkim options: Internal error");
+  expect_library_failure("dkim_verify",
+                         "DKIM: cannot start a verification: Resource unavailable");
+  expect_library_failure("dkim_eom", "DKIM: libopendkim failed: Internal error");
+  expect_library_failure("dkim_getsiglist",
+                         "DKIM: libopendkim cannot list the signatures: Invalid parameter");
+}
 
 static void test_dkim_valid(void **state)
 {
@@ -510,6 +600,7 @@ int main(void)
     cmocka_unit_test(test_dkim_no_domain),
     cmocka_unit_test(test_dkim_which_fault_is_told),
     cmocka_unit_test(test_dkim_tricks),
+    cmocka_unit_test(test_dkim_library_failures),
     cmocka_unit_test(test_results_trusted),
     cmocka_unit_test(test_results_trusted_fail),
     cmocka_unit_test(test_results_untrusted),
