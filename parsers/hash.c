@@ -31,35 +31,40 @@ static const EVP_MD *sha256(void)
   return g_once(&once, fetch_sha256, NULL);
 }
 
+/* OpenSSL's digests fail only when memory runs out or SHA-256 is missing
+ * (hash.h): nothing sensible goes on with a wrong digest, so the process
+ * stops, saying which. */
+static void or_abort(int ok, const char *what)
+{
+  if (!ok)
+    g_error("OpenSSL %s failed", what);
+}
+
 char *hash_sha256_hex(const void *data, gsize len)
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
-  if (!EVP_Digest(data, len, md, &md_len, sha256(), NULL))
-    g_error("OpenSSL SHA-256 failed");
+  or_abort(EVP_Digest(data, len, md, &md_len, sha256(), NULL), "SHA-256");
   return to_hex(md, md_len);
 }
 
 IgSha256 *hash_sha256_new(void)
 {
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  if (!ctx || !EVP_DigestInit_ex(ctx, sha256(), NULL))
-    g_error("OpenSSL SHA-256 failed");
+  or_abort(ctx && EVP_DigestInit_ex(ctx, sha256(), NULL), "SHA-256");
   return (IgSha256 *)ctx;
 }
 
 void hash_sha256_update(IgSha256 *h, const void *data, gsize len)
 {
-  if (!EVP_DigestUpdate((EVP_MD_CTX *)h, data, len))
-    g_error("OpenSSL SHA-256 failed");
+  or_abort(EVP_DigestUpdate((EVP_MD_CTX *)h, data, len), "SHA-256");
 }
 
 char *hash_sha256_finish(IgSha256 *h)
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
-  if (!EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &md_len))
-    g_error("OpenSSL SHA-256 failed");
+  or_abort(EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &md_len), "SHA-256");
   EVP_MD_CTX_free((EVP_MD_CTX *)h);
   return to_hex(md, md_len);
 }
@@ -69,8 +74,7 @@ char *hash_hmac_sha256_hex(const void *key, gsize key_len, const void *data,
 {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
-  if (!HMAC(sha256(), key, (int)key_len, data, len, md, &md_len))
-    g_error("OpenSSL HMAC-SHA256 failed");
+  or_abort(HMAC(sha256(), key, (int)key_len, data, len, md, &md_len) != NULL, "HMAC-SHA256");
   return to_hex(md, md_len);
 }
 
