@@ -163,13 +163,16 @@ static void test_reference_shape(void **state)
 
 /* A report missing fields sets a form reminder only when the reporter was
  * acknowledged: automatic mail, or a sender past the rate limit, is
- * never chased. */
+ * never chased. OST's notice says which. */
 static void test_form_reminder_only_when_acked(void **state)
 {
   Fixture *f = *state;
   g_autofree char *asked = open_incident(f, "ann.lee@justice.gov.uk", "r1@x");
   g_autofree char *with = deadline_kinds(f, asked);
   assert_string_equal(with, "form_reminder triage");
+  g_autoptr(GString) told = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", told));
+  assert_non_null(strstr(told->str, "\nMissing from the form (the reporter has been asked):"));
 
   IgIntakeItem item = ingest_one(f, "From: alerts@justice.gov.uk\nSubject: Lost phone\n"
                                 "Auto-Submitted: auto-generated\nMessage-ID: <a1@x>\n\n"
@@ -178,6 +181,9 @@ static void test_form_reminder_only_when_acked(void **state)
   assert_true(has_event(f, item.reference, "ack_suppressed"));
   g_autofree char *without = deadline_kinds(f, item.reference);
   assert_string_equal(without, "triage");
+  g_autoptr(GString) alert = g_string_new(NULL);
+  g_free(drain_outbox(f, "notify_ost", alert));
+  assert_non_null(strstr(alert->str, "\nMissing from the form (the reporter has not been asked):"));
   intake_item_clear(&item);
 }
 
