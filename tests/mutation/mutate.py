@@ -644,8 +644,12 @@ def main():
     shm = "/dev/shm"
     scratch = tempfile.mkdtemp(prefix="ig-mutation-",
                                dir=shm if os.access(shm, os.W_OK) else None)
+    # The PostgreSQL tests' server runs as the postgres user when root
+    # runs this, with its files under TMPDIR: it must reach them.
+    os.chmod(scratch, 0o755)
     os.environ["TMPDIR"] = os.path.join(scratch, "tmp")
     os.mkdir(os.environ["TMPDIR"])
+    os.chmod(os.environ["TMPDIR"], 0o1777)
     snapshot = os.path.join(scratch, "tree")
     shutil.copytree(SRC, snapshot, symlinks=True,
                     ignore=shutil.ignore_patterns("build", "build-*", "var", ".git",
