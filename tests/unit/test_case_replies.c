@@ -207,6 +207,8 @@ static void test_held_notice_lists_correspondence(void **state)
   expect_contains(body->str, "2026-11-23T10:10:00Z, jane@x.gov.uk: RE: [");
   expect_contains(body->str, "2026-11-23T10:20:00Z, second@example.org: RE: [");
   expect_lacks(body->str, "alice@x.gov.uk");
+  /* Mail received only: not OST's own notice of 10:05, which we sent. */
+  expect_lacks(body->str, "New correspondence from");
 }
 
 /* A reply with no sender is nobody's: correspondence, passed on to OST,

@@ -87,6 +87,37 @@ static void test_reporter_fills_name(void **state)
   assert_string_equal(after->reporter_name, "Jane Smith");
 }
 
+/* The detection time given by a reply makes the report late or timely as
+ * it would have in the report: counted to the report's arrival, not to
+ * the reply's. */
+static void test_detection_time_by_reply_sets_lateness(void **state)
+{
+  Fixture *f = *state;
+  const struct {
+    const char *detected;
+    gint64 minutes;
+    int late;
+  } cases[] = {
+    { "23/11/2026 08:00", 120, 1 },
+    { "23/11/2026 09:30", 30, 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    set_now(f, "2026-11-23T10:00:00Z");
+    g_autofree char *ref = report(f, "jane@x.gov.uk", "", "Impact: low\n");
+    g_autoptr(IgIncident) before = store_get_incident(f->store, ref, NULL);
+    assert_int_equal(before->reported_late, -1);
+    assert_int_equal(before->minutes_to_report, -1);
+    set_now(f, "2026-11-23T12:00:00Z");
+    g_autofree char *line = g_strdup_printf("Date and time of detection: %s\n",
+                                            cases[i].detected);
+    g_free(reply(f, "jane@x.gov.uk", ref, line));
+    g_autoptr(IgIncident) after = store_get_incident(f->store, ref, NULL);
+    assert_non_null(after->detected_at);
+    assert_int_equal(after->minutes_to_report, cases[i].minutes);
+    assert_int_equal(after->reported_late, cases[i].late);
+  }
+}
+
 /* A value filled in is audited whole up to 300 characters, and cut there
  * with an ellipsis. */
 static void test_filled_value_audit_cut(void **state)
@@ -164,6 +195,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_reporter_named_by_form, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reporter_fills_name, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_detection_time_by_reply_sets_lateness, setup, teardown),
     cmocka_unit_test_setup_teardown(test_filled_value_audit_cut, setup, teardown),
     cmocka_unit_test_setup_teardown(test_reply_adding_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_status_back_to_new_told, setup, teardown),
