@@ -466,6 +466,18 @@ static void test_report_button(void **state)
   assert_string_equal(evidence(&b)->from_addr, "payroll@evil.example");
   assert_true(has_decision(&b, "reported with the Report button by jane.smith@"));
   done(&b);
+  /* The button says what the mail is: words of the reporter's that would
+   * make a forward a bulletin passed on do not unmake the report. */
+  Built fyi = build("From: Jane Smith <jane.smith@justice.gov.uk>\n"
+                    "Subject: 3|Update your bank details\n"
+                    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+                    "--b\nContent-Type: text/plain\n\nFor information, no action needed.\n\n"
+                    "--b\nContent-Type: message/rfc822\n\n"
+                    "From: Payroll <payroll@evil.example>\nSubject: Update your bank details\n\n"
+                    "Hello.\n--b--\n");
+  assert_string_equal(fyi.inc->category, "phishing");
+  assert_string_equal(evidence(&fyi)->from_addr, "payroll@evil.example");
+  done(&fyi);
 }
 
 
