@@ -433,69 +433,79 @@ def first_test(path, pattern, targets):
 
 
 class Coverage:
-    """Which SQLite unit tests run each line of the planned files, from a
-    gcov build of the snapshot with each test run alone. A mutant changes
-    only its own lines, so a test that runs none of them cannot notice it:
-    each mutant runs only the tests that run its lines, and one on a line no
-    test runs survives without a build. PostgreSQL's own files are not
-    mapped: their tests need a server each run."""
+    """Which unit tests run each line of the planned files, from a gcov
+    build of the snapshot with each test run alone. A mutant changes only
+    its own lines, so a test that runs none of them cannot notice it: each
+    mutant runs only the tests that run its lines, and one on a line no
+    test runs survives without a build. The SQLite runs are mapped first;
+    the PostgreSQL runs (a server each) only when a mutant's lines are run
+    by no SQLite test, such as the store's PostgreSQL branches. PostgreSQL's
+    own files are not mapped: their tests run whole."""
 
     def __init__(self, snapshot, scratch, files, targets, jobs, timeout):
         self.executable = {}    # path -> the lines gcov counts
         self.ran = {}           # (path, line) -> the tests that ran it
         self.seconds = {}       # test -> its run time: fast ones go first
-        files = [f for f in files if TESTS.get(f) != r"^unit_pg_"]
-        if not files:
+        self.snapshot, self.timeout = snapshot, timeout
+        self.files = [f for f in files if TESTS.get(f) != r"^unit_pg_"]
+        self.lock = threading.Lock()
+        self.pg_mapped = False
+        if not self.files:
             return
-        started = time.time()
-        build = os.path.join(scratch, "coverage")
-        print("mutate.py: mapping which unit tests run each line in %s" % build,
+        self.build = os.path.join(scratch, "coverage")
+        print("mutate.py: mapping which unit tests run each line in %s" % self.build,
               flush=True)
-        rc, log = run(["cmake", "-S", snapshot, "-B", build, "-G", "Unix Makefiles",
+        rc, log = run(["cmake", "-S", snapshot, "-B", self.build, "-G", "Unix Makefiles",
                        "-DCMAKE_BUILD_TYPE=Debug", "-DCMAKE_C_FLAGS=--coverage -O0",
                        "-DIG_SHARED_CORE=ON", "-DIG_SANITIZE=OFF"])
         if rc == 0:
-            rc, log = run(["cmake", "--build", build, "-j", str(jobs), "--target"]
+            rc, log = run(["cmake", "--build", self.build, "-j", str(jobs), "--target"]
                           + targets + ["ig-pg"])
         if rc != 0:
             sys.exit("mutate.py: the coverage build failed:\n" + log[-4000:])
-        rc, log = run(["ctest", "-N", "-R", ALL_UNIT, "-E", "^(%s)$" % PG_RUNS],
-                      cwd=build)
-        names = re.findall(r"Test +#\d+: (\S+)", log)
-        notes = []
-        for root, _dirs, fs in os.walk(build):
-            notes += [os.path.join(root, fn) for fn in fs if fn.endswith(".c.gcno")
-                      and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
-                              for f in files)]
+        self.notes = []
+        for root, _dirs, fs in os.walk(self.build):
+            self.notes += [os.path.join(root, fn) for fn in fs if fn.endswith(".c.gcno")
+                           and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
+                                   for f in self.files)]
+        self.map_tests(ALL_UNIT, "^(%s)$" % PG_RUNS)
+
+    def map_tests(self, pattern, exclude=None):
+        """Runs each unit test matching pattern alone and records what it ran."""
+        started = time.time()
+        rc, log = run(["ctest", "-N", "-R", pattern] + (["-E", exclude] if exclude else []),
+                      cwd=self.build)
+        names = re.findall(r"Test +#\d+: (unit_\S+)", log)
         for name in names:
-            for root, _dirs, fs in os.walk(build):
+            for root, _dirs, fs in os.walk(self.build):
                 for fn in fs:
                     if fn.endswith(".gcda"):
                         os.unlink(os.path.join(root, fn))
             t0 = time.time()
-            rc, log = run(["ctest", "-R", "^%s$" % name, "--timeout", str(timeout)],
-                          cwd=build)
+            rc, log = run(["ctest", "-R", "^%s$" % name, "--timeout", str(self.timeout)],
+                          cwd=self.build)
             if rc != 0:
                 sys.exit("mutate.py: %s fails in the coverage build:\n%s"
                          % (name, log[-4000:]))
             self.seconds[name] = time.time() - t0
-            self.read(snapshot, build, files, notes, name)
+            self.read(name)
         print("mutate.py: %d unit tests mapped in %ds" % (len(names), time.time() - started),
               flush=True)
 
-    def read(self, snapshot, build, files, notes, name):
-        """Records the lines of files that test name ran, from gcov's JSON
-        (a document a line; a missing counts file reads as nothing run)."""
-        gcda = [n[:-len(".gcno")] + ".gcda" for n in notes]
-        rc, out = run(["gcov", "-t", "-j"] + gcda, cwd=build)
+    def read(self, name):
+        """Records the lines of the planned files that test name ran, from
+        gcov's JSON (a document a line; a missing counts file reads as
+        nothing run)."""
+        gcda = [n[:-len(".gcno")] + ".gcda" for n in self.notes]
+        rc, out = run(["gcov", "-t", "-j"] + gcda, cwd=self.build)
         if rc != 0:
             sys.exit("mutate.py: gcov failed:\n" + out[-4000:])
         for line in out.splitlines():
             if not line.startswith("{"):
                 continue
             for entry in json.loads(line)["files"]:
-                path = os.path.relpath(entry["file"], snapshot)
-                if path not in files:
+                path = os.path.relpath(entry["file"], self.snapshot)
+                if path not in self.files:
                     continue
                 exe = self.executable.setdefault(path, set())
                 for ln in entry["lines"]:
@@ -503,22 +513,36 @@ class Coverage:
                     if ln["count"] > 0:
                         self.ran.setdefault((path, ln["line_number"]), set()).add(name)
 
+    def running(self, mutant, lines, pattern):
+        names = set()
+        for n in lines:
+            names |= self.ran.get((mutant.path, n), set())
+        return {n for n in names if re.search(pattern, n)}
+
     def tests_for(self, mutant, pattern):
         """The tests matching pattern that run any line of the mutant, the
-        fastest first; None when the map cannot tell: an unmapped file, lines
-        gcov does not count (a declaration, a macro), or a case label, which
-        moved takes values from other lines' paths."""
+        fastest first: the SQLite runs, else the PostgreSQL runs; None when
+        the map cannot tell: an unmapped file, lines gcov does not count (a
+        declaration, a macro), or a case label, which moved takes values
+        from other lines' paths."""
         exe = self.executable.get(mutant.path)
         if exe is None or re.search(r"\bcase\b", mutant.original):
             return None
         lines = [n for n in range(mutant.line, mutant.last + 1) if n in exe]
         if not lines:
             return None
-        names = set()
-        for n in lines:
-            names |= self.ran.get((mutant.path, n), set())
-        return sorted((n for n in names if re.search(pattern, n)),
-                      key=lambda n: self.seconds[n])
+        # One worker maps the PostgreSQL runs while the others wait.
+        with self.lock:
+            names = self.running(mutant, lines, pattern)
+            sqlite = {n for n in names if not re.match(PG_RUNS, n)}
+            if not sqlite and re.search(pattern, "unit_pg_store"):
+                if not self.pg_mapped:
+                    self.map_tests("^%s$" % PG_RUNS)
+                    self.pg_mapped = True
+                names = self.running(mutant, lines, pattern)
+            else:
+                names = sqlite
+            return sorted(names, key=lambda n: self.seconds[n])
 
 
 def test_mutant(slot, mutant, timeout, targets, coverage=None):
