@@ -484,6 +484,11 @@ static void test_digest_round_trip(void **state)
   check(store_digest_record(f->store, "2026-01-01T14:00:00Z", "2026-01-01", head, &done,
                             &error), error);
   assert_false(done);
+  /* A digest that names no chain head is refused, with the reason. */
+  expect_reason(!store_digest_record(f->store, "2026-01-02T12:00:00Z", "2026-01-02", NULL,
+                                     &done, &error), &error, "write");
+  check(store_digest_sent_on(f->store, "2026-01-02", &sent, &error), error);
+  assert_false(sent);
 }
 
 /* The tables a digest reads, damaged by hand (the chain's head gone or
