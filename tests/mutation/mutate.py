@@ -84,8 +84,10 @@ ALL_UNIT = r"^unit_"
 # The unit programs' second runs, on PostgreSQL: they test PostgreSQL's own
 # code above; for any other file they repeat the SQLite runs on the other
 # database, and each ctest run that reaches them starts a server (about
-# 6 s a mutant that survives its first test). A mutant that only they
-# would kill is counted a survivor, which errs on the safe side.
+# 6 s). With the line map (Coverage) a mutant's PostgreSQL runs follow its
+# SQLite ones; without it they are skipped for other files, and a mutant
+# that only they would kill is counted a survivor, which errs on the safe
+# side.
 PG_RUNS = "unit_pg_.*"
 
 # The test to try first where it is not unit_<stem> or unit_<stem before _>.
@@ -437,10 +439,10 @@ class Coverage:
     build of the snapshot with each test run alone. A mutant changes only
     its own lines, so a test that runs none of them cannot notice it: each
     mutant runs only the tests that run its lines, and one on a line no
-    test runs survives without a build. The SQLite runs are mapped first;
-    the PostgreSQL runs (a server each) only when a mutant's lines are run
-    by no SQLite test, such as the store's PostgreSQL branches. PostgreSQL's
-    own files are not mapped: their tests run whole."""
+    test runs survives without a build. The SQLite runs come first; the
+    PostgreSQL runs (a server each) of the same lines after them, as make
+    test runs both: a store line run on both databases may matter on one.
+    PostgreSQL's own files are not mapped: their tests run whole."""
 
     def __init__(self, snapshot, scratch, files, targets, jobs, timeout):
         self.executable = {}    # path -> the lines gcov counts
@@ -448,8 +450,6 @@ class Coverage:
         self.seconds = {}       # test -> its run time: fast ones go first
         self.snapshot, self.timeout = snapshot, timeout
         self.files = [f for f in files if TESTS.get(f) != r"^unit_pg_"]
-        self.lock = threading.Lock()
-        self.pg_mapped = False
         if not self.files:
             return
         self.build = os.path.join(scratch, "coverage")
@@ -469,6 +469,8 @@ class Coverage:
                            and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
                                    for f in self.files)]
         self.map_tests(ALL_UNIT, "^(%s)$" % PG_RUNS)
+        if any(re.search(TESTS.get(f, ALL_UNIT), "unit_pg_store") for f in self.files):
+            self.map_tests("^(%s)$" % PG_RUNS)
 
     def map_tests(self, pattern, exclude=None):
         """Runs each unit test matching pattern alone and records what it ran."""
@@ -513,16 +515,11 @@ class Coverage:
                     if ln["count"] > 0:
                         self.ran.setdefault((path, ln["line_number"]), set()).add(name)
 
-    def running(self, mutant, lines, pattern):
-        names = set()
-        for n in lines:
-            names |= self.ran.get((mutant.path, n), set())
-        return {n for n in names if re.search(pattern, n)}
-
     def tests_for(self, mutant, pattern):
-        """The tests matching pattern that run any line of the mutant, the
-        fastest first: the SQLite runs, else the PostgreSQL runs; None when
-        the map cannot tell: an unmapped file, lines gcov does not count (a
+        """The tests matching pattern that run any line of the mutant, in
+        the order to run them: the SQLite runs, then the PostgreSQL runs,
+        each group the fastest first; [] when none does; None when the map
+        cannot tell: an unmapped file, lines gcov does not count (a
         declaration, a macro), or a case label, which moved takes values
         from other lines' paths."""
         exe = self.executable.get(mutant.path)
@@ -531,18 +528,12 @@ class Coverage:
         lines = [n for n in range(mutant.line, mutant.last + 1) if n in exe]
         if not lines:
             return None
-        # One worker maps the PostgreSQL runs while the others wait.
-        with self.lock:
-            names = self.running(mutant, lines, pattern)
-            sqlite = {n for n in names if not re.match(PG_RUNS, n)}
-            if not sqlite and re.search(pattern, "unit_pg_store"):
-                if not self.pg_mapped:
-                    self.map_tests("^%s$" % PG_RUNS)
-                    self.pg_mapped = True
-                names = self.running(mutant, lines, pattern)
-            else:
-                names = sqlite
-            return sorted(names, key=lambda n: self.seconds[n])
+        names = set()
+        for n in lines:
+            names |= {t for t in self.ran.get((mutant.path, n), set()) if re.search(pattern, t)}
+        groups = [sorted((t for t in names if not re.match(PG_RUNS, t)), key=self.seconds.get),
+                  sorted((t for t in names if re.match(PG_RUNS, t)), key=self.seconds.get)]
+        return [g for g in groups if g]
 
 
 def test_mutant(slot, mutant, timeout, targets, coverage=None):
@@ -568,10 +559,13 @@ def test_mutant(slot, mutant, timeout, targets, coverage=None):
             return "stillborn"
         first = first_test(mutant.path, pattern, targets)
         if covering is not None:
-            rest = [n for n in covering if n != first]
-            runs = [["-R", "^%s$" % first]] if first in covering else []
-            if rest:
-                runs.append(["-R", "^(%s)$" % "|".join(rest)])
+            runs = []
+            for group in covering:
+                if first in group:
+                    runs.append(["-R", "^%s$" % first])
+                    group = [n for n in group if n != first]
+                if group:
+                    runs.append(["-R", "^(%s)$" % "|".join(group)])
         else:
             skip = [PG_RUNS] if pattern == ALL_UNIT else []
             runs = [["-R", pattern] + (["-E", "^(%s)$" % "|".join(skip)] if skip else [])]
