@@ -105,6 +105,29 @@ static void test_open_refuses_newer_schema(void **state)
   f->store = open_store(f->path);
 }
 
+/* A migration that fails (here: run again over the table it made) leaves the
+ * store at its version and says why; it is never skipped to stamp the
+ * latest version over a schema without it. */
+static void test_failed_migration_leaves_the_store(void **state)
+{
+  Fixture *f = *state;
+  if (test_on_pg())
+    skip(); /* SQLite's migrations; PostgreSQL's have their own tests */
+  g_clear_pointer(&f->store, store_close);
+  g_autofree char *before = g_strdup_printf("%d", latest_version() - 2);
+  set_schema_version(f, before);
+  g_autoptr(GError) error = NULL;
+  assert_null(store_open(f->path, &error));
+  assert_non_null(error);
+  assert_non_null(strstr(error->message, f->path));
+  assert_non_null(strstr(error->message, "table service_health already exists"));
+  g_autofree char *kept = schema_version(f);
+  assert_string_equal(kept, before);
+  g_autofree char *latest = g_strdup_printf("%d", latest_version());
+  set_schema_version(f, latest);
+  f->store = open_store(f->path);
+}
+
 /* A schema version the gateway may not read (its role lost the right):
  * refused saying so, not taken for a store to build again. */
 static void test_postgresql_unreadable_version_refused(void **state)
@@ -414,6 +437,7 @@ int main(void)
     T(test_open_creates_schema),
     T(test_new_store_is_a_wal_file),
     T(test_open_refuses_newer_schema),
+    T(test_failed_migration_leaves_the_store),
     T(test_postgresql_unreadable_version_refused),
     T(test_open_refuses_path_through_a_file),
     T(test_new_store_modes),
