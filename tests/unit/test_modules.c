@@ -1,11 +1,9 @@
 /* test_modules.c - unit tests for gateway/module.c and netmod.c where the
  * system under them fails: /proc/self/exe unreadable, libcurl refusing its
  * global set-up. (Loading itself, a module missing or without its table,
- * is e2e/netmod.sh's.) The failures are injected: this program defines
- * g_file_read_link and curl_global_init itself, and the linker takes its
- * definitions before the libraries' for the gateway's objects too; each
- * passes the call on to the library unless the test says it fails. */
-#include <dlfcn.h>
+ * is e2e/netmod.sh's.) The failures are injected: this program's own
+ * g_file_read_link and curl_global_init stand in for the libraries'
+ * (interpose.h) and pass each call on unless the test says it fails. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,16 +17,10 @@
 #include "gateway/error.h"
 #include "gateway/module.h"
 #include "gateway/netmod.h"
+#include "tests/unit/interpose.h"
 
 static gboolean exe_unreadable, curl_refuses;
 static int curl_inits;
-
-static void *library(const char *name)
-{
-  void *real = dlsym(RTLD_NEXT, name);
-  assert_non_null(real);
-  return real;
-}
 
 gchar *g_file_read_link(const gchar *filename, GError **error)
 {
