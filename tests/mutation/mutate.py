@@ -463,11 +463,14 @@ class Coverage:
                           + targets + ["ig-pg"])
         if rc != 0:
             sys.exit("mutate.py: the coverage build failed:\n" + log[-4000:])
-        self.notes = []
+        # The counts files of the planned files' objects: cleared before
+        # each test, read after it.
+        self.counts = []
         for root, _dirs, fs in os.walk(self.build):
-            self.notes += [os.path.join(root, fn) for fn in fs if fn.endswith(".c.gcno")
-                           and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
-                                   for f in self.files)]
+            self.counts += [os.path.join(root, fn)[:-len(".gcno")] + ".gcda" for fn in fs
+                            if fn.endswith(".c.gcno")
+                            and any(os.path.join(root, fn).endswith(os.sep + f + ".gcno")
+                                    for f in self.files)]
         self.map_tests(ALL_UNIT, "^(%s)$" % PG_RUNS)
         if any(re.search(TESTS.get(f, ALL_UNIT), "unit_pg_store") for f in self.files):
             self.map_tests("^(%s)$" % PG_RUNS)
@@ -479,10 +482,9 @@ class Coverage:
                       cwd=self.build)
         names = re.findall(r"Test +#\d+: (unit_\S+)", log)
         for name in names:
-            for root, _dirs, fs in os.walk(self.build):
-                for fn in fs:
-                    if fn.endswith(".gcda"):
-                        os.unlink(os.path.join(root, fn))
+            for gcda in self.counts:
+                if os.path.exists(gcda):
+                    os.unlink(gcda)
             t0 = time.time()
             rc, log = run(["ctest", "-R", "^%s$" % name, "--timeout", str(self.timeout)],
                           cwd=self.build)
@@ -498,8 +500,7 @@ class Coverage:
         """Records the lines of the planned files that test name ran, from
         gcov's JSON (a document a line; a missing counts file reads as
         nothing run)."""
-        gcda = [n[:-len(".gcno")] + ".gcda" for n in self.notes]
-        rc, out = run(["gcov", "-t", "-j"] + gcda, cwd=self.build)
+        rc, out = run(["gcov", "-t", "-j"] + self.counts, cwd=self.build)
         if rc != 0:
             sys.exit("mutate.py: gcov failed:\n" + out[-4000:])
         for line in out.splitlines():
